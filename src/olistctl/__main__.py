@@ -1,0 +1,3 @@
+from olistctl.cli.app import main
+
+main()

@@ -1,0 +1,126 @@
+"""Errors that reach the user, and the exit code each class maps to.
+
+Core code raises these; the CLI turns them into one line on stderr and the
+exit code below. Every message is a sentence that names the problem, and
+``hint`` names the fix.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FAILED = 1  # an operation ran and (partly) failed
+    USAGE = 2  # bad arguments, bad input files, bad SQL
+    CONFIG = 3  # configuration or credentials missing or wrong
+    AWS = 4  # an AWS service refused or failed
+    TIMEOUT = 5  # a deadline passed (crawler, query)
+    REFUSED = 6  # a guardrail said no, or the user declined
+    INTERRUPTED = 130  # Ctrl-C, after cancelling what was running
+
+
+class OlistError(Exception):
+    """Base class: a failure with a message for the user and an exit code."""
+
+    exit_code: ExitCode = ExitCode.FAILED
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        if self.hint:
+            return f"{self.message.rstrip('.')}: {self.hint}"
+        return self.message
+
+
+class OperationFailed(OlistError):
+    exit_code = ExitCode.FAILED
+
+
+class UsageError(OlistError):
+    exit_code = ExitCode.USAGE
+
+
+class InputError(UsageError):
+    """A file the user gave us is not what it should be.
+
+    ``path`` and ``line`` point at the place; the message says what is wrong
+    there and the hint says how to fix it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        where = ""
+        if path is not None:
+            where = f"{path}"
+            if line is not None:
+                where += f", line {line}"
+            where += ": "
+        super().__init__(where + message, hint=hint)
+        self.path = path
+        self.line = line
+
+
+class SqlError(UsageError):
+    """SQL that cannot run: syntax, unknown table or column, unsupported construct."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        if line is not None:
+            message = f"{message.rstrip('.')} (line {line}" + (
+                f", column {column})" if column is not None else ")"
+            )
+        super().__init__(message, hint=hint)
+        self.line = line
+        self.column = column
+
+
+class ConfigError(OlistError):
+    exit_code = ExitCode.CONFIG
+
+
+class AwsError(OlistError):
+    exit_code = ExitCode.AWS
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, request_id: str | None = None
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.request_id = request_id
+
+
+class DeadlineExceeded(OlistError):
+    exit_code = ExitCode.TIMEOUT
+
+
+class Refused(OlistError):
+    exit_code = ExitCode.REFUSED
+
+
+class Interrupted(OlistError):
+    exit_code = ExitCode.INTERRUPTED
+
+
+def exit_code_for(error: BaseException) -> ExitCode:
+    """The exit code for any exception that reaches the CLI's edge."""
+    if isinstance(error, OlistError):
+        return error.exit_code
+    if isinstance(error, KeyboardInterrupt):
+        return ExitCode.INTERRUPTED
+    return ExitCode.FAILED
