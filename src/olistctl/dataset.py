@@ -54,19 +54,28 @@ DUCKDB_TYPES: dict[str, str] = {
     "double": "DOUBLE",
 }
 
-BRAZIL_STATES: tuple[str, ...] = (
-    "AC", "AL", "AM", "AP", "BA", "CE", "DF", "ES", "GO", "MA", "MG", "MS", "MT", "PA",
-    "PB", "PE", "PI", "PR", "RJ", "RN", "RO", "RR", "RS", "SC", "SE", "SP", "TO",
-)  # fmt: skip
+BRAZIL_STATES: tuple[str, ...] = tuple(
+    "AC AL AM AP BA CE DF ES GO MA MG MS MT PA PB PE PI PR RJ RN RO RR RS SC SE SP TO".split()
+)
 
 ORDER_STATUSES: tuple[str, ...] = (
-    "delivered", "shipped", "canceled", "unavailable",
-    "invoiced", "processing", "created", "approved",
-)  # fmt: skip
+    "delivered",
+    "shipped",
+    "canceled",
+    "unavailable",
+    "invoiced",
+    "processing",
+    "created",
+    "approved",
+)
 
 PAYMENT_TYPES: tuple[str, ...] = (
-    "credit_card", "boleto", "voucher", "debit_card", "not_defined",
-)  # fmt: skip
+    "credit_card",
+    "boleto",
+    "voucher",
+    "debit_card",
+    "not_defined",
+)
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,9 @@ class SettingSpec:
 
 SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("backend", "where the pipeline runs: local or aws", "local"),
-    SettingSpec("workspace", "local backend: folder that stands in for the buckets", DEFAULT_WORKSPACE),
+    SettingSpec(
+        "workspace", "local backend: folder that stands in for the buckets", DEFAULT_WORKSPACE
+    ),
     SettingSpec("profile", "AWS named profile", None, aws_env=("AWS_PROFILE",)),
     SettingSpec(
         "region",
@@ -78,13 +80,19 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("processed_bucket", "S3 bucket for the Parquet files", None, from_terraform=True),
     SettingSpec("results_bucket", "S3 bucket for Athena results", None, from_terraform=True),
     SettingSpec("function_name", "the transform Lambda function", None, from_terraform=True),
-    SettingSpec("database", "Glue database (local: the name SQL may qualify tables with)",
-                "olist", from_terraform=True),  # fmt: skip
+    SettingSpec(
+        "database",
+        "Glue database (local: the name SQL may qualify tables with)",
+        "olist",
+        from_terraform=True,
+    ),
     SettingSpec("crawler", "Glue crawler over the processed bucket", None, from_terraform=True),
     SettingSpec("workgroup", "Athena workgroup", None, from_terraform=True),
-    SettingSpec("stack", "value of the olistctl:stack tag the teardown requires", None,
-                from_terraform=True),  # fmt: skip
+    SettingSpec(
+        "stack", "value of the olistctl:stack tag the teardown requires", None, from_terraform=True
+    ),
     SettingSpec("infra_dir", "the Terraform configuration of the stack", "infra"),
+    SettingSpec("runner", "aws backend: where transforms run, lambda or local", "lambda"),
 )
 SPECS_BY_KEY = {s.key: s for s in SPECS}
 
@@ -109,9 +117,9 @@ class Settings:
         self._terraform_done = True
         outputs = self.terraform_loader()
         for spec in SPECS:
-            if spec.from_terraform and self.values[spec.key].value is None:
-                if spec.key in outputs and outputs[spec.key] not in (None, ""):
-                    self.values[spec.key] = Value(str(outputs[spec.key]), "terraform")
+            missing = self.values[spec.key].value is None
+            if spec.from_terraform and missing and outputs.get(spec.key) not in (None, ""):
+                self.values[spec.key] = Value(str(outputs[spec.key]), "terraform")
 
     def get(self, key: str) -> str | None:
         value = self.values[key]
@@ -217,9 +225,7 @@ def terraform_outputs(infra_dir: Path) -> dict[str, Any]:
     if not raw:
         return {}
     # `terraform output -json` wraps each value as {"value": …, "type": …, "sensitive": …}.
-    return {
-        k: (v["value"] if isinstance(v, dict) and "value" in v else v) for k, v in raw.items()
-    }
+    return {k: (v["value"] if isinstance(v, dict) and "value" in v else v) for k, v in raw.items()}
 
 
 def load_settings(

@@ -8,7 +8,9 @@ only ever talk to these protocols.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -267,6 +269,8 @@ class Backend:
     engine: QueryEngine
     ledger: Ledger
     teardown: Teardown
+    # Held by commands that change the stored state (the local workspace's lock).
+    exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:

@@ -1,0 +1,29 @@
+"""The local backend: a workspace folder, the transform core, a footer catalog and DuckDB."""
+
+from __future__ import annotations
+
+from olistctl.backends.base import Backend
+from olistctl.backends.local.catalog import LocalCatalog
+from olistctl.backends.local.engine import LocalEngine
+from olistctl.backends.local.ledger import LocalLedger
+from olistctl.backends.local.runner import LocalRunner
+from olistctl.backends.local.store import LocalStore
+from olistctl.backends.local.teardown import LocalTeardown
+from olistctl.backends.local.workspace import Workspace
+from olistctl.settings import Settings
+
+
+def open_local_backend(settings: Settings) -> Backend:
+    workspace = Workspace(settings.workspace_path)
+    store = LocalStore(workspace)
+    catalog = LocalCatalog(store)
+    return Backend(
+        name="local",
+        store=store,
+        runner=LocalRunner(store),
+        catalog=catalog,
+        engine=LocalEngine(store, catalog, settings.get("database")),
+        ledger=LocalLedger(workspace),
+        teardown=LocalTeardown(workspace),
+        exclusive=workspace.lock,
+    )

@@ -1,0 +1,163 @@
+"""The local catalog: one table per ``processed/<table>/`` folder, read from Parquet footers.
+
+Kept in ``catalog.json`` so ``status`` and the query engine need not re-read
+footers, and so a crawl can report what changed since the previous one.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from olistctl.backends.base import CatalogColumn, CatalogDiff, CatalogTable, CrawlReport
+from olistctl.backends.local.store import LocalStore
+from olistctl.backends.local.workspace import atomic_write_text
+from olistctl.errors import OperationFailed
+
+
+def athena_type(arrow_type) -> str:
+    """The Glue/Athena spelling of an Arrow type, as the Glue crawler would write it."""
+    import pyarrow as pa
+    import pyarrow.types as t
+
+    if t.is_string(arrow_type) or t.is_large_string(arrow_type):
+        return "string"
+    if t.is_timestamp(arrow_type):
+        return "timestamp"
+    if t.is_decimal(arrow_type):
+        return f"decimal({arrow_type.precision},{arrow_type.scale})"
+    if t.is_boolean(arrow_type):
+        return "boolean"
+    if t.is_date(arrow_type):
+        return "date"
+    for check, name in (
+        (t.is_int8, "tinyint"),
+        (t.is_int16, "smallint"),
+        (t.is_int32, "int"),
+        (t.is_int64, "bigint"),
+        (t.is_float32, "float"),
+        (t.is_float64, "double"),
+    ):
+        if check(arrow_type):
+            return name
+    if arrow_type == pa.null():
+        return "string"
+    raise OperationFailed(f"Arrow type {arrow_type} has no Athena equivalent")
+
+
+def read_table_from_footers(store: LocalStore, table: str) -> CatalogTable | None:
+    import pyarrow.parquet as pq
+
+    files = [o for o in store.list("processed", f"{table}/") if o.key.endswith(".parquet")]
+    if not files:
+        return None
+    columns: list[CatalogColumn] | None = None
+    rows = 0
+    for obj in files:
+        meta = pq.read_metadata(store.ws.path("processed", obj.key))
+        rows += meta.num_rows
+        schema = meta.schema.to_arrow_schema()
+        these = [CatalogColumn(f.name, athena_type(f.type)) for f in schema]
+        if columns is None:
+            columns = these
+        elif these != columns:
+            # The Glue crawler's CombineCompatibleSchemas would merge compatible
+            # schemas; a real conflict is reported rather than guessed.
+            raise OperationFailed(
+                f"Parquet files under processed/{table}/ disagree on their schema"
+                f" ({files[0].key} vs {obj.key})",
+                hint=f"re-run `olistctl transform {table} --force`",
+            )
+    return CatalogTable(
+        name=table,
+        columns=columns or [],
+        location=store.location("processed", f"{table}/"),
+        rows=rows,
+        bytes=sum(o.size for o in files),
+        files=len(files),
+        updated=max(o.modified for o in files if o.modified),
+    )
+
+
+def _to_json(tables: list[CatalogTable]) -> str:
+    return json.dumps(
+        {
+            "tables": [
+                {
+                    "name": t.name,
+                    "location": t.location,
+                    "columns": [[c.name, c.type] for c in t.columns],
+                    "rows": t.rows,
+                    "bytes": t.bytes,
+                    "files": t.files,
+                    "updated": t.updated.isoformat() if t.updated else None,
+                }
+                for t in tables
+            ]
+        },
+        indent=2,
+    )
+
+
+def _from_json(text: str) -> list[CatalogTable]:
+    data = json.loads(text)
+    return [
+        CatalogTable(
+            name=t["name"],
+            location=t["location"],
+            columns=[CatalogColumn(n, ty) for n, ty in t["columns"]],
+            rows=t.get("rows"),
+            bytes=t.get("bytes"),
+            files=t.get("files"),
+            updated=datetime.fromisoformat(t["updated"]) if t.get("updated") else None,
+        )
+        for t in data["tables"]
+    ]
+
+
+class LocalCatalog:
+    def __init__(self, store: LocalStore) -> None:
+        self.store = store
+
+    def tables(self) -> list[CatalogTable]:
+        path = self.store.ws.catalog_path
+        if not path.is_file():
+            return []
+        try:
+            return _from_json(path.read_text())
+        except (ValueError, KeyError) as exc:
+            raise OperationFailed(
+                f"The catalog {path} is damaged ({exc})", hint="run `olistctl crawl` to rebuild it"
+            ) from exc
+
+    def crawl(
+        self, *, direct: bool = False, progress: Callable[[str], None] | None = None
+    ) -> CrawlReport:
+        started = time.perf_counter()
+        before = self.tables()
+        processed = self.store.ws.stage_dir("processed")
+        folders = (
+            sorted(p.name for p in processed.iterdir() if p.is_dir()) if processed.is_dir() else []
+        )
+        after: list[CatalogTable] = []
+        for name in folders:
+            if progress:
+                progress(name)
+            table = read_table_from_footers(self.store, name)
+            if table is not None:
+                after.append(table)
+        atomic_write_text(self.store.ws.catalog_path, _to_json(after) + "\n")
+        return CrawlReport(
+            tables=after,
+            diff=CatalogDiff.between(before, after),
+            status="SUCCEEDED",
+            seconds=time.perf_counter() - started,
+        )
+
+    def updated_at(self) -> datetime | None:
+        path = self.store.ws.catalog_path
+        if not path.is_file():
+            return None
+        return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)

@@ -1,0 +1,44 @@
+"""The local run ledger: one JSON line per stage run, appended to ``ledger.jsonl``."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from datetime import datetime
+
+from olistctl.backends.base import LedgerEntry
+from olistctl.backends.local.workspace import Workspace
+
+
+class LocalLedger:
+    def __init__(self, workspace: Workspace) -> None:
+        self.ws = workspace
+
+    def append(self, entries: Sequence[LedgerEntry]) -> None:
+        if not entries:
+            return
+        self.ws.ensure()
+        data = "".join(json.dumps(e.to_dict(), sort_keys=True) + "\n" for e in entries)
+        # One write(2) on an O_APPEND descriptor: concurrent appenders never interleave lines.
+        fd = os.open(self.ws.ledger_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, data.encode("utf-8"))
+        finally:
+            os.close(fd)
+
+    def entries(self, since: datetime | None = None) -> list[LedgerEntry]:
+        path = self.ws.ledger_path
+        if not path.is_file():
+            return []
+        found = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            try:
+                entry = LedgerEntry.from_dict(json.loads(line))
+            except (ValueError, KeyError, TypeError):
+                continue  # a torn last line after a crash: skip it, keep the rest
+            if since is None or entry.started >= since:
+                found.append(entry)
+        return found

@@ -1,0 +1,204 @@
+"""The ``olistctl`` command: global options, command registration, and the error edge.
+
+Command modules import only typer and light olistctl modules at the top;
+everything heavy (pyarrow, duckdb, boto3, pandas) is imported inside the
+command, so ``olistctl --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Annotated, Any
+
+import typer
+import typer.core
+
+from olistctl import __version__
+from olistctl.cli import (
+    config_cmd,
+    crawl_cmd,
+    query_cmd,
+    report_cmd,
+    run_cmd,
+    sample_cmd,
+    status_cmd,
+    teardown_cmd,
+    transform_cmd,
+    upload_cmd,
+)
+from olistctl.cli.state import AppState, get_state
+from olistctl.errors import ExitCode, OlistError
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 ok · 1 operation failed · 2 usage or bad input · 3 configuration or"
+    " credentials · 4 AWS service error · 5 timeout · 6 refused (guardrail or declined)"
+    " · 130 interrupted."
+)
+
+_debug = bool(os.environ.get("OLISTCTL_DEBUG"))
+
+
+def _error(message: str) -> None:
+    """One plain line on stderr: no panel, colour only on a terminal."""
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\x1b[31mError:\x1b[0m {message}\n")
+    else:
+        sys.stderr.write(f"Error: {message}\n")
+    sys.stderr.flush()
+
+
+class OlistGroup(typer.core.TyperGroup):
+    """Turns every failure into one sentence and its documented exit code."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        from typer._click import exceptions as click_exc
+
+        code: int = ExitCode.OK
+        try:
+            rv = super().main(
+                args=args,
+                prog_name=prog_name or "olistctl",
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+            code = rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
+        except click_exc.ClickException as exc:
+            # Typos and missing arguments: say what and how to get help.
+            _error(f"{exc.format_message().rstrip('.')}; see `olistctl --help`.")
+            code = ExitCode.USAGE
+        except typer.Abort:
+            _error("Aborted.")
+            code = ExitCode.REFUSED
+        except OlistError as exc:
+            if _debug:
+                traceback.print_exc()
+            _error(_sentence(str(exc)))
+            code = exc.exit_code
+        except KeyboardInterrupt:
+            _error("Interrupted.")
+            code = ExitCode.INTERRUPTED
+        except Exception as exc:  # the last line of defence: never a bare traceback
+            if _debug:
+                traceback.print_exc()
+                code = ExitCode.FAILED
+            else:
+                _error(
+                    f"Unexpected {type(exc).__name__}: {exc}. This is a bug in olistctl;"
+                    " run again with --debug for the traceback and report it."
+                )
+                code = ExitCode.FAILED
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _sentence(message: str) -> str:
+    message = message.strip()
+    return message if message.endswith((".", "?", "!")) else message + "."
+
+
+app = typer.Typer(
+    name="olistctl",
+    cls=OlistGroup,
+    help=(
+        "Run the Olist e-commerce analytics pipeline: CSV → raw bucket → Parquet → "
+        "catalog → SQL, on AWS (--backend aws) or on this machine (the default).\n\n"
+        "Start with `olistctl run`: the whole pipeline on the bundled sample data."
+    ),
+    epilog=EXIT_CODES_HELP,
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"olistctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    ctx: typer.Context,
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            "--backend",
+            "-b",
+            help="Where the pipeline runs: local (default) or aws.",
+            show_default=False,
+        ),
+    ] = None,
+    workspace: Annotated[
+        str | None,
+        typer.Option(
+            "--workspace", "-w", help="Local backend: the workspace folder.", show_default=False
+        ),
+    ] = None,
+    profile: Annotated[str | None, typer.Option("--profile", help="AWS named profile.")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="AWS region.")] = None,
+    endpoint_url: Annotated[
+        str | None,
+        typer.Option("--endpoint-url", help="An AWS-compatible endpoint (moto, LocalStack)."),
+    ] = None,
+    config: Annotated[
+        str | None,
+        typer.Option(
+            "--config", help="Settings file (default: ./olistctl.toml).", show_default=False
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only data and errors.")] = False,
+    no_progress: Annotated[
+        bool, typer.Option("--no-progress", help="No progress bars or spinners.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    global _debug
+    _debug = _debug or debug
+    state = get_state(ctx)
+    state.flags.update(
+        backend=backend,
+        workspace=workspace,
+        profile=profile,
+        region=region,
+        endpoint_url=endpoint_url,
+    )
+    state.config_path = config
+    state.debug = _debug
+    state.quiet = quiet
+    state.show_progress = not no_progress
+    ctx.call_on_close(state.close)
+
+
+def _register(module: Any, name: str) -> None:
+    app.command(name, help=module.__doc__, epilog=EXIT_CODES_HELP)(module.command)
+
+
+_register(upload_cmd, "upload")
+_register(transform_cmd, "transform")
+_register(crawl_cmd, "crawl")
+_register(query_cmd, "query")
+app.add_typer(report_cmd.app, name="report")
+_register(run_cmd, "run")
+_register(sample_cmd, "sample")
+_register(status_cmd, "status")
+_register(teardown_cmd, "teardown")
+app.add_typer(config_cmd.app, name="config")
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["AppState", "app", "main"]

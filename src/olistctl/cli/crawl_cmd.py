@@ -1,0 +1,33 @@
+"""Build the catalog from the Parquet files: one table per folder, with a diff against before.
+
+On aws this starts the Glue crawler and waits for it; `--direct` registers
+the tables from the Parquet footers through the Glue API instead (seconds,
+no crawler charge). The local backend always reads the footers.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from olistctl.cli.options import OutputOpt
+from olistctl.cli.render import OutputFormat
+from olistctl.cli.state import get_state
+
+
+def command(
+    ctx: typer.Context,
+    direct: Annotated[
+        bool, typer.Option("--direct", help="aws: register tables from Parquet footers.")
+    ] = False,
+    output: OutputOpt = OutputFormat.table,
+) -> None:
+    from olistctl import pipeline
+    from olistctl.cli.summaries import show_crawl
+
+    state = get_state(ctx)
+    backend = state.backend()
+    with state.progress() as progress:
+        report = pipeline.crawl(backend, direct=direct, progress=progress)
+    show_crawl(state, report, output)

@@ -1,0 +1,84 @@
+"""What the global options set up for every command: settings, backend, consoles."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from olistctl.backends.base import Backend
+    from olistctl.settings import Settings
+
+
+@dataclass
+class AppState:
+    flags: dict[str, str | None] = field(default_factory=dict)
+    config_path: str | None = None
+    debug: bool = False
+    quiet: bool = False
+    show_progress: bool = True
+    _settings: Settings | None = None
+    _backend: Backend | None = None
+    _err: Console | None = None
+    _out: Console | None = None
+
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from olistctl.settings import load_settings
+
+            self._settings = load_settings(self.flags, config_path=self.config_path)
+        return self._settings
+
+    def backend(self) -> Backend:
+        if self._backend is None:
+            from olistctl.backends import open_backend
+
+            self._backend = open_backend(self.settings())
+        return self._backend
+
+    def close(self) -> None:
+        if self._backend is not None:
+            self._backend.close()
+            self._backend = None
+
+    @property
+    def err(self) -> Console:
+        """Diagnostics, progress and stats: stderr, so stdout stays clean for data."""
+        if self._err is None:
+            from rich.console import Console
+
+            self._err = Console(stderr=True, highlight=False, quiet=self.quiet)
+        return self._err
+
+    @property
+    def out(self) -> Console:
+        if self._out is None:
+            from rich.console import Console
+
+            # Piped output is not cut to 80 columns.
+            width = None if sys.stdout.isatty() else 200
+            self._out = Console(highlight=False, width=width, soft_wrap=False)
+        return self._out
+
+    def info(self, message: Any) -> None:
+        """A line for the human (stderr), silenced by --quiet."""
+        if not self.quiet:
+            self.err.print(message)
+
+    def progress(self):
+        from olistctl.cli.progress import RichProgress
+
+        enabled = self.show_progress and not self.quiet and self.err.is_terminal
+        return RichProgress(self.err, enabled=enabled)
+
+
+def get_state(ctx: typer.Context) -> AppState:
+    root = ctx.find_root()
+    if not isinstance(root.obj, AppState):
+        root.obj = AppState()
+    return root.obj

@@ -1,0 +1,194 @@
+"""How each stage's result is shown: summary tables on stdout, notes and stats on stderr."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from olistctl.cli.render import OutputFormat, dollars, emit_summary, human_bytes, rich_table
+
+if TYPE_CHECKING:
+    from olistctl.backends.base import CrawlReport, QueryResult
+    from olistctl.cli.state import AppState
+    from olistctl.pipeline import StatusReport, TransformSummary, UploadOutcome
+
+_MB = 1_000_000
+
+
+def _mb(n: int | None) -> float | None:
+    return None if n is None else round(n / _MB, 3)
+
+
+def show_uploads(
+    state: AppState, outcomes: Sequence[UploadOutcome], output: OutputFormat, *, location: str
+) -> None:
+    rows = [(str(o.path), o.table, o.bytes, o.status) for o in outcomes]
+    emit_summary(
+        state.out, ["file", "table", "bytes", "status"], rows, output, title=f"Upload to {location}"
+    )
+    uploaded = [o for o in outcomes if o.status == "uploaded"]
+    state.info(
+        f"{len(uploaded)} uploaded ({human_bytes(sum(o.bytes for o in uploaded))}),"
+        f" {len(outcomes) - len(uploaded)} unchanged and skipped."
+    )
+
+
+def _quality_counts(quality: dict[str, Any] | None) -> str:
+    if not quality:
+        return ""
+    from olistctl.quality import QualityReport
+
+    report = QualityReport.from_dict(quality)
+    errors = sum(1 for f in report.findings if f.severity == "error")
+    warns = sum(1 for f in report.findings if f.severity == "warn")
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' * (errors != 1)}")
+    if warns:
+        parts.append(f"{warns} warning{'s' * (warns != 1)}")
+    return ", ".join(parts) or "ok"
+
+
+def show_transform(state: AppState, summary: TransformSummary, output: OutputFormat) -> None:
+    columns = [
+        "file",
+        "table",
+        "status",
+        "rows",
+        "csv_mb",
+        "parquet_mb",
+        "ratio",
+        "seconds",
+        "quality",
+    ]
+    rows = []
+    for o in summary.outcomes:
+        status = "skipped" if o.skipped else ("converted" if o.ok else "FAILED")
+        ratio = round(o.bytes_in / o.bytes_out, 1) if o.ok and o.bytes_out else None
+        rows.append(
+            (
+                o.raw_key,
+                o.table,
+                status,
+                o.rows if not o.skipped else None,
+                _mb(o.bytes_in),
+                _mb(o.bytes_out) if o.ok else None,
+                ratio,
+                round(o.seconds, 2) if not o.skipped else None,
+                _quality_counts(o.quality) if o.ok else o.error,
+            )
+        )
+    emit_summary(state.out, columns, rows, output, title="Transform")
+    converted, failed, skipped = summary.converted, summary.failed, summary.skipped
+    state.info(
+        f"{len(converted)} converted, {len(skipped)} unchanged and skipped, {len(failed)} failed."
+    )
+    for o in failed:
+        state.err.print(f"[red]failed[/red] {o.raw_key}: {o.error}")
+    if output is OutputFormat.table:
+        show_findings(state, [o.quality for o in converted if o.quality])
+
+
+def show_findings(state: AppState, reports: Sequence[dict[str, Any]]) -> None:
+    """The warnings and errors of per-file quality reports, as one table on stderr."""
+    from olistctl.quality import QualityReport
+
+    rows = []
+    for data in reports:
+        report = QualityReport.from_dict(data)
+        for f in report.findings:
+            if f.severity in ("error", "warn"):
+                rows.append((f.severity, f.table, f.check, f.column or "", f.expected, f.found))
+    if rows:
+        state.info(
+            rich_table(
+                ["severity", "table", "check", "column", "expected", "found"],
+                rows,
+                title="Quality findings",
+            )
+        )
+
+
+def show_crawl(state: AppState, report: CrawlReport, output: OutputFormat) -> None:
+    rows = [
+        (t.name, len(t.columns), t.rows, t.files, _mb(t.bytes), t.location) for t in report.tables
+    ]
+    emit_summary(
+        state.out,
+        ["table", "columns", "rows", "files", "mb", "location"],
+        rows,
+        output,
+        title=f"Catalog ({report.status})",
+    )
+    diff = report.diff
+    if diff.empty:
+        state.info(f"No changes since the previous crawl ({report.seconds:.1f} s).")
+        return
+    lines = []
+    lines += [f"  + table {t}" for t in diff.added_tables]
+    lines += [f"  - table {t}" for t in diff.removed_tables]
+    lines += [f"  + column {t}.{c}" for t, c in diff.added_columns]
+    lines += [f"  - column {t}.{c}" for t, c in diff.removed_columns]
+    lines += [f"  ~ column {t}.{c}: {old} -> {new}" for t, c, old, new in diff.retyped_columns]
+    state.info("Changes since the previous crawl:\n" + "\n".join(lines))
+
+
+def query_stats(state: AppState, result: QueryResult) -> str:
+    from olistctl.pricing import athena_query_cost
+    from olistctl.settings import DEFAULT_REGION
+
+    region = state.settings().get("region") or DEFAULT_REGION
+    cost = athena_query_cost(result.bytes_scanned, region)
+    verb = "scanned" if state.settings().get("backend") == "aws" else "Athena would scan"
+    rows = f"{len(result.rows)} row{'s' * (len(result.rows) != 1)}"
+    if result.truncated:
+        rows += " shown (more exist; raise --max-rows)"
+    return (
+        f"{rows} · {result.engine_ms / 1000:.2f} s · {verb} {human_bytes(result.bytes_scanned)}"
+        f" (billed {human_bytes(cost.billed_bytes)}) · {dollars(cost.dollars)} in {region}"
+        + (f" · {result.query_id}" if result.query_id else "")
+    )
+
+
+def show_status(state: AppState, report: StatusReport, output: OutputFormat) -> None:
+    rows = []
+    for s in report.stages:
+        last = s.last_run
+        when = last.started.strftime("%Y-%m-%d %H:%M:%S UTC") if last else None
+        rows.append(
+            (
+                s.stage,
+                s.objects,
+                s.tables,
+                _mb(s.bytes),
+                when,
+                round(last.seconds, 2) if last else None,
+            )
+        )
+    emit_summary(
+        state.out,
+        ["stage", "objects", "tables", "mb", "last_run", "seconds"],
+        rows,
+        output,
+        title=f"{report.backend}: {report.location}",
+    )
+    if output is OutputFormat.table and report.tables:
+        state.out.print(
+            rich_table(
+                ["table", "columns", "rows", "mb"],
+                [(t.name, len(t.columns), t.rows, _mb(t.bytes)) for t in report.tables],
+                title="Catalog tables",
+            )
+        )
+    if report.pending:
+        state.info(
+            f"{len(report.pending)} raw object(s) not yet converted: run `olistctl transform`."
+        )
+
+
+def cost_line(state: AppState, bytes_scanned: int) -> str:
+    from olistctl.pricing import athena_query_cost
+    from olistctl.settings import DEFAULT_REGION
+
+    region = state.settings().get("region") or DEFAULT_REGION
+    return dollars(athena_query_cost(bytes_scanned, region).dollars)

@@ -1,0 +1,84 @@
+"""Remove everything the pipeline stored (the workspace, or the stack's data on aws).
+
+On aws: every object version and delete marker in the stack's buckets, and
+the catalog's tables. `--destroy-infra` (aws) then runs `terraform destroy` in infra/. Buckets that
+do not carry the stack's tag are refused. Asks first unless `--yes`; with no
+terminal and no `--yes` it refuses.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from olistctl.cli.options import DryRunOpt, OutputOpt, YesOpt
+from olistctl.cli.render import OutputFormat, emit_summary, human_bytes
+from olistctl.cli.state import get_state
+from olistctl.errors import OperationFailed, Refused
+
+
+def command(
+    ctx: typer.Context,
+    yes: YesOpt = False,
+    dry_run: DryRunOpt = False,
+    destroy_infra: Annotated[
+        bool, typer.Option("--destroy-infra", help="aws: also run `terraform destroy` in infra/.")
+    ] = False,
+    output: OutputOpt = OutputFormat.table,
+) -> None:
+    state = get_state(ctx)
+    backend = state.backend()
+    plan = backend.teardown.plan()
+    rows = [(i.kind, i.name, i.count, human_bytes(i.bytes)) for i in plan.items]
+    emit_summary(
+        state.out,
+        ["what", "where", "count", "size"],
+        rows,
+        output,
+        title=f"Teardown plan ({backend.name})",
+    )
+    for refusal in plan.refusals:
+        state.err.print(f"[yellow]refused:[/yellow] {refusal}")
+    if dry_run:
+        state.info("Dry run: nothing was deleted.")
+        return
+    if plan.empty and not destroy_infra:
+        if plan.refusals:
+            raise Refused(plan.refusals[0])
+        state.info("Nothing to delete.")
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            raise Refused(
+                "Teardown deletes data and there is no terminal to confirm on",
+                hint="pass --yes to confirm, or --dry-run to see the plan",
+            )
+        what = "the infrastructure too" if destroy_infra else "these objects"
+        if not typer.confirm(f"Delete {what}? This cannot be undone.", default=False):
+            raise Refused("Teardown declined; nothing was deleted")
+    with state.progress() as progress:
+        advance = progress.task("teardown", sum(i.count for i in plan.items))
+        with backend.exclusive():
+            report = backend.teardown.execute(plan, progress=advance)
+    deleted = sum(i.count for i in report.deleted)
+    state.info(f"Deleted {deleted:,} item(s).")
+    if not report.verified_empty:
+        left = ", ".join(f"{i.count} {i.kind} in {i.name}" for i in report.remaining if i.count)
+        raise OperationFailed(f"Teardown left {left}", hint="run teardown again")
+    if destroy_infra:
+        destroy = getattr(backend.teardown, "destroy_infra", None)
+        if destroy is None:
+            raise OperationFailed(
+                "--destroy-infra applies to the aws backend only",
+                hint="use --backend aws, or drop --destroy-infra",
+            )
+        destroy(state.settings())
+    state.info(
+        "Verified: nothing of the stack's data is left."
+        if backend.name == "aws"
+        else f"Verified: the workspace {backend.store.name} is gone."
+    )
+    if plan.refusals:
+        raise Refused(plan.refusals[0])

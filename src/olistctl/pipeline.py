@@ -1,0 +1,472 @@
+"""The pipeline's stages, on whichever backend: what each command does, without the CLI.
+
+Every function takes a :class:`~olistctl.backends.base.Backend`, returns a
+dataclass and writes what ran to the backend's ledger. Skipping unchanged
+work lives here, once, for both backends: an upload is skipped when the
+stored object carries the same SHA-256; a transform is skipped when the
+Parquet object records the SHA-256 of the CSV it came from and that is the
+raw object's current one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from olistctl import layout
+from olistctl.backends.base import (
+    Backend,
+    CatalogTable,
+    CrawlReport,
+    LedgerEntry,
+    ObjectInfo,
+    QueryResult,
+    TransformOutcome,
+)
+from olistctl.errors import OperationFailed, UsageError
+
+BUNDLED_SAMPLE = "sample_data"
+
+
+class ProgressSink(Protocol):
+    """Where stages report progress; the CLI draws it, tests and scripts ignore it."""
+
+    def task(self, description: str, total: int | None) -> Callable[[int], None]: ...
+
+    def note(self, message: str) -> None: ...
+
+
+class NoProgress:
+    def task(self, description: str, total: int | None) -> Callable[[int], None]:
+        return lambda n: None
+
+    def note(self, message: str) -> None:
+        pass
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# -- upload -------------------------------------------------------------------
+
+
+@dataclass
+class UploadOutcome:
+    path: Path
+    table: str
+    key: str
+    bytes: int
+    status: Literal["uploaded", "skipped"]
+    seconds: float = 0.0
+
+
+def upload(
+    backend: Backend,
+    paths: Sequence[str],
+    *,
+    force: bool = False,
+    progress: ProgressSink | None = None,
+) -> list[UploadOutcome]:
+    """Store each Olist CSV under ``raw/<table>/``; skip files whose content is already there."""
+    from olistctl.inputs import discover
+
+    progress = progress or NoProgress()
+    files = discover(paths)
+    outcomes: list[UploadOutcome] = []
+    entries: list[LedgerEntry] = []
+    with backend.exclusive():
+        todo = []
+        for f in files:
+            table = f.table.name if f.table else f.path.stem
+            key = layout.raw_key(table, f.path.name)
+            stored = backend.store.head("raw", key)
+            if not force and stored is not None and stored.sha256 == f.sha256:
+                outcomes.append(UploadOutcome(f.path, table, key, f.size, "skipped"))
+            else:
+                todo.append((f, table, key))
+        advance = progress.task("upload", sum(f.size for f, _, _ in todo)) if todo else None
+        for f, table, key in todo:
+            started = time.perf_counter()
+            begun = _now()
+            backend.store.put_file("raw", key, str(f.path), sha256=f.sha256, progress=advance)
+            seconds = time.perf_counter() - started
+            outcomes.append(UploadOutcome(f.path, table, key, f.size, "uploaded", seconds))
+            entries.append(
+                LedgerEntry(
+                    stage="upload",
+                    started=begun,
+                    seconds=seconds,
+                    table=table,
+                    key=key,
+                    bytes_in=f.size,
+                    requests=1,
+                    backend=backend.name,
+                )
+            )
+        backend.ledger.append(entries)
+    return outcomes
+
+
+# -- transform ----------------------------------------------------------------
+
+
+@dataclass
+class TransformSummary:
+    outcomes: list[TransformOutcome]
+
+    @property
+    def converted(self) -> list[TransformOutcome]:
+        return [o for o in self.outcomes if o.ok and not o.skipped]
+
+    @property
+    def failed(self) -> list[TransformOutcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def skipped(self) -> list[TransformOutcome]:
+        return [o for o in self.outcomes if o.skipped]
+
+
+def resolve_tables(names: Sequence[str], available: Sequence[str]) -> list[str]:
+    """Table names as the user typed them (``orders`` or the full name) -> stored names."""
+    from olistctl.dataset import get_table
+
+    resolved = []
+    for name in names:
+        try:
+            full = get_table(name).name
+        except KeyError:
+            full = name
+        if full not in available:
+            known = ", ".join(sorted(available)) or "none"
+            raise UsageError(
+                f"There is no table {name!r} in the raw stage",
+                hint=f"the tables there are: {known}",
+            )
+        resolved.append(full)
+    return resolved
+
+
+def transform(
+    backend: Backend,
+    tables: Sequence[str] | None = None,
+    *,
+    force: bool = False,
+    concurrency: int = 2,
+    progress: ProgressSink | None = None,
+) -> TransformSummary:
+    """Convert every raw object not yet converted (or the named tables) to Parquet."""
+    progress = progress or NoProgress()
+    with backend.exclusive():
+        raw = [o for o in backend.store.list("raw") if o.key.lower().endswith(".csv")]
+        if not raw:
+            raise OperationFailed(
+                "The raw stage is empty, so there is nothing to transform",
+                hint="run `olistctl upload PATH` first (or `olistctl run`)",
+            )
+        if tables:
+            wanted = set(resolve_tables(tables, sorted({o.table for o in raw})))
+            raw = [o for o in raw if o.table in wanted]
+
+        outcomes: list[TransformOutcome] = []
+        todo: list[ObjectInfo] = []
+        for obj in raw:
+            done = backend.store.head("processed", layout.processed_key(obj.key))
+            if not force and done and obj.sha256 and done.sha256 == obj.sha256:
+                outcomes.append(
+                    TransformOutcome(
+                        raw_key=obj.key,
+                        table=obj.table,
+                        ok=True,
+                        processed_key=done.key,
+                        bytes_in=obj.size,
+                        bytes_out=done.size,
+                        skipped=True,
+                    )
+                )
+            else:
+                todo.append(obj)
+
+        entries: list[LedgerEntry] = []
+        if todo:
+            advance = progress.task("transform", sum(o.size for o in todo))
+            begun = _now()
+            try:
+                for outcome in backend.runner.convert(
+                    [o.key for o in todo], concurrency=concurrency, progress=advance
+                ):
+                    outcomes.append(outcome)
+                    entries.append(
+                        LedgerEntry(
+                            stage="transform",
+                            started=begun,
+                            seconds=outcome.seconds,
+                            ok=outcome.ok,
+                            table=outcome.table,
+                            key=outcome.raw_key,
+                            rows=outcome.rows,
+                            bytes_in=outcome.bytes_in,
+                            bytes_out=outcome.bytes_out,
+                            requests=1,
+                            backend=backend.name,
+                            detail=outcome.error,
+                        )
+                    )
+            finally:
+                backend.ledger.append(entries)
+    outcomes.sort(key=lambda o: o.raw_key)
+    return TransformSummary(outcomes)
+
+
+# -- crawl --------------------------------------------------------------------
+
+
+def crawl(
+    backend: Backend, *, direct: bool = False, progress: ProgressSink | None = None
+) -> CrawlReport:
+    progress = progress or NoProgress()
+    with backend.exclusive():
+        if not backend.store.list("processed"):
+            raise OperationFailed(
+                "The processed stage is empty, so there is nothing to crawl",
+                hint="run `olistctl transform` first",
+            )
+        begun = _now()
+        report = backend.catalog.crawl(direct=direct, progress=progress.note)
+        backend.ledger.append(
+            [
+                LedgerEntry(
+                    stage="crawl",
+                    started=begun,
+                    seconds=report.seconds,
+                    ok=report.status == "SUCCEEDED",
+                    rows=sum(t.rows or 0 for t in report.tables),
+                    bytes_in=sum(t.bytes or 0 for t in report.tables),
+                    requests=len(report.tables),
+                    backend=backend.name,
+                    detail="direct" if direct else None,
+                )
+            ]
+        )
+    return report
+
+
+# -- query --------------------------------------------------------------------
+
+
+def query(backend: Backend, sql: str, *, max_rows: int | None = None) -> QueryResult:
+    if not sql.strip():
+        raise UsageError("The SQL is empty", hint='pass a statement: olistctl query "SELECT 1"')
+    begun = _now()
+    started = time.perf_counter()
+    result = backend.engine.execute(sql, max_rows=max_rows)
+    backend.ledger.append(
+        [
+            LedgerEntry(
+                stage="query",
+                started=begun,
+                seconds=time.perf_counter() - started,
+                rows=len(result.rows),
+                bytes_scanned=result.bytes_scanned,
+                requests=1,
+                backend=backend.name,
+                detail=result.query_id,
+            )
+        ]
+    )
+    return result
+
+
+# -- quality ------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _local_copies(backend: Backend, stage: str, objects: Sequence[ObjectInfo]) -> Iterator[dict]:
+    """Paths of the stored objects: the files themselves locally, temporary copies otherwise."""
+    if backend.name == "local":
+        yield {o.key: Path(backend.store.location(stage, o.key)) for o in objects}  # type: ignore[arg-type]
+        return
+    with tempfile.TemporaryDirectory(prefix="olistctl-quality-") as tmp:
+        paths = {}
+        for o in objects:
+            dest = Path(tmp) / o.key
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            with backend.store.open(stage, o.key) as src, open(dest, "wb") as out:  # type: ignore[arg-type]
+                while chunk := src.read(1 << 20):
+                    out.write(chunk)
+            paths[o.key] = dest
+        yield paths
+
+
+@dataclass
+class StoredQuality:
+    raw: Any | None  # DatasetQuality over the raw CSVs
+    processed: Any | None  # DatasetQuality over the Parquet files
+
+
+def quality(backend: Backend) -> StoredQuality:
+    """The data-quality checks over what is stored: raw CSVs and processed Parquet."""
+    from olistctl.quality import check_files, check_parquet
+
+    raw = [o for o in backend.store.list("raw") if o.key.lower().endswith(".csv")]
+    processed = [o for o in backend.store.list("processed") if o.key.endswith(".parquet")]
+    if not raw and not processed:
+        raise OperationFailed(
+            "The workspace is empty, so there is nothing to check",
+            hint="run `olistctl upload PATH` (or `olistctl run`) first",
+        )
+    raw_report = processed_report = None
+    if raw:
+        with _local_copies(backend, "raw", raw) as paths:
+            raw_report = check_files([paths[o.key] for o in raw])
+    if processed:
+        with _local_copies(backend, "processed", processed) as paths:
+            by_table: dict[str, list[Path]] = {}
+            for o in processed:
+                by_table.setdefault(o.table, []).append(paths[o.key])
+            processed_report = check_parquet(by_table)
+    return StoredQuality(raw=raw_report, processed=processed_report)
+
+
+# -- status -------------------------------------------------------------------
+
+
+@dataclass
+class StageStatus:
+    stage: str
+    objects: int
+    bytes: int
+    tables: int
+    last_run: LedgerEntry | None = None
+
+
+@dataclass
+class StatusReport:
+    backend: str
+    location: str
+    stages: list[StageStatus]
+    tables: list[CatalogTable]
+    raw_tables: dict[str, int] = field(default_factory=dict)  # table -> raw bytes
+    pending: list[str] = field(default_factory=list)  # raw keys not yet converted
+
+
+def status(backend: Backend) -> StatusReport:
+    raw = backend.store.list("raw")
+    processed = backend.store.list("processed")
+    results = backend.store.list("results")
+    tables = backend.catalog.tables()
+    last: dict[str, LedgerEntry] = {}
+    for entry in backend.ledger.entries():
+        if entry.stage not in last or entry.started >= last[entry.stage].started:
+            last[entry.stage] = entry
+    done = {o.key: o.sha256 for o in processed}
+    pending = [
+        o.key for o in raw if not o.sha256 or done.get(layout.processed_key(o.key)) != o.sha256
+    ]
+    stages = [
+        StageStatus(
+            "raw",
+            len(raw),
+            sum(o.size for o in raw),
+            len({o.table for o in raw}),
+            last.get("upload"),
+        ),
+        StageStatus(
+            "processed",
+            len(processed),
+            sum(o.size for o in processed),
+            len({o.table for o in processed}),
+            last.get("transform"),
+        ),
+        StageStatus(
+            "catalog",
+            len(tables),
+            sum(t.bytes or 0 for t in tables),
+            len(tables),
+            last.get("crawl"),
+        ),
+        StageStatus("results", len(results), sum(o.size for o in results), 0, last.get("query")),
+    ]
+    raw_tables: dict[str, int] = {}
+    for o in raw:
+        raw_tables[o.table] = raw_tables.get(o.table, 0) + o.size
+    return StatusReport(
+        backend=backend.name,
+        location=backend.store.name,
+        stages=stages,
+        tables=tables,
+        raw_tables=raw_tables,
+        pending=pending,
+    )
+
+
+# -- run ----------------------------------------------------------------------
+
+
+@dataclass
+class KpiResult:
+    name: str
+    description: str
+    result: QueryResult
+
+
+@dataclass
+class RunSummary:
+    uploads: list[UploadOutcome]
+    transform: TransformSummary
+    crawl: CrawlReport | None  # None when nothing changed and the catalog was current
+    kpis: list[KpiResult]
+    seconds: dict[str, float]
+
+
+def catalog_is_current(backend: Backend) -> bool:
+    """True when every processed table is in the catalog (so a crawl would change nothing)."""
+    processed_tables = {o.table for o in backend.store.list("processed")}
+    return bool(processed_tables) and processed_tables <= {t.name for t in backend.catalog.tables()}
+
+
+def run(
+    backend: Backend,
+    paths: Sequence[str],
+    *,
+    force: bool = False,
+    direct_crawl: bool = True,
+    concurrency: int = 2,
+    progress: ProgressSink | None = None,
+) -> RunSummary:
+    """upload -> transform -> crawl -> the KPI queries."""
+    from olistctl.sql.named import list_queries
+
+    progress = progress or NoProgress()
+    seconds: dict[str, float] = {}
+
+    started = time.perf_counter()
+    uploads = upload(backend, paths, force=force, progress=progress)
+    seconds["upload"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    summary = transform(backend, force=force, concurrency=concurrency, progress=progress)
+    seconds["transform"] = time.perf_counter() - started
+    if summary.failed:
+        # Crawling and querying half the tables would print misleading KPIs.
+        return RunSummary(uploads, summary, None, [], seconds)
+
+    started = time.perf_counter()
+    report = None
+    if force or summary.converted or not catalog_is_current(backend):
+        report = crawl(backend, direct=direct_crawl, progress=progress)
+    seconds["crawl"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    kpis = [
+        KpiResult(q.name, q.description, query(backend, q.sql)) for q in list_queries() if q.kpi
+    ]
+    seconds["query"] = time.perf_counter() - started
+    return RunSummary(uploads, summary, report, kpis, seconds)
