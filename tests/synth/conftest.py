@@ -1,0 +1,92 @@
+"""Generated datasets shared by the synth tests (each generated once per session)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from olistctl.dataset import TABLES
+from olistctl.synth import GenerateResult, generate
+
+# Big enough for shares to settle within the tolerances, small enough to take ~1 s.
+SHAPE_ORDERS = 20_000
+BYTES_ORDERS = 1_000  # every quirk appears at least once from 1,000 orders on
+
+
+@pytest.fixture(scope="session")
+def shaped(tmp_path_factory) -> GenerateResult:
+    return generate(tmp_path_factory.mktemp("synth20k"), orders=SHAPE_ORDERS, seed=42)
+
+
+@pytest.fixture(scope="session")
+def frames(shaped) -> dict[str, pd.DataFrame]:
+    """Every table of the 20k dataset as text (NULL -> NaN), by short name."""
+    return {t.short_name: read_text(shaped.files[t.name]) for t in TABLES}
+
+
+@pytest.fixture(scope="session")
+def thousand(tmp_path_factory) -> GenerateResult:
+    return generate(tmp_path_factory.mktemp("synth1k"), orders=BYTES_ORDERS, seed=3)
+
+
+def read_text(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+
+
+@pytest.fixture(scope="session")
+def read_table() -> Callable[[Path], pd.DataFrame]:
+    """Read a generated CSV as text, NULL -> NaN."""
+    return read_text
+
+
+@pytest.fixture(scope="session")
+def raw_records() -> Callable[[str, str], list[list[str]]]:
+    return split_raw_records
+
+
+def split_raw_records(text: str, eol: str) -> list[list[str]]:
+    """A CSV text as records of raw cells, quotes kept (``'"01037"'``), so tests can see
+    how each value was written. Line breaks inside quotes stay in the cell; a line
+    break outside quotes that is not ``eol`` is an error."""
+    records: list[list[str]] = []
+    cells: list[str] = []
+    cell: list[str] = []
+    quoted = False
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if quoted:
+            if ch == '"' and text.startswith('""', i):
+                cell.append('""')
+                i += 2
+                continue
+            if ch == '"':
+                quoted = False
+            cell.append(ch)
+            i += 1
+        elif ch == '"':
+            quoted = True
+            cell.append(ch)
+            i += 1
+        elif ch == ",":
+            cells.append("".join(cell))
+            cell = []
+            i += 1
+        elif text.startswith(eol, i):
+            cells.append("".join(cell))
+            records.append(cells)
+            cells, cell = [], []
+            i += len(eol)
+        elif ch in "\r\n":
+            raise AssertionError(f"line break {text[i - 20 : i + 2]!r} outside quotes")
+        else:
+            cell.append(ch)
+            i += 1
+    assert not quoted, "file ends inside a quoted value"
+    if cell or cells:
+        cells.append("".join(cell))
+        records.append(cells)
+    return records

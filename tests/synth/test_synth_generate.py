@@ -1,0 +1,126 @@
+"""generate(): its contract, determinism, referential integrity at any size."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import pytest
+
+from olistctl.dataset import TABLES
+from olistctl.errors import ExitCode, UsageError
+from olistctl.synth import GenerateResult, generate
+
+
+def file_bytes(result: GenerateResult) -> dict[str, bytes]:
+    return {name: path.read_bytes() for name, path in result.files.items()}
+
+
+def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
+    first = generate(tmp_path / "a", orders=300, seed=11)
+    again = generate(tmp_path / "b", orders=300, seed=11)
+    other = generate(tmp_path / "c", orders=300, seed=12)
+    assert file_bytes(first) == file_bytes(again)
+    differs = {n for n, data in file_bytes(other).items() if data != file_bytes(first)[n]}
+    # Everything but the fixed translation file changes with the seed.
+    assert differs == {t.name for t in TABLES} - {"product_category_name_translation"}
+
+
+def test_result_describes_the_files(tmp_path, read_table):
+    out = tmp_path / "new" / "nested"  # created if missing
+    result = generate(out, orders=50, seed=1)
+    assert result.out_dir == out
+    assert list(result.files) == [t.name for t in TABLES]
+    assert sorted(os.listdir(out)) == sorted(t.file_name for t in TABLES)  # no temp files left
+    for table in TABLES:
+        path = result.files[table.name]
+        assert path == out / table.file_name
+        assert result.bytes[table.name] == path.stat().st_size
+        assert result.rows[table.name] == len(read_table(path))
+    assert result.rows["olist_orders_dataset"] == 50
+    assert result.seconds > 0
+
+
+def test_progress_reports_every_table_up_to_its_rows(tmp_path):
+    seen: dict[str, list[int]] = {}
+    result = generate(
+        tmp_path, orders=40, seed=2, progress=lambda t, n: seen.setdefault(t, []).append(n)
+    )
+    assert list(seen) == [t.name for t in TABLES]
+    for name, counts in seen.items():
+        assert counts == sorted(counts), name  # only moves forward
+        assert counts[-1] == result.rows[name]
+
+
+@pytest.mark.parametrize("orders", [0, -5, 2.5, "10", True, None])
+def test_bad_order_count_is_a_usage_error_and_writes_nothing(tmp_path, orders):
+    target = tmp_path / "out"
+    with pytest.raises(UsageError) as caught:
+        generate(target, orders=orders)
+    error = caught.value
+    assert error.exit_code == ExitCode.USAGE
+    assert f"Cannot generate {orders!r} orders" in error.message
+    assert error.hint == "pass a whole number of orders of 1 or more"
+    assert not target.exists()
+
+
+def test_negative_seed_is_a_usage_error(tmp_path):
+    with pytest.raises(UsageError, match="Seed -1 is not usable"):
+        generate(tmp_path / "out", orders=5, seed=-1)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_failed_write_leaves_the_previous_file_and_no_temp(tmp_path, monkeypatch):
+    generate(tmp_path, orders=20, seed=1)
+    before = (tmp_path / "olist_orders_dataset.csv").read_bytes()
+
+    import olistctl.synth.writer as writer
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(writer, "format_cells", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        generate(tmp_path, orders=30, seed=1)
+    assert (tmp_path / "olist_orders_dataset.csv").read_bytes() == before
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("orders", [1, 2, 10, 57])
+def test_small_datasets_keep_referential_integrity(tmp_path, orders, read_table):
+    result = generate(tmp_path, orders=orders, seed=5)
+    t = {table.short_name: read_table(result.files[table.name]) for table in TABLES}
+    check_integrity(t)
+    assert len(t["orders"]) == orders
+    assert len(t["category_translation"]) == 71
+
+
+def test_full_integrity_at_20k(frames):
+    check_integrity(frames)
+
+
+def check_integrity(t: dict[str, pd.DataFrame]) -> None:
+    orders, items = t["orders"], t["order_items"]
+    # Zero orphans child -> parent (§1.3).
+    assert items.order_id.isin(orders.order_id).all()
+    assert items.product_id.isin(t["products"].product_id).all()
+    assert items.seller_id.isin(t["sellers"].seller_id).all()
+    assert t["order_payments"].order_id.isin(orders.order_id).all()
+    assert t["order_reviews"].order_id.isin(orders.order_id).all()
+    assert orders.customer_id.isin(t["customers"].customer_id).all()
+    # customer_id is 1:1 with orders; every product sold, every seller sold something.
+    assert orders.customer_id.is_unique and t["customers"].customer_id.is_unique
+    assert len(t["customers"]) == len(orders)
+    assert t["products"].product_id.isin(items.product_id).all()
+    assert t["sellers"].seller_id.isin(items.seller_id).all()
+    # Keys.
+    assert orders.order_id.is_unique
+    assert t["products"].product_id.is_unique and t["sellers"].seller_id.is_unique
+    assert not items.duplicated(["order_id", "order_item_id"]).any()
+    assert not t["order_payments"].duplicated(["order_id", "payment_sequential"]).any()
+    assert not t["order_reviews"].duplicated(["review_id", "order_id"]).any()
+    # Items are numbered 1..k within each order; payments 1..k likewise.
+    for frame, column in ((items, "order_item_id"), (t["order_payments"], "payment_sequential")):
+        numbers = frame[column].astype(int).groupby(frame.order_id)
+        assert (numbers.max() == numbers.size()).all()
+        assert (numbers.min() == 1).all()
