@@ -120,7 +120,7 @@ class LocalEngine:
                 file_list = ", ".join(_quote(p) for p in paths)
                 con.execute(f'CREATE VIEW "{table}" AS SELECT * FROM read_parquet([{file_list}])')
             try:
-                reader = con.execute(transpiled.duckdb_sql).fetch_record_batch(65_536)
+                reader = con.execute(transpiled.duckdb_sql).to_arrow_reader(65_536)
             except duckdb.Error as exc:
                 raise duckdb_error(exc) from exc
 

@@ -1,0 +1,116 @@
+"""CAST and TRY_CAST with Trino's answers.
+
+- timestamp -> varchar prints the type's fractional digits: ``2017-10-02 10:56:33.000``.
+- double -> integer rounds half away from zero (DuckDB rounds half to even).
+- varchar -> integer accepts only an optional sign and digits (``'1.5'`` fails; DuckDB
+  rounds it to 2); TRY_CAST turns the failure into NULL.
+- double -> decimal goes through the shortest decimal text of the double, as Trino's
+  ``BigDecimal.valueOf`` does (1.005E0 -> 1.01 at scale 2; DuckDB gives 1.00).
+- text -> date/timestamp is converted only when both engines surely read it the same way.
+- double -> varchar is refused: Trino prints doubles in its own scientific notation.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from olistctl.sql import types as T
+from olistctl.sql.emit import duck
+from olistctl.sql.rewrite import Rewriter, sql_text
+from olistctl.sql.temporal import DATE_TEXT, TIMESTAMP_TEXT, parse_text
+from olistctl.sql.types import duckdb_type_sql
+
+# Trino parses integers with Long.parseLong on the untrimmed text: padded text fails.
+INTEGER_TEXT = (r"[+-]?[0-9]+", None)
+# Double.parseDouble trims and also reads NaN, Infinity, hex and 1d/1f: those are refused.
+DOUBLE_TEXT = (
+    r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*",
+    r".*([0-9]|NaN|Infinity).*",
+)
+DECIMAL_TEXT = (r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)", r".*[0-9].*")
+
+
+def cast_(node: exp.Cast, rw: Rewriter) -> exp.Expression | None:
+    safe = isinstance(node, exp.TryCast) or bool(node.args.get("safe"))
+    value = node.this
+    source, target = rw.type(value), rw.type(node)
+    target_dt = node.args["to"]
+    cast_sql = "TRY_CAST" if safe else "CAST"
+    to = target.name
+
+    def plain(x: exp.Expression = value) -> exp.Expression:
+        return duck(f"{cast_sql}(:x AS {duckdb_type_sql(target)})", target, x=x)
+
+    def refuse(why: str = "") -> None:
+        rw.refuse(
+            node,
+            f"CAST({sql_text(value, 30)} AS {target_dt.sql('trino').lower()}) from {source} is not"
+            " supported by the local engine" + (f" ({why})" if why else ""),
+        )
+
+    if to == "varchar":
+        if target_dt.expressions:
+            refuse("Athena truncates to varchar(n); use substr()")
+        if source.is_timestamp:
+            return _timestamp_text(value, source, rw, node)
+        if source.is_floating:
+            refuse("Athena prints doubles in its own notation, e.g. 1.5E0")
+        if source.name in ("array", "map", "row", "json", "varbinary"):
+            refuse()
+        return plain()
+
+    def _from_text(x: exp.Expression, patterns, what: str) -> exp.Expression:
+        convert = f"{cast_sql}(:x AS {duckdb_type_sql(target)})"
+        return parse_text(x, patterns, convert, target, safe=safe, what=what)
+
+    if target.is_integer:
+        if source.is_string:
+            return _from_text(value, INTEGER_TEXT, f"an {to}" if to == "integer" else f"a {to}")
+        if source.is_floating:
+            # Trino rounds half away from zero; DuckDB's cast rounds half to even.
+            return plain(duck("round(:x)", x=value))
+        return plain()
+    if target.is_decimal:
+        if source.is_floating:
+            return plain(duck("CAST(:x AS VARCHAR)", x=value))
+        if source.is_string:
+            return _from_text(value, DECIMAL_TEXT, "a decimal")
+        return plain()
+    if to == "date":
+        if source.is_string:
+            return _from_text(value, DATE_TEXT, "a date")
+        return plain()
+    if to == "timestamp":
+        if source.is_string:
+            return _from_text(value, TIMESTAMP_TEXT, "a timestamp")
+        if target.precision not in (3, 6) and source != T.DATE:
+            refuse("only timestamp(3) and timestamp(6) are supported")
+        return plain()
+    if to == "timestamp with time zone":
+        if source.is_string:
+            refuse("time zones in text are not supported locally")
+        return plain()
+    if to in ("double", "real"):
+        if source.is_string:
+            return _from_text(value, DOUBLE_TEXT, f"a {to}")
+        return plain()
+    if to == "boolean":
+        if source.is_string:
+            refuse("the accepted spellings of true and false differ")
+        return plain()
+    refuse()
+    return None
+
+
+def _timestamp_text(value, source: T.SqlType, rw: Rewriter, node) -> exp.Expression:
+    """Athena prints as many fractional digits as the timestamp type has (3 for columns)."""
+    precision = source.precision if source.precision is not None else 3
+    if precision > 6:
+        rw.refuse(node, f"CAST of a {source} to varchar is not supported by the local engine")
+    text = duck("strftime(:x, '%Y-%m-%d %H:%M:%S.%f')", x=value)
+    # The value has no digits past its precision, so cutting the text does not round.
+    text = duck(f"left(:t, {20 + precision if precision else 19})", t=text)
+    if source.name == "timestamp with time zone":
+        text = duck(":t || ' UTC'", t=text)  # sessions are UTC; Athena prints the zone
+    text.meta["athena_type"] = T.VARCHAR
+    return text

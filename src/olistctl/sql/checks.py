@@ -1,0 +1,90 @@
+"""Type checks Athena makes before running a query, refused here rather than coerced.
+
+DuckDB casts freely where Trino refuses: comparing a timestamp with
+``'2018-01-01'``, mixing text and numbers in CASE branches, LIKE on a number.
+A query Athena would reject must not get an answer locally.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from olistctl.sql import types as T
+from olistctl.sql.rewrite import Rewriter, sql_text
+from olistctl.sql.strings import require_string
+from olistctl.sql.verified import athena_name, check_verified
+
+
+def _incomparable(a: T.SqlType, b: T.SqlType) -> bool:
+    if not (a.is_known and b.is_known):
+        return False
+    kinds = [_kind(t) for t in (a, b)]
+    return "string" in kinds and kinds[0] != kinds[1]
+
+
+def _kind(t: T.SqlType) -> str:
+    if t.is_string:
+        return "string"
+    if t.is_numeric:
+        return "number"
+    return "time" if t.is_temporal else t.name
+
+
+def _check_comparable(node: exp.Expression, left: exp.Expression, right: exp.Expression, rw):
+    lt, rt = rw.type(left), rw.type(right)
+    if _incomparable(lt, rt):
+        hint = "write typed literals (TIMESTAMP '2018-01-01 00:00:00', DATE '2018-01-01')"
+        if lt.is_numeric or rt.is_numeric:
+            hint = "CAST one side so both are numbers or both are varchar"
+        rw.refuse(
+            node,
+            f"Athena cannot compare {lt} with {rt} ({sql_text(node)})",
+            hint=hint,
+        )
+
+
+def compare(node: exp.Binary, rw: Rewriter) -> None:
+    _check_comparable(node, node.left, node.right, rw)
+    return None
+
+
+def between(node: exp.Between, rw: Rewriter) -> None:
+    for bound in (node.args["low"], node.args["high"]):
+        _check_comparable(node, node.this, bound, rw)
+    return None
+
+
+def in_(node: exp.In, rw: Rewriter) -> None:
+    for item in node.expressions:
+        _check_comparable(node, node.this, item, rw)
+    return None
+
+
+def conditional(node: exp.Expression, rw: Rewriter) -> None:
+    """CASE/IF/COALESCE branches must share a type in Athena (DuckDB would cast to text)."""
+    check_verified(node, rw)
+    if isinstance(node, exp.Case):
+        branches = [i.args.get("true") for i in node.args.get("ifs") or []]
+        branches.append(node.args.get("default"))
+    elif isinstance(node, exp.If):
+        branches = [node.args.get("true"), node.args.get("false")]
+    else:
+        branches = [node.this, *node.expressions]
+    types = [rw.type(b) for b in branches if b is not None and rw.type(b).is_known]
+    if any(t.is_string for t in types) and any(not t.is_string for t in types):
+        listed = ", ".join(sorted({str(t) for t in types}))
+        rw.refuse(
+            node,
+            f"Athena cannot mix {listed} in the results of {athena_name(node).upper()}",
+            hint="CAST the branches to one type",
+        )
+    return None
+
+
+def like(node: exp.Like, rw: Rewriter) -> None:
+    require_string(node, node.this, rw, "LIKE")
+    return None
+
+
+def refuse_ilike(node: exp.Expression, rw: Rewriter) -> None:
+    rw.refuse(node, "ILIKE does not exist in Athena", hint="use lower(x) LIKE '…'")

@@ -1,0 +1,135 @@
+"""Which columns a query reads, and the unknown-column check with a suggestion.
+
+Both work on the query after sqlglot's ``qualify``, where every column
+reference names its source and ``SELECT *`` is expanded. Athena bills the
+columns a query reads from each table's Parquet files; ``COUNT(*)`` reads none.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+
+from sqlglot import exp
+from sqlglot.optimizer.scope import Scope, traverse_scope
+
+from olistctl.errors import SqlError
+from olistctl.sql.rewrite import node_position
+
+
+def referenced_columns(tree: exp.Expression, tables: list[str]) -> dict[str, set[str]]:
+    """table -> the columns of it the query reads (an empty set when it reads none)."""
+    columns: dict[str, set[str]] = {table: set() for table in tables}
+    for scope in traverse_scope(tree):
+        for column in scope.columns:
+            source = scope.sources.get(column.table)
+            if isinstance(source, exp.Table) and source.name in columns:
+                columns[source.name].add(column.name)
+    return columns
+
+
+def _output_names(source: Scope | exp.Expression) -> list[str] | None:
+    """The column names a derived source exposes (None when they cannot be listed)."""
+    node = source.expression if isinstance(source, Scope) else source
+    alias = node.args.get("alias") if isinstance(node, (exp.Unnest, exp.Values)) else None
+    if alias is not None and alias.columns:
+        return [c.name for c in alias.columns]
+    if isinstance(node, exp.Query):
+        return list(node.named_selects)
+    return None
+
+
+def _lambda_parameters(column: exp.Column) -> set[str]:
+    names: set[str] = set()
+    node = column.parent
+    while node is not None:
+        if isinstance(node, exp.Lambda):
+            names.update(p.name for p in node.expressions)
+        node = node.parent
+    return names
+
+
+def _enclosing_source(scope: Scope, alias: str) -> bool:
+    parent = scope.parent
+    while parent is not None:
+        if alias in parent.sources:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _in_order_by(column: exp.Column, scope: Scope) -> bool:
+    order = scope.expression.args.get("order") if isinstance(scope.expression, exp.Select) else None
+    return order is not None and any(node is column for node in order.walk())
+
+
+def check_columns(tree: exp.Expression, schema: Mapping[str, Mapping[str, object]]) -> None:
+    """Raise SqlError for the first column reference that no source provides."""
+    for scope in traverse_scope(tree):
+        for column in scope.columns:
+            if column.name in _lambda_parameters(column):
+                continue
+            problem = _problem(column, scope, schema)
+            if problem is not None:
+                message, hint = problem
+                line, col = node_position(column)
+                raise SqlError(message, line=line, column=col, hint=hint)
+
+
+def _problem(
+    column: exp.Column, scope: Scope, schema: Mapping[str, Mapping[str, object]]
+) -> tuple[str, str] | None:
+    name = column.name
+    if column.table:
+        source = scope.sources.get(column.table)
+        if source is None:
+            if _enclosing_source(scope, column.table):
+                return None  # a correlated reference to an enclosing query's source
+            known = ", ".join(sorted(scope.sources)) or "none"
+            return (
+                f"{column.table}.{name}: no table or alias {column.table} in this query",
+                f"the tables and aliases here are {known}",
+            )
+        if isinstance(source, exp.Table):
+            known = list(schema.get(source.name, {}))
+            where = f"the table {source.name}"
+        else:
+            listed = _output_names(source)
+            if listed is None:
+                return None
+            known, where = listed, f"{column.table}"
+        if name in known:
+            return None
+        return f"Column {name} does not exist in {where}", _suggest(name, known)
+    # Unqualified after qualify: no source has it, unless ORDER BY names an output column.
+    query = scope.expression
+    if isinstance(query, exp.SetOperation) and name in query.named_selects:
+        return None
+    in_order_by = isinstance(query, exp.Select) and _in_order_by(column, scope)
+    if in_order_by and name in query.named_selects:
+        return None
+    candidates: list[str] = []
+    holders: list[str] = []
+    for alias, source in scope.sources.items():
+        if isinstance(source, exp.Table):
+            names = list(schema.get(source.name, {}))
+        else:
+            names = _output_names(source) or []
+        candidates += names
+        if name in names:
+            holders.append(alias)
+    if len(holders) > 1:
+        return (
+            f"Column {name} is ambiguous",
+            "qualify it with its table: " + " or ".join(f"{h}.{name}" for h in holders),
+        )
+    if not candidates and not scope.sources:
+        return f"Column {name} cannot be resolved: the query reads no table", "add a FROM clause"
+    return f"Column {name} cannot be resolved", _suggest(name, candidates)
+
+
+def _suggest(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+    if close:
+        return f"did you mean {close[0]}?"
+    return "the columns available here are " + ", ".join(sorted(dict.fromkeys(known)))

@@ -1,0 +1,246 @@
+"""Athena SQL in, DuckDB SQL out, with Athena's answers (or a refusal naming the construct).
+
+A plain ``sqlglot.transpile(sql, read="athena", write="duckdb")`` gives wrong
+answers (``7/2``, ``date_diff``, ``try_cast('1.5' AS integer)``, decimal
+division …). :func:`transpile` instead:
+
+1. parses the query (a syntax error carries its line and column);
+2. resolves table names against the catalog, stripping ``awsdatacatalog``/database
+   qualifiers;
+3. names unnamed output columns ``_col0``, ``_col1`` … as Athena does;
+4. qualifies columns (sqlglot) and checks each one exists, suggesting the closest name;
+5. types every expression as Trino would (``infer.py``);
+6. rewrites each construct into DuckDB that computes Trino's answer, or refuses it
+   (``rewrite.py`` with the rules of ``functions.py``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects.trino import Trino
+from sqlglot.errors import OptimizeError, ParseError, TokenError
+from sqlglot.optimizer.qualify import qualify
+from sqlglot.parsers.trino import TrinoParser
+
+from olistctl.errors import SqlError
+from olistctl.sql.columns import check_columns, referenced_columns
+from olistctl.sql.emit import ERROR_MARKER, HINT_SEPARATOR
+from olistctl.sql.functions import RULES, VERIFIED
+from olistctl.sql.infer import TypeInference
+from olistctl.sql.rewrite import Rewriter
+from olistctl.sql.types import SqlType, parse_catalog_type
+
+DEFAULT_CATALOG = "awsdatacatalog"
+
+
+@dataclass
+class Transpiled:
+    duckdb_sql: str
+    tables: list[str]  # catalog table names referenced (unqualified), in order of appearance
+    columns: dict[str, set[str]]  # table -> columns the query reads (for scan estimates)
+
+
+def _keep_name(name: str):
+    def build(args: list) -> exp.Anonymous:
+        return exp.Anonymous(this=name, expressions=args)
+
+    return build
+
+
+class AthenaQuery(Trino):
+    """Athena's query dialect (Trino), keeping date_format/date_parse patterns as written.
+
+    sqlglot's Athena reader converts these MySQL-style patterns to its own
+    notation, which loses what the user wrote (``%i`` vs ``%M``); the
+    translation in ``formats.py`` needs the original.
+    """
+
+    class Parser(TrinoParser):
+        FUNCTIONS: ClassVar[dict] = {
+            **TrinoParser.FUNCTIONS,
+            "DATE_FORMAT": _keep_name("date_format"),
+            "DATE_PARSE": _keep_name("date_parse"),
+        }
+
+
+def transpile(
+    sql: str, schema: Mapping[str, Mapping[str, str]], *, database: str | None = None
+) -> Transpiled:
+    """Athena SQL -> DuckDB SQL over views named after the catalog's tables.
+
+    ``schema`` maps table -> {column: Athena type} (``string``, ``decimal(10,2)`` …).
+    Raises :class:`olistctl.errors.SqlError` for bad or unsupported SQL.
+    """
+    catalog = {
+        table.lower(): {column.lower(): parse_catalog_type(t) for column, t in cols.items()}
+        for table, cols in schema.items()
+    }
+    tree = _parse(sql)
+    tables = _resolve_tables(tree, catalog, database)
+    _name_outputs(tree)
+    try:
+        tree = qualify(
+            tree,
+            dialect=AthenaQuery,
+            schema={t: dict.fromkeys(cols, "VARCHAR") for t, cols in catalog.items()},
+            expand_alias_refs=False,  # Athena resolves select aliases only in ORDER BY
+            # Leave unknown columns for check_columns, which explains what is wrong.
+            validate_qualify_columns=False,
+            allow_partial_qualification=True,
+            quote_identifiers=True,
+        )
+    except OptimizeError as error:
+        raise SqlError(
+            f"The query cannot be resolved against the catalog: {error}",
+            hint="check the table and column names",
+        ) from None
+    check_columns(tree, catalog)
+    columns = referenced_columns(tree, tables)
+    TypeInference(tree, catalog).run(tree)
+    tree = Rewriter(RULES, VERIFIED).run(tree)
+    return Transpiled(duckdb_sql=tree.sql(dialect="duckdb"), tables=tables, columns=columns)
+
+
+def _parse(sql: str) -> exp.Expression:
+    if not sql.strip().rstrip(";").strip():
+        raise SqlError("The query is empty", hint="write a SELECT statement")
+    try:
+        statements = [s for s in sqlglot.parse(sql, dialect=AthenaQuery) if s is not None]
+    except ParseError as error:
+        first = error.errors[0] if error.errors else {}
+        description = str(first.get("description") or error).split("\n")[0]
+        # "… missing for <class 'sqlglot.expressions.query.Where'>" -> "… missing for WHERE"
+        description = re.sub(r"<class '[\w.]*\.(\w+)'>", lambda m: m.group(1).upper(), description)
+        near = first.get("highlight")
+        raise SqlError(
+            f"Syntax error: {description}" + (f" near '{near}'" if near else ""),
+            line=first.get("line"),
+            column=first.get("col"),
+            hint="check the SQL near that position",
+        ) from None
+    except TokenError as error:
+        raise SqlError(
+            f"Syntax error: {error}", hint="check for an unclosed quote or comment"
+        ) from None
+    if len(statements) != 1:
+        raise SqlError(
+            f"Found {len(statements)} statements; the query command runs exactly one",
+            hint="run the statements one at a time",
+        )
+    (tree,) = statements
+    if isinstance(tree, exp.Values) and not tree.alias:
+        # A bare VALUES query: Athena names its columns _col0, _col1 …
+        width = len(tree.expressions[0].expressions) if tree.expressions else 0
+        names = [exp.to_identifier(f"_col{i}") for i in range(width)]
+        tree.set("alias", exp.TableAlias(this=exp.to_identifier("_values"), columns=names))
+        tree = exp.select("*").from_(tree)
+    if not isinstance(tree, exp.Query):
+        kind = tree.key.upper() if tree.key else type(tree).__name__
+        raise SqlError(
+            f"Only SELECT queries run on the local engine, not {kind}",
+            hint="run DDL and other statements on --backend aws",
+        )
+    return tree
+
+
+def _resolve_tables(
+    tree: exp.Expression, catalog: Mapping[str, Mapping[str, SqlType]], database: str | None
+) -> list[str]:
+    """Strip accepted qualifiers, check each table exists; the tables read, in order."""
+    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    found: list[str] = []
+    for table in tree.find_all(exp.Table):
+        name = table.name.lower()
+        db = table.args.get("db")
+        catalog_part = table.args.get("catalog")
+        if db is None and name in ctes:
+            continue
+        if catalog_part is not None and catalog_part.name.lower() != DEFAULT_CATALOG:
+            raise _position_error(
+                table,
+                f"The catalog {catalog_part.name} is not available",
+                hint=f"use {DEFAULT_CATALOG} or leave the catalog out",
+            )
+        if db is not None:
+            if database is None or db.name.lower() != database.lower():
+                expected = f"the database {database}" if database else "no database qualifier"
+                raise _position_error(
+                    table,
+                    f"The database {db.name} is not the one this engine queries",
+                    hint=f"write the bare table name, or qualify it with {expected}",
+                )
+            table.set("db", None)
+            table.set("catalog", None)
+        if name not in catalog:
+            hint = _tables_hint(name, catalog)
+            raise _position_error(table, f"Table {name} does not exist", hint=hint)
+        table.set("this", exp.to_identifier(name))
+        if name not in found:
+            found.append(name)
+    return found
+
+
+def _tables_hint(name: str, catalog: Mapping[str, object]) -> str:
+    close = difflib.get_close_matches(name, list(catalog), n=1, cutoff=0.5)
+    known = ", ".join(sorted(catalog)) or "none (run `olistctl crawl` first)"
+    return (f"did you mean {close[0]}? " if close else "") + f"known tables: {known}"
+
+
+def _position_error(node: exp.Expression, message: str, hint: str) -> SqlError:
+    from olistctl.sql.rewrite import node_position
+
+    line, column = node_position(node)
+    return SqlError(message, line=line, column=column, hint=hint)
+
+
+def _name_outputs(tree: exp.Expression) -> None:
+    """Name unnamed output columns ``_col<i>``, as Athena does."""
+    select = tree
+    while isinstance(select, (exp.SetOperation, exp.Subquery)):
+        select = select.left if isinstance(select, exp.SetOperation) else select.this
+    if not isinstance(select, exp.Select):
+        return
+    for index, projection in enumerate(list(select.expressions)):
+        if isinstance(projection, exp.Star) or (
+            isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star)
+        ):
+            return  # positions past a * depend on its expansion: leave them to qualify
+        if isinstance(projection, (exp.Alias, exp.Column)):
+            continue
+        projection.replace(exp.alias_(projection.copy(), f"_col{index}", quoted=True))
+
+
+_DUCKDB_POSITION = re.compile(r"\nLINE (\d+): (.*)\n( *)\^")
+
+
+def duckdb_error(exc: BaseException) -> SqlError:
+    """A DuckDB failure as a SqlError: DuckDB's message, and where DuckDB points.
+
+    The position, when DuckDB gives one, is in the DuckDB SQL the query was
+    transpiled to. Runtime refusals emitted by the rewrites carry their own
+    message, which is returned on its own.
+    """
+    text = str(exc)
+    marker = re.search(re.escape(ERROR_MARKER) + r"(.*?)'\s+to\s+\w+", text, re.DOTALL)
+    if marker:
+        message, _, hint = marker.group(1).replace("''", "'").partition(HINT_SEPARATOR)
+        return SqlError(message.rstrip("."), hint=hint or None)
+    first_line = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    line = column = None
+    where = _DUCKDB_POSITION.search(text)
+    if where and not where.group(2).startswith("..."):
+        line = int(where.group(1))
+        column = len(where.group(3)) - len(f"LINE {where.group(1)}: ") + 1
+    return SqlError(
+        f"The query failed in the local engine: {first_line}",
+        line=line,
+        column=column,
+        hint="Athena may fail the same way; check the values the query works on",
+    )

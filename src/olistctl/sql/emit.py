@@ -1,0 +1,68 @@
+"""Building the DuckDB expressions the rewrites emit.
+
+Rewrites are written as small DuckDB SQL templates with ``:name``
+placeholders, parsed once and filled with the (already rewritten) operand
+trees, so each rule reads like the SQL it produces.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import sqlglot
+from sqlglot import exp
+
+from olistctl.sql.infer import set_type
+from olistctl.sql.types import SqlType, duckdb_type_sql
+
+# A runtime refusal is a failing CAST of this marker text: unlike DuckDB's error(),
+# a cast is allowed inside TRY(...), where Athena also turns the failure into NULL.
+ERROR_MARKER = "olistctl-error: "
+
+
+@lru_cache(maxsize=512)
+def _template(text: str) -> exp.Expression:
+    return sqlglot.parse_one(text, read="duckdb")
+
+
+def duck(template: str, sql_type: SqlType | None = None, **parts: exp.Expression) -> exp.Expression:
+    """The DuckDB expression ``template`` with each ``:name`` replaced by ``parts[name]``."""
+    tree = _template(template).copy()
+    for placeholder in list(tree.find_all(exp.Placeholder)):
+        placeholder.replace(parts[placeholder.name])
+    if sql_type is not None:
+        set_type(tree, sql_type)
+    return tree
+
+
+def cast(node: exp.Expression, sql_type: SqlType) -> exp.Expression:
+    """``CAST(node AS <DuckDB spelling of sql_type>)``, typed."""
+    return duck(f"CAST(:x AS {duckdb_type_sql(sql_type)})", sql_type, x=node)
+
+
+def string(text: str) -> exp.Literal:
+    return exp.Literal.string(text)
+
+
+def number(value: int | str) -> exp.Literal:
+    return exp.Literal.number(value)
+
+
+# Separates a runtime refusal's message from its hint inside the marker text.
+HINT_SEPARATOR = " | hint: "
+
+
+def runtime_error(message: str, sql_type: SqlType, hint: str | None = None) -> exp.Expression:
+    """An expression of ``sql_type`` that fails with ``message`` (and ``hint``) when evaluated."""
+    text = string(ERROR_MARKER + message + (HINT_SEPARATOR + hint if hint else ""))
+    return cast(duck("CAST(:m AS INTEGER)", m=text), sql_type)
+
+
+def power_of_ten_decimal(exponent: int) -> exp.Expression:
+    """10^exponent as an exact DECIMAL(38,0) (DuckDB's ``^`` would be a DOUBLE)."""
+    return duck(f"CAST('1{'0' * exponent}' AS DECIMAL(38, 0))")
+
+
+def tenth_power_fraction(digits: int) -> exp.Expression:
+    """10^-digits as an exact decimal literal (``0.001``)."""
+    return exp.Literal.number("0." + "0" * (digits - 1) + "1") if digits else number(1)

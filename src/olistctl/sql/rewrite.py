@@ -1,0 +1,110 @@
+"""The rewrite pass: each node of the typed Athena tree becomes DuckDB computing Athena's answer.
+
+Nodes are visited children first. A node class with a rule is rewritten by
+it; a function class with no rule must be on the verified list
+(``functions.VERIFIED``), otherwise the query is refused by name: the local
+engine gives Athena's answer or says why it cannot, never a different one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NoReturn
+
+from sqlglot import exp
+
+from olistctl.errors import SqlError
+from olistctl.sql.infer import TYPE_KEY, type_of
+from olistctl.sql.types import UNKNOWN, SqlType
+
+Rule = Callable[[exp.Expression, "Rewriter"], exp.Expression | None]
+
+BACKEND_HINT = "run it on --backend aws"
+
+
+def node_position(node: exp.Expression) -> tuple[int | None, int | None]:
+    """(line, column) where a node starts in the user's SQL, when the parser recorded it."""
+    positions = []
+    for part in node.walk(bfs=False):
+        meta = part.meta
+        if "line" in meta and "col" in meta:
+            # sqlglot records the column of a token's last character.
+            width = int(meta.get("end", 0)) - int(meta.get("start", 0))
+            positions.append((int(meta["line"]), max(1, int(meta["col"]) - width)))
+    return min(positions) if positions else (None, None)
+
+
+def sql_text(node: exp.Expression, limit: int = 60) -> str:
+    text = node.sql(dialect="trino")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class Rewriter:
+    def __init__(self, rules: dict[type, Rule], verified: frozenset[type]) -> None:
+        self.rules = rules
+        self.verified = verified
+
+    def type(self, node: exp.Expression | None) -> SqlType:
+        return UNKNOWN if node is None else type_of(node)
+
+    def refuse(self, node: exp.Expression, message: str, hint: str | None = None) -> NoReturn:
+        line, column = node_position(node)
+        raise SqlError(message, line=line, column=column, hint=hint or BACKEND_HINT)
+
+    def run(self, tree: exp.Expression) -> exp.Expression:
+        # Reversed pre-order visits every node after all of its descendants.
+        for node in reversed(list(tree.walk(bfs=False))):
+            replacement = self._rewrite(node)
+            if replacement is not None and replacement is not node:
+                if TYPE_KEY not in replacement.meta:
+                    replacement.meta[TYPE_KEY] = type_of(node)
+                if node is tree:
+                    tree = replacement
+                else:
+                    node.replace(replacement)
+        return tree
+
+    def _rewrite(self, node: exp.Expression) -> exp.Expression | None:
+        for cls in type(node).__mro__:
+            rule = self.rules.get(cls)
+            if rule is not None:
+                return rule(node, self)
+            if cls in self.verified:
+                return None
+        if isinstance(node, exp.Func):
+            from olistctl.sql.verified import check_verified
+
+            check_verified(node, self)  # not verified: refuses, naming the function
+        return None
+
+
+def aggregate_call(node: exp.Expression) -> tuple[exp.Expression, exp.Expression]:
+    """(outermost node, aggregate) for an aggregate possibly wrapped in FILTER and OVER."""
+    aggregate = node
+    while isinstance(aggregate, (exp.Window, exp.Filter)):
+        aggregate = aggregate.this
+    return node, aggregate
+
+
+def rewrap(outer: exp.Expression, aggregate: exp.Expression, new_aggregate: exp.Expression):
+    """``new_aggregate`` wrapped in the same FILTER/OVER clauses as ``aggregate`` was."""
+    if outer is aggregate:
+        return new_aggregate
+    clone = outer.copy()
+    inner = clone
+    while isinstance(inner.this, (exp.Window, exp.Filter)):
+        inner = inner.this
+    inner.set("this", new_aggregate)
+    return clone
+
+
+def integer_literal(node: exp.Expression | None) -> int | None:
+    """The value of an integer constant (``2``, ``-1``, ``(3)``), or None."""
+    if isinstance(node, exp.Literal) and not node.is_string and node.name.lstrip("-").isdigit():
+        return int(node.name)
+    if isinstance(node, exp.Neg):
+        inner = integer_literal(node.this)
+        return None if inner is None else -inner
+    if isinstance(node, exp.Paren):
+        return integer_literal(node.this)
+    return None

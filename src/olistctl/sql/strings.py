@@ -1,0 +1,237 @@
+"""Trino's string and array functions where DuckDB's differ.
+
+- ``substr`` with a start of 0, or before the string's start, is '' in Trino.
+- ``trim`` removes Java whitespace (tabs, newlines …) in Trino, only spaces in DuckDB.
+- ``split_part`` past the last field and ``regexp_extract`` with no match are NULL
+  in Trino ('' in DuckDB).
+- ``regexp_replace`` replaces every match and writes groups as ``$1``.
+- ``a[i]`` out of bounds fails in Trino (NULL in DuckDB); ``element_at`` is NULL.
+- ``concat``/``||`` is NULL when any part is (sqlglot writes ``||``) and takes only varchar.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlglot import exp
+
+from olistctl.sql import types as T
+from olistctl.sql.emit import duck, runtime_error, string
+from olistctl.sql.rewrite import Rewriter, Rule, integer_literal, sql_text
+
+# Java's Character.isWhitespace, which Trino's trim() uses.
+TRINO_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2008\u2009\u200a\u2028\u2029\u205f\u3000"
+)
+
+
+def require_string(node: exp.Expression, arg: exp.Expression | None, rw: Rewriter, name: str):
+    t = rw.type(arg)
+    if arg is not None and t.is_known and not t.is_string:
+        rw.refuse(
+            node,
+            f"Athena's {name} takes varchar, not {t} ({sql_text(arg)})",
+            hint="CAST the argument to varchar",
+        )
+
+
+def string_function(name: str) -> Rule:
+    def rule(node: exp.Expression, rw: Rewriter) -> None:
+        require_string(node, node.this, rw, name)
+        return None
+
+    return rule
+
+
+def concat(node: exp.Expression, rw: Rewriter) -> None:
+    parts = node.expressions if isinstance(node, exp.Concat) else [node.left, node.right]
+    for part in parts:
+        require_string(node, part, rw, "|| (concat)")
+    return None
+
+
+def substring(node: exp.Substring, rw: Rewriter) -> exp.Expression:
+    text, start, length = node.this, node.args.get("start"), node.args.get("length")
+    require_string(node, text, rw, "substr")
+    if start is None:
+        rw.refuse(node, "substr needs a start position")
+    parts = {"s": text, "st": start}
+    call = "substring(:s, :st, :n)" if length is not None else "substring(:s, :st)"
+    if length is not None:
+        parts["n"] = length
+    literal = integer_literal(start)
+    if literal is not None and literal > 0:
+        return duck(call, T.VARCHAR, **parts)
+    # Trino: start 0, or a negative start before the first character, gives ''.
+    null_checks = {f"null{i}": part.copy() for i, part in enumerate(parts.values())}
+    any_null = " OR ".join(f":{name} IS NULL" for name in null_checks)
+    return duck(
+        f"CASE WHEN {any_null} THEN NULL WHEN :st_a = 0 OR :st_b < -length(:s_a) THEN ''"
+        " ELSE :call END",
+        T.VARCHAR,
+        **null_checks,
+        st_a=start.copy(),
+        st_b=start.copy(),
+        s_a=text.copy(),
+        call=duck(call, **parts),
+    )
+
+
+def trim(node: exp.Trim, rw: Rewriter) -> exp.Expression:
+    require_string(node, node.this, rw, "trim")
+    chars = node.expression if node.expression is not None else string(TRINO_WHITESPACE)
+    position = (node.args.get("position") or "BOTH").upper()
+    function = {"LEADING": "ltrim", "TRAILING": "rtrim"}.get(position, "trim")
+    return duck(f"{function}(:s, :c)", T.VARCHAR, s=node.this, c=chars)
+
+
+def replace(node: exp.Replace, rw: Rewriter) -> None:
+    require_string(node, node.this, rw, "replace")
+    search = node.expression
+    if isinstance(search, exp.Literal) and search.name == "":
+        rw.refuse(node, "replace() with an empty search string is not supported locally")
+    return None
+
+
+def split_part(node: exp.SplitPart, rw: Rewriter) -> exp.Expression:
+    require_string(node, node.this, rw, "split_part")
+    delimiter, index = node.args.get("delimiter"), node.args.get("part_index")
+    if delimiter is None or index is None:
+        rw.refuse(node, "split_part takes three arguments")
+    if isinstance(delimiter, exp.Literal) and delimiter.name == "":
+        rw.refuse(node, "split_part with an empty delimiter is not supported locally")
+    # A list subscript is NULL past the end, like Trino (DuckDB's split_part gives '').
+    field = duck("list_extract(string_split(:s, :d), :i)", s=node.this, d=delimiter, i=index)
+    literal = integer_literal(index)
+    if literal is not None and literal > 0:
+        return field
+    if literal is not None:
+        rw.refuse(node, "split_part's index must be greater than zero in Athena")
+    return duck(
+        "CASE WHEN :i <= 0 THEN :err ELSE :field END",
+        T.VARCHAR,
+        i=index.copy(),
+        err=runtime_error(
+            "split_part's index must be greater than zero", T.VARCHAR, hint="Athena fails too"
+        ),
+        field=field,
+    )
+
+
+def strpos(node: exp.StrPosition, rw: Rewriter) -> exp.Expression:
+    require_string(node, node.this, rw, "strpos")
+    if node.args.get("occurrence") is not None or node.args.get("position") is not None:
+        rw.refuse(node, "strpos with an instance number is not supported by the local engine")
+    return duck("strpos(:s, :sub)", T.BIGINT, s=node.this, sub=node.args["substr"])
+
+
+def _no_extra_args(node: exp.Expression, rw: Rewriter, name: str, *args: str) -> None:
+    if any(node.args.get(a) is not None for a in args):
+        rw.refuse(node, f"This form of {name} is not supported by the local engine")
+
+
+def regexp_extract(node: exp.RegexpExtract, rw: Rewriter) -> exp.Expression:
+    require_string(node, node.this, rw, "regexp_extract")
+    _no_extra_args(node, rw, "regexp_extract", "position", "occurrence", "parameters")
+    group = node.args.get("group")
+    call = "regexp_extract(:s, :p, :g)" if group is not None else "regexp_extract(:s, :p)"
+    parts = {"s": node.this.copy(), "p": node.expression.copy()}
+    if group is not None:
+        parts["g"] = group
+    # Trino returns NULL when nothing matches; DuckDB returns ''.
+    return duck(
+        "CASE WHEN regexp_matches(:s0, :p0) THEN :call END",
+        T.VARCHAR,
+        s0=node.this,
+        p0=node.expression,
+        call=duck(call, **parts),
+    )
+
+
+def regexp_replace(node: exp.RegexpReplace, rw: Rewriter) -> exp.Expression:
+    require_string(node, node.this, rw, "regexp_replace")
+    _no_extra_args(node, rw, "regexp_replace", "position", "occurrence")
+    replacement = node.args.get("replacement") or string("")
+    if not (isinstance(replacement, exp.Literal) and replacement.is_string):
+        rw.refuse(node, "regexp_replace needs a constant replacement in the local engine")
+    text = replacement.name
+    if "\\" in text or re.search(r"\$\{", text):
+        rw.refuse(node, "regexp_replace escapes and named groups are not supported locally")
+    # Trino writes group references as $1; DuckDB (RE2) as \1.
+    converted = re.sub(r"\$(\d)", r"\\\1", text)
+    return duck(
+        "regexp_replace(:s, :p, :r, 'g')",
+        T.VARCHAR,
+        s=node.this,
+        p=node.expression,
+        r=string(converted),
+    )
+
+
+def regexp_like(node: exp.RegexpLike, rw: Rewriter) -> exp.Expression:
+    require_string(node, node.this, rw, "regexp_like")
+    _no_extra_args(node, rw, "regexp_like", "flag")
+    return duck("regexp_matches(:s, :p)", T.BOOLEAN, s=node.this, p=node.expression)
+
+
+def split(node: exp.Split, rw: Rewriter) -> exp.Expression:
+    require_string(node, node.this, rw, "split")
+    _no_extra_args(node, rw, "split", "limit")
+    if isinstance(node.expression, exp.Literal) and node.expression.name == "":
+        rw.refuse(node, "split with an empty delimiter is not supported locally")
+    return duck("string_split(:s, :d)", T.array(T.VARCHAR), s=node.this, d=node.expression)
+
+
+def array_join(node: exp.ArrayToString, rw: Rewriter) -> exp.Expression:
+    _no_extra_args(node, rw, "array_join", "null")
+    element = rw.type(node.this).element
+    if element is not None and element.is_floating:
+        rw.refuse(node, "array_join of doubles prints them differently in Athena")
+    return duck("array_to_string(:a, :d)", T.VARCHAR, a=node.this, d=node.expression)
+
+
+def cardinality(node: exp.ArraySize, rw: Rewriter) -> exp.Expression:
+    return duck("len(:a)", T.BIGINT, a=node.this)
+
+
+def subscript(node: exp.Bracket, rw: Rewriter) -> exp.Expression:
+    container = rw.type(node.this)
+    if (container.is_known and container.name != "array") or len(node.expressions) != 1:
+        rw.refuse(node, f"Subscripts of {container} are not supported by the local engine")
+    index = node.expressions[0]
+    if not node.args.get("offset") and isinstance(index, exp.Literal) and index.is_int:
+        # sqlglot stores a literal subscript 0-based (a[3] holds 2); Athena's are 1-based.
+        index = exp.Literal.number(int(index.name) + 1)
+    result = rw.type(node)
+    # list_extract spells the 1-based index explicitly, out of sqlglot's offset handling.
+    element = duck("list_extract(:a, :i)", result, a=node.this.copy(), i=index.copy())
+    literal = integer_literal(index)
+    if node.args.get("safe"):  # element_at: NULL past either end, an error at 0
+        if literal == 0:
+            rw.refuse(node, "element_at's index cannot be 0 in Athena (arrays start at 1)")
+        if literal is not None:
+            return element
+        return duck(
+            "CASE WHEN :i = 0 THEN :err ELSE :e END",
+            result,
+            i=index,
+            err=runtime_error("SQL array indices start at 1", result, hint="Athena fails too"),
+            e=element,
+        )
+    # a[i]: Trino fails outside 1..cardinality(a).
+    return duck(
+        "CASE WHEN :a IS NULL OR :i IS NULL THEN NULL"
+        " WHEN :i2 BETWEEN 1 AND len(:a2) THEN :e ELSE :err END",
+        result,
+        a=node.this,
+        i=index,
+        i2=index.copy(),
+        a2=node.this.copy(),
+        e=element,
+        err=runtime_error(
+            "Array subscript out of bounds",
+            result,
+            hint="Athena fails on it too; element_at() returns NULL instead",
+        ),
+    )

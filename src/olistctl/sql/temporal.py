@@ -1,0 +1,366 @@
+"""Dates and timestamps as Trino handles them.
+
+- ``date_diff(unit, a, b)`` counts whole units elapsed (DuckDB's ``date_sub`` does;
+  its ``date_diff`` counts boundaries crossed).
+- ``date_add``/``date_trunc``/``+ INTERVAL`` on a DATE stay DATEs (DuckDB returns timestamps).
+- ``day_of_week``/``EXTRACT(DOW …)`` are ISO (Monday = 1); DuckDB's DOW has Sunday = 0.
+- ``date_format``/``date_parse``/``format_datetime`` patterns are translated specifier by
+  specifier (``formats.py``) or refused by name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlglot import exp
+
+from olistctl.errors import SqlError
+from olistctl.sql import types as T
+from olistctl.sql.emit import cast, duck, runtime_error, string
+from olistctl.sql.formats import UnsupportedPattern, joda_to_strftime, mysql_to_strftime
+from olistctl.sql.rewrite import Rewriter, sql_text
+
+TIME_UNITS = ("millisecond", "second", "minute", "hour")
+DATE_UNITS = ("day", "week", "month", "quarter", "year")
+UNITS = TIME_UNITS + DATE_UNITS
+
+# DuckDB interval constructors by Trino unit, with the argument type each accepts.
+_INTERVAL_OF = {
+    "millisecond": "to_milliseconds(CAST(:n AS BIGINT))",
+    "second": "to_seconds(CAST(:n AS BIGINT))",
+    "minute": "to_minutes(CAST(:n AS BIGINT))",
+    "hour": "to_hours(CAST(:n AS BIGINT))",
+    "day": "to_days(CAST(:n AS INTEGER))",
+    "week": "to_weeks(CAST(:n AS INTEGER))",
+    "month": "to_months(CAST(:n AS INTEGER))",
+    "quarter": "to_months(CAST(:n AS INTEGER) * 3)",
+    "year": "to_years(CAST(:n AS INTEGER))",
+}
+
+# EXTRACT fields (Trino spelling) -> DuckDB function with Trino's meaning.
+_EXTRACT = {
+    "year": "year",
+    "quarter": "quarter",
+    "month": "month",
+    "week": "week",  # ISO week in both
+    "day": "day",
+    "day_of_month": "day",
+    "day_of_week": "isodow",
+    "dow": "isodow",
+    "day_of_year": "dayofyear",
+    "doy": "dayofyear",
+    "year_of_week": "isoyear",
+    "yow": "isoyear",
+    "hour": "hour",
+    "minute": "minute",
+    "second": "second",
+}
+
+# Date-part function classes -> the DuckDB function with the same answer.
+PART_FUNCTIONS = {
+    exp.Year: "year",
+    exp.Quarter: "quarter",
+    exp.Month: "month",
+    exp.Day: "day",
+    exp.DayOfMonth: "day",
+    exp.DayOfWeekIso: "isodow",
+    exp.DayOfYear: "dayofyear",
+    exp.WeekOfYear: "week",
+    exp.YearOfWeek: "isoyear",
+    exp.Hour: "hour",
+    exp.Minute: "minute",
+    exp.Second: "second",
+}
+
+
+def _unit(node: exp.Expression, rw: Rewriter, function: str, allowed=UNITS) -> str:
+    unit = node.args.get("unit")
+    name = unit.name.lower() if isinstance(unit, (exp.Literal, exp.Var)) else None
+    if name is None:
+        rw.refuse(node, f"{function} needs a constant unit such as 'day' in the local engine")
+    if name not in allowed:
+        rw.refuse(
+            node,
+            f"'{name}' is not a unit {function} accepts",
+            hint="use one of " + ", ".join(allowed),
+        )
+    return name
+
+
+def require_temporal(node: exp.Expression, arg: exp.Expression, rw: Rewriter, function: str):
+    """Refuse what Athena refuses: a date/time function applied to text or numbers."""
+    t = rw.type(arg)
+    if t.is_known and not t.is_temporal:
+        rw.refuse(
+            node,
+            f"Athena's {function} takes a date or timestamp, not {t} ({sql_text(arg)})",
+            hint="convert text with date_parse(x, '%Y-%m-%d %H:%i:%s') or CAST(x AS timestamp)",
+        )
+
+
+def _date_only_units(node, arg, unit, rw, function):
+    if rw.type(arg) == T.DATE and unit in TIME_UNITS:
+        rw.refuse(node, f"'{unit}' is not a valid unit for {function} on a date in Athena")
+
+
+def date_diff(node: exp.DateDiff, rw: Rewriter) -> exp.Expression:
+    unit = _unit(node, rw, "date_diff")
+    start, end = node.expression, node.this
+    for arg in (start, end):
+        require_temporal(node, arg, rw, "date_diff")
+    if rw.type(start) == T.DATE and rw.type(end) == T.DATE:
+        _date_only_units(node, start, unit, rw, "date_diff")
+    # DuckDB's date_sub counts whole units elapsed, which is Trino's date_diff.
+    return duck("date_sub(:u, :a, :b)", T.BIGINT, u=string(unit), a=start, b=end)
+
+
+def date_add(node: exp.DateAdd, rw: Rewriter) -> exp.Expression:
+    unit = _unit(node, rw, "date_add")
+    value, amount = node.this, node.expression
+    require_temporal(node, value, rw, "date_add")
+    amount_type = rw.type(amount)
+    if amount_type.is_known and not amount_type.is_integer:
+        rw.refuse(node, f"date_add takes an integer amount in Athena, not {amount_type}")
+    _date_only_units(node, value, unit, rw, "date_add")
+    shifted = duck(f":x + {_INTERVAL_OF[unit]}", x=value, n=amount)
+    return _keep_type(shifted, rw.type(node))
+
+
+def _keep_type(value: exp.Expression, sql_type: T.SqlType) -> exp.Expression:
+    # DuckDB turns DATE + interval and date_trunc(DATE) into timestamps; Trino keeps DATEs.
+    if sql_type == T.DATE:
+        return cast(value, T.DATE)
+    if sql_type.is_known:
+        value.meta["athena_type"] = sql_type
+    return value
+
+
+def date_trunc(node: exp.Expression, rw: Rewriter) -> exp.Expression:
+    unit = _unit(node, rw, "date_trunc")
+    require_temporal(node, node.this, rw, "date_trunc")
+    _date_only_units(node, node.this, unit, rw, "date_trunc")
+    truncated = duck("date_trunc(:u, :x)", u=string(unit), x=node.this)
+    return _keep_type(truncated, rw.type(node))
+
+
+def extract(node: exp.Extract, rw: Rewriter) -> exp.Expression:
+    field = node.this.name.lower()
+    if field not in _EXTRACT:
+        rw.refuse(node, f"EXTRACT({field.upper()} FROM …) is not supported by the local engine")
+    require_temporal(node, node.expression, rw, f"EXTRACT({field.upper()})")
+    return duck(f"{_EXTRACT[field]}(:x)", T.BIGINT, x=node.expression)
+
+
+def date_part(node: exp.Expression, rw: Rewriter) -> exp.Expression:
+    function = PART_FUNCTIONS[type(node)]
+    require_temporal(node, node.this, rw, node.sql_name().lower() + "()")
+    return duck(f"{function}(:x)", T.BIGINT, x=node.this)
+
+
+def millisecond(node: exp.Anonymous, rw: Rewriter) -> exp.Expression:
+    (arg,) = node.expressions
+    require_temporal(node, arg, rw, "millisecond()")
+    # DuckDB's millisecond() includes the seconds (5.123 s -> 5123); Trino's is 0..999.
+    return duck("millisecond(:x) % 1000", T.BIGINT, x=arg)
+
+
+def _pattern(node: exp.Anonymous, rw: Rewriter, function: str) -> str:
+    if len(node.expressions) != 2:
+        rw.refuse(node, f"{function} takes two arguments")
+    pattern = node.expressions[1]
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        rw.refuse(node, f"{function} needs a constant pattern in the local engine")
+    return pattern.name
+
+
+def _translate(node, rw, function: str, pattern: str, translate) -> str:
+    try:
+        return translate(pattern)
+    except UnsupportedPattern as problem:
+        why = f" ({problem.reason})" if problem.reason else ""
+        rw.refuse(
+            node,
+            f"{function} pattern '{problem.specifier}' is not supported locally{why}",
+        )
+
+
+def date_format(node: exp.Anonymous, rw: Rewriter) -> exp.Expression:
+    pattern = _pattern(node, rw, "date_format")
+    fmt = _translate(node, rw, "date_format", pattern, mysql_to_strftime)
+    require_temporal(node, node.expressions[0], rw, "date_format")
+    return duck("strftime(:x, :f)", T.VARCHAR, x=node.expressions[0], f=string(fmt))
+
+
+def format_datetime(node: exp.Anonymous, rw: Rewriter) -> exp.Expression:
+    pattern = _pattern(node, rw, "format_datetime")
+    fmt = _translate(node, rw, "format_datetime", pattern, joda_to_strftime)
+    require_temporal(node, node.expressions[0], rw, "format_datetime")
+    return duck("strftime(:x, :f)", T.VARCHAR, x=node.expressions[0], f=string(fmt))
+
+
+def date_parse(node: exp.Anonymous, rw: Rewriter) -> exp.Expression:
+    pattern = _pattern(node, rw, "date_parse")
+    fmt = _translate(node, rw, "date_parse", pattern, lambda p: mysql_to_strftime(p, parsing=True))
+    text = node.expressions[0]
+    t = rw.type(text)
+    if t.is_known and not t.is_string:
+        rw.refuse(node, f"Athena's date_parse takes varchar, not {t} ({sql_text(text)})")
+    parsed = duck("strptime(:s, :f)", s=text, f=string(fmt))
+    if "%f" in fmt:
+        # Athena keeps milliseconds: the digits past them are dropped.
+        parsed = duck("date_trunc('millisecond', :x)", x=parsed)
+    parsed.meta["athena_type"] = T.timestamp()
+    return parsed
+
+
+# Strings that Trino and DuckDB read the same way, those only one of them may accept
+# (refused at run time), and everything else (an error, or NULL under TRY_CAST).
+DATE_TEXT = (r"\d{4}-\d{2}-\d{2}", r"\s*[+-]?\d+-\d{1,2}-\d{1,2}.*")
+TIMESTAMP_TEXT = (
+    r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?)?",
+    r"\s*[+-]?\d+-\d{1,2}-\d{1,2}([ T].*)?",
+)
+ISO_TIMESTAMP_TEXT = (
+    r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]00(:?00)?)?)?",
+    r"\d{4}-\d{2}-\d{2}T.*",
+)
+ISO_DATE_TEXT = (r"\d{4}-\d{2}-\d{2}", r"\d{4}-.*")
+
+
+def parse_text(
+    value: exp.Expression,
+    patterns: tuple[str, str | None],
+    convert: str,
+    target: T.SqlType,
+    *,
+    safe: bool,
+    what: str,
+) -> exp.Expression:
+    """Convert text with ``convert`` (a template over :x) only where both engines agree.
+
+    ``patterns`` is (strict, loose): text matching ``strict`` is read the same way by
+    both engines; other text matching ``loose`` (None: no such text) may be read by
+    Athena, so it stops the query; the rest fails (or is NULL under TRY_CAST) in both.
+    """
+    strict, loose = patterns
+    failure = (
+        cast(duck("NULL"), target)
+        if safe
+        else runtime_error(
+            f"A value cannot be converted to {what}",
+            target,
+            hint="Athena rejects it too; use TRY_CAST to get NULL instead",
+        )
+    )
+    if isinstance(value, exp.Literal) and value.is_string:
+        # A constant: choose the branch now (these patterns mean the same in Python and RE2).
+        if re.fullmatch(strict, value.name):
+            return duck(convert, target, x=value)
+        if loose and re.fullmatch(loose, value.name):
+            raise SqlError(
+                f"The literal '{value.name}' has a format the local engine cannot be sure"
+                f" Athena reads as {what}",
+                hint="run the query on --backend aws",
+            )
+        return failure
+    unsure = runtime_error(
+        f"A value has a format the local engine cannot be sure Athena reads as {what}",
+        target,
+        hint="run the query on --backend aws",
+    )
+    maybe = " WHEN regexp_full_match(:v3, :loose) THEN :unsure" if loose else ""
+    parts = {"loose": string(loose), "v3": value.copy(), "unsure": unsure} if loose else {}
+    return duck(
+        "CASE WHEN :v IS NULL THEN NULL"
+        f" WHEN regexp_full_match(:v2, :strict) THEN :converted{maybe}"
+        " ELSE :failure END",
+        target,
+        v=value,
+        v2=value.copy(),
+        strict=string(strict),
+        converted=duck(convert, x=value.copy()),
+        failure=failure,
+        **parts,
+    )
+
+
+def from_iso8601_timestamp(node: exp.Expression, rw: Rewriter) -> exp.Expression:
+    _require_text(node, node.this, rw, "from_iso8601_timestamp")
+    # Only UTC (or zone-less) values: Athena keeps other zones, DuckDB would convert them.
+    return parse_text(
+        node.this,
+        ISO_TIMESTAMP_TEXT,
+        "CAST(:x AS TIMESTAMPTZ)",
+        T.timestamp(with_tz=True),
+        safe=False,
+        what="an ISO 8601 UTC timestamp",
+    )
+
+
+def from_iso8601_date(node: exp.Expression, rw: Rewriter) -> exp.Expression:
+    _require_text(node, node.this, rw, "from_iso8601_date")
+    return parse_text(
+        node.this, ISO_DATE_TEXT, "CAST(:x AS DATE)", T.DATE, safe=False, what="a date"
+    )
+
+
+def date_(node: exp.Date, rw: Rewriter) -> exp.Expression:
+    if node.args.get("zone") is not None or node.expressions:
+        rw.refuse(node, "date() takes one argument in Athena")
+    arg = node.this
+    t = rw.type(arg)
+    if t.is_string:
+        return parse_text(arg, DATE_TEXT, "CAST(:x AS DATE)", T.DATE, safe=False, what="a date")
+    if t.is_known and not t.is_temporal:
+        rw.refuse(node, f"Athena's date() takes varchar, a date or a timestamp, not {t}")
+    return cast(arg, T.DATE)
+
+
+def _require_text(node, arg, rw, function):
+    t = rw.type(arg)
+    if t.is_known and not t.is_string:
+        rw.refuse(node, f"Athena's {function} takes varchar, not {t} ({sql_text(arg)})")
+
+
+def interval(node: exp.Interval, rw: Rewriter) -> exp.Expression | None:
+    unit = node.args.get("unit")
+    value = node.this
+    if not isinstance(unit, exp.Var) or unit.name.lower() not in (
+        "year",
+        "month",
+        "day",
+        "hour",
+        "minute",
+        "second",
+    ):
+        rw.refuse(node, f"The interval {sql_text(node)} is not supported by the local engine")
+    text = value.name if isinstance(value, exp.Literal) else ""
+    if not text.lstrip("+-").isdigit():
+        rw.refuse(node, f"The interval {sql_text(node)} needs a whole number in the local engine")
+    return None
+
+
+def temporal_arithmetic(node: exp.Binary, rw: Rewriter) -> exp.Expression:
+    """``date/timestamp ± INTERVAL`` keeps the date or timestamp type, as in Trino."""
+    left, right = rw.type(node.left), rw.type(node.right)
+    symbol = {exp.Add: "+", exp.Sub: "-"}.get(type(node), "*")
+    if isinstance(node, exp.Sub) and left.is_temporal and right.is_temporal:
+        rw.refuse(
+            node,
+            f"Subtracting {right} from {left} gives an interval the local engine does not"
+            " reproduce",
+            hint="use date_diff('day', a, b) (or another unit) instead",
+        )
+    temporal, other = (node.left, node.right) if left.is_temporal else (node.right, node.left)
+    if not (isinstance(node, (exp.Add, exp.Sub)) and rw.type(other).name.startswith("interval")):
+        rw.refuse(
+            node,
+            f"Athena cannot apply '{symbol}' to {left} and {right}",
+            hint="add intervals (INTERVAL '1' DAY) or use date_add",
+        )
+    if rw.type(temporal) == T.DATE:
+        unit = other.args.get("unit") if isinstance(other, exp.Interval) else None
+        if unit is None or unit.name.lower() not in ("year", "month", "day"):
+            rw.refuse(node, "Only year, month and day intervals can be added to a date")
+    shifted = duck(f":a {symbol} :b", a=node.left, b=node.right)
+    return _keep_type(shifted, rw.type(node))

@@ -1,0 +1,844 @@
+"""Athena (Trino) expressions through transpile() and DuckDB give Trino's documented answers.
+
+Each case is the Athena SQL, the value Trino returns (from the Trino docs, or
+Trino's source where the docs are silent; the section is named where it
+helps) and, where it matters, the result type. A case that the local engine
+cannot reproduce must be refused by name (the refusal tests at the end),
+never answered differently.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from olistctl.errors import SqlError
+
+
+def duckdb_type(trino: str) -> str:
+    """How DuckDB names the result type the local engine must produce for a Trino type."""
+    if trino.startswith("decimal"):
+        return trino.upper().replace(" ", "")
+    if trino.startswith("timestamp"):
+        return "TIMESTAMP WITH TIME ZONE" if "with time zone" in trino else "TIMESTAMP"
+    if trino.startswith("array("):
+        return duckdb_type(trino[len("array(") : -1]) + "[]"
+    return {
+        "integer": "INTEGER",
+        "bigint": "BIGINT",
+        "double": "DOUBLE",
+        "varchar": "VARCHAR",
+        "date": "DATE",
+        "boolean": "BOOLEAN",
+    }[trino]
+
+
+def case(sql: str, expected, trino_type: str | None = None, *, id: str):
+    return pytest.param(sql, expected, trino_type, id=id)
+
+
+# -- Mathematical functions and operators; Decimal functions and operators ------------------
+ARITHMETIC = [
+    # "Division of integers truncates toward zero" (Trino docs, Mathematical operators).
+    case("7 / 2", 3, "integer", id="int-div"),
+    case("-7 / 2", -3, "integer", id="int-div-negative-truncates-toward-zero"),
+    case("7 / -2", -3, "integer", id="int-div-negative-divisor"),
+    case("CAST(7 AS bigint) / 2", 3, "bigint", id="bigint-div"),
+    case("-7 % 2", -1, "integer", id="int-mod-sign-of-dividend"),
+    case("7 % -2", 1, "integer", id="int-mod-negative-divisor"),
+    case("mod(-7, 3)", -1, "integer", id="mod-function"),
+    # Decimal literals are DECIMAL; x / y has scale max(xs, ys), rounded HALF_UP.
+    case("1.0 / 3", Decimal("0.3"), "decimal(2,1)", id="decimal-div-scale-1"),
+    case("7.0 / 2", Decimal("3.5"), "decimal(2,1)", id="decimal-div-exact"),
+    case("2 / 3.0", Decimal("0.7"), "decimal(12,1)", id="int-by-decimal-half-up"),
+    case("1.00 / 8", Decimal("0.13"), "decimal(3,2)", id="decimal-div-tie-half-up"),
+    case("-1.00 / 8", Decimal("-0.13"), "decimal(3,2)", id="decimal-div-tie-negative"),
+    case("10 / 4.00", Decimal("2.50"), "decimal(14,2)", id="decimal-div-divisor-scale"),
+    case("-1.0 / 3 * 3", Decimal("-0.9"), "decimal(12,1)", id="decimal-div-then-mul"),
+    case("10.5 % 3", Decimal("1.5"), "decimal(3,1)", id="decimal-mod"),
+    case("1.5 + 2.25", Decimal("3.75"), "decimal(4,2)", id="decimal-add-scale-max"),
+    case("1.5 * 2.25", Decimal("3.375"), "decimal(5,3)", id="decimal-mul-scale-sum"),
+    case("0.1 + 0.2", Decimal("0.3"), "decimal(2,1)", id="decimal-add-exact"),
+    case("DECIMAL '12.50'", Decimal("12.50"), "decimal(4,2)", id="decimal-literal"),
+    case("0.1E0 + 0.2E0", 0.1 + 0.2, "double", id="double-add-ieee"),
+    case("7 / 2.0E0", 3.5, "double", id="int-by-double"),
+    case("CAST(7 AS double) / 2", 3.5, "double", id="double-div"),
+    case("1 / 0E0", math.inf, "double", id="double-div-by-zero-infinity"),
+    case("abs(-1.5)", Decimal("1.5"), "decimal(2,1)", id="abs-decimal"),
+    case("abs(-4)", 4, "integer", id="abs-int"),
+    # round(x, d): decimals round HALF_UP and keep their scale (decimal(p+1, s)).
+    case("round(2.5)", Decimal("3"), "decimal(2,0)", id="round-decimal-half-up"),
+    case("round(-2.5)", Decimal("-3"), "decimal(2,0)", id="round-decimal-negative"),
+    case("round(1.2345, 2)", Decimal("1.2300"), "decimal(6,4)", id="round-decimal-n-keeps-scale"),
+    case("round(-1.25, 1)", Decimal("-1.30"), "decimal(4,2)", id="round-decimal-n-negative"),
+    case("round(2.5E0)", 3.0, "double", id="round-double-half-away"),
+    case("round(-2.5E0)", -3.0, "double", id="round-double-negative"),
+    case("round(0.125E0, 2)", 0.13, "double", id="round-double-n"),
+    case("round(15, -1)", 20, "integer", id="round-int-negative-digits"),
+    case("ceil(1.2)", Decimal("2"), "decimal(2,0)", id="ceil-decimal"),
+    case("floor(-1.5E0)", -2.0, "double", id="floor-double"),
+    case("sign(-2.5E0)", -1.0, "double", id="sign-double"),
+    case("sign(-7)", -1, "integer", id="sign-int"),
+    case("power(2, 10)", 1024.0, "double", id="power"),
+    case("sqrt(16)", 4.0, "double", id="sqrt"),
+    case("ln(1)", 0.0, "double", id="ln"),
+    case("log10(1000)", 3.0, "double", id="log10"),
+    case("truncate(-2.7E0)", -2.0, "double", id="truncate-double"),
+    case("TRY(5 / 0)", None, "integer", id="try-division-by-zero"),
+    case("greatest(1, NULL, 3)", None, "integer", id="greatest-null-is-null"),
+    case("least(4, 2, 3)", 2, "integer", id="least"),
+    case("coalesce(NULL, 2)", 2, "integer", id="coalesce"),
+    case("nullif(1, 1)", None, "integer", id="nullif"),
+    case("IF(1 > 2, 'a', 'b')", "b", "varchar", id="if"),
+    case("CASE WHEN 1 > 2 THEN 1 END", None, "integer", id="case-no-else"),
+]
+
+# -- Conversion functions -----------------------------------------------------------------
+CASTS = [
+    # A timestamp prints its type's fractional digits: columns are timestamp(3).
+    case(
+        "CAST(TIMESTAMP '2017-10-02 10:56:33.000' AS varchar)",
+        "2017-10-02 10:56:33.000",
+        "varchar",
+        id="timestamp3-to-varchar",
+    ),
+    case(
+        "CAST(TIMESTAMP '2017-10-02 10:56:33' AS varchar)",
+        "2017-10-02 10:56:33",
+        "varchar",
+        id="timestamp0-to-varchar",
+    ),
+    case(
+        "CAST(TIMESTAMP '2017-10-02 10:56:33.5' AS varchar)",
+        "2017-10-02 10:56:33.5",
+        "varchar",
+        id="timestamp1-to-varchar",
+    ),
+    case("CAST(DATE '2020-01-05' AS varchar)", "2020-01-05", "varchar", id="date-to-varchar"),
+    case("CAST(1.50 AS varchar)", "1.50", "varchar", id="decimal-to-varchar-keeps-scale"),
+    case("CAST(12 AS varchar)", "12", "varchar", id="int-to-varchar"),
+    case("CAST(true AS varchar)", "true", "varchar", id="boolean-to-varchar"),
+    case("CAST('12' AS integer)", 12, "integer", id="varchar-to-int"),
+    case("CAST('-12' AS bigint)", -12, "bigint", id="varchar-to-bigint-signed"),
+    # Trino parses with Long.parseLong: '1.5' and ' 1' are not integers.
+    case("try_cast('1.5' AS integer)", None, "integer", id="try-cast-fraction-null"),
+    case("try_cast(' 1' AS integer)", None, "integer", id="try-cast-padded-null"),
+    case("try_cast('abc' AS integer)", None, "integer", id="try-cast-text-null"),
+    case("try_cast('99999999999' AS integer)", None, "integer", id="try-cast-overflow-null"),
+    # Casts to integers round half away from zero (Trino's DecimalCasts / DoubleOperators).
+    case("CAST(2.5 AS integer)", 3, "integer", id="decimal-to-int-half-up"),
+    case("CAST(-2.5 AS integer)", -3, "integer", id="decimal-to-int-negative"),
+    case("CAST(2.5E0 AS integer)", 3, "integer", id="double-to-int-half-up"),
+    case("CAST(-2.5E0 AS bigint)", -3, "bigint", id="double-to-bigint-half-away"),
+    case("CAST(3.5E0 AS integer)", 4, "integer", id="double-to-int-not-half-even"),
+    # double -> decimal reads BigDecimal.valueOf(double): the shortest text, then HALF_UP.
+    case("CAST(1.005E0 AS decimal(10,2))", Decimal("1.01"), "decimal(10,2)", id="double-to-dec"),
+    case("CAST('1.25' AS decimal(4,1))", Decimal("1.3"), "decimal(4,1)", id="varchar-to-dec"),
+    case("CAST(' 2.5 ' AS double)", 2.5, "double", id="varchar-to-double-trims"),
+    case("CAST('2020-01-05' AS date)", date(2020, 1, 5), "date", id="varchar-to-date"),
+    case("try_cast('2020-13-45' AS date)", None, "date", id="try-cast-bad-date"),
+    case(
+        "CAST('2020-01-05 10:11:12' AS timestamp)",
+        datetime(2020, 1, 5, 10, 11, 12),
+        "timestamp(3)",
+        id="varchar-to-timestamp",
+    ),
+    case(
+        "CAST(TIMESTAMP '2020-05-17 23:59:59' AS date)",
+        date(2020, 5, 17),
+        "date",
+        id="timestamp-to-date",
+    ),
+]
+
+# -- Date and time functions and operators ------------------------------------------------
+TS = "TIMESTAMP '2020-05-17 10:11:12.345'"  # a Sunday
+DATES = [
+    # date_diff counts whole units elapsed (Trino: Joda getDifference), not boundaries.
+    case(
+        "date_diff('millisecond', TIMESTAMP '2020-01-01 00:00:00.000',"
+        " TIMESTAMP '2020-01-01 00:00:01.500')",
+        1500,
+        "bigint",
+        id="diff-millisecond",
+    ),
+    case(
+        "date_diff('second', TIMESTAMP '2020-01-01 00:00:00', TIMESTAMP '2020-01-01 00:01:59')",
+        119,
+        "bigint",
+        id="diff-second",
+    ),
+    case(
+        "date_diff('minute', TIMESTAMP '2020-01-01 10:00:00', TIMESTAMP '2020-01-01 11:59:59')",
+        119,
+        "bigint",
+        id="diff-minute",
+    ),
+    case(
+        "date_diff('hour', TIMESTAMP '2020-01-01 23:00:00', TIMESTAMP '2020-01-02 01:00:00')",
+        2,
+        "bigint",
+        id="diff-hour",
+    ),
+    case(
+        "date_diff('day', TIMESTAMP '2020-01-01 23:00:00', TIMESTAMP '2020-01-02 01:00:00')",
+        0,
+        "bigint",
+        id="diff-day-whole-days-not-boundaries",
+    ),
+    case(
+        "date_diff('day', TIMESTAMP '2020-01-03 00:00:00', TIMESTAMP '2020-01-01 12:00:00')",
+        -1,
+        "bigint",
+        id="diff-day-negative",
+    ),
+    case("date_diff('day', DATE '2020-02-28', DATE '2020-03-01')", 2, "bigint", id="diff-day"),
+    case("date_diff('week', DATE '2020-01-01', DATE '2020-01-14')", 1, "bigint", id="diff-week"),
+    case("date_diff('week', DATE '2020-01-01', DATE '2020-01-15')", 2, "bigint", id="diff-2week"),
+    case(
+        "date_diff('month', DATE '2020-01-31', DATE '2020-02-01')",
+        0,
+        "bigint",
+        id="diff-month-not-a-whole-month",
+    ),
+    case(
+        "date_diff('month', DATE '2020-01-31', DATE '2020-02-29')",
+        1,
+        "bigint",
+        id="diff-month-end-of-month",
+    ),
+    case(
+        "date_diff('month', DATE '2020-03-31', DATE '2020-02-29')",
+        -1,
+        "bigint",
+        id="diff-month-negative",
+    ),
+    case(
+        "date_diff('quarter', DATE '2020-01-15', DATE '2020-04-14')",
+        0,
+        "bigint",
+        id="diff-quarter-short",
+    ),
+    case(
+        "date_diff('quarter', DATE '2020-01-15', DATE '2020-04-15')",
+        1,
+        "bigint",
+        id="diff-quarter",
+    ),
+    case(
+        "date_diff('year', DATE '2020-02-29', DATE '2021-02-28')",
+        1,
+        "bigint",
+        id="diff-year-leap-day",
+    ),
+    case(
+        "date_diff('year', DATE '2019-12-31', DATE '2020-01-01')",
+        0,
+        "bigint",
+        id="diff-year-boundary-is-not-a-year",
+    ),
+    case(
+        "date_add('millisecond', 1500, TIMESTAMP '2020-01-01 00:00:00.000')",
+        datetime(2020, 1, 1, 0, 0, 1, 500000),
+        "timestamp(3)",
+        id="add-millisecond",
+    ),
+    case(
+        "date_add('second', 90, TIMESTAMP '2020-01-01 00:00:00')",
+        datetime(2020, 1, 1, 0, 1, 30),
+        "timestamp(0)",
+        id="add-second",
+    ),
+    case(
+        "date_add('minute', -30, TIMESTAMP '2020-01-01 00:00:00')",
+        datetime(2019, 12, 31, 23, 30),
+        "timestamp(0)",
+        id="add-minute-negative",
+    ),
+    case(
+        "date_add('hour', 25, TIMESTAMP '2020-01-01 00:00:00')",
+        datetime(2020, 1, 2, 1, 0),
+        "timestamp(0)",
+        id="add-hour",
+    ),
+    case("date_add('day', 1, DATE '2020-02-28')", date(2020, 2, 29), "date", id="add-day-date"),
+    case("date_add('week', 2, DATE '2020-01-01')", date(2020, 1, 15), "date", id="add-week"),
+    case(
+        "date_add('month', 1, DATE '2020-01-31')",
+        date(2020, 2, 29),
+        "date",
+        id="add-month-clamps-to-month-end",
+    ),
+    case(
+        "date_add('quarter', 1, DATE '2019-11-30')",
+        date(2020, 2, 29),
+        "date",
+        id="add-quarter",
+    ),
+    case("date_add('year', 1, DATE '2020-02-29')", date(2021, 2, 28), "date", id="add-year-leap"),
+    case(
+        "date_add('month', 1, TIMESTAMP '2020-01-31 10:00:00')",
+        datetime(2020, 2, 29, 10, 0),
+        "timestamp(0)",
+        id="add-month-timestamp",
+    ),
+    case(
+        f"date_trunc('millisecond', {TS})",
+        datetime(2020, 5, 17, 10, 11, 12, 345000),
+        "timestamp(3)",
+        id="trunc-millisecond",
+    ),
+    case(
+        f"date_trunc('second', {TS})",
+        datetime(2020, 5, 17, 10, 11, 12),
+        "timestamp(3)",
+        id="trunc-second",
+    ),
+    case(f"date_trunc('minute', {TS})", datetime(2020, 5, 17, 10, 11), None, id="trunc-minute"),
+    case(f"date_trunc('hour', {TS})", datetime(2020, 5, 17, 10), None, id="trunc-hour"),
+    case(f"date_trunc('day', {TS})", datetime(2020, 5, 17), None, id="trunc-day"),
+    case(f"date_trunc('week', {TS})", datetime(2020, 5, 11), None, id="trunc-week-monday"),
+    case(f"date_trunc('month', {TS})", datetime(2020, 5, 1), None, id="trunc-month"),
+    case(f"date_trunc('quarter', {TS})", datetime(2020, 4, 1), None, id="trunc-quarter"),
+    case(f"date_trunc('year', {TS})", datetime(2020, 1, 1), None, id="trunc-year"),
+    case("date_trunc('month', DATE '2020-05-17')", date(2020, 5, 1), "date", id="trunc-date-stays"),
+    case("day_of_week(DATE '2020-05-17')", 7, "bigint", id="day-of-week-sunday-7"),
+    case("dow(DATE '2020-05-18')", 1, "bigint", id="dow-monday-1"),
+    case("extract(DOW FROM DATE '2020-05-17')", 7, "bigint", id="extract-dow-iso"),
+    case("day_of_year(DATE '2020-12-31')", 366, "bigint", id="day-of-year"),
+    case("extract(DOY FROM DATE '2020-12-31')", 366, "bigint", id="extract-doy"),
+    case("week(DATE '2021-01-03')", 53, "bigint", id="iso-week-53"),
+    case("week_of_year(DATE '2020-01-01')", 1, "bigint", id="week-of-year"),
+    case("extract(WEEK FROM DATE '2021-01-03')", 53, "bigint", id="extract-week"),
+    case("year_of_week(DATE '2021-01-03')", 2020, "bigint", id="year-of-week"),
+    case(f"year({TS})", 2020, "bigint", id="year"),
+    case(f"quarter({TS})", 2, "bigint", id="quarter"),
+    case(f"month({TS})", 5, "bigint", id="month"),
+    case(f"day({TS})", 17, "bigint", id="day"),
+    case(f"hour({TS})", 10, "bigint", id="hour"),
+    case(f"minute({TS})", 11, "bigint", id="minute"),
+    case(f"second({TS})", 12, "bigint", id="second"),
+    case(f"millisecond({TS})", 345, "bigint", id="millisecond-without-seconds"),
+    case(f"extract(YEAR FROM {TS})", 2020, "bigint", id="extract-year"),
+    case(f"date({TS})", date(2020, 5, 17), "date", id="date-of-timestamp"),
+    case("date('2020-05-17')", date(2020, 5, 17), "date", id="date-of-varchar"),
+    case(
+        f"{TS} + INTERVAL '1' DAY",
+        datetime(2020, 5, 18, 10, 11, 12, 345000),
+        "timestamp(3)",
+        id="interval-day",
+    ),
+    case(
+        f"{TS} - INTERVAL '2' HOUR",
+        datetime(2020, 5, 17, 8, 11, 12, 345000),
+        "timestamp(3)",
+        id="interval-hour",
+    ),
+    case(
+        "DATE '2020-01-31' + INTERVAL '1' MONTH",
+        date(2020, 2, 29),
+        "date",
+        id="date-plus-month-stays-date",
+    ),
+    case(
+        "from_iso8601_timestamp('2020-05-17T10:11:12Z')",
+        datetime(2020, 5, 17, 10, 11, 12, tzinfo=UTC),
+        "timestamp(3) with time zone",
+        id="from-iso8601-timestamp",
+    ),
+    case(
+        "date(from_iso8601_timestamp('2020-05-17T23:11:12'))",
+        date(2020, 5, 17),
+        "date",
+        id="from-iso8601-session-utc",
+    ),
+    case(
+        "CAST(from_iso8601_timestamp('2020-05-17T10:11:12.5Z') AS varchar)",
+        "2020-05-17 10:11:12.500 UTC",
+        "varchar",
+        id="timestamp-tz-to-varchar",
+    ),
+    case("from_iso8601_date('2020-05-17')", date(2020, 5, 17), "date", id="from-iso8601-date"),
+]
+
+# -- MySQL date functions (date_format, date_parse); Java date functions (format_datetime) --
+F = "TIMESTAMP '2020-01-05 13:04:05.123'"  # a Sunday, ISO week 1 of 2020
+FORMATS = [
+    case(
+        f"date_format({F}, '%Y-%m-%d %H:%i:%s')",
+        "2020-01-05 13:04:05",
+        "varchar",
+        id="date-format-iso",
+    ),
+    case(
+        f"date_format({F}, '%a %b %c %d %e %f %H %h %I %i %j %k %l %M %m %p')",
+        "Sun Jan 1 05 5 123000 13 01 01 04 005 13 1 January 01 PM",
+        "varchar",
+        id="date-format-specifiers",
+    ),
+    case(
+        f"date_format({F}, '%r|%S|%s|%T|%v|%W|%x|%Y|%y|%%')",
+        "01:04:05 PM|05|05|13:04:05|01|Sunday|2020|2020|20|%",
+        "varchar",
+        id="date-format-more-specifiers",
+    ),
+    case(
+        "date_format(DATE '2020-01-05', '%Y/%m/%d')",
+        "2020/01/05",
+        "varchar",
+        id="date-format-of-date",
+    ),
+    case(
+        f"format_datetime({F}, 'yyyy-MM-dd HH:mm:ss.SSS')",
+        "2020-01-05 13:04:05.123",
+        "varchar",
+        id="format-datetime-iso",
+    ),
+    case(f"format_datetime({F}, 'yyyy-MM')", "2020-01", "varchar", id="format-datetime-month"),
+    case(
+        f"format_datetime({F}, 'EEE, d MMM yyyy')",
+        "Sun, 5 Jan 2020",
+        "varchar",
+        id="format-datetime-text",
+    ),
+    case(
+        f"format_datetime({F}, 'EEEE MMMM')",
+        "Sunday January",
+        "varchar",
+        id="format-datetime-full-text",
+    ),
+    case(f"format_datetime({F}, 'hh:mm a')", "01:04 PM", "varchar", id="format-datetime-12h"),
+    case(
+        f"format_datetime({F}, 'yyyy-MM-dd''T''HH:mm')",
+        "2020-01-05T13:04",
+        "varchar",
+        id="format-datetime-quoted-literal",
+    ),
+    case(f"format_datetime({F}, 'D e')", "5 7", "varchar", id="format-datetime-day-numbers"),
+    case(
+        "date_parse('2020-01-05 10:11:12', '%Y-%m-%d %H:%i:%s')",
+        datetime(2020, 1, 5, 10, 11, 12),
+        "timestamp(3)",
+        id="date-parse",
+    ),
+    case(
+        "date_parse('05/01/2020', '%d/%m/%Y')",
+        datetime(2020, 1, 5),
+        "timestamp(3)",
+        id="date-parse-day-first",
+    ),
+    case(
+        "date_parse('2020-01-05 10:11:12.345678', '%Y-%m-%d %H:%i:%s.%f')",
+        datetime(2020, 1, 5, 10, 11, 12, 345000),
+        "timestamp(3)",
+        id="date-parse-fraction-to-milliseconds",
+    ),
+    case(
+        "date_parse('5 January 2020 10:11 PM', '%e %M %Y %h:%i %p')",
+        datetime(2020, 1, 5, 22, 11),
+        "timestamp(3)",
+        id="date-parse-names-and-12h",
+    ),
+]
+
+# -- String functions and operators; Array functions ----------------------------------------
+STRINGS = [
+    case("'a' || 'b'", "ab", "varchar", id="concat-operator"),
+    case("concat('a', 'b', 'c')", "abc", "varchar", id="concat"),
+    case("concat('a', NULL)", None, None, id="concat-null-is-null"),
+    case("substr('hello', 2)", "ello", "varchar", id="substr"),
+    case("substr('hello', -2)", "lo", "varchar", id="substr-negative-start"),
+    case("substr('hello', 0)", "", "varchar", id="substr-start-zero-empty"),
+    case("substr('hello', -9)", "", "varchar", id="substr-before-start-empty"),
+    case("substr('hello', 2, 3)", "ell", "varchar", id="substr-length"),
+    case("substring('hello' FROM 2 FOR 3)", "ell", "varchar", id="substring-from-for"),
+    case("length('héllo')", 5, "bigint", id="length-code-points"),
+    case("lower('ÁB')", "áb", "varchar", id="lower"),
+    case("upper('ab')", "AB", "varchar", id="upper"),
+    case("trim(' a ')", "a", "varchar", id="trim"),
+    case("trim(chr(9) || ' a ' || chr(10))", "a", "varchar", id="trim-java-whitespace"),
+    case("ltrim('  a ')", "a ", "varchar", id="ltrim"),
+    case("rtrim(' a  ')", " a", "varchar", id="rtrim"),
+    case("replace('aXbX', 'X', '-')", "a-b-", "varchar", id="replace"),
+    case("replace('aXbX', 'X')", "ab", "varchar", id="replace-remove"),
+    case("split_part('a,b,c', ',', 2)", "b", "varchar", id="split-part"),
+    case("split_part('a,b', ',', 5)", None, "varchar", id="split-part-past-end-null"),
+    case("strpos('hello', 'l')", 3, "bigint", id="strpos"),
+    case("strpos('hello', 'z')", 0, "bigint", id="strpos-missing-zero"),
+    case("position('l' IN 'hello')", 3, "bigint", id="position"),
+    case("regexp_like('abc', 'b')", True, "boolean", id="regexp-like-partial"),
+    case("regexp_like('abc', '^b')", False, "boolean", id="regexp-like-anchored"),
+    case("regexp_extract('a1b22', '\\d+')", "1", "varchar", id="regexp-extract-first"),
+    case("regexp_extract('abc', '\\d')", None, "varchar", id="regexp-extract-no-match-null"),
+    case("regexp_extract('a1b22', '([a-z])(\\d+)', 2)", "1", "varchar", id="regexp-extract-grp"),
+    case("regexp_replace('a1b22', '\\d')", "ab", "varchar", id="regexp-replace-remove-all"),
+    case(
+        "regexp_replace('a1b22', '(\\d+)', '<$1>')",
+        "a<1>b<22>",
+        "varchar",
+        id="regexp-replace-group-reference",
+    ),
+    case("lpad('7', 3, '0')", "007", "varchar", id="lpad"),
+    case("lpad('abcdef', 3, '0')", "abc", "varchar", id="lpad-truncates"),
+    case("rpad('ab', 4, '.')", "ab..", "varchar", id="rpad"),
+    case("reverse('abc')", "cba", "varchar", id="reverse"),
+    case("starts_with('abc', 'ab')", True, "boolean", id="starts-with"),
+    case("'abc' LIKE 'a%'", True, "boolean", id="like"),
+    case("chr(65)", "A", "varchar", id="chr"),
+    case("levenshtein_distance('kitten', 'sitting')", 3, None, id="levenshtein"),
+    case("split('a,b,c', ',')", ["a", "b", "c"], "array(varchar)", id="split"),
+    case("array_join(split('a,b,c', ','), '|')", "a|b|c", "varchar", id="array-join"),
+    case("array_join(ARRAY['a', NULL, 'b'], ',')", "a,b", "varchar", id="array-join-skips-null"),
+    case("cardinality(split('a,b,c', ','))", 3, "bigint", id="cardinality"),
+    case("element_at(split('a,b,c', ','), 2)", "b", "varchar", id="element-at"),
+    case("element_at(split('a,b,c', ','), 5)", None, "varchar", id="element-at-past-end-null"),
+    case("element_at(split('a,b,c', ','), -1)", "c", "varchar", id="element-at-negative"),
+    case("split('a,b,c', ',')[1]", "a", "varchar", id="subscript-one-based"),
+]
+
+CASES = ARITHMETIC + CASTS + DATES + FORMATS + STRINGS
+
+
+@pytest.mark.parametrize(("expression", "expected", "trino_type"), CASES)
+def test_expression(athena, expression, expected, trino_type):
+    answer = athena(f"SELECT {expression}")
+    assert answer.value == expected
+    assert type(answer.value) is type(expected)  # Decimal stays Decimal, int stays int
+    if trino_type is not None:
+        assert answer.types == [duckdb_type(trino_type)]
+
+
+def test_there_are_enough_conformance_cases():
+    assert len(CASES) >= 120
+
+
+def test_current_date_is_the_utc_date(athena):
+    before = datetime.now(UTC).date()
+    answer = athena("SELECT current_date")
+    after = datetime.now(UTC).date()
+    assert answer.types == ["DATE"]
+    assert before <= answer.value <= after
+
+
+# -- Runtime failures that Athena also has -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("5 / 0", "Division by zero"),
+        ("1.5 / 0", "Division by zero"),
+        ("2147483647 + 1", "Overflow"),
+        ("CAST('1.5' AS integer)", "cannot be converted to an integer"),
+        ("CAST('abc' AS date)", "cannot be converted to a date"),
+        ("split('a,b', ',')[3]", "Array subscript out of bounds"),
+        ("from_iso8601_timestamp('2020-05-17 10:11:12')", "ISO 8601"),
+        ("date_parse('2020/01/05', '%Y-%m-%d')", "Could not parse"),
+    ],
+    ids=[
+        "int-division-by-zero",
+        "decimal-division-by-zero",
+        "integer-overflow",
+        "cast-fraction-to-int",
+        "cast-text-to-date",
+        "subscript-out-of-bounds",
+        "iso8601-needs-T",
+        "date-parse-mismatch",
+    ],
+)
+def test_athena_errors_are_errors(athena, expression, message):
+    with pytest.raises(SqlError) as caught:
+        athena(f"SELECT {expression}")
+    assert message in str(caught.value)
+
+
+def test_from_iso8601_with_a_non_utc_offset_stops_rather_than_converting(athena):
+    with pytest.raises(SqlError, match="cannot be sure Athena reads"):
+        athena("SELECT from_iso8601_timestamp('2020-05-17T10:11:12+02:00')")
+
+
+# -- Expressions over catalog-typed columns ---------------------------------------------------
+
+TYPED_SCHEMA = {
+    "t": {
+        "order_item_id": "int",
+        "price": "decimal(10,2)",
+        "weight": "double",
+        "bought_at": "timestamp",
+        "label": "string",
+    }
+}
+
+
+@pytest.fixture
+def typed(duck):
+    duck.execute(
+        """CREATE TABLE t AS SELECT * FROM (VALUES
+            (7, 0.01::DECIMAL(10,2), 2.5::DOUBLE, TIMESTAMP '2017-10-02 10:56:33', 'a'),
+            (8, 0.02, 1.5, TIMESTAMP '2017-10-03 23:00:00', 'b'),
+            (NULL, 12.35, NULL, NULL, NULL)
+        ) v(order_item_id, price, weight, bought_at, label)"""
+    )
+    return TYPED_SCHEMA
+
+
+@pytest.mark.parametrize(
+    ("select", "expected", "trino_type"),
+    [
+        ("price / 2 FROM t WHERE label = 'a'", Decimal("0.01"), "decimal(10,2)"),  # 0.005 up
+        ("price / 2 FROM t WHERE label IS NULL", Decimal("6.18"), "decimal(10,2)"),  # 6.175 up
+        ("price / 3 FROM t WHERE label IS NULL", Decimal("4.12"), "decimal(10,2)"),
+        ("order_item_id / 2 FROM t WHERE label = 'a'", 3, "integer"),
+        ("order_item_id % 2 FROM t WHERE label = 'a'", 1, "integer"),
+        ("price * 2 FROM t WHERE label IS NULL", Decimal("24.70"), "decimal(20,2)"),
+        ("price + order_item_id FROM t WHERE label = 'a'", Decimal("7.01"), "decimal(13,2)"),
+        ("weight / 2 FROM t WHERE label = 'a'", 1.25, "double"),
+        ("order_item_id / weight FROM t WHERE label = 'a'", 2.8, "double"),
+        # avg(decimal(p,s)) is decimal(p,s) rounded HALF_UP: (0.01 + 0.02) / 2 = 0.015.
+        ("AVG(price) FROM t WHERE label IS NOT NULL", Decimal("0.02"), "decimal(10,2)"),
+        ("AVG(price) FROM t", Decimal("4.13"), "decimal(10,2)"),
+        ("SUM(price) FROM t", Decimal("12.38"), "decimal(38,2)"),
+        ("SUM(order_item_id) FROM t", 15, "bigint"),
+        ("AVG(order_item_id) FROM t", 7.5, "double"),
+        ("COUNT(*) FROM t", 3, "bigint"),
+        ("COUNT(price) FROM t", 3, "bigint"),
+        ("count_if(weight > 2) FROM t", 1, "bigint"),
+        ("CAST(bought_at AS varchar) FROM t WHERE label = 'a'", "2017-10-02 10:56:33.000", None),
+        ("date_diff('day', MIN(bought_at), MAX(bought_at)) FROM t", 1, "bigint"),
+        ("date_diff('hour', MIN(bought_at), MAX(bought_at)) FROM t", 36, "bigint"),
+        ("date_format(MAX(bought_at), '%Y-%m') FROM t", "2017-10", "varchar"),
+        ("SUM(COUNT(*)) OVER () FROM t GROUP BY label ORDER BY 1 LIMIT 1", 3, "bigint"),
+        ("AVG(price) OVER () FROM t WHERE label IS NOT NULL LIMIT 1", Decimal("0.02"), None),
+    ],
+)
+def test_catalog_typed_expressions(athena, typed, select, expected, trino_type):
+    answer = athena(f"SELECT {select}", typed)
+    assert answer.value == expected
+    assert type(answer.value) is type(expected)
+    if trino_type:
+        assert answer.types == [duckdb_type(trino_type)]
+
+
+# -- NULL ordering, aggregates, windows, grouping -----------------------------------------------
+
+NUMBERS = "(VALUES (1, 'a'), (NULL, 'a'), (3, 'b'), (2, 'b'), (2, 'c')) AS v(x, g)"
+
+
+def test_nulls_sort_last_ascending_and_descending(athena):
+    # Trino's default is NULLS LAST for both directions (ORDER BY clause docs).
+    ascending = athena(f"SELECT x FROM {NUMBERS} ORDER BY x")
+    descending = athena(f"SELECT x FROM {NUMBERS} ORDER BY x DESC")
+    first = athena(f"SELECT x FROM {NUMBERS} ORDER BY x DESC NULLS FIRST")
+    assert [r[0] for r in ascending.rows] == [1, 2, 2, 3, None]
+    assert [r[0] for r in descending.rows] == [3, 2, 2, 1, None]
+    assert [r[0] for r in first.rows] == [None, 3, 2, 2, 1]
+
+
+def test_window_functions(athena):
+    answer = athena(
+        f"""SELECT g, x,
+               row_number() OVER (PARTITION BY g ORDER BY x) AS rn,
+               rank() OVER (ORDER BY x) AS rk,
+               dense_rank() OVER (ORDER BY x) AS drk,
+               lag(x) OVER (ORDER BY x, g) AS prev,
+               lead(x, 1, 0) OVER (ORDER BY x, g) AS next,
+               ntile(2) OVER (ORDER BY x, g) AS half,
+               first_value(x) OVER (PARTITION BY g ORDER BY x) AS first,
+               sum(x) OVER (ORDER BY x, g ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run
+            FROM {NUMBERS}
+            ORDER BY x, g"""
+    )
+    assert answer.rows == [
+        ("a", 1, 1, 1, 1, None, 2, 1, 1, 1),
+        ("b", 2, 1, 2, 2, 1, 2, 1, 2, 3),
+        ("c", 2, 1, 2, 2, 2, 3, 1, 2, 5),
+        ("b", 3, 2, 4, 3, 2, None, 2, 2, 8),
+        ("a", None, 2, 5, 4, 3, 0, 2, 1, 8),
+    ]
+    assert answer.types[2:5] == ["BIGINT"] * 3
+    assert answer.types[-1] == "BIGINT"  # sum(integer) is a bigint
+
+
+def test_aggregates(athena):
+    answer = athena(
+        f"""SELECT count(DISTINCT g), count_if(x > 1), bool_and(x > 0), bool_or(x > 2),
+               max_by(g, x), min_by(g, x), array_agg(g ORDER BY g), arbitrary(g) IN ('a', 'b', 'c'),
+               stddev(x), variance(x), count(*), count(x)
+            FROM {NUMBERS}"""
+    )
+    values = [1, 3, 2, 2]
+    assert answer.rows == [
+        (
+            3,
+            3,
+            True,
+            True,
+            "b",
+            "a",
+            ["a", "a", "b", "b", "c"],
+            True,
+            pytest.approx(statistics.stdev(values)),
+            pytest.approx(statistics.variance(values)),
+            5,
+            4,
+        )
+    ]
+    assert answer.types[:2] == ["BIGINT", "BIGINT"]
+
+
+def test_correlation(athena):
+    answer = athena("SELECT corr(x, y) FROM (VALUES (1E0, 2E0), (2E0, 4E0), (3E0, 7E0)) AS v(x, y)")
+    assert answer.value == pytest.approx(statistics.correlation([1, 2, 3], [2, 4, 7]))
+
+
+@pytest.fixture
+def spread(duck):
+    """100,000 values, 20,000 of them distinct, for the approximate aggregates."""
+    duck.execute("CREATE TABLE spread AS SELECT (i * 7919) % 20000 AS v FROM range(100000) r(i)")
+    return {"spread": {"v": "bigint"}}
+
+
+def test_approx_distinct_is_within_trinos_standard_error(athena, spread):
+    answer = athena("SELECT approx_distinct(v), count(DISTINCT v) FROM spread", spread)
+    estimate, exact = answer.rows[0]
+    assert exact == 20000
+    # Trino documents a standard error of 2.3%; allow two of them.
+    assert abs(estimate - exact) / exact < 2 * 0.023
+    assert answer.types == ["BIGINT", "BIGINT"]
+
+
+def test_approx_percentile_is_close_to_exact(athena, spread):
+    answer = athena(
+        "SELECT approx_percentile(v, 0.5), approx_percentile(v, 0.9) FROM spread", spread
+    )
+    median, p90 = answer.rows[0]
+    assert abs(median - 9999.5) < 0.01 * 20000
+    assert abs(p90 - 17999.5) < 0.01 * 20000
+    assert answer.types == ["BIGINT", "BIGINT"]  # approx_percentile(bigint) is a bigint
+
+
+def test_grouping_sets_rollup_cube_having(athena):
+    rollup = athena(f"SELECT g, sum(x) FROM {NUMBERS} GROUP BY ROLLUP (g) ORDER BY g")
+    assert rollup.rows == [("a", 1), ("b", 5), ("c", 2), (None, 8)]
+    cube = athena(f"SELECT g, count(*) FROM {NUMBERS} GROUP BY CUBE (g) ORDER BY g")
+    assert cube.rows == [("a", 2), ("b", 2), ("c", 1), (None, 5)]
+    sets = athena(
+        f"SELECT g, x, count(*) FROM {NUMBERS} GROUP BY GROUPING SETS ((g), (x)) ORDER BY 1, 2"
+    )
+    assert sets.rows == [
+        ("a", None, 2),
+        ("b", None, 2),
+        ("c", None, 1),
+        (None, 1, 1),
+        (None, 2, 2),
+        (None, 3, 1),
+        (None, None, 1),
+    ]
+    having = athena(f"SELECT g, count(*) FROM {NUMBERS} GROUP BY 1 HAVING count(*) > 1 ORDER BY 1")
+    assert having.rows == [("a", 2), ("b", 2)]
+
+
+def test_percentages_of_a_total_are_decimals_rounded_half_up(athena):
+    # COUNT(*) * 100.00 / SUM(COUNT(*)) OVER (): decimal(24,2), 2/3 -> 66.67, 1/3 -> 33.33.
+    answer = athena(
+        "SELECT g, COUNT(*) * 100.00 / SUM(COUNT(*)) OVER () FROM (VALUES 'a', 'a', 'b') AS v(g)"
+        " GROUP BY g ORDER BY g"
+    )
+    assert answer.rows == [("a", Decimal("66.67")), ("b", Decimal("33.33"))]
+    assert answer.types[1] == "DECIMAL(24,2)"
+
+
+def test_ctes_union_values_unnest(athena):
+    answer = athena(
+        """WITH a AS (SELECT 1 AS n UNION ALL SELECT 2), b AS (SELECT n * 10 AS n FROM a)
+           SELECT n FROM a UNION ALL SELECT n FROM b ORDER BY n"""
+    )
+    assert [r[0] for r in answer.rows] == [1, 2, 10, 20]
+    values = athena("VALUES (1, 'x'), (2, 'y')")
+    assert values.names == ["_col0", "_col1"]
+    assert values.rows == [(1, "x"), (2, "y")]
+    unnested = athena(
+        "SELECT g, part FROM (VALUES ('a-b'), ('c')) AS v(g)"
+        " CROSS JOIN UNNEST(split(g, '-')) AS u(part) ORDER BY part"
+    )
+    assert unnested.rows == [("a-b", "a"), ("a-b", "b"), ("c", "c")]
+
+
+def test_unnamed_output_columns_are_named_like_athena(athena):
+    answer = athena("SELECT 1, 2 AS two, 'x' || 'y'")
+    assert answer.names == ["_col0", "two", "_col2"]
+
+
+# -- Refusals: a construct the local engine cannot reproduce is named, never guessed ----------
+
+T = {"t": {"ts": "timestamp", "d": "double", "n": "int", "s": "string", "dt": "date"}}
+
+
+@pytest.mark.parametrize(
+    ("sql", "named"),
+    [
+        ("SELECT format_datetime(ts, 'zzz') FROM t", "format_datetime pattern 'zzz'"),
+        ("SELECT format_datetime(ts, 'kk') FROM t", "format_datetime pattern 'kk'"),
+        ("SELECT date_format(ts, '%D') FROM t", "date_format pattern '%D'"),
+        ("SELECT date_format(ts, '%U') FROM t", "date_format pattern '%U'"),
+        ("SELECT date_parse(s, '%y-%m-%d') FROM t", "date_parse pattern '%y'"),
+        ("SELECT date_parse(s, '%H:%i') FROM t", "without %Y"),
+        ("SELECT CAST(d AS varchar) FROM t", "from double"),
+        ("SELECT CAST(s AS varchar(3)) FROM t", "varchar(n)"),
+        ("SELECT CAST(s AS boolean) FROM t", "boolean"),
+        ("SELECT url_extract_host(s) FROM t", "url_extract_host()"),
+        ("SELECT sequence(1, 3)", "sequence()"),
+        ("SELECT json_extract_scalar(s, '$.a') FROM t", "json_extract_scalar()"),
+        ("SELECT contains(split(s, ','), 'a') FROM t", "contains()"),
+        ("SELECT s ILIKE 'a%' FROM t", "ILIKE"),
+        ("SELECT ts > '2017-01-01' FROM t", "cannot compare timestamp(3) with varchar"),
+        ("SELECT n = '7' FROM t", "cannot compare integer with varchar"),
+        ("SELECT 'a' || n FROM t", "|| (concat) takes varchar, not integer"),
+        ("SELECT s + 1 FROM t", "'+' to varchar"),
+        ("SELECT ts - ts FROM t", "Subtracting timestamp(3) from timestamp(3)"),
+        ("SELECT dt + INTERVAL '1' HOUR FROM t", "Only year, month and day intervals"),
+        ("SELECT date_diff('hour', dt, dt) FROM t", "'hour' is not a valid unit"),
+        ("SELECT date_diff('fortnight', ts, ts) FROM t", "'fortnight' is not a unit"),
+        (
+            "SELECT date_diff('day', s, s) FROM t",
+            "date_diff takes a date or timestamp, not varchar",
+        ),
+        ("SELECT length(n) FROM t", "length takes varchar, not integer"),
+        ("SELECT CASE WHEN n > 1 THEN 'x' ELSE 1 END FROM t", "cannot mix"),
+        ("SELECT approx_percentile(n, ARRAY[0.5, 0.9]) FROM t", "approx_percentile"),
+        ("SELECT max_by(s, n, 2) FROM t", "max_by/min_by with a count"),
+        ("SELECT strpos(s, 'a', 2) FROM t", "strpos with an instance"),
+        ("SELECT regexp_replace(s, 'a', '\\\\1') FROM t", "regexp_replace escapes"),
+        ("SELECT element_at(split(s, ','), 0) FROM t", "element_at's index cannot be 0"),
+        ("SELECT split_part(s, ',', 0) FROM t", "index must be greater than zero"),
+        ("SELECT round(9.5, -1)", "past the number's integer digits"),
+        ("SELECT random(10)", "random(n)"),
+        ("SELECT x / 2 FROM (VALUES (NULL)) AS v(x)", "cannot tell the types"),
+        ("SELECT from_iso8601_timestamp(ts) FROM t", "from_iso8601_timestamp takes varchar"),
+        ("SELECT TIMESTAMP '2020-01-01 10:00:00.123456'", "cannot be sure"),
+    ],
+)
+def test_unsupported_constructs_are_refused_by_name(athena, sql, named):
+    with pytest.raises(SqlError) as caught:
+        athena(sql, T)
+    assert named in str(caught.value)
+    assert caught.value.hint
+
+
+def test_refusals_point_at_the_construct(athena):
+    with pytest.raises(SqlError) as caught:
+        athena("SELECT n,\n       format_datetime(ts, 'zzz')\nFROM t", T)
+    assert (caught.value.line, caught.value.column) == (2, 8)
+
+
+def test_no_refusal_message_leaks_internal_names(athena):
+    with pytest.raises(SqlError) as caught:
+        athena("SELECT totally_unknown_fn(n) FROM t", T)
+    message = str(caught.value)
+    assert "totally_unknown_fn()" in message
+    assert not re.search(r"sqlglot|Anonymous", message)

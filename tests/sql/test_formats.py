@@ -1,0 +1,117 @@
+"""Translation of Athena date/time patterns, checked against Python's own strftime output."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from olistctl.sql.formats import UnsupportedPattern, joda_to_strftime, mysql_to_strftime
+
+MOMENT = datetime(2021, 1, 3, 9, 4, 5, 123000)  # a Sunday, in ISO week 53 of 2020
+
+
+def duckdb_strftime(con, fmt: str) -> str:
+    return con.execute("SELECT strftime(TIMESTAMP '2021-01-03 09:04:05.123', ?)", [fmt]).fetchone()[
+        0
+    ]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        # Trino docs, MySQL date functions: one specifier each.
+        ("%a", "Sun"),
+        ("%b", "Jan"),
+        ("%c", "1"),
+        ("%d", "03"),
+        ("%e", "3"),
+        ("%f", "123000"),
+        ("%H", "09"),
+        ("%h", "09"),
+        ("%I", "09"),
+        ("%i", "04"),
+        ("%j", "003"),
+        ("%k", "9"),
+        ("%l", "9"),
+        ("%M", "January"),
+        ("%m", "01"),
+        ("%p", "AM"),
+        ("%r", "09:04:05 AM"),
+        ("%S", "05"),
+        ("%s", "05"),
+        ("%T", "09:04:05"),
+        ("%v", "53"),
+        ("%W", "Sunday"),
+        ("%x", "2020"),
+        ("%Y", "2021"),
+        ("%y", "21"),
+        ("%%", "%"),
+        # "%x, for any x not listed above" prints x: the % itself disappears.
+        ("100% on %Y", "100 on 2021"),
+    ],
+)
+def test_date_format_specifiers(duck, pattern, expected):
+    assert duckdb_strftime(duck, mysql_to_strftime(pattern)) == expected
+
+
+@pytest.mark.parametrize("specifier", ["%D", "%U", "%u", "%V", "%w", "%X", "%Q"])
+def test_unsupported_date_format_specifiers_are_named(specifier):
+    with pytest.raises(UnsupportedPattern) as caught:
+        mysql_to_strftime(f"%Y {specifier}")
+    assert caught.value.specifier == specifier
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("yyyy-MM-dd HH:mm:ss", "2021-01-03 09:04:05"),
+        ("yyyy-MM", "2021-01"),
+        ("yy", "21"),
+        ("M/d/y", "1/3/2021"),
+        ("MMM", "Jan"),
+        ("MMMM", "January"),
+        ("EEE", "Sun"),
+        ("EEEE", "Sunday"),
+        ("e", "7"),
+        ("D", "3"),
+        ("DDD", "003"),
+        ("H:m:s", "9:4:5"),
+        ("hh a", "09 AM"),
+        ("SSS", "123"),
+        ("ww xxxx", "53 2020"),
+        ("yyyy-MM-dd'T'HH", "2021-01-03T09"),
+        ("'o''clock' H", "o'clock 9"),
+        ("100%", "100%"),
+    ],
+)
+def test_joda_patterns(duck, pattern, expected):
+    assert duckdb_strftime(duck, joda_to_strftime(pattern)) == expected
+
+
+@pytest.mark.parametrize("pattern", ["zzz", "Z", "kk", "K", "G", "SS", "yyy", "'open"])
+def test_unsupported_joda_patterns_are_named(pattern):
+    with pytest.raises(UnsupportedPattern) as caught:
+        joda_to_strftime(pattern)
+    assert caught.value.specifier in pattern
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        ("%Y-%m-%d %H:%i:%s", "2021-01-03 09:04:05", datetime(2021, 1, 3, 9, 4, 5)),
+        ("%d/%c/%Y %k:%i", "3/1/2021 9:04", datetime(2021, 1, 3, 9, 4)),
+        ("%Y-%m-%d %T.%f", "2021-01-03 09:04:05.123", MOMENT),
+        ("%e %M %Y %r", "3 January 2021 09:04:05 AM", datetime(2021, 1, 3, 9, 4, 5)),
+        ("%W %b %d %Y", "Sunday Jan 03 2021", datetime(2021, 1, 3)),
+    ],
+)
+def test_date_parse_patterns(duck, pattern, text, expected):
+    fmt = mysql_to_strftime(pattern, parsing=True)
+    assert duck.execute("SELECT strptime(?, ?)", [text, fmt]).fetchone()[0] == expected
+
+
+@pytest.mark.parametrize("pattern", ["%y-%m-%d", "%x-%v", "%H:%i", "%Y %D"])
+def test_date_parse_refuses_what_parses_differently(pattern):
+    with pytest.raises(UnsupportedPattern):
+        mysql_to_strftime(pattern, parsing=True)

@@ -1,0 +1,362 @@
+"""Each named query's answer on a generated dataset equals an independent pandas computation.
+
+The dataset is ``olistctl.synth.generate(orders=20000)`` (about 1.5 s), loaded
+with the model's types. Counts must match exactly; money is compared exactly
+(to the cent) as integer cents on the pandas side; percentages and averages
+are Athena's decimals, rounded half up, recomputed here with Python's decimal.
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+import pyarrow.csv as pacsv
+import pytest
+
+from olistctl import dataset
+from olistctl.sql.dialect import transpile
+from olistctl.sql.named import get_query, list_queries
+
+ORDERS = 20_000
+SEED = 11
+
+
+@pytest.fixture(scope="session")
+def olist(tmp_path_factory, new_duckdb):
+    """(DuckDB connection with the 9 tables, pandas frames by short name, catalog schema)."""
+    from olistctl.synth import generate
+
+    folder = tmp_path_factory.mktemp("olist")
+    generate(folder, orders=ORDERS, seed=SEED)
+    con = new_duckdb()
+    frames: dict[str, pd.DataFrame] = {}
+    schema: dict[str, dict[str, str]] = {}
+    for table in dataset.TABLES:
+        arrow = pacsv.read_csv(
+            folder / table.file_name,
+            convert_options=pacsv.ConvertOptions(
+                column_types=dataset.arrow_schema(table),
+                timestamp_parsers=[dataset.CSV_TIMESTAMP_FORMAT],
+            ),
+        )
+        con.register(table.name, arrow)
+        frames[table.short_name] = arrow.to_pandas()
+        schema[table.name] = {c.name: c.athena_type for c in table.columns}
+    yield con, frames, schema
+    con.close()
+
+
+def run(olist, name: str) -> list[tuple]:
+    con, _, schema = olist
+    return con.execute(transpile(get_query(name).sql, schema).duckdb_sql).fetchall()
+
+
+def cents(values: pd.Series) -> pd.Series:
+    """Decimal money as exact integer cents."""
+    return values.map(lambda d: int(d * 100))
+
+
+def money(total_cents: int) -> Decimal:
+    return Decimal(total_cents).scaleb(-2)
+
+
+def half_up(numerator, denominator, places: int = 2) -> Decimal | None:
+    """numerator / denominator rounded half up, as Athena's decimal division does."""
+    if denominator == 0:
+        return None
+    with decimal.localcontext() as context:
+        context.prec = 60
+        exact = Decimal(numerator) / Decimal(denominator)
+        return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def pct(part: int, total: int) -> Decimal | None:
+    return half_up(Decimal(int(part)) * 100, int(total))
+
+
+def test_every_named_query_has_a_description_and_runs(olist):
+    queries = list_queries()
+    assert {q.name for q in queries} >= {
+        "revenue_by_category",
+        "on_time_delivery",
+        "order_status_mix",
+        "payment_mix",
+        "review_score_mix",
+        "late_delivery_vs_review",
+        "monthly_orders_gmv",
+        "customers_by_state",
+        "seller_states_by_revenue",
+        "top_sellers",
+        "repeat_customers",
+        "executive_kpis",
+    }
+    for query in queries:
+        assert query.description and not query.description.startswith("-")
+        assert run(olist, query.name), query.name
+    assert {q.name for q in queries if q.kpi} >= {"executive_kpis", "on_time_delivery"}
+
+
+def test_unknown_name_is_a_key_error():
+    with pytest.raises(KeyError):
+        get_query("no_such_query")
+
+
+def test_order_status_mix(olist):
+    orders = olist[1]["orders"]
+    counts = orders.order_status.value_counts()
+    expected = sorted(
+        ((status, int(n), pct(n, len(orders))) for status, n in counts.items()),
+        key=lambda row: (-row[1], row[0]),
+    )
+    assert run(olist, "order_status_mix") == expected
+
+
+def test_review_score_mix(olist):
+    reviews = olist[1]["order_reviews"]
+    counts = reviews.review_score.value_counts()
+    expected = sorted(
+        ((int(score), int(n), pct(n, len(reviews))) for score, n in counts.items()), reverse=True
+    )
+    assert run(olist, "review_score_mix") == expected
+
+
+def test_customers_by_state(olist):
+    customers = olist[1]["customers"]
+    grouped = customers.groupby("customer_state").agg(
+        customers=("customer_unique_id", "nunique"), orders=("customer_id", "size")
+    )
+    expected = sorted(
+        (
+            (state, int(row["customers"]), int(row["orders"]), pct(row.orders, len(customers)))
+            for state, row in grouped.iterrows()
+        ),
+        key=lambda row: (-row[2], row[0]),
+    )
+    assert run(olist, "customers_by_state") == expected
+
+
+def test_payment_mix(olist):
+    payments = olist[1]["order_payments"].assign(value_cents=lambda f: cents(f.payment_value))
+    rows = []
+    for payment_type, group in payments.groupby("payment_type"):
+        rows.append(
+            (
+                payment_type,
+                len(group),
+                pct(len(group), len(payments)),
+                group.order_id.nunique(),
+                money(int(group.value_cents.sum())),
+                half_up(int(group.payment_installments.sum()), len(group)),
+            )
+        )
+    expected = sorted(rows, key=lambda row: (-row[1], row[0]))
+    assert run(olist, "payment_mix") == expected
+
+
+def test_revenue_by_category(olist):
+    frames = olist[1]
+    items = frames["order_items"].merge(frames["products"], on="product_id", how="left")
+    items = items.merge(frames["category_translation"], on="product_category_name", how="left")
+    label = items.product_category_name_english.fillna(items.product_category_name).fillna(
+        "uncategorized"
+    )
+    items = items.assign(category=label, price_cents=cents(items.price))
+    grouped = items.groupby("category").agg(
+        revenue=("price_cents", "sum"), items=("order_id", "size"), orders=("order_id", "nunique")
+    )
+    expected = sorted(
+        (
+            (category, money(int(row.revenue)), int(row["items"]), int(row["orders"]))
+            for category, row in grouped.iterrows()
+        ),
+        key=lambda row: (-row[1], row[0]),
+    )
+    answer = run(olist, "revenue_by_category")
+    assert answer == expected
+    assert sum(row[2] for row in answer) == len(frames["order_items"])  # no item dropped
+
+
+def delivered_orders(orders: pd.DataFrame) -> pd.DataFrame:
+    return orders[
+        (orders.order_status == "delivered") & orders.order_delivered_customer_date.notna()
+    ]
+
+
+def test_on_time_delivery_by_both_rules(olist):
+    delivered = delivered_orders(olist[1]["orders"])
+    by_timestamp = (
+        delivered.order_delivered_customer_date <= delivered.order_estimated_delivery_date
+    )
+    by_day = (
+        delivered.order_delivered_customer_date.dt.normalize()
+        <= delivered.order_estimated_delivery_date.dt.normalize()
+    )
+    total = len(delivered)
+    expected = []
+    for rule, on_time in (
+        ("timestamp: delivered <= estimated", int(by_timestamp.sum())),
+        ("calendar day: date(delivered) <= date(estimated)", int(by_day.sum())),
+    ):
+        expected.append((rule, "on time", on_time, pct(on_time, total)))
+        expected.append((rule, "late", total - on_time, pct(total - on_time, total)))
+    answer = run(olist, "on_time_delivery")
+    assert answer == expected
+    # Orders delivered on the promised day: late by the timestamp rule only.
+    assert answer[2][2] >= answer[0][2]
+
+
+def test_late_delivery_vs_review(olist):
+    frames = olist[1]
+    delivered = delivered_orders(frames["orders"]).merge(frames["order_reviews"], on="order_id")
+    late = delivered.order_delivered_customer_date > delivered.order_estimated_delivery_date
+    days_late = (
+        delivered.order_delivered_customer_date.dt.normalize()
+        - delivered.order_estimated_delivery_date.dt.normalize()
+    ).dt.days
+    buckets = pd.cut(
+        days_late,
+        bins=[-(10**6), 0, 1, 3, 7, 14, 10**6],
+        labels=[
+            "on time",
+            "1 day late",
+            "2-3 days late",
+            "4-7 days late",
+            "8-14 days late",
+            "15+ days late",
+        ],
+    )
+
+    def summary(comparison: str, label: str, scores: pd.Series) -> tuple:
+        return (
+            comparison,
+            label,
+            len(scores),
+            half_up(int(scores.sum()), len(scores), places=3),
+            pct(int((scores <= 2).sum()), len(scores)),
+        )
+
+    expected = [
+        summary("timestamp rule", "on time", delivered.review_score[~late]),
+        summary("timestamp rule", "late", delivered.review_score[late]),
+    ]
+    for label in buckets.cat.categories:
+        scores = delivered.review_score[buckets == label]
+        if len(scores):
+            expected.append(summary("calendar-day rule", label, scores))
+    assert run(olist, "late_delivery_vs_review") == expected
+
+
+def order_value_cents(items: pd.DataFrame) -> pd.Series:
+    """price + freight per order, in cents: items are summed to the order first."""
+    per_item = cents(items.price) + cents(items.freight_value)
+    return per_item.groupby(items.order_id).sum()
+
+
+def test_monthly_orders_gmv(olist):
+    frames = olist[1]
+    orders = frames["orders"]
+    value = order_value_cents(frames["order_items"])
+    month = orders.order_purchase_timestamp.dt.strftime("%Y-%m")
+    gmv = orders.order_id.map(value).fillna(0).astype("int64")
+    monthly = pd.DataFrame(
+        {"orders": orders.groupby(month).size(), "gmv": gmv.groupby(month).sum()}
+    )
+    expected = []
+    previous = None
+    for month_name, row in monthly.sort_index().iterrows():
+        current = money(int(row.gmv))
+        change = None
+        if previous is not None and previous != 0:
+            change = half_up((current - previous) * 100, previous)
+        expected.append((month_name, int(row["orders"]), current, change))
+        previous = current
+    assert run(olist, "monthly_orders_gmv") == expected
+    # The published pitfall: summing after joining payments or items inflates GMV.
+    assert sum(row[2] for row in expected) == money(int(value.sum()))
+
+
+def test_seller_states_by_revenue(olist):
+    frames = olist[1]
+    items = frames["order_items"].merge(frames["sellers"], on="seller_id")
+    items = items.assign(price_cents=cents(items.price))
+    total = int(items.price_cents.sum())
+    grouped = items.groupby("seller_state").agg(
+        sellers=("seller_id", "nunique"), items=("order_id", "size"), revenue=("price_cents", "sum")
+    )
+    expected = sorted(
+        (
+            (
+                state,
+                int(row.sellers),
+                int(row["items"]),
+                money(int(row.revenue)),
+                pct(int(row.revenue), total),
+            )
+            for state, row in grouped.iterrows()
+        ),
+        key=lambda row: (-row[3], row[0]),
+    )
+    assert run(olist, "seller_states_by_revenue") == expected
+
+
+def test_top_sellers(olist):
+    frames = olist[1]
+    items = frames["order_items"].merge(frames["sellers"], on="seller_id", how="left")
+    items = items.assign(price_cents=cents(items.price))
+    grouped = items.groupby(["seller_id", "seller_city", "seller_state"], dropna=False).agg(
+        revenue=("price_cents", "sum"), orders=("order_id", "nunique"), items=("order_id", "size")
+    )
+    expected = sorted(
+        (
+            (seller, city, state, money(int(row.revenue)), int(row["orders"]), int(row["items"]))
+            for (seller, city, state), row in grouped.iterrows()
+        ),
+        key=lambda row: (-row[3], row[0]),
+    )[:20]
+    assert run(olist, "top_sellers") == expected
+
+
+def people_orders(frames) -> pd.Series:
+    """Orders per person (customer_unique_id), never per customer_id."""
+    joined = frames["orders"].merge(frames["customers"], on="customer_id")
+    return joined.groupby("customer_unique_id").size()
+
+
+def test_repeat_customers(olist):
+    per_person = people_orders(olist[1])
+    labels = per_person.map(lambda n: "4+" if n >= 4 else str(n))
+    counts = labels.value_counts()
+    expected = sorted((label, int(n), pct(n, len(per_person))) for label, n in counts.items())
+    assert run(olist, "repeat_customers") == expected
+
+
+def test_executive_kpis(olist):
+    frames = olist[1]
+    orders = frames["orders"]
+    delivered = orders.order_status == "delivered"
+    with_date = delivered & orders.order_delivered_customer_date.notna()
+    on_time = with_date & (
+        orders.order_delivered_customer_date <= orders.order_estimated_delivery_date
+    )
+    value = order_value_cents(frames["order_items"])
+    scores = frames["order_reviews"].review_score
+    per_person = people_orders(frames)
+    expected = [
+        ("orders", str(len(orders))),
+        ("delivered orders (% of orders)", str(pct(int(delivered.sum()), len(orders)))),
+        ("GMV (price + freight)", str(money(int(value.sum())))),
+        ("average order value", str(half_up(money(int(value.sum())), len(value)))),
+        ("average review score", str(half_up(int(scores.sum()), len(scores)))),
+        (
+            "on time (% of delivered, timestamp rule)",
+            str(pct(int(on_time.sum()), int(with_date.sum()))),
+        ),
+        ("customers (unique people)", str(len(per_person))),
+        (
+            "repeat customers (% of customers)",
+            str(pct(int((per_person > 1).sum()), len(per_person))),
+        ),
+    ]
+    assert run(olist, "executive_kpis") == expected

@@ -1,0 +1,179 @@
+"""transpile(): table and column resolution, what the query reads, and the errors users see."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from olistctl.dataset import TABLES
+from olistctl.errors import ExitCode, SqlError
+from olistctl.sql.dialect import duckdb_error, transpile
+
+MODEL = {t.name: {c.name: c.athena_type for c in t.columns} for t in TABLES}
+ORDERS = "olist_orders_dataset"
+
+
+def test_reports_the_tables_and_the_columns_the_query_reads():
+    result = transpile(
+        """SELECT o.order_status, count(*) AS n, sum(i.price)
+           FROM olist_orders_dataset o
+           JOIN olist_order_items_dataset i ON i.order_id = o.order_id
+           WHERE o.order_purchase_timestamp >= TIMESTAMP '2018-01-01 00:00:00'
+           GROUP BY 1""",
+        MODEL,
+    )
+    assert result.tables == [ORDERS, "olist_order_items_dataset"]
+    assert result.columns == {
+        ORDERS: {"order_status", "order_id", "order_purchase_timestamp"},
+        "olist_order_items_dataset": {"order_id", "price"},
+    }
+
+
+def test_count_star_reads_no_column_and_select_star_reads_all():
+    assert transpile(f"SELECT count(*) FROM {ORDERS}", MODEL).columns == {ORDERS: set()}
+    every = transpile(f"SELECT * FROM {ORDERS}", MODEL).columns[ORDERS]
+    assert every == set(MODEL[ORDERS])
+
+
+def test_columns_read_through_ctes_and_subqueries_belong_to_the_base_table():
+    result = transpile(
+        f"""WITH d AS (SELECT order_id, order_status FROM {ORDERS})
+            SELECT x.order_id FROM (SELECT order_id FROM d WHERE order_status = 'x') x""",
+        MODEL,
+    )
+    assert result.tables == [ORDERS]
+    assert result.columns == {ORDERS: {"order_id", "order_status"}}
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        f"olist.{ORDERS}",
+        f'"olist"."{ORDERS}"',
+        f"awsdatacatalog.olist.{ORDERS}",
+        f'"awsdatacatalog"."olist"."{ORDERS}"',
+        f"OLIST.{ORDERS.upper()}",
+    ],
+)
+def test_qualifiers_naming_the_database_are_stripped(reference, duck):
+    result = transpile(f"SELECT count(*) FROM {reference}", MODEL, database="olist")
+    assert result.tables == [ORDERS]
+    assert "olist." not in result.duckdb_sql.lower()
+    duck.execute(f"CREATE TABLE {ORDERS} (order_id VARCHAR)")
+    assert duck.execute(result.duckdb_sql).fetchall() == [(0,)]
+
+
+@pytest.mark.parametrize(
+    ("reference", "database", "message"),
+    [
+        (f"other.{ORDERS}", "olist", "The database other is not the one this engine queries"),
+        (f"olist.{ORDERS}", None, "The database olist is not the one this engine queries"),
+        (f"hive.olist.{ORDERS}", "olist", "The catalog hive is not available"),
+    ],
+)
+def test_other_qualifiers_are_errors(reference, database, message):
+    with pytest.raises(SqlError) as caught:
+        transpile(f"SELECT 1 FROM {reference}", MODEL, database=database)
+    assert message in str(caught.value)
+    assert caught.value.exit_code == ExitCode.USAGE
+
+
+def test_unknown_table_lists_the_known_ones_and_suggests_the_closest():
+    with pytest.raises(SqlError) as caught:
+        transpile("SELECT 1 FROM olist_order_dataset", MODEL)
+    error = caught.value
+    assert error.message.startswith("Table olist_order_dataset does not exist")
+    assert "did you mean olist_orders_dataset?" in error.hint
+    for table in MODEL:
+        assert table in error.hint
+    assert (error.line, error.column) == (1, 15)
+
+
+def test_unknown_column_names_the_table_and_suggests_the_closest():
+    with pytest.raises(SqlError) as caught:
+        transpile(f"SELECT o.order_statu FROM {ORDERS} o", MODEL)
+    assert caught.value.message.startswith(
+        f"Column order_statu does not exist in the table {ORDERS}"
+    )
+    assert caught.value.hint == "did you mean order_status?"
+
+
+def test_unknown_unqualified_column_suggests_the_closest_of_any_source():
+    with pytest.raises(SqlError) as caught:
+        transpile("SELECT product_name_length FROM olist_products_dataset", MODEL)
+    # The real column keeps the dataset's misspelling.
+    assert caught.value.hint == "did you mean product_name_lenght?"
+    assert (caught.value.line, caught.value.column) == (1, 8)
+
+
+def test_select_aliases_resolve_in_order_by_but_not_in_group_by():
+    transpile(f"SELECT order_status AS s FROM {ORDERS} ORDER BY s", MODEL)
+    with pytest.raises(SqlError, match="Column s cannot be resolved"):
+        transpile(f"SELECT order_status AS s, count(*) FROM {ORDERS} GROUP BY s", MODEL)
+
+
+def test_syntax_errors_carry_line_and_column():
+    with pytest.raises(SqlError) as caught:
+        transpile("SELECT order_id\nFROM olist_orders_dataset\nWHERE", MODEL)
+    assert caught.value.message.startswith("Syntax error")
+    assert caught.value.line == 3
+    assert caught.value.column is not None
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("", "The query is empty"),
+        ("  ;", "The query is empty"),
+        ("SELECT 1; SELECT 2", "Found 2 statements"),
+        (f"DROP TABLE {ORDERS}", "Only SELECT queries run on the local engine, not DROP"),
+        (f"INSERT INTO {ORDERS} VALUES (1)", "Only SELECT queries"),
+        ("SELECT 'unterminated", "Syntax error"),
+    ],
+)
+def test_statements_that_cannot_run(sql, message):
+    with pytest.raises(SqlError, match=message):
+        transpile(sql, MODEL)
+
+
+def test_a_trailing_semicolon_is_fine():
+    assert transpile("SELECT 1;", {}).tables == []
+
+
+def test_identifiers_are_case_insensitive_like_athena(duck):
+    result = transpile('SELECT "Order_Status" FROM OLIST_ORDERS_DATASET', MODEL)
+    assert result.columns == {ORDERS: {"order_status"}}
+    duck.execute(f"CREATE TABLE {ORDERS} (order_status VARCHAR)")
+    assert duck.execute(result.duckdb_sql).description[0][0] == "order_status"
+
+
+def test_duckdb_errors_keep_the_message_and_the_position():
+    con = duckdb.connect()
+    try:
+        con.execute("SELECT nope FROM range(3)")
+    except duckdb.Error as exc:
+        error = duckdb_error(exc)
+    assert 'Referenced column "nope" not found' in error.message
+    assert (error.line, error.column) == (1, 8)
+    assert isinstance(error, SqlError)
+
+
+def test_duckdb_errors_without_a_position():
+    con = duckdb.connect()
+    try:
+        con.execute("SELECT 1 // 0")
+    except duckdb.Error as exc:
+        error = duckdb_error(exc)
+    assert "Division by zero" in error.message
+    assert error.line is None
+
+
+def test_runtime_refusals_come_back_as_their_own_message_and_hint(duck):
+    result = transpile("SELECT CAST(s AS integer) FROM v", {"v": {"s": "string"}})
+    duck.execute("CREATE TABLE v AS SELECT '7' AS s UNION ALL SELECT 'seven'")
+    with pytest.raises(duckdb.Error) as caught:
+        duck.execute(result.duckdb_sql).fetchall()
+    error = duckdb_error(caught.value)
+    assert error.message == "A value cannot be converted to an integer"
+    assert error.hint == "Athena rejects it too; use TRY_CAST to get NULL instead"
+    assert "olistctl-error" not in str(error)
