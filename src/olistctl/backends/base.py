@@ -244,6 +244,7 @@ class TeardownPlan:
 class TeardownReport:
     deleted: list[TeardownItem]
     remaining: list[TeardownItem]  # what a final check still found (should be empty)
+    errors: list[str] = field(default_factory=list)  # per-object failures the service reported
 
     @property
     def verified_empty(self) -> bool:

@@ -1,0 +1,306 @@
+"""Teardown on aws: empty the stack's buckets (every version and delete marker), drop its tables.
+
+A bucket, or the Glue database, is touched only when its tags say it belongs
+to this stack (``olistctl:stack`` = the configured stack name; with no stack
+name configured, the tag must at least be present). Anything else is listed
+as a refusal and left alone: a typo in a bucket name must not empty someone
+else's bucket, nor the default database name someone else's database. After
+deleting, everything is listed again and what is still there is reported, so
+"verified empty" is a fact, not a hope.
+
+``destroy_infra`` then runs ``terraform destroy`` in the stack's folder
+(``--destroy-infra``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import botocore.exceptions
+
+from olistctl.backends.aws.clients import AwsClients, aws_errors, error_code
+from olistctl.backends.aws.names import StackNames
+from olistctl.backends.base import ProgressCallback, TeardownItem, TeardownPlan, TeardownReport
+from olistctl.errors import ConfigError, DeadlineExceeded, OperationFailed
+from olistctl.settings import STACK_TAG_KEY, Settings
+
+DELETE_BATCH = 1000  # DeleteObjects' maximum
+TABLE_BATCH = 100  # BatchDeleteTable's maximum
+VERSIONS = "object versions"
+MARKERS = "delete markers"
+TABLES = "tables"
+TERRAFORM_TIMEOUT_S = 60 * 60
+_ERROR_LINES = 12
+
+
+@dataclass
+class _Contents:
+    versions: list[dict[str, str]]
+    markers: list[dict[str, str]]
+    bytes: int
+
+
+class AwsTeardown:
+    def __init__(self, clients: AwsClients, names: StackNames) -> None:
+        self.clients = clients
+        self.names = names
+
+    @property
+    def s3(self):
+        return self.clients.client("s3")
+
+    @property
+    def glue(self):
+        return self.clients.client("glue")
+
+    # -- inventory ----------------------------------------------------------------
+
+    def _buckets(self) -> list[str]:
+        seen: list[str] = []
+        for bucket in self.names.known_buckets().values():
+            if bucket not in seen:
+                seen.append(bucket)
+        return seen
+
+    def _tags(self, bucket: str) -> dict[str, str] | None:
+        """The bucket's tags; None when the bucket does not exist."""
+        with aws_errors("S3 GetBucketTagging", f"s3://{bucket}"):
+            try:
+                tag_set = self.s3.get_bucket_tagging(Bucket=bucket)["TagSet"]
+            except botocore.exceptions.ClientError as exc:
+                if error_code(exc) == "NoSuchTagSet":
+                    return {}
+                if error_code(exc) in ("NoSuchBucket", "404"):
+                    return None
+                raise
+        return {t["Key"]: t["Value"] for t in tag_set}
+
+    def _refusal(self, what: str, tags: dict[str, str]) -> str | None:
+        """Why ``what`` (``s3://b``, ``Glue database d``) is not ours to empty, if it is not."""
+        stack = self.names.stack
+        found = tags.get(STACK_TAG_KEY)
+        if stack:
+            if found != stack:
+                now = (
+                    f"its tag is {STACK_TAG_KEY}={found}"
+                    if found
+                    else f"it has no {STACK_TAG_KEY} tag"
+                )
+                return f"{what} is not tagged {STACK_TAG_KEY}={stack} ({now}); it is left untouched"
+        elif found is None:
+            return (
+                f"{what} has no {STACK_TAG_KEY} tag, and no stack name is configured "
+                "to check it against; it is left untouched (set OLISTCTL_STACK, or deploy "
+                "infra/ so its outputs name the stack)"
+            )
+        return None
+
+    def _database_tags(self, database: str) -> dict[str, str]:
+        with aws_errors("STS GetCallerIdentity"):
+            identity = self.clients.client("sts").get_caller_identity()
+        partition = identity["Arn"].split(":")[1]
+        arn = (
+            f"arn:{partition}:glue:{self.clients.region}:{identity['Account']}:database/{database}"
+        )
+        with aws_errors("Glue GetTags", f"database {database}"):
+            return self.glue.get_tags(ResourceArn=arn).get("Tags", {})
+
+    def _contents(self, bucket: str) -> _Contents:
+        contents = _Contents([], [], 0)
+        with aws_errors("S3 ListObjectVersions", f"s3://{bucket}"):
+            for page in self.s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+                for v in page.get("Versions", []):
+                    contents.versions.append({"Key": v["Key"], "VersionId": v["VersionId"]})
+                    contents.bytes += int(v.get("Size", 0))
+                for m in page.get("DeleteMarkers", []):
+                    contents.markers.append({"Key": m["Key"], "VersionId": m["VersionId"]})
+        return contents
+
+    def _table_names(self, database: str) -> list[str] | None:
+        """The database's tables; None when the database does not exist."""
+        names: list[str] = []
+        with aws_errors("Glue GetTables", f"database {database}"):
+            try:
+                for page in self.glue.get_paginator("get_tables").paginate(DatabaseName=database):
+                    names.extend(t["Name"] for t in page.get("TableList", []))
+            except botocore.exceptions.ClientError as exc:
+                if error_code(exc) == "EntityNotFoundException":
+                    return None
+                raise
+        return names
+
+    def _database(self) -> str | None:
+        return self.names.settings.get("database")
+
+    def plan(self) -> TeardownPlan:
+        items: list[TeardownItem] = []
+        refusals: list[str] = []
+        for bucket in self._buckets():
+            tags = self._tags(bucket)
+            if tags is None:
+                continue  # already gone
+            refusal = self._refusal(f"s3://{bucket}", tags)
+            if refusal:
+                refusals.append(refusal)
+                continue
+            contents = self._contents(bucket)
+            items.append(TeardownItem(VERSIONS, bucket, len(contents.versions), contents.bytes))
+            items.append(TeardownItem(MARKERS, bucket, len(contents.markers)))
+        database = self._database()
+        tables = self._table_names(database) if database else None
+        if database and tables is not None:
+            # The database may be a name's default ("olist"): only the stack's own is emptied.
+            refusal = self._refusal(f"Glue database {database}", self._database_tags(database))
+            if refusal:
+                refusals.append(refusal)
+            else:
+                items.append(TeardownItem(TABLES, database, len(tables)))
+        return TeardownPlan(items=items, refusals=refusals)
+
+    # -- deleting -----------------------------------------------------------------
+
+    def _empty_bucket(
+        self, bucket: str, progress: ProgressCallback | None
+    ) -> tuple[int, int, int, list[str]]:
+        """Delete every version and marker; (versions, markers, bytes, error messages)."""
+        contents = self._contents(bucket)
+        marker_ids = {(m["Key"], m["VersionId"]) for m in contents.markers}
+        everything = contents.versions + contents.markers
+        failed: set[tuple[str, str]] = set()
+        errors: list[str] = []
+        for start in range(0, len(everything), DELETE_BATCH):
+            batch = everything[start : start + DELETE_BATCH]
+            with aws_errors("S3 DeleteObjects", f"s3://{bucket}"):
+                response = self.s3.delete_objects(
+                    Bucket=bucket, Delete={"Objects": batch, "Quiet": True}
+                )
+            for error in response.get("Errors", []):
+                failed.add((error.get("Key", ""), error.get("VersionId", "")))
+                errors.append(
+                    f"s3://{bucket}/{error.get('Key')} (version {error.get('VersionId')}): "
+                    f"{error.get('Code')}: {error.get('Message')}"
+                )
+            if progress:
+                progress(len(batch) - len(response.get("Errors", [])))
+        versions = sum(1 for v in contents.versions if (v["Key"], v["VersionId"]) not in failed)
+        markers = sum(1 for m in marker_ids if m not in failed)
+        return versions, markers, contents.bytes, errors
+
+    def _drop_tables(
+        self, database: str, progress: ProgressCallback | None
+    ) -> tuple[int, list[str]]:
+        names = self._table_names(database) or []
+        dropped = 0
+        errors: list[str] = []
+        for start in range(0, len(names), TABLE_BATCH):
+            batch = names[start : start + TABLE_BATCH]
+            with aws_errors("Glue BatchDeleteTable", f"database {database}"):
+                response = self.glue.batch_delete_table(DatabaseName=database, TablesToDelete=batch)
+            failures: list[dict[str, Any]] = response.get("Errors", [])
+            errors += [
+                f"{database}.{e.get('TableName')}: {e.get('ErrorDetail', {}).get('ErrorMessage')}"
+                for e in failures
+            ]
+            dropped += len(batch) - len(failures)
+            if progress:
+                progress(len(batch) - len(failures))
+        return dropped, errors
+
+    def execute(
+        self, plan: TeardownPlan, *, progress: ProgressCallback | None = None
+    ) -> TeardownReport:
+        """Delete what the plan lists (never a refused bucket), then look again."""
+        buckets = list(dict.fromkeys(i.name for i in plan.items if i.kind in (VERSIONS, MARKERS)))
+        databases = [i.name for i in plan.items if i.kind == TABLES]
+        deleted: list[TeardownItem] = []
+        errors: list[str] = []
+        for bucket in buckets:
+            versions, markers, size, bucket_errors = self._empty_bucket(bucket, progress)
+            deleted += [
+                TeardownItem(VERSIONS, bucket, versions, size),
+                TeardownItem(MARKERS, bucket, markers),
+            ]
+            errors += bucket_errors
+        for database in databases:
+            dropped, table_errors = self._drop_tables(database, progress)
+            deleted.append(TeardownItem(TABLES, database, dropped))
+            errors += table_errors
+
+        remaining: list[TeardownItem] = []
+        for bucket in buckets:
+            left = self._contents(bucket)
+            remaining += [
+                TeardownItem(VERSIONS, bucket, len(left.versions), left.bytes),
+                TeardownItem(MARKERS, bucket, len(left.markers)),
+            ]
+        for database in databases:
+            remaining.append(TeardownItem(TABLES, database, len(self._table_names(database) or [])))
+        return TeardownReport(
+            deleted=deleted, remaining=[i for i in remaining if i.count], errors=errors
+        )
+
+    # -- terraform ----------------------------------------------------------------
+
+    def destroy_infra(self, settings: Settings) -> str:
+        """``terraform destroy -auto-approve`` in the stack's folder; returns its last line."""
+        return terraform_destroy(Path(settings.get("infra_dir") or "infra"))
+
+
+def terraform_destroy(infra_dir: Path, *, timeout_s: float = TERRAFORM_TIMEOUT_S) -> str:
+    terraform = shutil.which("terraform")
+    if terraform is None:
+        raise ConfigError(
+            "terraform is not on the PATH, so the infrastructure cannot be destroyed",
+            hint="install Terraform, or run `terraform -chdir=infra destroy` where it is installed",
+        )
+    infra_dir = infra_dir.resolve()
+    if not any(infra_dir.glob("*.tf")):
+        raise ConfigError(
+            f"{infra_dir} holds no Terraform configuration",
+            hint="pass --infra-dir (or set OLISTCTL_INFRA_DIR) to the stack's folder",
+        )
+    command = [
+        terraform,
+        f"-chdir={infra_dir}",
+        "destroy",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+    ]
+    try:
+        # The environment passes through: credentials, TF_CLI_CONFIG_FILE, TF_VAR_*.
+        proc = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            env=dict(os.environ),
+            timeout=timeout_s,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise DeadlineExceeded(
+            f"terraform destroy in {infra_dir} did not finish within {timeout_s:g} s",
+            hint=f"run `terraform -chdir={infra_dir} destroy` yourself and watch it",
+        ) from exc
+    if proc.returncode != 0:
+        raise OperationFailed(
+            f"terraform destroy failed in {infra_dir}: {_last_error(proc.stderr or proc.stdout)}",
+            hint=f"fix that, then run `terraform -chdir={infra_dir} destroy` "
+            "(the data is already gone)",
+        )
+    lines = [line.strip() for line in proc.stdout.splitlines() if line.strip()]
+    return lines[-1] if lines else "terraform destroy finished"
+
+
+def _last_error(output: str) -> str:
+    """Terraform's last ``Error:`` block, squeezed onto one line."""
+    lines = [line.strip(" │╷╵") for line in output.splitlines()]
+    lines = [line for line in lines if line]
+    starts = [i for i, line in enumerate(lines) if line.startswith("Error:")]
+    chosen = lines[starts[-1] :] if starts else lines[-_ERROR_LINES:]
+    return " ".join(chosen[:_ERROR_LINES]) or "terraform printed no error"
