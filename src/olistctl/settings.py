@@ -93,6 +93,12 @@ SPECS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec("infra_dir", "the Terraform configuration of the stack", "infra"),
     SettingSpec("runner", "aws backend: where transforms run, lambda or local", "lambda"),
+    SettingSpec(
+        "lambda_memory_mb",
+        "Lambda memory in MB that the cost report prices local transforms at"
+        " (aws reads the function's own)",
+        "1024",
+    ),
 )
 SPECS_BY_KEY = {s.key: s for s in SPECS}
 
@@ -111,22 +117,29 @@ class Settings:
     terraform_loader: Callable[[], Mapping[str, Any]] | None = field(default=None, repr=False)
     _terraform_done: bool = field(default=False, repr=False)
 
+    def _from_terraform(self, key: str) -> bool:
+        """Terraform outranks only defaults, and is read only for the aws backend, so the
+        local backend never runs terraform."""
+        current = self.values[key]
+        return (
+            SPECS_BY_KEY[key].from_terraform
+            and (current.value is None or current.source == "default")
+            and self.values["backend"].value == "aws"
+        )
+
     def _resolve_terraform(self) -> None:
         if self._terraform_done or self.terraform_loader is None:
             return
         self._terraform_done = True
         outputs = self.terraform_loader()
         for spec in SPECS:
-            missing = self.values[spec.key].value is None
-            if spec.from_terraform and missing and outputs.get(spec.key) not in (None, ""):
+            if self._from_terraform(spec.key) and outputs.get(spec.key) not in (None, ""):
                 self.values[spec.key] = Value(str(outputs[spec.key]), "terraform")
 
     def get(self, key: str) -> str | None:
-        value = self.values[key]
-        if value.value is None and SPECS_BY_KEY[key].from_terraform:
+        if self._from_terraform(key):
             self._resolve_terraform()
-            value = self.values[key]
-        return value.value
+        return self.values[key].value
 
     def source(self, key: str) -> str:
         self.get(key)

@@ -1,0 +1,82 @@
+# The transform: one invocation converts one raw CSV into one Snappy Parquet file.
+
+locals {
+  function_name = "${local.name_prefix}-transform"
+  log_group     = "/aws/lambda/${local.function_name}"
+  lambda_zip    = startswith(var.lambda_zip_path, "/") ? var.lambda_zip_path : "${path.module}/${var.lambda_zip_path}"
+
+  pandas_layer_arn = var.pandas_layer_arn != null ? var.pandas_layer_arn : lookup(var.pandas_layer_arns, var.region, null)
+  lambda_layers    = var.attach_pandas_layer && local.pandas_layer_arn != null ? [local.pandas_layer_arn] : []
+}
+
+# Created here, before the function, so Lambda never creates an unmanaged one
+# with infinite retention.
+resource "aws_cloudwatch_log_group" "transform" {
+  #checkov:skip=CKV_AWS_338:Transform logs are operational detail of a re-runnable batch job; 7 days (log_retention_days) keeps the CloudWatch bill small.
+  #checkov:skip=CKV_AWS_158:Encrypted at rest by CloudWatch Logs by default; kms_key_arn switches to a customer managed key.
+  name              = local.log_group
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+}
+
+# Failed asynchronous invocations (the optional S3 notification) land here
+# instead of vanishing; synchronous invokes from olistctl report errors directly.
+resource "aws_sqs_queue" "transform_dlq" {
+  name                              = "${local.function_name}-dlq"
+  message_retention_seconds         = 1209600 # 14 days, the SQS maximum
+  sqs_managed_sse_enabled           = local.use_kms ? null : true
+  kms_master_key_id                 = var.kms_key_arn
+  kms_data_key_reuse_period_seconds = local.use_kms ? 3600 : null
+}
+
+resource "aws_lambda_function" "transform" {
+  #checkov:skip=CKV_AWS_117:No VPC resources are used: S3 and the Lambda APIs are reached over public AWS endpoints with TLS, and a VPC would need NAT or endpoints for S3.
+  #checkov:skip=CKV_AWS_272:Code signing needs an AWS Signer profile; the zip is built reproducibly and its hash pinned by source_code_hash.
+  #checkov:skip=CKV_AWS_173:The environment holds a bucket name and a log level, no secrets; it is encrypted with an AWS managed key, or kms_key_arn when set.
+  function_name = local.function_name
+  description   = "olistctl: convert one raw Olist CSV to Snappy Parquet"
+  role          = aws_iam_role.transform.arn
+  runtime       = "python3.12"
+  architectures = ["x86_64"]
+  handler       = "olistctl.lambda_handler.handler"
+
+  filename         = local.lambda_zip
+  source_code_hash = filebase64sha256(local.lambda_zip)
+  layers           = local.lambda_layers
+
+  memory_size                    = var.lambda_memory_mb
+  timeout                        = var.lambda_timeout_s
+  reserved_concurrent_executions = var.lambda_reserved_concurrency
+  kms_key_arn                    = var.kms_key_arn
+
+  ephemeral_storage {
+    size = var.lambda_ephemeral_storage_mb
+  }
+
+  environment {
+    variables = {
+      OLISTCTL_PROCESSED_BUCKET = aws_s3_bucket.this["processed"].bucket
+      OLISTCTL_LOG_LEVEL        = var.log_level
+    }
+  }
+
+  tracing_config {
+    mode = "Active"
+  }
+
+  dead_letter_config {
+    target_arn = aws_sqs_queue.transform_dlq.arn
+  }
+
+  lifecycle {
+    precondition {
+      condition     = !var.attach_pandas_layer || local.pandas_layer_arn != null
+      error_message = "No AWS SDK for pandas layer is known for region ${var.region}: set pandas_layer_arn (see https://aws-sdk-pandas.readthedocs.io/en/stable/layers.html) or add the region to pandas_layer_arns."
+    }
+  }
+
+  depends_on = [
+    aws_cloudwatch_log_group.transform,
+    aws_iam_role_policy.transform,
+  ]
+}

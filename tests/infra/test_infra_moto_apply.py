@@ -1,0 +1,254 @@
+"""The whole stack applied to a moto server, inspected through boto3, then destroyed (~2 min)."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+import tfhelpers
+from botocore.exceptions import ClientError
+
+from olistctl.dataset import TABLES
+from olistctl.settings import RESOURCE_KEYS, STACK_TAG_KEY, load_settings
+
+pytestmark = [pytest.mark.slow, pytest.mark.terraform]
+
+ACCOUNT = tfhelpers.MOTO_ACCOUNT_ID
+PROJECT, ENVIRONMENT = "olistctl", "moto-ci"
+STACK = f"{PROJECT}-{ENVIRONMENT}"
+EXPECTED_TAGS = {
+    "Project": PROJECT,
+    "Environment": ENVIRONMENT,
+    "ManagedBy": "terraform",
+    STACK_TAG_KEY: STACK,
+}
+CRAWLER_CONFIGURATION = {
+    "Version": 1.0,
+    "Grouping": {"TableGroupingPolicy": "CombineCompatibleSchemas"},
+    "CrawlerOutput": {"Partitions": {"AddOrUpdateBehavior": "InheritFromTable"}},
+}
+
+
+def _error_code(call) -> str:
+    with pytest.raises(ClientError) as info:
+        call()
+    return info.value.response["Error"]["Code"]
+
+
+def _check_buckets(server, outputs):
+    s3 = server.client("s3")
+    names = {stage: outputs[f"{stage}_bucket"] for stage in ("raw", "processed", "results")}
+    assert names == {stage: f"{STACK}-{stage}-{ACCOUNT}" for stage in names}
+    for stage, bucket in names.items():
+        sse = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]
+        assert sse["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+        assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+        block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+        assert block == dict.fromkeys(
+            ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"),
+            True,
+        )
+        ownership = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]
+        assert ownership["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+        tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=bucket)["TagSet"]}
+        assert tags == EXPECTED_TAGS
+        rules = {r["ID"]: r for r in s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]}
+        assert rules["abort-incomplete-multipart-uploads"]["AbortIncompleteMultipartUpload"] == {
+            "DaysAfterInitiation": 3
+        }
+        assert rules["expire-noncurrent-versions"]["NoncurrentVersionExpiration"] == {
+            "NoncurrentDays": 30
+        }
+        if stage == "results":
+            athena = rules["expire-athena-results"]
+            assert athena["Filter"] == {"Prefix": "athena/"}
+            assert athena["Expiration"] == {"Days": 7}
+        else:
+            assert "expire-athena-results" not in rules
+        # The moto run has no TLS-only policy (enforce_tls_policy = false) …
+        assert _error_code(lambda b=bucket: s3.get_bucket_policy(Bucket=b)) == (
+            "NoSuchBucketPolicy"
+        )
+    # … so objects can be written and read back.
+    s3.put_object(Bucket=names["raw"], Key="olist_orders_dataset/x.csv", Body=b"a,b\n")
+    body = s3.get_object(Bucket=names["raw"], Key="olist_orders_dataset/x.csv")["Body"].read()
+    assert body == b"a,b\n"
+
+
+def _check_function(server, outputs, zip_sha):
+    function = server.client("lambda").get_function(FunctionName=outputs["function_name"])
+    config = function["Configuration"]
+    assert outputs["function_name"] == f"{STACK}-transform"
+    assert config["Runtime"] == "python3.12"
+    assert config["Handler"] == "olistctl.lambda_handler.handler"
+    assert config["Environment"]["Variables"] == {
+        "OLISTCTL_PROCESSED_BUCKET": outputs["processed_bucket"],
+        "OLISTCTL_LOG_LEVEL": "INFO",
+    }
+    assert config["TracingConfig"] == {"Mode": "Active"}
+    assert (config["MemorySize"], config["Timeout"]) == (1024, 300)
+    assert config.get("Layers", []) == []  # attach_pandas_layer = false on moto
+    assert config["CodeSha256"] == zip_sha
+    assert function["Concurrency"] == {"ReservedConcurrentExecutions": 10}
+    assert EXPECTED_TAGS.items() <= function["Tags"].items()
+
+    logs = server.client("logs").describe_log_groups(logGroupNamePrefix=outputs["log_group"])
+    (group,) = logs["logGroups"]
+    assert group["logGroupName"] == f"/aws/lambda/{outputs['function_name']}"
+    assert group["retentionInDays"] == 7
+
+    queue = server.client("sqs").get_queue_attributes(
+        QueueUrl=outputs["dlq_url"], AttributeNames=["All"]
+    )["Attributes"]
+    assert queue["SqsManagedSseEnabled"] == "true"
+
+
+def _check_function_role(server, outputs):
+    iam = server.client("iam")
+    role = f"{outputs['function_name']}-role"
+    policy = iam.get_role_policy(RoleName=role, PolicyName="transform")["PolicyDocument"]
+    by_sid = {s["Sid"]: s for s in policy["Statement"]}
+    raw, processed = outputs["raw_bucket"], outputs["processed_bucket"]
+    assert sorted(by_sid["ReadRawObjects"]["Resource"]) == sorted(
+        f"arn:aws:s3:::{raw}/{t.name}/*" for t in TABLES
+    )
+    assert sorted(by_sid["WriteProcessedObjects"]["Resource"]) == sorted(
+        f"arn:aws:s3:::{processed}/{t.name}/*" for t in TABLES
+    )
+    for statement in policy["Statement"]:
+        actions = (
+            statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        )
+        assert "*" not in actions
+        if statement["Resource"] == "*":
+            assert statement["Sid"] == "SendTraces"
+    assert [
+        a["PolicyName"] for a in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]
+    ] == []
+
+
+def _check_catalog(server, outputs):
+    glue = server.client("glue")
+    assert outputs["database"] == "olistctl_moto_ci"  # hyphens become underscores
+    assert glue.get_database(Name=outputs["database"])["Database"]["Name"] == outputs["database"]
+    crawler = glue.get_crawler(Name=outputs["crawler"])["Crawler"]
+    assert crawler["DatabaseName"] == outputs["database"]
+    targets = [t["Path"] for t in crawler["Targets"]["S3Targets"]]
+    assert sorted(targets) == sorted(
+        f"s3://{outputs['processed_bucket']}/{t.name}/" for t in TABLES
+    )
+    assert json.loads(crawler["Configuration"]) == CRAWLER_CONFIGURATION
+    assert crawler["SchemaChangePolicy"] == {
+        "UpdateBehavior": "UPDATE_IN_DATABASE",
+        "DeleteBehavior": "LOG",
+    }
+    assert crawler["RecrawlPolicy"] == {"RecrawlBehavior": "CRAWL_EVERYTHING"}
+    assert crawler["Role"].endswith(f":role/{outputs['crawler']}-crawler-role")
+
+
+def _check_workgroup(server, outputs):
+    athena = server.client("athena")
+    workgroup = athena.get_work_group(WorkGroup=outputs["workgroup"])["WorkGroup"]
+    config = workgroup["Configuration"]
+    assert config["EnforceWorkGroupConfiguration"] is True
+    assert config["PublishCloudWatchMetricsEnabled"] is True
+    assert config["BytesScannedCutoffPerQuery"] == 1024**3
+    assert config["ResultConfiguration"] == {
+        "OutputLocation": f"s3://{outputs['results_bucket']}/athena/",
+        "EncryptionConfiguration": {"EncryptionOption": "SSE_S3"},
+    }
+    arn = f"arn:aws:athena:us-east-1:{ACCOUNT}:workgroup/{outputs['workgroup']}"
+    tags = {t["Key"]: t["Value"] for t in athena.list_tags_for_resource(ResourceARN=arn)["Tags"]}
+    assert EXPECTED_TAGS.items() <= tags.items()
+
+
+def _check_nothing_left(server, outputs):
+    buckets = [b["Name"] for b in server.client("s3").list_buckets()["Buckets"]]
+    assert not [b for b in buckets if b.startswith(STACK)]
+    lam, glue = server.client("lambda"), server.client("glue")
+    assert _error_code(lambda: lam.get_function(FunctionName=outputs["function_name"])) == (
+        "ResourceNotFoundException"
+    )
+    assert _error_code(lambda: glue.get_database(Name=outputs["database"])) == (
+        "EntityNotFoundException"
+    )
+    assert _error_code(lambda: glue.get_crawler(Name=outputs["crawler"])) == (
+        "EntityNotFoundException"
+    )
+    workgroups = server.client("athena").list_work_groups()["WorkGroups"]
+    assert outputs["workgroup"] not in [w["Name"] for w in workgroups]
+    groups = server.client("logs").describe_log_groups()["logGroups"]
+    assert outputs["log_group"] not in [g["logGroupName"] for g in groups]
+    assert not server.client("sqs").list_queues().get("QueueUrls")
+    roles = [r["RoleName"] for r in server.client("iam").list_roles()["Roles"]]
+    assert not [r for r in roles if r.startswith(STACK)]
+
+
+def test_apply_inspect_destroy(tf_mirror, moto_server, tmp_path):
+    with tfhelpers.applied_stack(
+        tmp_path / "infra",
+        moto_server,
+        mirror=tf_mirror,
+        tfvars={"environment": ENVIRONMENT},
+    ) as stack:
+        outputs = stack.outputs
+        assert set(RESOURCE_KEYS) | {"region", "stack"} <= set(outputs)
+        assert outputs["stack"] == STACK
+        assert outputs["region"] == "us-east-1"
+        assert outputs["account_id"] == ACCOUNT
+
+        _check_buckets(moto_server, outputs)
+        _check_function(moto_server, outputs, stack.zip_sha256)
+        _check_function_role(moto_server, outputs)
+        _check_catalog(moto_server, outputs)
+        _check_workgroup(moto_server, outputs)
+
+        # olistctl's settings find the resource names in this stack's outputs
+        # (database: see test_settings_read_terraform_outputs).
+        settings = load_settings(env=stack.cli_env(), cwd=tmp_path)
+        for key in (*RESOURCE_KEYS, "stack"):
+            if key != "database":
+                assert (settings.get(key), settings.source(key)) == (outputs[key], "terraform")
+        assert settings.get("endpoint_url") == moto_server.url
+
+        stack.destroy()
+        _check_nothing_left(moto_server, outputs)
+        state = json.loads(stack.terraform("show", "-json").stdout)
+        assert not state.get("values", {}).get("root_module", {}).get("resources")
+
+
+def test_null_endpoint_means_real_aws(tf_env, initialized_infra, tmp_path):
+    """With endpoint_url unset the provider calls AWS's own endpoints.
+
+    Nothing may leave 127.0.0.1, so every request goes to a proxy address on
+    loopback where nothing listens: the error then names the URL it wanted.
+    """
+    with socket.socket() as probe:  # a free port, closed again: connection refused
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    zip_path, _ = tfhelpers.build_lambda_zip(tmp_path / "fn.zip")
+    env = {
+        **tf_env,
+        **tfhelpers.FAKE_CREDENTIALS,
+        "HTTPS_PROXY": closed,
+        "HTTP_PROXY": closed,
+        "NO_PROXY": "",
+    }
+    done = tfhelpers.terraform(
+        "plan",
+        "-input=false",
+        "-lock=false",
+        "-var",
+        f"lambda_zip_path={zip_path}",
+        "-var",
+        "region=eu-west-1",
+        cwd=initialized_infra,
+        env=env,
+        check=False,
+        timeout=180,
+    )
+    assert done.returncode == 1
+    stderr = " ".join(done.stderr.split())
+    assert 'Post "https://sts.eu-west-1.amazonaws.com/"' in stderr
+    assert "127.0.0.1" in stderr  # … and it went to the proxy, never to the internet
