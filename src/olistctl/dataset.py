@@ -54,9 +54,12 @@ DUCKDB_TYPES: dict[str, str] = {
     "double": "DOUBLE",
 }
 
-BRAZIL_STATES: tuple[str, ...] = tuple(
-    "AC AL AM AP BA CE DF ES GO MA MG MS MT PA PB PE PI PR RJ RN RO RR RS SC SE SP TO".split()
+# fmt: off
+BRAZIL_STATES: tuple[str, ...] = (
+    "AC", "AL", "AM", "AP", "BA", "CE", "DF", "ES", "GO", "MA", "MG", "MS", "MT", "PA",
+    "PB", "PE", "PI", "PR", "RJ", "RN", "RO", "RR", "RS", "SC", "SE", "SP", "TO",
 )
+# fmt: on
 
 ORDER_STATUSES: tuple[str, ...] = (
     "delivered",
