@@ -1,0 +1,164 @@
+"""Recognising the Olist CSV files a user points at (``upload``, ``report quality``).
+
+A file is recognised by its header: the exact column list of one of the nine
+tables. The file name (``olist_orders_dataset.csv``, ``olist_orders_dataset
+(1).csv``, ``orders.csv``) only confirms it, or names the table meant when
+the header is damaged. Any other CSV is refused, naming the closest table
+and what differs; callers that can take a foreign CSV as a table of its own
+(``table`` None, its types inferred) ask for it with ``allow_unknown``.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from olistctl.dataset import Table, closest_table_for_header, get_table, table_for_header
+from olistctl.errors import InputError
+from olistctl.transform.header import check_is_text, header_error, other_separator, parse_header
+
+_HEAD_BYTES = 1 << 20
+_GLOB_CHARS = frozenset("*?[")
+# "olist_orders_dataset (1).csv", "olist_orders_dataset - Copy.csv", "orders_copy2.csv"
+_COPY_SUFFIX = re.compile(r"(\s*\(\d+\)|[\s_-]+(-\s*)?copy(\s*\(?\d+\)?)?)+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: Path
+    table: Table | None  # None only with discover(allow_unknown=True): not an Olist table
+    size: int
+    sha256: str
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    """The SHA-256 of a file's content, hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def table_for_file_name(name: str) -> Table | None:
+    """The table a file name suggests (``orders.csv``, ``olist_orders_dataset (1).csv``)."""
+    stem = Path(name).name
+    if stem.lower().endswith(".csv"):
+        stem = stem[:-4]
+    stem = _COPY_SUFFIX.sub("", stem).strip().lower()
+    for candidate in (stem, f"{stem}_dataset", f"olist_{stem}_dataset"):
+        try:
+            return get_table(candidate)
+        except KeyError:
+            continue
+    return None
+
+
+def _header(path: Path) -> list[str]:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(_HEAD_BYTES)
+            at_eof = not f.read(1)
+    except IsADirectoryError:
+        raise InputError("this is a folder, not a CSV file", path=str(path)) from None
+    except OSError as exc:
+        raise InputError(
+            f"the file cannot be read ({exc.strerror or exc})",
+            path=str(path),
+            hint="check the file's permissions",
+        ) from None
+    check_is_text(head, str(path))
+    return parse_header(head, at_eof, str(path))
+
+
+def identify(path: Path) -> Table:
+    """The Olist table this file holds, by its header (InputError naming the closest if none)."""
+    path = Path(path)
+    names = _header(path)
+    table = table_for_header(names)
+    if table is None:
+        raise header_error(names, str(path), table_for_file_name(path.name))
+    return table
+
+
+def _looks_like_olist(names: list[str], path: Path) -> bool:
+    """Whether a header that matches no table is a damaged Olist header rather than another CSV."""
+    if table_for_file_name(path.name) is not None or other_separator(names):
+        return True
+    closest = closest_table_for_header(names)
+    if closest is None:
+        return False
+    table, shared = closest
+    return shared >= max(2, len(table.columns) // 2)
+
+
+def recognise(path: Path) -> Table | None:
+    """Like :func:`identify`, but None for a CSV that is plainly not an Olist file."""
+    names = _header(path)
+    table = table_for_header(names)
+    if table is None and _looks_like_olist(names, path):
+        raise header_error(names, str(path), table_for_file_name(path.name))
+    return table
+
+
+def _expand(paths: Sequence[str | os.PathLike]) -> list[Path]:
+    found: list[Path] = []
+    for given in paths:
+        text = os.path.expanduser(os.fspath(given))
+        if _GLOB_CHARS & set(text):
+            matches = sorted(glob.glob(text, recursive=True))
+            if not matches:
+                raise InputError(
+                    f"no file matches the pattern {os.fspath(given)}",
+                    hint="check the pattern (and quote it, so that your shell passes it as is)",
+                )
+            candidates = [Path(m) for m in matches]
+        else:
+            path = Path(text)
+            if not path.exists():
+                raise InputError(
+                    "no such file or folder",
+                    path=os.fspath(given),
+                    hint="check the path; give CSV files, folders holding them, or a pattern"
+                    " such as 'data/*.csv'",
+                )
+            candidates = [path]
+        for path in candidates:
+            if path.is_dir():
+                inside = sorted(
+                    p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv"
+                )
+                if not inside:
+                    raise InputError(
+                        "the folder holds no .csv files",
+                        path=str(path),
+                        hint="give the folder where the Olist CSV files are (folders are not"
+                        " searched recursively)",
+                    )
+                found += inside
+            else:
+                found.append(path)
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
+
+
+def discover(paths: Sequence[str | os.PathLike], *, allow_unknown: bool = False) -> list[InputFile]:
+    """The CSV files named by ``paths`` (files, folders non-recursively, globs), recognised.
+
+    Raises InputError for a path or pattern that finds nothing, a file that is
+    not CSV, and a header that is no Olist table's (naming the closest table
+    and what differs). With ``allow_unknown``, a CSV that neither looks nor is
+    named like an Olist file comes back with ``table`` None instead.
+    """
+    files = []
+    for path in _expand(paths):
+        table = recognise(path) if allow_unknown else identify(path)
+        files.append(InputFile(path, table, path.stat().st_size, sha256_file(path)))
+    return files

@@ -1,0 +1,319 @@
+"""64-bit fingerprints of key values, and sets of them, in bounded memory.
+
+Uniqueness and foreign-key checks need "have I seen this value?" over millions
+of rows. A Python set of strings costs ~100 bytes a value; a sorted NumPy array
+of 64-bit fingerprints costs 8 (5M keys: 40 MB). Two distinct values share a
+fingerprint with probability ~n²/2⁶⁵ (1e-6 for 5M keys): negligible for a report.
+
+The hash is computed with NumPy over Arrow's buffers (no Python loop per
+value); it only needs to spread real-world ids, not to resist an adversary.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import weakref
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from olistctl.quality.memory import empty_u64
+
+_U64 = np.uint64
+_M1 = _U64(0xBF58476D1CE4E5B9)
+_M2 = _U64(0x94D049BB133111EB)
+_GOLDEN = _U64(0x9E3779B97F4A7C15)
+# Rows hashed at once on the variable-length path, so its padded matrix stays small.
+_SLICE_BYTES = 8 << 20
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """The splitmix64 finaliser, in place: every input bit reaches every output bit."""
+    h ^= h >> _U64(30)
+    h *= _M1
+    h ^= h >> _U64(27)
+    h *= _M2
+    h ^= h >> _U64(31)
+    return h
+
+
+def _fold_words(words: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Hash rows of 64-bit words (zero padded) together with their byte lengths."""
+    h = lengths.astype(_U64) * _GOLDEN
+    for j in range(words.shape[1]):
+        h ^= words[:, j]
+        h *= _M1
+        h ^= h >> _U64(32)
+    return _mix(h)
+
+
+def _string_hash(arr: pa.Array) -> np.ndarray:
+    n = len(arr)
+    large = pa.types.is_large_string(arr.type) or pa.types.is_large_binary(arr.type)
+    off_type = np.int64 if large else np.int32
+    buffers = arr.buffers()
+    offsets = np.frombuffer(
+        buffers[1], dtype=off_type, count=n + 1, offset=arr.offset * np.dtype(off_type).itemsize
+    ).astype(np.int64)
+    data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else None
+    lengths = np.diff(offsets)
+    if n == 0:
+        return np.empty(0, _U64)
+    longest = int(lengths.max())
+    if data is None or longest == 0:
+        return _fold_words(np.zeros((n, 0), _U64), lengths)
+    width = -(-longest // 8) * 8
+    if int(lengths.min()) == longest:
+        # Fixed width (hex ids, zip prefixes): the bytes are already an n x L matrix.
+        start = int(offsets[0])
+        block = data[start : start + n * longest].reshape(n, longest)
+        if width != longest:
+            padded = np.zeros((n, width), np.uint8)
+            padded[:, :longest] = block
+            block = padded
+        return _fold_words(np.ascontiguousarray(block).view(_U64), lengths)
+    out = np.empty(n, _U64)
+    step = max(1, _SLICE_BYTES // (width * 9))
+    cols = np.arange(width)
+    last = len(data) - 1
+    for i in range(0, n, step):
+        starts, lens = offsets[i : min(i + step, n)], lengths[i : i + step]
+        idx = np.minimum(starts[:, None] + cols[None, :], last)
+        block = np.where(cols[None, :] < lens[:, None], data[idx], 0).astype(np.uint8)
+        out[i : i + step] = _fold_words(block.view(_U64), lens)
+    return out
+
+
+def _hash_array(arr: pa.Array) -> np.ndarray:
+    t = arr.type
+    if pa.types.is_dictionary(t):
+        arr = arr.dictionary_decode()
+        t = arr.type
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_binary(t):
+        return _string_hash(arr)
+    if pa.types.is_large_binary(t):
+        return _string_hash(arr)
+    if pa.types.is_integer(t) or pa.types.is_timestamp(t) or pa.types.is_date(t):
+        # The values buffer as is: what lies under a NULL is garbage, but callers
+        # drop NULL rows (and fill_null would import pandas for its Python scalar).
+        wide = arr.cast(pa.int64())
+        raw = np.frombuffer(
+            wide.buffers()[1], dtype=np.int64, count=len(wide), offset=wide.offset * 8
+        )
+        return _mix(raw.view(_U64).copy())
+    # Anything else (decimals, doubles, booleans): by its text, which is exact.
+    return _string_hash(pc.cast(arr, pa.string()))
+
+
+def _valid_mask(arr: pa.Array) -> np.ndarray:
+    """Which values are not NULL, from the validity bitmap (Arrow's to_numpy imports pandas)."""
+    bits = np.frombuffer(arr.buffers()[0], dtype=np.uint8)
+    return np.unpackbits(bits, bitorder="little")[arr.offset : arr.offset + len(arr)].view(bool)
+
+
+def fingerprint(columns: Sequence[pa.Array | pa.ChunkedArray]) -> tuple[np.ndarray, np.ndarray]:
+    """One 64-bit fingerprint per row of these columns, and which rows have no NULL part.
+
+    A key with a NULL part is not a value (SQL: NULL never equals NULL), so
+    callers leave those rows out of uniqueness and membership checks.
+    """
+    h: np.ndarray | None = None
+    valid: np.ndarray | None = None
+    for col in columns:
+        if isinstance(col, pa.ChunkedArray):
+            col = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+        hc = _hash_array(col)
+        if col.null_count:
+            ok = _valid_mask(col)
+            valid = ok if valid is None else valid & ok
+        if h is None:
+            h = hc
+        else:
+            h *= _GOLDEN
+            h += hc
+            _mix(h)
+    assert h is not None, "fingerprint() needs at least one column"
+    if valid is None:
+        valid = np.ones(len(h), dtype=bool)
+    return h, valid
+
+
+def _count_repeats(values: np.ndarray) -> int:
+    """Values equal to their predecessor in a sorted array (compared 1M at a time)."""
+    repeats = 0
+    step = 1 << 20
+    for i in range(0, max(len(values) - 1, 0), step):
+        hi = min(i + step, len(values) - 1)
+        repeats += int(np.count_nonzero(values[i + 1 : hi + 1] == values[i:hi]))
+    return repeats
+
+
+class _Spill:
+    """Fingerprints on disk, split by their top bits into files that can be checked one by one.
+
+    Fingerprints are uniform, so each of the 64 partitions holds 1/64 of them,
+    and equal values always land in the same partition.
+    """
+
+    BITS = 6
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="olistctl-keys-"))
+        # Removed with the KeySet even if nobody calls close() (an error midway).
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
+
+    def _path(self, part: int) -> Path:
+        return self.folder / f"{part:02d}.u64"
+
+    def write(self, values: np.ndarray) -> None:
+        part = (values >> _U64(64 - self.BITS)).astype(np.uint8)
+        order = np.argsort(part, kind="stable")  # a radix sort on 8 bits: linear
+        grouped = values[order]
+        ends = np.cumsum(np.bincount(part, minlength=1 << self.BITS))
+        start = 0
+        for p, end in enumerate(ends.tolist()):
+            if end > start:
+                with open(self._path(p), "ab") as f:
+                    grouped[start:end].tofile(f)
+            start = end
+
+    def parts(self):
+        """Each partition's values, sorted, one at a time."""
+        for p in range(1 << self.BITS):
+            path = self._path(p)
+            if path.exists():
+                values = np.fromfile(path, dtype=_U64)
+                values.sort()
+                yield values
+
+    def close(self) -> None:
+        self._cleanup()
+
+
+class KeySet:
+    """The fingerprints of one key's values, added batch by batch.
+
+    Values are copied into 8 MB blocks rather than kept as one small array
+    per batch: freed blocks go back to the OS, so sorting them into one array
+    at the end costs one array plus a block, not two arrays. ``dedupe`` (for
+    columns that repeat a lot, like geolocation's zip prefix) folds repeats
+    away as it goes, so memory follows the distinct values. ``spill`` (for
+    sets only counted, never searched) moves the values to temporary files
+    past ``budget`` values, so memory stays flat whatever the file's size.
+    """
+
+    _BLOCK = 1 << 20  # fingerprints per block (8 MB)
+    BUDGET = 2 * _BLOCK  # values held in memory by a spilling set (16 MB)
+
+    def __init__(self, *, dedupe: bool = False, spill: bool = False) -> None:
+        assert not (dedupe and spill), "a spilling set is never searched, so never deduped"
+        self.dedupe = dedupe
+        self.spill = spill
+        self.rows = 0  # non-NULL values added
+        self._base = np.empty(0, _U64)  # dedupe: sorted distinct values folded so far
+        self._blocks: list[np.ndarray] = []
+        self._fill = 0  # values in the last block
+        self._disk: _Spill | None = None
+        self._sorted: np.ndarray | None = None  # after finish(): sorted, distinct (in memory)
+        self._distinct: int | None = None
+        self.duplicates = 0  # rows repeating an earlier value (after finish)
+
+    def add(self, fps: np.ndarray) -> None:
+        assert self._distinct is None, "KeySet.add() after finish()"
+        self.rows += len(fps)
+        if self.dedupe:
+            fps = np.unique(fps)
+        at = 0
+        while at < len(fps):
+            if not self._blocks or self._fill == self._BLOCK:
+                held = len(self._blocks) * self._BLOCK
+                if self.spill and held >= self.BUDGET:
+                    self._to_disk()
+                elif self.dedupe and held >= max(len(self._base), 1):
+                    self._fold()
+                self._blocks.append(empty_u64(self._BLOCK))
+                self._fill = 0
+            take = min(len(fps) - at, self._BLOCK - self._fill)
+            self._blocks[-1][self._fill : self._fill + take] = fps[at : at + take]
+            self._fill += take
+            at += take
+
+    def _gather(self) -> np.ndarray:
+        """Everything added, in one array; the blocks are released as they are copied."""
+        full = len(self._blocks) - 1
+        total = len(self._base) + max(full, 0) * self._BLOCK + (self._fill if self._blocks else 0)
+        out = empty_u64(total)
+        out[: len(self._base)] = self._base
+        at = len(self._base)
+        self._base = np.empty(0, _U64)
+        self._blocks.reverse()
+        while self._blocks:
+            block = self._blocks.pop()
+            n = self._fill if not self._blocks else self._BLOCK
+            out[at : at + n] = block[:n]
+            at += n
+        self._fill = 0
+        return out
+
+    def _fold(self) -> None:
+        self._base = np.unique(self._gather())
+
+    def _to_disk(self) -> None:
+        if self._disk is None:
+            self._disk = _Spill()
+        self._disk.write(self._gather())
+
+    def finish(self) -> None:
+        """Count the distinct values and the repeats (and sort, for :meth:`contains`)."""
+        if self._distinct is not None:
+            return
+        if self._disk is not None:
+            self._to_disk()
+            distinct = 0
+            for part in self._disk.parts():
+                distinct += len(part) - _count_repeats(part)
+            self._disk.close()
+            self._disk = None
+        else:
+            merged = self._gather()
+            merged.sort()
+            if _count_repeats(merged):
+                merged = np.unique(merged)
+            self._sorted = merged
+            distinct = len(merged)
+        self._distinct = distinct
+        self.duplicates = self.rows - distinct
+
+    def close(self) -> None:
+        """Drop the values (and any temporary files)."""
+        if self._disk is not None:
+            self._disk.close()
+            self._disk = None
+        self._blocks = []
+        self._sorted = None
+
+    @property
+    def distinct(self) -> int:
+        self.finish()
+        assert self._distinct is not None
+        return self._distinct
+
+    def values(self) -> np.ndarray:
+        """The sorted distinct fingerprints (sets that do not spill)."""
+        assert not self.spill, "a spilling KeySet cannot be searched"
+        self.finish()
+        assert self._sorted is not None
+        return self._sorted
+
+    def contains(self, fps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which fingerprints are in the set, and where (index into the sorted set)."""
+        values = self.values()
+        if not len(values):
+            return np.zeros(len(fps), dtype=bool), np.zeros(len(fps), dtype=np.intp)
+        idx = np.searchsorted(values, fps)
+        idx[idx == len(values)] = 0
+        return values[idx] == fps, idx

@@ -1,0 +1,143 @@
+"""Writing the Parquet file: fixed settings, fixed row groups, and all-or-nothing publication.
+
+Same input, same bytes: row groups hold exactly ``row_group_rows`` rows
+(whatever the batch boundaries were), each is one contiguous chunk, the
+dictionary choice depends only on the first row group's values, and the
+only metadata besides pyarrow's schema is the source CSV's SHA-256.
+
+The file is written under a temporary name in the destination's folder,
+fsynced, and renamed over the destination only when complete; on any
+failure the temporary file goes and an existing destination is untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from olistctl import layout
+from olistctl.errors import OperationFailed
+from olistctl.quality.memory import arrow_pool
+
+COMPRESSION = "snappy"
+# Dictionary encoding pays for repetitive columns (status, state, dates at
+# midnight) and wastes time on unique ones (ids), where the writer builds a
+# dictionary only to give it up; the first row group decides.
+DICTIONARY_MAX_DISTINCT_SHARE = 0.5
+
+
+def dictionary_columns(group: pa.Table) -> list[str]:
+    """The columns worth dictionary-encoding, judged on one row group."""
+    chosen = []
+    for name in group.column_names:
+        col = group.column(name)
+        present = len(col) - col.null_count
+        if not present:
+            chosen.append(name)
+            continue
+        distinct = pc.count_distinct(col).as_py()
+        if distinct <= present * DICTIONARY_MAX_DISTINCT_SHARE:
+            chosen.append(name)
+    return chosen
+
+
+def schema_with_source(schema: pa.Schema, source_sha256: str | None) -> pa.Schema:
+    """The schema, carrying the source's SHA-256 in its metadata when known (and nothing else)."""
+    schema = schema.remove_metadata()
+    if source_sha256:
+        schema = schema.with_metadata({layout.SOURCE_SHA256: source_sha256})
+    return schema
+
+
+class ParquetOutput:
+    """One Parquet file being written; becomes ``dest`` only on :meth:`publish`."""
+
+    def __init__(self, dest: str | os.PathLike, schema: pa.Schema, *, row_group_rows: int) -> None:
+        self.dest = Path(dest)
+        self.schema = schema
+        self.row_group_rows = row_group_rows
+        self.tmp: Path | None = None
+        self._writer: pq.ParquetWriter | None = None
+        self.rows_written: int | None = None
+
+    def _open(self, first: pa.Table) -> None:
+        self.dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.dest.with_name(f".{self.dest.name}.{secrets.token_hex(6)}.tmp")
+        # Created here (not by mkstemp) so it gets the umask's permissions, as the final file.
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        self.tmp = tmp
+        self._writer = pq.ParquetWriter(
+            str(tmp),
+            self.schema,
+            compression=COMPRESSION,
+            use_dictionary=dictionary_columns(first),
+            # Athena engine v2 cannot read nanoseconds: INT64 TIMESTAMP(MILLIS).
+            coerce_timestamps="ms",
+            allow_truncated_timestamps=False,
+            write_statistics=True,
+            memory_pool=arrow_pool(),
+        )
+
+    def write(self, group: pa.Table) -> None:
+        """Write one row group (at most ``row_group_rows`` rows, one chunk per column)."""
+        if self._writer is None:
+            self._open(group)
+        assert self._writer is not None
+        try:
+            self._writer.write_table(group, row_group_size=self.row_group_rows)
+        except OSError as exc:
+            raise _write_failed(self.dest, exc) from exc
+
+    def finish(self) -> int:
+        """Close the file, flush it to disk, and return the rows its footer records."""
+        assert self._writer is not None and self.tmp is not None
+        try:
+            self._writer.close()
+            self._writer = None
+            fd = os.open(self.tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise _write_failed(self.dest, exc) from exc
+        self.rows_written = pq.read_metadata(self.tmp).num_rows
+        return self.rows_written
+
+    def publish(self) -> int:
+        """Put the finished file in place; returns its size."""
+        assert self.tmp is not None and self.rows_written is not None
+        size = self.tmp.stat().st_size
+        os.replace(self.tmp, self.dest)
+        self.tmp = None
+        with contextlib.suppress(OSError):  # the rename's durability; not possible everywhere
+            fd = os.open(self.dest.parent, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        return size
+
+    def discard(self) -> None:
+        """Remove everything written so far; the destination stays as it was."""
+        if self._writer is not None:
+            with contextlib.suppress(Exception):
+                self._writer.close()
+            self._writer = None
+        if self.tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self.tmp.unlink()
+            self.tmp = None
+
+
+def _write_failed(dest: Path, exc: OSError) -> OperationFailed:
+    return OperationFailed(
+        f"Could not write {dest}: {exc.strerror or exc}",
+        hint="check that the folder is writable and the disk has room",
+    )
