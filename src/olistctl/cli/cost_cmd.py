@@ -1,11 +1,432 @@
-"""What the pipeline costs, service by service, against the Free Tier."""
+"""What the pipeline costs, service by service, against the Free Tier.
+
+Usage is measured, not guessed: on --backend aws from the account (S3 object
+versions, Lambda metrics, Glue crawls and catalog, Athena bytes scanned, the
+log group); on the local backend from the run ledger and the workspace,
+priced as if the runs had happened on AWS in the configured region. S3 and
+Data Catalog request counts, which AWS does not report per caller, are
+estimated from the ledger; the basis column says which figures are which.
+
+The period is this month to date (UTC) unless --month or --since says
+otherwise. The projection extrapolates the period to a full month: requests,
+compute, bytes scanned and log ingestion at the rate so far; storage as it
+stands now, for the whole month.
+
+--scale N prices the same month with N times the data in the same files:
+storage, Lambda GB-seconds and bytes scanned per query grow N-fold, while
+requests, invocations, crawler runs and queries follow the number of files
+and runs, which stays the same.
+
+--queries compares, for each named query, what Athena would scan over the
+Parquet tables and over the raw CSVs, in bytes and billed dollars.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+from typing import TYPE_CHECKING, Annotated
+
 import typer
 
-from olistctl.errors import OperationFailed
+from olistctl.cli.options import OutputOpt
+from olistctl.cli.render import OutputFormat, dollars, emit, human_bytes, rich_table
+from olistctl.cli.state import AppState, get_state
+from olistctl.errors import ConfigError, OperationFailed, UsageError
+
+if TYPE_CHECKING:
+    from olistctl.backends.aws.usage import ActualCosts
+    from olistctl.cost import CostReport, Period, Usage
+    from olistctl.cost.scan_compare import ScanComparison
+
+LINE_COLUMNS = [
+    "service",
+    "usage",
+    "unit",
+    "free_tier",
+    "billable",
+    "unit_price",
+    "price_unit",
+    "cost",
+    "projected_usage",
+    "projected_cost",
+    "basis",
+]
+QUERY_COLUMNS = [
+    "query",
+    "tables",
+    "parquet_bytes",
+    "parquet_billed_bytes",
+    "parquet_usd",
+    "csv_bytes",
+    "csv_billed_bytes",
+    "csv_usd",
+    "ratio",
+]
 
 
-def command(ctx: typer.Context) -> None:
-    raise OperationFailed("report cost is not built yet")
+def command(
+    ctx: typer.Context,
+    month: Annotated[
+        str | None,
+        typer.Option("--month", help="A calendar month, YYYY-MM (default: this month to date)."),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="From this date (YYYY-MM-DD, UTC) until now."),
+    ] = None,
+    scale: Annotated[
+        float,
+        typer.Option(
+            "--scale",
+            help="Price N times the data in the same files: storage, GB-seconds and bytes"
+            " scanned grow; request counts follow the file count, which stays the same.",
+        ),
+    ] = 1.0,
+    free_tier: Annotated[
+        str,
+        typer.Option(
+            "--free-tier",
+            help="legacy: 12-month and Always Free offers (accounts before 15 July 2025);"
+            " always: Always Free only (later accounts get credits instead); none.",
+        ),
+    ] = "legacy",
+    no_free_tier: Annotated[
+        bool, typer.Option("--no-free-tier", help="Price every unit (same as --free-tier none).")
+    ] = False,
+    actual: Annotated[
+        bool,
+        typer.Option(
+            "--actual",
+            help="aws: add what Cost Explorer billed the stack's tagged resources"
+            " ($0.01 per Cost Explorer request).",
+        ),
+    ] = False,
+    queries: Annotated[
+        bool,
+        typer.Option(
+            "--queries", help="Compare each named query's scan over Parquet and over the CSVs."
+        ),
+    ] = False,
+    output: OutputOpt = OutputFormat.table,
+) -> None:
+    from olistctl.cost import FreeTierPlan, resolve_period
+
+    state = get_state(ctx)
+    if not scale > 0:
+        raise UsageError(f"--scale {scale:g} is not above 0", hint="pass a factor such as 10")
+    try:
+        plan = FreeTierPlan.none if no_free_tier else FreeTierPlan(free_tier.lower())
+    except ValueError:
+        raise UsageError(
+            f"--free-tier {free_tier!r} is not a Free Tier plan",
+            hint="use legacy, always or none",
+        ) from None
+    period = resolve_period(since=since, month=month)
+    settings = state.settings()
+    if actual and settings.get("backend") != "aws":
+        raise UsageError(
+            "--actual reads the bill from Cost Explorer, which the local backend has not got",
+            hint="add --backend aws, or drop --actual",
+        )
+    if queries:
+        _show_queries(state, output, scale)
+        return
+
+    usage = _gather(state, period)
+    from olistctl.cost import build_report
+
+    report = build_report(usage, region=_region(state), free_tier_plan=plan, scale=scale)
+    billed = _actual(state, period) if actual else None
+    _show_report(state, report, output, billed)
+
+
+def _region(state: AppState) -> str:
+    from olistctl.settings import DEFAULT_REGION
+
+    return state.settings().get("region") or DEFAULT_REGION
+
+
+def _memory_mb(state: AppState) -> int:
+    settings = state.settings()
+    raw = settings.get("lambda_memory_mb") or "1024"
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if not 128 <= value <= 10240:
+        raise ConfigError(
+            f"lambda_memory_mb {raw!r} (from {settings.source('lambda_memory_mb')}) is not a"
+            " Lambda memory size",
+            hint="set a whole number of MB between 128 and 10240",
+        )
+    return value
+
+
+def _gather(state: AppState, period: Period) -> Usage:
+    backend = state.backend()
+    if backend.name == "aws":
+        from olistctl.backends.aws.clients import AwsClients
+        from olistctl.backends.aws.usage import StackResources, gather_aws_usage
+
+        settings = state.settings()
+        try:
+            entries = backend.ledger.entries(since=period.start)
+            missing_ledger = None
+        except ConfigError as exc:  # the ledger lives in the results bucket
+            entries, missing_ledger = [], exc.message
+        usage = gather_aws_usage(
+            AwsClients.from_settings(settings),
+            StackResources.from_settings(settings),
+            period,
+            ledger_entries=entries,
+            memory_mb=_memory_mb(state),
+        )
+        if missing_ledger:
+            usage.notes.append(
+                f"No run ledger ({missing_ledger}): S3 requests and fallbacks count nothing."
+            )
+        return usage
+    from olistctl.cost.local_usage import gather_local_usage
+
+    entries = backend.ledger.entries(since=period.start)
+    return gather_local_usage(
+        backend.store, backend.catalog.tables(), entries, period, memory_mb=_memory_mb(state)
+    )
+
+
+# -- the report -----------------------------------------------------------------
+
+
+def _quantity(value: float) -> str:
+    """Whole numbers with separators; small ones fixed-point with three significant digits."""
+    if value == int(value):
+        return f"{value:,.0f}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 1:
+        return f"{value:,.2f}"
+    digits = 2 - math.floor(math.log10(abs(value)))
+    return f"{value:.{digits}f}"
+
+
+def _price(value: float) -> str:
+    """At least two decimals, and every significant one of a sub-cent price."""
+    whole, _, fraction = f"{value:.10f}".rstrip("0").partition(".")
+    return f"${int(whole):,}.{fraction.ljust(2, '0')}"
+
+
+def _line_record(line) -> list:
+    return [
+        line.service,
+        line.usage,
+        line.unit,
+        line.free_tier,
+        line.billable,
+        line.unit_price,
+        line.price_unit,
+        round(line.cost, 6),
+        line.projected_usage,
+        round(line.projected_cost, 6),
+        line.basis,
+    ]
+
+
+def _title(report: CostReport) -> str:
+    scaled = f", {report.scale:g}x the data" if report.scale != 1 else ""
+    return f"Cost of the {report.backend} run: {report.region}, {report.period.label}{scaled}"
+
+
+def _show_report(
+    state: AppState, report: CostReport, output: OutputFormat, billed: ActualCosts | None
+) -> None:
+    if output is OutputFormat.json:
+        document = {
+            "backend": report.backend,
+            "region": report.region,
+            "period": {
+                "start": report.period.start.isoformat(),
+                "end": report.period.end.isoformat(),
+                "label": report.period.label,
+                "month_fraction": report.period.month_fraction,
+            },
+            "free_tier": report.free_tier_plan.value,
+            "scale": report.scale,
+            "lines": [
+                dict(zip(LINE_COLUMNS, _line_record(ln), strict=True)) for ln in report.lines
+            ],
+            "total_usd": round(report.total, 6),
+            "projected_month_usd": round(report.projection, 6),
+            "notes": report.notes,
+        }
+        if billed is not None:
+            document["billed"] = {
+                "start": billed.start,
+                "end_exclusive": billed.end,
+                "currency": billed.currency,
+                "by_service": billed.by_service,
+                "total": billed.total,
+                "cost_explorer_requests": billed.requests,
+            }
+        state.out.file.write(json.dumps(document, indent=2) + "\n")
+        state.out.file.flush()
+        return
+    if output is not OutputFormat.table:
+        rows = [_line_record(ln) for ln in report.lines]
+        if billed is not None:
+            # Same shape as the lines, so a script reads one table.
+            rows += [
+                [
+                    f"billed: {service}",
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    round(amount, 6),
+                    None,
+                    None,
+                    "cost explorer",
+                ]
+                for service, amount in billed.by_service.items()
+            ]
+        emit(state.out, LINE_COLUMNS, rows, output)
+        return
+
+    from rich.table import Table
+
+    table = Table(title=_title(report), title_justify="left", header_style="bold", show_footer=True)
+    table.add_column("service", footer="Total")
+    table.add_column("usage", justify="right")
+    table.add_column("free tier", justify="right")
+    table.add_column("billable", justify="right")
+    table.add_column("unit price", justify="right")
+    table.add_column("cost", justify="right", footer=dollars(report.total))
+    table.add_column("month (projected)", justify="right", footer=dollars(report.projection))
+    table.add_column("basis")
+    for line in report.lines:
+        table.add_row(
+            line.service,
+            f"{_quantity(line.usage)} {line.unit}",
+            _quantity(line.free_tier),
+            _quantity(line.billable),
+            f"{_price(line.unit_price)} / {line.price_unit}",
+            dollars(line.cost),
+            dollars(line.projected_cost),
+            line.basis,
+        )
+    state.out.print(table)
+    if billed is not None:
+        from olistctl.settings import STACK_TAG_KEY
+
+        rows = [(service, dollars(amount)) for service, amount in billed.by_service.items()]
+        rows.append(("Total", dollars(billed.total)))
+        state.out.print(
+            rich_table(
+                ["service", "billed"],
+                rows,
+                title=f"Billed by AWS to resources tagged {STACK_TAG_KEY}"
+                f" ({billed.start} to {billed.end}, end exclusive; {billed.currency})",
+            )
+        )
+    for note in report.notes:
+        state.info(f"[dim]·[/dim] {note}")
+
+
+# -- Cost Explorer ----------------------------------------------------------------
+
+
+def _actual(state: AppState, period: Period) -> ActualCosts:
+    from olistctl.backends.aws.clients import AwsClients
+    from olistctl.backends.aws.usage import actual_costs
+    from olistctl.settings import STACK_TAG_KEY
+
+    settings = state.settings()
+    stack = settings.require("stack")
+    state.info("Asking Cost Explorer what AWS billed: each Cost Explorer request costs $0.01.")
+    costs = actual_costs(
+        AwsClients.from_settings(settings).client("ce"),
+        period,
+        tag_key=STACK_TAG_KEY,
+        tag_value=stack,
+    )
+    state.info(
+        f"{costs.requests} Cost Explorer request(s) made: {dollars(costs.request_cost)}."
+        " Its figures lag by up to a day."
+    )
+    return costs
+
+
+# -- --queries --------------------------------------------------------------------
+
+
+def _comparisons(state: AppState, scale: float) -> list[ScanComparison]:
+    from olistctl.cost.scan_compare import compare_named_queries, parquet_sources
+
+    backend = state.backend()
+    tables = backend.catalog.tables()
+    if not tables:
+        raise OperationFailed(
+            "There are no catalog tables to compare scans over yet",
+            hint="run `olistctl run` (or upload, transform and crawl) first",
+        )
+    schema = {t.name: {c.name: c.type for c in t.columns} for t in tables}
+    raw_sizes: dict[str, int] = {}
+    for obj in backend.store.list("raw"):
+        if obj.key.lower().endswith(".csv"):
+            raw_sizes[obj.table] = raw_sizes.get(obj.table, 0) + obj.size
+    files = parquet_sources(backend.store, backend.store.list("processed"))
+    return compare_named_queries(
+        schema,
+        files,
+        raw_sizes,
+        region=_region(state),
+        database=state.settings().get("database"),
+        scale=scale,
+    )
+
+
+def _query_record(c: ScanComparison) -> list:
+    return [
+        c.query,
+        " ".join(c.tables),
+        c.parquet.bytes_scanned,
+        c.parquet.billed_bytes,
+        round(c.parquet.dollars, 8),
+        c.csv.bytes_scanned,
+        c.csv.billed_bytes,
+        round(c.csv.dollars, 8),
+        None if c.ratio is None else round(c.ratio, 2),
+    ]
+
+
+def _show_queries(state: AppState, output: OutputFormat, scale: float) -> None:
+    comparisons = _comparisons(state, scale)
+    if output is not OutputFormat.table:
+        emit(state.out, QUERY_COLUMNS, [_query_record(c) for c in comparisons], output)
+        return
+    from rich.table import Table
+
+    table = Table(
+        title=f"Athena scan per named query, Parquet vs CSV ({_region(state)}"
+        + (f", {scale:g}x the data)" if scale != 1 else ")"),
+        title_justify="left",
+        header_style="bold",
+    )
+    for name in ("query", "parquet scanned", "billed", "csv scanned", "billed", "csv / parquet"):
+        table.add_column(name, justify="left" if name == "query" else "right")
+    for c in comparisons:
+        table.add_row(
+            c.query,
+            human_bytes(c.parquet.bytes_scanned),
+            dollars(c.parquet.dollars),
+            human_bytes(c.csv.bytes_scanned),
+            dollars(c.csv.dollars),
+            "-" if c.ratio is None else f"{c.ratio:,.1f}x",
+        )
+    state.out.print(table)
+    state.info(
+        "Billed: rounded up to the MB with Athena's 10 MB minimum per query, so on small data"
+        " both sides cost the minimum; the bytes show what grows with the data."
+    )

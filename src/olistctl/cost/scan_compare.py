@@ -1,0 +1,145 @@
+"""Why Parquet: what each named query would scan over the Parquet tables and over the raw CSVs.
+
+The Parquet side is the bytes of the column chunks the query reads, from the
+files' footers; the CSV side is every byte of every table the query touches
+(a CSV has no columns to skip). Both are priced with Athena's rules: rounded
+up to the MB, at least 10 MB per query.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from olistctl.backends.base import ObjectInfo, ObjectStore
+from olistctl.pricing import QueryCost, athena_query_cost
+
+# pyarrow reads a file's last 64 KiB to find the footer; one ranged GET of that
+# size holds the whole footer of an Olist table's file.
+TAIL_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class ScanComparison:
+    query: str
+    description: str
+    tables: tuple[str, ...]
+    parquet: QueryCost
+    csv: QueryCost
+
+    @property
+    def ratio(self) -> float | None:
+        """How many times more bytes the CSV scan reads (None when Parquet reads nothing)."""
+        if not self.parquet.bytes_scanned:
+            return None
+        return self.csv.bytes_scanned / self.parquet.bytes_scanned
+
+
+def compare_named_queries(
+    schema: Mapping[str, Mapping[str, str]],
+    parquet_files: Mapping[str, Sequence[Any]],
+    raw_sizes: Mapping[str, int | Sequence[int]],
+    *,
+    region: str,
+    database: str | None = None,
+    scale: float = 1.0,
+) -> list[ScanComparison]:
+    """One comparison per named query.
+
+    ``parquet_files`` maps table -> Parquet files (paths, or seekable file
+    objects for objects in S3); ``raw_sizes`` maps table -> CSV bytes.
+    ``scale`` prices ``scale`` times the data: where Athena's 10 MB minimum
+    stops hiding the difference.
+    """
+    from olistctl.sql.dialect import transpile
+    from olistctl.sql.named import list_queries
+    from olistctl.sql.scan import csv_scan_bytes, estimate_scan_bytes
+
+    comparisons = []
+    for query in list_queries():
+        transpiled = transpile(query.sql, schema, database=database)
+        parquet = estimate_scan_bytes(transpiled.columns, parquet_files)
+        csv = csv_scan_bytes(transpiled.tables, raw_sizes)
+        comparisons.append(
+            ScanComparison(
+                query=query.name,
+                description=query.description,
+                tables=tuple(transpiled.tables),
+                parquet=athena_query_cost(round(parquet.bytes * scale), region),
+                csv=athena_query_cost(round(csv.bytes * scale), region),
+            )
+        )
+    return comparisons
+
+
+class TailFile(io.RawIOBase):
+    """A seekable, read-only view of the end of a remote file: enough to read a Parquet footer.
+
+    ``read_range(start, end)`` returns bytes ``start`` to ``end`` (exclusive).
+    One call fetches the last 64 KiB; a second is made only when the footer is
+    longer. Reading anywhere before the tail is an error, so an estimate can
+    never quietly download the data.
+    """
+
+    def __init__(self, size: int, read_range: Callable[[int, int], bytes], name: str = "") -> None:
+        super().__init__()
+        self.name = name
+        self._size = size
+        self._start = max(0, size - TAIL_BYTES)
+        self._tail = read_range(self._start, size)
+        if size >= 8:
+            footer_end = int.from_bytes(self._tail[-8:-4], "little") + 8
+            if footer_end > size - self._start and footer_end <= size:
+                earlier = size - footer_end
+                self._tail = read_range(earlier, self._start) + self._tail
+                self._start = earlier
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def readinto(self, buffer) -> int:
+        if self._pos >= self._size:
+            return 0
+        if self._pos < self._start:
+            raise OSError(f"{self.name or 'file'}: byte {self._pos} is outside the fetched tail")
+        chunk = self._tail[self._pos - self._start : self._pos - self._start + len(buffer)]
+        buffer[: len(chunk)] = chunk
+        self._pos += len(chunk)
+        return len(chunk)
+
+
+def parquet_sources(store: ObjectStore, objects: Sequence[ObjectInfo]) -> dict[str, list[Any]]:
+    """table -> what ``estimate_scan_bytes`` can read a footer from, for each Parquet object.
+
+    A local file is read in place; an object in S3 is a :class:`TailFile`
+    over ranged GETs (the aws store's ``read_range``, end inclusive).
+    """
+    read_range = getattr(store, "read_range", None)
+    sources: dict[str, list[Any]] = {}
+    for obj in objects:
+        if not obj.key.endswith(".parquet"):
+            continue
+        if read_range is None:
+            source: Any = store.location("processed", obj.key)
+        else:
+
+            def fetch(start: int, end: int, key: str = obj.key) -> bytes:
+                return read_range("processed", key, start, end - 1)
+
+            source = TailFile(obj.size, fetch, name=obj.key)
+        sources.setdefault(obj.table, []).append(source)
+    return sources

@@ -1,0 +1,133 @@
+"""Footers over ranged reads (the aws side of --queries), checked against the local files."""
+
+from __future__ import annotations
+
+import io
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from olistctl.backends.local import open_local_backend
+from olistctl.cost.scan_compare import TAIL_BYTES, TailFile, compare_named_queries, parquet_sources
+from olistctl.settings import load_settings
+
+
+def recording(data: bytes):
+    calls: list[tuple[int, int]] = []
+
+    def read_range(start: int, end: int) -> bytes:
+        calls.append((start, end))
+        return data[start:end]
+
+    return read_range, calls
+
+
+def parquet_bytes(table: pa.Table, **kwargs) -> bytes:
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, **kwargs)
+    return buffer.getvalue()
+
+
+def test_a_small_footer_takes_one_ranged_read():
+    data = parquet_bytes(pa.table({"a": list(range(50_000)), "b": [str(i) for i in range(50_000)]}))
+    read_range, calls = recording(data)
+    tail = TailFile(len(data), read_range)
+    assert pq.read_metadata(tail).num_rows == 50_000
+    assert pq.read_metadata(tail).num_rows == 50_000  # reusable: nothing re-fetched
+    assert calls == [(len(data) - TAIL_BYTES, len(data))]
+
+
+def test_a_footer_longer_than_the_tail_takes_a_second_read():
+    wide = pa.table({f"column_{i:03d}": list(range(2_000)) for i in range(300)})
+    data = parquet_bytes(wide, row_group_size=500)
+    footer = int.from_bytes(data[-8:-4], "little")
+    assert footer + 8 > TAIL_BYTES  # the case under test
+    read_range, calls = recording(data)
+    tail = TailFile(len(data), read_range)
+    metadata = pq.read_metadata(tail)
+    assert (metadata.num_columns, metadata.num_row_groups) == (300, 4)
+    assert len(calls) == 2
+    assert calls[0][0] - calls[1][0] == footer + 8 - TAIL_BYTES
+
+
+def test_reading_the_data_is_refused():
+    data = parquet_bytes(pa.table({"a": list(range(100_000))}))
+    tail = TailFile(len(data), recording(data)[0], name="orders/a.parquet")
+    tail.seek(0)
+    with pytest.raises(OSError) as caught:
+        tail.read(10)
+    assert str(caught.value) == "orders/a.parquet: byte 0 is outside the fetched tail"
+
+
+class RangedStore:
+    """The local store with the aws store's ``read_range`` (end inclusive) on top."""
+
+    def __init__(self, store):
+        self.store = store
+        self.reads = 0
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+    def read_range(self, stage, key, start, end):
+        self.reads += 1
+        with open(self.store.location(stage, key), "rb") as fh:
+            fh.seek(start)
+            return fh.read(end - start + 1)
+
+
+def test_ranged_footers_give_the_same_comparison_as_the_files(ran_workspace):
+    backend = open_local_backend(load_settings({"workspace": str(ran_workspace)}, env={}))
+    tables = backend.catalog.tables()
+    schema = {t.name: {c.name: c.type for c in t.columns} for t in tables}
+    raw = {o.table: o.size for o in backend.store.list("raw")}
+    processed = backend.store.list("processed")
+
+    local = compare_named_queries(
+        schema, parquet_sources(backend.store, processed), raw, region="us-east-1"
+    )
+    ranged_store = RangedStore(backend.store)
+    ranged = compare_named_queries(
+        schema, parquet_sources(ranged_store, processed), raw, region="us-east-1"
+    )
+    assert ranged == local
+    # One ranged read per file (the sample's footers fit in the tail), however many queries.
+    assert ranged_store.reads == len(processed)
+
+
+def test_footers_read_from_s3_with_ranged_gets(ran_workspace, monkeypatch):
+    """The aws store's read_range (moto S3, end inclusive) gives the local files' estimates."""
+    from moto import mock_aws
+
+    from olistctl.backends.aws.clients import AwsClients
+    from olistctl.backends.aws.names import StackNames
+    from olistctl.backends.aws.store import S3Store
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    backend = open_local_backend(load_settings({"workspace": str(ran_workspace)}, env={}))
+    schema = {t.name: {c.name: c.type for c in t.columns} for t in backend.catalog.tables()}
+    raw = {o.table: o.size for o in backend.store.list("raw")}
+    local = compare_named_queries(
+        schema,
+        parquet_sources(backend.store, backend.store.list("processed")),
+        raw,
+        region="us-east-1",
+    )
+    with mock_aws():
+        clients = AwsClients(region="us-east-1")
+        s3 = clients.client("s3")
+        s3.create_bucket(Bucket="processed")
+        for obj in backend.store.list("processed"):
+            with open(backend.store.location("processed", obj.key), "rb") as fh:
+                s3.put_object(Bucket="processed", Key=obj.key, Body=fh.read())
+        settings = load_settings({"processed_bucket": "processed", "backend": "aws"}, env={})
+        store = S3Store(clients, StackNames(settings))
+        remote = compare_named_queries(
+            schema,
+            parquet_sources(store, store.list("processed", checksums=False)),
+            raw,
+            region="us-east-1",
+        )
+    assert remote == local
