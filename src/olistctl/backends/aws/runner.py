@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import json
 import random
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 import botocore.exceptions
@@ -31,6 +29,7 @@ from olistctl.backends.aws.clients import AwsClients, error_code, translate
 from olistctl.backends.aws.names import StackNames
 from olistctl.backends.aws.store import S3Store
 from olistctl.backends.base import ProgressCallback, TransformOutcome
+from olistctl.backends.pool import convert_in_pool
 from olistctl.errors import ConfigError, OlistError
 
 THROTTLE_ATTEMPTS = 6
@@ -100,30 +99,11 @@ class _PoolRunner:
         concurrency: int = 2,
         progress: ProgressCallback | None = None,
     ) -> Iterator[TransformOutcome]:
-        lock = threading.Lock()
-
-        def report(n: int) -> None:
-            if progress is not None:
-                with lock:
-                    progress(n)
-
         wanted = set(raw_keys)
         sizes = {o.key: o.size for o in self.store.list("raw") if o.key in wanted}
-        order = sorted(raw_keys, key=lambda k: -sizes.get(k, 0))
-        pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="transform")
-        pending: set[Future[TransformOutcome]] = set()
-        try:
-            pending = {pool.submit(self._convert_one, key, report) for key in order}
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    yield future.result()
-        finally:
-            # On Ctrl-C or a fatal error: drop what has not started. An invoke
-            # in flight finishes on AWS; its output lands under its own key.
-            for future in pending:
-                future.cancel()
-            pool.shutdown(wait=True, cancel_futures=True)
+        return convert_in_pool(
+            raw_keys, sizes, self._convert_one, concurrency=concurrency, progress=progress
+        )
 
 
 class LambdaRunner(_PoolRunner):

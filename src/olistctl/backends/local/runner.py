@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from olistctl import layout
 from olistctl.backends.base import ProgressCallback, TransformOutcome
 from olistctl.backends.local.store import LocalStore
+from olistctl.backends.pool import convert_in_pool
 from olistctl.errors import OlistError
 
 
@@ -57,29 +56,7 @@ class LocalRunner:
         concurrency: int = 2,
         progress: ProgressCallback | None = None,
     ) -> Iterator[TransformOutcome]:
-        lock = threading.Lock()
-
-        def report(n: int) -> None:
-            if progress:
-                with lock:
-                    progress(n)
-
-        # Biggest first, so the long pole starts early.
-        order = sorted(
-            raw_keys,
-            key=lambda k: -(info.size if (info := self.store.head("raw", k)) else 0),
+        sizes = {key: info.size for key in raw_keys if (info := self.store.head("raw", key))}
+        return convert_in_pool(
+            raw_keys, sizes, self._convert_one, concurrency=concurrency, progress=progress
         )
-        pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="transform")
-        pending: set[Future[TransformOutcome]] = set()
-        try:
-            pending = {pool.submit(self._convert_one, key, report) for key in order}
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    yield future.result()
-        finally:
-            # On Ctrl-C: drop what has not started; what is running finishes
-            # into a temporary file and is renamed only if it completes.
-            for future in pending:
-                future.cancel()
-            pool.shutdown(wait=True, cancel_futures=True)
