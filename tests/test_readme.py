@@ -1,0 +1,48 @@
+"""The README's promises that code can check: commands, exit codes, set-up commands."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from olistctl.errors import ExitCode
+
+REPO = Path(__file__).resolve().parents[1]
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def _section(title: str) -> str:
+    match = re.search(rf"^#+ {re.escape(title)}\n(.*?)(?=^#+ |\Z)", README, re.M | re.S)
+    assert match, f"README has no section {title!r}"
+    return match.group(1)
+
+
+def test_the_commands_table_lists_every_command(cli):
+    result = cli("--help")
+    listed = set(re.findall(r"^\| `(\w+)", _section("Commands"), re.M))
+    shipped = set(re.findall(r"^│ (\w+) ", result.stdout, re.M))
+    assert shipped, result.stdout
+    assert listed == shipped
+
+
+def test_the_exit_codes_table_matches_the_code():
+    documented = {int(code) for code in re.findall(r"^\| +(\d+) \|", _section("Exit codes"), re.M)}
+    assert documented == {int(code) for code in ExitCode}
+
+
+def test_the_two_setup_commands_are_make_targets_that_ci_runs():
+    quick = _section("Quick start")
+    assert "make run" in quick and "make test" in quick
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^run: ", makefile, re.M) and re.search(r"^test: ", makefile, re.M)
+    assert "make test" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_deploy_section_names_commands_that_exist():
+    deploy = _section("Deploying on AWS")
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert "make deploy" in deploy and re.search(r"^deploy: ", makefile, re.M)
+    assert "teardown --destroy-infra --yes" in deploy
+    # The variable the README tells people to set is one infra/ declares.
+    for name in re.findall(r"-var (\w+)=", deploy):
+        assert f'variable "{name}"' in (REPO / "infra" / "variables.tf").read_text()
