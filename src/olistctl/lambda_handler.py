@@ -23,7 +23,14 @@ a success-shaped error payload). The Parquet key is derived from the raw key,
 so a retried or repeated invocation overwrites rather than duplicates.
 
 Environment: ``OLISTCTL_PROCESSED_BUCKET`` (required), ``OLISTCTL_LOG_LEVEL``
-(default INFO). Logs are JSON, one object per line.
+(default INFO), ``OLISTCTL_KMS_KEY_ARN`` (optional). Logs are JSON, one object
+per line.
+
+Encryption: with ``OLISTCTL_KMS_KEY_ARN`` set, the Parquet is written with
+SSE-KMS under that key; without it no encryption header is sent and the
+processed bucket's default encryption applies (infra/s3.tf: SSE-S3, or the
+stack's KMS key when ``kms_key_arn`` is set). Never a hard-coded ``AES256``,
+which would override a KMS default.
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,11 +51,11 @@ from typing import Any
 from olistctl import layout
 from olistctl.dataset import get_table
 from olistctl.errors import ConfigError, OperationFailed
+from olistctl.sse import KMS_KEY_ENV, sse_args
 from olistctl.transform import convert_csv
 
 PROCESSED_BUCKET_ENV = "OLISTCTL_PROCESSED_BUCKET"
 LOG_LEVEL_ENV = "OLISTCTL_LOG_LEVEL"
-SSE = "AES256"
 _READ_CHUNK = 1 << 20
 
 log = logging.getLogger("olistctl.lambda")
@@ -169,8 +176,12 @@ def convert_object(
     *,
     request_id: str | None = None,
     progress: Callable[[int], None] | None = None,
+    sse: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Convert one raw CSV object into ``processed_bucket``; returns its result record."""
+    """Convert one raw CSV object into ``processed_bucket``; returns its result record.
+
+    ``sse``: the encryption arguments of the upload (none: the bucket's default).
+    """
     started = time.perf_counter()
     fields = {"request_id": request_id, "bucket": ref.bucket, "key": ref.key}
     table_name, _ = layout.split_key(ref.key)
@@ -208,7 +219,7 @@ def convert_object(
             str(dest),
             processed_bucket,
             processed_key,
-            ExtraArgs={"ServerSideEncryption": SSE, "Metadata": {layout.SOURCE_SHA256: actual}},
+            ExtraArgs={**(sse or {}), "Metadata": {layout.SOURCE_SHA256: actual}},
         )
     seconds = time.perf_counter() - started
     record = {
@@ -244,13 +255,21 @@ def run(
     processed_bucket: str,
     request_id: str | None = None,
     progress: Callable[[int], None] | None = None,
+    sse: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The handler's work with the S3 client and bucket given (``--runner local`` calls it)."""
     records = []
     for ref in parse_event(event):
         try:
             records.append(
-                convert_object(s3, ref, processed_bucket, request_id=request_id, progress=progress)
+                convert_object(
+                    s3,
+                    ref,
+                    processed_bucket,
+                    request_id=request_id,
+                    progress=progress,
+                    sse=sse,
+                )
             )
         except Exception:
             log.error(
@@ -285,4 +304,16 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
             hint="set it to the processed bucket's name (infra/lambda.tf does)",
         )
     request_id = getattr(context, "aws_request_id", None)
-    return run(event, s3=_s3(), processed_bucket=processed_bucket, request_id=request_id)
+    return run(
+        event,
+        s3=_s3(),
+        processed_bucket=processed_bucket,
+        request_id=request_id,
+        sse=sse_from_env(),
+    )
+
+
+def sse_from_env() -> dict[str, Any] | None:
+    """SSE-KMS under the key the environment names; None leaves it to the bucket's default."""
+    key = os.environ.get(KMS_KEY_ENV, "").strip()
+    return sse_args(key) if key else None

@@ -130,6 +130,8 @@ class Settings:
     def _resolve_terraform(self) -> None:
         if self._terraform_done or self.terraform_loader is None:
             return
+        if self.values["backend"].value != "aws":
+            return  # nothing would be taken from it: do not run terraform at all
         self._terraform_done = True
         outputs = self.terraform_loader()
         for spec in SPECS:
@@ -191,11 +193,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
     return {k: str(v) for k, v in data.items()}
 
 
-def _profile_region(profile: str | None) -> str | None:
+def _profile_region(profile: str | None, env: Mapping[str, str]) -> str | None:
     """The region of an AWS CLI profile, read from ~/.aws/config without botocore."""
     import configparser
 
-    path = Path(os.environ.get("AWS_CONFIG_FILE", "~/.aws/config")).expanduser()
+    path = Path(env.get("AWS_CONFIG_FILE", "~/.aws/config")).expanduser()
     if not path.is_file():
         return None
     parser = configparser.ConfigParser()
@@ -283,7 +285,7 @@ def load_settings(
             values[spec.key] = Value(spec.default, "default")
 
     if values["region"].value is None:
-        region = _profile_region(values["profile"].value)
+        region = _profile_region(values["profile"].value, env)
         if region:
             values["region"] = Value(region, "aws profile")
 

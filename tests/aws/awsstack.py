@@ -45,6 +45,7 @@ ORDERS_ROWS = (
     "2017-12-15 00:00:00\n"
 )
 ORDERS_CSV = (ORDERS_HEADER + ORDERS_ROWS).encode()
+SSE_S3_DEFAULT = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
 
 
 def tag_set(stack: str | None) -> dict[str, Any]:
@@ -60,6 +61,8 @@ def make_bucket(clients, name: str, *, stack: str | None = STACK, versioned: boo
     s3 = clients.client("s3")
     s3.create_bucket(Bucket=name)
     s3.put_bucket_tagging(Bucket=name, Tagging=tag_set(stack))
+    # What infra/s3.tf sets (and what S3 applies to any bucket without a setting).
+    s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration=SSE_S3_DEFAULT)
     if versioned:
         s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
 

@@ -191,7 +191,8 @@ def test_unconfirmed_prices_are_named_in_the_notes():
     af = build_report(big_usage(), region="af-south-1")
     unconfirmed = [n for n in af.notes if n.startswith("Unconfirmed prices")]
     assert len(unconfirmed) == 1
-    assert "s3.usd_per_gb_month" in unconfirmed[0]
+    assert "athena.usd_per_tb_scanned" in unconfirmed[0]
+    assert "s3.usd_per_gb_month," not in unconfirmed[0]  # confirmed from the AWS price list
     assert "lambda.usd_per_gb_second," not in unconfirmed[0]  # that one was confirmed
     us = build_report(big_usage(), region="us-east-1")
     # Only the crawler's assumed DPU count is unconfirmed in us-east-1.

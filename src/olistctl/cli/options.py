@@ -39,3 +39,33 @@ ConcurrencyOpt = Annotated[
         help="How many files to convert at once (local: threads; aws: Lambda invocations).",
     ),
 ]
+
+
+# -- the stack's resource names (global options; help text from olistctl.settings) -----------
+
+STACK_PANEL = "AWS stack names (default: infra/'s Terraform outputs)"
+
+
+def _stack_name_option(key: str):
+    from olistctl.settings import SPECS_BY_KEY
+
+    help_text = SPECS_BY_KEY[key].help
+    return Annotated[
+        str | None,
+        typer.Option(
+            "--" + key.replace("_", "-"),
+            help=help_text[0].upper() + help_text[1:] + ".",
+            show_default=False,
+            rich_help_panel=STACK_PANEL,
+        ),
+    ]
+
+
+RawBucketOpt = _stack_name_option("raw_bucket")
+ProcessedBucketOpt = _stack_name_option("processed_bucket")
+ResultsBucketOpt = _stack_name_option("results_bucket")
+FunctionNameOpt = _stack_name_option("function_name")
+DatabaseOpt = _stack_name_option("database")
+CrawlerOpt = _stack_name_option("crawler")
+WorkgroupOpt = _stack_name_option("workgroup")
+StackOpt = _stack_name_option("stack")

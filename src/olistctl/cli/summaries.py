@@ -120,6 +120,8 @@ def show_crawl(state: AppState, report: CrawlReport, output: OutputFormat) -> No
         output,
         title=f"Catalog ({report.status})",
     )
+    if report.message:  # e.g. the crawler was already running and that run was awaited
+        state.info(report.message[0].upper() + report.message[1:].rstrip(".") + ".")
     diff = report.diff
     if diff.empty:
         state.info(f"No changes since the previous crawl ({report.seconds:.1f} s).")
@@ -184,11 +186,3 @@ def show_status(state: AppState, report: StatusReport, output: OutputFormat) -> 
         state.info(
             f"{len(report.pending)} raw object(s) not yet converted: run `olistctl transform`."
         )
-
-
-def cost_line(state: AppState, bytes_scanned: int) -> str:
-    from olistctl.pricing import athena_query_cost
-    from olistctl.settings import DEFAULT_REGION
-
-    region = state.settings().get("region") or DEFAULT_REGION
-    return dollars(athena_query_cost(bytes_scanned, region).dollars)

@@ -17,8 +17,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from olistctl.dataset import TABLES, TABLES_BY_NAME, Table, arrow_schema, get_table
+from olistctl.glue_types import athena_type
 from olistctl.quality.keys import KeySet
-from olistctl.quality.profile import FkLink, TableProfiler, athena_type_of, scaled
+from olistctl.quality.profile import FkLink, TableProfiler, scaled
 from olistctl.quality.report import DatasetQuality, Finding, QualityReport
 
 Feed = Callable[[TableProfiler], None]
@@ -228,7 +229,7 @@ def _schema_findings(name: str, table: Table, found: pa.Schema, label: str) -> l
                     "schema",
                     name,
                     f.name,
-                    expected=f"a column {f.name} {athena_type_of(f.type)}",
+                    expected=f"a column {f.name} {athena_type(f.type)}",
                     found="no such column",
                     message=f"{label} has no column {f.name}.",
                 )

@@ -17,31 +17,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from olistctl.dataset import Column, Domain, ForeignKey, Table
+from olistctl.glue_types import athena_type
 from olistctl.quality.keys import KeySet, fingerprint
 from olistctl.quality.report import ColumnStats, Finding, QualityReport
 
 _EXAMPLES = 3
-
-
-def athena_type_of(arrow_type: pa.DataType) -> str:
-    """The Athena/Glue spelling of an Arrow type (for files whose types were inferred)."""
-    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
-        return "string"
-    if pa.types.is_timestamp(arrow_type):
-        return "timestamp"
-    if pa.types.is_date(arrow_type):
-        return "date"
-    if pa.types.is_decimal(arrow_type):
-        return f"decimal({arrow_type.precision},{arrow_type.scale})"
-    if pa.types.is_int64(arrow_type):
-        return "bigint"
-    if pa.types.is_integer(arrow_type):
-        return "int"
-    if pa.types.is_floating(arrow_type):
-        return "double"
-    if pa.types.is_boolean(arrow_type):
-        return "boolean"
-    return str(arrow_type)
 
 
 def scaled(real: int, rows: int, real_rows: int) -> int:
@@ -220,7 +200,7 @@ class TableProfiler:
             if self.table is not None:
                 kind = self.table.column(f.name).athena_type
             else:
-                kind = athena_type_of(f.type)
+                kind = athena_type(f.type)
             stats.append(ColumnStats(f.name, kind, nulls, _pct(nulls, self.rows), distinct))
         return stats
 

@@ -12,6 +12,7 @@ from olistctl.backends.aws.engine import AthenaEngine
 from olistctl.backends.aws.ledger import S3Ledger
 from olistctl.backends.aws.names import StackNames
 from olistctl.backends.aws.runner import LambdaRunner, LocalRunner
+from olistctl.backends.aws.sse import BucketEncryption
 from olistctl.backends.aws.store import S3Store
 from olistctl.backends.aws.teardown import AwsTeardown
 from olistctl.backends.base import Backend
@@ -22,6 +23,7 @@ __all__ = [
     "AthenaEngine",
     "AwsClients",
     "AwsTeardown",
+    "BucketEncryption",
     "GlueCatalog",
     "LambdaRunner",
     "LocalRunner",
@@ -38,7 +40,8 @@ def open_aws_backend(settings: Settings, *, clients: AwsClients | None = None) -
     """The aws backend for these settings; resource names are required when first used."""
     clients = clients or AwsClients.from_settings(settings)
     names = StackNames(settings)
-    store = S3Store(clients, names)
+    encryption = BucketEncryption(clients)
+    store = S3Store(clients, names, encryption)
     runner_name = settings.get("runner") or "lambda"
     if runner_name not in RUNNERS:
         raise ConfigError(
@@ -56,6 +59,6 @@ def open_aws_backend(settings: Settings, *, clients: AwsClients | None = None) -
         runner=runner,
         catalog=GlueCatalog(clients, names, store),
         engine=AthenaEngine(clients, names),
-        ledger=S3Ledger(clients, names),
+        ledger=S3Ledger(clients, names, encryption),
         teardown=AwsTeardown(clients, names),
     )

@@ -33,6 +33,7 @@ from olistctl.backends.base import (
     ObjectInfo,
 )
 from olistctl.errors import AwsError, Interrupted, OperationFailed
+from olistctl.glue_types import athena_type
 from olistctl.polling import poll
 
 PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
@@ -255,8 +256,6 @@ class GlueCatalog:
     # -- direct registration ----------------------------------------------------
 
     def _register_from_footers(self, progress: Callable[[str], None] | None) -> None:
-        from olistctl.backends.local.catalog import athena_type
-
         bucket = self.store.bucket("processed")
         by_table: dict[str, list[ObjectInfo]] = {}
         for obj in self.store.list("processed", checksums=False):

@@ -212,6 +212,11 @@ class AthenaEngine:
                 f"Athena query {query_id} ran longer than {self.deadline_s:g} s and was cancelled",
                 hint="add a filter or select fewer columns, or allow more time",
             ) from exc
+        except OlistError:
+            # Lost track of it (throttled, access revoked…): stop it rather than let it run,
+            # and bill, unwatched; the error that lost it is the one to report.
+            self._stop(query_id)
+            raise
 
     def _stop(self, query_id: str) -> None:
         """Stop the query and wait (briefly) until Athena confirms; never raises."""

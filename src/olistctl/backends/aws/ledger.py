@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from olistctl.backends.aws.clients import AwsClients, aws_errors
+from olistctl.backends.aws.sse import BucketEncryption
 from olistctl.backends.base import LedgerEntry
 
 if TYPE_CHECKING:
@@ -33,9 +34,15 @@ def _stamp(moment: datetime) -> str:
 
 
 class S3Ledger:
-    def __init__(self, clients: AwsClients, names: StackNames) -> None:
+    def __init__(
+        self,
+        clients: AwsClients,
+        names: StackNames,
+        encryption: BucketEncryption | None = None,
+    ) -> None:
         self.clients = clients
         self.names = names
+        self.encryption = encryption or BucketEncryption(clients)
 
     @property
     def bucket(self) -> str:
@@ -46,13 +53,14 @@ class S3Ledger:
             return
         key = f"{LEDGER_PREFIX}{_stamp(datetime.now(UTC))}-{uuid.uuid4().hex}.json"
         body = json.dumps({"entries": [e.to_dict() for e in entries]}, sort_keys=True)
-        with aws_errors("PutObject", f"s3://{self.bucket}/{key}"):
+        bucket = self.bucket
+        with aws_errors("PutObject", f"s3://{bucket}/{key}"):
             self.clients.client("s3").put_object(
-                Bucket=self.bucket,
+                Bucket=bucket,
                 Key=key,
                 Body=body.encode("utf-8"),
                 ContentType="application/json",
-                ServerSideEncryption="AES256",
+                **self.encryption.args(bucket),
             )
 
     def entries(self, since: datetime | None = None) -> list[LedgerEntry]:

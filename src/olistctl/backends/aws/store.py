@@ -1,8 +1,9 @@
 """The S3 object store: one bucket per stage (raw, processed, results).
 
 Uploads go through the S3 transfer manager (multipart above a threshold,
-parts in parallel), always with SSE-S3 and the content's SHA-256 as user
-metadata: the pipeline's "unchanged, skip it" test reads it back with HEAD.
+parts in parallel), with the encryption header of the bucket's own default
+(SSE-S3, or the stack's KMS key) and the content's SHA-256 as user metadata:
+the pipeline's "unchanged, skip it" test reads it back with HEAD.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from olistctl import layout
 from olistctl.backends.aws.clients import AwsClients, aws_errors, error_code
 from olistctl.backends.aws.ledger import LEDGER_PREFIX
 from olistctl.backends.aws.names import StackNames
+from olistctl.backends.aws.sse import BucketEncryption
 from olistctl.backends.base import ObjectInfo, ProgressCallback, Stage
 
-SSE = {"ServerSideEncryption": "AES256"}
 _NOT_FOUND = frozenset({"404", "NoSuchKey", "NotFound"})
 _HEAD_THREADS = 8
 
@@ -30,9 +31,15 @@ def sha_metadata_key(stage: Stage) -> str:
 
 
 class S3Store:
-    def __init__(self, clients: AwsClients, names: StackNames) -> None:
+    def __init__(
+        self,
+        clients: AwsClients,
+        names: StackNames,
+        encryption: BucketEncryption | None = None,
+    ) -> None:
         self.clients = clients
         self.names = names
+        self.encryption = encryption or BucketEncryption(clients)
 
     @property
     def s3(self):
@@ -48,6 +55,10 @@ class S3Store:
 
     def location(self, stage: Stage, key: str = "") -> str:
         return f"s3://{self.bucket(stage)}/{key}"
+
+    def sse_args(self, stage: Stage) -> dict[str, Any]:
+        """Encryption arguments for a write to this stage's bucket: its own default."""
+        return self.encryption.args(self.bucket(stage))
 
     def _info(self, stage: Stage, key: str, head: dict[str, Any]) -> ObjectInfo:
         metadata = head.get("Metadata") or {}
@@ -121,7 +132,7 @@ class S3Store:
                     with lock:
                         progress(bytes_transferred)
 
-        extra = {**SSE, "Metadata": {sha_metadata_key(stage): sha256}}
+        extra = {**self.sse_args(stage), "Metadata": {sha_metadata_key(stage): sha256}}
         with (
             aws_errors("PutObject", f"s3://{bucket}/{key}"),
             TransferManager(self.s3, self.clients.transfer_config()) as manager,

@@ -15,36 +15,7 @@ from olistctl.backends.base import CatalogColumn, CatalogDiff, CatalogTable, Cra
 from olistctl.backends.local.store import LocalStore
 from olistctl.backends.local.workspace import atomic_write_text
 from olistctl.errors import OperationFailed
-
-
-def athena_type(arrow_type) -> str:
-    """The Glue/Athena spelling of an Arrow type, as the Glue crawler would write it."""
-    import pyarrow as pa
-    import pyarrow.types as t
-
-    if t.is_string(arrow_type) or t.is_large_string(arrow_type):
-        return "string"
-    if t.is_timestamp(arrow_type):
-        return "timestamp"
-    if t.is_decimal(arrow_type):
-        return f"decimal({arrow_type.precision},{arrow_type.scale})"
-    if t.is_boolean(arrow_type):
-        return "boolean"
-    if t.is_date(arrow_type):
-        return "date"
-    for check, name in (
-        (t.is_int8, "tinyint"),
-        (t.is_int16, "smallint"),
-        (t.is_int32, "int"),
-        (t.is_int64, "bigint"),
-        (t.is_float32, "float"),
-        (t.is_float64, "double"),
-    ):
-        if check(arrow_type):
-            return name
-    if arrow_type == pa.null():
-        return "string"
-    raise OperationFailed(f"Arrow type {arrow_type} has no Athena equivalent")
+from olistctl.glue_types import athena_type
 
 
 def read_table_from_footers(store: LocalStore, table: str) -> CatalogTable | None:
