@@ -79,13 +79,17 @@ def upload(
 
     progress = progress or NoProgress()
     files = discover(paths)
+    _refuse_two_files_for_one_table(files)
     outcomes: list[UploadOutcome] = []
     entries: list[LedgerEntry] = []
     with backend.exclusive():
         todo = []
         for f in files:
             table = f.table.name if f.table else f.path.stem
-            key = layout.raw_key(table, f.path.name)
+            # Under the table's own file name, whatever the local copy is called: a second
+            # download ("olist_orders_dataset (1).csv") replaces the first instead of
+            # doubling every row of the table.
+            key = layout.raw_key(table, f.table.file_name if f.table else f.path.name)
             stored = backend.store.head("raw", key)
             if not force and stored is not None and stored.sha256 == f.sha256:
                 outcomes.append(UploadOutcome(f.path, table, key, f.size, "skipped"))
@@ -112,6 +116,20 @@ def upload(
             )
         backend.ledger.append(entries)
     return outcomes
+
+
+def _refuse_two_files_for_one_table(files: Sequence[Any]) -> None:
+    by_table: dict[str, list[Path]] = {}
+    for f in files:
+        if f.table is not None:
+            by_table.setdefault(f.table.name, []).append(f.path)
+    for table, found in by_table.items():
+        if len(found) > 1:
+            names = " and ".join(str(p) for p in found)
+            raise UsageError(
+                f"{names} are both the {table} table, and a table is one file",
+                hint="upload only one of them (the newest copy of the download)",
+            )
 
 
 # -- transform ----------------------------------------------------------------
@@ -198,27 +216,40 @@ def transform(
         if todo:
             advance = progress.task("transform", sum(o.size for o in todo))
             begun = _now()
+            finished: list[TransformOutcome] = []
+
+            def record(outcome: TransformOutcome) -> LedgerEntry:
+                return LedgerEntry(
+                    stage="transform",
+                    started=begun,
+                    seconds=outcome.seconds,
+                    ok=outcome.ok,
+                    table=outcome.table,
+                    key=outcome.raw_key,
+                    rows=outcome.rows,
+                    bytes_in=outcome.bytes_in,
+                    bytes_out=outcome.bytes_out,
+                    requests=1,
+                    backend=backend.name,
+                    detail=outcome.error,
+                )
+
+            runs = backend.runner.convert(
+                [o.key for o in todo], concurrency=concurrency, progress=advance, finished=finished
+            )
             try:
-                for outcome in backend.runner.convert(
-                    [o.key for o in todo], concurrency=concurrency, progress=advance
-                ):
+                for outcome in runs:
                     outcomes.append(outcome)
-                    entries.append(
-                        LedgerEntry(
-                            stage="transform",
-                            started=begun,
-                            seconds=outcome.seconds,
-                            ok=outcome.ok,
-                            table=outcome.table,
-                            key=outcome.raw_key,
-                            rows=outcome.rows,
-                            bytes_in=outcome.bytes_in,
-                            bytes_out=outcome.bytes_out,
-                            requests=1,
-                            backend=backend.name,
-                            detail=outcome.error,
-                        )
-                    )
+                    entries.append(record(outcome))
+            except BaseException:
+                # Ctrl-C: the conversions in flight finish (their output is complete and
+                # kept); record them too, or the cost report and status miss them.
+                close = getattr(runs, "close", None)
+                if close is not None:
+                    close()  # waits for the runner's threads
+                seen = {e.key for e in entries}
+                entries.extend(record(o) for o in finished if o.raw_key not in seen)
+                raise
             finally:
                 backend.ledger.append(entries)
     outcomes.sort(key=lambda o: o.raw_key)

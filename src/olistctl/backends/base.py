@@ -84,11 +84,18 @@ class TransformOutcome:
 
 class TransformRunner(Protocol):
     def convert(
-        self, raw_keys: Sequence[str], *, concurrency: int, progress: ProgressCallback | None
+        self,
+        raw_keys: Sequence[str],
+        *,
+        concurrency: int,
+        progress: ProgressCallback | None,
+        finished: list[TransformOutcome] | None = None,
     ) -> Iterator[TransformOutcome]:
         """Convert each raw object; yields one outcome per key, in completion order.
 
-        A failing object yields ``ok=False`` and never stops the others.
+        A failing object yields ``ok=False`` and never stops the others. ``finished``
+        gets every outcome as soon as it exists, including those of conversions that
+        complete after the caller stopped iterating (Ctrl-C lets the ones in flight end).
         """
         ...
 

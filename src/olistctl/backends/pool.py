@@ -18,10 +18,13 @@ def convert_in_pool(
     *,
     concurrency: int,
     progress: ProgressCallback | None,
+    finished: list[TransformOutcome] | None = None,
 ) -> Iterator[TransformOutcome]:
     """Yield ``convert_one(key, report)`` for every key as each finishes, biggest file first.
 
-    Biggest first, so the long pole starts early. ``report`` is thread-safe.
+    Biggest first, so the long pole starts early. ``report`` is thread-safe. Each
+    outcome is also appended to ``finished`` (if given) by the thread that made it,
+    so the caller learns of conversions that end after it stopped iterating.
     """
     lock = threading.Lock()
 
@@ -30,11 +33,18 @@ def convert_in_pool(
             with lock:
                 progress(n)
 
+    def run(key: str) -> TransformOutcome:
+        outcome = convert_one(key, report)
+        if finished is not None:
+            with lock:
+                finished.append(outcome)
+        return outcome
+
     order = sorted(raw_keys, key=lambda k: -sizes.get(k, 0))
     pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="transform")
     pending: set[Future[TransformOutcome]] = set()
     try:
-        pending = {pool.submit(convert_one, key, report) for key in order}
+        pending = {pool.submit(run, key) for key in order}
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:

@@ -98,11 +98,17 @@ class _PoolRunner:
         *,
         concurrency: int = 2,
         progress: ProgressCallback | None = None,
+        finished: list[TransformOutcome] | None = None,
     ) -> Iterator[TransformOutcome]:
         wanted = set(raw_keys)
         sizes = {o.key: o.size for o in self.store.list("raw") if o.key in wanted}
         return convert_in_pool(
-            raw_keys, sizes, self._convert_one, concurrency=concurrency, progress=progress
+            raw_keys,
+            sizes,
+            self._convert_one,
+            concurrency=concurrency,
+            progress=progress,
+            finished=finished,
         )
 
 
@@ -200,6 +206,7 @@ class LocalRunner(_PoolRunner):
                 processed_bucket=self.names.bucket("processed"),
                 request_id=request_id,
                 progress=report,
+                sse=self.store.sse_args("processed"),
             )
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
             where = {"action": "S3", "resource": f"s3://{self.names.bucket('raw')}/{raw_key}"}

@@ -55,8 +55,14 @@ class LocalRunner:
         *,
         concurrency: int = 2,
         progress: ProgressCallback | None = None,
+        finished: list[TransformOutcome] | None = None,
     ) -> Iterator[TransformOutcome]:
         sizes = {key: info.size for key in raw_keys if (info := self.store.head("raw", key))}
         return convert_in_pool(
-            raw_keys, sizes, self._convert_one, concurrency=concurrency, progress=progress
+            raw_keys,
+            sizes,
+            self._convert_one,
+            concurrency=concurrency,
+            progress=progress,
+            finished=finished,
         )
