@@ -19,7 +19,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import ClassVar
 
 import sqlglot
@@ -31,20 +30,17 @@ from sqlglot.parsers.trino import TrinoParser
 
 from olistctl.errors import SqlError
 from olistctl.sql.columns import check_columns, referenced_columns
-from olistctl.sql.emit import ERROR_MARKER, HINT_SEPARATOR
+from olistctl.sql.failures import duckdb_error
 from olistctl.sql.functions import RULES, VERIFIED
 from olistctl.sql.infer import TypeInference
 from olistctl.sql.rewrite import Rewriter
+from olistctl.sql.transpiled import Transpiled
 from olistctl.sql.types import SqlType, parse_catalog_type
 
 DEFAULT_CATALOG = "awsdatacatalog"
 
-
-@dataclass
-class Transpiled:
-    duckdb_sql: str
-    tables: list[str]  # catalog table names referenced (unqualified), in order of appearance
-    columns: dict[str, set[str]]  # table -> columns the query reads (for scan estimates)
+# Transpiled and duckdb_error live in light modules (no sqlglot), re-exported here.
+__all__ = ["DEFAULT_CATALOG", "AthenaQuery", "Transpiled", "duckdb_error", "transpile"]
 
 
 def _keep_name(name: str):
@@ -215,32 +211,3 @@ def _name_outputs(tree: exp.Expression) -> None:
         if isinstance(projection, (exp.Alias, exp.Column)):
             continue
         projection.replace(exp.alias_(projection.copy(), f"_col{index}", quoted=True))
-
-
-_DUCKDB_POSITION = re.compile(r"\nLINE (\d+): (.*)\n( *)\^")
-
-
-def duckdb_error(exc: BaseException) -> SqlError:
-    """A DuckDB failure as a SqlError: DuckDB's message, and where DuckDB points.
-
-    The position, when DuckDB gives one, is in the DuckDB SQL the query was
-    transpiled to. Runtime refusals emitted by the rewrites carry their own
-    message, which is returned on its own.
-    """
-    text = str(exc)
-    marker = re.search(re.escape(ERROR_MARKER) + r"(.*?)'\s+to\s+\w+", text, re.DOTALL)
-    if marker:
-        message, _, hint = marker.group(1).replace("''", "'").partition(HINT_SEPARATOR)
-        return SqlError(message.rstrip("."), hint=hint or None)
-    first_line = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-    line = column = None
-    where = _DUCKDB_POSITION.search(text)
-    if where and not where.group(2).startswith("..."):
-        line = int(where.group(1))
-        column = len(where.group(3)) - len(f"LINE {where.group(1)}: ") + 1
-    return SqlError(
-        f"The query failed in the local engine: {first_line}",
-        line=line,
-        column=column,
-        hint="Athena may fail the same way; check the values the query works on",
-    )

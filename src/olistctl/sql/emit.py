@@ -12,12 +12,9 @@ from functools import lru_cache
 import sqlglot
 from sqlglot import exp
 
+from olistctl.sql.failures import ERROR_MARKER, HINT_SEPARATOR
 from olistctl.sql.infer import set_type
 from olistctl.sql.types import SqlType, duckdb_type_sql
-
-# A runtime refusal is a failing CAST of this marker text: unlike DuckDB's error(),
-# a cast is allowed inside TRY(...), where Athena also turns the failure into NULL.
-ERROR_MARKER = "olistctl-error: "
 
 
 @lru_cache(maxsize=512)
@@ -46,10 +43,6 @@ def string(text: str) -> exp.Literal:
 
 def number(value: int | str) -> exp.Literal:
     return exp.Literal.number(value)
-
-
-# Separates a runtime refusal's message from its hint inside the marker text.
-HINT_SEPARATOR = " | hint: "
 
 
 def runtime_error(message: str, sql_type: SqlType, hint: str | None = None) -> exp.Expression:

@@ -8,6 +8,7 @@ pricing rule and is applied by the pricing module, not here.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
@@ -55,6 +56,33 @@ def estimate_scan_bytes(
         table: sum(parquet_column_bytes(path, wanted) for path in files_by_table.get(table, ()))
         for table, wanted in columns.items()
     }
+    return ScanEstimate(bytes=sum(per_table.values()), per_table=per_table)
+
+
+def duckdb_scan_bytes(
+    con,
+    columns: Mapping[str, set[str]],
+    files_by_table: Mapping[str, Sequence[str | PathLike[str]]],
+) -> ScanEstimate:
+    """:func:`estimate_scan_bytes` for local files, reading the footers with DuckDB.
+
+    For the local engine, which has a DuckDB connection open anyway and so
+    need not import pyarrow (~0.1 s of a query process) to read footers.
+    DuckDB names a nested leaf ``a, b`` where pyarrow writes ``a.b``.
+    """
+    per_table: dict[str, int] = {}
+    for table, wanted in columns.items():
+        names = {c.lower() for c in wanted}
+        paths = [os.fspath(p) for p in files_by_table.get(table, ())]
+        total = 0
+        if names and paths:
+            chunks = con.execute(
+                "SELECT path_in_schema, SUM(total_compressed_size)::BIGINT"
+                " FROM parquet_metadata(?) GROUP BY path_in_schema",
+                [paths],
+            ).fetchall()
+            total = sum(size for path, size in chunks if path.split(", ")[0].lower() in names)
+        per_table[table] = total
     return ScanEstimate(bytes=sum(per_table.values()), per_table=per_table)
 
 

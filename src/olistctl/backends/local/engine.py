@@ -1,57 +1,81 @@
 """The local query engine: Athena SQL, transpiled, run by DuckDB over the workspace's Parquet.
 
 Each query gets a fresh in-memory DuckDB connection with one view per catalog
-table it reads, so the engine holds no state between queries. Results are
-streamed to ``results/<query id>.csv`` (as Athena writes them to S3) while the
-first rows are kept for display.
+table it reads, so the engine holds no state between queries. DuckDB runs the
+query once into a table, writes that to ``results/<query id>.csv`` the way
+Athena writes results to S3 (every value quoted, timestamps with milliseconds,
+NULL as an empty field), and hands over the rows to display.
+
+An ``olistctl query`` process is mostly start-up, so this path imports neither
+pyarrow (DuckDB writes the CSV and reads the Parquet footers for the scan
+estimate) nor, once a query's transpiled SQL is in the workspace's cache,
+sqlglot.
 """
 
 from __future__ import annotations
 
+import csv
+import os
+import re
+import shutil
 import time
 import uuid
 from pathlib import Path
 
+from olistctl import layout
 from olistctl.backends.base import QueryResult
 from olistctl.backends.local.catalog import LocalCatalog
 from olistctl.backends.local.store import LocalStore
-from olistctl.backends.local.workspace import atomic_target
+from olistctl.backends.local.workspace import atomic_target, is_temporary
 from olistctl.errors import OperationFailed
 
-# Athena's names for result column types (ResultSetMetadata), by Athena/Glue type.
+# Transpiled queries, under the workspace root (removed with it by teardown).
+TRANSPILE_CACHE = Path(".cache") / "sql"
+# The table each query's result is materialised in, in the query's own connection.
+_RESULT_TABLE = "olistctl_result"
+# How Athena writes a results CSV.
+_CSV_OPTIONS = "FORCE_QUOTE *, TIMESTAMPFORMAT '%Y-%m-%d %H:%M:%S.%g'"
+
+# Athena's names for result column types (ResultSetMetadata), by DuckDB type id.
 _RESULT_TYPES = {
-    "string": "varchar",
-    "int": "integer",
+    "varchar": "varchar",
     "tinyint": "tinyint",
     "smallint": "smallint",
+    "integer": "integer",
     "bigint": "bigint",
+    # DuckDB-only integer types, as the Athena type that holds every value.
+    "utinyint": "smallint",
+    "usmallint": "integer",
+    "uinteger": "bigint",
+    "ubigint": "decimal(20,0)",
+    "hugeint": "decimal(38,0)",
+    "uhugeint": "decimal(38,0)",
     "float": "real",
     "double": "double",
     "boolean": "boolean",
     "date": "date",
+    "time": "time",
     "timestamp": "timestamp",
+    "timestamp_s": "timestamp",
+    "timestamp_ms": "timestamp",
+    "timestamp_ns": "timestamp",
+    "timestamp with time zone": "timestamp with time zone",
+    "interval": "interval day to second",
+    "blob": "varbinary",
+    "list": "array",
+    "array": "array",
+    "struct": "row",
+    "map": "map",
 }
+_DECIMAL = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)", re.IGNORECASE)
 
 
-def result_type(arrow_type) -> str:
-    """Athena's result-set type name for an Arrow type from DuckDB."""
-    import pyarrow.types as t
-
-    from olistctl.backends.local.catalog import athena_type
-
-    if t.is_decimal(arrow_type):
-        return f"decimal({arrow_type.precision},{arrow_type.scale})"
-    if t.is_list(arrow_type) or t.is_large_list(arrow_type):
-        return "array"
-    if t.is_struct(arrow_type):
-        return "row"
-    if t.is_map(arrow_type):
-        return "map"
-    if t.is_time(arrow_type):
-        return "time"
-    if t.is_interval(arrow_type) or t.is_duration(arrow_type):
-        return "interval day to second"
-    return _RESULT_TYPES.get(athena_type(arrow_type), "varchar")
+def result_type(duckdb_type) -> str:
+    """Athena's result-set type name for the type of a DuckDB result column."""
+    found = _DECIMAL.fullmatch(str(duckdb_type))
+    if found:
+        return f"decimal({found.group(1)},{found.group(2)})"
+    return _RESULT_TYPES.get(duckdb_type.id, "varchar")
 
 
 def connect():
@@ -72,15 +96,25 @@ class LocalEngine:
         self.database = database
         self._con = None
 
+    def parquet_files(self, table: str) -> list[Path]:
+        """The Parquet files of ``processed/<table>/``, by name.
+
+        Listed here rather than with ``LocalStore.list``, which reads every
+        footer (with pyarrow) for the source checksum the engine does not need.
+        """
+        folder = self.store.ws.path(layout.PROCESSED, table)
+        try:
+            names = sorted(os.listdir(folder))
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        return [
+            folder / name
+            for name in names
+            if name.endswith(layout.PARQUET_SUFFIX) and not is_temporary(name)
+        ]
+
     def files_by_table(self) -> dict[str, list[Path]]:
-        return {
-            t.name: [
-                self.store.ws.path("processed", o.key)
-                for o in self.store.list("processed", f"{t.name}/")
-                if o.key.endswith(".parquet")
-            ]
-            for t in self.catalog.tables()
-        }
+        return {t.name: self.parquet_files(t.name) for t in self.catalog.tables()}
 
     def schema(self) -> dict[str, dict[str, str]]:
         tables = self.catalog.tables()
@@ -98,61 +132,51 @@ class LocalEngine:
 
     def execute(self, sql: str, *, max_rows: int | None = None) -> QueryResult:
         import duckdb
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
 
-        from olistctl.sql.dialect import duckdb_error, transpile
-        from olistctl.sql.scan import estimate_scan_bytes
+        from olistctl.sql.failures import duckdb_error
+        from olistctl.sql.scan import duckdb_scan_bytes
+        from olistctl.sql.transpiled import TranspileCache
 
-        transpiled = transpile(sql, self.schema(), database=self.database)
-        files = self.files_by_table()
+        cache = TranspileCache(self.store.ws.root / TRANSPILE_CACHE)
+        transpiled = cache.transpile(sql, self.schema(), database=self.database)
+        files = {table: self.parquet_files(table) for table in transpiled.tables}
+        for table, paths in files.items():
+            if not paths:
+                raise OperationFailed(
+                    f"The table {table} has no Parquet files under processed/{table}/",
+                    hint=f"run `olistctl transform {table}` and `olistctl crawl`",
+                )
         query_id = str(uuid.uuid4())
+        out = self.store.ws.path("results", f"{query_id}.csv")
         started = time.perf_counter()
         con = self._con = connect()
         try:
-            for table in transpiled.tables:
-                paths = [str(p) for p in files.get(table, [])]
-                if not paths:
-                    raise OperationFailed(
-                        f"The table {table} has no Parquet files under processed/{table}/",
-                        hint=f"run `olistctl transform {table}` and `olistctl crawl`",
-                    )
-                file_list = ", ".join(_quote(p) for p in paths)
-                con.execute(f'CREATE VIEW "{table}" AS SELECT * FROM read_parquet([{file_list}])')
             try:
-                reader = con.execute(transpiled.duckdb_sql).to_arrow_reader(65_536)
+                for table, paths in files.items():
+                    file_list = ", ".join(_quote(str(p)) for p in paths)
+                    con.execute(
+                        f'CREATE VIEW "{table}" AS SELECT * FROM read_parquet([{file_list}])'
+                    )
+                # Binding gives the names and types (names may repeat, as in Athena);
+                # create() runs the query, once.
+                relation = con.sql(transpiled.duckdb_sql)
+                columns = list(relation.columns)
+                types = [result_type(t) for t in relation.types]
+                relation.create(_RESULT_TABLE)
+                with atomic_target(out) as tmp:
+                    _write_results_csv(con, columns, tmp)
+                limit = "" if max_rows is None else f" LIMIT {max_rows + 1}"
+                rows = con.execute(f"SELECT * FROM {_RESULT_TABLE}{limit}").fetchall()
             except duckdb.Error as exc:
                 raise duckdb_error(exc) from exc
-
-            columns = list(reader.schema.names)
-            types = [result_type(f.type) for f in reader.schema]
-            rows: list[tuple] = []
-            truncated = False
-            out = self.store.ws.path("results", f"{query_id}.csv")
-            with atomic_target(out) as tmp:
-                writer = None
-                try:
-                    for batch in reader:
-                        if writer is None:
-                            writer = pacsv.CSVWriter(str(tmp), batch.schema)
-                        writer.write_batch(batch)
-                        if max_rows is None or len(rows) <= max_rows:
-                            rows.extend(zip(*(c.to_pylist() for c in batch.columns), strict=True))
-                    if writer is None:  # no rows: still write the header, as Athena does
-                        pacsv.write_csv(pa.Table.from_batches([], schema=reader.schema), str(tmp))
-                except duckdb.Error as exc:
-                    raise duckdb_error(exc) from exc
-                finally:
-                    if writer is not None:
-                        writer.close()
-            if max_rows is not None and len(rows) > max_rows:
+            truncated = max_rows is not None and len(rows) > max_rows
+            if truncated:
                 rows = rows[:max_rows]
-                truncated = True
+            engine_ms = (time.perf_counter() - started) * 1000
+            scanned = duckdb_scan_bytes(con, transpiled.columns, files).bytes
         finally:
             self._con = None
             con.close()
-        engine_ms = (time.perf_counter() - started) * 1000
-        scanned = estimate_scan_bytes(transpiled.columns, files).bytes
         return QueryResult(
             columns=columns,
             types=types,
@@ -168,6 +192,23 @@ class LocalEngine:
         con = self._con
         if con is not None:
             con.interrupt()
+
+
+def _write_results_csv(con, columns: list[str], path: Path) -> None:
+    """The materialised result as Athena's results CSV, header included."""
+    if len(set(columns)) == len(columns):
+        con.execute(f"COPY {_RESULT_TABLE} TO {_quote(str(path))} (HEADER, {_CSV_OPTIONS})")
+        return
+    # The result table renamed repeated names (a, a_1); the header keeps the query's.
+    body = path.with_name(f"{path.stem}.body.tmp")  # a temporary name, like ``path``
+    try:
+        con.execute(f"COPY {_RESULT_TABLE} TO {_quote(str(body))} (HEADER false, {_CSV_OPTIONS})")
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n").writerow(columns)
+            with open(body, encoding="utf-8", newline="") as rows:
+                shutil.copyfileobj(rows, out)
+    finally:
+        body.unlink(missing_ok=True)
 
 
 def _quote(text: str) -> str:

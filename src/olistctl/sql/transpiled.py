@@ -1,0 +1,147 @@
+"""The transpiler's output, and an on-disk cache of it so that a repeated query skips sqlglot.
+
+Importing sqlglot and transpiling took 0.15-0.25 s of a ~0.7 s ``olistctl
+query`` process (bench/analysis.md), while the answer depends only on the SQL
+text, the catalog's tables, columns and types, the database name, and the
+code of the transpiler (olistctl's ``sql`` modules and sqlglot). The cache key
+covers all of them, so a crawl that changes a column's type, a sqlglot
+upgrade or an edit of the rewrites gives a new key and the old entry is
+never read again. Entries are small JSON files renamed into place; one that
+cannot be read counts as a miss. Only successful transpiles are cached:
+refusals are recomputed, so their messages always come from the current code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import importlib.util
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+# Bump when the meaning of an entry changes.
+FORMAT = 1
+# Entries kept per cache folder; past it, the oldest quarter goes.
+MAX_ENTRIES = 256
+
+
+@dataclass
+class Transpiled:
+    duckdb_sql: str
+    tables: list[str]  # catalog table names referenced (unqualified), in order of appearance
+    columns: dict[str, set[str]]  # table -> columns the query reads (for scan estimates)
+
+    def to_json(self) -> dict:
+        return {
+            "duckdb_sql": self.duckdb_sql,
+            "tables": list(self.tables),
+            "columns": {table: sorted(cols) for table, cols in self.columns.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> Transpiled:
+        """The entry back; ValueError if it is not one."""
+        if not isinstance(data, dict):
+            raise ValueError("not an object")
+        sql, tables, columns = data.get("duckdb_sql"), data.get("tables"), data.get("columns")
+        if not (
+            isinstance(sql, str)
+            and isinstance(tables, list)
+            and all(isinstance(t, str) for t in tables)
+            and isinstance(columns, dict)
+            and all(
+                isinstance(cols, list) and all(isinstance(c, str) for c in cols)
+                for cols in columns.values()
+            )
+        ):
+            raise ValueError("not a transpiled query")
+        return cls(sql, tables, {table: set(cols) for table, cols in columns.items()})
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of the code a transpile's output depends on: olistctl's SQL modules and sqlglot."""
+    from olistctl import __version__
+
+    digest = hashlib.sha256(f"olistctl {__version__}\n".encode())
+    here = Path(__file__).parent
+    for path in sorted(here.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    # sqlglot's version without importing sqlglot (the import is what the cache saves).
+    spec = importlib.util.find_spec("sqlglot")
+    origin = Path(spec.origin) if spec is not None and spec.origin else None
+    digest.update(f"sqlglot {origin}\n".encode())
+    if origin is not None:
+        with contextlib.suppress(OSError):
+            digest.update(origin.with_name("_version.py").read_bytes())
+    return digest.hexdigest()
+
+
+class TranspileCache:
+    """Transpiled queries in a folder, one JSON file per key."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @staticmethod
+    def key(sql: str, schema: Mapping[str, Mapping[str, str]], database: str | None) -> str:
+        # Tables and columns in catalog order: SELECT * expands in that order.
+        catalog = [[table, list(cols.items())] for table, cols in schema.items()]
+        text = json.dumps([FORMAT, code_fingerprint(), database, catalog, sql])
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def get(self, key: str) -> Transpiled | None:
+        try:
+            data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            if data.get("key") != key:
+                return None
+            return Transpiled.from_json(data.get("transpiled"))
+        except (OSError, ValueError, AttributeError):
+            return None
+
+    def put(self, key: str, transpiled: Transpiled) -> None:
+        """Store an entry; a cache that cannot be written is only a slower next query."""
+        text = json.dumps({"key": key, "transpiled": transpiled.to_json()})
+        tmp = None
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{key}.", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(tmp, self.folder / f"{key}.json")
+            tmp = None
+            self._prune()
+        except OSError:
+            pass
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+
+    def _prune(self) -> None:
+        entries = list(self.folder.glob("*.json"))
+        if len(entries) <= MAX_ENTRIES:
+            return
+        by_age = sorted(entries, key=lambda p: p.stat().st_mtime_ns)
+        for path in by_age[: len(entries) - MAX_ENTRIES * 3 // 4]:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+    def transpile(
+        self, sql: str, schema: Mapping[str, Mapping[str, str]], *, database: str | None = None
+    ) -> Transpiled:
+        """:func:`olistctl.sql.dialect.transpile`, from the cache when it has the answer."""
+        key = self.key(sql, schema, database)
+        found = self.get(key)
+        if found is not None:
+            return found
+        from olistctl.sql.dialect import transpile
+
+        transpiled = transpile(sql, schema, database=database)
+        self.put(key, transpiled)
+        return transpiled

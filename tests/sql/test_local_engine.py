@@ -1,0 +1,211 @@
+"""The local engine end to end on a small workspace: rows, types, the results CSV, the scan
+estimate, the transpile cache, and what a query process imports."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from olistctl.backends.local.catalog import LocalCatalog
+from olistctl.backends.local.engine import TRANSPILE_CACHE, LocalEngine
+from olistctl.backends.local.store import LocalStore
+from olistctl.backends.local.workspace import Workspace
+from olistctl.cli.render import text
+from olistctl.errors import SqlError
+from olistctl.sql import dialect
+from olistctl.sql.scan import estimate_scan_bytes
+
+ROWS = 50_000  # enough for DuckDB to scan and sort on several threads
+STATUSES = ["delivered", "shipped", 'odd "quoted", value', "multi\nline", None]
+
+
+def _sales() -> pa.Table:
+    base = datetime(2018, 1, 1)
+    return pa.table(
+        {
+            "id": pa.array([f"o{i:06d}" for i in range(ROWS)]),
+            "status": pa.array([STATUSES[i % len(STATUSES)] for i in range(ROWS)]),
+            "amount": pa.array(
+                [Decimal(i % 1000) / 100 for i in range(ROWS)], type=pa.decimal128(10, 2)
+            ),
+            "at": pa.array(
+                [base.replace(second=i % 60, microsecond=(i % 7) * 1000) for i in range(ROWS)],
+                type=pa.timestamp("ms"),
+            ),
+            "qty": pa.array([i % 13 for i in range(ROWS)], type=pa.int32()),
+        }
+    )
+
+
+def _workspace(root: Path, tables: dict[str, list[pa.Table]]) -> LocalEngine:
+    ws = Workspace(root)
+    ws.ensure()
+    for name, parts in tables.items():
+        for index, part in enumerate(parts):
+            path = ws.path("processed", f"{name}/part-{index}.parquet")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pq.write_table(part, path, row_group_size=10_000)
+    store = LocalStore(ws)
+    catalog = LocalCatalog(store)
+    catalog.crawl()
+    return LocalEngine(store, catalog, None)
+
+
+@pytest.fixture(scope="module")
+def sales() -> pa.Table:
+    return _sales()
+
+
+@pytest.fixture
+def engine(tmp_path, sales) -> LocalEngine:
+    half = ROWS // 2
+    return _workspace(tmp_path / "ws", {"sales": [sales.slice(0, half), sales.slice(half)]})
+
+
+def _results_csv(engine: LocalEngine, query_id: str) -> list[list[str]]:
+    path = engine.store.ws.path("results", f"{query_id}.csv")
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.reader(f))
+
+
+def test_rows_types_and_results_file_match_an_independent_computation(engine, sales):
+    result = engine.execute(
+        "SELECT id, status, amount, at, qty * 2 AS twice FROM sales ORDER BY at DESC, id DESC"
+    )
+    expected = sorted(
+        zip(
+            *(sales.column(c).to_pylist() for c in ("id", "status", "amount", "at", "qty")),
+            strict=True,
+        ),
+        key=lambda r: (r[3], r[0]),
+        reverse=True,
+    )
+    expected = [(i, s, a, t, q * 2) for i, s, a, t, q in expected]
+    assert result.columns == ["id", "status", "amount", "at", "twice"]
+    assert result.types == ["varchar", "varchar", "decimal(10,2)", "timestamp", "integer"]
+    assert result.rows == expected
+    assert not result.truncated
+    # Athena's results format: every value quoted, NULL empty, timestamps with milliseconds.
+    lines = _results_csv(engine, result.query_id)
+    assert lines[0] == result.columns
+    assert lines[1:] == [[text(v) for v in row] for row in expected]
+    raw = Path(result.output_location).read_text(encoding="utf-8")
+    assert raw.startswith('"id","status","amount","at","twice"\n"o')
+    assert ',,"' in raw  # a NULL status: an empty, unquoted field
+
+
+def test_max_rows_keeps_the_first_rows_and_the_file_keeps_them_all(engine):
+    full = engine.execute("SELECT id FROM sales ORDER BY id DESC")
+    cut = engine.execute("SELECT id FROM sales ORDER BY id DESC", max_rows=7)
+    assert cut.truncated and cut.rows == full.rows[:7]
+    assert len(_results_csv(engine, cut.query_id)) == ROWS + 1
+    exact = engine.execute("SELECT id FROM sales ORDER BY id LIMIT 7", max_rows=7)
+    assert not exact.truncated and len(exact.rows) == 7
+
+
+def test_repeated_output_names_are_kept_as_athena_keeps_them(engine):
+    result = engine.execute("SELECT qty, qty + 1 AS qty FROM sales ORDER BY id LIMIT 2")
+    assert result.columns == ["qty", "qty"]
+    assert result.rows == [(0, 1), (1, 2)]
+    assert _results_csv(engine, result.query_id) == [["qty", "qty"], ["0", "1"], ["1", "2"]]
+    assert not [p for p in engine.store.ws.path("results").iterdir() if p.suffix != ".csv"]
+
+
+def test_no_rows_still_writes_the_header(engine):
+    result = engine.execute("SELECT id, amount FROM sales WHERE qty > 100")
+    assert result.rows == [] and result.columns == ["id", "amount"]
+    assert _results_csv(engine, result.query_id) == [["id", "amount"]]
+
+
+def test_the_scan_estimate_is_the_footers_column_chunks(engine):
+    result = engine.execute("SELECT status, SUM(amount) AS total FROM sales GROUP BY status")
+    files = engine.files_by_table()
+    assert len(files["sales"]) == 2
+    expected = estimate_scan_bytes({"sales": {"status", "amount"}}, files).bytes
+    assert result.bytes_scanned == expected > 0
+
+
+def test_the_second_run_of_a_query_comes_from_the_cache(engine, monkeypatch):
+    sql = "SELECT status, COUNT(*) AS n FROM sales GROUP BY status ORDER BY n DESC, status"
+    first = engine.execute(sql)
+    calls = []
+    monkeypatch.setattr(dialect, "transpile", lambda *a, **k: calls.append(a))
+    second = engine.execute(sql)
+    assert calls == []
+    assert second.rows == first.rows and second.types == first.types
+    assert len(list((engine.store.ws.root / TRANSPILE_CACHE).glob("*.json"))) == 1
+
+
+def test_a_recrawl_with_new_types_is_transpiled_again(engine, sales, monkeypatch):
+    sql = "SELECT amount / 4 AS quarter FROM sales ORDER BY id LIMIT 3"
+    as_decimal = engine.execute(sql)
+    assert as_decimal.types == ["decimal(10,2)"]
+    # The same table rewritten with amount as a double: a new catalog, a new transpile.
+    folder = engine.store.ws.path("processed", "sales")
+    for path in folder.iterdir():
+        path.unlink()
+    doubles = sales.set_column(2, "amount", sales.column("amount").cast(pa.float64()))
+    pq.write_table(doubles, folder / "all.parquet")
+    engine.catalog.crawl()
+    as_double = engine.execute(sql)
+    assert as_double.types == ["double"]
+    assert as_double.rows == [(0.0,), (0.0025,), (0.005,)]
+    assert as_decimal.rows == [(Decimal("0.00"),), (Decimal("0.00"),), (Decimal("0.01"),)]
+
+
+def test_a_runtime_refusal_has_the_same_message_from_the_cache(engine):
+    sql = "SELECT CAST(status AS integer) AS n FROM sales"
+    messages = []
+    for _ in range(2):
+        with pytest.raises(SqlError) as caught:
+            engine.execute(sql)
+        messages.append((caught.value.message, caught.value.hint))
+    assert (
+        messages[0]
+        == messages[1]
+        == (
+            "A value cannot be converted to an integer",
+            "Athena rejects it too; use TRY_CAST to get NULL instead",
+        )
+    )
+    results = engine.store.ws.path("results")
+    assert not results.exists() or list(results.iterdir()) == []
+
+
+def test_a_query_process_imports_neither_pyarrow_nor_sqlglot_once_cached(engine):
+    script = (
+        "import sys, json\n"
+        "from olistctl.backends.local.catalog import LocalCatalog\n"
+        "from olistctl.backends.local.engine import LocalEngine\n"
+        "from olistctl.backends.local.store import LocalStore\n"
+        "from olistctl.backends.local.workspace import Workspace\n"
+        "store = LocalStore(Workspace(sys.argv[1]))\n"
+        "result = LocalEngine(store, LocalCatalog(store), None).execute(sys.argv[2])\n"
+        "heavy = [m for m in ('pandas', 'pyarrow', 'pydantic', 'sqlglot') if m in sys.modules]\n"
+        "print(json.dumps({'rows': result.rows, 'heavy': heavy}))\n"
+    )
+    sql = "SELECT qty, COUNT(*) AS n FROM sales GROUP BY qty ORDER BY qty LIMIT 3"
+    runs = []
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(engine.store.ws.root), sql],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONWARNINGS": "default"},
+            check=True,
+        )
+        assert done.stderr == ""  # no DuckDB warning about Arrow copies, or any other
+        runs.append(json.loads(done.stdout))
+    assert runs[0]["rows"] == runs[1]["rows"] == [[0, 3847], [1, 3847], [2, 3846]]
+    assert "sqlglot" in runs[0]["heavy"]  # the first run transpiles
+    assert runs[1]["heavy"] == []

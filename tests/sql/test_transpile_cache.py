@@ -1,0 +1,161 @@
+"""The on-disk cache of transpiled queries: same answers as transpiling, new key for any change."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import pytest
+
+from olistctl.errors import SqlError
+from olistctl.sql import dialect, transpiled
+from olistctl.sql.transpiled import TranspileCache
+
+SCHEMA = {
+    "orders": {"order_id": "string", "status": "string", "amount": "decimal(10,2)"},
+    "items": {"order_id": "string", "price": "decimal(10,2)"},
+}
+SQL = (
+    "SELECT o.status, SUM(i.price) AS revenue, COUNT(*) / 2 AS half FROM orders o"
+    " JOIN items i ON i.order_id = o.order_id GROUP BY o.status ORDER BY 2 DESC"
+)
+
+
+@pytest.fixture
+def cache(tmp_path) -> TranspileCache:
+    return TranspileCache(tmp_path / "cache")
+
+
+@pytest.fixture
+def count_transpiles(monkeypatch) -> list[str]:
+    """The SQL texts that reached the real transpiler."""
+    calls: list[str] = []
+    real = dialect.transpile
+
+    def counted(sql, schema, *, database=None):
+        calls.append(sql)
+        return real(sql, schema, database=database)
+
+    monkeypatch.setattr(dialect, "transpile", counted)
+    return calls
+
+
+def test_a_hit_gives_what_transpiling_gives_without_transpiling(cache, count_transpiles):
+    expected = dialect.transpile(SQL, SCHEMA)
+    count_transpiles.clear()
+    first = cache.transpile(SQL, SCHEMA)
+    second = cache.transpile(SQL, SCHEMA)
+    assert count_transpiles == [SQL]
+    for got in (first, second):
+        assert got.duckdb_sql == expected.duckdb_sql
+        assert got.tables == expected.tables == ["orders", "items"]
+        assert got.columns == expected.columns
+    assert len(list(cache.folder.glob("*.json"))) == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "sql",
+        "column type",
+        "column added",
+        "column order",
+        "database",
+        "transpiler code",
+    ],
+)
+def test_any_input_of_the_transpile_changes_the_key(cache, monkeypatch, change):
+    sql, schema, database = SQL, SCHEMA, None
+    before = cache.key(sql, schema, database)
+    if change == "sql":
+        sql = SQL.replace("DESC", "ASC")
+    elif change == "column type":
+        schema = {**SCHEMA, "items": {"order_id": "string", "price": "double"}}
+    elif change == "column added":
+        schema = {**SCHEMA, "items": {**SCHEMA["items"], "freight": "double"}}
+    elif change == "column order":
+        schema = {**SCHEMA, "orders": dict(reversed(SCHEMA["orders"].items()))}
+    elif change == "database":
+        database = "olist"
+    else:
+        monkeypatch.setattr(transpiled, "code_fingerprint", lambda: "another version")
+    assert cache.key(sql, schema, database) != before
+
+
+def test_a_changed_catalog_type_is_transpiled_again_with_its_new_type(cache, count_transpiles):
+    sql = "SELECT price / 2 AS half FROM items"
+    as_decimal = cache.transpile(sql, SCHEMA)
+    as_double = cache.transpile(sql, {"items": {"order_id": "string", "price": "double"}})
+    assert count_transpiles == [sql, sql]
+    assert as_decimal.duckdb_sql != as_double.duckdb_sql
+    # Each catalog keeps its own answer.
+    assert cache.transpile(sql, SCHEMA).duckdb_sql == as_decimal.duckdb_sql
+    assert len(count_transpiles) == 2
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["", "{not json", '{"key": "other", "transpiled": {}}', '{"key": "K", "transpiled": 7}'],
+)
+def test_an_unreadable_entry_is_a_miss_and_is_replaced(cache, count_transpiles, damage):
+    key = cache.key(SQL, SCHEMA, None)
+    cache.folder.mkdir(parents=True)
+    (cache.folder / f"{key}.json").write_text(damage.replace('"K"', json.dumps(key)))
+    result = cache.transpile(SQL, SCHEMA)
+    assert count_transpiles == [SQL]
+    assert result.duckdb_sql == dialect.transpile(SQL, SCHEMA).duckdb_sql
+    assert cache.get(key) == result
+
+
+def test_refusals_are_not_cached(cache, count_transpiles):
+    for _ in range(2):
+        with pytest.raises(SqlError, match="Table nope does not exist"):
+            cache.transpile("SELECT * FROM nope", SCHEMA)
+    assert len(count_transpiles) == 2
+    assert not cache.folder.exists() or not list(cache.folder.iterdir())
+
+
+def test_an_unwritable_cache_only_costs_time(tmp_path, count_transpiles):
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the cache folder would be")
+    cache = TranspileCache(blocker / "cache")
+    assert cache.transpile(SQL, SCHEMA).tables == ["orders", "items"]
+    assert cache.transpile(SQL, SCHEMA).tables == ["orders", "items"]
+    assert len(count_transpiles) == 2
+    assert blocker.read_text() == "a file where the cache folder would be"
+
+
+def test_the_oldest_entries_go_when_the_cache_is_full(cache, monkeypatch):
+    monkeypatch.setattr(transpiled, "MAX_ENTRIES", 4)
+    keys = []
+    an_hour_ago = time.time() - 3600
+    for limit in range(1, 6):
+        sql = f"SELECT status FROM orders LIMIT {limit}"
+        cache.transpile(sql, SCHEMA)
+        keys.append(cache.key(sql, SCHEMA, None))
+        # Distinct ages (file times may be coarser than the loop).
+        os.utime(cache.folder / f"{keys[-1]}.json", (an_hour_ago + limit, an_hour_ago + limit))
+    left = {p.stem for p in cache.folder.glob("*.json")}
+    # The fifth entry overflowed 4: the oldest went down to 3 (of 4).
+    assert left == set(keys[2:])
+    assert not [p for p in cache.folder.iterdir() if p.suffix != ".json"]
+
+
+def test_the_code_fingerprint_covers_sqlglot_and_the_sql_modules(monkeypatch, tmp_path):
+    transpiled.code_fingerprint.cache_clear()
+    try:
+        before = transpiled.code_fingerprint()
+        fake = tmp_path / "sqlglot" / "__init__.py"
+        fake.parent.mkdir()
+        fake.write_text("")
+        (fake.parent / "_version.py").write_text("__version__ = '0.0.1'\n")
+
+        class Spec:
+            origin = str(fake)
+
+        monkeypatch.setattr(transpiled.importlib.util, "find_spec", lambda name: Spec)
+        transpiled.code_fingerprint.cache_clear()
+        assert transpiled.code_fingerprint() != before
+    finally:
+        transpiled.code_fingerprint.cache_clear()
