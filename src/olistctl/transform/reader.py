@@ -18,8 +18,8 @@ import pyarrow.csv as pcsv
 
 from olistctl.dataset import Table, arrow_schema, closest_table_for_header, table_for_header
 from olistctl.errors import InputError
+from olistctl.glue_types import athena_type
 from olistctl.quality.memory import arrow_pool
-from olistctl.quality.profile import athena_type_of
 from olistctl.transform import header as hdr
 from olistctl.transform.infer import infer_schema
 from olistctl.transform.locate import locate, unlocated
@@ -114,7 +114,7 @@ class CsvBatches:
         near = ""
         if closest is not None:
             near = f" (closest: {closest[0].name}: {hdr.describe_mismatch(names, closest[0])})"
-        types = ", ".join(f"{f.name} {athena_type_of(f.type)}" for f in self.schema)
+        types = ", ".join(f"{f.name} {athena_type(f.type)}" for f in self.schema)
         self.warnings.append(
             f"{self.label}: the header matches no Olist table{near}, so the column types were"
             f" inferred from its first {sampled:,} rows: {types}."

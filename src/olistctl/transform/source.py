@@ -30,9 +30,10 @@ from olistctl.quality.memory import arrow_pool
 # Blocks pyarrow may read beyond the batches it has handed out. pyarrow needs
 # one block per batch (a record may straddle two); 4 leaves room for its open.
 READAHEAD_BLOCKS = 4
-# Blocks kept for error location: the failing batch's block, the one before
-# (its first record may start there) and everything read ahead.
-WINDOW_BLOCKS = READAHEAD_BLOCKS + 4
+# Blocks kept for error location, counted back from the batches consumed: the
+# failing batch's block, the ones before it (its first record may start there),
+# and everything read ahead, however far a stalled read ran (see STALL_SECONDS).
+WINDOW_BEHIND = 4
 # How long the consumer may wait inside pyarrow before a held read is let
 # through anyway (parsing one block takes milliseconds).
 STALL_SECONDS = 0.05
@@ -74,7 +75,7 @@ class SourceStream(io.RawIOBase):
         self._lines = 0
         self._quotes = 0
         self._reads = 0
-        self.window: deque[Chunk] = deque(maxlen=WINDOW_BLOCKS)
+        self.window: deque[Chunk] = deque()
         # Throttle: reads may run READAHEAD_BLOCKS ahead of the batches consumed.
         self._consumed = 0
         self._waiting_since: float | None = None  # the consumer waits inside pyarrow since
@@ -158,6 +159,10 @@ class SourceStream(io.RawIOBase):
             data = self._pull(n)
         if data:
             self.window.append(Chunk(self._reads, self._offset, self._lines, self._quotes, data))
+            # Evict by what was consumed, not by count: under load a released read can run
+            # ahead of the throttle, and a count would drop the block pyarrow fails on.
+            while self.window[0].index < self._consumed - WINDOW_BEHIND:
+                self.window.popleft()
             # NumPy counts ~5x faster than bytes.count, which cost 1 s per GB here.
             view = np.frombuffer(data, dtype=np.uint8)
             self._offset += len(data)
