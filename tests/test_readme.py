@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -46,3 +47,15 @@ def test_the_deploy_section_names_commands_that_exist():
     # The variable the README tells people to set is one infra/ declares.
     for name in re.findall(r"-var (\w+)=", deploy):
         assert f'variable "{name}"' in (REPO / "infra" / "variables.tf").read_text()
+
+
+def test_the_classic_queries_in_the_readme_are_the_tested_ones():
+    spec = importlib.util.spec_from_file_location(
+        "classic_queries", REPO / "tests" / "cli" / "classic_queries.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name, sql in module.CLASSIC_QUERIES.items():
+        block = re.search(rf"<!-- classic:{name} -->\n```sql\n(.*?)\n```", README, re.S)
+        assert block, f"README lost the {name} query"
+        assert block.group(1) == sql

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from olistctl.backends.base import Backend
 from olistctl.settings import Settings
 
 
-def open_backend(settings: Settings) -> Backend:
-    """The backend that ``settings.backend`` names (imports only that one)."""
+def open_backend(settings: Settings, *, on_wait: Callable[[str], None] | None = None) -> Backend:
+    """The backend that ``settings.backend`` names (imports only that one).
+
+    ``on_wait`` hears when a command must wait for another to release the
+    local workspace (the aws backend never waits).
+    """
     if settings.get("backend") == "aws":
         from olistctl.backends.aws import open_aws_backend
 
         return open_aws_backend(settings)
     from olistctl.backends.local import open_local_backend
 
-    return open_local_backend(settings)
+    return open_local_backend(settings, on_wait=on_wait)

@@ -28,8 +28,22 @@ from olistctl.cli import (
     transform_cmd,
     upload_cmd,
 )
+from olistctl.cli.options import (
+    CrawlerOpt,
+    DatabaseOpt,
+    FunctionNameOpt,
+    ProcessedBucketOpt,
+    RawBucketOpt,
+    ResultsBucketOpt,
+    StackOpt,
+    WorkgroupOpt,
+)
+from olistctl.cli.plain_params import install as install_plain_params
 from olistctl.cli.state import AppState, get_state
-from olistctl.errors import ExitCode, OlistError
+from olistctl.errors import ExitCode, Interrupted, OlistError
+
+# Plain option values without typer's pydantic adapters (~0.1 s of every command).
+install_plain_params()
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok · 1 operation failed · 2 usage or bad input · 3 configuration or"
@@ -52,9 +66,23 @@ def _error(message: str) -> None:
 class OlistGroup(typer.core.TyperGroup):
     """Turns every failure into one sentence and its documented exit code."""
 
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            # Typer would make Ctrl-C a silent exit 130: say what happened and what to do.
+            # Every write is atomic (and the workspace locked), so running again is safe.
+            raise Interrupted(
+                "Interrupted",
+                hint="run the same command again to finish (nothing half-written is kept)",
+            ) from exc
+
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         from typer._click import exceptions as click_exc
 
+        global _debug
+        # Per invocation: a --debug of an earlier in-process call (tests, scripts) must not stick.
+        _debug = bool(os.environ.get("OLISTCTL_DEBUG"))
         code: int = ExitCode.OK
         try:
             rv = super().main(
@@ -77,9 +105,6 @@ class OlistGroup(typer.core.TyperGroup):
                 traceback.print_exc()
             _error(_sentence(str(exc)))
             code = exc.exit_code
-        except KeyboardInterrupt:
-            _error("Interrupted.")
-            code = ExitCode.INTERRUPTED
         except Exception as exc:  # the last line of defence: never a bare traceback
             if _debug:
                 traceback.print_exc()
@@ -163,6 +188,14 @@ def main_callback(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    raw_bucket: RawBucketOpt = None,
+    processed_bucket: ProcessedBucketOpt = None,
+    results_bucket: ResultsBucketOpt = None,
+    function_name: FunctionNameOpt = None,
+    database: DatabaseOpt = None,
+    crawler: CrawlerOpt = None,
+    workgroup: WorkgroupOpt = None,
+    stack: StackOpt = None,
 ) -> None:
     global _debug
     _debug = _debug or debug
@@ -173,6 +206,14 @@ def main_callback(
         profile=profile,
         region=region,
         endpoint_url=endpoint_url,
+        raw_bucket=raw_bucket,
+        processed_bucket=processed_bucket,
+        results_bucket=results_bucket,
+        function_name=function_name,
+        database=database,
+        crawler=crawler,
+        workgroup=workgroup,
+        stack=stack,
     )
     state.config_path = config
     state.debug = _debug

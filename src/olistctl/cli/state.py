@@ -38,7 +38,7 @@ class AppState:
         if self._backend is None:
             from olistctl.backends import open_backend
 
-            self._backend = open_backend(self.settings())
+            self._backend = open_backend(self.settings(), on_wait=self.info)
         return self._backend
 
     def close(self) -> None:
@@ -52,7 +52,15 @@ class AppState:
         if self._err is None:
             from rich.console import Console
 
-            self._err = Console(stderr=True, highlight=False, quiet=self.quiet)
+            # Off a terminal a diagnostic stays on one line (grep-able), like the errors.
+            width = None if sys.stderr.isatty() else 200
+            self._err = Console(
+                stderr=True,
+                highlight=False,
+                quiet=self.quiet,
+                width=width,
+                soft_wrap=width is not None,
+            )
         return self._err
 
     @property

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from olistctl.backends.base import Backend
 from olistctl.backends.local.catalog import LocalCatalog
 from olistctl.backends.local.engine import LocalEngine
@@ -13,8 +16,19 @@ from olistctl.backends.local.workspace import Workspace
 from olistctl.settings import Settings
 
 
-def open_local_backend(settings: Settings) -> Backend:
+def open_local_backend(
+    settings: Settings, *, on_wait: Callable[[str], None] | None = None
+) -> Backend:
+    """``on_wait`` hears (once) that another olistctl command holds the workspace."""
     workspace = Workspace(settings.workspace_path)
+
+    def waiting() -> None:
+        if on_wait is not None:
+            on_wait(
+                f"Another olistctl command is using the workspace {workspace.root};"
+                " waiting for it to finish (Ctrl-C to stop)."
+            )
+
     store = LocalStore(workspace)
     catalog = LocalCatalog(store)
     return Backend(
@@ -25,5 +39,5 @@ def open_local_backend(settings: Settings) -> Backend:
         engine=LocalEngine(store, catalog, settings.get("database")),
         ledger=LocalLedger(workspace),
         teardown=LocalTeardown(workspace),
-        exclusive=workspace.lock,
+        exclusive=functools.partial(workspace.lock, waiting=waiting),
     )

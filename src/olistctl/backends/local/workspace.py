@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from olistctl.errors import ConfigError, OperationFailed
+from olistctl.errors import ConfigError, DeadlineExceeded
 
 MARKER = "olistctl-workspace.json"
 LOCK = ".lock"
@@ -108,7 +108,7 @@ class Workspace:
                         break
                     except BlockingIOError:
                         if time.monotonic() > deadline:
-                            raise OperationFailed(
+                            raise DeadlineExceeded(
                                 f"Another olistctl command has held the workspace {self.root}"
                                 f" for over {timeout_s:.0f} s",
                                 hint="wait for it to finish, or stop it",

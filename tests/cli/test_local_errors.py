@@ -1,0 +1,500 @@
+"""The errors of the local pipeline, through the CLI: exit code, one sentence naming the fix.
+
+Every error: the documented exit code, one ``Error:`` line on stderr that
+names the fix, no traceback, and ``--debug`` shows the traceback. Ctrl-C in
+the middle of a transform leaves nothing half-written and a re-run finishes
+the job; a second command waits for the workspace's lock.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from lake import WS, frame
+
+from olistctl import layout
+from olistctl.backends.local.workspace import LOCK, SHA_SUFFIX, Workspace, is_temporary
+from olistctl.dataset import TABLES
+from olistctl.errors import DeadlineExceeded, ExitCode
+
+ALL_TABLES = ", ".join(sorted(t.file_name for t in TABLES))
+
+
+def error_line(result) -> str:
+    """The one ``Error:`` line, after checking there is one and no traceback."""
+    assert "Traceback" not in result.stderr, result
+    lines = [x for x in result.stderr.splitlines() if x.startswith("Error: ")]
+    assert len(lines) == 1, result
+    return lines[0]
+
+
+def assert_debug_shows_traceback(cli, args, code) -> None:
+    debug = cli("--debug", *args)
+    assert debug.exit_code == code, debug
+    assert "Traceback (most recent call last)" in debug.stderr, debug
+    assert debug.stderr.rstrip().splitlines()[-1].startswith("Error: ")
+
+
+# (stage of the workspace or None, command, exit code, the exact error line)
+PIPELINE_ERRORS = {
+    "query before crawl": (
+        "transformed",
+        ["query", "SELECT 1"],
+        ExitCode.FAILED,
+        "Error: The catalog is empty, so there is nothing to query yet:"
+        " run `olistctl crawl` first.",
+    ),
+    "crawl before transform": (
+        "uploaded",
+        ["crawl"],
+        ExitCode.FAILED,
+        "Error: The processed stage is empty, so there is nothing to crawl:"
+        " run `olistctl transform` first.",
+    ),
+    "transform on an empty workspace": (
+        None,
+        ["transform"],
+        ExitCode.FAILED,
+        "Error: The raw stage is empty, so there is nothing to transform:"
+        " run `olistctl upload PATH` first (or `olistctl run`).",
+    ),
+    "crawl on an empty workspace": (
+        None,
+        ["crawl"],
+        ExitCode.FAILED,
+        "Error: The processed stage is empty, so there is nothing to crawl:"
+        " run `olistctl transform` first.",
+    ),
+    "query on an empty workspace": (
+        None,
+        ["query", "SELECT 1"],
+        ExitCode.FAILED,
+        "Error: There are no tables to query: nothing has been transformed and crawled yet:"
+        " run `olistctl run` (or upload, transform and crawl).",
+    ),
+    "report quality on an empty workspace": (
+        None,
+        ["report", "quality"],
+        ExitCode.FAILED,
+        "Error: The workspace is empty, so there is nothing to check:"
+        " run `olistctl upload PATH` (or `olistctl run`) first.",
+    ),
+    "transform of a table that was not uploaded": (
+        "uploaded",
+        ["transform", "orders", "nope"],
+        ExitCode.USAGE,
+        "Error: There is no table 'nope' in the raw stage: the tables there are: "
+        + ", ".join(sorted(t.name for t in TABLES))
+        + ".",
+    ),
+    "an empty statement": (
+        "crawled",
+        ["query", "  "],
+        ExitCode.USAGE,
+        'Error: The SQL is empty: pass a statement: olistctl query "SELECT 1".',
+    ),
+    "SQL and --name at once": (
+        "crawled",
+        ["query", "SELECT 1", "--name", "payment_mix"],
+        ExitCode.USAGE,
+        "Error: Give exactly one of: the SQL as an argument, --file or --name:"
+        ' e.g. olistctl query "SELECT COUNT(*) FROM olist_orders_dataset".',
+    ),
+}
+
+
+@pytest.mark.parametrize("case", PIPELINE_ERRORS, ids=list(PIPELINE_ERRORS))
+def test_commands_out_of_order_or_on_nothing_name_the_fix(cli, lake, case):
+    stage, args, code, expected = PIPELINE_ERRORS[case]
+    if stage:
+        lake(stage)
+    result = cli(*args)
+    assert result.exit_code == code, result
+    assert error_line(result) == expected
+    assert result.stdout == ""
+    assert_debug_shows_traceback(cli, args, code)
+
+
+# (SQL, the parts the error line must hold: the database's message, the position, the fix)
+SQL_ERRORS = {
+    "unknown table": (
+        "SELECT * FROM olist_nope",
+        ["Table olist_nope does not exist", "(line 1, column 15)", "did you mean olist_orders"],
+    ),
+    "unknown column": (
+        "SELECT order_statuz FROM olist_orders_dataset",
+        [
+            "Column order_statuz cannot be resolved",
+            "(line 1, column 8)",
+            "did you mean order_status?",
+        ],
+    ),
+    "unknown column of an aliased table": (
+        "SELECT o.order_statuz FROM olist_orders_dataset o",
+        [
+            "order_statuz does not exist in the table olist_orders_dataset",
+            "did you mean order_status?",
+        ],
+    ),
+    "syntax error on the third line": (
+        "SELECT order_id\nFROM olist_orders_dataset\nWHERE order_status = 'x' AND AND 1 = 1",
+        ["Syntax error", "near 'AND'", "(line 3, column 32)", "check the SQL near that position"],
+    ),
+    "an error only the database finds": (
+        "SELECT order_id FROM olist_orders_dataset GROUP BY order_status",
+        ['Binder Error: column "order_id" must appear in the GROUP BY clause'],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", SQL_ERRORS, ids=list(SQL_ERRORS))
+def test_sql_that_cannot_run_gets_the_message_and_the_position(cli, lake, case):
+    lake("crawled")
+    sql, parts = SQL_ERRORS[case]
+    result = cli("query", sql)
+    assert result.exit_code == ExitCode.USAGE, result
+    line = error_line(result)
+    for part in parts:
+        assert part in line, (part, line)
+    assert line.endswith((".", "?")) and result.stdout == ""
+    assert_debug_shows_traceback(cli, ["query", sql], ExitCode.USAGE)
+
+
+def test_debug_does_not_stick_to_the_next_command(cli):
+    assert "Traceback" in cli("--debug", "crawl").stderr
+    assert "Traceback" not in cli("crawl").stderr
+
+
+# -- files that are not Olist tables ---------------------------------------------------
+
+
+def test_a_file_that_is_not_an_olist_table_is_refused_and_nothing_is_uploaded(
+    cli, sample_data, tmp_path
+):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for table in TABLES:
+        (folder / table.file_name).write_bytes((sample_data / table.file_name).read_bytes())
+    (folder / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    result = cli("upload", str(folder))
+    assert result.exit_code == ExitCode.USAGE, result
+    assert error_line(result) == (
+        f"Error: {folder / 'notes.csv'}, line 1: the header matches no Olist table (it shares no"
+        f" column name with any): give one of the 9 Olist CSV files: {ALL_TABLES}."
+    )
+    assert not (tmp_path / WS / "raw").exists()  # the nine good files were not uploaded either
+    assert_debug_shows_traceback(cli, ["upload", str(folder)], ExitCode.USAGE)
+
+
+def test_a_damaged_olist_header_names_the_table_and_the_difference(cli, sample_data, tmp_path):
+    damaged = tmp_path / "olist_orders_dataset.csv"
+    text = (sample_data / "olist_orders_dataset.csv").read_text(encoding="utf-8")
+    damaged.write_text(text.replace("order_status", "status", 1), encoding="utf-8")
+    result = cli("upload", str(damaged))
+    assert result.exit_code == ExitCode.USAGE, result
+    line = error_line(result)
+    assert line.startswith(
+        f"Error: {damaged}, line 1: the header does not match olist_orders_dataset:"
+        " missing order_status; unexpected status: the header must be exactly order_id,"
+    )
+    assert not (tmp_path / WS / "raw").exists()
+
+
+# -- a workspace that cannot be written (works as root too: a file is in the way) --------------
+
+
+@pytest.mark.parametrize(
+    ("workspace", "reason"), [("blocker/ws", "Not a directory"), ("blocker", "File exists")]
+)
+@pytest.mark.parametrize("command", [["upload", "SAMPLE"], ["transform"], ["crawl"]])
+def test_a_workspace_that_cannot_be_created_is_a_configuration_error(
+    cli, sample_data, tmp_path, workspace, reason, command
+):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file, not a folder\n")
+    args = ["--workspace", workspace, *(str(sample_data) if a == "SAMPLE" else a for a in command)]
+    result = cli(*args)
+    assert result.exit_code == ExitCode.CONFIG, result
+    assert error_line(result) == (
+        f"Error: The workspace {workspace} cannot be created ({reason}):"
+        " choose another folder with --workspace or OLISTCTL_WORKSPACE."
+    )
+    assert blocker.read_text() == "a file, not a folder\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]
+    assert_debug_shows_traceback(cli, args, ExitCode.CONFIG)
+
+
+# -- Ctrl-C in the middle of a transform ---------------------------------------------------
+
+
+def _leftovers(ws: Path) -> list[Path]:
+    return [p for p in ws.rglob("*") if is_temporary(p.name) or p.name.endswith(".tmp")]
+
+
+def _assert_consistent(ws: Path, sample_data: Path) -> set[str]:
+    """Every Parquet file complete and right, every ledger line whole and true; the tables done."""
+    assert _leftovers(ws) == []
+    done = set()
+    for parquet in ws.glob("processed/*/*.parquet"):
+        table = parquet.parent.name
+        meta = pq.read_metadata(parquet)  # a complete file: the footer is there
+        assert meta.num_rows == len(frame(sample_data, table))
+        raw = ws / "raw" / table / f"{table}.csv{SHA_SUFFIX}"
+        source = meta.metadata[layout.SOURCE_SHA256.encode()].decode()
+        assert source == raw.read_text().strip()
+        done.add(table)
+    recorded = set()
+    for line in (ws / "ledger.jsonl").read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)  # no torn line
+        if entry["stage"] == "transform" and entry["ok"]:
+            assert entry["table"] in done, entry
+            assert entry["rows"] == len(frame(sample_data, entry["table"]))
+            recorded.add(entry["table"])
+    # A file that finished while the command was being interrupted is on the ledger too.
+    assert recorded == done
+    return done
+
+
+def _finish_and_check(cli, ws: Path, sample_data: Path, unfinished: str) -> None:
+    """Run the transform again: it converts what was left (``unfinished`` among it)."""
+    rerun = cli("transform", "-o", "json")
+    assert rerun.exit_code == 0, rerun
+    statuses = {r["table"]: r["status"] for r in json.loads(rerun.stdout)}
+    assert statuses[unfinished] == "converted"
+    assert _assert_consistent(ws, sample_data) == {t.name for t in TABLES}
+    assert cli("crawl").exit_code == 0
+    count = cli("query", f"SELECT COUNT(*) AS n FROM {unfinished}", "-o", "json")
+    assert json.loads(count.stdout) == [{"n": len(frame(sample_data, unfinished))}]
+
+
+def test_ctrl_c_while_a_file_is_being_written_leaves_nothing_half_written(
+    cli, lake, sample_data, monkeypatch
+):
+    from olistctl.transform import parquet_out
+
+    ws = lake("uploaded")
+    real_write = parquet_out.ParquetOutput.write
+    started: list[Path] = []
+
+    def write_then_ctrl_c(self, group):
+        real_write(self, group)
+        if self.dest not in started:
+            started.append(self.dest)
+            if len(started) == 2:  # the second file: one row group is on disk, unfinished
+                assert self.tmp is not None and self.tmp.stat().st_size > 0
+                raise KeyboardInterrupt
+
+    monkeypatch.setattr(parquet_out.ParquetOutput, "write", write_then_ctrl_c)
+    result = cli("transform", "-j", "1")
+    assert result.exit_code == ExitCode.INTERRUPTED, result
+    assert error_line(result) == (
+        "Error: Interrupted: run the same command again to finish (nothing half-written is kept)."
+    )
+    interrupted = started[1].parent.name
+    done = _assert_consistent(ws, sample_data)
+    assert started[0].parent.name in done and interrupted not in done
+
+    monkeypatch.setattr(parquet_out.ParquetOutput, "write", real_write)
+    _finish_and_check(cli, ws, sample_data, interrupted)
+
+
+def test_ctrl_c_during_a_forced_transform_keeps_the_previous_files(cli, lake, monkeypatch):
+    from olistctl.transform import parquet_out
+
+    ws = lake("transformed")
+    before = {p: p.read_bytes() for p in ws.glob("processed/*/*.parquet")}
+    real_write = parquet_out.ParquetOutput.write
+
+    def ctrl_c(self, group):
+        real_write(self, group)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(parquet_out.ParquetOutput, "write", ctrl_c)
+    result = cli("transform", "--force", "-j", "1")
+    assert result.exit_code == ExitCode.INTERRUPTED, result
+    assert {p: p.read_bytes() for p in ws.glob("processed/*/*.parquet")} == before
+    assert _leftovers(ws) == []
+
+
+# The CLI as a process, stopped by a real SIGINT while its first file is half-written.
+# The wrapper changes nothing the CLI does: it says when one row group of the first
+# file is on disk, and holds that write until the interrupted command shuts its pool
+# down, so the signal always lands mid-file.
+_INTERRUPTIBLE_CLI = r"""
+import os
+import sys
+import threading
+
+from olistctl.backends import pool
+from olistctl.transform import parquet_out
+
+ready = [int(sys.argv[1])]
+shutting_down = threading.Event()
+
+
+class ObservedPool(pool.ThreadPoolExecutor):
+    def shutdown(self, *args, **kwargs):
+        shutting_down.set()
+        super().shutdown(*args, **kwargs)
+
+
+pool.ThreadPoolExecutor = ObservedPool
+real_write = parquet_out.ParquetOutput.write
+
+
+def write(self, group):
+    real_write(self, group)
+    if ready:
+        os.write(ready.pop(), str(self.tmp).encode())
+        shutting_down.wait(60)
+
+
+parquet_out.ParquetOutput.write = write
+from olistctl.cli.app import main
+
+sys.argv = ["olistctl", *sys.argv[2:]]
+main()
+"""
+
+
+def test_sigint_stops_a_transform_process_with_130_and_a_rerun_finishes(
+    cli, lake, sample_data, tmp_path
+):
+    ws = lake("uploaded")
+    read_end, write_end = os.pipe()
+    command = ["--no-progress", "transform", "-j", "1"]
+    process = subprocess.Popen(
+        [sys.executable, "-c", _INTERRUPTIBLE_CLI, str(write_end), *command],
+        cwd=tmp_path,
+        pass_fds=(write_end,),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    os.close(write_end)
+    try:
+        half_written = tmp_path / os.read(read_end, 4096).decode()  # waits for the write
+        assert half_written.parent.parent == ws / "processed" and half_written.is_file()
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        os.close(read_end)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == ExitCode.INTERRUPTED, stderr
+    assert "Traceback" not in stderr
+    assert stderr.rstrip().endswith(
+        "Error: Interrupted: run the same command again to finish (nothing half-written is kept)."
+    )
+    # The file being written when Ctrl-C came was finished; the others were never started.
+    assert _assert_consistent(ws, sample_data) == {half_written.parent.name}
+    _finish_and_check(cli, ws, sample_data, "olist_orders_dataset")
+
+
+# -- two commands at once: the workspace's lock ---------------------------------------------
+
+
+def _hold_lock(ws: Path) -> int:
+    fd = os.open(ws / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # as another olistctl command would
+    return fd
+
+
+def test_a_second_command_waits_for_the_first_and_says_so(cli, lake, sample_data, monkeypatch):
+    from olistctl.cli.state import AppState
+
+    ws = lake("uploaded")
+    fd = _hold_lock(ws)
+    seen_while_waiting: list[list[str]] = []
+    release = threading.Event()
+    real_info = AppState.info
+
+    def info(self, message):
+        real_info(self, message)
+        if str(message).startswith("Another olistctl command is using the workspace"):
+            seen_while_waiting.append(sorted(p.name for p in ws.glob("processed/*/*")))
+            release.set()
+
+    monkeypatch.setattr(AppState, "info", info)
+
+    def other_command_finishes():
+        release.wait(timeout=60)
+        os.close(fd)  # closing the descriptor releases the lock
+
+    other = threading.Thread(target=other_command_finishes)
+    other.start()
+    try:
+        result = cli("transform", "-o", "csv")
+    finally:
+        release.set()
+        other.join()
+    assert result.exit_code == 0, result
+    assert seen_while_waiting == [[]]  # it waited before converting anything
+    assert (
+        f"Another olistctl command is using the workspace {WS}; waiting for it to finish"
+        " (Ctrl-C to stop)." in result.stderr
+    )
+    assert _assert_consistent(ws, sample_data) == {t.name for t in TABLES}
+
+
+def test_a_lock_held_past_the_deadline_is_a_timeout_naming_the_fix(tmp_path):
+    ws = Workspace(tmp_path / "ws")
+    ws.ensure()
+    fd = _hold_lock(ws.root)
+    told: list[bool] = []
+    try:
+        with (
+            pytest.raises(DeadlineExceeded) as caught,
+            ws.lock(waiting=lambda: told.append(True), timeout_s=0),
+        ):
+            pass
+    finally:
+        os.close(fd)
+    assert told == [True]
+    assert caught.value.exit_code == ExitCode.TIMEOUT
+    assert str(caught.value) == (
+        f"Another olistctl command has held the workspace {ws.root} for over 0 s:"
+        " wait for it to finish, or stop it"
+    )
+    with ws.lock(timeout_s=0):  # released: taken at once
+        pass
+
+
+# -- two copies of one table ------------------------------------------------------------
+
+
+def test_two_files_for_one_table_are_refused_and_a_renamed_copy_replaces_the_table(
+    cli, sample_data, tmp_path
+):
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    original = sample_data / "olist_orders_dataset.csv"
+    (downloads / "olist_orders_dataset.csv").write_bytes(original.read_bytes())
+    (downloads / "olist_orders_dataset (1).csv").write_bytes(original.read_bytes())
+
+    both = cli("upload", str(downloads))
+    assert both.exit_code == ExitCode.USAGE, both
+    assert error_line(both) == (
+        f"Error: {downloads / 'olist_orders_dataset (1).csv'} and "
+        f"{downloads / 'olist_orders_dataset.csv'} are both the olist_orders_dataset table, "
+        "and a table is one file: upload only one of them (the newest copy of the download)."
+    )
+    assert not (tmp_path / WS / "raw").exists() or not any((tmp_path / WS / "raw").rglob("*.csv"))
+
+    # One copy under another name: stored under the table's own file name, so a later
+    # upload of the original is the same object (unchanged), never a second one.
+    assert cli("upload", str(downloads / "olist_orders_dataset (1).csv")).exit_code == 0
+    again = cli("upload", str(downloads / "olist_orders_dataset.csv"), "-o", "json")
+    assert [r["status"] for r in json.loads(again.stdout)] == ["skipped"]
+    stored = sorted(p.name for p in (tmp_path / WS / "raw" / "olist_orders_dataset").iterdir())
+    assert stored == ["olist_orders_dataset.csv", f"olist_orders_dataset.csv{SHA_SUFFIX}"]
