@@ -47,10 +47,3 @@ def moto_server() -> Iterator[tfhelpers.MotoServer]:
     """A moto server on 127.0.0.1 for one test."""
     with tfhelpers.MotoServer() as server:
         yield server
-
-
-@pytest.fixture
-def moto_stack(tf_mirror, moto_server, tmp_path) -> Iterator[tfhelpers.AppliedStack]:
-    """infra/ applied to a fresh moto server (~70 s); destroyed afterwards if still up."""
-    with tfhelpers.applied_stack(tmp_path / "infra", moto_server, mirror=tf_mirror) as stack:
-        yield stack

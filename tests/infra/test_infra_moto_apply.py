@@ -1,16 +1,22 @@
-"""The whole stack applied to a moto server, inspected through boto3, then destroyed (~2 min)."""
+"""What infra/ builds on a moto server, and Terraform's endpoints without an override.
+
+The ``check_*`` functions inspect, through boto3, what ``terraform apply`` built
+and what ``olistctl teardown --destroy-infra`` left. They run in
+test_infra_e2e_cli.py, which applies the stack once for both purposes (an apply
+on moto takes about a minute, most of it the provider waiting for S3 lifecycle
+rules to settle).
+"""
 
 from __future__ import annotations
 
 import json
-import socket
 
 import pytest
 import tfhelpers
 from botocore.exceptions import ClientError
 
 from olistctl.dataset import TABLES
-from olistctl.settings import RESOURCE_KEYS, STACK_TAG_KEY, load_settings
+from olistctl.settings import RESOURCE_KEYS, STACK_TAG_KEY
 
 pytestmark = [pytest.mark.slow, pytest.mark.terraform]
 
@@ -36,7 +42,7 @@ def _error_code(call) -> str:
     return info.value.response["Error"]["Code"]
 
 
-def _check_buckets(server, outputs):
+def check_buckets(server, outputs):
     s3 = server.client("s3")
     names = {stage: outputs[f"{stage}_bucket"] for stage in ("raw", "processed", "results")}
     assert names == {stage: f"{STACK}-{stage}-{ACCOUNT}" for stage in names}
@@ -70,13 +76,15 @@ def _check_buckets(server, outputs):
         assert _error_code(lambda b=bucket: s3.get_bucket_policy(Bucket=b)) == (
             "NoSuchBucketPolicy"
         )
-    # … so objects can be written and read back.
-    s3.put_object(Bucket=names["raw"], Key="olist_orders_dataset/x.csv", Body=b"a,b\n")
-    body = s3.get_object(Bucket=names["raw"], Key="olist_orders_dataset/x.csv")["Body"].read()
-    assert body == b"a,b\n"
+    # … so objects can be written and read back. The probe is deleted again (a delete
+    # marker over it remains, for the teardown to remove) so no pipeline stage sees it.
+    probe = "tls-probe.txt"
+    s3.put_object(Bucket=names["raw"], Key=probe, Body=b"a,b\n")
+    assert s3.get_object(Bucket=names["raw"], Key=probe)["Body"].read() == b"a,b\n"
+    s3.delete_object(Bucket=names["raw"], Key=probe)
 
 
-def _check_function(server, outputs, zip_sha):
+def check_function(server, outputs, zip_sha):
     function = server.client("lambda").get_function(FunctionName=outputs["function_name"])
     config = function["Configuration"]
     assert outputs["function_name"] == f"{STACK}-transform"
@@ -104,7 +112,7 @@ def _check_function(server, outputs, zip_sha):
     assert queue["SqsManagedSseEnabled"] == "true"
 
 
-def _check_function_role(server, outputs):
+def check_function_role(server, outputs):
     iam = server.client("iam")
     role = f"{outputs['function_name']}-role"
     policy = iam.get_role_policy(RoleName=role, PolicyName="transform")["PolicyDocument"]
@@ -128,7 +136,7 @@ def _check_function_role(server, outputs):
     ] == []
 
 
-def _check_catalog(server, outputs):
+def check_catalog(server, outputs):
     glue = server.client("glue")
     assert outputs["database"] == "olistctl_moto_ci"  # hyphens become underscores
     assert glue.get_database(Name=outputs["database"])["Database"]["Name"] == outputs["database"]
@@ -147,7 +155,7 @@ def _check_catalog(server, outputs):
     assert crawler["Role"].endswith(f":role/{outputs['crawler']}-crawler-role")
 
 
-def _check_workgroup(server, outputs):
+def check_workgroup(server, outputs):
     athena = server.client("athena")
     workgroup = athena.get_work_group(WorkGroup=outputs["workgroup"])["WorkGroup"]
     config = workgroup["Configuration"]
@@ -163,7 +171,7 @@ def _check_workgroup(server, outputs):
     assert EXPECTED_TAGS.items() <= tags.items()
 
 
-def _check_nothing_left(server, outputs):
+def check_nothing_left(server, outputs):
     buckets = [b["Name"] for b in server.client("s3").list_buckets()["Buckets"]]
     assert not [b for b in buckets if b.startswith(STACK)]
     lam, glue = server.client("lambda"), server.client("glue")
@@ -171,6 +179,9 @@ def _check_nothing_left(server, outputs):
         "ResourceNotFoundException"
     )
     assert _error_code(lambda: glue.get_database(Name=outputs["database"])) == (
+        "EntityNotFoundException"
+    )
+    assert _error_code(lambda: glue.get_tables(DatabaseName=outputs["database"])) == (
         "EntityNotFoundException"
     )
     assert _error_code(lambda: glue.get_crawler(Name=outputs["crawler"])) == (
@@ -185,37 +196,24 @@ def _check_nothing_left(server, outputs):
     assert not [r for r in roles if r.startswith(STACK)]
 
 
-def test_apply_inspect_destroy(tf_mirror, moto_server, tmp_path):
-    with tfhelpers.applied_stack(
-        tmp_path / "infra",
-        moto_server,
-        mirror=tf_mirror,
-        tfvars={"environment": ENVIRONMENT},
-    ) as stack:
-        outputs = stack.outputs
-        assert set(RESOURCE_KEYS) | {"region", "stack"} <= set(outputs)
-        assert outputs["stack"] == STACK
-        assert outputs["region"] == "us-east-1"
-        assert outputs["account_id"] == ACCOUNT
+def check_built(stack: tfhelpers.AppliedStack) -> None:
+    """Everything apply built, as infra/README.md describes it (``environment`` = ENVIRONMENT)."""
+    server, outputs = stack.server, stack.outputs
+    assert set(RESOURCE_KEYS) | {"region", "stack"} <= set(outputs)
+    assert outputs["stack"] == STACK
+    assert outputs["region"] == "us-east-1"
+    assert outputs["account_id"] == ACCOUNT
+    check_buckets(server, outputs)
+    check_function(server, outputs, stack.zip_sha256)
+    check_function_role(server, outputs)
+    check_catalog(server, outputs)
+    check_workgroup(server, outputs)
 
-        _check_buckets(moto_server, outputs)
-        _check_function(moto_server, outputs, stack.zip_sha256)
-        _check_function_role(moto_server, outputs)
-        _check_catalog(moto_server, outputs)
-        _check_workgroup(moto_server, outputs)
 
-        # olistctl's settings find the resource names in this stack's outputs
-        # (database: see test_settings_read_terraform_outputs).
-        settings = load_settings(env=stack.cli_env(), cwd=tmp_path)
-        for key in (*RESOURCE_KEYS, "stack"):
-            if key != "database":
-                assert (settings.get(key), settings.source(key)) == (outputs[key], "terraform")
-        assert settings.get("endpoint_url") == moto_server.url
-
-        stack.destroy()
-        _check_nothing_left(moto_server, outputs)
-        state = json.loads(stack.terraform("show", "-json").stdout)
-        assert not state.get("values", {}).get("root_module", {}).get("resources")
+def check_destroyed(stack: tfhelpers.AppliedStack) -> None:
+    """Nothing of the stack is left on the server, and Terraform's state is empty."""
+    check_nothing_left(stack.server, stack.outputs)
+    assert stack.managed_instances() == 0
 
 
 def test_null_endpoint_means_real_aws(tf_env, initialized_infra, tmp_path):
@@ -224,9 +222,7 @@ def test_null_endpoint_means_real_aws(tf_env, initialized_infra, tmp_path):
     Nothing may leave 127.0.0.1, so every request goes to a proxy address on
     loopback where nothing listens: the error then names the URL it wanted.
     """
-    with socket.socket() as probe:  # a free port, closed again: connection refused
-        probe.bind(("127.0.0.1", 0))
-        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    closed = tfhelpers.closed_loopback_url()
     zip_path, _ = tfhelpers.build_lambda_zip(tmp_path / "fn.zip")
     env = {
         **tf_env,

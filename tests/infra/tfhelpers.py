@@ -8,6 +8,7 @@ is a pytest fixture; ``tests/infra/conftest.py`` wraps these in fixtures.
 - :func:`terraform` — run one terraform command, failing with its output.
 - :func:`copy_infra` — a throwaway copy of ``infra/`` (state never lands in the repo).
 - :class:`MotoServer` — ``moto.server.ThreadedMotoServer`` on 127.0.0.1, any free port.
+- :func:`run_deployed_functions` — make the server's Lambda invokes run the deployed zip.
 - :func:`applied_stack` — apply a copy of ``infra/`` to a moto server; destroys on exit.
 """
 
@@ -20,9 +21,12 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
@@ -303,6 +307,98 @@ class MotoServer:
         self.stop()
 
 
+def closed_loopback_url() -> str:
+    """``http://127.0.0.1:<port>`` where nothing listens: a connection there is refused.
+
+    As HTTP(S)_PROXY it keeps a subprocess that tries to reach AWS on loopback.
+    """
+    import socket
+
+    with socket.socket() as probe:  # a free port, closed again
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+
+@dataclass
+class Invocation:
+    """One invoke that ran a deployed function's handler inside the moto server."""
+
+    function_name: str
+    code_sha256: str  # base64, as Lambda's CodeSha256: which zip ran
+    event: Any
+    answer: Any  # what the handler returned, or the runtime's error document
+    failed: bool
+
+
+def _zipped_handler_loader():
+    """``load_zipped_handler`` of tests/aws/awsstack.py (one loader for both suites)."""
+    aws_tests = str(REPO / "tests" / "aws")
+    if aws_tests not in sys.path:
+        sys.path.append(aws_tests)
+    from awsstack import load_zipped_handler
+
+    return load_zipped_handler
+
+
+def run_deployed_functions(monkeypatch, folder: Path) -> list[Invocation]:
+    """Make every Lambda invoke on an in-process moto server run the function's own zip.
+
+    moto runs no Lambda code without Docker. This selects its no-Docker
+    backend (call it *before* the functions are created: moto files a function
+    under the backend chosen then) and replaces that backend's ``invoke``: the
+    code moto holds for the function (what Terraform uploaded) is imported
+    from its zip (tests/aws/awsstack.py:load_zipped_handler) and its handler
+    called with the function's environment, answering as the Lambda runtime
+    does (an unhandled error is ``FunctionError: Unhandled``). The handler's
+    own boto3 calls need this process's environment to point at the server
+    (``monkeypatch.setenv`` with :meth:`MotoServer.aws_env`). Returns the
+    list the invocations are recorded in.
+    """
+    from moto.awslambda_simple.models import LambdaSimpleBackend
+    from moto.core.config import default_user_config
+
+    monkeypatch.setitem(default_user_config["lambda"], "use_docker", False)
+    load_zipped_handler = _zipped_handler_loader()
+    handlers: dict[str, Any] = {}  # CodeSha256 -> the handler module imported from that zip
+    lock = threading.Lock()  # the server answers concurrent invokes on several threads
+    invocations: list[Invocation] = []
+
+    def handler_for(function) -> Any:
+        with lock:
+            if function.code_sha_256 not in handlers:
+                zip_path = folder / f"{function.function_name}-{len(handlers)}.zip"
+                zip_path.parent.mkdir(parents=True, exist_ok=True)
+                zip_path.write_bytes(function.code_bytes)
+                module = load_zipped_handler(zip_path)
+                monkeypatch.setattr(module, "_s3_client", None)  # no client from another test
+                handlers[function.code_sha_256] = module
+            # The handler reads its settings from the environment, as in Lambda.
+            for key, value in function.environment_vars.items():
+                monkeypatch.setenv(key, value)
+            return handlers[function.code_sha_256]
+
+    def invoke(self, function_name, qualifier, body, headers, response_headers):
+        function = self.get_function(function_name, qualifier)
+        assert function.handler == "olistctl.lambda_handler.handler", function.handler
+        module = handler_for(function)
+        event = json.loads(body)
+        context = SimpleNamespace(aws_request_id=str(uuid.uuid4()), function_name=function_name)
+        try:
+            answer, failed = module.handler(event, context), False
+        except Exception as exc:  # what the Lambda runtime reports for an unhandled error
+            response_headers["x-amz-function-error"] = "Unhandled"
+            answer = {"errorMessage": str(exc), "errorType": type(exc).__name__}
+            failed = True
+        with lock:
+            invocations.append(
+                Invocation(function.function_name, function.code_sha_256, event, answer, failed)
+            )
+        return json.dumps(answer).encode()
+
+    monkeypatch.setattr(LambdaSimpleBackend, "invoke", invoke)
+    return invocations
+
+
 def moto_tfvars(server_url: str, lambda_zip: Path, /, **overrides: Any) -> dict[str, Any]:
     """Variables that make infra/ apply on moto (each one documented in infra/README.md)."""
     return {
@@ -332,6 +428,19 @@ class AppliedStack:
 
     def terraform(self, *args: str, timeout: float = 300, check: bool = True):
         return terraform(*args, cwd=self.workdir, env=self.env, timeout=timeout, check=check)
+
+    def managed_instances(self) -> int:
+        """How many resource instances the state holds (what ``Resources: N`` counts).
+
+        Read from the local state file: ``terraform show -json`` would load the
+        provider's schema, several seconds on a busy machine.
+        """
+        state = json.loads((self.workdir / "terraform.tfstate").read_text())
+        return sum(
+            len(resource["instances"])
+            for resource in state.get("resources", [])
+            if resource["mode"] == "managed"
+        )
 
     def destroy(self) -> None:
         self.terraform("destroy", "-auto-approve", "-input=false", timeout=300)

@@ -16,7 +16,7 @@ import typer
 from olistctl.cli.options import DryRunOpt, OutputOpt, YesOpt
 from olistctl.cli.render import OutputFormat, emit_summary, human_bytes
 from olistctl.cli.state import get_state
-from olistctl.errors import OperationFailed, Refused
+from olistctl.errors import OperationFailed, Refused, UsageError
 
 
 def command(
@@ -30,6 +30,13 @@ def command(
 ) -> None:
     state = get_state(ctx)
     backend = state.backend()
+    destroy = getattr(backend.teardown, "destroy_infra", None) if destroy_infra else None
+    if destroy_infra and destroy is None:
+        # Checked before anything is deleted, not after.
+        raise UsageError(
+            "--destroy-infra applies to the aws backend only",
+            hint="use --backend aws, or drop --destroy-infra",
+        )
     plan = backend.teardown.plan()
     rows = [(i.kind, i.name, i.count, human_bytes(i.bytes)) for i in plan.items]
     emit_summary(
@@ -67,18 +74,16 @@ def command(
     if not report.verified_empty:
         left = ", ".join(f"{i.count} {i.kind} in {i.name}" for i in report.remaining if i.count)
         raise OperationFailed(f"Teardown left {left}", hint="run teardown again")
-    if destroy_infra:
-        destroy = getattr(backend.teardown, "destroy_infra", None)
-        if destroy is None:
-            raise OperationFailed(
-                "--destroy-infra applies to the aws backend only",
-                hint="use --backend aws, or drop --destroy-infra",
-            )
-        destroy(state.settings())
     state.info(
         "Verified: nothing of the stack's data is left."
         if backend.name == "aws"
         else f"Verified: the workspace {backend.store.name} is gone."
     )
+    if destroy is not None:
+        from rich.text import Text
+
+        state.info("Running terraform destroy …")
+        # Terraform's own last line ("Destroy complete! Resources: N destroyed."), as plain text.
+        state.info(Text(destroy(state.settings())))
     if plan.refusals:
         raise Refused(plan.refusals[0])

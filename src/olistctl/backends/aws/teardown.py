@@ -9,7 +9,7 @@ deleting, everything is listed again and what is still there is reported, so
 "verified empty" is a fact, not a hope.
 
 ``destroy_infra`` then runs ``terraform destroy`` in the stack's folder
-(``--destroy-infra``).
+(``--destroy-infra``), with the region and endpoint olistctl uses.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from olistctl.backends.aws.clients import AwsClients, aws_errors, error_code
 from olistctl.backends.aws.names import StackNames
 from olistctl.backends.base import ProgressCallback, TeardownItem, TeardownPlan, TeardownReport
 from olistctl.errors import ConfigError, DeadlineExceeded, OperationFailed
-from olistctl.settings import STACK_TAG_KEY, Settings
+from olistctl.settings import STACK_TAG_KEY, Settings, terraform_outputs
 
 DELETE_BATCH = 1000  # DeleteObjects' maximum
 TABLE_BATCH = 100  # BatchDeleteTable's maximum
@@ -248,10 +249,44 @@ class AwsTeardown:
 
     def destroy_infra(self, settings: Settings) -> str:
         """``terraform destroy -auto-approve`` in the stack's folder; returns its last line."""
-        return terraform_destroy(Path(settings.get("infra_dir") or "infra"))
+        infra_dir = Path(settings.get("infra_dir") or "infra")
+        last_line = terraform_destroy(infra_dir, variables=destroy_variables(settings, infra_dir))
+        # The saved outputs name resources that no longer exist: a later command would
+        # read them as its settings and fail against a stack that is gone.
+        saved = infra_dir / "outputs.json"
+        if saved.is_file():
+            saved.unlink()
+            last_line += f"\nRemoved {saved}: it named the destroyed stack."
+        return last_line
 
 
-def terraform_destroy(infra_dir: Path, *, timeout_s: float = TERRAFORM_TIMEOUT_S) -> str:
+def destroy_variables(settings: Settings, infra_dir: Path) -> dict[str, str]:
+    """infra/ variables that tell the provider where the stack is, for ``terraform destroy``.
+
+    Terraform does not remember a ``-var`` given to ``apply``. Without these, a destroy
+    would look for the stack in the default region (or on AWS rather than the endpoint),
+    drop from its state what it cannot find there, and leave it running. The region is
+    the stack's own (its ``region`` output) before olistctl's; the endpoint is olistctl's.
+    """
+    values = {
+        "region": terraform_outputs(infra_dir).get("region") or settings.get("region"),
+        "endpoint_url": settings.get("endpoint_url"),
+    }
+    return {name: str(value) for name, value in values.items() if value}
+
+
+def terraform_destroy(
+    infra_dir: Path,
+    *,
+    variables: Mapping[str, str] | None = None,
+    timeout_s: float = TERRAFORM_TIMEOUT_S,
+) -> str:
+    """Run ``terraform destroy`` in ``infra_dir``; ``variables`` go in as ``TF_VAR_*``.
+
+    ``TF_VAR_*`` is Terraform's weakest source of a value: the user's own
+    ``TF_VAR_*`` and the folder's ``*.tfvars`` files still win, and a variable
+    the configuration does not declare is ignored.
+    """
     terraform = shutil.which("terraform")
     if terraform is None:
         raise ConfigError(
@@ -272,13 +307,16 @@ def terraform_destroy(infra_dir: Path, *, timeout_s: float = TERRAFORM_TIMEOUT_S
         "-input=false",
         "-no-color",
     ]
+    # The environment passes through: credentials, TF_CLI_CONFIG_FILE, TF_VAR_*.
+    env = dict(os.environ)
+    for name, value in (variables or {}).items():
+        env.setdefault(f"TF_VAR_{name}", value)
     try:
-        # The environment passes through: credentials, TF_CLI_CONFIG_FILE, TF_VAR_*.
         proc = subprocess.run(
             command,
             capture_output=True,
             text=True,
-            env=dict(os.environ),
+            env=env,
             timeout=timeout_s,
             check=False,
         )
