@@ -11,8 +11,7 @@ product result; only the time and memory are of interest.
 
 ``query`` modes build the work of ``olistctl query`` up layer by layer:
 ``duckdb`` (the transpiled SQL run by DuckDB over the Parquet files, nothing
-else), ``+pyarrow`` (pyarrow imported too), ``+transpile`` (the Athena SQL
-transpiled with sqlglot in this process), ``+cli`` (olistctl's CLI imported).
+else), ``+cli`` (olistctl's CLI imported too).
 """
 
 from __future__ import annotations
@@ -49,14 +48,6 @@ def query(mode: str, prepared_path: str, name: str) -> None:
         prepared = json.load(f)
     import duckdb
 
-    if mode in ("+pyarrow", "+transpile", "+cli"):
-        import pyarrow.csv
-        import pyarrow.parquet  # noqa: F401
-    if mode in ("+transpile", "+cli"):
-        from olistctl.sql.dialect import transpile
-        from olistctl.sql.named import get_query
-
-        transpile(get_query(name).sql, prepared["schema"])
     if mode == "+cli":
         import olistctl.cli.app  # noqa: F401
     con = duckdb.connect(

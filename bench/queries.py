@@ -17,6 +17,7 @@ Targets: each query <= 0.5 s, all of them <= 3 s.
 from __future__ import annotations
 
 import json
+import shutil
 import statistics
 import sys
 
@@ -43,10 +44,12 @@ from _harness import (
     workspace,
 )
 from _pandas_queries import answers_agree
+from olistctl.backends.local.engine import TRANSPILE_CACHE
 from olistctl.sql.named import list_queries
 
 EACH_TARGET_S = 0.5
 TOTAL_TARGET_S = 3.0
+FIRST = "olistctl-first"  # a query's first run in the workspace: nothing cached yet
 KPI_ORDER = ("executive_kpis", "revenue_by_category", "on_time_delivery", "monthly_orders_gmv")
 
 
@@ -85,23 +88,21 @@ def main(argv=None) -> int:
     whole: dict[str, dict[str, Measured]] = {}
     # Smoke runs time two queries as whole processes: enough to prove the path works.
     whole_names = names[:2] if options.smoke else names
+    cache = ws / TRANSPILE_CACHE
     for rep in range(options.reps):
         progress(f"whole-process runs, repetition {rep + 1}/{options.reps}")
         for name in whole_names:
+            olistctl = [OLISTCTL, "--workspace", ws, "query", "--name", name, "--output", "csv"]
             cmds = {
-                "olistctl": [
-                    OLISTCTL,
-                    "--workspace",
-                    ws,
-                    "query",
-                    "--name",
-                    name,
-                    "--output",
-                    "csv",
-                ],
+                # The first run of a query transpiles it (sqlglot) and caches the
+                # DuckDB SQL in the workspace; the run after it reads the cache.
+                FIRST: olistctl,
+                "olistctl": olistctl,
                 "pandas": [PYTHON, BENCH_DIR / "_pandas_queries.py", processed, name],
             }
             for label, cmd in cmds.items():
+                if label == FIRST:
+                    shutil.rmtree(cache, ignore_errors=True)
                 slot = whole.setdefault(name, {}).setdefault(label, Measured(label, shell(cmd)))
                 slot.add(measure(cmd, env=env, cwd=options.work))
 
@@ -137,21 +138,24 @@ def main(argv=None) -> int:
 def render(options, names, engine, pandas, whole, disagreements, data) -> tuple[str, list[Target]]:
     ordered = [n for n in KPI_ORDER if n in names] + [n for n in names if n not in KPI_ORDER]
     rows = []
-    tot = {"e": 0.0, "p": 0.0, "we": 0.0, "wp": 0.0}
-    worst_e = worst_we = 0.0
+    tot = {"e": 0.0, "p": 0.0, "we": 0.0, "wf": 0.0, "wp": 0.0}
+    worst_e = worst_we = worst_wf = 0.0
     for name in ordered:
         e, p = Spread(engine[name]["seconds"]), Spread(pandas[name]["seconds"])
         tot["e"] += e.median
         tot["p"] += p.median
         worst_e = max(worst_e, e.median)
-        process_cells = ["not timed (smoke run)", "", "", ""]
+        process_cells = ["not timed (smoke run)", "", "", "", ""]
         if name in whole:
-            we, wp = whole[name]["olistctl"], whole[name]["pandas"]
+            we, wf, wp = whole[name]["olistctl"], whole[name][FIRST], whole[name]["pandas"]
             tot["we"] += we.wall.median
+            tot["wf"] += wf.wall.median
             tot["wp"] += wp.wall.median
             worst_we = max(worst_we, we.wall.median)
+            worst_wf = max(worst_wf, wf.wall.median)
             process_cells = [
                 secs_spread(we.wall),
+                secs_spread(wf.wall),
                 f"{we.rss.median / 1e6:,.0f} MB",
                 secs_spread(wp.wall),
                 f"{wp.rss.median / 1e6:,.0f} MB",
@@ -173,6 +177,7 @@ def render(options, names, engine, pandas, whole, disagreements, data) -> tuple[
             secs(tot["p"]),
             f"{tot['p'] / tot['e']:.1f}×",
             secs(tot["we"]),
+            secs(tot["wf"]),
             "",
             secs(tot["wp"]),
             "",
@@ -185,6 +190,7 @@ def render(options, names, engine, pandas, whole, disagreements, data) -> tuple[
         "pandas in-process",
         "pandas / olistctl",
         "`olistctl query` process",
+        "… first run (nothing cached)",
         "peak RSS",
         "pandas process",
         "peak RSS",
@@ -207,6 +213,16 @@ def render(options, names, engine, pandas, whole, disagreements, data) -> tuple[
             secs(tot["we"]),
             tot["we"] <= TOTAL_TARGET_S,
         ),
+        Target(
+            "queries: each `olistctl query` process, first run (nothing cached) <= 0.5 s",
+            f"slowest {secs(worst_wf)}",
+            worst_wf <= EACH_TARGET_S,
+        ),
+        Target(
+            "queries: all `olistctl query` processes, first runs (nothing cached) <= 3 s",
+            secs(tot["wf"]),
+            tot["wf"] <= TOTAL_TARGET_S,
+        ),
     ]
     scale = "smoke-test" if options.smoke else "full-scale"
     ws_cmd = f"olistctl --workspace {shell([options.work])}/ws-… run {shell([data])}"
@@ -218,11 +234,15 @@ def render(options, names, engine, pandas, whole, disagreements, data) -> tuple[
         " files, result CSV written) after one warm-up run, against the pandas equivalent in"
         " `bench/_pandas_queries.py` (reading the Parquet columns it needs, money as float64)."
         " Whole process: `olistctl --workspace WS query --name NAME --output csv` against"
-        " `python bench/_pandas_queries.py WS/processed NAME`, start-up included."
+        " `python bench/_pandas_queries.py WS/processed NAME`, start-up included. A query's"
+        " first run in a workspace transpiles it (sqlglot) and caches the DuckDB SQL in the"
+        f" workspace (`{TRANSPILE_CACHE}/`, keyed by the SQL, the catalog's types and the"
+        " transpiler's code); every later run, and the in-process runs after the warm-up,"
+        ' read that cache. "First run" is measured with the cache emptied just before.'
         f" Median of {options.reps} (min–max). Both engines' answers were compared row by row"
         " (numbers within 0.0051: the SQL rounds percentages, pandas does not).",
         "",
-        table(header, rows, "lrrrrrrrl"),
+        table(header, rows, "lrrrrrrrrl"),
         "",
         f"Command: `.venv/bin/python bench/queries.py --reps {options.reps}`",
         "",

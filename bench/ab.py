@@ -1,0 +1,70 @@
+"""Interleaved A/B timing of whole commands: which version of a command is faster, in one run.
+
+Each variant is ``LABEL=[NAME=VALUE ...] :: COMMAND``; the variants take turns
+(the order rotates every repetition), so a machine that is busier at one
+moment slows every variant alike, and the medians are compared. Every
+process is measured as in the benchmarks (``_harness.measure``: wall time and
+peak RSS of a fresh process, byte-compiled modules). For example, the code
+before a change (a copy of ``src`` in /tmp/before) against the working tree:
+
+    .venv/bin/python bench/ab.py --reps 15 \\
+        'before=PYTHONPATH=/tmp/before/src :: .venv/bin/olistctl query --name payment_mix' \\
+        'after= :: .venv/bin/olistctl query --name payment_mix'
+
+A command starting with ``sh -c`` can prepare each run (e.g. empty a cache).
+Not a benchmark of the product (nothing is written to docs/benchmarks.md):
+a tool for measuring a change, as recorded in bench/analysis.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import sys
+
+from _harness import Measured, measure, secs_spread, table
+
+
+def parse_variant(text: str) -> tuple[str, dict[str, str], list[str]]:
+    label, sep, rest = text.partition("=")
+    settings, sep2, command = rest.partition("::")
+    if not sep or not sep2 or not label.strip() or not command.strip():
+        raise SystemExit(f"a variant is LABEL=[NAME=VALUE ...] :: COMMAND, not {text!r}")
+    env = dict(os.environ)
+    for item in shlex.split(settings):
+        name, _, value = item.partition("=")
+        env[name] = value
+    cmd = shlex.split(command)
+    cmd[0] = os.path.abspath(shutil.which(cmd[0]) or cmd[0])
+    return label.strip(), env, cmd
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("variants", nargs="+", help="LABEL=[NAME=VALUE ...] :: COMMAND")
+    parser.add_argument("--reps", type=int, default=11)
+    options = parser.parse_args(argv)
+    variants = [parse_variant(v) for v in options.variants]
+    runs = {label: Measured(label, shlex.join(cmd)) for label, _, cmd in variants}
+    for rep in range(options.reps):
+        turn = rep % len(variants)
+        for label, env, cmd in variants[turn:] + variants[:turn]:
+            runs[label].add(measure(cmd, env=env))
+    first = next(iter(runs.values())).wall.median
+    rows = [
+        [
+            label,
+            secs_spread(m.wall),
+            f"{m.wall.median / first:.2f}×",
+            f"{m.rss.median / 1e6:,.0f} MB",
+        ]
+        for label, m in runs.items()
+    ]
+    print(table(["variant", "wall", "vs first", "peak RSS"], rows, "lrrr"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
