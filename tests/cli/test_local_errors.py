@@ -151,7 +151,10 @@ SQL_ERRORS = {
     ),
     "an error only the database finds": (
         "SELECT order_id FROM olist_orders_dataset GROUP BY order_status",
-        ['Binder Error: column "order_id" must appear in the GROUP BY clause'],
+        [
+            'Binder Error: column "order_id" must appear in the GROUP BY clause',
+            "check the names the query uses and that every selected column is grouped",
+        ],
     ),
 }
 
