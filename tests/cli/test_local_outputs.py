@@ -494,3 +494,13 @@ def test_config_show_flag_beats_env_beats_default(cli):
     rows = {r["setting"]: r for r in json.loads(by_flag.stdout)}
     assert (rows["workspace"]["value"], rows["workspace"]["source"]) == ("from-flag", "flag")
     assert rows["backend"]["value"] == "local" and rows["backend"]["source"] == "default"
+
+
+def test_sql_that_starts_with_a_comment_is_the_query_not_an_option(cli, lake, sample_data):
+    lake("crawled")
+    sql = "-- orders by status\nSELECT order_status, COUNT(*) AS n FROM olist_orders_dataset"
+    sql += " GROUP BY 1"
+    result = cli("query", sql, "-o", "json")
+    assert result.exit_code == 0, result
+    expected = frame(sample_data, "olist_orders_dataset")["order_status"].value_counts()
+    assert {r["order_status"]: r["n"] for r in json.loads(result.stdout)} == expected.to_dict()

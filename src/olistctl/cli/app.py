@@ -63,6 +63,21 @@ def _error(message: str) -> None:
     sys.stderr.flush()
 
 
+def _sql_is_not_an_option(args: list[str]) -> list[str]:
+    """SQL that starts with a ``--`` comment is an argument, not an option.
+
+    An option name holds no whitespace; SQL beginning with a comment always does
+    (``"-- why\nSELECT …"``). A leading newline keeps the SQL's meaning and lets
+    the parser see it as the argument it is.
+    """
+    return [
+        "\n" + arg
+        if arg.startswith("-") and any(c.isspace() for c in arg.partition("=")[0])
+        else arg
+        for arg in args
+    ]
+
+
 class OlistGroup(typer.core.TyperGroup):
     """Turns every failure into one sentence and its documented exit code."""
 
@@ -84,6 +99,7 @@ class OlistGroup(typer.core.TyperGroup):
         # Per invocation: a --debug of an earlier in-process call (tests, scripts) must not stick.
         _debug = bool(os.environ.get("OLISTCTL_DEBUG"))
         code: int = ExitCode.OK
+        args = _sql_is_not_an_option(sys.argv[1:] if args is None else list(args))
         try:
             rv = super().main(
                 args=args,
