@@ -9,6 +9,7 @@
       results/<query id>.csv
       catalog.json
       ledger.jsonl
+      .cache/sql/               transpiled SQL, keyed by the SQL and the catalog's types
       .lock
 
 Every write goes to a temporary name in the same folder and is renamed into
