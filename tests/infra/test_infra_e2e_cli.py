@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 import tfhelpers
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))  # classic_queries
 from test_infra_moto_apply import ENVIRONMENT, check_built, check_destroyed
 
 from olistctl import layout
@@ -94,30 +96,60 @@ def queue_kpi_answers(server_url: str, workspace: Path) -> list[str]:
     local = open_local_backend(load_settings({"workspace": str(workspace)}, env={}))
     names = []
     for query in (q for q in list_queries() if q.kpi):  # pipeline.run's order
-        result = local.engine.execute(query.sql)
-        assert result.rows, f"{query.name} has no rows locally"
-        assert all(v is not None for row in result.rows for v in row)  # no NULL to spell
-        # Athena sends every value as text; str() keeps a Decimal's scale ("50.00").
-        rows = [result.columns, *([str(v) for v in row] for row in result.rows)]
-        body = {
-            "results": [
-                {
-                    "rows": [{"Data": [{"VarCharValue": v} for v in row]} for row in rows],
-                    "column_info": [
-                        column_info(c, t) for c, t in zip(result.columns, result.types, strict=True)
-                    ],
-                }
-            ]
-        }
-        request = urllib.request.Request(
-            f"{server_url}/moto-api/static/athena/query-results",
-            data=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
-        assert urllib.request.urlopen(request).status == 201
+        queue_local_answer(server_url, local, query.sql)
         names.append(query.name)
     return names
+
+
+def queue_local_answer(server_url: str, local, sql: str) -> None:
+    """Queue the local engine's answer to ``sql`` as moto's Athena result for the next query."""
+    result = local.engine.execute(sql)
+    assert result.rows, f"no rows locally for {sql}"
+    assert all(v is not None for row in result.rows for v in row)  # no NULL to spell
+    # Athena sends every value as text; str() keeps a Decimal's scale ("50.00").
+    rows = [result.columns, *([str(v) for v in row] for row in result.rows)]
+    body = {
+        "results": [
+            {
+                "rows": [{"Data": [{"VarCharValue": v} for v in row]} for row in rows],
+                "column_info": [
+                    column_info(c, t) for c, t in zip(result.columns, result.types, strict=True)
+                ],
+            }
+        ]
+    }
+    request = urllib.request.Request(
+        f"{server_url}/moto-api/static/athena/query-results",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    assert urllib.request.urlopen(request).status == 201
+
+
+def check_classic_queries(server, outputs, work, env, local_folder: Path) -> None:
+    """The README's two classic queries, unchanged, on both backends: the same answer.
+
+    Athena receives the README's SQL as written (no rewriting on the aws side), and the
+    printed answer equals the local backend's printed answer.
+    """
+    from classic_queries import CLASSIC_QUERIES
+
+    from olistctl.backends.local import open_local_backend
+    from olistctl.settings import load_settings
+
+    workspace = local_folder / LOCAL_WORKSPACE
+    local = open_local_backend(load_settings({"workspace": str(workspace)}, env={}))
+    athena = server.client("athena")
+    for name, sql in CLASSIC_QUERIES.items():
+        on_local = olistctl(local_folder, local_env(), "query", sql, "--output", "json")
+        queue_local_answer(server.url, local, sql)
+        on_aws = olistctl(work, env, "query", sql, "--output", "json")
+        assert json.loads(on_aws.stdout) == json.loads(on_local.stdout), name
+        ids = athena.list_query_executions(WorkGroup=outputs["workgroup"])["QueryExecutionIds"]
+        # One by one: moto has no BatchGetQueryExecution.
+        sent = [athena.get_query_execution(QueryExecutionId=i)["QueryExecution"] for i in ids]
+        assert sql in [q["Query"] for q in sent], name  # as written, not rewritten
 
 
 # -- the steps on aws ---------------------------------------------------------------------
@@ -246,6 +278,9 @@ def test_apply_run_report_teardown(tf_mirror, moto_server, sample_data, tmp_path
 
         # 5. report cost.
         check_cost_report(stack, work, env, invocations=len(written), queries=len(kpis))
+
+        # 5b. The README's classic queries, unchanged on both backends.
+        check_classic_queries(moto_server, outputs, work, env, local)
 
         # 6. teardown --destroy-infra: the data, then `terraform destroy` in the applied copy,
         # offline through the environment (TF_CLI_CONFIG_FILE). As for a user of an AWS-
