@@ -286,6 +286,11 @@ def crawl(
                 )
             ]
         )
+        prepare = getattr(backend.engine, "prepare", None)  # local: fill the SQL cache
+        if prepare is not None and report.status == "SUCCEEDED":
+            from olistctl.sql.named import list_queries
+
+            prepare([q.sql for q in list_queries()])
     return report
 
 

@@ -504,3 +504,23 @@ def test_sql_that_starts_with_a_comment_is_the_query_not_an_option(cli, lake, sa
     assert result.exit_code == 0, result
     expected = frame(sample_data, "olist_orders_dataset")["order_status"].value_counts()
     assert {r["order_status"]: r["n"] for r in json.loads(result.stdout)} == expected.to_dict()
+
+
+def test_a_crawl_prepares_every_shipped_query_so_none_transpiles_again(
+    cli, sample_data, tmp_path, monkeypatch
+):
+    from olistctl.sql import dialect
+
+    assert cli("run", str(sample_data)).exit_code == 0
+    transpiled: list[str] = []
+    real = dialect.transpile
+
+    def counted(sql, schema, *, database=None):
+        transpiled.append(sql)
+        return real(sql, schema, database=database)
+
+    monkeypatch.setattr(dialect, "transpile", counted)
+    for query in list_queries():
+        assert cli("query", "--name", query.name, "-o", "json").exit_code == 0, query.name
+    assert transpiled == []  # all from the cache the crawl filled
+    assert len(list((tmp_path / WS / ".cache" / "sql").glob("*.json"))) == len(list_queries())

@@ -130,6 +130,27 @@ class LocalEngine:
             )
         return {t.name: {c.name: c.type for c in t.columns} for t in tables}
 
+    def prepare(self, statements: list[str]) -> int:
+        """Transpile ``statements`` into the workspace's cache now; returns how many it holds.
+
+        Called after a crawl with the shipped queries, so that their first
+        ``olistctl query --name`` does not pay for importing sqlglot and transpiling.
+        A statement the engine refuses is left out: running it says why.
+        """
+        from olistctl.errors import SqlError
+        from olistctl.sql.transpiled import TranspileCache
+
+        cache = TranspileCache(self.store.ws.root / TRANSPILE_CACHE)
+        schema = self.schema()
+        held = 0
+        for sql in statements:
+            try:
+                cache.transpile(sql, schema, database=self.database)
+                held += 1
+            except SqlError:
+                continue
+        return held
+
     def execute(self, sql: str, *, max_rows: int | None = None) -> QueryResult:
         import duckdb
 
