@@ -241,6 +241,9 @@ class FunctionCalls:
     # (HTTP status, error type, message): the Lambda service refuses the next invokes
     # with these, before the handler runs (throttling, 5xx).
     refusals: list[tuple[int, str, str]] = field(default_factory=list)
+    # True while the test that deployed the function runs (monkeypatch resets it): an
+    # invoke from a thread that outlives the test must not set os.environ for good.
+    live: bool = False
 
 
 def deploy_function(clients, names: dict[str, str], tmp_path: Path, monkeypatch) -> FunctionCalls:
@@ -294,6 +297,7 @@ def deploy_function(clients, names: dict[str, str], tmp_path: Path, monkeypatch)
         MemorySize=1024,
     )
     calls = FunctionCalls([], [])
+    monkeypatch.setattr(calls, "live", True)
 
     def invoke(self, function_name, qualifier, body, headers, response_headers):
         if calls.refusals:
@@ -302,6 +306,8 @@ def deploy_function(clients, names: dict[str, str], tmp_path: Path, monkeypatch)
             refusal.code = status
             raise refusal
         function = self.get_function(function_name, qualifier)
+        if not calls.live:
+            raise RuntimeError("the test that deployed this function has ended")
         for key, value in function.environment_vars.items():
             monkeypatch.setenv(key, value)
         request_id = str(uuid.uuid4())

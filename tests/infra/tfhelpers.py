@@ -362,6 +362,10 @@ def run_deployed_functions(monkeypatch, folder: Path) -> list[Invocation]:
     handlers: dict[str, Any] = {}  # CodeSha256 -> the handler module imported from that zip
     lock = threading.Lock()  # the server answers concurrent invokes on several threads
     invocations: list[Invocation] = []
+    # True while the calling test runs (monkeypatch resets it): an invoke from a thread
+    # that outlives the test must not set os.environ for good.
+    live = SimpleNamespace(now=False)
+    monkeypatch.setattr(live, "now", True)
 
     def handler_for(function) -> Any:
         with lock:
@@ -373,6 +377,8 @@ def run_deployed_functions(monkeypatch, folder: Path) -> list[Invocation]:
                 monkeypatch.setattr(module, "_s3_client", None)  # no client from another test
                 handlers[function.code_sha_256] = module
             # The handler reads its settings from the environment, as in Lambda.
+            if not live.now:
+                raise RuntimeError("the test that deployed this function has ended")
             for key, value in function.environment_vars.items():
                 monkeypatch.setenv(key, value)
             return handlers[function.code_sha_256]
@@ -459,8 +465,11 @@ class AppliedStack:
         ``teardown --destroy-infra`` runs terraform here with the offline config.
         """
         self.write_outputs_json()
+        # No other OLISTCTL_* setting: a stand-in Lambda run in this process may have left
+        # the function's own variables (OLISTCTL_PROCESSED_BUCKET) in os.environ.
+        inherited = {k: v for k, v in self.env.items() if not k.startswith("OLISTCTL_")}
         return {
-            **self.env,
+            **inherited,
             "OLISTCTL_BACKEND": "aws",
             "OLISTCTL_INFRA_DIR": str(self.workdir),
         }
