@@ -35,7 +35,7 @@ from _harness import (
     workspace,
 )
 from olistctl.backends import open_backend
-from olistctl.cost.scan_compare import compare_named_queries, parquet_sources
+from olistctl.cost.scan_compare import compare_stored_queries, csv_sizes, parquet_sources
 from olistctl.settings import load_settings
 
 BIGGER = 100
@@ -48,15 +48,9 @@ def _options(parser) -> None:
 def comparisons(ws: Path, region: str, scale: float = 1.0):
     """The estimator's comparison of every named query, over the workspace's files."""
     backend = open_backend(load_settings({"backend": "local", "workspace": str(ws)}, env={}))
-    tables = backend.catalog.tables()
-    schema = {t.name: {c.name: c.type for c in t.columns} for t in tables}
-    raw_sizes: dict[str, int] = {}
-    for obj in backend.store.list("raw"):
-        if obj.key.lower().endswith(".csv"):
-            raw_sizes[obj.table] = raw_sizes.get(obj.table, 0) + obj.size
+    found = compare_stored_queries(backend, region=region, scale=scale)
     files = parquet_sources(backend.store, backend.store.list("processed"))
-    found = compare_named_queries(schema, files, raw_sizes, region=region, scale=scale)
-    return found, raw_sizes, files
+    return found, csv_sizes(backend.store), files
 
 
 def main(argv=None) -> int:

@@ -32,7 +32,7 @@ import typer
 from olistctl.cli.options import OutputOpt
 from olistctl.cli.render import OutputFormat, dollars, emit, human_bytes, rich_table
 from olistctl.cli.state import AppState, get_state
-from olistctl.errors import ConfigError, OperationFailed, UsageError
+from olistctl.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
     from olistctl.backends.aws.usage import ActualCosts
@@ -362,25 +362,10 @@ def _actual(state: AppState, period: Period) -> ActualCosts:
 
 
 def _comparisons(state: AppState, scale: float) -> list[ScanComparison]:
-    from olistctl.cost.scan_compare import compare_named_queries, parquet_sources
+    from olistctl.cost.scan_compare import compare_stored_queries
 
-    backend = state.backend()
-    tables = backend.catalog.tables()
-    if not tables:
-        raise OperationFailed(
-            "There are no catalog tables to compare scans over yet",
-            hint="run `olistctl run` (or upload, transform and crawl) first",
-        )
-    schema = {t.name: {c.name: c.type for c in t.columns} for t in tables}
-    raw_sizes: dict[str, int] = {}
-    for obj in backend.store.list("raw"):
-        if obj.key.lower().endswith(".csv"):
-            raw_sizes[obj.table] = raw_sizes.get(obj.table, 0) + obj.size
-    files = parquet_sources(backend.store, backend.store.list("processed"))
-    return compare_named_queries(
-        schema,
-        files,
-        raw_sizes,
+    return compare_stored_queries(
+        state.backend(),
         region=_region(state),
         database=state.settings().get("database"),
         scale=scale,

@@ -143,3 +143,36 @@ def parquet_sources(store: ObjectStore, objects: Sequence[ObjectInfo]) -> dict[s
             source = TailFile(obj.size, fetch, name=obj.key)
         sources.setdefault(obj.table, []).append(source)
     return sources
+
+
+def csv_sizes(store: ObjectStore) -> dict[str, int]:
+    """Bytes of raw CSV per table: what an Athena scan over the CSVs would read whole."""
+    sizes: dict[str, int] = {}
+    for obj in store.list("raw"):
+        if obj.key.lower().endswith(".csv"):
+            sizes[obj.table] = sizes.get(obj.table, 0) + obj.size
+    return sizes
+
+
+def compare_stored_queries(
+    backend: Any, *, region: str, database: str | None = None, scale: float = 1.0
+) -> list[ScanComparison]:
+    """Every named query's scan over the backend's Parquet tables and over its raw CSVs."""
+    from olistctl.errors import OperationFailed
+
+    tables = backend.catalog.tables()
+    if not tables:
+        raise OperationFailed(
+            "There are no catalog tables to compare scans over yet",
+            hint="run `olistctl run` (or upload, transform and crawl) first",
+        )
+    schema = {t.name: {c.name: c.type for c in t.columns} for t in tables}
+    files = parquet_sources(backend.store, backend.store.list("processed"))
+    return compare_named_queries(
+        schema,
+        files,
+        csv_sizes(backend.store),
+        region=region,
+        database=database,
+        scale=scale,
+    )
