@@ -212,46 +212,45 @@ def transform(
             else:
                 todo.append(obj)
 
-        entries: list[LedgerEntry] = []
         if todo:
             advance = progress.task("transform", sum(o.size for o in todo))
             begun = _now()
+            # Every outcome, from the threads that made them: after Ctrl-C it still holds
+            # the conversions that finished in flight (complete, kept), so the ledger,
+            # status and the cost report see them too.
             finished: list[TransformOutcome] = []
-
-            def record(outcome: TransformOutcome) -> LedgerEntry:
-                return LedgerEntry(
-                    stage="transform",
-                    started=begun,
-                    seconds=outcome.seconds,
-                    ok=outcome.ok,
-                    table=outcome.table,
-                    key=outcome.raw_key,
-                    rows=outcome.rows,
-                    bytes_in=outcome.bytes_in,
-                    bytes_out=outcome.bytes_out,
-                    requests=1,
-                    backend=backend.name,
-                    detail=outcome.error,
-                )
-
             runs = backend.runner.convert(
-                [o.key for o in todo], concurrency=concurrency, progress=advance, finished=finished
+                [o.key for o in todo],
+                concurrency=concurrency,
+                progress=advance,
+                sizes={o.key: o.size for o in todo},
+                finished=finished,
             )
             try:
-                for outcome in runs:
-                    outcomes.append(outcome)
-                    entries.append(record(outcome))
-            except BaseException:
-                # Ctrl-C: the conversions in flight finish (their output is complete and
-                # kept); record them too, or the cost report and status miss them.
+                outcomes.extend(runs)
+            finally:
                 close = getattr(runs, "close", None)
                 if close is not None:
-                    close()  # waits for the runner's threads
-                seen = {e.key for e in entries}
-                entries.extend(record(o) for o in finished if o.raw_key not in seen)
-                raise
-            finally:
-                backend.ledger.append(entries)
+                    close()  # waits for the conversions in flight
+                backend.ledger.append(
+                    [
+                        LedgerEntry(
+                            stage="transform",
+                            started=begun,
+                            seconds=o.seconds,
+                            ok=o.ok,
+                            table=o.table,
+                            key=o.raw_key,
+                            rows=o.rows,
+                            bytes_in=o.bytes_in,
+                            bytes_out=o.bytes_out,
+                            requests=1,
+                            backend=backend.name,
+                            detail=o.error,
+                        )
+                        for o in finished
+                    ]
+                )
     outcomes.sort(key=lambda o: o.raw_key)
     return TransformSummary(outcomes)
 

@@ -9,7 +9,7 @@ only ever talk to these protocols.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -89,10 +89,13 @@ class TransformRunner(Protocol):
         *,
         concurrency: int,
         progress: ProgressCallback | None,
+        sizes: Mapping[str, int] | None = None,
         finished: list[TransformOutcome] | None = None,
     ) -> Iterator[TransformOutcome]:
         """Convert each raw object; yields one outcome per key, in completion order.
 
+        ``sizes`` (bytes per key, when the caller has listed them) saves the runner
+        looking them up to start the biggest first.
         A failing object yields ``ok=False`` and never stops the others. ``finished``
         gets every outcome as soon as it exists, including those of conversions that
         complete after the caller stopped iterating (Ctrl-C lets the ones in flight end).

@@ -20,7 +20,7 @@ import json
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import botocore.exceptions
@@ -98,10 +98,12 @@ class _PoolRunner:
         *,
         concurrency: int = 2,
         progress: ProgressCallback | None = None,
+        sizes: Mapping[str, int] | None = None,
         finished: list[TransformOutcome] | None = None,
     ) -> Iterator[TransformOutcome]:
-        wanted = set(raw_keys)
-        sizes = {o.key: o.size for o in self.store.list("raw") if o.key in wanted}
+        if sizes is None:
+            wanted = set(raw_keys)
+            sizes = {o.key: o.size for o in self.store.list("raw") if o.key in wanted}
         return convert_in_pool(
             raw_keys,
             sizes,

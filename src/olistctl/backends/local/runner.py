@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from olistctl import layout
 from olistctl.backends.base import ProgressCallback, TransformOutcome
@@ -55,9 +55,11 @@ class LocalRunner:
         *,
         concurrency: int = 2,
         progress: ProgressCallback | None = None,
+        sizes: Mapping[str, int] | None = None,
         finished: list[TransformOutcome] | None = None,
     ) -> Iterator[TransformOutcome]:
-        sizes = {key: info.size for key in raw_keys if (info := self.store.head("raw", key))}
+        if sizes is None:
+            sizes = {k: info.size for k in raw_keys if (info := self.store.head("raw", k))}
         return convert_in_pool(
             raw_keys,
             sizes,
