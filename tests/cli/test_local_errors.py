@@ -501,3 +501,17 @@ def test_two_files_for_one_table_are_refused_and_a_renamed_copy_replaces_the_tab
     assert [r["status"] for r in json.loads(again.stdout)] == ["skipped"]
     stored = sorted(p.name for p in (tmp_path / WS / "raw" / "olist_orders_dataset").iterdir())
     assert stored == ["olist_orders_dataset.csv", f"olist_orders_dataset.csv{SHA_SUFFIX}"]
+
+
+def test_a_damaged_parquet_file_is_a_query_error_and_no_result_is_written(cli, lake):
+    ws = lake("crawled")
+    (ws / "processed" / "olist_orders_dataset" / "damaged.parquet").write_bytes(b"not parquet")
+    results = sorted((ws / "results").glob("*")) if (ws / "results").exists() else []
+    # LIMIT 0: DuckDB never opens the file for rows; the footer read must still fail cleanly.
+    result = cli("query", "SELECT order_id FROM olist_orders_dataset LIMIT 0")
+    assert result.exit_code == ExitCode.USAGE, result
+    line = error_line(result)
+    assert line.startswith("Error: The query failed in the local engine: ")
+    assert "damaged.parquet" in line
+    now = sorted((ws / "results").glob("*")) if (ws / "results").exists() else []
+    assert now == results

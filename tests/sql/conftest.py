@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from olistctl.sql.dialect import duckdb_error, transpile
+from olistctl.sql.dialect import transpile
+from olistctl.sql.failures import duckdb_error
 
 
 @dataclass

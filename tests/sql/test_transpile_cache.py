@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -143,19 +144,34 @@ def test_the_oldest_entries_go_when_the_cache_is_full(cache, monkeypatch):
 
 
 def test_the_code_fingerprint_covers_sqlglot_and_the_sql_modules(monkeypatch, tmp_path):
-    transpiled.code_fingerprint.cache_clear()
-    try:
-        before = transpiled.code_fingerprint()
-        fake = tmp_path / "sqlglot" / "__init__.py"
-        fake.parent.mkdir()
-        fake.write_text("")
-        (fake.parent / "_version.py").write_text("__version__ = '0.0.1'\n")
+    fake = tmp_path / "sqlglot" / "__init__.py"
+    fake.parent.mkdir()
+    fake.write_text("")
+    version = fake.parent / "_version.py"
 
-        class Spec:
-            origin = str(fake)
+    class Spec:
+        origin = str(fake)
 
-        monkeypatch.setattr(transpiled.importlib.util, "find_spec", lambda name: Spec)
+    monkeypatch.setattr(transpiled.importlib.util, "find_spec", lambda name: Spec)
+
+    def fingerprint_with(sqlglot_version: str) -> str:
+        version.write_text(f"__version__ = {sqlglot_version!r}\n")
         transpiled.code_fingerprint.cache_clear()
-        assert transpiled.code_fingerprint() != before
+        return transpiled.code_fingerprint()
+
+    try:
+        # Same install path, another sqlglot release: another key.
+        assert fingerprint_with("30.30.0") != fingerprint_with("30.31.0")
+        assert fingerprint_with("30.30.0") == fingerprint_with("30.30.0")
+        # An edit of one of olistctl's SQL modules: another key.
+        before = fingerprint_with("30.30.0")
+        module = Path(transpiled.__file__).with_name("rewrite.py")
+        real = module.read_bytes
+        monkeypatch.setattr(
+            Path,
+            "read_bytes",
+            lambda self: real() + b"# edited" if self == module else Path.read_text(self).encode(),
+        )
+        assert fingerprint_with("30.30.0") != before
     finally:
         transpiled.code_fingerprint.cache_clear()

@@ -30,7 +30,6 @@ from sqlglot.parsers.trino import TrinoParser
 
 from olistctl.errors import SqlError
 from olistctl.sql.columns import check_columns, referenced_columns
-from olistctl.sql.failures import duckdb_error
 from olistctl.sql.functions import RULES, VERIFIED
 from olistctl.sql.infer import TypeInference
 from olistctl.sql.rewrite import Rewriter
@@ -39,8 +38,8 @@ from olistctl.sql.types import SqlType, parse_catalog_type
 
 DEFAULT_CATALOG = "awsdatacatalog"
 
-# Transpiled and duckdb_error live in light modules (no sqlglot), re-exported here.
-__all__ = ["DEFAULT_CATALOG", "AthenaQuery", "Transpiled", "duckdb_error", "transpile"]
+# Transpiled lives in a light module (no sqlglot), re-exported here.
+__all__ = ["DEFAULT_CATALOG", "AthenaQuery", "Transpiled", "transpile"]
 
 
 def _keep_name(name: str):

@@ -14,6 +14,7 @@ sqlglot.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import re
@@ -130,8 +131,8 @@ class LocalEngine:
             )
         return {t.name: {c.name: c.type for c in t.columns} for t in tables}
 
-    def prepare(self, statements: list[str]) -> int:
-        """Transpile ``statements`` into the workspace's cache now; returns how many it holds.
+    def prepare(self, statements: list[str]) -> None:
+        """Transpile ``statements`` into the workspace's cache now.
 
         Called after a crawl with the shipped queries, so that their first
         ``olistctl query --name`` does not pay for importing sqlglot and transpiling.
@@ -142,14 +143,9 @@ class LocalEngine:
 
         cache = TranspileCache(self.store.ws.root / TRANSPILE_CACHE)
         schema = self.schema()
-        held = 0
         for sql in statements:
-            try:
+            with contextlib.suppress(SqlError):
                 cache.transpile(sql, schema, database=self.database)
-                held += 1
-            except SqlError:
-                continue
-        return held
 
     def execute(self, sql: str, *, max_rows: int | None = None) -> QueryResult:
         import duckdb
@@ -178,6 +174,9 @@ class LocalEngine:
                     con.execute(
                         f'CREATE VIEW "{table}" AS SELECT * FROM read_parquet([{file_list}])'
                     )
+                # First, from every file's footer: a damaged file fails here, as a query
+                # error, before any result is written (a query may never open a file).
+                scanned = duckdb_scan_bytes(con, transpiled.columns, files).bytes
                 # Binding gives the names and types (names may repeat, as in Athena);
                 # create() runs the query, once.
                 relation = con.sql(transpiled.duckdb_sql)
@@ -194,7 +193,6 @@ class LocalEngine:
             if truncated:
                 rows = rows[:max_rows]
             engine_ms = (time.perf_counter() - started) * 1000
-            scanned = duckdb_scan_bytes(con, transpiled.columns, files).bytes
         finally:
             self._con = None
             con.close()
