@@ -341,6 +341,8 @@ def test_report_quality_on_the_workspace_covers_raw_and_processed(cli, lake, sam
         assert report["worst"] == "warn"
     strict = cli("report", "quality", "--fail-on", "warn", "-o", "json")
     assert strict.exit_code == 1
+    assert json.loads(strict.stdout) == payload  # the same report; only the verdict differs
+    assert cli("report", "quality", "--fail-on", "never", "-o", "json").exit_code == 0
 
 
 def test_report_quality_on_given_files_finds_a_cross_table_orphan(cli, sample_data, tmp_path):

@@ -62,10 +62,10 @@ def quality(
         reports = {
             name: r for name, r in (("raw", stored.raw), ("processed", stored.processed)) if r
         }
+    from olistctl.quality.report import reaches
+
     worst = show_quality(state, reports, output)
-    rank = {"error": 2, "warn": 1, "info": 0, None: -1}
-    threshold = {"error": 2, "warn": 1, "never": 99}[fail_on.value]
-    if rank[worst] >= threshold:
+    if reaches(worst, fail_on.value):
         raise typer.Exit(ExitCode.FAILED)
 
 

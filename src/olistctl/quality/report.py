@@ -13,6 +13,11 @@ Severity = Literal["error", "warn", "info"]
 _RANK: dict[str | None, int] = {None: -1, "info": 0, "warn": 1, "error": 2}
 
 
+def reaches(severity: str | None, threshold: str) -> bool:
+    """Whether ``severity`` is ``threshold`` or worse; the threshold ``never`` is never reached."""
+    return threshold != "never" and _RANK[severity] >= _RANK[threshold]
+
+
 def worst_of(findings: list[Finding]) -> str | None:
     """The most severe severity among findings (``None`` when there are none)."""
     worst: str | None = None
