@@ -116,6 +116,7 @@ class Settings:
     values: dict[str, Value]
     terraform_loader: Callable[[], Mapping[str, Any]] | None = field(default=None, repr=False)
     _terraform_done: bool = field(default=False, repr=False)
+    _outputs: Mapping[str, Any] | None = field(default=None, repr=False)
 
     def _from_terraform(self, key: str) -> bool:
         """Terraform outranks only defaults, and is read only for the aws backend, so the
@@ -133,10 +134,16 @@ class Settings:
         if self.values["backend"].value != "aws":
             return  # nothing would be taken from it: do not run terraform at all
         self._terraform_done = True
-        outputs = self.terraform_loader()
+        outputs = self.terraform_outputs()
         for spec in SPECS:
             if self._from_terraform(spec.key) and outputs.get(spec.key) not in (None, ""):
                 self.values[spec.key] = Value(str(outputs[spec.key]), "terraform")
+
+    def terraform_outputs(self) -> Mapping[str, Any]:
+        """The stack's Terraform outputs, read (or ``terraform output`` run) once."""
+        if self._outputs is None:
+            self._outputs = self.terraform_loader() if self.terraform_loader else {}
+        return self._outputs
 
     def get(self, key: str) -> str | None:
         if self._from_terraform(key):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from olistctl.errors import ConfigError, ExitCode
-from olistctl.settings import RESOURCE_KEYS, load_settings
+from olistctl.settings import RESOURCE_KEYS, SPECS, load_settings
 
 
 def write_outputs(infra: Path, **values: str) -> None:
@@ -219,3 +219,21 @@ def test_config_show_on_aws_names_terraform_as_the_source(cli, tmp_path):
     assert rows["workgroup"] == ("wg-flag", "flag")
     assert rows["profile"] == ("lab", "env AWS_PROFILE")
     assert rows["function_name"] == (None, "default")
+
+
+def test_the_terraform_outputs_are_read_once_per_command():
+    from olistctl.settings import Settings, Value
+
+    calls = []
+
+    def loader():
+        calls.append(1)
+        return {"raw_bucket": "raw-b", "region": "eu-west-1"}
+
+    values = {spec.key: Value(spec.default, "default") for spec in SPECS}
+    values["backend"] = Value("aws", "flag")
+    settings = Settings(values=values, terraform_loader=loader)
+    assert settings.get("raw_bucket") == "raw-b"
+    assert settings.get("region") == "eu-west-1"
+    assert settings.terraform_outputs()["region"] == "eu-west-1"  # teardown's destroy reads it
+    assert calls == [1]

@@ -28,7 +28,7 @@ from olistctl.backends.aws.clients import AwsClients, aws_errors, error_code
 from olistctl.backends.aws.names import StackNames
 from olistctl.backends.base import ProgressCallback, TeardownItem, TeardownPlan, TeardownReport
 from olistctl.errors import ConfigError, DeadlineExceeded, OperationFailed
-from olistctl.settings import STACK_TAG_KEY, Settings, terraform_outputs
+from olistctl.settings import STACK_TAG_KEY, Settings
 
 DELETE_BATCH = 1000  # DeleteObjects' maximum
 TABLE_BATCH = 100  # BatchDeleteTable's maximum
@@ -250,7 +250,7 @@ class AwsTeardown:
     def destroy_infra(self, settings: Settings) -> str:
         """``terraform destroy -auto-approve`` in the stack's folder; returns its last line."""
         infra_dir = Path(settings.get("infra_dir") or "infra")
-        last_line = terraform_destroy(infra_dir, variables=destroy_variables(settings, infra_dir))
+        last_line = terraform_destroy(infra_dir, variables=destroy_variables(settings))
         # The saved outputs name resources that no longer exist: a later command would
         # read them as its settings and fail against a stack that is gone.
         saved = infra_dir / "outputs.json"
@@ -260,7 +260,7 @@ class AwsTeardown:
         return last_line
 
 
-def destroy_variables(settings: Settings, infra_dir: Path) -> dict[str, str]:
+def destroy_variables(settings: Settings) -> dict[str, str]:
     """infra/ variables that tell the provider where the stack is, for ``terraform destroy``.
 
     Terraform does not remember a ``-var`` given to ``apply``. Without these, a destroy
@@ -269,7 +269,7 @@ def destroy_variables(settings: Settings, infra_dir: Path) -> dict[str, str]:
     the stack's own (its ``region`` output) before olistctl's; the endpoint is olistctl's.
     """
     values = {
-        "region": terraform_outputs(infra_dir).get("region") or settings.get("region"),
+        "region": settings.terraform_outputs().get("region") or settings.get("region"),
         "endpoint_url": settings.get("endpoint_url"),
     }
     return {name: str(value) for name, value in values.items() if value}
