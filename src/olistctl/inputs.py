@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from olistctl.dataset import Table, closest_table_for_header, get_table, table_for_header
 from olistctl.errors import InputError
@@ -59,19 +60,36 @@ def table_for_file_name(name: str) -> Table | None:
     return None
 
 
+def _unreadable(exc: OSError, label: str) -> InputError:
+    """The InputError for a path the system refuses to open (or to look at), naming the reason."""
+    if isinstance(exc, FileNotFoundError):
+        return InputError("the file does not exist", path=label, hint="check the path")
+    if isinstance(exc, IsADirectoryError):
+        return InputError(
+            "this is a folder, not a CSV file", path=label, hint="give the CSV files inside it"
+        )
+    return InputError(
+        f"the file cannot be read ({exc.strerror or exc})",
+        path=label,
+        hint="check the path and the file's permissions",
+    )
+
+
+def open_input(path: str | os.PathLike, label: str | None = None) -> BinaryIO:
+    """The file opened for reading; any refusal is an InputError naming it (or ``label``)."""
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        raise _unreadable(exc, os.fspath(path) if label is None else label) from None
+
+
 def _header(path: Path) -> list[str]:
     try:
-        with open(path, "rb") as f:
+        with open_input(path) as f:
             head = f.read(_HEAD_BYTES)
             at_eof = not f.read(1)
-    except IsADirectoryError:
-        raise InputError("this is a folder, not a CSV file", path=str(path)) from None
-    except OSError as exc:
-        raise InputError(
-            f"the file cannot be read ({exc.strerror or exc})",
-            path=str(path),
-            hint="check the file's permissions",
-        ) from None
+    except OSError as exc:  # the read itself (an I/O error, a folder on some systems)
+        raise _unreadable(exc, str(path)) from None
     check_is_text(head, str(path))
     return parse_header(head, at_eof, str(path))
 
@@ -120,7 +138,11 @@ def _expand(paths: Sequence[str | os.PathLike]) -> list[Path]:
             candidates = [Path(m) for m in matches]
         else:
             path = Path(text)
-            if not path.exists():
+            try:
+                exists = path.exists()
+            except OSError as exc:  # exists() is False for a missing path; a name too long raises
+                raise _unreadable(exc, os.fspath(given)) from None
+            if not exists:
                 raise InputError(
                     "no such file or folder",
                     path=os.fspath(given),

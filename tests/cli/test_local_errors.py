@@ -17,6 +17,7 @@ import sys
 import threading
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from lake import WS, frame
@@ -515,3 +516,38 @@ def test_a_damaged_parquet_file_is_a_query_error_and_no_result_is_written(cli, l
     assert "damaged.parquet" in line
     now = sorted((ws / "results").glob("*")) if (ws / "results").exists() else []
     assert now == results
+
+
+def test_a_damaged_parquet_file_is_named_by_report_quality(cli, lake):
+    ws = lake("crawled")
+    damaged = Path("olist-lake/processed/olist_orders_dataset/damaged.parquet")
+    (ws / "processed" / "olist_orders_dataset" / "damaged.parquet").write_bytes(b"not parquet")
+    result = cli("report", "quality")
+    assert result.exit_code == ExitCode.USAGE, result
+    assert error_line(result) == (
+        f"Error: {damaged}: not a readable Parquet file (Parquet magic bytes not found in footer."
+        " Either the file is corrupted or this is not a parquet file): convert it again with"
+        " `olistctl transform --force`."
+    )
+    assert_debug_shows_traceback(cli, ["report", "quality"], ExitCode.USAGE)
+
+
+def test_a_column_stored_with_another_type_is_a_finding_not_a_crash(cli, lake):
+    ws = lake("crawled")
+    path = next((ws / "processed" / "olist_orders_dataset").glob("*.parquet"))
+    stored = pq.read_table(path)
+    at = stored.schema.get_field_index("order_status")
+    codes = pa.array(range(stored.num_rows), pa.int64())
+    pq.write_table(stored.set_column(at, "order_status", codes), path)
+    result = cli("report", "quality", "-o", "json")
+    assert result.exit_code == ExitCode.FAILED, result  # an error finding, not a crash
+    assert "Traceback" not in result.stderr and "Error:" not in result.stderr, result
+    orders = json.loads(result.stdout)["processed"]["tables"]["olist_orders_dataset"]
+    assert orders["rows"] == stored.num_rows
+    on_status = [
+        (f["severity"], f["check"], f["expected"], f["found"])
+        for f in orders["findings"]
+        if f["column"] == "order_status"
+    ]
+    assert on_status == [("error", "schema", "string", "int64")]  # and no domain check of it
+    assert [f["check"] for f in orders["findings"]].count("schema") == 1

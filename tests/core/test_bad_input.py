@@ -15,7 +15,7 @@ import pytest
 from tiny_olist import TINY, files_in, orders_csv
 
 from olistctl.dataset import get_table
-from olistctl.errors import ExitCode, InputError, exit_code_for
+from olistctl.errors import ExitCode, InputError, OperationFailed, exit_code_for
 from olistctl.transform import convert_csv
 
 ORDERS = TINY["olist_orders_dataset.csv"]
@@ -251,3 +251,47 @@ def test_the_error_is_found_beyond_the_first_blocks(tmp_path, out):
     assert caught.value.line == 17_002
     assert "the row has 9 fields but the header has 8 columns" in str(caught.value)
     assert files_in(out) == ["result.parquet"]
+
+
+# -- a destination or a source that the system refuses ---------------------------------------
+
+WRITE_HINT = "check that the folder is writable and the disk has room"
+
+
+@pytest.mark.parametrize(
+    ("dest", "reason"),
+    [
+        ("taken", "Is a directory"),  # a folder where the file goes: the final rename fails
+        ("result.parquet/x.parquet", "File exists"),  # a file where its folder goes: mkdir fails
+    ],
+)
+def test_a_destination_that_cannot_be_written_fails_and_leaves_nothing(tmp_path, out, dest, reason):
+    (out / "taken").mkdir()
+    (out / "taken" / "inside.txt").write_text("kept")
+    (tmp_path / "in.csv").write_bytes(ORDERS)
+    with pytest.raises(OperationFailed) as caught:
+        convert_csv(tmp_path / "in.csv", out / dest)
+    assert str(caught.value) == f"Could not write {out / dest}: {reason}: {WRITE_HINT}"
+    assert exit_code_for(caught.value) == ExitCode.FAILED
+    assert files_in(out) == ["result.parquet", "taken"]  # no temporary file beside them
+    assert files_in(out / "taken") == ["inside.txt"]
+    assert (out / "result.parquet").read_bytes() == b"the previous result"
+
+
+UNREADABLE = "check the path and the file's permissions"
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("x" * 300 + ".csv", "File name too long"), ("in.csv/x.csv", "Not a directory")],
+)
+def test_a_source_the_system_cannot_open_names_itself(tmp_path, out, name, reason):
+    (tmp_path / "in.csv").write_bytes(ORDERS)
+    with pytest.raises(InputError) as caught:
+        convert_csv(tmp_path / name, out / "result.parquet")
+    assert str(caught.value) == (
+        f"{tmp_path / name}: the file cannot be read ({reason}): {UNREADABLE}"
+    )
+    assert exit_code_for(caught.value) == ExitCode.USAGE
+    assert files_in(out) == ["result.parquet"]
+    assert (out / "result.parquet").read_bytes() == b"the previous result"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
@@ -9,7 +11,7 @@ from tiny_olist import files_in, orders_csv
 
 from olistctl.dataset import get_table
 from olistctl.quality import profile
-from olistctl.transform import convert_csv, parquet_out
+from olistctl.transform import convert_csv, parquet_out, source
 from olistctl.transform.reader import CsvBatches
 
 
@@ -122,3 +124,22 @@ def test_the_sampled_dictionary_choice_matches_counting_everything(monkeypatch):
 def test_the_dictionary_choice_is_the_same_for_the_same_group():
     group = pa.table({"v": [f"v{(i * 31) % 30_000}" for i in range(100_000)]})
     assert parquet_out.dictionary_columns(group) == parquet_out.dictionary_columns(group) == ["v"]
+
+
+@pytest.mark.parametrize("readahead", [source.READAHEAD_BLOCKS, 1_000])
+def test_the_read_ahead_stays_within_its_blocks(monkeypatch, readahead):
+    # A stalled consumer lets one held read through (STALL_SECONDS): on a busy machine
+    # that could exceed the bound legitimately, so the escape is pushed out of reach.
+    monkeypatch.setattr(source, "STALL_SECONDS", 60.0)
+    monkeypatch.setattr(source, "READAHEAD_BLOCKS", readahead)
+    data = orders_csv(20_000)
+    batches = CsvBatches(io.BytesIO(data), block_size=16 << 10)
+    try:
+        assert sum(b.num_rows for b in batches) == 20_000
+    finally:
+        batches.close()
+    assert batches.stream.batches_done > 50  # a file of many blocks
+    if readahead == source.READAHEAD_BLOCKS:
+        assert batches.stream.max_ahead <= source.READAHEAD_BLOCKS + 1
+    else:  # unthrottled, pyarrow reads further ahead: the bound above is the throttle's doing
+        assert batches.stream.max_ahead > source.READAHEAD_BLOCKS + 1

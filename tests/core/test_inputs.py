@@ -119,6 +119,17 @@ def test_paths_that_find_nothing_say_so(tmp_path):
     )
 
 
+def test_a_path_the_system_refuses_is_named_with_the_reason(tmp_path):
+    too_long = tmp_path / ("x" * 300 + ".csv")
+    for call in (lambda: discover([str(too_long)]), lambda: identify(too_long)):
+        with pytest.raises(InputError) as caught:
+            call()
+        assert str(caught.value) == (
+            f"{too_long}: the file cannot be read (File name too long): check the path and the"
+            " file's permissions"
+        )
+
+
 def test_not_a_csv_is_refused_before_upload(tmp_path):
     path = tmp_path / "olist_orders_dataset.csv"
     path.write_bytes(b"")

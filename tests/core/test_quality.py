@@ -302,6 +302,7 @@ def test_fingerprints_tell_values_apart_and_skip_nulls():
 
 @pytest.mark.parametrize("spill", [False, True])
 def test_key_set_counts_repeats_exactly(spill, monkeypatch):
+    monkeypatch.setattr(KeySet, "_BLOCK", 1 << 14)
     monkeypatch.setattr(KeySet, "BUDGET", 1 << 16)  # spill after 64k values
     rng = np.random.default_rng(5)
     values = rng.integers(0, 2**63, size=300_000, dtype=np.int64).view(np.uint64)
@@ -309,7 +310,9 @@ def test_key_set_counts_repeats_exactly(spill, monkeypatch):
     keyset = KeySet(spill=spill)
     for chunk in np.array_split(values, 97):
         keyset.add(chunk)
+    assert (keyset._disk is not None) == spill  # the spilling set did spill, the other not
     distinct = len(np.unique(values))
+    assert distinct < len(values)
     assert (keyset.distinct, keyset.duplicates) == (distinct, len(values) - distinct)
     assert keyset.rows == len(values)
 

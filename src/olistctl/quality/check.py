@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from olistctl.dataset import TABLES, TABLES_BY_NAME, Table, arrow_schema, get_table
+from olistctl.errors import InputError
 from olistctl.glue_types import athena_type
 from olistctl.quality.keys import KeySet
 from olistctl.quality.profile import FkLink, TableProfiler, scaled
@@ -33,7 +34,6 @@ class _Source:
     feed: Feed
     files: list[str]
     findings: list[Finding]  # found while opening the files (schema differences)
-    rows_written: int | None = None
 
 
 def _parents_first(tables: Sequence[Table]) -> list[Table]:
@@ -119,7 +119,7 @@ def _run(sources: Sequence[_Source]) -> DatasetQuality:
         keep = [cols for (parent, cols) in wanted if parent == t.name]
         profiler = TableProfiler(t.name, t, source.schema, links=links, keep=keep)
         source.feed(profiler)
-        report = profiler.finish(rows_written=source.rows_written)
+        report = profiler.finish()
         report.findings[:0] = source.findings
         reports[t.name] = report
         for cols in keep:
@@ -148,7 +148,7 @@ def _run(sources: Sequence[_Source]) -> DatasetQuality:
         if s.table is None:
             profiler = TableProfiler(s.name, None, s.schema)
             s.feed(profiler)
-            reports[s.name] = profiler.finish(rows_written=s.rows_written)
+            reports[s.name] = profiler.finish()
             findings.append(
                 Finding(
                     "warn",
@@ -251,24 +251,36 @@ def _schema_findings(name: str, table: Table, found: pa.Schema, label: str) -> l
     return out
 
 
+def _open_parquet(f: str | os.PathLike | BinaryIO, label: str) -> pq.ParquetFile:
+    try:
+        return pq.ParquetFile(f)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(
+            f"not a readable Parquet file ({str(exc).strip().rstrip('.')})",
+            path=label,
+            hint="convert it again with `olistctl transform --force`",
+        ) from None
+
+
 def _parquet_source(name: str, files: Sequence[str | os.PathLike | BinaryIO]) -> _Source:
-    table = TABLES_BY_NAME.get(name)
-    if table is None:
-        try:
-            table = get_table(name)
-        except KeyError:
-            table = None
+    try:
+        table: Table | None = get_table(name)
+    except KeyError:
+        table = None
     labels = [
         os.fspath(f) if isinstance(f, str | os.PathLike) else str(getattr(f, "name", f))
         for f in files
     ]
-    opened = [pq.ParquetFile(f) for f in files]
+    opened = [_open_parquet(f, label) for f, label in zip(files, labels, strict=True)]
     schema = arrow_schema(table) if table is not None else opened[0].schema_arrow
     findings: list[Finding] = []
+    needed: set[str] = set()
     if table is not None:
         for pf, label in zip(opened, labels, strict=True):
             findings += _schema_findings(table.name, table, pf.schema_arrow, label)
-    needed = _needed_columns(table) if table is not None else set()
+        needed = _needed_columns(table)
+    # A column stored with another type is a schema finding above; profiling it would fail.
+    expected = {f.name: f.type for f in schema}
 
     def feed(profiler: TableProfiler) -> None:
         for pf in opened:
@@ -285,7 +297,11 @@ def _parquet_source(name: str, files: Sequence[str | os.PathLike | BinaryIO]) ->
                         break
                     nulls += stats.null_count
                 profiler.add_nulls(col_name, nulls)
-            columns = [c for c in present if c in needed]
+            columns = [
+                c
+                for c in present
+                if c in needed and pf.schema_arrow.field(c).type.equals(expected[c])
+            ]
             if not columns:
                 profiler.rows += md.num_rows
                 continue

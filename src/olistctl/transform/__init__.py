@@ -17,12 +17,9 @@ from typing import TYPE_CHECKING, Any
 from olistctl.transform.result import TransformResult
 
 if TYPE_CHECKING:
-    from olistctl.transform.convert import ROW_GROUP_CSV_BYTES, convert_csv, rows_per_group
-    from olistctl.transform.reader import BLOCK_BYTES
+    from olistctl.transform.convert import convert_csv, rows_per_group
 
 __all__ = [
-    "BLOCK_BYTES",
-    "ROW_GROUP_CSV_BYTES",
     "TransformResult",
     "convert_csv",
     "rows_per_group",
@@ -32,12 +29,8 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     # Plain imports (not importlib with strings), so that the Lambda packager,
     # which follows import statements, ships these modules.
-    if name in ("convert_csv", "rows_per_group", "ROW_GROUP_CSV_BYTES"):
+    if name in ("convert_csv", "rows_per_group"):
         from olistctl.transform import convert
 
         return getattr(convert, name)
-    if name == "BLOCK_BYTES":
-        from olistctl.transform import reader
-
-        return reader.BLOCK_BYTES
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

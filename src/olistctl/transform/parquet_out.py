@@ -119,10 +119,10 @@ class ParquetOutput:
 
     def write(self, group: pa.Table) -> None:
         """Write one row group (at most ``row_group_rows`` rows, one chunk per column)."""
-        if self._writer is None:
-            self._open(group)
-        assert self._writer is not None
         try:
+            if self._writer is None:
+                self._open(group)
+            assert self._writer is not None
             self._writer.write_table(group, row_group_size=self.row_group_rows)
         except OSError as exc:
             raise _write_failed(self.dest, exc) from exc
@@ -146,8 +146,11 @@ class ParquetOutput:
     def publish(self) -> int:
         """Put the finished file in place; returns its size."""
         assert self.tmp is not None and self.rows_written is not None
-        size = self.tmp.stat().st_size
-        os.replace(self.tmp, self.dest)
+        try:
+            size = self.tmp.stat().st_size
+            os.replace(self.tmp, self.dest)  # fails on a folder in the way, say
+        except OSError as exc:
+            raise _write_failed(self.dest, exc) from exc
         self.tmp = None
         with contextlib.suppress(OSError):  # the rename's durability; not possible everywhere
             fd = os.open(self.dest.parent, os.O_RDONLY)

@@ -19,6 +19,7 @@ import pyarrow.csv as pcsv
 from olistctl.dataset import Table, arrow_schema, closest_table_for_header, table_for_header
 from olistctl.errors import InputError
 from olistctl.glue_types import athena_type
+from olistctl.inputs import open_input
 from olistctl.quality.memory import arrow_pool
 from olistctl.transform import header as hdr
 from olistctl.transform.infer import infer_schema
@@ -67,18 +68,7 @@ class CsvBatches:
         self.inferred = False
         self._owned: BinaryIO | None = None
         if isinstance(source, str | os.PathLike):
-            try:
-                self._owned = raw = open(source, "rb")  # noqa: SIM115 - closed by close()
-            except FileNotFoundError:
-                raise InputError(
-                    "the file does not exist", path=self.label, hint="check the path"
-                ) from None
-            except IsADirectoryError:
-                raise InputError(
-                    "this is a folder, not a CSV file",
-                    path=self.label,
-                    hint="give the CSV files inside it",
-                ) from None
+            self._owned = raw = open_input(source, self.label)  # closed by close()
         else:
             raw = source
         self.stream = SourceStream(raw, block_size=block_size, progress=progress)
