@@ -234,6 +234,12 @@ def test_usage_gathered_from_the_account(aws, period, scanned):
         LedgerEntry("upload", now - timedelta(days=5), 1.0, requests=1),  # before the period
     ]
 
+    listings: list[str] = []
+    aws.client("glue").meta.events.register(
+        "before-parameter-build.glue.GetTables",
+        lambda params, **_: listings.append(params["DatabaseName"]),
+    )
+
     usage = gather_aws_usage(aws, STACK, period, ledger_entries=ledger, memory_mb=1024)
 
     # S3: every version (100 + 250 + 40 bytes) and the delete marker count.
@@ -248,6 +254,7 @@ def test_usage_gathered_from_the_account(aws, period, scanned):
     # two versions, items' one and its two partitions.
     assert [run.dpu_hours for run in usage.crawls] == [0.25]
     assert usage.catalog_objects == 1 + 2 + 1 + 2
+    assert listings == [DATABASE]  # the tables are listed once (one page)
     # Athena: the two SELECTs of the period; the DDL and the old query are left out.
     assert sorted(usage.query_bytes) == [42, 123_456_789]
     # Logs: the group's stored bytes and the IncomingBytes metric.
@@ -374,7 +381,7 @@ def test_cost_explorer_pages_and_request_count(aws, period):
     assert (costs.start, costs.end) == (start, end)
 
 
-def test_the_cli_reports_the_account_and_asks_cost_explorer(aws, cli, scanned):
+def test_the_cli_reports_the_account_and_asks_cost_explorer(aws, cli, scanned, monkeypatch):
     seed_buckets(aws)
     seed_function(aws, memory_mb=1024)
     seed_lambda_metrics(aws)
@@ -392,9 +399,18 @@ def test_the_cli_reports_the_account_and_asks_cost_explorer(aws, cli, scanned):
         "OLISTCTL_WORKGROUP": WORKGROUP,
         "OLISTCTL_STACK": "olist-test",
     }
+    made: list[AwsClients] = []
+    real = AwsClients.from_settings.__func__
+
+    def from_settings(cls, settings):
+        made.append(real(cls, settings))
+        return made[-1]
+
+    monkeypatch.setattr(AwsClients, "from_settings", classmethod(from_settings))
     since = (datetime.now(UTC) - timedelta(days=1)).isoformat()
     result = cli("report", "cost", "--since", since, "--actual", "-o", "json", env=env)
     assert result.exit_code == 0, result
+    assert len(made) == 1  # the backend's clients (one boto3 session) serve every call
     document = json.loads(result.stdout)
     assert document["backend"] == "aws"
     lines = {line["service"]: line for line in document["lines"]}

@@ -144,6 +144,27 @@ def test_csv_output_has_one_row_per_line(cli, ran_workspace):
         ),
         (["--scale", "0"], "Error: --scale 0 is not above 0: pass a factor such as 10.\n"),
         (
+            ["--scale", "inf"],
+            "Error: --scale inf is not a factor up to 1,000,000: pass a factor such as 10.\n",
+        ),
+        (
+            ["--scale", "1000001"],
+            "Error: --scale 1000001 is not a factor up to 1,000,000: pass a factor such as 10.\n",
+        ),
+        (
+            ["--scale", "1e308"],
+            "Error: --scale 1e+308 is not a factor up to 1,000,000: pass a factor such as 10.\n",
+        ),
+        (
+            ["--month", "0000-01"],
+            "Error: --month '0000-01' is not a month: write it as YYYY-MM, for example 2026-11.\n",
+        ),
+        (
+            ["--since", "0001-01-01T00:00+01:00"],
+            "Error: --since '0001-01-01T00:00+01:00' is out of range: give a date between the"
+            " years 1 and 9999, for example 2026-11-01.\n",
+        ),
+        (
             ["--free-tier", "maybe"],
             "Error: --free-tier 'maybe' is not a Free Tier plan: use legacy, always or none.\n",
         ),
@@ -213,3 +234,40 @@ def test_queries_on_an_empty_workspace(cli, tmp_path):
         "Error: There are no catalog tables to compare scans over yet: run `olistctl run`"
         " (or upload, transform and crawl) first.\n"
     )
+
+
+def test_queries_over_a_damaged_parquet_file_names_it(cli, workspace_copy):
+    damaged = workspace_copy / "processed" / "olist_orders_dataset" / "olist_orders_dataset.parquet"
+    data = damaged.read_bytes()
+    damaged.write_bytes(data[: len(data) // 2] + bytes(len(data) - len(data) // 2))
+    result = cli("--workspace", workspace_copy, "report", "cost", "--queries")
+    assert result.exit_code == 1, result
+    assert result.stderr == (
+        f"Error: {damaged} is not a readable Parquet file: re-run"
+        " `olistctl transform olist_orders_dataset --force`.\n"
+    )
+    assert result.stdout == ""
+    assert damaged.read_bytes() == data[: len(data) // 2] + bytes(len(data) - len(data) // 2)
+
+
+def test_an_unpriced_region_fails_before_any_aws_call(cli, monkeypatch):
+    from olistctl.backends.aws.clients import AwsClients
+
+    calls: list[str] = []
+
+    def client(self, name, *args, **kwargs):
+        calls.append(name)
+        raise AssertionError(f"an AWS {name} client was made")
+
+    monkeypatch.setattr(AwsClients, "client", client)
+    result = cli("--backend", "aws", "--region", "mars-north-1", "report", "cost", "--queries")
+    assert result.exit_code == 3, result
+    assert result.stderr.startswith(
+        "Error: There are no prices for region 'mars-north-1': use one of "
+    )
+    assert "Traceback" not in result.stderr
+    assert calls == []
+    result = cli("--backend", "aws", "--region", "mars-north-1", "report", "cost")
+    assert result.exit_code == 3, result
+    assert result.stderr.startswith("Error: There are no prices for region 'mars-north-1'")
+    assert calls == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -131,3 +132,98 @@ def test_footers_read_from_s3_with_ranged_gets(ran_workspace, monkeypatch):
             region="us-east-1",
         )
     assert remote == local
+
+
+class CountingFile(io.BytesIO):
+    """A Parquet file in memory that counts the reads made of it."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.reads = 0
+
+    def read(self, size=-1):
+        self.reads += 1
+        return super().read(size)
+
+    def readinto(self, buffer):
+        self.reads += 1
+        return super().readinto(buffer)
+
+
+def test_each_footer_is_read_once_per_comparison(ran_workspace):
+    backend = open_local_backend(load_settings({"workspace": str(ran_workspace)}, env={}))
+    schema = {t.name: {c.name: c.type for c in t.columns} for t in backend.catalog.tables()}
+    raw = {o.table: o.size for o in backend.store.list("raw")}
+    paths = parquet_sources(backend.store, backend.store.list("processed"))
+    counting = {
+        table: [CountingFile(Path(path).read_bytes()) for path in files]
+        for table, files in paths.items()
+    }
+    expected = compare_named_queries(schema, paths, raw, region="us-east-1")
+    assert compare_named_queries(schema, counting, raw, region="us-east-1") == expected
+    # Every table is read by several of the named queries; its footer is fetched once.
+    assert {f.reads for files in counting.values() for f in files} == {1}
+
+
+def test_a_damaged_object_in_s3_is_named(ran_workspace):
+    orders = "olist_orders_dataset/olist_orders_dataset.parquet"
+    data = (ran_workspace / "processed" / orders).read_bytes()
+    broken = data[:-8] + bytes(4) + b"PAR1"  # a footer length of 0
+
+    class Store:
+        def location(self, stage, key):
+            return f"s3://processed/{key}"
+
+        def read_range(self, stage, key, start, end):
+            return broken[start : end + 1]
+
+    from olistctl.backends.base import ObjectInfo
+    from olistctl.errors import OperationFailed
+
+    backend = open_local_backend(load_settings({"workspace": str(ran_workspace)}, env={}))
+    schema = {t.name: {c.name: c.type for c in t.columns} for t in backend.catalog.tables()}
+    sources = parquet_sources(Store(), [ObjectInfo("processed", orders, len(broken))])
+    with pytest.raises(OperationFailed) as caught:
+        compare_named_queries(schema, sources, {}, region="us-east-1")
+    assert str(caught.value) == (
+        f"s3://processed/{orders} is not a readable Parquet file:"
+        " re-run `olistctl transform olist_orders_dataset --force`"
+    )
+
+
+def test_stored_queries_on_s3_make_no_head_requests(ran_workspace, monkeypatch):
+    """--queries on aws needs keys and sizes only: a LIST per bucket, no HEAD per object."""
+    from types import SimpleNamespace
+
+    from moto import mock_aws
+
+    from olistctl.backends.aws.clients import AwsClients
+    from olistctl.backends.aws.names import StackNames
+    from olistctl.backends.aws.store import S3Store
+    from olistctl.cost.scan_compare import compare_stored_queries
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    backend = open_local_backend(load_settings({"workspace": str(ran_workspace)}, env={}))
+    local = compare_stored_queries(backend, region="us-east-1")
+    with mock_aws():
+        clients = AwsClients(region="us-east-1")
+        s3 = clients.client("s3")
+        for stage in ("raw", "processed"):
+            s3.create_bucket(Bucket=stage)
+            for obj in backend.store.list(stage):
+                with open(backend.store.location(stage, obj.key), "rb") as fh:
+                    s3.put_object(Bucket=stage, Key=obj.key, Body=fh.read())
+        heads: list[str] = []
+        s3.meta.events.register(
+            "before-parameter-build.s3.HeadObject", lambda params, **_: heads.append(params["Key"])
+        )
+        settings = load_settings(
+            {"raw_bucket": "raw", "processed_bucket": "processed", "backend": "aws"}, env={}
+        )
+        remote_backend = SimpleNamespace(
+            catalog=backend.catalog, store=S3Store(clients, StackNames(settings))
+        )
+        remote = compare_stored_queries(remote_backend, region="us-east-1")
+    assert remote == local
+    assert heads == []

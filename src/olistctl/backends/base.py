@@ -45,7 +45,9 @@ class ObjectStore(Protocol):
 
     def head(self, stage: Stage, key: str) -> ObjectInfo | None: ...
 
-    def list(self, stage: Stage, prefix: str = "") -> list[ObjectInfo]: ...
+    def list(
+        self, stage: Stage, prefix: str = "", *, checksums: bool = True
+    ) -> list[ObjectInfo]: ...
 
     def put_file(
         self,

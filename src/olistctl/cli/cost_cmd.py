@@ -111,10 +111,11 @@ def command(
     output: OutputOpt = OutputFormat.table,
 ) -> None:
     from olistctl.cost import FreeTierPlan, resolve_period
+    from olistctl.cost.usage import check_scale
+    from olistctl.pricing import region_prices
 
     state = get_state(ctx)
-    if not scale > 0:
-        raise UsageError(f"--scale {scale:g} is not above 0", hint="pass a factor such as 10")
+    check_scale(scale)
     try:
         plan = FreeTierPlan.none if no_free_tier else FreeTierPlan(free_tier.lower())
     except ValueError:
@@ -129,6 +130,7 @@ def command(
             "--actual reads the bill from Cost Explorer, which the local backend has not got",
             hint="add --backend aws, or drop --actual",
         )
+    region_prices(_region(state))  # an unpriced region fails here, before any AWS request
     if queries:
         _show_queries(state, output, scale)
         return
@@ -166,7 +168,6 @@ def _memory_mb(state: AppState) -> int:
 def _gather(state: AppState, period: Period) -> Usage:
     backend = state.backend()
     if backend.name == "aws":
-        from olistctl.backends.aws.clients import AwsClients
         from olistctl.backends.aws.usage import StackResources, gather_aws_usage
 
         settings = state.settings()
@@ -176,7 +177,7 @@ def _gather(state: AppState, period: Period) -> Usage:
         except ConfigError as exc:  # the ledger lives in the results bucket
             entries, missing_ledger = [], exc.message
         usage = gather_aws_usage(
-            AwsClients.from_settings(settings),
+            backend.store.clients,  # the backend's clients: one boto3 session per command
             StackResources.from_settings(settings),
             period,
             ledger_entries=entries,
@@ -338,15 +339,13 @@ def _show_report(
 
 
 def _actual(state: AppState, period: Period) -> ActualCosts:
-    from olistctl.backends.aws.clients import AwsClients
     from olistctl.backends.aws.usage import actual_costs
     from olistctl.settings import STACK_TAG_KEY
 
-    settings = state.settings()
-    stack = settings.require("stack")
+    stack = state.settings().require("stack")
     state.info("Asking Cost Explorer what AWS billed: each Cost Explorer request costs $0.01.")
     costs = actual_costs(
-        AwsClients.from_settings(settings).client("ce"),
+        state.backend().store.clients.client("ce"),
         period,
         tag_key=STACK_TAG_KEY,
         tag_value=stack,

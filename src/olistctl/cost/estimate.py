@@ -249,7 +249,7 @@ def _notes(
     if usage.basis.get("glue_catalog_requests") == "estimated":
         notes.append(ESTIMATE_NOTES["catalog_requests"])
     notes.extend(usage.notes)
-    unverified = [p for key, p in prices.prices.items() if key in used and not p.verified]
+    unverified = [p for p in prices.unverified() if p.key in used]
     if unverified:
         names = ", ".join(p.key for p in unverified)
         notes.append(

@@ -33,10 +33,6 @@ class Period:
     label: str
     to_date: bool = False  # the period runs until the moment the report was made
 
-    @property
-    def hours(self) -> float:
-        return (self.end - self.start) / _HOUR
-
     def contains(self, moment: datetime) -> bool:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
@@ -77,7 +73,7 @@ def _now(now: datetime | None) -> datetime:
 
 def _parse_month(value: str) -> datetime:
     match = _MONTH.match(value.strip())
-    if match and 1 <= int(match.group(2)) <= 12:
+    if match and 1 <= int(match.group(2)) <= 12 and int(match.group(1)) >= 1:
         return datetime(int(match.group(1)), int(match.group(2)), 1, tzinfo=UTC)
     raise UsageError(
         f"--month {value!r} is not a month", hint="write it as YYYY-MM, for example 2026-11"
@@ -95,7 +91,13 @@ def _parse_since(value: str) -> datetime:
                 f"--since {value!r} is not a date",
                 hint="write it as YYYY-MM-DD, for example 2026-11-01",
             ) from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    try:
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except OverflowError:  # a time zone offset that takes it past year 1 or 9999
+        raise UsageError(
+            f"--since {value!r} is out of range",
+            hint="give a date between the years 1 and 9999, for example 2026-11-01",
+        ) from None
 
 
 def resolve_period(

@@ -9,11 +9,13 @@ up to the MB, at least 10 MB per query.
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from olistctl.backends.base import ObjectInfo, ObjectStore
+from olistctl.errors import OperationFailed
 from olistctl.pricing import QueryCost, athena_query_cost
 
 # pyarrow reads a file's last 64 KiB to find the footer; one ranged GET of that
@@ -24,7 +26,6 @@ TAIL_BYTES = 64 * 1024
 @dataclass(frozen=True)
 class ScanComparison:
     query: str
-    description: str
     tables: tuple[str, ...]
     parquet: QueryCost
     csv: QueryCost
@@ -57,21 +58,64 @@ def compare_named_queries(
     from olistctl.sql.named import list_queries
     from olistctl.sql.scan import csv_scan_bytes, estimate_scan_bytes
 
+    # Each footer is fetched (and checked) once here; the queries then read it from memory.
+    footers = {
+        table: [_footer(source, table) for source in sources]
+        for table, sources in parquet_files.items()
+    }
     comparisons = []
     for query in list_queries():
         transpiled = transpile(query.sql, schema, database=database)
-        parquet = estimate_scan_bytes(transpiled.columns, parquet_files)
+        parquet = estimate_scan_bytes(transpiled.columns, footers)
         csv = csv_scan_bytes(transpiled.tables, raw_sizes)
         comparisons.append(
             ScanComparison(
                 query=query.name,
-                description=query.description,
                 tables=tuple(transpiled.tables),
                 parquet=athena_query_cost(round(parquet.bytes * scale), region),
                 csv=athena_query_cost(round(csv.bytes * scale), region),
             )
         )
     return comparisons
+
+
+def _footer(source: Any, table: str) -> TailFile:
+    """``source``'s tail in memory, its footer checked: a damaged file is named, not a crash."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if isinstance(source, str | os.PathLike):
+        name = os.fspath(source)
+    else:
+        name = str(getattr(source, "name", "") or f"a file of {table}")
+    try:
+        tail = source if isinstance(source, TailFile) else _tail_of(source, name)
+        pq.read_metadata(tail)
+    except (pa.ArrowException, OSError):
+        raise OperationFailed(
+            f"{name} is not a readable Parquet file",
+            hint=f"re-run `olistctl transform {table} --force`",
+        ) from None
+    return tail
+
+
+def _tail_of(source: Any, name: str) -> TailFile:
+    """A :class:`TailFile` over a local path or a seekable binary file object."""
+    if isinstance(source, str | os.PathLike):
+        path = os.fspath(source)
+
+        def read_path(start: int, end: int) -> bytes:
+            with open(path, "rb") as fh:
+                fh.seek(start)
+                return fh.read(end - start)
+
+        return TailFile(os.path.getsize(path), read_path, name=name)
+
+    def read_file(start: int, end: int) -> bytes:
+        source.seek(start)
+        return source.read(end - start)
+
+    return TailFile(source.seek(0, io.SEEK_END), read_file, name=name)
 
 
 class TailFile(io.RawIOBase):
@@ -140,7 +184,7 @@ def parquet_sources(store: ObjectStore, objects: Sequence[ObjectInfo]) -> dict[s
             def fetch(start: int, end: int, key: str = obj.key) -> bytes:
                 return read_range("processed", key, start, end - 1)
 
-            source = TailFile(obj.size, fetch, name=obj.key)
+            source = TailFile(obj.size, fetch, name=store.location("processed", obj.key))
         sources.setdefault(obj.table, []).append(source)
     return sources
 
@@ -148,7 +192,7 @@ def parquet_sources(store: ObjectStore, objects: Sequence[ObjectInfo]) -> dict[s
 def csv_sizes(store: ObjectStore) -> dict[str, int]:
     """Bytes of raw CSV per table: what an Athena scan over the CSVs would read whole."""
     sizes: dict[str, int] = {}
-    for obj in store.list("raw"):
+    for obj in store.list("raw", checksums=False):
         if obj.key.lower().endswith(".csv"):
             sizes[obj.table] = sizes.get(obj.table, 0) + obj.size
     return sizes
@@ -158,8 +202,6 @@ def compare_stored_queries(
     backend: Any, *, region: str, database: str | None = None, scale: float = 1.0
 ) -> list[ScanComparison]:
     """Every named query's scan over the backend's Parquet tables and over its raw CSVs."""
-    from olistctl.errors import OperationFailed
-
     tables = backend.catalog.tables()
     if not tables:
         raise OperationFailed(
@@ -167,7 +209,8 @@ def compare_stored_queries(
             hint="run `olistctl run` (or upload, transform and crawl) first",
         )
     schema = {t.name: {c.name: c.type for c in t.columns} for t in tables}
-    files = parquet_sources(backend.store, backend.store.list("processed"))
+    # Keys and sizes are all a comparison needs: no HEAD per object for its checksum.
+    files = parquet_sources(backend.store, backend.store.list("processed", checksums=False))
     return compare_named_queries(
         schema,
         files,

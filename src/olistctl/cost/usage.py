@@ -17,6 +17,7 @@ from typing import Literal
 
 from olistctl.backends.base import LedgerEntry
 from olistctl.cost.period import Period
+from olistctl.errors import UsageError
 
 Basis = Literal["measured", "ledger", "estimated"]
 
@@ -33,6 +34,10 @@ S3_REQUESTS_PER_QUERIED_FILE = (0, 2)  # footer + column chunks (ranged GETs)
 # with; a crawl or a direct registration reads and writes each table once.
 CATALOG_REQUESTS_PER_QUERY = 3
 CATALOG_REQUESTS_PER_CRAWLED_TABLE = 2
+
+# The largest --scale: a million times the Olist data (~120 MB of CSV) is ~100 TB, well past
+# anything this pipeline is for, and every figure stays finite.
+MAX_SCALE = 1_000_000
 
 # Lambda writes START, END and REPORT lines plus the handler's own log lines.
 LOG_BYTES_PER_INVOCATION = 1024
@@ -81,6 +86,7 @@ class Usage:
         invocations, crawler runs, catalog objects, queries and log lines
         follow the number of files and runs, which does not change.
         """
+        check_scale(factor)
         if factor == 1:
             return self
         return replace(
@@ -90,6 +96,17 @@ class Usage:
             query_bytes=[round(b * factor) for b in self.query_bytes],
             notes=[*self.notes],
         )
+
+
+def check_scale(factor: float) -> None:
+    """Refuse a ``--scale`` that is not a positive, finite factor up to :data:`MAX_SCALE`."""
+    if not math.isfinite(factor) or factor > MAX_SCALE:
+        raise UsageError(
+            f"--scale {factor:.12g} is not a factor up to {MAX_SCALE:,}",
+            hint="pass a factor such as 10",
+        )
+    if not factor > 0:
+        raise UsageError(f"--scale {factor:.12g} is not above 0", hint="pass a factor such as 10")
 
 
 def gb_seconds(seconds: float, memory_mb: int) -> float:

@@ -241,43 +241,40 @@ def _last_crawl(glue, crawler: str, period: Period, ledger_runs: list[CrawlRun])
     return [*ledger_runs, CrawlRun(_utc(started), seconds)]
 
 
-def catalog_objects(glue, database: str) -> int:
-    """Objects the Data Catalog bills for: the database, each table version and partition."""
+def catalog_objects(glue, database: str) -> tuple[int, int] | None:
+    """(tables, objects billed) of the database; None when it does not exist (nothing crawled).
+
+    The Data Catalog bills the database, each table version and each partition.
+    """
+    tables = 0
     total = 1
     with aws_errors("GetTables", database):
-        for page in glue.get_paginator("get_tables").paginate(DatabaseName=database):
-            for table in page.get("TableList", []):
-                name = table["Name"]
-                with aws_errors("GetTableVersions", f"{database}.{name}"):
-                    versions = sum(
-                        len(p.get("TableVersions", []))
-                        for p in glue.get_paginator("get_table_versions").paginate(
-                            DatabaseName=database, TableName=name
-                        )
-                    )
-                with aws_errors("GetPartitions", f"{database}.{name}"):
-                    partitions = sum(
-                        len(p.get("Partitions", []))
-                        for p in glue.get_paginator("get_partitions").paginate(
-                            DatabaseName=database, TableName=name
-                        )
-                    )
-                total += max(versions, 1) + partitions
-    return total
-
-
-def _table_count(glue, database: str) -> int | None:
-    """Tables in the database; None when there is no such database (nothing crawled yet)."""
-    with aws_errors("GetTables", database):
         try:
-            return sum(
-                len(p.get("TableList", []))
-                for p in glue.get_paginator("get_tables").paginate(DatabaseName=database)
-            )
+            pages = list(glue.get_paginator("get_tables").paginate(DatabaseName=database))
         except botocore.exceptions.ClientError as exc:
             if error_code(exc) == "EntityNotFoundException":
                 return None
             raise
+    for page in pages:
+        for table in page.get("TableList", []):
+            name = table["Name"]
+            with aws_errors("GetTableVersions", f"{database}.{name}"):
+                versions = sum(
+                    len(p.get("TableVersions", []))
+                    for p in glue.get_paginator("get_table_versions").paginate(
+                        DatabaseName=database, TableName=name
+                    )
+                )
+            with aws_errors("GetPartitions", f"{database}.{name}"):
+                partitions = sum(
+                    len(p.get("Partitions", []))
+                    for p in glue.get_paginator("get_partitions").paginate(
+                        DatabaseName=database, TableName=name
+                    )
+                )
+            tables += 1
+            total += max(versions, 1) + partitions
+    return tables, total
 
 
 # -- Athena -------------------------------------------------------------------
@@ -393,9 +390,10 @@ def gather_aws_usage(
     else:
         usage.crawls = ledger_runs
         usage.basis["glue_crawler"] = "ledger"
-    tables = _table_count(glue, stack.database) if stack.database else None
-    if tables is not None:
-        usage.catalog_objects = catalog_objects(glue, stack.database)
+    catalog = catalog_objects(glue, stack.database) if stack.database else None
+    tables = None
+    if catalog is not None:
+        tables, usage.catalog_objects = catalog
     elif stack.database:
         usage.notes.append(f"The Glue database {stack.database} does not exist yet.")
     usage.catalog_requests = estimate_catalog_requests(entries, tables=tables or 0)

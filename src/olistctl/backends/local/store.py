@@ -64,7 +64,8 @@ class LocalStore:
             return None
         return self._info(stage, key, path)
 
-    def list(self, stage: Stage, prefix: str = "") -> list[ObjectInfo]:
+    def list(self, stage: Stage, prefix: str = "", *, checksums: bool = True) -> list[ObjectInfo]:
+        # ``checksums`` is the protocol's: here a checksum costs a local read, not a request.
         base = self.ws.stage_dir(stage)
         if not base.is_dir():
             return []
