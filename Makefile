@@ -1,33 +1,72 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11+:
 #   make run    the whole pipeline on the bundled sample data (local backend)
-#   make test   lint, the whole test suite (slow end-to-end tests included) and checkov
+#   make test   lint, types, the whole test suite (slow end-to-end tests included) and checkov
+#
+# Everything installed comes from a lock with hashes: uv.lock (the project, every extra),
+# requirements/checkov.txt (checkov's own venv) and requirements/uv.txt (uv itself).
+# `make lock` re-resolves them to the newest versions that pass the tests.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+UV_VENV := .venv-uv
+UV := $(UV_VENV)/bin/uv
 PYTEST_ARGS ?=
 
-.PHONY: run test lint pytest checkov bench bench-smoke deploy clean
+# uv uses the machine's Python, never one it downloads, and installs into $(VENV).
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON := $(PYTHON)
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+.PHONY: run test lint typecheck pytest checkov lock lock-check check-moto-pin bench bench-smoke deploy clean
+
+# uv itself, pinned by hash, in a venv of its own (a `uv sync` would remove it from $(VENV)).
+$(UV): requirements/uv.txt
+	$(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		--require-hashes --no-deps -r requirements/uv.txt
+	touch $(UV)
+
+# Exactly the lock (--locked refuses a lock that no longer matches pyproject.toml), every
+# extra, byte-compiled so the first command does not pay for compiling.
+$(STAMP): pyproject.toml uv.lock $(UV)
+	@$(MAKE) --no-print-directory lock-check
+	$(UV) sync --locked --all-extras --compile-bytecode --quiet
+	$(BIN)/python -m compileall -q src/olistctl
 	touch $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/olistctl run
 
-test: lint pytest checkov
+test: lock-check lint pytest checkov
+
+lock-check: $(UV)
+	@$(UV) lock --check --quiet 2>/dev/null || { \
+		echo "uv.lock does not match pyproject.toml: run 'make lock' and commit uv.lock." >&2; \
+		exit 1; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
 pytest: $(STAMP)
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
-checkov:
-	scripts/checkov.sh
+checkov: $(UV)
+	UV=$(abspath $(UV)) scripts/checkov.sh
+
+# Re-resolve every lock to the newest versions the ranges allow, then run the tests;
+# if they fail, the previous locks are put back (KEEP=1 keeps the new ones to debug).
+lock: $(UV)
+	UV=$(abspath $(UV)) scripts/lock.sh
+
+# Whether the moto-only botocore pin ([tool.uv] in pyproject.toml) can go: the AWS tests
+# against the newest boto3/botocore in a scratch venv. Passing means: drop the pin, make lock.
+check-moto-pin: $(UV)
+	UV=$(abspath $(UV)) scripts/check-moto-pin.sh
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
@@ -45,4 +84,4 @@ deploy: $(STAMP)
 	terraform -chdir=infra apply $(TF_VARS)
 
 clean:
-	rm -rf $(VENV) .venv-checkov olist-lake .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(UV_VENV) .venv-checkov .venv-unpinned olist-lake .pytest_cache .ruff_cache .mypy_cache
