@@ -335,8 +335,13 @@ def test_ctrl_c_during_a_forced_transform_keeps_the_previous_files(cli, lake, mo
 # down, so the signal always lands mid-file.
 _INTERRUPTIBLE_CLI = r"""
 import os
+import signal
 import sys
 import threading
+
+# A shell starts background jobs with SIGINT ignored, and Python then installs no
+# KeyboardInterrupt handler: restore it, as an interactive terminal would have it.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 from olistctl.backends import pool
 from olistctl.transform import parquet_out
