@@ -569,6 +569,37 @@ def test_teardown_refuses_a_bucket_without_the_stacks_tag(aws_cli, stack):
     assert "Versions" not in s3.list_object_versions(Bucket=NAMES["raw_bucket"])
 
 
+def test_teardown_lists_an_unfinished_multipart_upload_in_its_plan_and_aborts_it(aws_cli, stack):
+    import json
+
+    s3 = stack.client("s3")
+    s3.put_object(Bucket=NAMES["raw_bucket"], Key=ORDERS_KEY, Body=ORDERS_CSV)
+    upload = s3.create_multipart_upload(
+        Bucket=NAMES["raw_bucket"], Key="olist_orders_dataset/x.csv"
+    )
+    s3.upload_part(
+        Bucket=NAMES["raw_bucket"],
+        Key="olist_orders_dataset/x.csv",
+        UploadId=upload["UploadId"],
+        PartNumber=1,
+        Body=b"x" * 1024,
+    )
+    dry = aws_cli("teardown", "--dry-run", "-o", "json")
+    assert dry.exit_code == 0, dry
+    rows = {(r["what"], r["where"]): r["count"] for r in json.loads(dry.stdout)}
+    assert rows[("incomplete uploads", NAMES["raw_bucket"])] == 1
+    assert rows[("object versions", NAMES["raw_bucket"])] == 1
+    assert len(s3.list_multipart_uploads(Bucket=NAMES["raw_bucket"])["Uploads"]) == 1
+
+    done = aws_cli("teardown", "--yes")
+    assert done.exit_code == 0, done
+    assert done.stderr.splitlines()[-2:] == [
+        "Deleted 2 item(s).",
+        "Verified: nothing of the stack's data is left.",
+    ]
+    assert "Uploads" not in s3.list_multipart_uploads(Bucket=NAMES["raw_bucket"])
+
+
 # -- a query that succeeds: the stats line prices its bytes with the pricing table -------------
 
 

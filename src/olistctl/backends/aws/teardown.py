@@ -1,12 +1,15 @@
-"""Teardown on aws: empty the stack's buckets (every version and delete marker), drop its tables.
+"""Teardown on aws: empty the stack's buckets (every version, delete marker and unfinished
+multipart upload), drop its tables.
 
 A bucket, or the Glue database, is touched only when its tags say it belongs
 to this stack (``olistctl:stack`` = the configured stack name; with no stack
 name configured, the tag must at least be present). Anything else is listed
 as a refusal and left alone: a typo in a bucket name must not empty someone
-else's bucket, nor the default database name someone else's database. After
-deleting, everything is listed again and what is still there is reported, so
-"verified empty" is a fact, not a hope.
+else's bucket, nor the default database name someone else's database. An
+upload cut off while its abort failed too leaves parts that S3 bills for and
+no object listing shows: they are listed (``ListMultipartUploads``) and
+aborted with the rest. After deleting, everything is listed again and what
+is still there is reported, so "verified empty" is a fact, not a hope.
 
 ``destroy_infra`` then runs ``terraform destroy`` in the stack's folder
 (``--destroy-infra``), with the region and endpoint olistctl uses.
@@ -27,13 +30,14 @@ import botocore.exceptions
 from olistctl.backends.aws.clients import AwsClients, aws_errors, error_code
 from olistctl.backends.aws.names import StackNames
 from olistctl.backends.base import ProgressCallback, TeardownItem, TeardownPlan, TeardownReport
-from olistctl.errors import ConfigError, DeadlineExceeded, OperationFailed
+from olistctl.errors import AwsError, ConfigError, DeadlineExceeded, OperationFailed
 from olistctl.settings import STACK_TAG_KEY, Settings
 
 DELETE_BATCH = 1000  # DeleteObjects' maximum
 TABLE_BATCH = 100  # BatchDeleteTable's maximum
 VERSIONS = "object versions"
 MARKERS = "delete markers"
+UPLOADS = "incomplete uploads"  # multipart uploads never completed nor aborted
 TABLES = "tables"
 TERRAFORM_TIMEOUT_S = 60 * 60
 _ERROR_LINES = 12
@@ -122,6 +126,16 @@ class AwsTeardown:
                     contents.markers.append({"Key": m["Key"], "VersionId": m["VersionId"]})
         return contents
 
+    def _uploads(self, bucket: str) -> list[dict[str, str]]:
+        """The bucket's multipart uploads that were started and neither completed nor aborted."""
+        uploads: list[dict[str, str]] = []
+        with aws_errors("S3 ListMultipartUploads", f"s3://{bucket}"):
+            for page in self.s3.get_paginator("list_multipart_uploads").paginate(Bucket=bucket):
+                uploads += [
+                    {"Key": u["Key"], "UploadId": u["UploadId"]} for u in page.get("Uploads", [])
+                ]
+        return uploads
+
     def _table_names(self, database: str) -> list[str] | None:
         """The database's tables; None when the database does not exist."""
         names: list[str] = []
@@ -152,6 +166,7 @@ class AwsTeardown:
             contents = self._contents(bucket)
             items.append(TeardownItem(VERSIONS, bucket, len(contents.versions), contents.bytes))
             items.append(TeardownItem(MARKERS, bucket, len(contents.markers)))
+            items.append(TeardownItem(UPLOADS, bucket, len(self._uploads(bucket))))
         database = self._database()
         tables = self._table_names(database) if database else None
         if database and tables is not None:
@@ -192,6 +207,29 @@ class AwsTeardown:
         markers = sum(1 for m in marker_ids if m not in failed)
         return versions, markers, contents.bytes, errors
 
+    def _abort_uploads(
+        self, bucket: str, progress: ProgressCallback | None
+    ) -> tuple[int, list[str]]:
+        """Abort every unfinished multipart upload (its parts go); (aborted, error messages)."""
+        aborted = 0
+        errors: list[str] = []
+        for upload in self._uploads(bucket):
+            where = f"s3://{bucket}/{upload['Key']} (upload {upload['UploadId']})"
+            try:
+                with aws_errors("S3 AbortMultipartUpload", where):
+                    try:
+                        self.s3.abort_multipart_upload(Bucket=bucket, **upload)
+                    except botocore.exceptions.ClientError as exc:
+                        if error_code(exc) != "NoSuchUpload":  # completed or aborted meanwhile
+                            raise
+            except AwsError as exc:
+                errors.append(f"{where}: {exc.message}")
+                continue
+            aborted += 1
+            if progress:
+                progress(1)
+        return aborted, errors
+
     def _drop_tables(
         self, database: str, progress: ProgressCallback | None
     ) -> tuple[int, list[str]]:
@@ -216,17 +254,22 @@ class AwsTeardown:
         self, plan: TeardownPlan, *, progress: ProgressCallback | None = None
     ) -> TeardownReport:
         """Delete what the plan lists (never a refused bucket), then look again."""
-        buckets = list(dict.fromkeys(i.name for i in plan.items if i.kind in (VERSIONS, MARKERS)))
+        buckets = list(
+            dict.fromkeys(i.name for i in plan.items if i.kind in (VERSIONS, MARKERS, UPLOADS))
+        )
         databases = [i.name for i in plan.items if i.kind == TABLES]
         deleted: list[TeardownItem] = []
         errors: list[str] = []
         for bucket in buckets:
+            # Uploads first: one completed after the bucket was emptied would leave an object.
+            aborted, upload_errors = self._abort_uploads(bucket, progress)
             versions, markers, size, bucket_errors = self._empty_bucket(bucket, progress)
             deleted += [
                 TeardownItem(VERSIONS, bucket, versions, size),
                 TeardownItem(MARKERS, bucket, markers),
+                TeardownItem(UPLOADS, bucket, aborted),
             ]
-            errors += bucket_errors
+            errors += upload_errors + bucket_errors
         for database in databases:
             dropped, table_errors = self._drop_tables(database, progress)
             deleted.append(TeardownItem(TABLES, database, dropped))
@@ -238,6 +281,7 @@ class AwsTeardown:
             remaining += [
                 TeardownItem(VERSIONS, bucket, len(left.versions), left.bytes),
                 TeardownItem(MARKERS, bucket, len(left.markers)),
+                TeardownItem(UPLOADS, bucket, len(self._uploads(bucket))),
             ]
         for database in databases:
             remaining.append(TeardownItem(TABLES, database, len(self._table_names(database) or [])))
