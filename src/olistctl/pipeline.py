@@ -81,7 +81,6 @@ def upload(
     files = discover(paths)
     _refuse_two_files_for_one_table(files)
     outcomes: list[UploadOutcome] = []
-    entries: list[LedgerEntry] = []
     with backend.exclusive():
         todo = []
         for f in files:
@@ -102,19 +101,22 @@ def upload(
             backend.store.put_file("raw", key, str(f.path), sha256=f.sha256, progress=advance)
             seconds = time.perf_counter() - started
             outcomes.append(UploadOutcome(f.path, table, key, f.size, "uploaded", seconds))
-            entries.append(
-                LedgerEntry(
-                    stage="upload",
-                    started=begun,
-                    seconds=seconds,
-                    table=table,
-                    key=key,
-                    bytes_in=f.size,
-                    requests=1,
-                    backend=backend.name,
-                )
+            # Written as each file lands, not at the end: a run that fails or is stopped
+            # on a later file still records (and bills in the cost report) what it stored.
+            backend.ledger.append(
+                [
+                    LedgerEntry(
+                        stage="upload",
+                        started=begun,
+                        seconds=seconds,
+                        table=table,
+                        key=key,
+                        bytes_in=f.size,
+                        requests=1,
+                        backend=backend.name,
+                    )
+                ]
             )
-        backend.ledger.append(entries)
     return outcomes
 
 
