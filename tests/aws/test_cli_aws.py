@@ -600,6 +600,42 @@ def test_teardown_lists_an_unfinished_multipart_upload_in_its_plan_and_aborts_it
     assert "Uploads" not in s3.list_multipart_uploads(Bucket=NAMES["raw_bucket"])
 
 
+# -- report quality on aws names the stored objects, not the temporary copies it read ----------
+
+
+def test_quality_findings_and_files_name_the_s3_objects(aws_cli, stack):
+    import json
+
+    s3 = stack.client("s3")
+    raw = NAMES["raw_bucket"]
+    s3.put_object(Bucket=raw, Key=ORDERS_KEY, Body=ORDERS_CSV)
+    s3.put_object(Bucket=raw, Key="mystery/mystery.csv", Body=b"a,b\n1,2\n")
+    result = aws_cli("report", "quality", "--fail-on", "never", "-o", "json")
+    assert result.exit_code == 0, result
+    assert "olistctl-quality-" not in result.stdout + result.stderr
+    report = json.loads(result.stdout)["raw"]
+    assert report["files"] == {
+        "olist_orders_dataset": [f"s3://{raw}/{ORDERS_KEY}"],
+        "mystery": [f"s3://{raw}/mystery/mystery.csv"],
+    }
+    [unknown] = [f for f in report["findings"] if f["check"] == "unknown-table"]
+    assert unknown["message"] == (
+        f"s3://{raw}/mystery/mystery.csv: not an Olist table; only NULLs were counted."
+    )
+
+
+def test_a_damaged_parquet_object_is_named_by_its_s3_address(aws_cli, stack):
+    processed = NAMES["processed_bucket"]
+    key = "olist_orders_dataset/olist_orders_dataset.parquet"
+    stack.client("s3").put_object(Bucket=processed, Key=key, Body=b"PAR1 not really")
+    result = aws_cli("report", "quality")
+    assert result.exit_code == ExitCode.USAGE, result
+    line = error_line(result)
+    assert line.startswith(f"Error: s3://{processed}/{key}: not a readable Parquet file ("), line
+    assert line.endswith("): convert it again with `olistctl transform --force`."), line
+    assert "olistctl-quality-" not in result.stderr
+
+
 # -- a query that succeeds: the stats line prices its bytes with the pricing table -------------
 
 
