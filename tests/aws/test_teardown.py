@@ -264,6 +264,65 @@ def test_an_upload_that_cannot_be_aborted_is_reported_and_counted_as_left(stack)
     ]
 
 
+# -- the crawler's log group: its streams go, the group (Terraform's) stays ----------------
+
+CRAWLER_LOG_GROUP = "/aws-glue/crawlers-role/olist-test-processed-crawler-role-olist-test-crawler"
+
+
+def log_group_with_streams(stack, name: str, tags: dict[str, str], streams: int) -> None:
+    logs = stack.client("logs")
+    logs.create_log_group(logGroupName=name, tags=tags)
+    logs.put_retention_policy(logGroupName=name, retentionInDays=7)
+    for n in range(streams):
+        stream = f"{NAMES['crawler']}-{n}"
+        logs.create_log_stream(logGroupName=name, logStreamName=stream)
+        logs.put_log_events(
+            logGroupName=name,
+            logStreamName=stream,
+            logEvents=[{"timestamp": 1_700_000_000_000, "message": "Crawler started"}],
+        )
+
+
+def test_the_crawlers_log_streams_are_planned_deleted_and_verified(stack):
+    log_group_with_streams(stack, CRAWLER_LOG_GROUP, {STACK_TAG_KEY: NAMES["stack"]}, streams=2)
+    teardown = stack.backend(crawler_log_group=CRAWLER_LOG_GROUP).teardown
+    plan = teardown.plan()
+    assert plan.refusals == []
+    assert counts(plan)[("log streams", CRAWLER_LOG_GROUP)][0] == 2
+    report = teardown.execute(plan)
+    assert report.verified_empty and report.errors == []
+    assert {(i.kind, i.name): i.count for i in report.deleted if i.count} == {
+        ("log streams", CRAWLER_LOG_GROUP): 2
+    }
+    logs = stack.client("logs")
+    assert logs.describe_log_streams(logGroupName=CRAWLER_LOG_GROUP)["logStreams"] == []
+    # The group is Terraform's, with its retention: it stays until `terraform destroy`.
+    [group] = logs.describe_log_groups(logGroupNamePrefix=CRAWLER_LOG_GROUP)["logGroups"]
+    assert group["retentionInDays"] == 7
+    assert teardown.plan().empty
+
+
+def test_a_log_group_olistctl_did_not_create_is_refused_and_left_alone(stack):
+    """/aws-glue/crawlers is every crawler's of the account: never the stack's to empty."""
+    log_group_with_streams(stack, "/aws-glue/crawlers", {}, streams=1)
+    teardown = stack.backend(crawler_log_group="/aws-glue/crawlers").teardown
+    plan = teardown.plan()
+    assert plan.refusals == [
+        f"CloudWatch log group /aws-glue/crawlers is not tagged {STACK_TAG_KEY}={NAMES['stack']} "
+        f"(it has no {STACK_TAG_KEY} tag); it is left untouched"
+    ]
+    assert "/aws-glue/crawlers" not in {i.name for i in plan.items}
+    teardown.execute(plan)
+    streams = stack.client("logs").describe_log_streams(logGroupName="/aws-glue/crawlers")
+    assert [s["logStreamName"] for s in streams["logStreams"]] == [f"{NAMES['crawler']}-0"]
+
+
+def test_no_crawler_log_group_yet_is_nothing_to_do(stack):
+    plan = stack.backend(crawler_log_group=CRAWLER_LOG_GROUP).teardown.plan()
+    assert plan.refusals == [] and plan.empty
+    assert CRAWLER_LOG_GROUP not in {i.name for i in plan.items}
+
+
 # -- terraform destroy ---------------------------------------------------------------------
 
 
