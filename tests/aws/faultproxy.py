@@ -29,7 +29,7 @@ import struct
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -51,22 +51,28 @@ class Call:
 
 @dataclass
 class Faults:
-    """Fault every ``every``-th first attempt of ``services``' calls, cycling through ``kinds``."""
+    """Fault every ``every``-th first attempt of each of ``services``' calls, cycling ``kinds``.
+
+    Each service counts its own calls and cycles through the kinds on its own, so every
+    service that makes ``every * len(kinds)`` calls meets every kind of fault.
+    """
 
     services: frozenset[str] = frozenset({"s3", "athena"})
-    every: int = 4
+    every: int = 3
     kinds: tuple[str, ...] = FAULT_KINDS
-    _seen: itertools.count = field(default_factory=itertools.count, repr=False)
-    _kind: Iterable[str] | None = field(default=None, repr=False)
+    _seen: dict[str, itertools.count] = field(default_factory=dict, repr=False)
+    _kind: dict[str, Iterator[str]] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def pick(self, call: Call) -> str | None:
         if call.service not in self.services or call.attempt != 1:
             return None
-        if next(self._seen) % self.every != self.every - 1:
-            return None
-        if self._kind is None:
-            self._kind = itertools.cycle(self.kinds)
-        return next(self._kind)  # type: ignore[call-overload]
+        with self._lock:
+            seen = self._seen.setdefault(call.service, itertools.count(1))
+            if next(seen) % self.every:
+                return None
+            kinds = self._kind.setdefault(call.service, itertools.cycle(self.kinds))
+            return next(kinds)
 
 
 def s3_operation(method: str, path: str, query: dict[str, list[str]]) -> str:
