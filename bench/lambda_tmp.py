@@ -176,12 +176,17 @@ def render(options, results: list[dict]) -> tuple[str, list[Target]]:
     biggest = max(results, key=lambda r: r["csv_bytes"])
     per_gb = statistics.median(biggest["tmp_peak_bytes"]["stream"]) / (biggest["csv_bytes"] / GB)
     rss = {m: biggest["runs"][m]["peak_rss_bytes"]["median"] for m in MODES}
+    # Tiny (smoke) files spill no key fingerprints at all.
+    lasts = (
+        f", so the default /tmp lasts to about {LAMBDA_TMP_DEFAULT / per_gb:.0f} GB of CSV"
+        if per_gb
+        else ""
+    )
     lines += [
         "",
         "What it means for the function (defaults: 512 MB of /tmp, 1,024 MB of memory, a 300 s"
         " timeout): the Parquet no longer counts against /tmp, which keeps only the key"
-        f" fingerprints, {mb(per_gb)} per GB of orders-like CSV here, so the default /tmp lasts"
-        f" to about {LAMBDA_TMP_DEFAULT / per_gb:.0f} GB of CSV. Streaming held"
+        f" fingerprints, {mb(per_gb)} per GB of orders-like CSV here{lasts}. Streaming held"
         f" {mb(rss['stream'] - rss['staged'])} more at its peak than staging at {biggest['label']}"
         " (the part being filled and the one being sent), far under the function's memory."
         " The wall times are this machine's, not Lambda's, which gives a 1,024 MB function about"
