@@ -6,11 +6,10 @@ locals {
   raw_object_arns       = [for t in var.tables : "${aws_s3_bucket.this["raw"].arn}/${t}/*"]
   processed_object_arns = [for t in var.tables : "${aws_s3_bucket.this["processed"].arn}/${t}/*"]
 
-  glue_arn_prefix = "arn:${local.partition}:glue:${var.region}:${local.account_id}"
-  logs_arn_prefix = "arn:${local.partition}:logs:${var.region}:${local.account_id}"
-  crawler_name    = "${local.name_prefix}-processed"
-  # Glue crawlers always log to this shared group, in a stream named after the crawler.
-  crawler_log_group = "/aws-glue/crawlers"
+  glue_arn_prefix   = "arn:${local.partition}:glue:${var.region}:${local.account_id}"
+  logs_arn_prefix   = "arn:${local.partition}:logs:${var.region}:${local.account_id}"
+  crawler_name      = "${local.name_prefix}-processed"
+  crawler_role_name = "${local.crawler_name}-crawler-role"
 }
 
 # ---------------------------------------------------------------------------
@@ -107,7 +106,7 @@ data "aws_iam_policy_document" "glue_assume" {
 }
 
 resource "aws_iam_role" "crawler" {
-  name               = "${local.crawler_name}-crawler-role"
+  name               = local.crawler_role_name
   description        = "olistctl Glue crawler: read processed Parquet, maintain the catalog tables"
   assume_role_policy = data.aws_iam_policy_document.glue_assume.json
 }
@@ -148,16 +147,23 @@ data "aws_iam_policy_document" "crawler" {
     ]
   }
 
-  statement {
-    sid       = "CreateCrawlerLogGroup"
-    actions   = ["logs:CreateLogGroup"]
-    resources = ["${local.logs_arn_prefix}:log-group:${local.crawler_log_group}"]
-  }
-
+  # Only the stack's own log group (glue.tf), which Terraform creates: no
+  # logs:CreateLogGroup, so the crawler can never make an untagged group that
+  # keeps its logs forever.
   statement {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
     resources = ["${local.logs_arn_prefix}:log-group:${local.crawler_log_group}:log-stream:${local.crawler_name}*"]
+  }
+
+  # With a key, Glue associates it with the log group it writes to.
+  dynamic "statement" {
+    for_each = local.use_kms ? [local.crawler_log_group] : []
+    content {
+      sid       = "EncryptOwnLogs"
+      actions   = ["logs:AssociateKmsKey"]
+      resources = ["${local.logs_arn_prefix}:log-group:${statement.value}"]
+    }
   }
 
   dynamic "statement" {

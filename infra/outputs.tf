@@ -1,5 +1,5 @@
-# The first nine names are the settings olistctl reads from `terraform output -json`
-# (olistctl.settings): keep them as they are.
+# The first nine names, and crawler_log_group, are settings olistctl reads from
+# `terraform output -json` (olistctl.settings): keep them as they are.
 
 output "region" {
   description = "AWS region of the stack."
@@ -59,6 +59,11 @@ output "function_arn" {
 output "log_group" {
   description = "CloudWatch log group of the transform function."
   value       = aws_cloudwatch_log_group.transform.name
+}
+
+output "crawler_log_group" {
+  description = "CloudWatch log group of the Glue crawler (the stack's own; olistctl teardown empties it)."
+  value       = aws_cloudwatch_log_group.crawler.name
 }
 
 output "dlq_url" {

@@ -171,7 +171,7 @@ variable "lambda_timeout_s" {
 
 variable "lambda_ephemeral_storage_mb" {
   type        = number
-  description = "Size of the function's /tmp in MB, where each Parquet file is written before its upload."
+  description = "Size of the function's /tmp in MB. The Parquet goes to S3 in parts as it is written, never staged here; /tmp holds only the quality checks' key fingerprints, ~84 MB per GB of orders-like CSV, so 512 lasts to ~6 GB of CSV."
   default     = 512
 
   validation {

@@ -18,7 +18,9 @@ class ExitCode(IntEnum):
     AWS = 4  # an AWS service refused or failed
     TIMEOUT = 5  # a deadline passed (crawler, query)
     REFUSED = 6  # a guardrail said no, or the user declined
+    HANGUP = 129  # SIGHUP (128 + 1), after what Ctrl-C does
     INTERRUPTED = 130  # Ctrl-C, after cancelling what was running
+    TERMINATED = 143  # SIGTERM (128 + 15), after what Ctrl-C does
 
 
 class OlistError(Exception):

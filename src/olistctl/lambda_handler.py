@@ -1,7 +1,11 @@
 """The transform Lambda: S3 CSV in, Snappy Parquet out, through the same core as the local run.
 
 A thin shell: event -> S3 GET (streamed) -> ``olistctl.transform.convert_csv``
--> a temporary file in /tmp -> S3 upload to the processed bucket -> JSON.
+-> S3 multipart upload to the processed bucket, part by part as the Parquet is
+written (``olistctl.s3_stream``) -> JSON. Nothing of the Parquet is staged in
+/tmp (512 MB unless configured larger: a 1 GB orders CSV makes ~519 MiB of it);
+/tmp holds only the quality checks' spilled key fingerprints (8 bytes per key
+value: ~90 MB for a 1 GB orders CSV).
 It imports only olistctl core modules, boto3, pyarrow and the standard
 library, so the function ships as a small zip on the AWS SDK for pandas layer
 (``infra/build_lambda.py`` packages the import closure of this module).
@@ -19,8 +23,14 @@ The result (JSON): ``{"request_id": …, "processed_bucket": …, "objects": [{"
 
 Objects are converted one after the other; the first failure raises, so the
 invocation reports ``FunctionError`` with the error's type and message (never
-a success-shaped error payload). The Parquet key is derived from the raw key,
-so a retried or repeated invocation overwrites rather than duplicates.
+a success-shaped error payload), and the upload of its Parquet is aborted:
+nothing appears in the processed bucket. The Parquet key is derived from the
+raw key, so a retried or repeated invocation overwrites rather than duplicates.
+
+The upload's metadata (the CSV's SHA-256, which the pipeline's "already
+converted" test reads) must be known before its first part is sent: a raw
+object uploaded without olistctl's checksum is hashed by a first streamed read
+of the same version, and the conversion's own read is checked against it.
 
 Environment: ``OLISTCTL_PROCESSED_BUCKET`` (required), ``OLISTCTL_LOG_LEVEL``
 (default INFO), ``OLISTCTL_KMS_KEY_ARN`` (optional). Logs are JSON, one object
@@ -40,17 +50,16 @@ import json
 import logging
 import os
 import sys
-import tempfile
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from olistctl import layout
 from olistctl.dataset import get_table
 from olistctl.errors import ConfigError, OperationFailed
+from olistctl.s3_stream import S3StreamSink
 from olistctl.sse import KMS_KEY_ENV, sse_args
 from olistctl.transform import convert_csv
 
@@ -169,6 +178,14 @@ class HashingReader:
         return self.sha.hexdigest()
 
 
+def _sha256_of(stream) -> str:
+    """The SHA-256 of a whole stream, read in chunks."""
+    sha = hashlib.sha256()
+    while chunk := stream.read(_READ_CHUNK):
+        sha.update(chunk)
+    return sha.hexdigest()
+
+
 def convert_object(
     s3,
     ref: ObjectRef,
@@ -194,33 +211,47 @@ def convert_object(
 
     obj = s3.get_object(Bucket=ref.bucket, Key=ref.key)
     declared = (obj.get("Metadata") or {}).get(layout.CONTENT_SHA256)
+    expected = declared
+    if not declared:
+        # The same version twice (when versioned): a write in between cannot mix two files.
+        version = obj.get("VersionId")
+        same = {"VersionId": version} if version and version != "null" else {}
+        expected = _sha256_of(obj["Body"])
+        obj = s3.get_object(Bucket=ref.bucket, Key=ref.key, **same)
     body = HashingReader(obj["Body"])
-    with tempfile.TemporaryDirectory(prefix="olistctl-") as tmp:  # /tmp in Lambda; always cleaned
-        dest = Path(tmp) / "out.parquet"
-        result = convert_csv(
-            body,
-            dest,
-            table=table,
-            source_name=ref.key,
-            # Unknown until the stream ends when the uploader left no checksum: the
-            # Parquet footer then goes without it, the S3 metadata still gets it.
-            source_sha256=declared,
-            progress=progress,
-        )
+
+    def content_is_what_was_declared() -> None:
+        """Run before the Parquet becomes visible: a lying checksum publishes nothing."""
         body.drain()
-        actual = body.hexdigest()
-        if declared and declared != actual:
+        if body.hexdigest() == expected:
+            return
+        if declared:
             raise OperationFailed(
-                f"s3://{ref.bucket}/{ref.key}: its content's SHA-256 {actual} differs from its "
-                f"{layout.CONTENT_SHA256} metadata {declared}",
+                f"s3://{ref.bucket}/{ref.key}: its content's SHA-256 {body.hexdigest()} differs "
+                f"from its {layout.CONTENT_SHA256} metadata {declared}",
                 hint="upload the file again with `olistctl upload --force`",
             )
-        s3.upload_file(
-            str(dest),
-            processed_bucket,
-            processed_key,
-            ExtraArgs={**(sse or {}), "Metadata": {layout.SOURCE_SHA256: actual}},
+        raise OperationFailed(
+            f"s3://{ref.bucket}/{ref.key} changed while it was being converted",
+            hint="run the transform again",
         )
+
+    sink = S3StreamSink(
+        s3,
+        processed_bucket,
+        processed_key,
+        extra_args={**(sse or {}), "Metadata": {layout.SOURCE_SHA256: expected}},
+        before_publish=content_is_what_was_declared,
+    )
+    result = convert_csv(
+        body,
+        sink,
+        table=table,
+        source_name=ref.key,
+        source_sha256=expected,
+        progress=progress,
+    )
+    actual = body.hexdigest()
     seconds = time.perf_counter() - started
     record = {
         "bucket": ref.bucket,

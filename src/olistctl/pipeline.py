@@ -29,7 +29,7 @@ from olistctl.backends.base import (
     QueryResult,
     TransformOutcome,
 )
-from olistctl.errors import OperationFailed, UsageError
+from olistctl.errors import OlistError, OperationFailed, UsageError
 
 BUNDLED_SAMPLE = "sample_data"
 
@@ -81,7 +81,6 @@ def upload(
     files = discover(paths)
     _refuse_two_files_for_one_table(files)
     outcomes: list[UploadOutcome] = []
-    entries: list[LedgerEntry] = []
     with backend.exclusive():
         todo = []
         for f in files:
@@ -102,19 +101,22 @@ def upload(
             backend.store.put_file("raw", key, str(f.path), sha256=f.sha256, progress=advance)
             seconds = time.perf_counter() - started
             outcomes.append(UploadOutcome(f.path, table, key, f.size, "uploaded", seconds))
-            entries.append(
-                LedgerEntry(
-                    stage="upload",
-                    started=begun,
-                    seconds=seconds,
-                    table=table,
-                    key=key,
-                    bytes_in=f.size,
-                    requests=1,
-                    backend=backend.name,
-                )
+            # Written as each file lands, not at the end: a run that fails or is stopped
+            # on a later file still records (and bills in the cost report) what it stored.
+            backend.ledger.append(
+                [
+                    LedgerEntry(
+                        stage="upload",
+                        started=begun,
+                        seconds=seconds,
+                        table=table,
+                        key=key,
+                        bytes_in=f.size,
+                        requests=1,
+                        backend=backend.name,
+                    )
+                ]
             )
-        backend.ledger.append(entries)
     return outcomes
 
 
@@ -340,6 +342,48 @@ def _local_copies(backend: Backend, stage: str, objects: Sequence[ObjectInfo]) -
         yield paths
 
 
+@contextlib.contextmanager
+def _named_as_stored(backend: Backend, stage: str, paths: dict) -> Iterator[Callable[[Any], Any]]:
+    """Reports (and errors) about temporary copies, made to name the stored objects instead.
+
+    The checks only know the file they read; on aws that is a copy in a temporary folder,
+    gone by the time anyone reads the report. Every mention of a copy's path becomes the
+    object's address (``s3://bucket/key``), in the report and in an error raised inside.
+    """
+    names = {
+        str(path): backend.store.location(stage, key)  # type: ignore[arg-type]
+        for key, path in paths.items()
+        if str(path) != backend.store.location(stage, key)  # type: ignore[arg-type]
+    }
+
+    def rename(text: str) -> str:
+        for path, location in names.items():
+            text = text.replace(path, location)
+        return text
+
+    def relabel(report: Any) -> Any:
+        if report is None or not names:
+            return report
+        report.files = {t: [rename(f) for f in files] for t, files in report.files.items()}
+        findings = list(report.findings)
+        for table in report.tables.values():
+            findings += table.findings
+        for finding in findings:
+            finding.message = rename(finding.message)
+            finding.expected = rename(finding.expected)
+            finding.found = rename(finding.found)
+        return report
+
+    try:
+        yield relabel
+    except OlistError as exc:
+        exc.message = rename(exc.message)
+        exc.hint = rename(exc.hint) if exc.hint else exc.hint
+        if isinstance(getattr(exc, "path", None), str):  # InputError points at the file
+            exc.path = rename(exc.path)  # type: ignore[attr-defined]
+        raise
+
+
 @dataclass
 class StoredQuality:
     raw: Any | None  # DatasetQuality over the raw CSVs
@@ -359,14 +403,20 @@ def quality(backend: Backend) -> StoredQuality:
         )
     raw_report = processed_report = None
     if raw:
-        with _local_copies(backend, "raw", raw) as paths:
-            raw_report = check_files([paths[o.key] for o in raw])
+        with (
+            _local_copies(backend, "raw", raw) as paths,
+            _named_as_stored(backend, "raw", paths) as named,
+        ):
+            raw_report = named(check_files([paths[o.key] for o in raw]))
     if processed:
-        with _local_copies(backend, "processed", processed) as paths:
+        with (
+            _local_copies(backend, "processed", processed) as paths,
+            _named_as_stored(backend, "processed", paths) as named,
+        ):
             by_table: dict[str, list[Path]] = {}
             for o in processed:
                 by_table.setdefault(o.table, []).append(paths[o.key])
-            processed_report = check_parquet(by_table)
+            processed_report = named(check_parquet(by_table))
     return StoredQuality(raw=raw_report, processed=processed_report)
 
 

@@ -91,6 +91,12 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "stack", "value of the olistctl:stack tag the teardown requires", None, from_terraform=True
     ),
+    SettingSpec(
+        "crawler_log_group",
+        "the Glue crawler's CloudWatch log group (the stack's own; teardown empties it)",
+        None,
+        from_terraform=True,
+    ),
     SettingSpec("infra_dir", "the Terraform configuration of the stack", "infra"),
     SettingSpec("runner", "aws backend: where transforms run, lambda or local", "lambda"),
     SettingSpec(

@@ -6,7 +6,9 @@ import importlib
 import importlib.util
 import io
 import json
+import subprocess
 import sys
+import urllib.request
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -28,6 +30,7 @@ NAMES = {
     "stack": STACK,
 }
 REPO = Path(__file__).resolve().parents[2]
+OLISTCTL = Path(sys.executable).with_name("olistctl")  # the installed console script
 ORDERS_HEADER = (
     '"order_id","customer_id","order_status","order_purchase_timestamp","order_approved_at",'
     '"order_delivered_carrier_date","order_delivered_customer_date",'
@@ -45,6 +48,26 @@ ORDERS_ROWS = (
     "2017-12-15 00:00:00\n"
 )
 ORDERS_CSV = (ORDERS_HEADER + ORDERS_ROWS).encode()
+
+
+def orders_csv(rows: int) -> bytes:
+    """An orders CSV of ``rows`` distinct orders: big enough for multipart uploads and
+    Parquet of several parts (120,000 rows: 21.6 MB of CSV, 10.6 MB of Parquet)."""
+    import hashlib
+    from datetime import datetime, timedelta
+
+    start = datetime(2017, 1, 1)
+    lines = [ORDERS_HEADER]
+    for n in range(rows):
+        order_id = hashlib.md5(n.to_bytes(8, "little")).hexdigest()
+        customer_id = hashlib.md5((n + (1 << 40)).to_bytes(8, "little")).hexdigest()
+        moment = start + timedelta(seconds=97 * n)
+        at = moment.strftime("%Y-%m-%d %H:%M:%S")
+        due = moment.strftime("%Y-%m-%d 00:00:00")
+        lines.append(f'"{order_id}","{customer_id}",delivered,{at},{at},{at},{at},{due}\n')
+    return "".join(lines).encode()
+
+
 SSE_S3_DEFAULT = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
 
 
@@ -325,3 +348,46 @@ def deploy_function(clients, names: dict[str, str], tmp_path: Path, monkeypatch)
 
     monkeypatch.setattr(LambdaSimpleBackend, "invoke", invoke)
     return calls
+
+
+# -- the installed olistctl against a moto server --------------------------------------
+
+
+def olistctl(
+    cwd: Path, env: dict[str, str], *args: str, check: bool = True, timeout: float = 180
+) -> subprocess.CompletedProcess:
+    """Run the installed ``olistctl --no-progress``; with ``check``, fail unless it exits 0."""
+    proc = subprocess.run(
+        [str(OLISTCTL), "--no-progress", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if check:
+        assert proc.returncode == 0, f"olistctl {' '.join(args)}: {proc.stderr}\n{proc.stdout}"
+    return proc
+
+
+def queue_athena_result(url: str, columns: list[tuple[str, str]], rows: list[tuple]) -> None:
+    """moto's Athena runs no SQL: give it the answer for the next query."""
+    body = {
+        "results": [
+            {
+                "rows": [{"Data": [{"VarCharValue": c} for c, _ in columns]}]
+                + [{"Data": [{"VarCharValue": str(v)} for v in row]} for row in rows],
+                "column_info": [
+                    {"Name": c, "Label": c, "Type": t, "Nullable": "UNKNOWN"} for c, t in columns
+                ],
+            }
+        ]
+    }
+    request = urllib.request.Request(
+        f"{url}/moto-api/static/athena/query-results",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    assert urllib.request.urlopen(request).status == 201

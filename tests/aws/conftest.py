@@ -8,6 +8,8 @@ suite (client creation dominates the run time otherwise).
 
 from __future__ import annotations
 
+import os
+import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -63,3 +65,40 @@ def stack(clients, settings) -> Stack:
 def deployed_function(stack, tmp_path, monkeypatch) -> FunctionCalls:
     """The transform function created in moto from the real zip; invokes run its handler."""
     return deploy_function(stack.clients, stack.names, tmp_path, monkeypatch)
+
+
+# -- a moto server on 127.0.0.1, for the installed olistctl run as a subprocess -----------
+
+
+@pytest.fixture
+def moto_server(monkeypatch) -> Iterator[str]:
+    """A ThreadedMotoServer in this process (its Lambda invokes can run the real handler)."""
+    from moto.core.config import default_user_config
+    from moto.server import ThreadedMotoServer
+
+    # Lambda's no-Docker backend, whose invoke deploy_function replaces.
+    monkeypatch.setitem(default_user_config["lambda"], "use_docker", False)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    url = f"http://{host}:{port}"
+    try:
+        yield url
+    finally:
+        urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"))
+        server.stop()
+
+
+@pytest.fixture
+def env(moto_server, monkeypatch) -> dict[str, str]:
+    """The subprocess's environment: the stack's names, fake credentials, the server."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_ENDPOINT_URL": moto_server,  # the handler, run by the server, reaches it too
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    settings = {f"OLISTCTL_{key.upper()}": value for key, value in NAMES.items()}
+    return {**os.environ, **settings, "OLISTCTL_BACKEND": "aws", "OLISTCTL_REGION": REGION}

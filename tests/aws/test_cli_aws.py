@@ -569,6 +569,73 @@ def test_teardown_refuses_a_bucket_without_the_stacks_tag(aws_cli, stack):
     assert "Versions" not in s3.list_object_versions(Bucket=NAMES["raw_bucket"])
 
 
+def test_teardown_lists_an_unfinished_multipart_upload_in_its_plan_and_aborts_it(aws_cli, stack):
+    import json
+
+    s3 = stack.client("s3")
+    s3.put_object(Bucket=NAMES["raw_bucket"], Key=ORDERS_KEY, Body=ORDERS_CSV)
+    upload = s3.create_multipart_upload(
+        Bucket=NAMES["raw_bucket"], Key="olist_orders_dataset/x.csv"
+    )
+    s3.upload_part(
+        Bucket=NAMES["raw_bucket"],
+        Key="olist_orders_dataset/x.csv",
+        UploadId=upload["UploadId"],
+        PartNumber=1,
+        Body=b"x" * 1024,
+    )
+    dry = aws_cli("teardown", "--dry-run", "-o", "json")
+    assert dry.exit_code == 0, dry
+    rows = {(r["what"], r["where"]): r["count"] for r in json.loads(dry.stdout)}
+    assert rows[("incomplete uploads", NAMES["raw_bucket"])] == 1
+    assert rows[("object versions", NAMES["raw_bucket"])] == 1
+    assert len(s3.list_multipart_uploads(Bucket=NAMES["raw_bucket"])["Uploads"]) == 1
+
+    done = aws_cli("teardown", "--yes")
+    assert done.exit_code == 0, done
+    assert done.stderr.splitlines()[-2:] == [
+        "Deleted 2 item(s).",
+        "Verified: nothing of the stack's data is left.",
+    ]
+    assert "Uploads" not in s3.list_multipart_uploads(Bucket=NAMES["raw_bucket"])
+
+
+# -- report quality on aws names the stored objects, not the temporary copies it read ----------
+
+
+def test_quality_findings_and_files_name_the_s3_objects(aws_cli, stack):
+    import json
+
+    s3 = stack.client("s3")
+    raw = NAMES["raw_bucket"]
+    s3.put_object(Bucket=raw, Key=ORDERS_KEY, Body=ORDERS_CSV)
+    s3.put_object(Bucket=raw, Key="mystery/mystery.csv", Body=b"a,b\n1,2\n")
+    result = aws_cli("report", "quality", "--fail-on", "never", "-o", "json")
+    assert result.exit_code == 0, result
+    assert "olistctl-quality-" not in result.stdout + result.stderr
+    report = json.loads(result.stdout)["raw"]
+    assert report["files"] == {
+        "olist_orders_dataset": [f"s3://{raw}/{ORDERS_KEY}"],
+        "mystery": [f"s3://{raw}/mystery/mystery.csv"],
+    }
+    [unknown] = [f for f in report["findings"] if f["check"] == "unknown-table"]
+    assert unknown["message"] == (
+        f"s3://{raw}/mystery/mystery.csv: not an Olist table; only NULLs were counted."
+    )
+
+
+def test_a_damaged_parquet_object_is_named_by_its_s3_address(aws_cli, stack):
+    processed = NAMES["processed_bucket"]
+    key = "olist_orders_dataset/olist_orders_dataset.parquet"
+    stack.client("s3").put_object(Bucket=processed, Key=key, Body=b"PAR1 not really")
+    result = aws_cli("report", "quality")
+    assert result.exit_code == ExitCode.USAGE, result
+    line = error_line(result)
+    assert line.startswith(f"Error: s3://{processed}/{key}: not a readable Parquet file ("), line
+    assert line.endswith("): convert it again with `olistctl transform --force`."), line
+    assert "olistctl-quality-" not in result.stderr
+
+
 # -- a query that succeeds: the stats line prices its bytes with the pricing table -------------
 
 

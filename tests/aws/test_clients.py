@@ -161,3 +161,29 @@ def test_unreachable_endpoint_is_an_aws_error_naming_it(aws_env, no_backoff):
         clients.client("glue").get_databases()
     assert str(caught.value).startswith(f"Could not connect to http://127.0.0.1:{port}")
     assert "check the network and the region, or the --endpoint-url you set" in str(caught.value)
+
+
+def test_a_connection_that_keeps_breaking_is_retried_then_an_aws_error_naming_the_fix(
+    stack, no_backoff
+):
+    """A reset or a connection closed mid-answer (what a server gone away looks like)."""
+    import botocore.exceptions
+
+    from olistctl.backends.aws.clients import aws_errors
+
+    attempts: list[int] = []
+
+    def closed(request, **kwargs):
+        attempts.append(1)
+        raise botocore.exceptions.ConnectionClosedError(endpoint_url=request.url)
+
+    glue = stack.client("glue")
+    glue.meta.events.register_first("before-send.glue.GetDatabases", closed)
+    with pytest.raises(AwsError) as caught, aws_errors("Glue GetDatabases"):
+        glue.get_databases()
+    assert len(attempts) == 5  # retried like any transient failure
+    assert str(caught.value).startswith("The connection to AWS was lost, even after retrying (")
+    assert str(caught.value).endswith(
+        "): check the network and run the same command again: what was finished is kept and skipped"
+    )
+    assert caught.value.exit_code == ExitCode.AWS

@@ -12,16 +12,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
-import urllib.request
 from collections import Counter
 from datetime import datetime
-from pathlib import Path
 
 import pytest
-from awsstack import NAMES, ORDERS_CSV, REGION, create_stack, deploy_function, require_transform
+from awsstack import (
+    NAMES,
+    ORDERS_CSV,
+    REGION,
+    create_stack,
+    deploy_function,
+    olistctl,
+    queue_athena_result,
+    require_transform,
+)
 
 from olistctl import dataset, layout
 
@@ -29,76 +33,7 @@ pytestmark = pytest.mark.slow
 require_transform()
 pytest.importorskip("olistctl.inputs", reason="upload needs olistctl.inputs")
 
-OLISTCTL = Path(sys.executable).with_name("olistctl")
 ORDERS_KEY = "olist_orders_dataset/olist_orders_dataset.csv"
-
-
-@pytest.fixture
-def moto_server(monkeypatch):
-    from moto.core.config import default_user_config
-    from moto.server import ThreadedMotoServer
-
-    # Lambda's no-Docker backend, whose invoke deploy_function replaces.
-    monkeypatch.setitem(default_user_config["lambda"], "use_docker", False)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    try:
-        yield url
-    finally:
-        urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"))
-        server.stop()
-
-
-@pytest.fixture
-def env(moto_server, monkeypatch) -> dict[str, str]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_ENDPOINT_URL": moto_server,  # the handler, run by the server, reaches it too
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
-    settings = {f"OLISTCTL_{key.upper()}": value for key, value in NAMES.items()}
-    return {**os.environ, **settings, "OLISTCTL_BACKEND": "aws", "OLISTCTL_REGION": REGION}
-
-
-def olistctl(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    proc = subprocess.run(
-        [str(OLISTCTL), "--no-progress", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert proc.returncode == 0, f"olistctl {' '.join(args)}: {proc.stderr}\n{proc.stdout}"
-    return proc
-
-
-def queue_athena_result(url: str, columns: list[tuple[str, str]], rows: list[tuple]) -> None:
-    """moto's Athena runs no SQL: give it the answer for the next query."""
-    body = {
-        "results": [
-            {
-                "rows": [{"Data": [{"VarCharValue": c} for c, _ in columns]}]
-                + [{"Data": [{"VarCharValue": str(v)} for v in row]} for row in rows],
-                "column_info": [
-                    {"Name": c, "Label": c, "Type": t, "Nullable": "UNKNOWN"} for c, t in columns
-                ],
-            }
-        ]
-    }
-    request = urllib.request.Request(
-        f"{url}/moto-api/static/athena/query-results",
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    assert urllib.request.urlopen(request).status == 201
 
 
 def test_the_whole_pipeline_on_a_moto_server(moto_server, env, tmp_path, monkeypatch):

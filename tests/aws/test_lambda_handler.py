@@ -1,15 +1,17 @@
 """The Lambda handler against moto's S3: events, outputs, logs, checksums, /tmp hygiene, and
-byte-identical Parquet with the local transform."""
+byte-identical Parquet with the local transform, whether it goes up in one PutObject or in
+the parts of a multipart upload streamed as it is written (nothing staged in /tmp)."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import tempfile
 from types import SimpleNamespace
 
 import pytest
-from awsstack import NAMES, ORDERS_CSV, ORDERS_HEADER, require_transform
+from awsstack import NAMES, ORDERS_CSV, ORDERS_HEADER, orders_csv, require_transform
 
 require_transform()
 
@@ -116,11 +118,20 @@ def test_a_notification_event_with_an_encoded_key_is_converted(stack, function_e
     assert answer["objects"][0]["processed_key"] == "olist_orders_dataset/orders (copy).parquet"
 
 
-def test_without_a_checksum_it_is_computed_while_streaming(stack, function_env, lambda_tmp):
+def test_without_a_checksum_it_is_computed_first_and_carried_by_the_parquet(
+    stack, function_env, lambda_tmp
+):
+    import pyarrow.parquet as pq
+
     stack.put_raw(RAW_KEY, ORDERS_CSV, sha=None)
     lambda_handler.handler({"bucket": NAMES["raw_bucket"], "key": RAW_KEY}, None)
-    head = stack.client("s3").head_object(Bucket=NAMES["processed_bucket"], Key=PROCESSED_KEY)
-    assert head["Metadata"] == {layout.SOURCE_SHA256: hashlib.sha256(ORDERS_CSV).hexdigest()}
+    s3 = stack.client("s3")
+    head = s3.head_object(Bucket=NAMES["processed_bucket"], Key=PROCESSED_KEY)
+    sha = hashlib.sha256(ORDERS_CSV).hexdigest()
+    assert head["Metadata"] == {layout.SOURCE_SHA256: sha}
+    body = s3.get_object(Bucket=NAMES["processed_bucket"], Key=PROCESSED_KEY)["Body"].read()
+    footer = pq.read_metadata(io.BytesIO(body)).metadata
+    assert footer[layout.SOURCE_SHA256.encode()] == sha.encode()  # as the local path writes
 
 
 def test_a_checksum_that_lies_fails_and_writes_nothing(stack, function_env, lambda_tmp):
@@ -192,3 +203,111 @@ def test_lambda_parquet_is_byte_identical_to_the_local_transform(
         source_sha256=hashlib.sha256(ORDERS_CSV).hexdigest(),
     )
     assert from_lambda == local.read_bytes()
+
+
+# -- streamed to S3 in parts: the Lambda's /tmp never holds the Parquet ---------------------
+
+BIG_ROWS = 120_000  # 21.6 MB of CSV, 10.6 MB of Parquet: three parts of 5 MiB
+
+
+@pytest.fixture(scope="module")
+def big_csv() -> bytes:
+    return orders_csv(BIG_ROWS)
+
+
+@pytest.fixture
+def small_parts(monkeypatch):
+    """Parts of S3's smallest size, so a test-sized file goes up in several."""
+    from olistctl import s3_stream
+
+    monkeypatch.setattr(s3_stream, "PART_BYTES", 5 * 1024 * 1024)
+
+
+def watch_uploads(s3, lambda_tmp) -> dict[str, list]:
+    """Record the multipart calls, and what /tmp holds at each part sent."""
+    seen: dict[str, list] = {"operations": [], "tmp_bytes": []}
+
+    def record(event_name, **kwargs):
+        operation = event_name.rsplit(".", 1)[-1]
+        seen["operations"].append(operation)
+        if operation == "UploadPart":
+            held = sum(p.stat().st_size for p in lambda_tmp.rglob("*") if p.is_file())
+            seen["tmp_bytes"].append(held)
+
+    for operation in (
+        "CreateMultipartUpload",
+        "UploadPart",
+        "CompleteMultipartUpload",
+        "AbortMultipartUpload",
+        "PutObject",
+    ):
+        s3.meta.events.register(f"before-call.s3.{operation}", record)
+    return seen
+
+
+def test_a_big_file_streams_to_s3_in_parts_byte_identical_with_nothing_staged_in_tmp(
+    stack, function_env, lambda_tmp, small_parts, big_csv, tmp_path
+):
+    from olistctl.dataset import ORDERS
+    from olistctl.transform import convert_csv
+
+    stack.put_raw(RAW_KEY, big_csv)
+    lambda_handler._s3_client = stack.client("s3")  # the function's client, watched
+    seen = watch_uploads(stack.client("s3"), lambda_tmp)
+    [record] = lambda_handler.handler({"bucket": NAMES["raw_bucket"], "key": RAW_KEY}, None)[
+        "objects"
+    ]
+
+    assert seen["operations"] == [
+        "CreateMultipartUpload",
+        "UploadPart",
+        "UploadPart",
+        "UploadPart",
+        "CompleteMultipartUpload",
+    ]
+    assert seen["tmp_bytes"] == [0, 0, 0]  # no part of the Parquet ever sat in /tmp
+    assert list(lambda_tmp.iterdir()) == []
+    s3 = stack.client("s3")
+    obj = s3.get_object(Bucket=NAMES["processed_bucket"], Key=PROCESSED_KEY)
+    from_lambda = obj["Body"].read()
+    sha = hashlib.sha256(big_csv).hexdigest()
+    assert obj["Metadata"] == {layout.SOURCE_SHA256: sha}
+    assert obj["ServerSideEncryption"] == "AES256"  # the bucket's default
+    assert record["rows"] == BIG_ROWS and record["bytes_out"] == len(from_lambda)
+    source = tmp_path / "olist_orders_dataset.csv"
+    source.write_bytes(big_csv)
+    local = tmp_path / "local.parquet"
+    convert_csv(source, local, table=ORDERS, source_name=RAW_KEY, source_sha256=sha)
+    assert from_lambda == local.read_bytes()
+
+
+def test_a_bad_row_after_parts_were_sent_aborts_the_upload_and_leaves_nothing(
+    stack, function_env, lambda_tmp, small_parts, big_csv
+):
+    stack.put_raw(RAW_KEY, big_csv + b"a,b,c\n")  # ragged, at the very end
+    lambda_handler._s3_client = stack.client("s3")
+    seen = watch_uploads(stack.client("s3"), lambda_tmp)
+    with pytest.raises(InputError):
+        lambda_handler.handler({"bucket": NAMES["raw_bucket"], "key": RAW_KEY}, None)
+
+    assert seen["operations"].count("UploadPart") >= 1
+    assert seen["operations"][-1] == "AbortMultipartUpload"
+    s3 = stack.client("s3")
+    assert "Contents" not in s3.list_objects_v2(Bucket=NAMES["processed_bucket"])
+    assert "Uploads" not in s3.list_multipart_uploads(Bucket=NAMES["processed_bucket"])
+    assert list(lambda_tmp.iterdir()) == []
+
+
+def test_a_lying_checksum_on_a_big_file_completes_nothing(
+    stack, function_env, lambda_tmp, small_parts, big_csv
+):
+    stack.put_raw(RAW_KEY, big_csv, sha="0" * 64)
+    lambda_handler._s3_client = stack.client("s3")
+    seen = watch_uploads(stack.client("s3"), lambda_tmp)
+    with pytest.raises(OperationFailed) as caught:
+        lambda_handler.handler({"bucket": NAMES["raw_bucket"], "key": RAW_KEY}, None)
+    assert "differs from its olistctl-sha256 metadata" in str(caught.value)
+    assert "CompleteMultipartUpload" not in seen["operations"]
+    s3 = stack.client("s3")
+    assert "Contents" not in s3.list_objects_v2(Bucket=NAMES["processed_bucket"])
+    assert "Uploads" not in s3.list_multipart_uploads(Bucket=NAMES["processed_bucket"])

@@ -122,6 +122,12 @@ def test_a_missing_bucket_setting_is_a_config_error(stack):
     assert str(caught.value).startswith("No raw bucket is configured: pass --raw-bucket")
 
 
+SELLERS_CSV = (
+    b'"seller_id","seller_zip_code_prefix","seller_city","seller_state"\n'
+    b"3442f8959a84dea7ee197c632cb2df15,13023,campinas,SP\n"
+)
+
+
 def test_pipeline_upload_stores_each_file_once_until_its_content_changes(stack, tmp_path):
     pytest.importorskip("olistctl.inputs", reason="upload needs olistctl.inputs")
     from awsstack import ORDERS_CSV
@@ -145,3 +151,49 @@ def test_pipeline_upload_stores_each_file_once_until_its_content_changes(stack, 
     versions = stack.client("s3").list_object_versions(Bucket=NAMES["raw_bucket"])["Versions"]
     assert len(versions) == 2  # two uploads, not three
     assert [e.stage for e in backend.ledger.entries()] == ["upload", "upload"]
+
+
+def test_a_failed_upload_run_keeps_the_ledger_of_what_it_stored_and_a_rerun_skips_it(
+    stack, tmp_path
+):
+    """The ledger is written as each file lands: the upload that failed on its second file
+    still records the first, and running again uploads only what is missing."""
+    pytest.importorskip("olistctl.inputs", reason="upload needs olistctl.inputs")
+    import botocore.exceptions
+    from awsstack import ORDERS_CSV
+
+    from olistctl import pipeline
+    from olistctl.errors import AwsError
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "olist_orders_dataset.csv").write_bytes(ORDERS_CSV)
+    sellers = SELLERS_CSV
+    (folder / "olist_sellers_dataset.csv").write_bytes(sellers)
+    orders_key = "olist_orders_dataset/olist_orders_dataset.csv"
+    sellers_key = "olist_sellers_dataset/olist_sellers_dataset.csv"
+
+    def refuse_sellers(request, **kwargs):
+        if sellers_key in request.url:
+            raise botocore.exceptions.ClientError(
+                {"Error": {"Code": "AccessDenied", "Message": "Access Denied"}}, "PutObject"
+            )
+
+    s3 = stack.client("s3")
+    s3.meta.events.register_first("before-send.s3.PutObject", refuse_sellers)
+    backend = stack.backend()
+    with pytest.raises(AwsError):
+        pipeline.upload(backend, [str(folder)])
+    assert [(e.stage, e.key, e.bytes_in) for e in backend.ledger.entries()] == [
+        ("upload", orders_key, len(ORDERS_CSV))
+    ]
+
+    s3.meta.events.unregister("before-send.s3.PutObject", refuse_sellers)
+    again = {o.key: o.status for o in pipeline.upload(backend, [str(folder)])}
+    assert again == {orders_key: "skipped", sellers_key: "uploaded"}
+    assert [(e.key, e.bytes_in) for e in backend.ledger.entries()] == [
+        (orders_key, len(ORDERS_CSV)),
+        (sellers_key, len(sellers)),
+    ]
+    versions = s3.list_object_versions(Bucket=NAMES["raw_bucket"])["Versions"]
+    assert sorted(v["Key"] for v in versions) == [orders_key, sellers_key]  # none twice

@@ -282,6 +282,15 @@ def test_apply_run_report_teardown(tf_mirror, moto_server, sample_data, tmp_path
         # 5b. The README's classic queries, unchanged on both backends.
         check_classic_queries(moto_server, outputs, work, env, local)
 
+        # 5c. What a crawl logs goes to the stack's own log group; teardown plans to empty it.
+        logs = moto_server.client("logs")
+        logs.create_log_stream(
+            logGroupName=outputs["crawler_log_group"], logStreamName=outputs["crawler"]
+        )
+        planned = olistctl(work, env, "teardown", "--dry-run", "--output", "json")
+        rows = {(r["what"], r["where"]): r["count"] for r in json.loads(planned.stdout)}
+        assert rows[("log streams", outputs["crawler_log_group"])] == 1
+
         # 6. teardown --destroy-infra: the data, then `terraform destroy` in the applied copy,
         # offline through the environment (TF_CLI_CONFIG_FILE). As for a user of an AWS-
         # compatible endpoint who gave apply `-var endpoint_url=…` (which Terraform does not

@@ -153,6 +153,22 @@ def check_catalog(server, outputs):
     }
     assert crawler["RecrawlPolicy"] == {"RecrawlBehavior": "CRAWL_EVERYTHING"}
     assert crawler["Role"].endswith(f":role/{outputs['crawler']}-crawler-role")
+    # Its logs: a group of the stack's own (infra/glue.tf), not the account's /aws-glue/crawlers.
+    assert crawler["CrawlerSecurityConfiguration"] == f"{STACK}-crawler"
+    config = glue.get_security_configuration(Name=f"{STACK}-crawler")["SecurityConfiguration"]
+    encryption = config["EncryptionConfiguration"]
+    assert encryption["CloudWatchEncryption"]["CloudWatchEncryptionMode"] == "DISABLED"
+    assert outputs["crawler_log_group"] == (
+        f"/aws-glue/crawlers-role/{outputs['crawler']}-crawler-role-{STACK}-crawler"
+    )
+    logs = server.client("logs")
+    found = logs.describe_log_groups(logGroupNamePrefix=outputs["crawler_log_group"])
+    (group,) = found["logGroups"]
+    assert group["retentionInDays"] == 7
+    tags = logs.list_tags_for_resource(resourceArn=group["logGroupArn"])["tags"]
+    assert tags == EXPECTED_TAGS
+    every = [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]]
+    assert "/aws-glue/crawlers" not in every
 
 
 def check_workgroup(server, outputs):
@@ -191,6 +207,7 @@ def check_nothing_left(server, outputs):
     assert outputs["workgroup"] not in [w["Name"] for w in workgroups]
     groups = server.client("logs").describe_log_groups()["logGroups"]
     assert outputs["log_group"] not in [g["logGroupName"] for g in groups]
+    assert outputs["crawler_log_group"] not in [g["logGroupName"] for g in groups]
     assert not server.client("sqs").list_queues().get("QueueUrls")
     roles = [r["RoleName"] for r in server.client("iam").list_roles()["Roles"]]
     assert not [r for r in roles if r.startswith(STACK)]

@@ -134,6 +134,34 @@ def test_no_iam_wildcards(infra_model):
         )
 
 
+def test_the_crawler_logs_only_to_the_stacks_own_log_group(infra_model):
+    """Not /aws-glue/crawlers (every crawler's, untagged, kept forever): a group the stack
+    creates, tags and retains, named as Glue names a security configuration's group."""
+    crawler = infra_model.resources("aws_glue_crawler")["processed"]
+    assert crawler["security_configuration"] == "${aws_glue_security_configuration.crawler.name}"
+    assert "${aws_cloudwatch_log_group.crawler}" in crawler["depends_on"]
+    config = infra_model.resources("aws_glue_security_configuration")["crawler"]
+    assert config["name"] == "${local.crawler_security_configuration}"
+    local = infra_model.locals()
+    assert local["crawler_log_group"] == (
+        "/aws-glue/crawlers-role/${local.crawler_role_name}-${local.crawler_security_configuration}"
+    )
+    assert infra_model.resources("aws_iam_role")["crawler"]["name"] == "${local.crawler_role_name}"
+    group = infra_model.resources("aws_cloudwatch_log_group")["crawler"]
+    assert group["name"] == "${local.crawler_log_group}"
+    assert group["retention_in_days"] == "${var.log_retention_days}"
+    # The role writes its own stream there and can create no log group anywhere.
+    statements = _statements(infra_model.data("aws_iam_policy_document")["crawler"])
+    actions = {a for st in statements for a in _as_list(st.get("actions", []))}
+    assert "logs:CreateLogGroup" not in actions
+    [write] = [st for st in statements if "logs:PutLogEvents" in _as_list(st["actions"])]
+    assert _as_list(write["resources"]) == [
+        "${local.logs_arn_prefix}:log-group:${local.crawler_log_group}:log-stream:"
+        "${local.crawler_name}*"
+    ]
+    assert "crawler_log_group" in infra_model.outputs()
+
+
 def test_athena_workgroup_guardrails(infra_model):
     (workgroup,) = infra_model.resources("aws_athena_workgroup").values()
     (config,) = blocks(workgroup, "configuration")
@@ -193,7 +221,7 @@ def test_lambda_function_settings(infra_model):
     assert blocks(function, "tracing_config") == [{"mode": "Active"}]
     assert blocks(function, "dead_letter_config")
     assert "${aws_cloudwatch_log_group.transform}" in function["depends_on"]
-    (log_group,) = infra_model.resources("aws_cloudwatch_log_group").values()
+    log_group = infra_model.resources("aws_cloudwatch_log_group")["transform"]
     assert log_group["name"] == "${local.log_group}"
     assert infra_model.locals()["log_group"] == "/aws/lambda/${local.function_name}"
     assert function["function_name"] == "${local.function_name}"
@@ -217,7 +245,7 @@ def test_readme_documents_every_variable_and_output(infra_model):
 
 @pytest.mark.parametrize(
     "key",
-    [key for key in (*RESOURCE_KEYS, "stack", "region")],
+    [key for key in (*RESOURCE_KEYS, "stack", "region", "crawler_log_group")],
 )
 def test_settings_read_terraform_outputs(infra_model, tmp_path, key):
     """Every output the CLI needs reaches olistctl's settings from `terraform output -json`."""

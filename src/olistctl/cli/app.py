@@ -7,6 +7,7 @@ command, so ``olistctl --help`` starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -39,6 +40,7 @@ from olistctl.cli.options import (
     WorkgroupOpt,
 )
 from olistctl.cli.plain_params import install as install_plain_params
+from olistctl.cli.signals import stop_like_ctrl_c
 from olistctl.cli.state import AppState, get_state
 from olistctl.errors import ExitCode, Interrupted, OlistError
 
@@ -48,7 +50,7 @@ install_plain_params()
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok · 1 operation failed · 2 usage or bad input · 3 configuration or"
     " credentials · 4 AWS service error · 5 timeout · 6 refused (guardrail or declined)"
-    " · 130 interrupted."
+    " · 130 interrupted (Ctrl-C) · 129/143 stopped by SIGHUP/SIGTERM."
 )
 
 _debug = bool(os.environ.get("OLISTCTL_DEBUG"))
@@ -100,6 +102,9 @@ class OlistGroup(typer.core.TyperGroup):
         _debug = bool(os.environ.get("OLISTCTL_DEBUG"))
         code: int = ExitCode.OK
         args = _sql_is_not_an_option(sys.argv[1:] if args is None else list(args))
+        # SIGTERM and SIGHUP take Ctrl-C's path (the query is stopped, files in flight end).
+        signals = contextlib.ExitStack()
+        caught = signals.enter_context(stop_like_ctrl_c())
         try:
             rv = super().main(
                 args=args,
@@ -114,13 +119,21 @@ class OlistGroup(typer.core.TyperGroup):
             _error(f"{exc.format_message().rstrip('.')}; see `olistctl --help`.")
             code = ExitCode.USAGE
         except typer.Abort:
-            _error("Aborted.")
-            code = ExitCode.REFUSED
+            if caught.signum is not None:  # a signal during a prompt
+                _error(caught.explain("Interrupted; nothing was changed."))
+                code = caught.exit_code
+            else:
+                _error("Aborted.")
+                code = ExitCode.REFUSED
         except OlistError as exc:
             if _debug:
                 traceback.print_exc()
-            _error(_sentence(str(exc)))
-            code = exc.exit_code
+            if isinstance(exc, Interrupted) and caught.signum is not None:
+                _error(caught.explain(_sentence(str(exc))))
+                code = caught.exit_code
+            else:
+                _error(_sentence(str(exc)))
+                code = exc.exit_code
         except Exception as exc:  # the last line of defence: never a bare traceback
             if _debug:
                 traceback.print_exc()
@@ -131,6 +144,8 @@ class OlistGroup(typer.core.TyperGroup):
                     " run again with --debug for the traceback and report it."
                 )
                 code = ExitCode.FAILED
+        finally:
+            signals.close()
         if standalone_mode:
             sys.exit(code)
         return code

@@ -1,7 +1,8 @@
 """Remove everything the pipeline stored (the workspace, or the stack's data on aws).
 
-On aws: every object version and delete marker in the stack's buckets, and
-the catalog's tables. `--destroy-infra` (aws) then runs `terraform destroy` in infra/. Buckets that
+On aws: every object version, delete marker and unfinished multipart upload
+in the stack's buckets, the catalog's tables and the crawler's log streams.
+`--destroy-infra` (aws) then runs `terraform destroy` in infra/. Buckets that
 do not carry the stack's tag are refused. Asks first unless `--yes`; with no
 terminal and no `--yes` it refuses.
 """

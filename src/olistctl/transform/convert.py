@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from olistctl.dataset import Table
 from olistctl.quality.profile import TableProfiler
-from olistctl.transform.parquet_out import ParquetOutput, schema_with_source
+from olistctl.transform.parquet_out import ParquetOutput, ParquetSink, schema_with_source
 from olistctl.transform.reader import BLOCK_BYTES, CsvBatches
 from olistctl.transform.result import TransformResult
 
@@ -63,7 +63,7 @@ class _Failed:
 
 def convert_csv(
     source: str | os.PathLike | BinaryIO,
-    dest: str | os.PathLike,
+    dest: str | os.PathLike | ParquetSink,
     *,
     table: Table | None = None,
     source_name: str | None = None,
@@ -73,6 +73,9 @@ def convert_csv(
     row_group_rows: int | None = None,
 ) -> TransformResult:
     """Convert one CSV (a path, or a binary stream with ``read(n)``) into a Parquet file.
+
+    ``dest`` is a path, or a :class:`ParquetSink` (the Lambda streams to S3): the
+    same bytes either way.
 
     ``table`` None: the header decides (an unknown header gets inferred types
     and a warning). ``row_group_rows`` None: sized from the file's first bytes.

@@ -8,6 +8,9 @@ only metadata besides pyarrow's schema is the source CSV's SHA-256.
 The file is written under a temporary name in the destination's folder,
 fsynced, and renamed over the destination only when complete; on any
 failure the temporary file goes and an existing destination is untouched.
+The destination may instead be a :class:`ParquetSink` (the Lambda's S3
+multipart upload, ``olistctl.s3_stream``): the same bytes are streamed to it,
+and it becomes visible only when published.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import contextlib
 import os
 import secrets
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import pyarrow as pa
@@ -88,11 +92,33 @@ def schema_with_source(schema: pa.Schema, source_sha256: str | None) -> pa.Schem
     return schema
 
 
+@runtime_checkable
+class ParquetSink(Protocol):
+    """A destination that is not a local path: a writable binary file object (``io.RawIOBase``)
+    whose content becomes visible only when published."""
+
+    name: str  # where it goes, for messages
+
+    def write(self, data: bytes) -> int: ...
+
+    def publish(self) -> int:
+        """Make what was written visible; returns its size."""
+        ...
+
+    def discard(self) -> None:
+        """Drop what was written; the destination stays as it was."""
+        ...
+
+
 class ParquetOutput:
     """One Parquet file being written; becomes ``dest`` only on :meth:`publish`."""
 
-    def __init__(self, dest: str | os.PathLike, schema: pa.Schema, *, row_group_rows: int) -> None:
-        self.dest = Path(dest)
+    def __init__(
+        self, dest: str | os.PathLike | ParquetSink, schema: pa.Schema, *, row_group_rows: int
+    ) -> None:
+        self.sink = dest if isinstance(dest, ParquetSink) else None
+        self.dest = None if self.sink is not None else Path(dest)  # type: ignore[arg-type]
+        self.label = self.sink.name if self.sink is not None else str(self.dest)
         self.schema = schema
         self.row_group_rows = row_group_rows
         self.tmp: Path | None = None
@@ -100,13 +126,19 @@ class ParquetOutput:
         self.rows_written: int | None = None
 
     def _open(self, first: pa.Table) -> None:
-        self.dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.dest.with_name(f".{self.dest.name}.{secrets.token_hex(6)}.tmp")
-        # Created here (not by mkstemp) so it gets the umask's permissions, as the final file.
-        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-        self.tmp = tmp
+        where: str | ParquetSink
+        if self.sink is not None:
+            where = self.sink
+        else:
+            assert self.dest is not None
+            self.dest.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.dest.with_name(f".{self.dest.name}.{secrets.token_hex(6)}.tmp")
+            # Created here (not by mkstemp) so it gets the umask's permissions, as the final file.
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            self.tmp = tmp
+            where = str(tmp)
         self._writer = pq.ParquetWriter(
-            str(tmp),
+            where,
             self.schema,
             compression=COMPRESSION,
             use_dictionary=dictionary_columns(first),
@@ -125,11 +157,17 @@ class ParquetOutput:
             assert self._writer is not None
             self._writer.write_table(group, row_group_size=self.row_group_rows)
         except OSError as exc:
-            raise _write_failed(self.dest, exc) from exc
+            raise _write_failed(self.label, exc) from exc
 
     def finish(self) -> int:
         """Close the file, flush it to disk, and return the rows its footer records."""
-        assert self._writer is not None and self.tmp is not None
+        assert self._writer is not None
+        if self.sink is not None:
+            writer, self._writer = self._writer, None
+            writer.close()  # writes the footer into the stream; the stream stays open
+            self.rows_written = writer.writer.metadata.num_rows  # the footer just written
+            return self.rows_written
+        assert self.tmp is not None
         try:
             self._writer.close()
             self._writer = None
@@ -139,18 +177,21 @@ class ParquetOutput:
             finally:
                 os.close(fd)
         except OSError as exc:
-            raise _write_failed(self.dest, exc) from exc
+            raise _write_failed(self.label, exc) from exc
         self.rows_written = pq.read_metadata(self.tmp).num_rows
         return self.rows_written
 
     def publish(self) -> int:
         """Put the finished file in place; returns its size."""
-        assert self.tmp is not None and self.rows_written is not None
+        assert self.rows_written is not None
+        if self.sink is not None:
+            return self.sink.publish()
+        assert self.tmp is not None
         try:
             size = self.tmp.stat().st_size
             os.replace(self.tmp, self.dest)  # fails on a folder in the way, say
         except OSError as exc:
-            raise _write_failed(self.dest, exc) from exc
+            raise _write_failed(self.label, exc) from exc
         self.tmp = None
         with contextlib.suppress(OSError):  # the rename's durability; not possible everywhere
             fd = os.open(self.dest.parent, os.O_RDONLY)
@@ -166,13 +207,15 @@ class ParquetOutput:
             with contextlib.suppress(Exception):
                 self._writer.close()
             self._writer = None
+        if self.sink is not None:
+            self.sink.discard()
         if self.tmp is not None:
             with contextlib.suppress(FileNotFoundError):
                 self.tmp.unlink()
             self.tmp = None
 
 
-def _write_failed(dest: Path, exc: OSError) -> OperationFailed:
+def _write_failed(dest: str, exc: OSError) -> OperationFailed:
     return OperationFailed(
         f"Could not write {dest}: {exc.strerror or exc}",
         hint="check that the folder is writable and the disk has room",

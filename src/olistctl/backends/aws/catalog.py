@@ -236,9 +236,13 @@ class GlueCatalog:
 
         last = crawler.get("LastCrawl") or {}
         status = _CRAWL_STATUS.get(last.get("Status", ""), last.get("Status") or "SUCCEEDED")
-        where = (
-            f"{last.get('LogGroup', '/aws-glue/crawlers')} (stream {last.get('LogStream', name)})"
+        # Glue names the group in LastCrawl; the stack's own (infra/glue.tf) otherwise.
+        group = (
+            last.get("LogGroup")
+            or self.names.settings.get("crawler_log_group")
+            or "/aws-glue/crawlers"
         )
+        where = f"{group} (stream {last.get('LogStream', name)})"
         if status == "FAILED":
             raise AwsError(
                 f"The Glue crawler {name} failed: "

@@ -250,6 +250,13 @@ def translate(
             f"Could not connect to {endpoint}",
             hint="check the network and the region, or the --endpoint-url you set",
         )
+    if isinstance(exc, botocore.exceptions.HTTPClientError):
+        # The connection broke after it was made (reset, closed mid-answer), retries included.
+        return AwsError(
+            f"The connection to AWS was lost, even after retrying ({exc})",
+            hint="check the network and run the same command again: what was finished is kept"
+            " and skipped",
+        )
     if isinstance(exc, botocore.exceptions.BotoCoreError):
         return AwsError(f"The AWS SDK failed: {exc}", hint="run again with --debug for details")
     return None

@@ -1,12 +1,18 @@
-"""Teardown on aws: empty the stack's buckets (every version and delete marker), drop its tables.
+"""Teardown on aws: empty the stack's buckets (every version, delete marker and unfinished
+multipart upload), drop its tables.
 
 A bucket, or the Glue database, is touched only when its tags say it belongs
 to this stack (``olistctl:stack`` = the configured stack name; with no stack
 name configured, the tag must at least be present). Anything else is listed
 as a refusal and left alone: a typo in a bucket name must not empty someone
-else's bucket, nor the default database name someone else's database. After
-deleting, everything is listed again and what is still there is reported, so
-"verified empty" is a fact, not a hope.
+else's bucket, nor the default database name someone else's database. An
+upload cut off while its abort failed too leaves parts that S3 bills for and
+no object listing shows: they are listed (``ListMultipartUploads``) and
+aborted with the rest. The Glue crawler's log group (``crawler_log_group``,
+the stack's own, made by infra/ with a retention) is emptied of its log
+streams under the same tag check; the group itself, like the buckets, goes
+with ``terraform destroy``. After deleting, everything is listed again and what
+is still there is reported, so "verified empty" is a fact, not a hope.
 
 ``destroy_infra`` then runs ``terraform destroy`` in the stack's folder
 (``--destroy-infra``), with the region and endpoint olistctl uses.
@@ -27,14 +33,16 @@ import botocore.exceptions
 from olistctl.backends.aws.clients import AwsClients, aws_errors, error_code
 from olistctl.backends.aws.names import StackNames
 from olistctl.backends.base import ProgressCallback, TeardownItem, TeardownPlan, TeardownReport
-from olistctl.errors import ConfigError, DeadlineExceeded, OperationFailed
+from olistctl.errors import AwsError, ConfigError, DeadlineExceeded, OperationFailed
 from olistctl.settings import STACK_TAG_KEY, Settings
 
 DELETE_BATCH = 1000  # DeleteObjects' maximum
 TABLE_BATCH = 100  # BatchDeleteTable's maximum
 VERSIONS = "object versions"
 MARKERS = "delete markers"
+UPLOADS = "incomplete uploads"  # multipart uploads never completed nor aborted
 TABLES = "tables"
+LOG_STREAMS = "log streams"
 TERRAFORM_TIMEOUT_S = 60 * 60
 _ERROR_LINES = 12
 
@@ -58,6 +66,10 @@ class AwsTeardown:
     @property
     def glue(self):
         return self.clients.client("glue")
+
+    @property
+    def logs(self):
+        return self.clients.client("logs")
 
     # -- inventory ----------------------------------------------------------------
 
@@ -122,6 +134,16 @@ class AwsTeardown:
                     contents.markers.append({"Key": m["Key"], "VersionId": m["VersionId"]})
         return contents
 
+    def _uploads(self, bucket: str) -> list[dict[str, str]]:
+        """The bucket's multipart uploads that were started and neither completed nor aborted."""
+        uploads: list[dict[str, str]] = []
+        with aws_errors("S3 ListMultipartUploads", f"s3://{bucket}"):
+            for page in self.s3.get_paginator("list_multipart_uploads").paginate(Bucket=bucket):
+                uploads += [
+                    {"Key": u["Key"], "UploadId": u["UploadId"]} for u in page.get("Uploads", [])
+                ]
+        return uploads
+
     def _table_names(self, database: str) -> list[str] | None:
         """The database's tables; None when the database does not exist."""
         names: list[str] = []
@@ -138,6 +160,35 @@ class AwsTeardown:
     def _database(self) -> str | None:
         return self.names.settings.get("database")
 
+    def _log_group(self, name: str) -> dict[str, Any] | None:
+        """The log group called ``name`` as DescribeLogGroups shows it; None when there is none."""
+        with aws_errors("CloudWatch Logs DescribeLogGroups", name):
+            for page in self.logs.get_paginator("describe_log_groups").paginate(
+                logGroupNamePrefix=name
+            ):
+                for group in page.get("logGroups", []):
+                    if group["logGroupName"] == name:
+                        return group
+        return None
+
+    def _log_group_tags(self, group: dict[str, Any]) -> dict[str, str]:
+        arn = group.get("logGroupArn") or group["arn"].removesuffix(":*")
+        with aws_errors("CloudWatch Logs ListTagsForResource", group["logGroupName"]):
+            return self.logs.list_tags_for_resource(resourceArn=arn).get("tags", {})
+
+    def _log_streams(self, name: str) -> list[str]:
+        streams: list[str] = []
+        with aws_errors("CloudWatch Logs DescribeLogStreams", name):
+            try:
+                for page in self.logs.get_paginator("describe_log_streams").paginate(
+                    logGroupName=name
+                ):
+                    streams += [s["logStreamName"] for s in page.get("logStreams", [])]
+            except botocore.exceptions.ClientError as exc:
+                if error_code(exc) != "ResourceNotFoundException":
+                    raise
+        return streams
+
     def plan(self) -> TeardownPlan:
         items: list[TeardownItem] = []
         refusals: list[str] = []
@@ -152,6 +203,7 @@ class AwsTeardown:
             contents = self._contents(bucket)
             items.append(TeardownItem(VERSIONS, bucket, len(contents.versions), contents.bytes))
             items.append(TeardownItem(MARKERS, bucket, len(contents.markers)))
+            items.append(TeardownItem(UPLOADS, bucket, len(self._uploads(bucket))))
         database = self._database()
         tables = self._table_names(database) if database else None
         if database and tables is not None:
@@ -161,6 +213,18 @@ class AwsTeardown:
                 refusals.append(refusal)
             else:
                 items.append(TeardownItem(TABLES, database, len(tables)))
+        log_group = self.names.settings.get("crawler_log_group")
+        group = self._log_group(log_group) if log_group else None
+        if group is not None:
+            # Never a log group olistctl did not create: the stack's tag, as for buckets.
+            what = f"CloudWatch log group {log_group}"
+            refusal = self._refusal(what, self._log_group_tags(group))
+            if refusal:
+                refusals.append(refusal)
+            else:
+                streams = self._log_streams(group["logGroupName"])
+                stored = int(group.get("storedBytes", 0)) if streams else 0
+                items.append(TeardownItem(LOG_STREAMS, group["logGroupName"], len(streams), stored))
         return TeardownPlan(items=items, refusals=refusals)
 
     # -- deleting -----------------------------------------------------------------
@@ -192,6 +256,29 @@ class AwsTeardown:
         markers = sum(1 for m in marker_ids if m not in failed)
         return versions, markers, contents.bytes, errors
 
+    def _abort_uploads(
+        self, bucket: str, progress: ProgressCallback | None
+    ) -> tuple[int, list[str]]:
+        """Abort every unfinished multipart upload (its parts go); (aborted, error messages)."""
+        aborted = 0
+        errors: list[str] = []
+        for upload in self._uploads(bucket):
+            where = f"s3://{bucket}/{upload['Key']} (upload {upload['UploadId']})"
+            try:
+                with aws_errors("S3 AbortMultipartUpload", where):
+                    try:
+                        self.s3.abort_multipart_upload(Bucket=bucket, **upload)
+                    except botocore.exceptions.ClientError as exc:
+                        if error_code(exc) != "NoSuchUpload":  # completed or aborted meanwhile
+                            raise
+            except AwsError as exc:
+                errors.append(f"{where}: {exc.message}")
+                continue
+            aborted += 1
+            if progress:
+                progress(1)
+        return aborted, errors
+
     def _drop_tables(
         self, database: str, progress: ProgressCallback | None
     ) -> tuple[int, list[str]]:
@@ -212,25 +299,56 @@ class AwsTeardown:
                 progress(len(batch) - len(failures))
         return dropped, errors
 
+    def _delete_streams(
+        self, group: str, progress: ProgressCallback | None
+    ) -> tuple[int, list[str]]:
+        deleted = 0
+        errors: list[str] = []
+        for stream in self._log_streams(group):
+            try:
+                with aws_errors("CloudWatch Logs DeleteLogStream", f"{group} stream {stream}"):
+                    try:
+                        self.logs.delete_log_stream(logGroupName=group, logStreamName=stream)
+                    except botocore.exceptions.ClientError as exc:
+                        if error_code(exc) != "ResourceNotFoundException":  # gone meanwhile
+                            raise
+            except AwsError as exc:
+                errors.append(f"{group} stream {stream}: {exc.message}")
+                continue
+            deleted += 1
+            if progress:
+                progress(1)
+        return deleted, errors
+
     def execute(
         self, plan: TeardownPlan, *, progress: ProgressCallback | None = None
     ) -> TeardownReport:
         """Delete what the plan lists (never a refused bucket), then look again."""
-        buckets = list(dict.fromkeys(i.name for i in plan.items if i.kind in (VERSIONS, MARKERS)))
+        buckets = list(
+            dict.fromkeys(i.name for i in plan.items if i.kind in (VERSIONS, MARKERS, UPLOADS))
+        )
         databases = [i.name for i in plan.items if i.kind == TABLES]
+        log_groups = {i.name: i.bytes for i in plan.items if i.kind == LOG_STREAMS}
         deleted: list[TeardownItem] = []
         errors: list[str] = []
         for bucket in buckets:
+            # Uploads first: one completed after the bucket was emptied would leave an object.
+            aborted, upload_errors = self._abort_uploads(bucket, progress)
             versions, markers, size, bucket_errors = self._empty_bucket(bucket, progress)
             deleted += [
                 TeardownItem(VERSIONS, bucket, versions, size),
                 TeardownItem(MARKERS, bucket, markers),
+                TeardownItem(UPLOADS, bucket, aborted),
             ]
-            errors += bucket_errors
+            errors += upload_errors + bucket_errors
         for database in databases:
             dropped, table_errors = self._drop_tables(database, progress)
             deleted.append(TeardownItem(TABLES, database, dropped))
             errors += table_errors
+        for group, stored in log_groups.items():
+            streams, stream_errors = self._delete_streams(group, progress)
+            deleted.append(TeardownItem(LOG_STREAMS, group, streams, stored))
+            errors += stream_errors
 
         remaining: list[TeardownItem] = []
         for bucket in buckets:
@@ -238,9 +356,12 @@ class AwsTeardown:
             remaining += [
                 TeardownItem(VERSIONS, bucket, len(left.versions), left.bytes),
                 TeardownItem(MARKERS, bucket, len(left.markers)),
+                TeardownItem(UPLOADS, bucket, len(self._uploads(bucket))),
             ]
         for database in databases:
             remaining.append(TeardownItem(TABLES, database, len(self._table_names(database) or [])))
+        for group in log_groups:
+            remaining.append(TeardownItem(LOG_STREAMS, group, len(self._log_streams(group))))
         return TeardownReport(
             deleted=deleted, remaining=[i for i in remaining if i.count], errors=errors
         )
