@@ -39,6 +39,10 @@ AWS_CONSIDERATIONS = (
 )
 _TRINO = "trinodb/trino core/trino-main/src/test/java/io/trino/"
 MATH = _TRINO + "operator/scalar/TestMathFunctions.java"
+# Trino's implementation, where its tests leave a value open (the tie after x * 10^n).
+MATH_SOURCE = (
+    "trinodb/trino core/trino-main/src/main/java/io/trino/operator/scalar/MathFunctions.java"
+)
 STRINGS = _TRINO + "operator/scalar/TestStringFunctions.java"
 DATETIME = _TRINO + "operator/scalar/TestDateTimeFunctions.java"
 TIMESTAMP = _TRINO + "operator/scalar/timestamp/TestTimestamp.java"
@@ -470,6 +474,16 @@ MATH_CASES = [
             ("round(nan(), 2)", NAN, "double"),
             ("round(1.0E0 / 0, 2)", INF, "double"),
             ("round(-1.0E0 / 0, 2)", -INF, "double"),
+        ],
+    ),
+    *block(
+        "math-round-multiplies-first",
+        MATH_SOURCE + " round(double, integer): Math.round(num * factor) / factor",
+        [
+            ("round(12.885E0, 2)", 12.89, "double"),  # 12.885 * 100 = 1288.5 exactly
+            ("round(2577 * 100.0E0 / 20000, 2)", 12.89, "double"),
+            ("round(-12.885E0, 2)", -12.89, "double"),
+            ("round(1.005E0, 2)", 1.0, "double"),  # 1.005 * 100 = 100.49999999999999
         ],
     ),
     *block(

@@ -207,9 +207,39 @@ def round_(node: exp.Round, rw: Rewriter) -> exp.Expression | None:
                 hint="run it on --backend aws",
             ),
         )
+    if arg == T.DOUBLE:
+        return _round_double(node, decimals)
     if decimals is None:
         return duck("round(:x)", rw.type(node), x=node.this)
     return duck("round(:x, :n)", rw.type(node), x=node.this, n=decimals)
+
+
+def _round_double(node: exp.Round, decimals: exp.Expression | None) -> exp.Expression:
+    """Trino's round(double, n): ``Math.round(x * 10^n) / 10^n``, the sign set aside.
+
+    Trino's MathFunctions.round multiplies first, then rounds half up (Java's
+    Math.round): 12.885 gives 12.89 (12.885 * 100 is exactly 1288.5). DuckDB's
+    round() rounds the double's exact value, 12.884999…, to 12.88.
+    """
+    factor = duck("pow(10.0E0, :n)", n=decimals if decimals is not None else exp.Literal.number(0))
+    # Java's Math.round of a non-negative v: half up, exactly.
+    half_up = "(CASE WHEN :v - floor(:v) >= 0.5 THEN ceil(:v) ELSE floor(:v) END)"
+    return duck(
+        "CASE WHEN isnan(:x) OR isinf(:x) THEN :x"
+        " WHEN abs(:x) * :f >= 9.223372036854775807E18 THEN :err"
+        f" WHEN :x < 0 THEN -({half_up.replace(':v', ':neg')} / :f)"
+        f" ELSE {half_up.replace(':v', ':pos')} / :f END",
+        T.DOUBLE,
+        x=node.this,
+        f=factor,
+        neg=duck("(-:x * :f)", x=node.this.copy(), f=factor.copy()),
+        pos=duck("(:x * :f)", x=node.this.copy(), f=factor.copy()),
+        err=runtime_error(
+            "round() of a double beyond Java's long range is not reproduced locally",
+            T.DOUBLE,
+            hint="run it on --backend aws",
+        ),
+    )
 
 
 def ceil_floor(node: exp.Expression, rw: Rewriter) -> exp.Expression | None:
