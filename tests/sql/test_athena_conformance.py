@@ -827,6 +827,29 @@ def test_ctes_union_values_unnest(athena):
     assert unnested.rows == [("a-b", "a"), ("a-b", "b"), ("c", "c")]
 
 
+def test_unnest_as_aws_documents_it_and_with_ordinality(athena):
+    # AWS Athena docs, "Flattening nested arrays"
+    # (https://docs.aws.amazon.com/athena/latest/ug/flattening-arrays.html), verbatim.
+    documented = athena(
+        """WITH dataset AS (
+  SELECT
+    'engineering' as department,
+    ARRAY['Sharon', 'John', 'Bob', 'Sally'] as users
+)
+SELECT department, names FROM dataset
+CROSS JOIN UNNEST(users) as t(names)"""
+    )
+    assert documented.rows == [("engineering", n) for n in ("Sharon", "John", "Bob", "Sally")]
+    # WITH ORDINALITY numbers the elements from 1 (a bigint, per Trino's UNNEST).
+    numbered = athena(
+        "WITH dataset AS (SELECT ARRAY['Sharon', 'John', 'Bob'] AS users)"
+        " SELECT names, n FROM dataset CROSS JOIN UNNEST(users) WITH ORDINALITY AS t(names, n)"
+        " ORDER BY n"
+    )
+    assert numbered.rows == [("Sharon", 1), ("John", 2), ("Bob", 3)]
+    assert numbered.types == ["VARCHAR", "BIGINT"]
+
+
 def test_unnamed_output_columns_are_named_like_athena(athena):
     answer = athena("SELECT 1, 2 AS two, 'x' || 'y'")
     assert answer.names == ["_col0", "two", "_col2"]
