@@ -94,6 +94,7 @@ RULES: dict[type, Rule] = {
     exp.Pad: strings.string_function("lpad/rpad"),
     exp.Reverse: strings.string_function("reverse"),
     exp.StartsWith: strings.string_function("starts_with"),
+    exp.Translate: strings.string_function("translate"),
     exp.Rand: random_,
     exp.Case: checks.conditional,
     exp.If: checks.conditional,

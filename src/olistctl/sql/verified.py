@@ -66,7 +66,6 @@ VERIFIED: frozenset[type] = frozenset(
         exp.Chr,
         exp.Levenshtein,
         exp.Rand,
-        exp.Translate,  # TestStringFunctions.testTranslate
     }
 )
 
