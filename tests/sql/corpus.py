@@ -1479,6 +1479,10 @@ JSON_CASES = [
             ("""json_extract('{"fuu": {"bar": 1}}', '$["fuu"]["bar"]')""", "1", "json"),
             ("""json_extract('{"fuu": {"bar": 1}}', '$["fuu"].bar')""", "1", "json"),
             ("""json_extract('{"fuu": {"bar": 1}}', '$.fuu["bar"]')""", "1", "json"),
+            ("""json_extract('{"@$fuu": {".b.ar": 1}}', '$["@$fuu"]')""", '{".b.ar":1}', "json"),
+            ("""json_extract('{"fuu..": 1}', '$["fuu.."]')""", "1", "json"),
+            ("""json_extract('{"fu*u": null}', '$["fu*u"]')""", "null", "json"),
+            ("""json_extract('{":fu:u:": 1, ":b:ar:": "abc"}', '$[":b:ar:"]')""", '"abc"', "json"),
         ],
     ),
 ]

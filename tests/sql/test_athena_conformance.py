@@ -581,6 +581,26 @@ def test_athena_errors_are_errors(athena, expression, message):
     assert message in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("expression", "why"),
+    [
+        # Trino's TestJsonExtract.testFullScalarExtract answers these ("1", "1", "0.1"):
+        # DuckDB would answer NULL, NULL and "0.1" rewritten from its double, so they stop.
+        ("""json_extract_scalar('[0, 1, 2]', '$["1"]')""", 'a ["n"] step on an array'),
+        ("""json_extract_scalar('{"0" : 0, "1" : 1}', '$[1]')""", "a [n] step on an object"),
+        ("""json_extract_scalar('{"fuu": [0.1, 1, 2]}', '$.fuu[0]')""", "a number DuckDB"),
+        ("""json_extract('{"fuu": [0.1, 1, 2]}', '$.fuu')""", "a fractional number"),
+        ("""json_extract_scalar('{"a": 1} trailing', '$.a')""", "not well-formed JSON"),
+        ("""json_extract_scalar('{"b": NaN, "a": 1}', '$.a')""", "NaN or Infinity"),
+    ],
+)
+def test_json_values_the_engines_may_spell_differently_stop_the_query(athena, expression, why):
+    with pytest.raises(SqlError) as caught:
+        athena(f"SELECT {expression}")
+    assert "cannot be extracted exactly as Athena does" in str(caught.value)
+    assert why in str(caught.value)
+
+
 def test_from_iso8601_with_a_non_utc_offset_stops_rather_than_converting(athena):
     with pytest.raises(SqlError, match="cannot be sure Athena reads"):
         athena("SELECT from_iso8601_timestamp('2020-05-17T10:11:12+02:00')")

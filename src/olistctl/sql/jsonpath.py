@@ -11,8 +11,8 @@ reason) where they may not:
   returns the digits as written;
 - a JSON result (json_extract) holding a fractional number or an escape, which
   Trino's writer and DuckDB's may spell differently;
-- a numeric path step (``[0]``) applied to an object: Trino also matches the key
-  ``"0"`` there, DuckDB does not.
+- a numeric path step (``[0]``) applied to an object, or a quoted one (``["0"]``) to an
+  array: Trino matches either way, DuckDB only the first.
 
 Paths: ``$``, ``.name``, ``["name"]`` and ``[n]`` steps (Trino's JSONPath subset
 that both engines read alike); anything else is refused by name.
@@ -88,9 +88,12 @@ def _guards(steps: list[str | int]) -> list[tuple[str, str]]:
         (f"regexp_matches(:j, '{_NON_NUMERIC}')", "the document holds NaN or Infinity"),
     ]
     for i, step in enumerate(steps):
+        # Trino lets a number step name an array element or an object key alike.
+        parent = string(_duckdb_path(steps[:i])).sql(dialect="duckdb")
         if isinstance(step, int):
-            parent = string(_duckdb_path(steps[:i])).sql(dialect="duckdb")
             guards.append((f"json_type(:j, {parent}) = 'OBJECT'", "a [n] step on an object"))
+        elif step.isdigit():
+            guards.append((f"json_type(:j, {parent}) = 'ARRAY'", 'a ["n"] step on an array'))
     return guards
 
 
