@@ -298,11 +298,35 @@ def crawl(
 # -- query --------------------------------------------------------------------
 
 
+def _catalog_answer(backend: Backend, sql: str, max_rows: int | None) -> QueryResult | None:
+    """SHOW TABLES / SHOW COLUMNS / DESCRIBE answered from the catalog; None for other SQL."""
+    from olistctl.sql.catalog_statements import answer, parse_catalog_statement
+
+    statement = parse_catalog_statement(sql)
+    if statement is None:
+        return None
+    started = time.perf_counter()
+    found = answer(statement, backend.catalog.tables(), backend.database())
+    rows = found.rows if max_rows is None else found.rows[:max_rows]
+    return QueryResult(
+        columns=found.columns,
+        types=found.types,
+        rows=rows,
+        engine_ms=(time.perf_counter() - started) * 1000,
+        bytes_scanned=0,
+        truncated=max_rows is not None and len(found.rows) > max_rows,
+        from_catalog=True,
+    )
+
+
 def query(backend: Backend, sql: str, *, max_rows: int | None = None) -> QueryResult:
     if not sql.strip():
         raise UsageError("The SQL is empty", hint='pass a statement: olistctl query "SELECT 1"')
     begun = _now()
     started = time.perf_counter()
+    result = _catalog_answer(backend, sql, max_rows)
+    if result is not None:
+        return result  # no query ran: nothing to bill or record
     result = backend.engine.execute(sql, max_rows=max_rows)
     backend.ledger.append(
         [

@@ -4,9 +4,10 @@ The README shows them, the local CLI test runs them on the sample data, and
 the AWS end-to-end test runs them on Athena (moto): all read these constants,
 so the SQL a reader copies is the SQL that was tested on both backends.
 
-``100.00`` (not ``100.0``) because Athena divides decimals at the larger scale
-of the two operands: ``100.0 * COUNT(*) / SUM(COUNT(*)) OVER ()`` is a
-one-decimal number there (94.0, not 94.01), whatever ROUND asks for.
+``100.0`` is a DOUBLE on Athena (a real Athena engine v3 run typed
+``ROUND(COUNT(*) * 100.0 / SUM(COUNT(*)) OVER (), 2)`` as ``double``), so the
+share is a double rounded to two places, as the original pipeline's README
+wrote it.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ ON_TIME_SHARE = """\
 SELECT CASE WHEN order_delivered_customer_date <= order_estimated_delivery_date
             THEN 'on time' ELSE 'late' END AS delivery,
        COUNT(*) AS orders,
-       ROUND(100.00 * COUNT(*) / SUM(COUNT(*)) OVER (), 2) AS pct
+       ROUND(COUNT(*) * 100.0 / SUM(COUNT(*)) OVER (), 2) AS pct
 FROM olist_orders_dataset
 WHERE order_status = 'delivered' AND order_delivered_customer_date IS NOT NULL
 GROUP BY 1

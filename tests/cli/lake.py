@@ -13,7 +13,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -59,12 +59,6 @@ def athena_text(value: Any) -> str | None:
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)
-
-
-def percent(part: int, whole: int, places: int = 2) -> Decimal:
-    """``part * 100.00 / whole`` as Athena computes it: a decimal, rounded half up."""
-    exact = Decimal(part) * 100 / Decimal(whole)
-    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 # -- reading each output format back into rows of text (None for NULL) -------------

@@ -18,8 +18,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from classic_queries import ON_TIME_SHARE, REVENUE_BY_CATEGORY
-from lake import WS, athena_text, frame, percent, rows_from, same_numbers
+from lake import WS, athena_text, frame, rows_from, same_numbers
 
+from athena_numbers import share
 from olistctl.dataset import TABLES, get_table
 from olistctl.sql.named import list_queries
 
@@ -249,7 +250,7 @@ def test_query_file_name_and_inline_sql_give_the_same_rows(cli, lake, sample_dat
     total = int(counts.sum())
     expected = sorted(
         (
-            {"order_status": s, "orders": str(n), "pct": str(percent(n, total))}
+            {"order_status": s, "orders": str(n), "pct": str(share(n, total))}
             for s, n in counts.items()
         ),
         key=lambda r: (-int(r["orders"]), r["order_status"]),
@@ -299,14 +300,14 @@ def test_the_readme_classic_queries_match_pandas(cli, lake, sample_data, tmp_pat
         ).sum()
     )
     late = len(delivered) - on_time
-    share = cli("query", ON_TIME_SHARE, "-o", "csv")
-    assert share.exit_code == 0, share
-    assert rows_from("csv", share.stdout) == [
-        {"delivery": "late", "orders": str(late), "pct": str(percent(late, len(delivered)))},
+    on_time_share = cli("query", ON_TIME_SHARE, "-o", "csv")
+    assert on_time_share.exit_code == 0, on_time_share
+    assert rows_from("csv", on_time_share.stdout) == [
+        {"delivery": "late", "orders": str(late), "pct": str(share(late, len(delivered)))},
         {
             "delivery": "on time",
             "orders": str(on_time),
-            "pct": str(percent(on_time, len(delivered))),
+            "pct": str(share(on_time, len(delivered))),
         },
     ]
 

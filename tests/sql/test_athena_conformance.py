@@ -1,10 +1,15 @@
-"""Athena (Trino) expressions through transpile() and DuckDB give Trino's documented answers.
+"""Athena expressions through transpile() and DuckDB give the answers their sources give.
 
-Each case is the Athena SQL, the value Trino returns (from the Trino docs, or
-Trino's source where the docs are silent; the section is named where it
-helps) and, where it matters, the result type. A case that the local engine
-cannot reproduce must be refused by name (the refusal tests at the end),
-never answered differently.
+The conformance corpus lives in ``corpus.py``: every case names its source (the
+real Athena run, AWS's Athena docs, or a test of Trino's own suite), and the
+cases where Athena and stock Trino differ are one group there, with the run's
+evidence. This file runs it, then checks what the corpus cannot express as one
+value: runtime failures, catalog-typed columns, aggregates and windows, and the
+refusals, each of which must name what the user wrote.
+
+``DOCUMENTED`` (below) holds further engine checks whose expected values come
+from Trino's documentation rather than a test or a run; they guard the
+rewrites and are not counted in the corpus.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from corpus import CASES, SOURCES
 
 from olistctl.errors import SqlError
 
@@ -29,13 +35,29 @@ def duckdb_type(trino: str) -> str:
     if trino.startswith("array("):
         return duckdb_type(trino[len("array(") : -1]) + "[]"
     return {
+        "tinyint": "TINYINT",
+        "smallint": "SMALLINT",
         "integer": "INTEGER",
         "bigint": "BIGINT",
         "double": "DOUBLE",
         "varchar": "VARCHAR",
         "date": "DATE",
         "boolean": "BOOLEAN",
+        "json": "JSON",
     }[trino]
+
+
+def same(got, expected) -> bool:
+    """Equal values of the same Python type; NaN equals NaN and -0.0 is not 0.0."""
+    if type(got) is not type(expected):
+        return False
+    if isinstance(expected, float):
+        if math.isnan(expected):
+            return math.isnan(got)
+        return got == expected and math.copysign(1, got) == math.copysign(1, expected)
+    if isinstance(expected, list):
+        return len(got) == len(expected) and all(map(same, got, expected))
+    return got == expected
 
 
 def case(sql: str, expected, trino_type: str | None = None, *, id: str):
@@ -52,35 +74,27 @@ ARITHMETIC = [
     case("-7 % 2", -1, "integer", id="int-mod-sign-of-dividend"),
     case("7 % -2", 1, "integer", id="int-mod-negative-divisor"),
     case("mod(-7, 3)", -1, "integer", id="mod-function"),
-    # Decimal literals are DECIMAL; x / y has scale max(xs, ys), rounded HALF_UP.
-    case("1.0 / 3", Decimal("0.3"), "decimal(2,1)", id="decimal-div-scale-1"),
-    case("7.0 / 2", Decimal("3.5"), "decimal(2,1)", id="decimal-div-exact"),
-    case("2 / 3.0", Decimal("0.7"), "decimal(12,1)", id="int-by-decimal-half-up"),
-    case("1.00 / 8", Decimal("0.13"), "decimal(3,2)", id="decimal-div-tie-half-up"),
-    case("-1.00 / 8", Decimal("-0.13"), "decimal(3,2)", id="decimal-div-tie-negative"),
-    case("10 / 4.00", Decimal("2.50"), "decimal(14,2)", id="decimal-div-divisor-scale"),
-    case("-1.0 / 3 * 3", Decimal("-0.9"), "decimal(12,1)", id="decimal-div-then-mul"),
-    case("10.5 % 3", Decimal("1.5"), "decimal(3,1)", id="decimal-mod"),
-    case("1.5 + 2.25", Decimal("3.75"), "decimal(4,2)", id="decimal-add-scale-max"),
-    case("1.5 * 2.25", Decimal("3.375"), "decimal(5,3)", id="decimal-mul-scale-sum"),
-    case("0.1 + 0.2", Decimal("0.3"), "decimal(2,1)", id="decimal-add-exact"),
-    case("DECIMAL '12.50'", Decimal("12.50"), "decimal(4,2)", id="decimal-literal"),
+    # Exact decimals are written DECIMAL '…' (a bare 1.5 is a DOUBLE on Athena: corpus.py).
+    case("DECIMAL '1.0' / 3", Decimal("0.3"), "decimal(2,1)", id="decimal-div-scale-1"),
+    case("2 / DECIMAL '3.0'", Decimal("0.7"), "decimal(12,1)", id="int-by-decimal-half-up"),
+    case("DECIMAL '1.00' / 8", Decimal("0.13"), "decimal(3,2)", id="decimal-div-tie-half-up"),
+    case("DECIMAL '-1.00' / 8", Decimal("-0.13"), "decimal(3,2)", id="decimal-div-tie-negative"),
+    case("10 / DECIMAL '4.00'", Decimal("2.50"), "decimal(14,2)", id="decimal-div-divisor-scale"),
+    case("DECIMAL '10.5' % 3", Decimal("1.5"), "decimal(3,1)", id="decimal-mod"),
+    case("round(DECIMAL '-1.25', 1)", Decimal("-1.30"), "decimal(4,2)", id="round-decimal-n"),
+    case("CAST(DECIMAL '1.50' AS varchar)", "1.50", "varchar", id="decimal-to-varchar-keeps-scale"),
+    case("CAST(DECIMAL '2.5' AS integer)", 3, "integer", id="decimal-to-int-half-up"),
+    case("CAST(DECIMAL '-2.5' AS integer)", -3, "integer", id="decimal-to-int-negative"),
     case("0.1E0 + 0.2E0", 0.1 + 0.2, "double", id="double-add-ieee"),
     case("7 / 2.0E0", 3.5, "double", id="int-by-double"),
     case("CAST(7 AS double) / 2", 3.5, "double", id="double-div"),
     case("1 / 0E0", math.inf, "double", id="double-div-by-zero-infinity"),
-    case("abs(-1.5)", Decimal("1.5"), "decimal(2,1)", id="abs-decimal"),
     case("abs(-4)", 4, "integer", id="abs-int"),
     # round(x, d): decimals round HALF_UP and keep their scale (decimal(p+1, s)).
-    case("round(2.5)", Decimal("3"), "decimal(2,0)", id="round-decimal-half-up"),
-    case("round(-2.5)", Decimal("-3"), "decimal(2,0)", id="round-decimal-negative"),
-    case("round(1.2345, 2)", Decimal("1.2300"), "decimal(6,4)", id="round-decimal-n-keeps-scale"),
-    case("round(-1.25, 1)", Decimal("-1.30"), "decimal(4,2)", id="round-decimal-n-negative"),
     case("round(2.5E0)", 3.0, "double", id="round-double-half-away"),
     case("round(-2.5E0)", -3.0, "double", id="round-double-negative"),
     case("round(0.125E0, 2)", 0.13, "double", id="round-double-n"),
     case("round(15, -1)", 20, "integer", id="round-int-negative-digits"),
-    case("ceil(1.2)", Decimal("2"), "decimal(2,0)", id="ceil-decimal"),
     case("floor(-1.5E0)", -2.0, "double", id="floor-double"),
     case("sign(-2.5E0)", -1.0, "double", id="sign-double"),
     case("sign(-7)", -1, "integer", id="sign-int"),
@@ -120,7 +134,6 @@ CASTS = [
         id="timestamp1-to-varchar",
     ),
     case("CAST(DATE '2020-01-05' AS varchar)", "2020-01-05", "varchar", id="date-to-varchar"),
-    case("CAST(1.50 AS varchar)", "1.50", "varchar", id="decimal-to-varchar-keeps-scale"),
     case("CAST(12 AS varchar)", "12", "varchar", id="int-to-varchar"),
     case("CAST(true AS varchar)", "true", "varchar", id="boolean-to-varchar"),
     case("CAST('12' AS integer)", 12, "integer", id="varchar-to-int"),
@@ -131,8 +144,6 @@ CASTS = [
     case("try_cast('abc' AS integer)", None, "integer", id="try-cast-text-null"),
     case("try_cast('99999999999' AS integer)", None, "integer", id="try-cast-overflow-null"),
     # Casts to integers round half away from zero (Trino's DecimalCasts / DoubleOperators).
-    case("CAST(2.5 AS integer)", 3, "integer", id="decimal-to-int-half-up"),
-    case("CAST(-2.5 AS integer)", -3, "integer", id="decimal-to-int-negative"),
     case("CAST(2.5E0 AS integer)", 3, "integer", id="double-to-int-half-up"),
     case("CAST(-2.5E0 AS bigint)", -3, "bigint", id="double-to-bigint-half-away"),
     case("CAST(3.5E0 AS integer)", 4, "integer", id="double-to-int-not-half-even"),
@@ -501,20 +512,33 @@ STRINGS = [
     case("split('a,b,c', ',')[1]", "a", "varchar", id="subscript-one-based"),
 ]
 
-CASES = ARITHMETIC + CASTS + DATES + FORMATS + STRINGS
+DOCUMENTED = ARITHMETIC + CASTS + DATES + FORMATS + STRINGS
 
 
-@pytest.mark.parametrize(("expression", "expected", "trino_type"), CASES)
-def test_expression(athena, expression, expected, trino_type):
+@pytest.mark.parametrize(("expression", "expected", "trino_type", "source"), CASES)
+def test_corpus(athena, expression, expected, trino_type, source):
+    assert source.startswith(SOURCES), source
     answer = athena(f"SELECT {expression}")
-    assert answer.value == expected
-    assert type(answer.value) is type(expected)  # Decimal stays Decimal, int stays int
+    assert same(answer.value, expected), (answer.value, expected, answer.duckdb_sql)
     if trino_type is not None:
         assert answer.types == [duckdb_type(trino_type)]
 
 
-def test_there_are_enough_conformance_cases():
-    assert len(CASES) >= 120
+@pytest.mark.parametrize(("expression", "expected", "trino_type"), DOCUMENTED)
+def test_documented(athena, expression, expected, trino_type):
+    answer = athena(f"SELECT {expression}")
+    assert same(answer.value, expected), (answer.value, expected, answer.duckdb_sql)
+    if trino_type is not None:
+        assert answer.types == [duckdb_type(trino_type)]
+
+
+def test_the_corpus_is_large_and_every_case_cites_one_source():
+    # The issue that grew the corpus asked for at least 400 sourced cases (from 198).
+    assert len(CASES) >= 400
+    for param in CASES:
+        assert param.values[3].startswith(SOURCES)
+    ids = [param.id for param in CASES]
+    assert len(ids) == len(set(ids))
 
 
 def test_current_date_is_the_utc_date(athena):
@@ -532,7 +556,7 @@ def test_current_date_is_the_utc_date(athena):
     ("expression", "message"),
     [
         ("5 / 0", "Division by zero"),
-        ("1.5 / 0", "Division by zero"),
+        ("DECIMAL '1.5' / 0", "Division by zero"),
         ("2147483647 + 1", "Overflow"),
         ("CAST('1.5' AS integer)", "cannot be converted to an integer"),
         ("CAST('abc' AS date)", "cannot be converted to a date"),
@@ -555,6 +579,26 @@ def test_athena_errors_are_errors(athena, expression, message):
     with pytest.raises(SqlError) as caught:
         athena(f"SELECT {expression}")
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("expression", "why"),
+    [
+        # Trino's TestJsonExtract.testFullScalarExtract answers these ("1", "1", "0.1"):
+        # DuckDB would answer NULL, NULL and "0.1" rewritten from its double, so they stop.
+        ("""json_extract_scalar('[0, 1, 2]', '$["1"]')""", 'a ["n"] step on an array'),
+        ("""json_extract_scalar('{"0" : 0, "1" : 1}', '$[1]')""", "a [n] step on an object"),
+        ("""json_extract_scalar('{"fuu": [0.1, 1, 2]}', '$.fuu[0]')""", "a number DuckDB"),
+        ("""json_extract('{"fuu": [0.1, 1, 2]}', '$.fuu')""", "a fractional number"),
+        ("""json_extract_scalar('{"a": 1} trailing', '$.a')""", "not well-formed JSON"),
+        ("""json_extract_scalar('{"b": NaN, "a": 1}', '$.a')""", "NaN or Infinity"),
+    ],
+)
+def test_json_values_the_engines_may_spell_differently_stop_the_query(athena, expression, why):
+    with pytest.raises(SqlError) as caught:
+        athena(f"SELECT {expression}")
+    assert "cannot be extracted exactly as Athena does" in str(caught.value)
+    assert why in str(caught.value)
 
 
 def test_from_iso8601_with_a_non_utc_offset_stops_rather_than_converting(athena):
@@ -743,14 +787,48 @@ def test_grouping_sets_rollup_cube_having(athena):
     assert having.rows == [("a", 2), ("b", 2)]
 
 
-def test_percentages_of_a_total_are_decimals_rounded_half_up(athena):
-    # COUNT(*) * 100.00 / SUM(COUNT(*)) OVER (): decimal(24,2), 2/3 -> 66.67, 1/3 -> 33.33.
+def test_percentages_with_100_0_are_doubles_as_on_athena(athena):
+    # The real Athena run typed ROUND(COUNT(*) * 100.0 / SUM(COUNT(*)) OVER (), 2) as a
+    # double; Java's Math.round(x * 100) / 100 of 200/3 and 100/3.
     answer = athena(
-        "SELECT g, COUNT(*) * 100.00 / SUM(COUNT(*)) OVER () FROM (VALUES 'a', 'a', 'b') AS v(g)"
-        " GROUP BY g ORDER BY g"
+        "SELECT g, ROUND(COUNT(*) * 100.0 / SUM(COUNT(*)) OVER (), 2),"
+        " COUNT(*) * 100.0 / SUM(COUNT(*)) OVER ()"
+        " FROM (VALUES 'a', 'a', 'b') AS v(g) GROUP BY g ORDER BY g"
+    )
+    assert answer.rows == [("a", 66.67, 200 / 3), ("b", 33.33, 100 / 3)]
+    assert answer.types[1:] == ["DOUBLE", "DOUBLE"]
+
+
+def test_percentages_with_an_exact_decimal_are_rounded_half_up(athena):
+    # DECIMAL '100.00' stays exact (AWS "Considerations for data types" writes decimals so):
+    # bigint * decimal(5,2) / bigint is a decimal(24,2) here, rounded half up.
+    answer = athena(
+        "SELECT g, COUNT(*) * DECIMAL '100.00' / SUM(COUNT(*)) OVER ()"
+        " FROM (VALUES 'a', 'a', 'b') AS v(g) GROUP BY g ORDER BY g"
     )
     assert answer.rows == [("a", Decimal("66.67")), ("b", Decimal("33.33"))]
     assert answer.types[1] == "DECIMAL(24,2)"
+
+
+def test_shares_of_a_yes_no_case_are_doubles(athena):
+    # SUM(CASE WHEN … THEN 1.0 ELSE 0 END) / COUNT(*): double on Athena (a decimal(…,1)
+    # rounded to one place on stock Trino, 0.6 here instead of 4/7).
+    answer = athena(
+        "SELECT SUM(CASE WHEN x = 5 THEN 1.0 ELSE 0 END) / COUNT(*), AVG(CASE WHEN x = 5"
+        " THEN 1.0 ELSE 0 END) FROM (VALUES 5, 5, 5, 5, 1, 2, 3) AS v(x)"
+    )
+    assert answer.rows == [(4 / 7, 4 / 7)]
+    assert answer.types == ["DOUBLE", "DOUBLE"]
+
+
+def test_decimal_columns_keep_decimal_rules_and_meet_doubles_as_doubles(athena, typed):
+    answer = athena(
+        "SELECT SUM(price), SUM(price) * 100.0, price * 1.5, typeof(price * 1.5),"
+        " typeof(SUM(price) / COUNT(*)) FROM t WHERE label = 'a' GROUP BY price",
+        typed,
+    )
+    assert answer.rows == [(Decimal("0.01"), 1.0, 0.015, "double", "decimal(38,2)")]
+    assert answer.types[:3] == ["DECIMAL(38,2)", "DOUBLE", "DOUBLE"]
 
 
 def test_ctes_union_values_unnest(athena):
@@ -767,6 +845,29 @@ def test_ctes_union_values_unnest(athena):
         " CROSS JOIN UNNEST(split(g, '-')) AS u(part) ORDER BY part"
     )
     assert unnested.rows == [("a-b", "a"), ("a-b", "b"), ("c", "c")]
+
+
+def test_unnest_as_aws_documents_it_and_with_ordinality(athena):
+    # AWS Athena docs, "Flattening nested arrays"
+    # (https://docs.aws.amazon.com/athena/latest/ug/flattening-arrays.html), verbatim.
+    documented = athena(
+        """WITH dataset AS (
+  SELECT
+    'engineering' as department,
+    ARRAY['Sharon', 'John', 'Bob', 'Sally'] as users
+)
+SELECT department, names FROM dataset
+CROSS JOIN UNNEST(users) as t(names)"""
+    )
+    assert documented.rows == [("engineering", n) for n in ("Sharon", "John", "Bob", "Sally")]
+    # WITH ORDINALITY numbers the elements from 1 (a bigint, per Trino's UNNEST).
+    numbered = athena(
+        "WITH dataset AS (SELECT ARRAY['Sharon', 'John', 'Bob'] AS users)"
+        " SELECT names, n FROM dataset CROSS JOIN UNNEST(users) WITH ORDINALITY AS t(names, n)"
+        " ORDER BY n"
+    )
+    assert numbered.rows == [("Sharon", 1), ("John", 2), ("Bob", 3)]
+    assert numbered.types == ["VARCHAR", "BIGINT"]
 
 
 def test_unnamed_output_columns_are_named_like_athena(athena):
@@ -788,13 +889,27 @@ T = {"t": {"ts": "timestamp", "d": "double", "n": "int", "s": "string", "dt": "d
         ("SELECT date_format(ts, '%U') FROM t", "date_format pattern '%U'"),
         ("SELECT date_parse(s, '%y-%m-%d') FROM t", "date_parse pattern '%y'"),
         ("SELECT date_parse(s, '%H:%i') FROM t", "without %Y"),
-        ("SELECT CAST(d AS varchar) FROM t", "from double"),
+        ("SELECT CAST(CAST(d AS real) AS varchar) FROM t", "from real"),
         ("SELECT CAST(s AS varchar(3)) FROM t", "varchar(n)"),
         ("SELECT CAST(s AS boolean) FROM t", "boolean"),
         ("SELECT url_extract_host(s) FROM t", "url_extract_host()"),
         ("SELECT sequence(1, 3)", "sequence()"),
-        ("SELECT json_extract_scalar(s, '$.a') FROM t", "json_extract_scalar()"),
-        ("SELECT contains(split(s, ','), 'a') FROM t", "contains()"),
+        ("SELECT json_extract_scalar(s, '$..a') FROM t", "JSONPath '$..a' of json_extract_scalar"),
+        ("SELECT json_extract(s, lower(s)) FROM t", "json_extract needs a constant JSONPath"),
+        (
+            "SELECT contains(split(s, ','), 1) FROM t",
+            "cannot look for a integer in an array(varchar)",
+        ),
+        ("SELECT slice(split(s, ','), 0, 2) FROM t", "slice's start cannot be 0"),
+        ("SELECT slice(split(s, ','), 1, -1) FROM t", "slice's length must be zero or more"),
+        ("SELECT typeof('abc')", "typeof() of a text expression"),
+        ("SELECT truncate(d, 2) FROM t", "truncate(double, n)"),
+        ("SELECT TRUNCATE(n) FROM t", "truncate(integer)"),
+        ("SELECT from_unixtime(n, 'UTC') FROM t", "from_unixtime with a time zone"),
+        ("SELECT to_unixtime(dt) FROM t", "to_unixtime takes a timestamp, not date"),
+        ("SELECT regexp_count(s, 'a') FROM t", "regexp_count()"),
+        ("SELECT date_parse(s, '%Y-%m-%d %h:%i') FROM t", "a 12-hour field without %p"),
+        ("SHOW PARTITIONS t", "not SHOW PARTITIONS"),
         ("SELECT s ILIKE 'a%' FROM t", "ILIKE"),
         ("SELECT ts > '2017-01-01' FROM t", "cannot compare timestamp(3) with varchar"),
         ("SELECT n = '7' FROM t", "cannot compare integer with varchar"),
@@ -816,7 +931,6 @@ T = {"t": {"ts": "timestamp", "d": "double", "n": "int", "s": "string", "dt": "d
         ("SELECT regexp_replace(s, 'a', '\\\\1') FROM t", "regexp_replace escapes"),
         ("SELECT element_at(split(s, ','), 0) FROM t", "element_at's index cannot be 0"),
         ("SELECT split_part(s, ',', 0) FROM t", "index must be greater than zero"),
-        ("SELECT round(9.5, -1)", "past the number's integer digits"),
         ("SELECT random(10)", "random(n)"),
         ("SELECT x / 2 FROM (VALUES (NULL)) AS v(x)", "cannot tell the types"),
         ("SELECT from_iso8601_timestamp(ts) FROM t", "from_iso8601_timestamp takes varchar"),
@@ -828,6 +942,32 @@ def test_unsupported_constructs_are_refused_by_name(athena, sql, named):
         athena(sql, T)
     assert named in str(caught.value)
     assert caught.value.hint
+
+
+@pytest.mark.parametrize(
+    ("sql", "position", "named"),
+    [
+        # sqlglot calls these Length, DayOfWeekIso, Ceil and Log: the messages must not.
+        ("SELECT n,\n  char_length(n) FROM t", (2, 3), "char_length takes varchar"),
+        ("SELECT day_of_week(s) FROM t", (1, 8), "day_of_week() takes a date or timestamp"),
+        ("SELECT  ceiling(d, 2) FROM t", (1, 9), "ceiling() takes one argument"),
+        ("SELECT\n\n     regexp_count(s, 'a') FROM t", (3, 6), "regexp_count() is not supported"),
+        ("SELECT array_sort(split(s, ',')) FROM t", (1, 8), "array_sort() is not supported"),
+    ],
+)
+def test_refusals_name_the_function_as_written_with_its_position(athena, sql, position, named):
+    with pytest.raises(SqlError) as caught:
+        athena(sql, T)
+    assert named in str(caught.value)
+    assert (caught.value.line, caught.value.column) == position
+    assert not re.search(r"dayofweekiso|array_slice|Length\(|sqlglot", str(caught.value))
+
+
+def test_round_of_a_decimal_past_its_digits_answers_zero_or_stops(athena):
+    # Trino's TestMathFunctions.testRound: round(DECIMAL '1234', -7) = 0 (and its type).
+    assert athena("SELECT round(DECIMAL '1234', -7)").value == Decimal("0")
+    with pytest.raises(SqlError, match="at or past the number's integer digits"):
+        athena("SELECT round(DECIMAL '9.5', -1)")
 
 
 def test_refusals_point_at_the_construct(athena):

@@ -55,11 +55,26 @@ def test_date_format_specifiers(duck, pattern, expected):
     assert duckdb_strftime(duck, mysql_to_strftime(pattern)) == expected
 
 
-@pytest.mark.parametrize("specifier", ["%D", "%U", "%u", "%V", "%w", "%X", "%Q"])
+@pytest.mark.parametrize("specifier", ["%D", "%U", "%u", "%V", "%w", "%X"])
 def test_unsupported_date_format_specifiers_are_named(specifier):
+    # Trino's TestDateTimeFunctions.testDateFormat: "%D not supported in date format string".
     with pytest.raises(UnsupportedPattern) as caught:
         mysql_to_strftime(f"%Y {specifier}")
     assert caught.value.specifier == specifier
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [("%g", "g"), ("%Q", "Q"), ("%4", "4")])
+def test_unlisted_specifiers_print_their_letter(duck, pattern, expected):
+    # Trino's TestDateTimeFunctions.testDateFormat: date_format(…, '%g') = 'g', '%4' = '4'.
+    assert duckdb_strftime(duck, mysql_to_strftime(pattern)) == expected
+
+
+@pytest.mark.parametrize("pattern", ["%Y-%m-%d %h:%i", "%Y %l", "%Y %Q"])
+def test_parse_patterns_that_read_differently_are_refused(pattern):
+    # Trino reads hour 12 of '%h' without '%p' as 0 (testDateParse: '2013-05-17 12:35:10'
+    # with '%Y-%m-%d %h:%i:%s' is 00:35:10); DuckDB keeps 12.
+    with pytest.raises(UnsupportedPattern):
+        mysql_to_strftime(pattern, parsing=True)
 
 
 @pytest.mark.parametrize(

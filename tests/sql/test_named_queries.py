@@ -2,8 +2,10 @@
 
 The dataset is ``olistctl.synth.generate(orders=20000)`` (about 1.5 s), loaded
 with the model's types. Counts must match exactly; money is compared exactly
-(to the cent) as integer cents on the pandas side; percentages and averages
-are Athena's decimals, rounded half up, recomputed here with Python's decimal.
+(to the cent) as integer cents on the pandas side; averages of decimals are
+Athena's decimals, rounded half up, recomputed here with Python's decimal;
+percentages are ``ROUND(x * 100.0 / n, 2)``, a double on Athena, recomputed
+with ``athena_numbers.share``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pandas as pd
 import pyarrow.csv as pacsv
 import pytest
 
+from athena_numbers import java_double_text, share
 from olistctl import dataset
 from olistctl.sql.dialect import transpile
 from olistctl.sql.named import get_query, list_queries
@@ -72,8 +75,9 @@ def half_up(numerator, denominator, places: int = 2) -> Decimal | None:
         return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def pct(part: int, total: int) -> Decimal | None:
-    return half_up(Decimal(int(part)) * 100, int(total))
+def pct(part: int, total: int) -> float:
+    """``ROUND(part * 100.0 / total, 2)``: a double on Athena."""
+    return share(int(part), int(total))
 
 
 def test_every_named_query_has_a_description_and_runs(olist):
@@ -292,7 +296,7 @@ def test_seller_states_by_revenue(olist):
                 int(row.sellers),
                 int(row["items"]),
                 money(int(row.revenue)),
-                pct(int(row.revenue), total),
+                half_up(int(row.revenue) * 100, total),  # decimal * 100 / decimal
             )
             for state, row in grouped.iterrows()
         ),
@@ -345,18 +349,18 @@ def test_executive_kpis(olist):
     per_person = people_orders(frames)
     expected = [
         ("orders", str(len(orders))),
-        ("delivered orders (% of orders)", str(pct(int(delivered.sum()), len(orders)))),
+        ("delivered orders (% of orders)", java_double_text(pct(delivered.sum(), len(orders)))),
         ("GMV (price + freight)", str(money(int(value.sum())))),
         ("average order value", str(half_up(money(int(value.sum())), len(value)))),
         ("average review score", str(half_up(int(scores.sum()), len(scores)))),
         (
             "on time (% of delivered, timestamp rule)",
-            str(pct(int(on_time.sum()), int(with_date.sum()))),
+            java_double_text(pct(on_time.sum(), with_date.sum())),
         ),
         ("customers (unique people)", str(len(per_person))),
         (
             "repeat customers (% of customers)",
-            str(pct(int((per_person > 1).sum()), len(per_person))),
+            java_double_text(pct((per_person > 1).sum(), len(per_person))),
         ),
     ]
     assert run(olist, "executive_kpis") == expected

@@ -186,6 +186,7 @@ class QueryResult:
     query_id: str | None = None
     truncated: bool = False  # more rows existed than were fetched
     output_location: str | None = None
+    from_catalog: bool = False  # answered from the catalog (SHOW TABLES …): no query ran
 
 
 class QueryEngine(Protocol):
@@ -282,6 +283,8 @@ class Backend:
     engine: QueryEngine
     ledger: Ledger
     teardown: Teardown
+    # The catalog database queries name (``SHOW TABLES IN <it>``); looked up when asked.
+    database: Callable[[], str | None] = lambda: None
     # Held by commands that change the stored state (the local workspace's lock).
     exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext
     closers: list[Callable[[], None]] = field(default_factory=list)

@@ -145,6 +145,8 @@ def query_stats(state: AppState, result: QueryResult) -> str:
     rows = f"{len(result.rows)} row{'s' * (len(result.rows) != 1)}"
     if result.truncated:
         rows += " shown (more exist; raise --max-rows)"
+    if result.from_catalog:
+        return f"{rows} · from the catalog (no query ran, nothing billed)"
     return (
         f"{rows} · {result.engine_ms / 1000:.2f} s · {verb} {human_bytes(result.bytes_scanned)}"
         f" (billed {human_bytes(cost.billed_bytes)}) · {dollars(cost.dollars)} in {region}"

@@ -1,5 +1,7 @@
-"""Numbers as Trino computes them: integer division, exact decimals, rounding, typed aggregates.
+"""Numbers as Athena computes them: literals, integer division, decimals, rounding, aggregates.
 
+- ``1.5`` is a DOUBLE on Athena (``types.literal_number_type``); DuckDB reads it as a
+  DECIMAL(2,1), so it is written ``1.5E0`` for DuckDB.
 - ``integer / integer`` truncates toward zero (DuckDB's ``//`` does; its ``/`` is a double).
 - decimal division keeps ``max(s1, s2)`` digits, rounded HALF_UP (DuckDB gives a double):
   computed here on exact 128-bit integers.
@@ -13,10 +15,46 @@ from __future__ import annotations
 from sqlglot import exp
 
 from olistctl.sql import types as T
-from olistctl.sql.emit import cast, duck, power_of_ten_decimal, tenth_power_fraction
+from olistctl.sql.emit import cast, duck, power_of_ten_decimal, runtime_error, tenth_power_fraction
 from olistctl.sql.infer import set_type
-from olistctl.sql.rewrite import Rewriter, aggregate_call, integer_literal, rewrap, sql_text
+from olistctl.sql.rewrite import Rewriter, Rule, aggregate_call, integer_literal, rewrap, sql_text
 from olistctl.sql.types import SqlType
+
+
+def number_literal(node: exp.Literal, rw: Rewriter) -> exp.Expression | None:
+    """A decimal-looking literal (``100.0``) as the DOUBLE Athena reads it (``100.0E0``)."""
+    text = node.name
+    if node.is_string or not rw.type(node).is_floating or "e" in text.lower():
+        return None
+    # The same digits with an exponent: DuckDB parses it as a DOUBLE, correctly rounded
+    # like Java's Double.parseDouble (a CAST from its DECIMAL reading could round twice).
+    return exp.Literal.number((text + "0" if text.endswith(".") else text) + "E0")
+
+
+def constant(name: str, template: str) -> Rule:
+    """A constant function (``infinity()``, ``nan()``) as a DuckDB DOUBLE expression."""
+
+    def rule(node: exp.Anonymous, rw: Rewriter) -> exp.Expression:
+        if node.expressions:
+            rw.refuse(node, f"{name}() takes no arguments in Athena")
+        return duck(template, T.DOUBLE)
+
+    return rule
+
+
+def double_predicate(name: str, duckdb_name: str) -> Rule:
+    """is_nan/is_finite/is_infinite: Trino's take a double (numbers are widened to it)."""
+
+    def rule(node: exp.Expression, rw: Rewriter) -> exp.Expression:
+        args = node.expressions if isinstance(node, exp.Anonymous) else [node.this]
+        if len(args) != 1:
+            rw.refuse(node, f"{name}() takes one argument in Athena")
+        t = rw.type(args[0])
+        if t.is_known and not t.is_numeric:
+            rw.refuse(node, f"Athena's {name} takes a double, not {t} ({sql_text(args[0])})")
+        return duck(f"{duckdb_name}(CAST(:x AS DOUBLE))", T.BOOLEAN, x=args[0])
+
+    return rule
 
 
 def _is_null(node: exp.Expression) -> bool:
@@ -121,8 +159,18 @@ def add_sub_mul(node: exp.Binary, rw: Rewriter) -> exp.Expression | None:
     result = rw.type(node)
     if result.is_decimal:
         # DuckDB computes the same exact value; the CAST gives it Trino's precision.
-        return cast(duck(f":a {symbol} :b", a=node.left, b=node.right), result)
+        # Operands go to 38 digits first when the result needs more than 18: DuckDB
+        # multiplies two DECIMAL(18)s in 64 bits and overflows where Trino does not.
+        a, b = node.left, node.right
+        if int(result.precision or 0) > 18:
+            a, b = (_widened(x, t) for x, t in ((a, left), (b, right)))
+        return cast(duck(f":a {symbol} :b", a=a, b=b), result)
     return None
+
+
+def _widened(node: exp.Expression, sql_type: SqlType) -> exp.Expression:
+    scale = int(sql_type.as_decimal().scale or 0)
+    return duck(f"CAST(:x AS DECIMAL(38, {scale}))", x=node)
 
 
 # -- rounding --------------------------------------------------------------------------------
@@ -138,22 +186,66 @@ def round_(node: exp.Round, rw: Rewriter) -> exp.Expression | None:
                 node,
                 "round(decimal, n) needs a constant number of digits n in the local engine",
             )
-        if int(arg.precision or 0) - int(arg.scale or 0) + digits <= 0:
-            # Trino returns 0 here (round(9.5, -1) = 0), where arithmetic says 10.
-            rw.refuse(node, "round(decimal, n) with n past the number's integer digits")
         # DuckDB rounds decimals half away from zero (Trino's HALF_UP) but narrows the type.
         if decimals is None:
-            return cast(duck("round(:x)", x=node.this), rw.type(node))
-        return cast(duck("round(:x, :n)", x=node.this, n=decimals), rw.type(node))
+            rounded = cast(duck("round(:x)", x=node.this), rw.type(node))
+        else:
+            rounded = cast(duck("round(:x, :n)", x=node.this, n=decimals), rw.type(node))
+        if int(arg.precision or 0) - int(arg.scale or 0) + digits > 0:
+            return rounded
+        # Rounding at or past every integer digit: Trino answers 0 (round(DECIMAL '1234', -7),
+        # TestMathFunctions.testRound), which is also the arithmetic answer only while the
+        # rounded value is 0 (round(DECIMAL '9.5', -1) would be 10).
+        return duck(
+            "CASE WHEN :r = 0 THEN :r ELSE :err END",
+            rw.type(node),
+            r=rounded,
+            err=runtime_error(
+                "round(decimal, n) with n at or past the number's integer digits is not"
+                " reproduced by the local engine when the result is not 0",
+                rw.type(node),
+                hint="run it on --backend aws",
+            ),
+        )
+    if arg == T.DOUBLE:
+        return _round_double(node, decimals)
     if decimals is None:
         return duck("round(:x)", rw.type(node), x=node.this)
     return duck("round(:x, :n)", rw.type(node), x=node.this, n=decimals)
 
 
+def _round_double(node: exp.Round, decimals: exp.Expression | None) -> exp.Expression:
+    """Trino's round(double, n): ``Math.round(x * 10^n) / 10^n``, the sign set aside.
+
+    Trino's MathFunctions.round multiplies first, then rounds half up (Java's
+    Math.round): 12.885 gives 12.89 (12.885 * 100 is exactly 1288.5). DuckDB's
+    round() rounds the double's exact value, 12.884999…, to 12.88.
+    """
+    factor = duck("pow(10.0E0, :n)", n=decimals if decimals is not None else exp.Literal.number(0))
+    # Java's Math.round of a non-negative v: half up, exactly.
+    half_up = "(CASE WHEN :v - floor(:v) >= 0.5 THEN ceil(:v) ELSE floor(:v) END)"
+    return duck(
+        "CASE WHEN isnan(:x) OR isinf(:x) THEN :x"
+        " WHEN abs(:x) * :f >= 9.223372036854775807E18 THEN :err"
+        f" WHEN :x < 0 THEN -({half_up.replace(':v', ':neg')} / :f)"
+        f" ELSE {half_up.replace(':v', ':pos')} / :f END",
+        T.DOUBLE,
+        x=node.this,
+        f=factor,
+        neg=duck("(-:x * :f)", x=node.this.copy(), f=factor.copy()),
+        pos=duck("(:x * :f)", x=node.this.copy(), f=factor.copy()),
+        err=runtime_error(
+            "round() of a double beyond Java's long range is not reproduced locally",
+            T.DOUBLE,
+            hint="run it on --backend aws",
+        ),
+    )
+
+
 def ceil_floor(node: exp.Expression, rw: Rewriter) -> exp.Expression | None:
     name = "ceil" if isinstance(node, exp.Ceil) else "floor"
     if node.args.get("decimals") is not None:
-        rw.refuse(node, f"{name}() takes one argument in Athena")
+        rw.refuse(node, f"{rw.written_name(node) or name}() takes one argument in Athena")
     value = duck(f"{name}(:x)", x=node.this)
     result = rw.type(node)
     return cast(value, result) if result.is_known and result.is_numeric else value
@@ -162,14 +254,28 @@ def ceil_floor(node: exp.Expression, rw: Rewriter) -> exp.Expression | None:
 def sign(node: exp.Sign, rw: Rewriter) -> exp.Expression | None:
     # DuckDB's sign() is a TINYINT; Trino's has the argument's type (decimal(1,0) for decimals).
     result = rw.type(node)
-    value = duck("sign(:x)", x=node.this)
+    if result.is_floating:  # sign(NaN) is NaN in Trino, 0 in DuckDB
+        value = duck("CASE WHEN isnan(:x) THEN :x ELSE sign(:x) END", x=node.this)
+    else:
+        value = duck("sign(:x)", x=node.this)
     return cast(value, result) if result.is_known and result.is_numeric else value
 
 
 def truncate(node: exp.Trunc, rw: Rewriter) -> exp.Expression | None:
+    """truncate(double), truncate(decimal) and truncate(decimal, n) drop digits toward zero."""
     arg = rw.type(node.this)
-    if node.args.get("decimals") is not None or not arg.is_floating:
-        rw.refuse(node, f"truncate() of {arg} is not supported by the local engine")
+    decimals = node.args.get("decimals")
+    name = rw.written_name(node) or "truncate"
+    if arg.is_decimal:
+        if decimals is None:
+            return cast(duck("trunc(:x)", x=node.this), rw.type(node))
+        if integer_literal(decimals) is None:
+            rw.refuse(node, f"{name}(decimal, n) needs a constant number of digits n locally")
+        # DuckDB's trunc(decimal, n) drops the same digits; the CAST keeps Trino's scale.
+        return cast(duck("trunc(:x, :n)", x=node.this, n=decimals), rw.type(node))
+    if decimals is not None or arg != T.DOUBLE:
+        what = f"{arg}, n" if decimals is not None else str(arg)
+        rw.refuse(node, f"{name}({what}) is not supported by the local engine")
     return duck("trunc(:x)", rw.type(node), x=node.this)
 
 
@@ -236,7 +342,10 @@ def _approx_percentile(outer: exp.Expression, agg: exp.ApproxQuantile, rw: Rewri
     value = agg.this.copy()
     if arg.is_decimal:
         value = duck("CAST(:x AS DOUBLE)", x=value)  # Trino has no decimal signature
-    call = rewrap(outer, agg, duck("approx_quantile(:x, :q)", x=value, q=quantile.copy()))
+    # DuckDB takes the quantile as a FLOAT (the literal is a DOUBLE on Athena).
+    call = rewrap(
+        outer, agg, duck("approx_quantile(:x, CAST(:q AS FLOAT))", x=value, q=quantile.copy())
+    )
     return cast(call, rw.type(agg))
 
 

@@ -7,7 +7,8 @@
 - double -> decimal goes through the shortest decimal text of the double, as Trino's
   ``BigDecimal.valueOf`` does (1.005E0 -> 1.01 at scale 2; DuckDB gives 1.00).
 - text -> date/timestamp is converted only when both engines surely read it the same way.
-- double -> varchar is refused: Trino prints doubles in its own scientific notation.
+- double -> varchar prints like Java's ``Double.toString`` (``double_text.py``): Athena's
+  ``'154.1'`` and ``'1.600887212E7'``, where stock Trino now writes ``'1.541E2'``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from olistctl.sql import types as T
+from olistctl.sql.double_text import java_double_text
 from olistctl.sql.emit import duck
 from olistctl.sql.rewrite import Rewriter, sql_text
 from olistctl.sql.temporal import DATE_TEXT, TIMESTAMP_TEXT, parse_text
@@ -22,10 +24,11 @@ from olistctl.sql.types import duckdb_type_sql
 
 # Trino parses integers with Long.parseLong on the untrimmed text: padded text fails.
 INTEGER_TEXT = (r"[+-]?[0-9]+", None)
-# Double.parseDouble trims and also reads NaN, Infinity, hex and 1d/1f: those are refused.
+# Double.parseDouble trims and reads NaN and Infinity (as spelled) like DuckDB; hex and
+# 1d/1f it also reads are refused.
 DOUBLE_TEXT = (
-    r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*",
-    r".*([0-9]|NaN|Infinity).*",
+    r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*|\s*[+-]?(NaN|Infinity)\s*",
+    r".*([0-9]|(?i:nan|inf)).*",
 )
 DECIMAL_TEXT = (r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)", r".*[0-9].*")
 
@@ -53,8 +56,10 @@ def cast_(node: exp.Cast, rw: Rewriter) -> exp.Expression | None:
             refuse("Athena truncates to varchar(n); use substr()")
         if source.is_timestamp:
             return _timestamp_text(value, source, rw, node)
+        if source == T.DOUBLE:
+            return java_double_text(value)
         if source.is_floating:
-            refuse("Athena prints doubles in its own notation, e.g. 1.5E0")
+            refuse("Athena prints a real with Java's Float.toString, which is not reproduced")
         if source.name in ("array", "map", "row", "json", "varbinary"):
             refuse()
         return plain()
@@ -114,3 +119,26 @@ def _timestamp_text(value, source: T.SqlType, rw: Rewriter, node) -> exp.Express
         text = duck(":t || ' UTC'", t=text)  # sessions are UTC; Athena prints the zone
     text.meta["athena_type"] = T.VARCHAR
     return text
+
+
+def typeof(node: exp.Typeof, rw: Rewriter) -> exp.Expression:
+    """typeof(x): the Athena type the local engine worked out, as Athena spells it.
+
+    Text is answered only for a column: Athena types text expressions built from
+    literals with a length (``typeof('abc')`` is ``varchar(3)``), which is not tracked.
+    """
+    t = rw.type(node.this)
+    name = rw.written_name(node) or "typeof"
+
+    def has_text(x: T.SqlType | None) -> bool:
+        return x is not None and (x.is_string or x.name == "char" or has_text(x.element))
+
+    if not t.is_known or t.name in ("json", "interval day to second", "interval year to month"):
+        rw.refuse(node, f"{name}() of {sql_text(node.this)} is not supported by the local engine")
+    if has_text(t) and not (isinstance(node.this, exp.Column) and t.is_string):
+        rw.refuse(
+            node,
+            f"{name}() of a text expression is not supported by the local engine"
+            " (Athena reports varchar(n) lengths it does not track)",
+        )
+    return duck(f"'{t}'", T.VARCHAR)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from olistctl.sql import types as T
+from olistctl.sql.emit import duck
 from olistctl.sql.rewrite import Rewriter, sql_text
 from olistctl.sql.strings import require_string
 from olistctl.sql.verified import athena_name, check_verified
@@ -43,15 +44,48 @@ def _check_comparable(node: exp.Expression, left: exp.Expression, right: exp.Exp
         )
 
 
-def compare(node: exp.Binary, rw: Rewriter) -> None:
+# What a comparison with NaN gives in Trino (NaN equals and orders with nothing);
+# DuckDB orders NaN above every number and makes it equal to itself.
+_NAN_RESULT = {
+    exp.EQ: "false",
+    exp.NEQ: "true",
+    exp.GT: "false",
+    exp.GTE: "false",
+    exp.LT: "false",
+    exp.LTE: "false",
+    exp.Between: "false",
+}
+
+
+def _may_be_nan(node: exp.Expression, rw: Rewriter) -> bool:
+    return rw.type(node).is_floating and not isinstance(node, exp.Literal)
+
+
+def _nan_aware(node: exp.Expression, operands: list[exp.Expression], rw: Rewriter):
+    """``node`` with Trino's answer when an operand is NaN, or None if none can be."""
+    doubles = [o for o in operands if _may_be_nan(o, rw)]
+    if type(node) not in _NAN_RESULT or not doubles:
+        return None
+    nulls = " OR ".join(f":n{i} IS NULL" for i in range(len(operands)))
+    nans = " OR ".join(f"isnan(:d{i})" for i in range(len(doubles)))
+    return duck(
+        f"CASE WHEN {nulls} THEN NULL WHEN {nans} THEN {_NAN_RESULT[type(node)]} ELSE :c END",
+        T.BOOLEAN,
+        c=node.copy(),
+        **{f"n{i}": o.copy() for i, o in enumerate(operands)},
+        **{f"d{i}": o.copy() for i, o in enumerate(doubles)},
+    )
+
+
+def compare(node: exp.Binary, rw: Rewriter) -> exp.Expression | None:
     _check_comparable(node, node.left, node.right, rw)
-    return None
+    return _nan_aware(node, [node.left, node.right], rw)
 
 
-def between(node: exp.Between, rw: Rewriter) -> None:
+def between(node: exp.Between, rw: Rewriter) -> exp.Expression | None:
     for bound in (node.args["low"], node.args["high"]):
         _check_comparable(node, node.this, bound, rw)
-    return None
+    return _nan_aware(node, [node.this, node.args["low"], node.args["high"]], rw)
 
 
 def in_(node: exp.In, rw: Rewriter) -> None:
@@ -75,7 +109,7 @@ def conditional(node: exp.Expression, rw: Rewriter) -> None:
         listed = ", ".join(sorted({str(t) for t in types}))
         rw.refuse(
             node,
-            f"Athena cannot mix {listed} in the results of {athena_name(node).upper()}",
+            f"Athena cannot mix {listed} in the results of {athena_name(node, rw).upper()}",
             hint="CAST the branches to one type",
         )
     return None

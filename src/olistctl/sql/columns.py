@@ -33,7 +33,11 @@ def _output_names(source: Scope | exp.Expression) -> list[str] | None:
     node = source.expression if isinstance(source, Scope) else source
     alias = node.args.get("alias") if isinstance(node, (exp.Unnest, exp.Values)) else None
     if alias is not None and alias.columns:
-        return [c.name for c in alias.columns]
+        names = [c.name for c in alias.columns]
+        offset = node.args.get("offset") if isinstance(node, exp.Unnest) else None
+        if isinstance(offset, exp.Identifier):
+            names.append(offset.name)  # UNNEST … WITH ORDINALITY AS t(x, n)
+        return names
     if isinstance(node, exp.Query):
         return list(node.named_selects)
     return None

@@ -16,7 +16,9 @@ division …). :func:`transpile` instead:
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import logging
 import re
 from collections.abc import Mapping
 from typing import ClassVar
@@ -50,11 +52,12 @@ def _keep_name(name: str):
 
 
 class AthenaQuery(Trino):
-    """Athena's query dialect (Trino), keeping date_format/date_parse patterns as written.
+    """Athena's query dialect (Trino), keeping format patterns and JSON paths as written.
 
-    sqlglot's Athena reader converts these MySQL-style patterns to its own
-    notation, which loses what the user wrote (``%i`` vs ``%M``); the
-    translation in ``formats.py`` needs the original.
+    sqlglot's Athena reader converts date_format/date_parse's MySQL-style
+    patterns to its own notation, which loses what the user wrote (``%i`` vs
+    ``%M``), and parses JSON paths into its own tree; the translations in
+    ``formats.py`` and ``jsonpath.py`` need the original text.
     """
 
     class Parser(TrinoParser):
@@ -62,6 +65,8 @@ class AthenaQuery(Trino):
             **TrinoParser.FUNCTIONS,
             "DATE_FORMAT": _keep_name("date_format"),
             "DATE_PARSE": _keep_name("date_parse"),
+            "JSON_EXTRACT": _keep_name("json_extract"),
+            "JSON_EXTRACT_SCALAR": _keep_name("json_extract_scalar"),
         }
 
 
@@ -99,7 +104,7 @@ def transpile(
     check_columns(tree, catalog)
     columns = referenced_columns(tree, tables)
     TypeInference(tree, catalog).run(tree)
-    tree = Rewriter(RULES, VERIFIED).run(tree)
+    tree = Rewriter(RULES, VERIFIED, source=sql).run(tree)
     return Transpiled(duckdb_sql=tree.sql(dialect="duckdb"), tables=tables, columns=columns)
 
 
@@ -107,7 +112,8 @@ def _parse(sql: str) -> exp.Expression:
     if not sql.strip().rstrip(";").strip():
         raise SqlError("The query is empty", hint="write a SELECT statement")
     try:
-        statements = [s for s in sqlglot.parse(sql, dialect=AthenaQuery) if s is not None]
+        with _quiet_sqlglot():
+            statements = [s for s in sqlglot.parse(sql, dialect=AthenaQuery) if s is not None]
     except ParseError as error:
         first = error.errors[0] if error.errors else {}
         description = str(first.get("description") or error).split("\n")[0]
@@ -137,12 +143,30 @@ def _parse(sql: str) -> exp.Expression:
         tree.set("alias", exp.TableAlias(this=exp.to_identifier("_values"), columns=names))
         tree = exp.select("*").from_(tree)
     if not isinstance(tree, exp.Query):
-        kind = tree.key.upper() if tree.key else type(tree).__name__
+        # Name the statement as written (SHOW PARTITIONS), not sqlglot's class for it.
+        words = re.findall(r"[A-Za-z_]+", re.sub(r"--[^\n]*|/\*.*?\*/", " ", sql, flags=re.S))
+        kind = " ".join(words[:2]).upper() if words else type(tree).__name__
         raise SqlError(
-            f"Only SELECT queries run on the local engine, not {kind}",
+            f"Only SELECT queries (and SHOW TABLES, SHOW COLUMNS, DESCRIBE) run on the local"
+            f" engine, not {kind}",
             hint="run DDL and other statements on --backend aws",
         )
     return tree
+
+
+@contextlib.contextmanager
+def _quiet_sqlglot():
+    """Silence sqlglot's "Falling back to parsing as a 'Command'" warning on stderr.
+
+    The statement it warns about is refused just below, by name.
+    """
+    logger = logging.getLogger("sqlglot")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _resolve_tables(

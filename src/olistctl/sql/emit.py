@@ -19,14 +19,25 @@ from olistctl.sql.types import SqlType, duckdb_type_sql
 
 @lru_cache(maxsize=512)
 def _template(text: str) -> exp.Expression:
-    return sqlglot.parse_one(text, read="duckdb")
+    tree = sqlglot.parse_one(text, read="duckdb")
+    for node in tree.walk():
+        # Positions in the template text must not pass for positions in the user's SQL.
+        for key in ("line", "col", "start", "end"):
+            node.meta.pop(key, None)
+    return tree
 
 
 def duck(template: str, sql_type: SqlType | None = None, **parts: exp.Expression) -> exp.Expression:
-    """The DuckDB expression ``template`` with each ``:name`` replaced by ``parts[name]``."""
+    """The DuckDB expression ``template`` with each ``:name`` replaced by ``parts[name]``.
+
+    A name used more than once gets a copy of its part at each further use.
+    """
     tree = _template(template).copy()
+    used: set[str] = set()
     for placeholder in list(tree.find_all(exp.Placeholder)):
-        placeholder.replace(parts[placeholder.name])
+        part = parts[placeholder.name]
+        placeholder.replace(part.copy() if placeholder.name in used else part)
+        used.add(placeholder.name)
     if sql_type is not None:
         set_type(tree, sql_type)
     return tree

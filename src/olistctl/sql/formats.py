@@ -9,6 +9,8 @@ functions" (MySQL date functions table; Java date functions / JodaTime
 
 from __future__ import annotations
 
+import re
+
 
 class UnsupportedPattern(ValueError):
     """A specifier the local engine cannot reproduce exactly."""
@@ -109,14 +111,18 @@ def mysql_to_strftime(pattern: str, *, parsing: bool = False) -> str:
             out.append(table[spec])
         elif spec in _MYSQL_UNSUPPORTED or (parsing and spec in _PARSE_REASONS):
             raise UnsupportedPattern("%" + spec, _PARSE_REASONS.get(spec, ""))
-        elif spec.isalpha():
-            # Athena prints an unlisted letter as itself; DuckDB may know it as something else.
+        elif spec.isalpha() and parsing:
             raise UnsupportedPattern("%" + spec)
         else:
+            # Athena prints an unlisted specifier as its letter ('%g' -> 'g', Trino's
+            # TestDateTimeFunctions.testDateFormat); written out as a literal here.
             out.append(_literal(spec))
     if parsing and "%Y" not in pattern:
         # Without a year DuckDB starts from 1900-01-01, Athena from 1970-01-01.
         raise UnsupportedPattern(pattern, "a date_parse pattern without %Y")
+    if parsing and re.search(r"%[hIl]", pattern) and "%p" not in pattern:
+        # Without AM/PM Trino reads hour 12 as 0 (00:35); DuckDB keeps 12.
+        raise UnsupportedPattern("%h", "a 12-hour field without %p")
     return "".join(out)
 
 

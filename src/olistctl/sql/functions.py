@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from olistctl.sql import arithmetic, casts, checks, strings, temporal
+from olistctl.sql import arithmetic, arrays, casts, checks, jsonpath, strings, temporal
 from olistctl.sql.rewrite import Rewriter, Rule
 from olistctl.sql.verified import VERIFIED, check_verified, random_
 
@@ -20,6 +20,14 @@ _ANONYMOUS: dict[str, Rule] = {
     "date_parse": temporal.date_parse,
     "format_datetime": temporal.format_datetime,
     "millisecond": temporal.millisecond,
+    "yow": temporal.year_of_week_alias,
+    "json_extract": jsonpath.json_extract,
+    "json_extract_scalar": jsonpath.json_extract_scalar,
+    "infinity": arithmetic.constant("infinity", "CAST('Infinity' AS DOUBLE)"),
+    "nan": arithmetic.constant("nan", "CAST('NaN' AS DOUBLE)"),
+    "e": arithmetic.constant("e", "2.718281828459045E0"),  # Java's Math.E
+    "is_finite": arithmetic.double_predicate("is_finite", "isfinite"),
+    "is_infinite": arithmetic.double_predicate("is_infinite", "isinf"),
 }
 
 
@@ -32,6 +40,7 @@ def anonymous(node: exp.Anonymous, rw: Rewriter) -> exp.Expression | None:
 
 RULES: dict[type, Rule] = {
     # arithmetic
+    exp.Literal: arithmetic.number_literal,
     exp.Div: arithmetic.divide,
     exp.Mod: arithmetic.modulo,
     exp.Add: arithmetic.add_sub_mul,
@@ -45,8 +54,13 @@ RULES: dict[type, Rule] = {
     exp.AggFunc: arithmetic.aggregate,
     exp.Window: arithmetic.aggregate,
     exp.Filter: arithmetic.aggregate,
-    # casts and dates
+    exp.IsNan: arithmetic.double_predicate("is_nan", "isnan"),
+    # casts, types and dates
     exp.Cast: casts.cast_,
+    exp.Typeof: casts.typeof,
+    exp.LastDay: temporal.last_day_of_month,
+    exp.TimeToUnix: temporal.to_unixtime,
+    exp.UnixToTime: temporal.from_unixtime,
     exp.DateDiff: temporal.date_diff,
     exp.DateAdd: temporal.date_add,
     exp.TimestampTrunc: temporal.date_trunc,
@@ -72,12 +86,15 @@ RULES: dict[type, Rule] = {
     exp.ArrayToString: strings.array_join,
     exp.ArraySize: strings.cardinality,
     exp.Bracket: strings.subscript,
+    exp.ArrayContains: arrays.contains,
+    exp.ArraySlice: arrays.slice_,
     exp.Length: strings.string_function("length"),
     exp.Lower: strings.string_function("lower"),
     exp.Upper: strings.string_function("upper"),
     exp.Pad: strings.string_function("lpad/rpad"),
     exp.Reverse: strings.string_function("reverse"),
     exp.StartsWith: strings.string_function("starts_with"),
+    exp.Translate: strings.string_function("translate"),
     exp.Rand: random_,
     exp.Case: checks.conditional,
     exp.If: checks.conditional,

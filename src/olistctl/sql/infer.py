@@ -122,10 +122,12 @@ _VARCHAR_FUNCS = (
     exp.Pad,
     exp.Reverse,
     exp.Chr,
+    exp.Translate,
     exp.ArrayToString,
     exp.Concat,
     exp.DPipe,
     exp.TimeToStr,
+    exp.Typeof,
 )
 _BOOLEAN_NODES = (
     exp.Predicate,
@@ -138,6 +140,8 @@ _BOOLEAN_NODES = (
     exp.RegexpLike,
     exp.LogicalAnd,
     exp.LogicalOr,
+    exp.IsNan,
+    exp.ArrayContains,
 )
 # Aggregates and window functions whose result has their argument's type.
 _SAME_AS_ARG = (
@@ -163,12 +167,21 @@ _SAME_AS_ARG = (
     exp.TimestampTrunc,
     exp.DateTrunc,
     exp.Ordered,
+    exp.ArraySlice,
 )
 _ANONYMOUS = {
     "format_datetime": T.VARCHAR,
     "date_format": T.VARCHAR,
     "date_parse": T.timestamp(),
     "millisecond": T.BIGINT,
+    "yow": T.BIGINT,
+    "json_extract_scalar": T.VARCHAR,
+    "json_extract": T.SqlType("json"),
+    "infinity": T.DOUBLE,
+    "nan": T.DOUBLE,
+    "e": T.DOUBLE,
+    "is_finite": T.BOOLEAN,
+    "is_infinite": T.BOOLEAN,
 }
 
 
@@ -200,14 +213,14 @@ class TypeInference:
             (exp.Round, self._round),
             ((exp.Ceil, exp.Floor), self._ceil_floor),
             (exp.Sign, self._sign),
-            (exp.Trunc, lambda n: self.infer(n.this)),
+            (exp.Trunc, self._truncate),
             (exp.Case, self._case),
             (exp.If, lambda n: self._supertype(n.args.get("true"), n.args.get("false"))),
             ((exp.Coalesce, exp.Greatest, exp.Least), self._variadic),
             (_SAME_AS_ARG, lambda n: self.infer(n.this)),
             (exp.Distinct, lambda n: self.infer(n.expressions[0]) if n.expressions else T.UNKNOWN),
             (exp.ArrayAgg, lambda n: T.array(self.infer(n.this))),
-            ((exp.Date, exp.FromISO8601Date, exp.CurrentDate), lambda n: T.DATE),
+            ((exp.Date, exp.FromISO8601Date, exp.CurrentDate, exp.LastDay), lambda n: T.DATE),
             (
                 (exp.FromISO8601Timestamp, exp.CurrentTimestamp, exp.UnixToTime),
                 lambda n: T.timestamp(with_tz=True),
@@ -261,9 +274,8 @@ class TypeInference:
     def _source_column_type(self, source: Scope, column: exp.Column) -> SqlType:
         node = source.expression
         if isinstance(node, exp.Unnest):
-            alias = node.args.get("alias")
-            names = [c.name for c in alias.columns] if alias else []
-            if node.args.get("offset") and names and column.name == names[-1]:
+            offset = node.args.get("offset")
+            if isinstance(offset, exp.Identifier) and column.name == offset.name:
                 return T.BIGINT  # WITH ORDINALITY
             array_type = self.infer(node.expressions[0]) if node.expressions else T.UNKNOWN
             return array_type.element or T.UNKNOWN
@@ -352,6 +364,13 @@ class TypeInference:
             return arg
         p, s = int(arg.precision or 0), int(arg.scale or 0)
         return T.decimal(p - s + min(s, 1), 0)
+
+    def _truncate(self, node: exp.Trunc) -> SqlType:
+        arg = self.infer(node.this)
+        if not arg.is_decimal or node.args.get("decimals") is not None:
+            return arg
+        p, s = int(arg.precision or 0), int(arg.scale or 0)
+        return T.decimal(p - s, 0)
 
     def _sign(self, node: exp.Sign) -> SqlType:
         arg = self.infer(node.this)

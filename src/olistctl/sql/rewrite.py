@@ -25,7 +25,8 @@ BACKEND_HINT = "run it on --backend aws"
 def node_position(node: exp.Expression) -> tuple[int | None, int | None]:
     """(line, column) where a node starts in the user's SQL, when the parser recorded it."""
     positions = []
-    for part in node.walk(bfs=False):
+    parts = [node] if "line" in node.meta and "col" in node.meta else node.walk(bfs=False)
+    for part in parts:
         meta = part.meta
         if "line" in meta and "col" in meta:
             # sqlglot records the column of a token's last character.
@@ -40,9 +41,20 @@ def sql_text(node: exp.Expression, limit: int = 60) -> str:
 
 
 class Rewriter:
-    def __init__(self, rules: dict[type, Rule], verified: frozenset[type]) -> None:
+    def __init__(
+        self, rules: dict[type, Rule], verified: frozenset[type], source: str | None = None
+    ) -> None:
         self.rules = rules
         self.verified = verified
+        self.source = source  # the user's SQL, to name constructs as written
+
+    def written_name(self, node: exp.Expression) -> str | None:
+        """A function's name as the user typed it (``slice``, not sqlglot's ``array_slice``)."""
+        start, end = node.meta.get("start"), node.meta.get("end")
+        if self.source is None or start is None or end is None:
+            return None
+        text = self.source[int(start) : int(end) + 1]
+        return text.lower() if text.replace("_", "").isalnum() else None
 
     def type(self, node: exp.Expression | None) -> SqlType:
         return UNKNOWN if node is None else type_of(node)

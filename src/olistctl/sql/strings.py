@@ -38,7 +38,7 @@ def require_string(node: exp.Expression, arg: exp.Expression | None, rw: Rewrite
 
 def string_function(name: str) -> Rule:
     def rule(node: exp.Expression, rw: Rewriter) -> None:
-        require_string(node, node.this, rw, name)
+        require_string(node, node.this, rw, rw.written_name(node) or name)
         return None
 
     return rule
@@ -186,9 +186,28 @@ def split(node: exp.Split, rw: Rewriter) -> exp.Expression:
 def array_join(node: exp.ArrayToString, rw: Rewriter) -> exp.Expression:
     _no_extra_args(node, rw, "array_join", "null")
     element = rw.type(node.this).element
-    if element is not None and element.is_floating:
-        rw.refuse(node, "array_join of doubles prints them differently in Athena")
-    return duck("array_to_string(:a, :d)", T.VARCHAR, a=node.this, d=node.expression)
+    array = node.this
+    if element == T.DOUBLE:
+        # Athena writes each double as CAST(x AS varchar) does (Java's Double.toString).
+        from olistctl.sql.double_text import java_double_text
+
+        item = exp.column("olistctl_item")
+        array = duck(
+            "list_transform(:a, lambda olistctl_item: :text)",
+            a=array,
+            text=java_double_text(item),
+        )
+    elif element is not None and element.is_floating:
+        rw.refuse(node, "array_join of reals prints them differently in Athena")
+    # Trino joins an array of only NULLs into ''; DuckDB's array_to_string gives NULL.
+    return duck(
+        "CASE WHEN :whole IS NULL OR :d IS NULL THEN NULL"
+        " ELSE coalesce(array_to_string(:a, :d), '') END",
+        T.VARCHAR,
+        whole=node.this.copy(),
+        a=array,
+        d=node.expression,
+    )
 
 
 def cardinality(node: exp.ArraySize, rw: Rewriter) -> exp.Expression:

@@ -6,6 +6,8 @@
 - ``day_of_week``/``EXTRACT(DOW …)`` are ISO (Monday = 1); DuckDB's DOW has Sunday = 0.
 - ``date_format``/``date_parse``/``format_datetime`` patterns are translated specifier by
   specifier (``formats.py``) or refused by name.
+- ``from_unixtime`` rounds to milliseconds half up, as Trino's ``Math.round`` does;
+  ``to_unixtime`` and ``last_day_of_month`` are DuckDB's ``epoch`` and ``last_day``.
 """
 
 from __future__ import annotations
@@ -153,8 +155,18 @@ def extract(node: exp.Extract, rw: Rewriter) -> exp.Expression:
 
 def date_part(node: exp.Expression, rw: Rewriter) -> exp.Expression:
     function = PART_FUNCTIONS[type(node)]
-    require_temporal(node, node.this, rw, node.sql_name().lower() + "()")
+    written = rw.written_name(node) or function
+    require_temporal(node, node.this, rw, written + "()")
     return duck(f"{function}(:x)", T.BIGINT, x=node.this)
+
+
+def year_of_week_alias(node: exp.Anonymous, rw: Rewriter) -> exp.Expression:
+    """yow(x), Trino's short name for year_of_week(x): the ISO week-based year."""
+    if len(node.expressions) != 1:
+        rw.refuse(node, "yow() takes one argument in Athena")
+    (arg,) = node.expressions
+    require_temporal(node, arg, rw, "yow()")
+    return duck("isoyear(:x)", T.BIGINT, x=arg)
 
 
 def millisecond(node: exp.Anonymous, rw: Rewriter) -> exp.Expression:
@@ -364,3 +376,41 @@ def temporal_arithmetic(node: exp.Binary, rw: Rewriter) -> exp.Expression:
             rw.refuse(node, "Only year, month and day intervals can be added to a date")
     shifted = duck(f":a {symbol} :b", a=node.left, b=node.right)
     return _keep_type(shifted, rw.type(node))
+
+
+def last_day_of_month(node: exp.Expression, rw: Rewriter) -> exp.Expression:
+    name = rw.written_name(node) or "last_day_of_month"
+    if node.args.get("unit") is not None:
+        rw.refuse(node, f"{name} takes one argument in Athena")
+    require_temporal(node, node.this, rw, name)
+    return duck("last_day(:x)", T.DATE, x=node.this)
+
+
+def to_unixtime(node: exp.Expression, rw: Rewriter) -> exp.Expression:
+    name = rw.written_name(node) or "to_unixtime"
+    t = rw.type(node.this)
+    if t.is_known and not t.is_timestamp:
+        rw.refuse(node, f"Athena's {name} takes a timestamp, not {t} ({sql_text(node.this)})")
+    # Seconds as a double: exact microseconds over 10^6 is the double nearest to Trino's
+    # milliseconds over 10^3 (the same rational number, rounded once).
+    return duck("epoch(:x)", T.DOUBLE, x=node.this)
+
+
+def from_unixtime(node: exp.Expression, rw: Rewriter) -> exp.Expression:
+    name = rw.written_name(node) or "from_unixtime"
+    if any(node.args.get(k) is not None for k in ("scale", "zone", "hours", "minutes", "format")):
+        rw.refuse(node, f"{name} with a time zone or offset is not supported by the local engine")
+    t = rw.type(node.this)
+    if t.is_known and not t.is_numeric:
+        rw.refuse(node, f"Athena's {name} takes a number of seconds, not {t}")
+    # Trino: Math.round(seconds * 1000) milliseconds, in the session zone (UTC here).
+    # Math.round is half up (towards +infinity); DuckDB's round() is half away from zero.
+    millis = duck(
+        "CASE WHEN :v - floor(:v) >= 0.5 THEN ceil(:v) ELSE floor(:v) END",
+        v=duck("(CAST(:x AS DOUBLE) * 1000.0E0)", x=node.this),
+    )
+    return duck(
+        "CAST(epoch_ms(CAST(:ms AS BIGINT)) AS TIMESTAMPTZ)",
+        T.timestamp(with_tz=True),
+        ms=millis,
+    )

@@ -1,9 +1,15 @@
 """Trino's (Athena engine v3's) data types, and the typing rules the rewrites depend on.
 
 DuckDB and Trino agree on most values but not on the types of arithmetic:
-``1.0/3`` is a DOUBLE in DuckDB and a DECIMAL(2,1) rounded HALF_UP in Trino.
-So the transpiler types every expression the way Trino would (this module)
-before deciding how DuckDB must compute it.
+``DECIMAL '1.0' / 3`` is a DOUBLE in DuckDB and a DECIMAL(2,1) rounded HALF_UP
+in Trino. So the transpiler types every expression the way Athena would (this
+module) before deciding how DuckDB must compute it.
+
+Where Athena differs from stock Trino, Athena wins: an unqualified decimal
+literal (``100.0``) is a DOUBLE on Athena engine v3 (a real run typed
+``ROUND(COUNT(*) * 100.0 / SUM(COUNT(*)) OVER (), 2)`` as ``double``; AWS's
+docs list ``1.234`` as a DOUBLE literal and write decimals as
+``DECIMAL '0.12'``), where stock Trino makes it a DECIMAL.
 
 Decimal rules: https://trino.io/docs/current/functions/decimal.html (checked
 against Trino's ``DecimalOperators``: the division precision there is
@@ -228,13 +234,13 @@ def _supertype(a: SqlType, b: SqlType) -> SqlType:
 
 
 def literal_number_type(text: str) -> SqlType:
-    """The type Trino gives a numeric literal: integer, bigint, decimal(p,s) or double."""
-    if "e" in text.lower():
+    """The type Athena gives a numeric literal: integer, bigint, double, or a decimal past bigint.
+
+    ``1.5`` and ``1.5E0`` are both DOUBLE on Athena (Presto's decimal literals
+    parsed as double); only ``DECIMAL '1.5'`` is a decimal (:func:`decimal_literal_type`).
+    """
+    if "e" in text.lower() or "." in text:
         return DOUBLE
-    if "." in text:
-        whole, _, fraction = text.partition(".")
-        digits = len(whole.lstrip("+-").lstrip("0")) + len(fraction)
-        return decimal(max(digits, 1), len(fraction))
     value = int(text)
     if -(2**31) <= value < 2**31:
         return INTEGER
@@ -244,10 +250,14 @@ def literal_number_type(text: str) -> SqlType:
 
 
 def decimal_literal_type(text: str) -> SqlType:
-    """``DECIMAL '0012.50'``: precision counts every digit written, scale the fraction's."""
+    """``DECIMAL '0012.50'`` is decimal(4,2): leading zeros do not count, the fraction's do.
+
+    Trino's TestMathFunctions.testMod: mod(DECIMAL '0.0', DECIMAL '2.0') is a
+    decimal(1,1), so ``DECIMAL '0.0'`` is a decimal(1,1).
+    """
     body = text.strip().lstrip("+-")
     whole, _, fraction = body.partition(".")
-    return decimal(max(len(whole) + len(fraction), 1), len(fraction))
+    return decimal(max(len(whole.lstrip("0")) + len(fraction), 1), len(fraction))
 
 
 def duckdb_type_sql(t: SqlType) -> str:
@@ -267,4 +277,5 @@ def duckdb_type_sql(t: SqlType) -> str:
         "boolean": "BOOLEAN",
         "date": "DATE",
         "timestamp": "TIMESTAMP",
+        "json": "JSON",
     }[t.name]

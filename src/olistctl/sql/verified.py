@@ -94,7 +94,11 @@ _ATHENA_NAMES = {
 }
 
 
-def athena_name(node: exp.Expression) -> str:
+def athena_name(node: exp.Expression, rw: Rewriter | None = None) -> str:
+    """The function's name as the user wrote it, or else its usual Athena name."""
+    written = rw.written_name(node) if rw is not None else None
+    if written:
+        return written
     if isinstance(node, exp.Anonymous):
         return node.name.lower()
     return _ATHENA_NAMES.get(type(node), node.sql_name().lower())
@@ -102,7 +106,7 @@ def athena_name(node: exp.Expression) -> str:
 
 def check_verified(node: exp.Expression, rw: Rewriter) -> None:
     if type(node) not in VERIFIED:
-        name = athena_name(node)
+        name = athena_name(node, rw)
         rw.refuse(
             node,
             f"The function {name}() is not supported by the local engine",
@@ -110,7 +114,7 @@ def check_verified(node: exp.Expression, rw: Rewriter) -> None:
             " to give Athena's answers)",
         )
     if isinstance(node, (exp.Min, exp.Max)) and (node.expressions or node.args.get("count")):
-        rw.refuse(node, f"{node.sql_name().lower()}(x, n) is not supported by the local engine")
+        rw.refuse(node, f"{athena_name(node, rw)}(x, n) is not supported by the local engine")
     if isinstance(node, exp.Count):
         distinct = node.this
         if isinstance(distinct, exp.Distinct) and len(distinct.expressions) > 1:

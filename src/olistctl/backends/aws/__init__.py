@@ -61,4 +61,5 @@ def open_aws_backend(settings: Settings, *, clients: AwsClients | None = None) -
         engine=AthenaEngine(clients, names),
         ledger=S3Ledger(clients, names, encryption),
         teardown=AwsTeardown(clients, names),
+        database=lambda: names.database,
     )

@@ -39,5 +39,6 @@ def open_local_backend(
         engine=LocalEngine(store, catalog, settings.get("database")),
         ledger=LocalLedger(workspace),
         teardown=LocalTeardown(workspace),
+        database=lambda: settings.get("database"),
         exclusive=functools.partial(workspace.lock, waiting=waiting),
     )

@@ -76,6 +76,8 @@ def result_type(duckdb_type) -> str:
     found = _DECIMAL.fullmatch(str(duckdb_type))
     if found:
         return f"decimal({found.group(1)},{found.group(2)})"
+    if str(duckdb_type) == "JSON":  # a varchar alias in DuckDB; json_extract's type in Athena
+        return "json"
     return _RESULT_TYPES.get(duckdb_type.id, "varchar")
 
 

@@ -4,7 +4,7 @@ SELECT
     customer_state AS state,
     COUNT(DISTINCT customer_unique_id) AS customers,
     COUNT(*) AS orders,
-    COUNT(*) * 100.00 / SUM(COUNT(*)) OVER () AS pct_of_orders
+    ROUND(COUNT(*) * 100.0 / SUM(COUNT(*)) OVER (), 2) AS pct_of_orders
 FROM olist_customers_dataset
 GROUP BY customer_state
 ORDER BY orders DESC, state

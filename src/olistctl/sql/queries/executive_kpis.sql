@@ -42,7 +42,7 @@ kpis AS (
     FROM order_counts
     UNION ALL
     SELECT 2, 'delivered orders (% of orders)',
-        CAST(delivered * 100.00 / NULLIF(orders, 0) AS varchar)
+        CAST(ROUND(delivered * 100.0 / NULLIF(orders, 0), 2) AS varchar)
     FROM order_counts
     UNION ALL
     SELECT 3, 'GMV (price + freight)', CAST(gmv AS varchar)
@@ -55,14 +55,14 @@ kpis AS (
     FROM review_totals
     UNION ALL
     SELECT 6, 'on time (% of delivered, timestamp rule)',
-        CAST(on_time * 100.00 / NULLIF(delivered_with_date, 0) AS varchar)
+        CAST(ROUND(on_time * 100.0 / NULLIF(delivered_with_date, 0), 2) AS varchar)
     FROM order_counts
     UNION ALL
     SELECT 7, 'customers (unique people)', CAST(customers AS varchar)
     FROM people
     UNION ALL
     SELECT 8, 'repeat customers (% of customers)',
-        CAST(repeat_customers * 100.00 / NULLIF(customers, 0) AS varchar)
+        CAST(ROUND(repeat_customers * 100.0 / NULLIF(customers, 0), 2) AS varchar)
     FROM people
 )
 SELECT metric, value

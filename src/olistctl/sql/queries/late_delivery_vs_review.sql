@@ -49,7 +49,7 @@ SELECT
     bucket,
     COUNT(*) AS reviews,
     AVG(CAST(review_score AS decimal(10, 3))) AS avg_score,
-    COUNT_IF(review_score <= 2) * 100.00 / COUNT(*) AS bad_review_pct
+    ROUND(COUNT_IF(review_score <= 2) * 100.0 / COUNT(*), 2) AS bad_review_pct
 FROM bucketed
 GROUP BY comparison, bucket_order, bucket
 ORDER BY comparison DESC, bucket_order

@@ -2,7 +2,7 @@
 -- kpi: true
 -- The promised date is stored at midnight, so "delivered <= estimated" (timestamp rule)
 -- calls an order delivered on the promised day late; the calendar-day rule compares dates.
--- "* 100.00" makes Athena divide in decimals: a percentage rounded half up to 2 places.
+-- 100.0 is a double on Athena: ROUND(…, 2) gives a percentage with two decimals.
 WITH delivered AS (
     SELECT
         order_delivered_customer_date AS delivered_at,
@@ -26,7 +26,7 @@ SELECT
     rule,
     status,
     COUNT(*) AS orders,
-    COUNT(*) * 100.00 / SUM(COUNT(*)) OVER (PARTITION BY rule) AS pct
+    ROUND(COUNT(*) * 100.0 / SUM(COUNT(*)) OVER (PARTITION BY rule), 2) AS pct
 FROM judged
 GROUP BY rule, status
 ORDER BY rule DESC, status DESC

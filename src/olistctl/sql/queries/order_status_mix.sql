@@ -3,7 +3,7 @@
 SELECT
     order_status,
     COUNT(*) AS orders,
-    COUNT(*) * 100.00 / SUM(COUNT(*)) OVER () AS pct
+    ROUND(COUNT(*) * 100.0 / SUM(COUNT(*)) OVER (), 2) AS pct
 FROM olist_orders_dataset
 GROUP BY order_status
 ORDER BY orders DESC, order_status

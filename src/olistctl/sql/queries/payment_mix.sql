@@ -2,7 +2,7 @@
 SELECT
     payment_type,
     COUNT(*) AS payments,
-    COUNT(*) * 100.00 / SUM(COUNT(*)) OVER () AS pct_of_payments,
+    ROUND(COUNT(*) * 100.0 / SUM(COUNT(*)) OVER (), 2) AS pct_of_payments,
     COUNT(DISTINCT order_id) AS orders,
     SUM(payment_value) AS total_value,
     AVG(CAST(payment_installments AS decimal(10, 2))) AS avg_installments

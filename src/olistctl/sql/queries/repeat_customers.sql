@@ -10,7 +10,7 @@ WITH per_person AS (
 SELECT
     CASE WHEN orders >= 4 THEN '4+' ELSE CAST(orders AS varchar) END AS orders_placed,
     COUNT(*) AS customers,
-    COUNT(*) * 100.00 / SUM(COUNT(*)) OVER () AS pct_of_customers
+    ROUND(COUNT(*) * 100.0 / SUM(COUNT(*)) OVER (), 2) AS pct_of_customers
 FROM per_person
 GROUP BY 1
 ORDER BY 1

@@ -2,7 +2,7 @@
 SELECT
     review_score,
     COUNT(*) AS reviews,
-    COUNT(*) * 100.00 / SUM(COUNT(*)) OVER () AS pct
+    ROUND(COUNT(*) * 100.0 / SUM(COUNT(*)) OVER (), 2) AS pct
 FROM olist_order_reviews_dataset
 GROUP BY review_score
 ORDER BY review_score DESC

@@ -1,0 +1,83 @@
+"""SHOW TABLES, SHOW COLUMNS and DESCRIBE answer from the local catalog, as Athena answers
+them from the Glue Data Catalog; other statements are refused by name, without sqlglot's
+"Falling back to parsing as a 'Command'" line on stderr."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from olistctl.dataset import ORDERS, TABLES
+from olistctl.errors import ExitCode
+
+
+def describe_rows(table) -> list[dict]:
+    return [{"col_name": c.name, "data_type": c.athena_type, "comment": ""} for c in table.columns]
+
+
+def test_show_tables_lists_the_catalog(cli, lake):
+    lake("crawled")
+    result = cli("query", "SHOW TABLES", "-o", "json")
+    assert result.exit_code == 0, result
+    assert json.loads(result.stdout) == [
+        {"tab_name": t.name} for t in sorted(TABLES, key=lambda t: t.name)
+    ]
+    assert "from the catalog (no query ran, nothing billed)" in result.stderr
+    assert "Falling back" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "DESCRIBE olist_orders_dataset",
+        "describe OLIST_ORDERS_DATASET;",
+        "DESC olist.olist_orders_dataset",
+        "-- the first thing a newcomer types\nDESCRIBE `olist_orders_dataset`",
+    ],
+)
+def test_describe_gives_the_columns_and_their_catalog_types(cli, lake, sql):
+    lake("crawled")
+    result = cli("query", sql, "-o", "json")
+    assert result.exit_code == 0, result
+    assert json.loads(result.stdout) == describe_rows(ORDERS)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SHOW COLUMNS FROM olist_orders_dataset",
+        "SHOW COLUMNS IN olist.olist_orders_dataset",
+        "show columns from olist_orders_dataset in olist",
+    ],
+)
+def test_show_columns_gives_the_column_names(cli, lake, sql):
+    lake("crawled")
+    result = cli("query", sql, "-o", "csv")
+    assert result.exit_code == 0, result
+    assert result.stdout.splitlines() == ["field", *ORDERS.column_names]
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("DESCRIBE no_such_table", "Table no_such_table does not exist: known tables: "),
+        ("SHOW TABLES IN elsewhere", "The database elsewhere is not the one this catalog holds"),
+        ("SHOW PARTITIONS olist_orders_dataset", "not SHOW PARTITIONS"),
+        ("DESCRIBE FORMATTED olist_orders_dataset", "not DESCRIBE FORMATTED"),
+    ],
+)
+def test_other_forms_are_refused_by_name_on_one_line(cli, lake, sql, message):
+    lake("crawled")
+    result = cli("query", sql)
+    assert result.exit_code == ExitCode.USAGE, result
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr  # one line: no sqlglot warning
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_an_empty_catalog_lists_no_tables(cli, lake):
+    lake("transformed")  # converted, not crawled yet
+    result = cli("query", "SHOW TABLES", "-o", "csv")
+    assert result.exit_code == 0, result
+    assert result.stdout.splitlines() == ["tab_name"]
