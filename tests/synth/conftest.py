@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -14,11 +15,28 @@ from olistctl.synth import GenerateResult, generate
 # Big enough for shares to settle within the tolerances, small enough to take ~1 s.
 SHAPE_ORDERS = 20_000
 BYTES_ORDERS = 1_000  # every quirk appears at least once from 1,000 orders on
+# The 20k dataset is generated in small pieces, so the shape tests check what
+# streaming adds up to: 4 chunks of orders, 7 geolocation blocks, 4 product blocks.
+SMALL_PIECES = {
+    "olistctl.synth.plan.CHUNK_ORDERS": 6_000,
+    "olistctl.synth.geo.GEO_BLOCK_ROWS": 30_000,
+    "olistctl.synth.products.PRODUCT_BLOCK_ROWS": 2_000,
+}
+
+
+@contextmanager
+def small_pieces(sizes: dict[str, int] = SMALL_PIECES) -> Iterator[None]:
+    """Generate in chunks and blocks of the given sizes (module constants patched)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for target, value in sizes.items():
+            patch.setattr(target, value)
+        yield
 
 
 @pytest.fixture(scope="session")
 def shaped(tmp_path_factory) -> GenerateResult:
-    return generate(tmp_path_factory.mktemp("synth20k"), orders=SHAPE_ORDERS, seed=42)
+    with small_pieces():
+        return generate(tmp_path_factory.mktemp("synth20k"), orders=SHAPE_ORDERS, seed=42)
 
 
 @pytest.fixture(scope="session")
