@@ -99,7 +99,7 @@ def generate(
     catalogue = build_catalogue(
         plan.rng("catalogue"), plan.rng("main sellers"), scale, sellers.weight, with_items
     )
-    products = build_products(plan.rng("products"), scale, catalogue.seller_of_product)
+    products = build_products(plan.rng("products"), scale, catalogue.size)
     absent_zips = AbsentZips(seed, universe, scale.quirk(dist.CUSTOMERS_ABSENT_FROM_GEO))
 
     def write_chunk(part: Part) -> None:

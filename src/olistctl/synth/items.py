@@ -62,10 +62,6 @@ class Catalogue:
     def n_sellers(self) -> int:
         return len(self.size)
 
-    @property
-    def seller_of_product(self) -> np.ndarray:
-        return np.repeat(np.arange(self.n_sellers), self.size)
-
     def unsold(self) -> int:
         return int((self.size - self.sold).sum())
 

@@ -23,7 +23,7 @@ CATEGORIES: tuple[str | None, ...] = tuple(PRODUCTS_PER_CATEGORY)
 
 
 # Product rows written (and their descriptive columns drawn) at a time.
-PRODUCT_BLOCK_ROWS = 50_000
+PRODUCT_BLOCK_ROWS = 20_000
 # Products whose price and weight are drawn at a time.
 PIECE = 65_536
 
@@ -94,23 +94,31 @@ def _dimensions(rng: np.random.Generator, weight_g: np.ndarray) -> tuple[np.ndar
     return tuple(out)
 
 
-def build_products(
-    rng: np.random.Generator, scale: Scale, seller_of_product: np.ndarray
-) -> ProductFacts:
-    """Products for a catalogue whose i-th product belongs to ``seller_of_product[i]``."""
-    n = len(seller_of_product)
-    # Sellers specialise: lay category blocks along the products of sellers in random order.
-    seller_rank = rng.permutation(int(seller_of_product.max()) + 1 if n else 0)
-    layout = np.argsort(seller_rank[seller_of_product], kind="stable")
+def build_products(rng: np.random.Generator, scale: Scale, per_seller: np.ndarray) -> ProductFacts:
+    """The products of the sellers' catalogues: seller s owns ``per_seller[s]`` consecutive
+    products. Drawn in pieces: whole-catalogue temporaries would grow with the orders."""
+    n = int(per_seller.sum())
+    pieces = [slice(i, min(i + PIECE, n)) for i in range(0, n, PIECE)]
+    offset = np.cumsum(per_seller) - per_seller
+    # Sellers specialise: category blocks are laid along the products of the sellers
+    # taken in random order; a product's place in that line is its seller's start in
+    # it plus its rank in the seller's catalogue.
+    seller_rank = rng.permutation(len(per_seller))
+    in_rank_order = np.argsort(seller_rank)
+    start = np.empty(len(per_seller), dtype=np.int64)
+    start[in_rank_order] = np.cumsum(per_seller[in_rank_order]) - per_seller[in_rank_order]
     counts = category_counts(scale, n)
     blocks = rng.permutation(len(CATEGORIES))
+    block_end = np.cumsum(counts[blocks])
     category = np.empty(n, dtype=np.int8)
-    category[layout] = np.repeat(blocks, counts[blocks])
+    for piece in pieces:
+        index = np.arange(piece.start, piece.stop)
+        seller = np.searchsorted(offset, index, side="right") - 1
+        place = start[seller] + index - offset[seller]
+        category[piece] = blocks[np.searchsorted(block_end, place, side="right")]
     null_category = CATEGORIES.index(None)
     uncategorised = np.flatnonzero(category == null_category)
 
-    # Drawn in pieces: whole-catalogue temporaries would grow with the order count.
-    pieces = [slice(i, min(i + PIECE, n)) for i in range(0, n, PIECE)]
     weight = np.empty(n, dtype=np.int32)
     for piece in pieces:
         weight[piece] = np.rint(dist.WEIGHT_G.sample(rng, piece.stop - piece.start))
@@ -126,8 +134,7 @@ def build_products(
         category[empty] = null_category
         described[empty] = False
         no_measures[empty] = True
-        others = np.setdiff1d(np.flatnonzero(described), empty)
-        no_measures[pick(rng, others, no_size - 1)] = True
+        no_measures[pick(rng, np.flatnonzero(described), no_size - 1)] = True
 
     factor = np.array([dist.CATEGORY_PRICE_FACTOR.get(c, 1.0) for c in CATEGORIES])
     # Cents fit 32 bits (at most 673,500 and 40,968).
@@ -147,7 +154,7 @@ def build_products(
         described=described,
         price_cents=price,
         freight_cents=freight,
-        file_order=rng.permutation(n).astype(np.int32),
+        file_order=rng.permutation(np.arange(n, dtype=np.int32)),
     )
 
 

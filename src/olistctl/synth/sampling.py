@@ -36,7 +36,13 @@ def hex_ids(rng: np.random.Generator, n: int) -> np.ndarray:
 def raw_ids(rng: np.random.Generator, n: int) -> np.ndarray:
     """The ids :func:`hex_ids` would draw, as an (n, 16) array of bytes: a fifth of the
     memory of ``str`` ids, for ids kept for a whole generation (:func:`hex_text` reads them)."""
-    return np.frombuffer(rng.bytes(16 * n), dtype=np.uint8).reshape(n, 16).copy()
+    out = np.empty((n, 16), dtype=np.uint8)
+    for start in range(0, n, 65_536):  # the same bytes as one draw, in pieces
+        stop = min(start + 65_536, n)
+        out[start:stop] = np.frombuffer(rng.bytes(16 * (stop - start)), dtype=np.uint8).reshape(
+            -1, 16
+        )
+    return out
 
 
 def hex_text(raw: np.ndarray) -> np.ndarray:
