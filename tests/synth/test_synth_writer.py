@@ -16,6 +16,7 @@ from olistctl.dataset import (
     Column,
     CsvFormat,
 )
+from olistctl.synth import writer
 from olistctl.synth.writer import (
     SortedTableStream,
     TableStream,
@@ -202,6 +203,40 @@ def test_a_sorted_stream_merges_sorted_parts_into_one_sorted_file(tmp_path):
     )
     assert done.path.read_bytes() == expected.path.read_bytes()
     assert done.rows == 10 and done.bytes == done.path.stat().st_size
+
+
+@pytest.mark.parametrize("fan_in", [2, 3, 64])
+def test_runs_are_merged_a_few_at_a_time_as_they_come(tmp_path, monkeypatch, fan_in):
+    # Many parts (chunks) never mean many files open at once: runs are merged fan_in at a
+    # time into runs of the next level, and the file is the same as with one merge.
+    monkeypatch.setattr(writer, "MERGE_FAN_IN", fan_in)
+    monkeypatch.setattr(writer, "MERGE_BATCH_ROWS", 3)
+    numbers = np.random.default_rng(0).permutation(36)  # every key in one part only
+    parts = [sorted(f"{n * 7:03d}{'e' * 29}" for n in numbers[i * 4 : i * 4 + 4]) for i in range(9)]
+    (tmp_path / "out").mkdir()
+    stream = SortedTableStream(tmp_path / "out", ORDER_ITEMS)
+    most = 0
+    for ids in parts:
+        stream.write(_items(ids))
+        most = max(most, len([p for p in (tmp_path / "out").iterdir() if ".run" in p.name]))
+    # The runs waiting after k parts are the digits of k in base fan_in: at most 3 for
+    # fan_in 2 (7 = 111), 4 for fan_in 3 (8 = 22), all 9 when no merge is due.
+    assert most == {2: 3, 3: 4, 64: 9}[fan_in]
+    done = stream.commit()
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [ORDER_ITEMS.file_name]
+    rows = [row for ids in parts for row in zip(*_items(ids).values(), strict=True)]
+    ordered = sorted(rows, key=lambda r: r[0])
+    (tmp_path / "expected").mkdir()
+    expected = write_table(
+        tmp_path / "expected",
+        ORDER_ITEMS,
+        {
+            name: np.array([r[i] for r in ordered])
+            for i, name in enumerate(ORDER_ITEMS.column_names)
+        },
+    )
+    assert done.path.read_bytes() == expected.path.read_bytes()
+    assert done.rows == 36
 
 
 def test_a_sorted_stream_refuses_line_breaks(tmp_path):

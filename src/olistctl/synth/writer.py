@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import heapq
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,8 +30,9 @@ from olistctl.dataset import Column, CsvFormat, Table
 # Rows formatted and written per step: bounds memory for the 1M-row geolocation file.
 CHUNK_ROWS = 100_000
 
-# Merged lines written at a time.
+# Merged lines written at a time, and runs merged at once (files open together).
 MERGE_BATCH_ROWS = 20_000
+MERGE_FAN_IN = 64
 
 # Characters that force RFC 4180 quoting of a text value.
 _SPECIAL = (",", '"', "\r", "\n")
@@ -180,12 +181,15 @@ class SortedTableStream(TableStream):
 
     Each part goes to a run file beside the table; :meth:`commit` merges the runs
     (a k-way merge holds one line per run), so no more than one part is ever in
-    memory. Rows must not contain line breaks.
+    memory. Runs are merged MERGE_FAN_IN at a time as they accumulate (a run of
+    level L+1 from MERGE_FAN_IN runs of level L), so the files open at once stay
+    few at any size. Rows must not contain line breaks.
     """
 
     def __init__(self, out_dir: Path, table: Table, **kwargs):
         super().__init__(out_dir, table, **kwargs)
-        self._runs: list[Path] = []
+        self._runs: list[tuple[int, Path]] = []  # (level, path), higher levels first
+        self._made: list[Path] = []  # every run file made, removed in the end
 
     def write(self, columns: Mapping[str, Sequence]) -> None:
         lines = _lines(self.table, columns)
@@ -193,44 +197,65 @@ class SortedTableStream(TableStream):
             return
         if any("\n" in line or "\r" in line for line in lines):
             raise ValueError(f"{self.table.name}: a sorted table cannot hold line breaks")
-        run = self._tmp.with_name(f"{self._tmp.name}.run{len(self._runs)}")
-        self._runs.append(run)
+        run = self._new_run()
+        self._runs.append((0, run))
         run.write_text("\n".join(lines) + "\n", encoding="utf-8")
         self.rows += len(lines)
+        level = 0
+        while len(self._runs) >= MERGE_FAN_IN and all(
+            lv == level for lv, _ in self._runs[-MERGE_FAN_IN:]
+        ):
+            merged = self._new_run()
+            with open(merged, "w", encoding="utf-8", newline="") as out:
+                for batch in self._merged([path for _, path in self._runs[-MERGE_FAN_IN:]]):
+                    out.write("".join(batch))
+            for _, path in self._runs[-MERGE_FAN_IN:]:
+                path.unlink()
+            del self._runs[-MERGE_FAN_IN:]
+            level += 1
+            self._runs.append((level, merged))
         if self._progress is not None:
             self._progress(self.table.name, self.rows)
 
-    def commit(self) -> WrittenFile:
-        files = [open(run, encoding="utf-8", newline="") for run in self._runs]  # noqa: SIM115
+    def _new_run(self) -> Path:
+        run = self._tmp.with_name(f"{self._tmp.name}.run{len(self._made)}")
+        self._made.append(run)
+        return run
+
+    def _merged(self, runs: list[Path]) -> Iterator[list[str]]:
+        """The runs' lines (with their newline) in key order, in batches."""
+        files = [open(run, encoding="utf-8", newline="") for run in runs]  # noqa: SIM115
         try:
-            rows, self.rows = self.rows, 0
             batch: list[str] = []
             for line in heapq.merge(*files, key=_sort_key):
-                batch.append(line[:-1])
+                batch.append(line)
                 if len(batch) == MERGE_BATCH_ROWS:
-                    self._append_merged(batch)
+                    yield batch
                     batch = []
-            self._append_merged(batch)
-            if self.rows != rows:
-                raise RuntimeError(f"{self.table.name}: merged {self.rows} of {rows} rows")
+            if batch:
+                yield batch
         finally:
             for fh in files:
                 fh.close()
+
+    def commit(self) -> WrittenFile:
+        rows, self.rows = self.rows, 0
+        eol = self._eol
+        for batch in self._merged([path for _, path in self._runs]):
+            text = eol + eol.join(line[:-1] for line in batch)
+            self._bytes += self._fh.write(text.encode("utf-8"))
+            self.rows += len(batch)
+        if self.rows != rows:
+            raise RuntimeError(f"{self.table.name}: merged {self.rows} of {rows} rows")
         self._remove_runs()
         return super().commit()
-
-    def _append_merged(self, lines: list[str]) -> None:
-        if lines:
-            eol = self._eol
-            self._bytes += self._fh.write((eol + eol.join(lines)).encode("utf-8"))
-            self.rows += len(lines)
 
     def discard(self) -> None:
         super().discard()
         self._remove_runs()
 
     def _remove_runs(self) -> None:
-        for run in self._runs:
+        for run in self._made:
             run.unlink(missing_ok=True)
 
 
