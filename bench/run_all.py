@@ -22,7 +22,16 @@ from pathlib import Path
 from _harness import BENCH_DIR, DEFAULT_WORK, PYTHON, REPO, machine, measure, table, verdict
 
 # In the order the document shows them.
-BENCHMARKS = ("startup", "transform", "lambda_tmp", "pipeline", "queries", "scan_cost", "profiles")
+BENCHMARKS = (
+    "startup",
+    "transform",
+    "lambda_tmp",
+    "pipeline",
+    "queries",
+    "scan_cost",
+    "profiles",
+    "sample",
+)
 ANALYSIS = BENCH_DIR / "analysis.md"
 # A fixed CPU-bound loop, timed in-process: how steady this machine's CPU is.
 _STEADINESS = (

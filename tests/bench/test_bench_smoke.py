@@ -32,7 +32,16 @@ from _orders_csv import build_orders_csv  # noqa: E402
 from _pandas_queries import answers_agree  # noqa: E402
 from transform import compare_parquet  # noqa: E402
 
-SCRIPTS = ("startup", "transform", "lambda_tmp", "pipeline", "queries", "scan_cost", "profiles")
+SCRIPTS = (
+    "startup",
+    "transform",
+    "lambda_tmp",
+    "pipeline",
+    "queries",
+    "scan_cost",
+    "profiles",
+    "sample",
+)
 HEAVY = {"boto3", "botocore", "pandas", "pyarrow", "duckdb"}
 
 

@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
-from olistctl.dataset import ORDER_REVIEWS, ORDERS, PRODUCTS, TRANSLATION, Column, CsvFormat
-from olistctl.synth.writer import format_cells, header_line, string_cell, write_table
+from olistctl.dataset import (
+    ORDER_ITEMS,
+    ORDER_REVIEWS,
+    ORDERS,
+    PRODUCTS,
+    TRANSLATION,
+    Column,
+    CsvFormat,
+)
+from olistctl.synth import writer
+from olistctl.synth.writer import (
+    SortedTableStream,
+    TableStream,
+    format_cells,
+    header_line,
+    string_cell,
+    write_table,
+)
 
 PLAIN = Column("city", "string")
 REVIEW_ID = ORDER_REVIEWS.column("review_id")
@@ -93,3 +111,151 @@ def test_empty_table_is_a_header_line(tmp_path):
     done = write_table(tmp_path, ORDER_REVIEWS, columns, progress=lambda t, n: seen.append(n))
     assert done.path.read_bytes().endswith(b'"review_answer_timestamp"\r\n')
     assert done.rows == 0 and seen == [0]
+
+
+def _reviews(n: int, start: int = 0) -> dict[str, np.ndarray]:
+    """``n`` review rows whose messages hold commas, quotes and CRLF."""
+    rows = range(start, start + n)
+    return {
+        "review_id": np.array([f"{i:032x}" for i in rows], dtype=object),
+        "order_id": np.array([f"a{i:031x}" for i in rows], dtype=object),
+        "review_score": np.array([1 + i % 5 for i in rows]),
+        "review_comment_title": np.array([None if i % 2 else "Bom" for i in rows], dtype=object),
+        "review_comment_message": np.array(
+            [f'linha {i},\r\n"ok"' if i % 3 else None for i in rows], dtype=object
+        ),
+        "review_creation_date": np.array(["2018-01-02"] * n, dtype="datetime64[s]"),
+        "review_answer_timestamp": np.array(["2018-01-03T10:00:00"] * n, dtype="datetime64[s]"),
+    }
+
+
+@pytest.mark.parametrize("cuts", [(0, 2, 2, 5), (0, 5), (0, 0)])
+def test_a_stream_in_parts_writes_the_bytes_of_one_whole_write(tmp_path, cuts):
+    # CRLF reviews with line breaks inside values, and the BOM'd translation without a
+    # final newline: parts (empty ones included) join exactly like one write.
+    whole = _reviews(cuts[-1])
+    (tmp_path / "whole").mkdir()
+    (tmp_path / "parts").mkdir()
+    expected = write_table(tmp_path / "whole", ORDER_REVIEWS, whole)
+    stream = TableStream(tmp_path / "parts", ORDER_REVIEWS)
+    for a, b in itertools.pairwise(cuts):
+        stream.write({name: values[a:b] for name, values in whole.items()})
+    done = stream.commit()
+    assert done.path.read_bytes() == expected.path.read_bytes()
+    assert (
+        (done.rows, done.bytes)
+        == (expected.rows, expected.bytes)
+        == (
+            cuts[-1],
+            done.path.stat().st_size,
+        )
+    )
+
+    pairs = {"product_category_name": ["a", "b", "c"], "product_category_name_english": list("xyz")}
+    translation = TableStream(tmp_path / "parts", TRANSLATION)
+    translation.write({k: v[:1] for k, v in pairs.items()})
+    translation.write({k: v[1:] for k, v in pairs.items()})
+    assert translation.commit().path.read_bytes() == (
+        b"\xef\xbb\xbfproduct_category_name,product_category_name_english\r\na,x\r\nb,y\r\nc,z"
+    )
+
+
+def _items(ids: list[str]) -> dict[str, np.ndarray]:
+    n = len(ids)
+    return {
+        "order_id": np.array(ids, dtype=object),
+        "order_item_id": np.array([1 + i % 2 for i in range(n)]),
+        "product_id": np.array(["b" * 32] * n, dtype=object),
+        "seller_id": np.array(["c" * 32] * n, dtype=object),
+        "shipping_limit_date": np.array(["2018-01-02"] * n, dtype="datetime64[s]"),
+        "price": np.arange(n) * 100,
+        "freight_value": np.arange(n),
+    }
+
+
+def test_a_sorted_stream_merges_sorted_parts_into_one_sorted_file(tmp_path):
+    # Ids starting with a digit are quoted in the file; the merge orders by the value.
+    parts = [
+        ["0" * 32, "0" * 32, "7" + "f" * 31, "c" + "1" * 31],
+        ["1" + "a" * 31, "b" + "0" * 31, "b" + "0" * 31, "f" * 32],
+        ["0" + "1" * 31, "9" * 32],
+    ]
+    seen: list[int] = []
+    stream = SortedTableStream(tmp_path, ORDER_ITEMS, progress=lambda t, n: seen.append(n))
+    for ids in parts:
+        stream.write(_items(ids))
+    assert seen == [0, 4, 8, 10]
+    # Run files sit beside the table until the merge.
+    assert len([p for p in tmp_path.iterdir() if ".run" in p.name]) == 3
+    done = stream.commit()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [ORDER_ITEMS.file_name]
+
+    rows = [row for ids in parts for row in zip(*_items(ids).values(), strict=True)]
+    ordered = sorted(rows, key=lambda r: r[0])  # stable: each order's items keep their order
+    (tmp_path / "expected").mkdir()
+    expected = write_table(
+        tmp_path / "expected",
+        ORDER_ITEMS,
+        {
+            name: np.array([r[i] for r in ordered])
+            for i, name in enumerate(ORDER_ITEMS.column_names)
+        },
+    )
+    assert done.path.read_bytes() == expected.path.read_bytes()
+    assert done.rows == 10 and done.bytes == done.path.stat().st_size
+
+
+@pytest.mark.parametrize("fan_in", [2, 3, 64])
+def test_runs_are_merged_a_few_at_a_time_as_they_come(tmp_path, monkeypatch, fan_in):
+    # Many parts (chunks) never mean many files open at once: runs are merged fan_in at a
+    # time into runs of the next level, and the file is the same as with one merge.
+    monkeypatch.setattr(writer, "MERGE_FAN_IN", fan_in)
+    monkeypatch.setattr(writer, "MERGE_BATCH_ROWS", 3)
+    numbers = np.random.default_rng(0).permutation(36)  # every key in one part only
+    parts = [sorted(f"{n * 7:03d}{'e' * 29}" for n in numbers[i * 4 : i * 4 + 4]) for i in range(9)]
+    (tmp_path / "out").mkdir()
+    stream = SortedTableStream(tmp_path / "out", ORDER_ITEMS)
+    most = 0
+    for ids in parts:
+        stream.write(_items(ids))
+        most = max(most, len([p for p in (tmp_path / "out").iterdir() if ".run" in p.name]))
+    # The runs waiting after k parts are the digits of k in base fan_in: at most 3 for
+    # fan_in 2 (7 = 111), 4 for fan_in 3 (8 = 22), all 9 when no merge is due.
+    assert most == {2: 3, 3: 4, 64: 9}[fan_in]
+    done = stream.commit()
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [ORDER_ITEMS.file_name]
+    rows = [row for ids in parts for row in zip(*_items(ids).values(), strict=True)]
+    ordered = sorted(rows, key=lambda r: r[0])
+    (tmp_path / "expected").mkdir()
+    expected = write_table(
+        tmp_path / "expected",
+        ORDER_ITEMS,
+        {
+            name: np.array([r[i] for r in ordered])
+            for i, name in enumerate(ORDER_ITEMS.column_names)
+        },
+    )
+    assert done.path.read_bytes() == expected.path.read_bytes()
+    assert done.rows == 36
+
+
+def test_a_sorted_stream_refuses_line_breaks(tmp_path):
+    stream = SortedTableStream(tmp_path, ORDER_ITEMS)
+    bad = _items(["a" * 32])
+    bad["seller_id"] = np.array(["c\nd"], dtype=object)
+    with pytest.raises(ValueError, match="a sorted table cannot hold line breaks"):
+        stream.write(bad)
+    stream.discard()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_discard_removes_the_temporary_file_and_runs_and_keeps_the_old_file(tmp_path):
+    old = tmp_path / ORDER_ITEMS.file_name
+    old.write_bytes(b"the previous file")
+    for kind in (TableStream, SortedTableStream):
+        stream = kind(tmp_path, ORDER_ITEMS)
+        stream.write(_items(["a" * 32, "b" * 32]))
+        stream.write(_items(["0" * 32]))
+        stream.discard()
+        assert [p.name for p in tmp_path.iterdir()] == [old.name]
+        assert old.read_bytes() == b"the previous file"

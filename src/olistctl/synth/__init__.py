@@ -4,14 +4,19 @@
 of :data:`olistctl.dataset.TABLES`. ``orders`` is the number of rows of the
 orders file; every other table scales with it (100,000 orders gives row
 counts close to the real 99,441-order dataset), except the translation file,
-which is always the real 71 rows. The same ``orders`` and ``seed`` give
-byte-identical files.
+which is always the real 71 rows, and geolocation, which lists zip prefixes
+and stops growing at the real file's size. The same ``orders`` and ``seed``
+give byte-identical files.
+
+Any number of orders streams: the orders are generated and written in chunks
+(:mod:`olistctl.synth.plan`), so memory does not grow with ``orders`` beyond
+the shared catalogue (tens of bytes per seller and product).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +29,9 @@ from olistctl.dataset import (
     ORDERS,
     PRODUCTS,
     SELLERS,
+    TABLES,
     TRANSLATION,
+    Table,
 )
 from olistctl.errors import UsageError
 
@@ -63,59 +70,89 @@ def generate(
             f"Seed {seed!r} is not usable.", hint="pass a whole number of 0 or more as the seed"
         )
     # Heavy imports only when generating: the CLI imports this package for its help.
-    import numpy as np
-
     from olistctl.synth import distributions as dist
     from olistctl.synth.categories import TRANSLATION as TRANSLATION_ROWS
-    from olistctl.synth.geo import build_universe, geolocation_columns
-    from olistctl.synth.items import assign_slots, items_columns, sellers_needed
-    from olistctl.synth.orders import build_orders, orders_columns
-    from olistctl.synth.payments import payments_columns
-    from olistctl.synth.people import build_sellers, customers_columns
-    from olistctl.synth.products import build_products
+    from olistctl.synth.geo import build_universe, geo_scale, geolocation_blocks
+    from olistctl.synth.items import assign_slots, build_catalogue, items_columns, sellers_needed
+    from olistctl.synth.orders import build_orders, count_orders, orders_columns
+    from olistctl.synth.payments import count_payers, payments_columns
+    from olistctl.synth.people import AbsentZips, build_sellers, count_people, customers_columns
+    from olistctl.synth.plan import Part, Plan
+    from olistctl.synth.products import build_products, product_blocks
     from olistctl.synth.reviews import reviews_columns
-    from olistctl.synth.sampling import Scale, stage_rng
-    from olistctl.synth.writer import write_table
+    from olistctl.synth.sampling import Scale
+    from olistctl.synth.writer import SortedTableStream, TableStream
 
     started = time.perf_counter()
     target = Path(out_dir)
     target.mkdir(parents=True, exist_ok=True)
     scale = Scale(orders=orders, real_orders=dist.REAL_ORDERS)
-    result = GenerateResult(target, {}, {}, {}, 0.0)
+    plan = Plan(seed, scale)
 
-    def rng(stage: str):
-        return stage_rng(seed, stage)
-
-    def write(table, columns) -> None:
-        if progress is not None:
-            progress(table.name, 0)
-        done = write_table(target, table, columns, progress=progress)
-        result.files[table.name] = done.path
-        result.rows[table.name] = done.rows
-        result.bytes[table.name] = done.bytes
-
-    universe = build_universe(rng("zips"), scale)
-    facts = build_orders(rng("orders"), scale)
-    customers, customer_id = customers_columns(rng("customers"), scale, universe)
-    sellers = build_sellers(rng("sellers"), scale, universe, sellers_needed(scale, facts))
-    slots = assign_slots(rng("items"), scale, facts, sellers.weight)
-    products = build_products(rng("products"), scale, slots.seller_of_product)
-    items, items_total = items_columns(
-        rng("prices"), scale, facts, slots, products, sellers.seller_id
+    # Shared by every chunk, bounded or small: prefixes, sellers, the product catalogue.
+    universe = build_universe(plan.rng("zips"), geo_scale(scale))
+    counts = count_orders(plan)
+    people = count_people(plan)
+    payers = count_payers(plan, counts)
+    with_items = int(counts.with_items.sum())
+    sellers = build_sellers(plan.rng("sellers"), scale, universe, sellers_needed(scale, with_items))
+    catalogue = build_catalogue(
+        plan.rng("catalogue"), plan.rng("main sellers"), scale, sellers.weight, with_items
     )
+    products = build_products(plan.rng("products"), scale, catalogue.size)
+    absent_zips = AbsentZips(seed, universe, scale.quirk(dist.CUSTOMERS_ABSENT_FROM_GEO))
 
-    write(CUSTOMERS, customers)
-    write(GEOLOCATION, geolocation_columns(rng("geolocation"), universe, scale))
-    write(ORDER_ITEMS, items)
-    write(ORDER_PAYMENTS, payments_columns(rng("payments"), scale, facts, items_total))
-    write(ORDER_REVIEWS, reviews_columns(rng("reviews"), scale, facts))
-    write(ORDERS, orders_columns(rng("order_rows"), facts, customer_id))
-    write(PRODUCTS, products.columns)
-    write(SELLERS, sellers.columns)
-    pairs = np.array(TRANSLATION_ROWS, dtype=object)
-    write(
-        TRANSLATION,
-        {name: pairs[:, i] for i, name in enumerate(TRANSLATION.column_names)},
-    )
+    def write_chunk(part: Part) -> None:
+        """Generate one chunk of orders and append it to its five files (a function, so
+        that its data is freed before the next chunk)."""
+        facts = build_orders(part, counts)
+        customers, customer_id = customers_columns(part, universe, people, absent_zips)
+        streams[CUSTOMERS.name].write(customers)
+        slots = assign_slots(part, counts, facts, catalogue)
+        items, items_total = items_columns(part, counts, facts, slots, products, sellers.seller_id)
+        streams[ORDER_ITEMS.name].write(items)
+        streams[ORDER_PAYMENTS.name].write(
+            payments_columns(part, counts, payers, facts, items_total)
+        )
+        streams[ORDER_REVIEWS.name].write(reviews_columns(part, counts, facts))
+        streams[ORDERS.name].write(orders_columns(part.rng("order_rows"), facts, customer_id))
+
+    def write_all(table: Table, blocks: Iterable[dict]) -> None:
+        for block in blocks:
+            streams[table.name].write(block)
+
+    streams: dict[str, TableStream] = {}
+    try:
+        for table in TABLES:
+            kind = SortedTableStream if table is ORDER_ITEMS else TableStream
+            streams[table.name] = kind(target, table, progress=progress)
+        write_all(
+            GEOLOCATION,
+            geolocation_blocks(
+                lambda b: plan.rng("geolocation", b), universe, geo_scale(scale), plan.split
+            ),
+        )
+        for index in range(plan.chunks):
+            write_chunk(Part(plan, index))
+        if catalogue.unsold():
+            raise RuntimeError(f"{catalogue.unsold()} products were never sold")
+        write_all(PRODUCTS, product_blocks(lambda b: plan.rng("product rows", b), products))
+        streams[SELLERS.name].write(sellers.columns)
+        streams[TRANSLATION.name].write(
+            {
+                name: [row[i] for row in TRANSLATION_ROWS]
+                for i, name in enumerate(TRANSLATION.column_names)
+            }
+        )
+        result = GenerateResult(target, {}, {}, {}, 0.0)
+        for table in TABLES:
+            done = streams.pop(table.name).commit()
+            result.files[table.name] = done.path
+            result.rows[table.name] = done.rows
+            result.bytes[table.name] = done.bytes
+    except BaseException:
+        for stream in streams.values():
+            stream.discard()
+        raise
     result.seconds = time.perf_counter() - started
     return result

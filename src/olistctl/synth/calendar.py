@@ -39,14 +39,23 @@ def month_counts(n_orders: int) -> np.ndarray:
     return allocate(n_orders, [count for _, _, count in dist.ORDERS_PER_MONTH])
 
 
-def purchase_times(rng: np.random.Generator, n_orders: int) -> np.ndarray:
-    """``n_orders`` purchase timestamps, sorted, following the real monthly counts,
-    weekday shares, Black Friday and hour-of-day profile."""
+def months_from(day: str) -> list[int]:
+    """Indices of the months of ORDERS_PER_MONTH from ``day`` on (the first of a month)."""
+    starts = [day_seconds(f"{y:04d}-{m:02d}-01") for y, m, _ in dist.ORDERS_PER_MONTH]
+    if day_seconds(day) not in starts and day_seconds(day) <= starts[-1]:
+        raise ValueError(f"{day} does not start a month")
+    return [i for i, start in enumerate(starts) if start >= day_seconds(day)]
+
+
+def purchase_times(rng: np.random.Generator, per_month: np.ndarray) -> np.ndarray:
+    """Purchase timestamps, sorted: ``per_month[i]`` in the i-th month of ORDERS_PER_MONTH
+    (see :func:`month_counts`), with the real weekday shares, Black Friday and hour-of-day
+    profile."""
     first = day_seconds(dist.FIRST_PURCHASE_DAY)
     last = day_seconds(dist.LAST_PURCHASE_DAY)
     black_friday = day_seconds(dist.BLACK_FRIDAY)
     days = []
-    for (year, month, _), count in zip(dist.ORDERS_PER_MONTH, month_counts(n_orders), strict=True):
+    for (year, month, _), count in zip(dist.ORDERS_PER_MONTH, per_month.tolist(), strict=True):
         if not count:
             continue
         start = np.datetime64(f"{year:04d}-{month:02d}-01", "D")

@@ -9,6 +9,8 @@ noisy points per prefix, ordered by prefix like the real file.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -137,16 +139,126 @@ def build_universe(rng: np.random.Generator, scale: Scale) -> ZipUniverse:
     )
 
 
-def geolocation_columns(
-    rng: np.random.Generator, universe: ZipUniverse, scale: Scale
-) -> dict[str, np.ndarray]:
-    """The geolocation table: noisy points per prefix, with the real file's quirks."""
+# Geolocation rows generated (and held) at a time, in whole prefixes.
+GEO_BLOCK_ROWS = 50_000
+
+
+def geo_scale(scale: Scale) -> Scale:
+    """The scale of the zip prefixes and the geolocation file: that of the orders up to
+    the real dataset's size, the real size beyond.
+
+    Geolocation lists Brazil's zip prefixes, not the shop's orders: more orders do
+    not make more prefixes (5 digits give at most 100,000 of them, and the states'
+    CEP ranges fewer: scaled linearly, Sao Paulo's 19,000 ran out at ~245,000 orders)
+    or more points per prefix. Small samples shrink it like every other file.
+    """
+    return Scale(orders=min(scale.orders, scale.real_orders), real_orders=scale.real_orders)
+
+
+@dataclass
+class _Quirks:
+    """Geolocation rows that carry a quirk, chosen for the whole file (global row indices)."""
+
+    two_state_rows: np.ndarray
+    two_state: np.ndarray  # the other state of each
+    outside_rows: np.ndarray
+    outside_lat: np.ndarray
+    outside_lng: np.ndarray
+
+    def special(self, start: int, stop: int) -> np.ndarray:
+        """The quirky rows among rows ``start:stop``, relative to ``start``."""
+        rows = np.concatenate([self.two_state_rows, self.outside_rows])
+        return rows[(rows >= start) & (rows < stop)] - start
+
+
+def _quirks(rng: np.random.Generator, universe: ZipUniverse, scale: Scale) -> _Quirks:
     rows = universe.rows
-    n = int(rows.sum())
-    prefix = np.repeat(np.arange(len(rows)), rows)
-    first_of_prefix = np.zeros(n, dtype=bool)
     starts = np.concatenate([[0], np.cumsum(rows)[:-1]])
-    first_of_prefix[starts] = True
+    multi_row = np.flatnonzero(rows >= 2)
+    # A few prefixes whose rows name two states.
+    take_rows, take_state = [], []
+    for p in pick(rng, multi_row, scale.quirk(dist.GEO_TWO_STATE_PREFIXES)).tolist():
+        take = int(starts[p]) + 1 + pick(rng, np.arange(rows[p] - 1), max(1, rows[p] // 3))
+        others = [s for s in BRAZIL_STATES if s != universe.state[p]]
+        take_rows.append(take)
+        take_state.append(np.full(len(take), others[int(rng.integers(len(others)))], dtype=object))
+    # A few points outside Brazil (about two per affected prefix).
+    n_points = scale.quirk(dist.GEO_OUTSIDE_POINTS)
+    chosen = pick(rng, multi_row, scale.quirk(dist.GEO_OUTSIDE_PREFIXES))
+    out_rows, out_lat, out_lng = [], [], []
+    for i, p in enumerate(chosen.tolist()):
+        share = n_points // len(chosen) + (i < n_points % len(chosen))
+        take = int(starts[p]) + 1 + pick(rng, np.arange(rows[p] - 1), share)
+        spot = np.array(OUTSIDE_BRAZIL)[rng.integers(len(OUTSIDE_BRAZIL), size=len(take))]
+        out_rows.append(take)
+        out_lat.append(spot[:, 0] + rng.normal(0, 0.01, len(take)))
+        out_lng.append(spot[:, 1] + rng.normal(0, 0.01, len(take)))
+
+    def joined(parts, dtype) -> np.ndarray:
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+    return _Quirks(
+        joined(take_rows, np.int64),
+        joined(take_state, object),
+        joined(out_rows, np.int64),
+        joined(out_lat, float),
+        joined(out_lng, float),
+    )
+
+
+def prefix_blocks(rows: np.ndarray, block_rows: int) -> list[tuple[int, int]]:
+    """Consecutive prefix ranges ``(first, stop)`` of about ``block_rows`` rows each."""
+    ends = np.cumsum(rows)
+    cuts = np.searchsorted(ends, np.arange(block_rows, int(ends[-1]), block_rows), side="left")
+    bounds = [0, *sorted(set((cuts + 1).tolist()) - {0, len(rows)}), len(rows)]
+    return list(itertools.pairwise(bounds))
+
+
+def geolocation_blocks(
+    rng_for: Callable[[int], np.random.Generator],
+    universe: ZipUniverse,
+    scale: Scale,
+    split: Callable[[str, int, np.ndarray], np.ndarray],
+    block_rows: int | None = None,
+) -> Iterator[dict[str, np.ndarray]]:
+    """The geolocation table in blocks of whole prefixes, in file order: noisy points per
+    prefix, with the real file's quirks. ``rng_for(b)`` is block b's random stream
+    (block 0's also picks the quirky rows); ``split`` deals a count to the blocks."""
+    rows = universe.rows
+    starts = np.concatenate([[0], np.cumsum(rows)[:-1]])
+    blocks = prefix_blocks(rows, GEO_BLOCK_ROWS if block_rows is None else block_rows)
+    first_rng = rng_for(0)
+    quirks = _quirks(first_rng, universe, scale)
+    # Exact duplicates (~26 %) of the whole file, dealt to the blocks by their candidates.
+    n = int(rows.sum())
+    candidates = []
+    for a, b in blocks:
+        top, bottom = int(starts[a]), int(starts[a] + rows[a:b].sum())
+        # Neither a prefix's first row nor a quirky one is made a duplicate.
+        candidates.append(bottom - top - (b - a) - len(quirks.special(top, bottom)))
+    duplicates = split(
+        "geolocation duplicates", round(n * dist.GEO_DUPLICATE_SHARE), np.array(candidates)
+    )
+    for b, (first, stop) in enumerate(blocks):
+        rng = first_rng if b == 0 else rng_for(b)
+        yield _block(rng, universe, quirks, first, stop, int(duplicates[b]))
+
+
+def _block(
+    rng: np.random.Generator,
+    universe: ZipUniverse,
+    quirks: _Quirks,
+    first: int,
+    stop: int,
+    n_duplicates: int,
+) -> dict[str, np.ndarray]:
+    """Geolocation rows of prefixes ``first:stop``."""
+    rows = universe.rows[first:stop]
+    n = int(rows.sum())
+    offset = int(universe.rows[:first].sum())
+    prefix = np.repeat(np.arange(first, stop), rows)
+    first_of_prefix = np.zeros(n, dtype=bool)
+    first_of_prefix[np.concatenate([[0], np.cumsum(rows)[:-1]])] = True
 
     lat_lo, lat_hi, lng_lo, lng_hi = BRAZIL_BOX
     lat = inside(universe.lat[prefix] + rng.normal(0, POINT_SPREAD_DEG, n), lat_lo, lat_hi)
@@ -154,37 +266,26 @@ def geolocation_columns(
     state = universe.state[prefix].copy()
     # Accented names ("são paulo") on ~15 % of the rows of places that have accents.
     accented = universe.city[prefix]
-    plain = np.array([unaccented(c) for c in universe.city.tolist()], dtype=object)[prefix]
+    plain = np.array([unaccented(c) for c in universe.city[first:stop].tolist()], dtype=object)
+    plain = plain[prefix - first]
     city = np.where(rng.random(n) < dist.GEO_ACCENTED_SHARE, accented, plain)
 
-    multi_row = np.flatnonzero(rows >= 2)
     special = np.zeros(n, dtype=bool)  # rows carrying a quirk; never overwritten as duplicates
-    # A few prefixes whose rows name two states.
-    for p in pick(rng, multi_row, scale.quirk(dist.GEO_TWO_STATE_PREFIXES)).tolist():
-        start = int(starts[p])
-        take = start + 1 + pick(rng, np.arange(rows[p] - 1), max(1, rows[p] // 3))
-        others = [s for s in BRAZIL_STATES if s != universe.state[p]]
-        state[take] = others[int(rng.integers(len(others)))]
-        special[take] = True
-    # A few points outside Brazil (about two per affected prefix).
-    n_points = scale.quirk(dist.GEO_OUTSIDE_POINTS)
-    chosen = pick(rng, multi_row, scale.quirk(dist.GEO_OUTSIDE_PREFIXES))
-    for i, p in enumerate(chosen.tolist()):
-        share = n_points // len(chosen) + (i < n_points % len(chosen))
-        start = int(starts[p])
-        take = start + 1 + pick(rng, np.arange(rows[p] - 1), share)
-        spot = np.array(OUTSIDE_BRAZIL)[rng.integers(len(OUTSIDE_BRAZIL), size=len(take))]
-        lat[take] = spot[:, 0] + rng.normal(0, 0.01, len(take))
-        lng[take] = spot[:, 1] + rng.normal(0, 0.01, len(take))
-        special[take] = True
+    mine = (quirks.two_state_rows >= offset) & (quirks.two_state_rows < offset + n)
+    state[quirks.two_state_rows[mine] - offset] = quirks.two_state[mine]
+    special[quirks.two_state_rows[mine] - offset] = True
+    mine = (quirks.outside_rows >= offset) & (quirks.outside_rows < offset + n)
+    lat[quirks.outside_rows[mine] - offset] = quirks.outside_lat[mine]
+    lng[quirks.outside_rows[mine] - offset] = quirks.outside_lng[mine]
+    special[quirks.outside_rows[mine] - offset] = True
 
     lat = exact_coordinates(rng, lat)
     lng = exact_coordinates(rng, lng)
 
-    # Exact duplicates (~26 %): a row repeats the closest earlier original of its prefix.
+    # Exact duplicates: a row repeats the closest earlier original of its prefix.
     candidates = np.flatnonzero(~first_of_prefix & ~special)
     duplicate = np.zeros(n, dtype=bool)
-    duplicate[pick(rng, candidates, round(n * dist.GEO_DUPLICATE_SHARE))] = True
+    duplicate[pick(rng, candidates, n_duplicates)] = True
     index = np.arange(n)
     original = ~duplicate & ~special  # a prefix's first row always is one
     source = np.maximum.accumulate(np.where(original, index, 0))

@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from olistctl.synth import distributions as dist
-from olistctl.synth.orders import OrderFacts
-from olistctl.synth.sampling import Scale, choose, exact_labels, pick
+from olistctl.synth.orders import OrderCounts, OrderFacts
+from olistctl.synth.plan import Part, Plan, labels
+from olistctl.synth.sampling import allocate, choose, pick
 
 REAL_PAYING_ORDERS = 99_440
 
@@ -31,16 +32,31 @@ def _split(rng: np.random.Generator, total: int, parts: int) -> list[int]:
     return amounts.tolist()
 
 
+def count_payers(plan: Plan, counts: OrderCounts) -> np.ndarray:
+    """(chunks, 3): per chunk the orders without payment, with a ``not_defined`` one,
+    and with regular payments."""
+    scale = plan.scale
+    # The unpaid order had items; the not_defined ones had none (see payments_columns).
+    unpaid = plan.split("unpaid", scale.quirk(dist.NO_PAYMENT_ORDERS), counts.with_items)
+    undefined = plan.split(
+        "not defined",
+        scale.quirk(dist.SINGLE_PAYMENT_TYPES["not_defined"]),
+        counts.no_items.sum(axis=1),
+    )
+    return np.stack([unpaid, undefined, plan.sizes - unpaid - undefined], axis=1)
+
+
 def payments_columns(
-    rng: np.random.Generator, scale: Scale, orders: OrderFacts, items_total: np.ndarray
+    part: Part, counts: OrderCounts, payers: np.ndarray, orders: OrderFacts, items_total
 ) -> dict[str, np.ndarray]:
+    rng = part.rng("payments")
     n = orders.n
     has_items = orders.n_items > 0
+    n_unpaid, n_undefined, _ = payers[part.index].tolist()
 
-    unpaid = pick(rng, np.flatnonzero(has_items), scale.quirk(dist.NO_PAYMENT_ORDERS))
+    unpaid = pick(rng, np.flatnonzero(has_items), n_unpaid)
     paying = np.setdiff1d(np.arange(n), unpaid)
     # not_defined (value 0) belongs to canceled orders that never had items.
-    n_undefined = scale.quirk(dist.SINGLE_PAYMENT_TYPES["not_defined"])
     empty_canceled = paying[(orders.status[paying] == "canceled") & ~has_items[paying]]
     undefined = pick(rng, empty_canceled, n_undefined)
     if len(undefined) < n_undefined:
@@ -61,7 +77,10 @@ def payments_columns(
     weights = [dist.SINGLE_PAYMENT_TYPES[t] for t in single_types] + list(
         dist.PAYMENTS_PER_MULTI_ORDER.values()
     )
-    label = exact_labels(rng, len(regular), weights)
+    per_class = part.deal(
+        "payment classes", allocate(int(payers[:, 2].sum()), weights), payers[:, 2]
+    )
+    label = labels(rng, per_class)
     all_voucher = rng.random(len(regular)) < dist.MULTI_ALL_VOUCHER_SHARE
     voucher_share = dist.VOUCHER_SHARE_OF_TOTAL.sample(rng, len(regular))
 
@@ -100,10 +119,11 @@ def payments_columns(
     installments[card] = np.array(list(dist.CARD_INSTALLMENTS))[
         choose(rng, len(card), list(dist.CARD_INSTALLMENTS.values()))
     ]
-    installments[pick(rng, card, scale.quirk(dist.CARD_ZERO_INSTALLMENTS))] = 0
+    zero = part.quirk("zero installments", dist.CARD_ZERO_INSTALLMENTS)
+    installments[pick(rng, card, zero)] = 0
 
-    _zero_vouchers(rng, scale, order_of, seq, kind, value)
-    _mismatches(rng, scale, order_of, kind, installments, value, has_items)
+    _zero_vouchers(rng, part, order_of, seq, kind, value)
+    _mismatches(rng, part, counts, payers, order_of, kind, installments, value, has_items)
 
     row = rng.permutation(len(kind))
     return {
@@ -115,22 +135,31 @@ def payments_columns(
     }
 
 
-def _zero_vouchers(rng, scale: Scale, order_of, seq, kind, value) -> None:
+def _zero_vouchers(rng, part: Part, order_of, seq, kind, value) -> None:
     """A few voucher rows of multi-payment orders worth 0.00; the order's first row
     absorbs their value, so the order still reconciles."""
     multi_voucher = np.flatnonzero((kind == "voucher") & (seq > 1))
-    for r in pick(rng, multi_voucher, scale.quirk(dist.ZERO_VALUE_VOUCHERS)).tolist():
+    k = part.quirk("zero vouchers", dist.ZERO_VALUE_VOUCHERS)
+    for r in pick(rng, multi_voucher, k).tolist():
         first = np.flatnonzero((order_of == order_of[r]) & (seq == 1))[0]
         value[first] += value[r]
         value[r] = 0
 
 
-def _mismatches(rng, scale: Scale, order_of, kind, installments, value, has_items) -> None:
+def _mismatches(
+    rng, part: Part, counts: OrderCounts, payers, order_of, kind, installments, value, has_items
+) -> None:
     """Orders whose payments differ from their items (§1.2.5: 264 more, 39 less)."""
     first_rows = np.flatnonzero(np.r_[True, np.diff(order_of) != 0])
     comparable = first_rows[has_items[order_of[first_rows]] & (kind[first_rows] != "not_defined")]
-    n_more = scale.share(len(comparable), dist.PAID_MORE, dist.RECONCILE_COMPARABLE, minimum=1)
-    n_less = scale.share(len(comparable), dist.PAID_LESS, dist.RECONCILE_COMPARABLE, minimum=1)
+    # Comparable orders per chunk: those with items that paid (not_defined ones have none).
+    per_chunk = counts.with_items - payers[:, 0]
+    whole = int(per_chunk.sum())
+    scale = part.scale
+    more = scale.share(whole, dist.PAID_MORE, dist.RECONCILE_COMPARABLE, minimum=1)
+    less = scale.share(whole, dist.PAID_LESS, dist.RECONCILE_COMPARABLE, minimum=1)
+    n_more = part.split("paid more", more, per_chunk)
+    n_less = part.split("paid less", less, per_chunk)
     # Card interest: the paid-more orders pay in instalments where possible.
     with_interest = comparable[(kind[comparable] == "credit_card") & (installments[comparable] > 1)]
     more = pick(rng, with_interest, n_more)

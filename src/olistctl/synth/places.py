@@ -13,6 +13,7 @@ files use the unaccented lowercase form, geolocation mixes both (§1.1).
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 # State -> inclusive 5-digit zip-prefix ranges.
@@ -322,6 +323,7 @@ OUTSIDE_BRAZIL: tuple[tuple[float, float], ...] = (
 )
 
 
+@functools.cache  # a few hundred names, asked once per customer row
 def unaccented(name: str) -> str:
     """``são paulo`` -> ``sao paulo``: how customer files spell cities."""
     decomposed = unicodedata.normalize("NFKD", name)

@@ -12,9 +12,10 @@ import numpy as np
 
 from olistctl.synth import distributions as dist
 from olistctl.synth import texts
-from olistctl.synth.calendar import as_datetimes, day_seconds, midnight
-from olistctl.synth.orders import OrderFacts
-from olistctl.synth.sampling import DAY, HOUR, Scale, choose, hex_ids, pick
+from olistctl.synth.calendar import as_datetimes, day_seconds, midnight, months_from
+from olistctl.synth.orders import OrderCounts, OrderFacts
+from olistctl.synth.plan import Part
+from olistctl.synth.sampling import DAY, HOUR, choose, hex_ids, pick
 
 SCORES = np.arange(1, 6)
 
@@ -57,22 +58,24 @@ def _creation(rng: np.random.Generator, orders: OrderFacts) -> np.ndarray:
     return np.minimum(created, day_seconds(dist.REVIEW_CUTOFF_DAY))
 
 
-def reviews_columns(
-    rng: np.random.Generator, scale: Scale, orders: OrderFacts
-) -> dict[str, np.ndarray]:
+def reviews_columns(part: Part, counts: OrderCounts, orders: OrderFacts) -> dict[str, np.ndarray]:
+    rng, scale = part.rng("reviews"), part.scale
     created_by_order = _creation(rng, orders)
     # No review: orders placed after the cutoff, then random ones up to the scaled count.
     after_cutoff = np.flatnonzero(orders.purchase >= day_seconds(dist.REVIEW_CUTOFF_DAY) + DAY)
-    quota = scale.quirk(dist.NO_REVIEW_ORDERS)
+    cutoff = np.datetime64(dist.REVIEW_CUTOFF_DAY) + 1
+    late = counts.months[:, months_from(str(cutoff))].sum(axis=1)
+    quota = scale.quirk(dist.NO_REVIEW_ORDERS) - int(late.sum())
     others = np.setdiff1d(np.arange(orders.n), after_cutoff)
-    skipped = np.concatenate([after_cutoff, pick(rng, others, quota - len(after_cutoff))])
+    more = part.split("no review", quota, part.plan.sizes - late)
+    skipped = np.concatenate([after_cutoff, pick(rng, others, more)])
     reviewed = np.setdiff1d(np.arange(orders.n), skipped)
 
     # Orders with a second (and third) review, each with its own id.
     extra_orders = []
     free = reviewed
     for count, real in dist.EXTRA_REVIEWS.items():
-        chosen = pick(rng, free, scale.quirk(real))
+        chosen = pick(rng, free, part.quirk(f"reviews per order/{count}", real))
         free = np.setdiff1d(free, chosen)
         extra_orders += [chosen] * (count - 1)
     extra = np.concatenate(extra_orders) if extra_orders else np.zeros(0, dtype=np.int64)
@@ -105,14 +108,15 @@ def reviews_columns(
     message = np.full(n, None, dtype=object)
     title[has_title] = texts.titles(rng, score[has_title])
     message[has_message] = texts.messages(rng, score[has_message])
-    for r in pick(rng, np.flatnonzero(has_message), scale.quirk(dist.QUOTED_MESSAGES)).tolist():
+    quoted = part.quirk("quoted messages", dist.QUOTED_MESSAGES)
+    for r in pick(rng, np.flatnonzero(has_message), quoted).tolist():
         message[r] = texts.with_quote(rng, message[r])
     review_id = hex_ids(rng, n)
 
     # Review ids shared by 2 or 3 orders: the whole survey repeats under another order.
     single = np.flatnonzero(~is_extra & np.isin(order_of, free))
     for size, real in dist.SHARED_REVIEW_IDS.items():
-        groups = pick(rng, single, scale.quirk(real) * size)
+        groups = pick(rng, single, part.quirk(f"shared review ids/{size}", real) * size)
         groups = groups[: len(groups) // size * size]
         single = np.setdiff1d(single, groups)
         for group in groups.reshape(-1, size).tolist():

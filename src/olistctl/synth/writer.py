@@ -17,8 +17,9 @@ into place with ``os.replace``, so a reader never sees half a file.
 
 from __future__ import annotations
 
+import heapq
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,10 @@ from olistctl.dataset import Column, CsvFormat, Table
 
 # Rows formatted and written per step: bounds memory for the 1M-row geolocation file.
 CHUNK_ROWS = 100_000
+
+# Merged lines written at a time, and runs merged at once (files open together).
+MERGE_BATCH_ROWS = 20_000
+MERGE_FAN_IN = 64
 
 # Characters that force RFC 4180 quoting of a text value.
 _SPECIAL = (",", '"', "\r", "\n")
@@ -92,6 +97,168 @@ def format_cells(column: Column, values, fmt: CsvFormat) -> list[str]:
     raise ValueError(f"{column.name}: unknown type {column.type}")
 
 
+def _lines(table: Table, columns: Mapping[str, Sequence]) -> list[str]:
+    """The rows of ``columns`` (name -> values) as the file's text lines, without terminators."""
+    if set(columns) != set(table.column_names):
+        raise ValueError(f"{table.name}: columns {sorted(columns)} != {table.column_names}")
+    ordered = [columns[name] for name in table.column_names]
+    n_rows = len(ordered[0])
+    if any(len(values) != n_rows for values in ordered):
+        raise ValueError(f"{table.name}: columns differ in length")
+    lines: list[str] = []
+    for start in range(0, n_rows, CHUNK_ROWS):
+        stop = min(start + CHUNK_ROWS, n_rows)
+        cells = [
+            format_cells(col, values[start:stop], table.csv)
+            for col, values in zip(table.columns, ordered, strict=True)
+        ]
+        lines += map(",".join, zip(*cells, strict=True))
+    return lines
+
+
+class TableStream:
+    """One table written part after part, byte for byte as if written whole.
+
+    The file grows under a temporary name in the target folder; :meth:`commit`
+    finishes it and moves it into place (``os.replace``), :meth:`discard` removes
+    it. A reader never sees half a file.
+    """
+
+    def __init__(
+        self,
+        out_dir: Path,
+        table: Table,
+        *,
+        progress: Callable[[str, int], None] | None = None,
+    ):
+        self.table = table
+        self.path = out_dir / table.file_name
+        self.rows = 0
+        self._progress = progress
+        self._eol = table.csv.line_terminator
+        self._tmp = out_dir / f".{table.file_name}.{os.getpid()}.tmp"
+        self._fh = open(self._tmp, "wb")  # noqa: SIM115 - closed by commit or discard
+        self._bytes = self._fh.write(header_line(table).encode("utf-8"))
+        if progress is not None:
+            progress(table.name, 0)
+
+    def write(self, columns: Mapping[str, Sequence]) -> None:
+        """Append rows (name -> values, in any order)."""
+        self._append(_lines(self.table, columns))
+
+    def _append(self, lines: list[str]) -> None:
+        if not lines:
+            return
+        eol = self._eol
+        # Each line is preceded by the terminator of the line before (the header's first).
+        self._bytes += self._fh.write((eol + eol.join(lines)).encode("utf-8"))
+        self.rows += len(lines)
+        if self._progress is not None:
+            self._progress(self.table.name, self.rows)
+
+    def commit(self) -> WrittenFile:
+        if self.table.csv.final_newline:
+            self._bytes += self._fh.write(self._eol.encode("utf-8"))
+        self._fh.close()
+        os.replace(self._tmp, self.path)
+        return WrittenFile(self.path, self.rows, self._bytes)
+
+    def discard(self) -> None:
+        self._fh.close()
+        self._tmp.unlink(missing_ok=True)
+
+
+def _sort_key(line: str) -> str:
+    """A line's first value, unquoted (ids starting with a digit are quoted)."""
+    if line.startswith('"'):
+        return line[1 : line.index('"', 1)]
+    return line.split(",", 1)[0]
+
+
+class SortedTableStream(TableStream):
+    """A table whose file is sorted by its first column, written from parts that are
+    each sorted by it, every key within one part (a chunk's order items).
+
+    Each part goes to a run file beside the table; :meth:`commit` merges the runs
+    (a k-way merge holds one line per run), so no more than one part is ever in
+    memory. Runs are merged MERGE_FAN_IN at a time as they accumulate (a run of
+    level L+1 from MERGE_FAN_IN runs of level L), so the files open at once stay
+    few at any size. Rows must not contain line breaks.
+    """
+
+    def __init__(self, out_dir: Path, table: Table, **kwargs):
+        super().__init__(out_dir, table, **kwargs)
+        self._runs: list[tuple[int, Path]] = []  # (level, path), higher levels first
+        self._made: list[Path] = []  # every run file made, removed in the end
+
+    def write(self, columns: Mapping[str, Sequence]) -> None:
+        lines = _lines(self.table, columns)
+        if not lines:
+            return
+        if any("\n" in line or "\r" in line for line in lines):
+            raise ValueError(f"{self.table.name}: a sorted table cannot hold line breaks")
+        run = self._new_run()
+        self._runs.append((0, run))
+        run.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        self.rows += len(lines)
+        level = 0
+        while len(self._runs) >= MERGE_FAN_IN and all(
+            lv == level for lv, _ in self._runs[-MERGE_FAN_IN:]
+        ):
+            merged = self._new_run()
+            with open(merged, "w", encoding="utf-8", newline="") as out:
+                for batch in self._merged([path for _, path in self._runs[-MERGE_FAN_IN:]]):
+                    out.write("".join(batch))
+            for _, path in self._runs[-MERGE_FAN_IN:]:
+                path.unlink()
+            del self._runs[-MERGE_FAN_IN:]
+            level += 1
+            self._runs.append((level, merged))
+        if self._progress is not None:
+            self._progress(self.table.name, self.rows)
+
+    def _new_run(self) -> Path:
+        run = self._tmp.with_name(f"{self._tmp.name}.run{len(self._made)}")
+        self._made.append(run)
+        return run
+
+    def _merged(self, runs: list[Path]) -> Iterator[list[str]]:
+        """The runs' lines (with their newline) in key order, in batches."""
+        files = [open(run, encoding="utf-8", newline="") for run in runs]  # noqa: SIM115
+        try:
+            batch: list[str] = []
+            for line in heapq.merge(*files, key=_sort_key):
+                batch.append(line)
+                if len(batch) == MERGE_BATCH_ROWS:
+                    yield batch
+                    batch = []
+            if batch:
+                yield batch
+        finally:
+            for fh in files:
+                fh.close()
+
+    def commit(self) -> WrittenFile:
+        rows, self.rows = self.rows, 0
+        eol = self._eol
+        for batch in self._merged([path for _, path in self._runs]):
+            text = eol + eol.join(line[:-1] for line in batch)
+            self._bytes += self._fh.write(text.encode("utf-8"))
+            self.rows += len(batch)
+        if self.rows != rows:
+            raise RuntimeError(f"{self.table.name}: merged {self.rows} of {rows} rows")
+        self._remove_runs()
+        return super().commit()
+
+    def discard(self) -> None:
+        super().discard()
+        self._remove_runs()
+
+    def _remove_runs(self) -> None:
+        for run in self._made:
+            run.unlink(missing_ok=True)
+
+
 def write_table(
     out_dir: Path,
     table: Table,
@@ -100,40 +267,11 @@ def write_table(
     progress: Callable[[str, int], None] | None = None,
 ) -> WrittenFile:
     """Write ``columns`` (name -> values, in any order) as ``out_dir/<table>.csv``."""
-    if set(columns) != set(table.column_names):
-        raise ValueError(f"{table.name}: columns {sorted(columns)} != {table.column_names}")
-    ordered = [columns[name] for name in table.column_names]
-    n_rows = len(ordered[0])
-    if any(len(values) != n_rows for values in ordered):
-        raise ValueError(f"{table.name}: columns differ in length")
-
-    fmt = table.csv
-    eol = fmt.line_terminator
-    path = out_dir / table.file_name
-    tmp = out_dir / f".{table.file_name}.{os.getpid()}.tmp"
-    written = 0
+    lines = _lines(table, columns)  # checked before anything is created
+    stream = TableStream(out_dir, table, progress=progress)
     try:
-        with open(tmp, "wb") as fh:
-            head = header_line(table)
-            if n_rows or fmt.final_newline:
-                head += eol
-            written += fh.write(head.encode("utf-8"))
-            for start in range(0, n_rows, CHUNK_ROWS):
-                stop = min(start + CHUNK_ROWS, n_rows)
-                cells = [
-                    format_cells(col, values[start:stop], fmt)
-                    for col, values in zip(table.columns, ordered, strict=True)
-                ]
-                text = eol.join(map(",".join, zip(*cells, strict=True)))
-                if stop < n_rows or fmt.final_newline:
-                    text += eol
-                written += fh.write(text.encode("utf-8"))
-                if progress is not None:
-                    progress(table.name, stop)
-        os.replace(tmp, path)
+        stream._append(lines)
+        return stream.commit()
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        stream.discard()
         raise
-    if progress is not None and n_rows == 0:
-        progress(table.name, 0)
-    return WrittenFile(path, n_rows, written)
