@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from olistctl import layout
-from olistctl.errors import OperationFailed
+from olistctl.errors import OlistError, OperationFailed, is_disk_full, os_error
 from olistctl.quality.memory import arrow_pool
 
 COMPRESSION = "snappy"
@@ -172,7 +172,9 @@ class ParquetOutput:
             self.tmp = None
 
 
-def _write_failed(dest: Path, exc: OSError) -> OperationFailed:
+def _write_failed(dest: Path, exc: OSError) -> OlistError:
+    if is_disk_full(exc):  # not a folder to fix: space to free
+        return os_error(exc, f"writing {dest}", where=str(dest.parent))
     return OperationFailed(
         f"Could not write {dest}: {exc.strerror or exc}",
         hint="check that the folder is writable and the disk has room",
