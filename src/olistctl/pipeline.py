@@ -302,20 +302,25 @@ def query(backend: Backend, sql: str, *, max_rows: int | None = None) -> QueryRe
     begun = _now()
     started = time.perf_counter()
     result = backend.engine.execute(sql, max_rows=max_rows)
-    backend.ledger.append(
-        [
-            LedgerEntry(
-                stage="query",
-                started=begun,
-                seconds=time.perf_counter() - started,
-                rows=len(result.rows),
-                bytes_scanned=result.bytes_scanned,
-                requests=1,
-                backend=backend.name,
-                detail=result.query_id,
-            )
-        ]
+    entry = LedgerEntry(
+        stage="query",
+        started=begun,
+        seconds=time.perf_counter() - started,
+        rows=len(result.rows),
+        bytes_scanned=result.bytes_scanned,
+        requests=1,
+        backend=backend.name,
+        detail=result.query_id,
     )
+    try:
+        backend.ledger.append([entry])
+    except OSError as exc:
+        # A query needs to write nothing (a read-only workspace, a full disk): the answer
+        # stands; only the cost report will not count it.
+        result.notes.append(
+            f"The query was not recorded in the run ledger ({exc.strerror or exc});"
+            " `report cost` will not count it."
+        )
     return result
 
 
@@ -390,6 +395,8 @@ class StatusReport:
     tables: list[CatalogTable]
     raw_tables: dict[str, int] = field(default_factory=dict)  # table -> raw bytes
     pending: list[str] = field(default_factory=list)  # raw keys not yet converted
+    # Raw objects an upload replaced, kept until the new one converts (keyed as the raw object).
+    previous: list[ObjectInfo] = field(default_factory=list)
 
 
 def status(backend: Backend) -> StatusReport:
@@ -439,6 +446,7 @@ def status(backend: Backend) -> StatusReport:
         tables=tables,
         raw_tables=raw_tables,
         pending=pending,
+        previous=backend.previous_versions(),
     )
 
 
