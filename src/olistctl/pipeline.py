@@ -29,7 +29,7 @@ from olistctl.backends.base import (
     QueryResult,
     TransformOutcome,
 )
-from olistctl.errors import OperationFailed, UsageError
+from olistctl.errors import OlistError, OperationFailed, UsageError
 
 BUNDLED_SAMPLE = "sample_data"
 
@@ -461,12 +461,46 @@ class KpiResult:
 
 
 @dataclass
+class SkippedKpi:
+    name: str
+    description: str
+    missing: list[str]  # the tables it needs that the catalog does not hold
+
+
+@dataclass
+class FailedKpi:
+    name: str
+    description: str
+    error: str
+
+
+@dataclass
 class RunSummary:
     uploads: list[UploadOutcome]
     transform: TransformSummary
     crawl: CrawlReport | None  # None when nothing changed and the catalog was current
     kpis: list[KpiResult]
     seconds: dict[str, float]
+    skipped_kpis: list[SkippedKpi] = field(default_factory=list)
+    failed_kpis: list[FailedKpi] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """Whether a stage that ran failed (skipped KPIs are not a failure)."""
+        return bool(self.transform.failed or self.failed_kpis)
+
+
+def tables_named_in(sql: str) -> list[str]:
+    """The Olist tables a shipped query reads, by name (they use the bare table names).
+
+    A word match, not a parse: ``olistctl run`` stays free of sqlglot, and the
+    tests check it against the transpiler's own list for every shipped query.
+    """
+    import re
+
+    from olistctl.dataset import TABLES
+
+    return [t.name for t in TABLES if re.search(rf"\b{t.name}\b", sql, re.IGNORECASE)]
 
 
 def catalog_is_current(backend: Backend) -> bool:
@@ -508,8 +542,21 @@ def run(
     seconds["crawl"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    kpis = [
-        KpiResult(q.name, q.description, query(backend, q.sql)) for q in list_queries() if q.kpi
-    ]
+    available = {t.name for t in backend.catalog.tables()}
+    kpis: list[KpiResult] = []
+    skipped: list[SkippedKpi] = []
+    failed: list[FailedKpi] = []
+    for q in list_queries():
+        if not q.kpi:
+            continue
+        missing = [t for t in tables_named_in(q.sql) if t not in available]
+        if missing:
+            # A partial dataset: the KPIs it can answer, and a note for the others.
+            skipped.append(SkippedKpi(q.name, q.description, missing))
+            continue
+        try:
+            kpis.append(KpiResult(q.name, q.description, query(backend, q.sql)))
+        except OlistError as exc:
+            failed.append(FailedKpi(q.name, q.description, str(exc)))
     seconds["query"] = time.perf_counter() - started
-    return RunSummary(uploads, summary, report, kpis, seconds)
+    return RunSummary(uploads, summary, report, kpis, seconds, skipped, failed)

@@ -57,7 +57,7 @@ def command(
             progress=progress,
         )
     show_run(state, summary, output)
-    if summary.transform.failed:
+    if summary.failed:
         raise typer.Exit(ExitCode.FAILED)
 
 
