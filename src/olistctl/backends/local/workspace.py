@@ -121,9 +121,9 @@ class Workspace:
     def check(self) -> None:
         """Refuse a place olistctl must not use as a workspace, before anything is written.
 
-        Not the current folder, the home folder, the root, a top-level folder or any
-        folder above the current or the home folder (teardown would empty them); not
-        a file; not a folder that already holds files and is not a workspace.
+        Not the current folder, the home folder, the root, an existing top-level folder
+        or any folder above the current or the home folder; not a file; not a folder
+        that already holds files and is not a workspace.
         """
         refuse_unsafe_location(self.root)
         try:
@@ -386,7 +386,8 @@ def refuse_unsafe_location(root: Path) -> None:
         reason = "a folder above the current folder"
     elif resolved in home.parents:
         reason = "a folder above your home folder"
-    elif len(resolved.parts) == 2:
+    elif len(resolved.parts) == 2 and resolved.is_dir() and not (resolved / MARKER).is_file():
+        # /tmp, /mnt, /srv …: the system's (a new /olist-lake, say, is fine).
         reason = "a top-level system folder"
     if reason is not None:
         shown = str(root) if str(root) == str(resolved) else f"{root} ({resolved})"
