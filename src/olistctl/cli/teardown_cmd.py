@@ -1,10 +1,7 @@
 """Remove everything the pipeline stored (the workspace, or the stack's data on aws).
 
-On aws: every object version and delete marker in the stack's buckets, and
-the catalog's tables. `--destroy-infra` (aws) then runs `terraform destroy` in infra/. Buckets that
-do not carry the stack's tag are refused. Asks first unless `--yes`; with no
-terminal and no `--yes` it refuses.
-"""
+Locally: exactly the files olistctl wrote into the workspace (its manifest lists them); any other file there is left, and named. On aws: every object version and delete marker in the stack's buckets, and the catalog's tables; `--destroy-infra` (aws) then runs `terraform destroy` in infra/. Buckets that do not carry the stack's tag are refused. Asks first unless `--yes`; with no terminal and no `--yes` it refuses.
+"""  # noqa: E501  (one paragraph per line: the help text wraps to the terminal)
 
 from __future__ import annotations
 
