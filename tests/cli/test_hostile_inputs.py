@@ -195,9 +195,12 @@ def test_the_current_home_and_root_folders_are_refused(cli, tmp_path, sample_dat
         ("afile", "is a file, not a folder"),
         ("afile/ws", "cannot be created (afile is a file, not a folder)"),
     ],
+    ids=["a file", "under a file"],
 )
 @pytest.mark.parametrize(
-    "command", [["status"], ["upload", "SAMPLE"], ["query", "SELECT 1"], ["teardown", "--yes"]]
+    "command",
+    [["status"], ["upload", "SAMPLE"], ["query", "SELECT 1"], ["teardown", "--yes"]],
+    ids=lambda c: " ".join(c),
 )
 def test_a_workspace_path_that_is_a_file(cli, tmp_path, sample_data, workspace, problem, command):
     (tmp_path / "afile").write_text("not a folder\n")
