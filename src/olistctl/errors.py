@@ -7,6 +7,7 @@ exit code below. Every message is a sentence that names the problem, and
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 
 
@@ -126,3 +127,38 @@ def exit_code_for(error: BaseException) -> ExitCode:
     if isinstance(error, KeyboardInterrupt):
         return ExitCode.INTERRUPTED
     return ExitCode.FAILED
+
+
+# The OS errors that say the environment refused a write, and what to do about each.
+_NO_SPACE = {errno.ENOSPC, errno.EDQUOT}
+_NOT_WRITABLE = {errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def is_disk_full(error: BaseException) -> bool:
+    return isinstance(error, OSError) and error.errno in _NO_SPACE
+
+
+def os_error(error: OSError, doing: str, *, where: str | None = None) -> OlistError:
+    """An OSError met while ``doing`` (e.g. "writing raw/x.csv") as one sentence with its fix.
+
+    ``where`` names the folder to free or fix (the workspace, say), for the hint.
+    A full disk is an operation that failed (1); a folder that refuses writes is
+    configuration (3): another folder or other permissions fix it.
+    """
+    reason = error.strerror or type(error).__name__
+    place = f" in {where}" if where else ""
+    if error.errno in _NO_SPACE:
+        return OperationFailed(
+            f"The disk is full: {reason} while {doing}",
+            hint=f"free some space{place} (or use another disk) and run the command again;"
+            " nothing half-written was kept",
+        )
+    if error.errno in _NOT_WRITABLE:
+        return ConfigError(
+            f"{reason} while {doing}",
+            hint=f"make {where or 'that folder'} writable, or choose another folder"
+            " (--workspace or OLISTCTL_WORKSPACE for the workspace)",
+        )
+    return OperationFailed(
+        f"{reason} while {doing}", hint="check the disk and run the command again"
+    )

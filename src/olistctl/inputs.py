@@ -14,6 +14,7 @@ import glob
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,8 +76,38 @@ def _unreadable(exc: OSError, label: str) -> InputError:
     )
 
 
+_NOT_REGULAR = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def refuse_special_file(
+    path: str | os.PathLike, label: str | None = None, *, what: str = "the CSV file"
+) -> None:
+    """InputError for a pipe, device or socket: opening one could wait forever or never end.
+
+    Checked with stat(), which does not open the file (opening a FIFO blocks until
+    something writes to it).
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise _unreadable(exc, os.fspath(path) if label is None else label) from None
+    kind = _NOT_REGULAR.get(stat.S_IFMT(mode))
+    if kind is not None:
+        raise InputError(
+            f"this is {kind}, not a file",
+            path=os.fspath(path) if label is None else label,
+            hint=f"give {what} itself (save a stream to a file first)",
+        )
+
+
 def open_input(path: str | os.PathLike, label: str | None = None) -> BinaryIO:
     """The file opened for reading; any refusal is an InputError naming it (or ``label``)."""
+    refuse_special_file(path, label)
     try:
         return open(path, "rb")
     except OSError as exc:
@@ -151,6 +182,8 @@ def _expand(paths: Sequence[str | os.PathLike]) -> list[Path]:
                 )
             candidates = [path]
         for path in candidates:
+            if not path.is_dir():
+                refuse_special_file(path)
             if path.is_dir():
                 inside = sorted(
                     p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv"

@@ -328,20 +328,25 @@ def query(backend: Backend, sql: str, *, max_rows: int | None = None) -> QueryRe
     if result is not None:
         return result  # no query ran: nothing to bill or record
     result = backend.engine.execute(sql, max_rows=max_rows)
-    backend.ledger.append(
-        [
-            LedgerEntry(
-                stage="query",
-                started=begun,
-                seconds=time.perf_counter() - started,
-                rows=len(result.rows),
-                bytes_scanned=result.bytes_scanned,
-                requests=1,
-                backend=backend.name,
-                detail=result.query_id,
-            )
-        ]
+    entry = LedgerEntry(
+        stage="query",
+        started=begun,
+        seconds=time.perf_counter() - started,
+        rows=len(result.rows),
+        bytes_scanned=result.bytes_scanned,
+        requests=1,
+        backend=backend.name,
+        detail=result.query_id,
     )
+    try:
+        backend.ledger.append([entry])
+    except OSError as exc:
+        # A query needs to write nothing (a read-only workspace, a full disk): the answer
+        # stands; only the cost report will not count it.
+        result.notes.append(
+            f"The query was not recorded in the run ledger ({exc.strerror or exc});"
+            " `report cost` will not count it."
+        )
     return result
 
 
@@ -464,6 +469,8 @@ class StatusReport:
     tables: list[CatalogTable]
     raw_tables: dict[str, int] = field(default_factory=dict)  # table -> raw bytes
     pending: list[str] = field(default_factory=list)  # raw keys not yet converted
+    # Raw objects an upload replaced, kept until the new one converts (keyed as the raw object).
+    previous: list[ObjectInfo] = field(default_factory=list)
 
 
 def status(backend: Backend) -> StatusReport:
@@ -513,6 +520,7 @@ def status(backend: Backend) -> StatusReport:
         tables=tables,
         raw_tables=raw_tables,
         pending=pending,
+        previous=backend.previous_versions(),
     )
 
 
@@ -527,12 +535,46 @@ class KpiResult:
 
 
 @dataclass
+class SkippedKpi:
+    name: str
+    description: str
+    missing: list[str]  # the tables it needs that the catalog does not hold
+
+
+@dataclass
+class FailedKpi:
+    name: str
+    description: str
+    error: str
+
+
+@dataclass
 class RunSummary:
     uploads: list[UploadOutcome]
     transform: TransformSummary
     crawl: CrawlReport | None  # None when nothing changed and the catalog was current
     kpis: list[KpiResult]
     seconds: dict[str, float]
+    skipped_kpis: list[SkippedKpi] = field(default_factory=list)
+    failed_kpis: list[FailedKpi] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """Whether a stage that ran failed (skipped KPIs are not a failure)."""
+        return bool(self.transform.failed or self.failed_kpis)
+
+
+def tables_named_in(sql: str) -> list[str]:
+    """The Olist tables a shipped query reads, by name (they use the bare table names).
+
+    A word match, not a parse: ``olistctl run`` stays free of sqlglot, and the
+    tests check it against the transpiler's own list for every shipped query.
+    """
+    import re
+
+    from olistctl.dataset import TABLES
+
+    return [t.name for t in TABLES if re.search(rf"\b{t.name}\b", sql, re.IGNORECASE)]
 
 
 def catalog_is_current(backend: Backend) -> bool:
@@ -574,8 +616,21 @@ def run(
     seconds["crawl"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    kpis = [
-        KpiResult(q.name, q.description, query(backend, q.sql)) for q in list_queries() if q.kpi
-    ]
+    available = {t.name for t in backend.catalog.tables()}
+    kpis: list[KpiResult] = []
+    skipped: list[SkippedKpi] = []
+    failed: list[FailedKpi] = []
+    for q in list_queries():
+        if not q.kpi:
+            continue
+        missing = [t for t in tables_named_in(q.sql) if t not in available]
+        if missing:
+            # A partial dataset: the KPIs it can answer, and a note for the others.
+            skipped.append(SkippedKpi(q.name, q.description, missing))
+            continue
+        try:
+            kpis.append(KpiResult(q.name, q.description, query(backend, q.sql)))
+        except OlistError as exc:
+            failed.append(FailedKpi(q.name, q.description, str(exc)))
     seconds["query"] = time.perf_counter() - started
-    return RunSummary(uploads, summary, report, kpis, seconds)
+    return RunSummary(uploads, summary, report, kpis, seconds, skipped, failed)

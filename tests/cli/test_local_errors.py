@@ -217,11 +217,17 @@ def test_a_damaged_olist_header_names_the_table_and_the_difference(cli, sample_d
 
 
 @pytest.mark.parametrize(
-    ("workspace", "reason"), [("blocker/ws", "Not a directory"), ("blocker", "File exists")]
+    ("workspace", "problem"),
+    [
+        ("blocker/ws", "cannot be created (blocker is a file, not a folder)"),
+        ("blocker", "is a file, not a folder"),
+    ],
 )
-@pytest.mark.parametrize("command", [["upload", "SAMPLE"], ["transform"], ["crawl"]])
+@pytest.mark.parametrize(
+    "command", [["upload", "SAMPLE"], ["transform"], ["crawl"], ["status"], ["query", "SELECT 1"]]
+)
 def test_a_workspace_that_cannot_be_created_is_a_configuration_error(
-    cli, sample_data, tmp_path, workspace, reason, command
+    cli, sample_data, tmp_path, workspace, problem, command
 ):
     blocker = tmp_path / "blocker"
     blocker.write_text("a file, not a folder\n")
@@ -229,7 +235,7 @@ def test_a_workspace_that_cannot_be_created_is_a_configuration_error(
     result = cli(*args)
     assert result.exit_code == ExitCode.CONFIG, result
     assert error_line(result) == (
-        f"Error: The workspace {workspace} cannot be created ({reason}):"
+        f"Error: The workspace {workspace} {problem}:"
         " choose another folder with --workspace or OLISTCTL_WORKSPACE."
     )
     assert blocker.read_text() == "a file, not a folder\n"

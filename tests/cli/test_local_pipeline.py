@@ -247,7 +247,12 @@ def test_teardown_refuses_a_folder_that_is_not_a_workspace(cli, tmp_path):
     precious.mkdir()
     (precious / "thesis.txt").write_text("do not delete")
     result = cli("--workspace", str(precious), "teardown", "--yes")
-    assert result.exit_code == 6, result
+    assert result.exit_code == 2, result
+    assert result.stderr == (
+        f"Error: The folder {precious} is not an olistctl workspace and already holds 1 file(s)"
+        " or folder(s) (thesis.txt): give a new or empty folder with --workspace (or"
+        " OLISTCTL_WORKSPACE), so that olistctl never mixes its files with yours.\n"
+    )
     assert (precious / "thesis.txt").read_text() == "do not delete"
 
 

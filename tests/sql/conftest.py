@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from olistctl.backends.local.guard import check_duckdb_sql
 from olistctl.sql.dialect import transpile
 from olistctl.sql.failures import duckdb_error
 
@@ -64,6 +65,8 @@ def athena(duck) -> Athena:
         import duckdb
 
         transpiled = transpile(sql, schema or {}, database=database)
+        # What the local engine checks before it runs anything: every transpile passes it.
+        check_duckdb_sql(duck, transpiled.duckdb_sql, transpiled.tables)
         try:
             result = duck.execute(transpiled.duckdb_sql)
             rows = result.fetchall()

@@ -19,6 +19,8 @@ import pytest
 
 from athena_numbers import java_double_text, share
 from olistctl import dataset
+from olistctl.backends.local.guard import check_duckdb_sql
+from olistctl.pipeline import tables_named_in
 from olistctl.sql.dialect import transpile
 from olistctl.sql.named import get_query, list_queries
 
@@ -53,7 +55,9 @@ def olist(tmp_path_factory, new_duckdb):
 
 def run(olist, name: str) -> list[tuple]:
     con, _, schema = olist
-    return con.execute(transpile(get_query(name).sql, schema).duckdb_sql).fetchall()
+    transpiled = transpile(get_query(name).sql, schema)
+    check_duckdb_sql(con, transpiled.duckdb_sql, transpiled.tables)  # as the local engine does
+    return con.execute(transpiled.duckdb_sql).fetchall()
 
 
 def cents(values: pd.Series) -> pd.Series:
@@ -364,3 +368,11 @@ def test_executive_kpis(olist):
         ),
     ]
     assert run(olist, "executive_kpis") == expected
+
+
+@pytest.mark.parametrize("name", [q.name for q in list_queries()])
+def test_run_knows_the_tables_each_shipped_query_reads(olist, name):
+    """``olistctl run`` skips a KPI whose tables are missing, finding them without sqlglot."""
+    _, _, schema = olist
+    read = transpile(get_query(name).sql, schema).tables
+    assert sorted(tables_named_in(get_query(name).sql)) == sorted(read)

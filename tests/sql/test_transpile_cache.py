@@ -175,3 +175,47 @@ def test_the_code_fingerprint_covers_sqlglot_and_the_sql_modules(monkeypatch, tm
         assert fingerprint_with("30.30.0") != before
     finally:
         transpiled.code_fingerprint.cache_clear()
+
+
+def test_the_engine_version_is_part_of_the_key(tmp_path):
+    older = TranspileCache(tmp_path / "c", engine="duckdb 1.4.0")
+    newer = TranspileCache(tmp_path / "c", engine="duckdb 2.0.1")
+    assert older.key(SQL, SCHEMA, None) != newer.key(SQL, SCHEMA, None)
+
+
+def test_an_entry_whose_content_does_not_match_its_checksum_is_a_miss(cache, count_transpiles):
+    first = cache.transpile(SQL, SCHEMA)
+    key = cache.key(SQL, SCHEMA, None)
+    entry = cache.folder / f"{key}.json"
+    data = json.loads(entry.read_text())
+    data["transpiled"]["duckdb_sql"] = "SELECT * FROM read_csv('/etc/passwd')"
+    entry.write_text(json.dumps(data))  # the checksum left as it was
+    assert cache.get(key) is None
+    again = cache.transpile(SQL, SCHEMA)
+    assert not cache.hit and again.duckdb_sql == first.duckdb_sql
+    assert count_transpiles == [SQL, SQL]
+    assert "/etc/passwd" not in entry.read_text()
+
+
+def test_refresh_transpiles_again_and_replaces_the_entry(cache, count_transpiles):
+    cache.transpile(SQL, SCHEMA)
+    cache.transpile(SQL, SCHEMA)
+    assert cache.hit
+    cache.transpile(SQL, SCHEMA, refresh=True)
+    assert not cache.hit and count_transpiles == [SQL, SQL]
+
+
+def test_the_cache_says_what_it_writes_and_removes(cache, monkeypatch):
+    monkeypatch.setattr(transpiled, "MAX_ENTRIES", 2)
+    written, removed = [], []
+    cache.on_write, cache.on_remove = written.append, removed.append
+    an_hour_ago = time.time() - 3600
+    for limit in range(1, 4):
+        cache.transpile(f"SELECT status FROM orders LIMIT {limit}", SCHEMA)
+        for i, path in enumerate(sorted(written)):
+            if path.exists():
+                os.utime(path, (an_hour_ago + i, an_hour_ago + i))
+    assert len(written) == 3 and all(p.parent == cache.folder for p in written)
+    assert removed and all(not p.exists() for p in removed)
+    # A temporary name of an entry is its name and more: the workspace can tell whose it is.
+    assert not list(cache.folder.glob(".*"))

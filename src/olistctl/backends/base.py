@@ -187,6 +187,7 @@ class QueryResult:
     truncated: bool = False  # more rows existed than were fetched
     output_location: str | None = None
     from_catalog: bool = False  # answered from the catalog (SHOW TABLES …): no query ran
+    notes: list[str] = field(default_factory=list)  # what the user should know (one line each)
 
 
 class QueryEngine(Protocol):
@@ -247,6 +248,7 @@ class TeardownItem:
 class TeardownPlan:
     items: list[TeardownItem]
     refusals: list[str] = field(default_factory=list)  # why a resource will not be touched
+    kept: list[str] = field(default_factory=list)  # what olistctl did not make and leaves
 
     @property
     def empty(self) -> bool:
@@ -258,6 +260,7 @@ class TeardownReport:
     deleted: list[TeardownItem]
     remaining: list[TeardownItem]  # what a final check still found (should be empty)
     errors: list[str] = field(default_factory=list)  # per-object failures the service reported
+    kept: list[str] = field(default_factory=list)  # what olistctl did not make and left
 
     @property
     def verified_empty(self) -> bool:
@@ -288,6 +291,9 @@ class Backend:
     # Held by commands that change the stored state (the local workspace's lock).
     exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext
     closers: list[Callable[[], None]] = field(default_factory=list)
+    # Raw objects an upload replaced, kept until their replacement converts (local; on aws
+    # the buckets' versioning keeps every version and status does not list them).
+    previous_versions: Callable[[], list[ObjectInfo]] = lambda: []
 
     def close(self) -> None:
         for close in self.closers:

@@ -42,7 +42,7 @@ from olistctl.cli.options import (
 from olistctl.cli.plain_params import install as install_plain_params
 from olistctl.cli.signals import stop_like_ctrl_c
 from olistctl.cli.state import AppState, get_state
-from olistctl.errors import ExitCode, Interrupted, OlistError
+from olistctl.errors import ExitCode, Interrupted, OlistError, os_error
 
 # Plain option values without typer's pydantic adapters (~0.1 s of every command).
 install_plain_params()
@@ -134,6 +134,15 @@ class OlistGroup(typer.core.TyperGroup):
             else:
                 _error(_sentence(str(exc)))
                 code = exc.exit_code
+        except OSError as exc:
+            # The system refused something no closer code expected (a full disk, a
+            # read-only folder): one sentence with the fix, as for any other error.
+            if _debug:
+                traceback.print_exc()
+            doing = f"using {exc.filename}" if exc.filename else "writing the output"
+            error = os_error(exc, doing)
+            _error(_sentence(str(error)))
+            code = error.exit_code
         except Exception as exc:  # the last line of defence: never a bare traceback
             if _debug:
                 traceback.print_exc()

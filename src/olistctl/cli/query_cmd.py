@@ -61,10 +61,19 @@ def _statement(sql: str | None, file: Path | None, name: str | None) -> str:
             hint='e.g. olistctl query "SELECT COUNT(*) FROM olist_orders_dataset"',
         )
     if file is not None:
+        from olistctl.inputs import refuse_special_file
+
+        if file.exists():
+            refuse_special_file(file, what="a file of SQL")  # a FIFO would block the read
         try:
             return file.read_text(encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"Cannot read {file} ({exc.strerror})", hint="check the path") from exc
+        except UnicodeDecodeError as exc:
+            raise UsageError(
+                f"{file} is not UTF-8 text (byte {exc.start} cannot be decoded)",
+                hint="give a file that holds the SQL as text",
+            ) from exc
     if name is not None:
         from olistctl.sql.named import get_query, list_queries
 
@@ -95,3 +104,5 @@ def run_and_show(
         raise Interrupted("The query was cancelled") from None
     emit(state.out, result.columns, result.rows, output, title=title)
     state.info(query_stats(state, result))
+    for note in result.notes:
+        state.info(note)

@@ -57,7 +57,7 @@ def command(
             progress=progress,
         )
     show_run(state, summary, output)
-    if summary.transform.failed:
+    if summary.failed:
         raise typer.Exit(ExitCode.FAILED)
 
 
@@ -70,10 +70,17 @@ def bundled_sample(state) -> Path:
     for candidate in (here, checkout):
         if (candidate / "olist_orders_dataset.csv").is_file():
             return candidate
-    # An installed wheel has no checkout: generate the identical files (same seed, same bytes).
+    # An installed wheel has no checkout: generate the identical files (same seed, same bytes)
+    # in the workspace, listed there as olistctl's, so teardown removes them.
+    from olistctl.backends.local.workspace import Workspace
+    from olistctl.dataset import TABLES
     from olistctl.synth import generate
 
-    target = state.settings().workspace_path / "sample_data"
+    workspace = Workspace(state.settings().workspace_path)
+    target = workspace.root / "sample_data"
     if not (target / "olist_orders_dataset.csv").is_file():
-        generate(target, orders=SAMPLE_ORDERS, seed=SAMPLE_SEED)
+        with workspace.lock():
+            for table in TABLES:
+                workspace.claim(target / table.file_name)
+            generate(target, orders=SAMPLE_ORDERS, seed=SAMPLE_SEED)
     return target

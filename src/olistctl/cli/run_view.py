@@ -38,15 +38,15 @@ def stage_rows(summary: RunSummary) -> list[tuple]:
         rows.append(("crawl", what, summary.seconds.get("crawl")))
     elif not tr.failed:
         rows.append(("crawl", "catalog current, skipped", summary.seconds.get("crawl")))
-    if summary.kpis:
+    if summary.kpis or summary.skipped_kpis or summary.failed_kpis:
         scanned = sum(k.result.bytes_scanned for k in summary.kpis)
-        rows.append(
-            (
-                "query",
-                f"{len(summary.kpis)} KPI queries, {human_bytes(scanned)} scanned",
-                summary.seconds.get("query"),
-            )
-        )
+        what = f"{len(summary.kpis)} KPI queries, {human_bytes(scanned)} scanned"
+        if summary.skipped_kpis:
+            missing = sorted({t for k in summary.skipped_kpis for t in k.missing})
+            what += f", {len(summary.skipped_kpis)} skipped (no {', '.join(missing)})"
+        if summary.failed_kpis:
+            what += f", {len(summary.failed_kpis)} failed"
+        rows.append(("query", what, summary.seconds.get("query")))
     return [(s, w, round(t, 2) if t is not None else None) for s, w, t in rows]
 
 
@@ -64,17 +64,37 @@ def show_run(state: AppState, summary: RunSummary, output: OutputFormat) -> None
                 ]
                 for k in summary.kpis
             },
+            "skipped_kpis": {k.name: k.missing for k in summary.skipped_kpis},
+            "failed_kpis": {k.name: k.error for k in summary.failed_kpis},
         }
         state.out.file.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        _notes(state, summary)
         return
     for kpi in summary.kpis:
         emit(state.out, kpi.result.columns, kpi.result.rows, output, title=kpi.description)
     for o in summary.transform.failed:
         state.err.print(f"[red]failed[/red] {o.raw_key}: {o.error}")
+    _notes(state, summary)
     state.info(rich_table(["stage", "result", "seconds"], stage_rows(summary), title="Pipeline"))
     total = sum(summary.seconds.values())
-    state.info(
-        f"Done in {total:.1f} s."
-        if not summary.transform.failed
-        else "Stopped: some files failed to convert (see above)."
-    )
+    if summary.transform.failed:
+        state.info("Stopped: some files failed to convert (see above).")
+    elif summary.failed_kpis:
+        state.info(f"Done in {total:.1f} s, but some KPI queries failed (see above).")
+    else:
+        state.info(f"Done in {total:.1f} s.")
+
+
+def _notes(state: AppState, summary: RunSummary) -> None:
+    """Why a KPI is missing from the summary: its tables are not there, or it failed."""
+    for k in summary.skipped_kpis:
+        tables = ", ".join(k.missing)
+        state.info(
+            f"Skipped the KPI {k.name}: it needs {tables}, which the catalog does not hold"
+            f" (add {', '.join(t + '.csv' for t in k.missing)} to the input and run again)."
+        )
+    for k in summary.failed_kpis:
+        state.err.print(f"[red]failed[/red] KPI {k.name}: {k.error}")
+    for k in summary.kpis:
+        for note in k.result.notes:
+            state.info(f"{k.name}: {note}")

@@ -169,6 +169,17 @@ def show_status(state: AppState, report: StatusReport, output: OutputFormat) -> 
                 round(last.seconds, 2) if last else None,
             )
         )
+    if report.previous:
+        rows.append(
+            (
+                "previous",
+                len(report.previous),
+                len({o.table for o in report.previous}),
+                _mb(sum(o.size for o in report.previous)),
+                None,
+                None,
+            )
+        )
     emit_summary(
         state.out,
         ["stage", "objects", "tables", "mb", "last_run", "seconds"],
@@ -187,4 +198,9 @@ def show_status(state: AppState, report: StatusReport, output: OutputFormat) -> 
     if report.pending:
         state.info(
             f"{len(report.pending)} raw object(s) not yet converted: run `olistctl transform`."
+        )
+    for kept in report.previous:
+        state.info(
+            f"Kept the previous version of raw/{kept.key} as previous/{kept.key}, until the"
+            " file that replaced it converts cleanly (`olistctl transform`)."
         )

@@ -1,15 +1,12 @@
 """Remove everything the pipeline stored (the workspace, or the stack's data on aws).
 
-On aws: every object version, delete marker and unfinished multipart upload
-in the stack's buckets, the catalog's tables and the crawler's log streams.
-`--destroy-infra` (aws) then runs `terraform destroy` in infra/. Buckets that
-do not carry the stack's tag are refused. Asks first unless `--yes`; with no
-terminal and no `--yes` it refuses.
-"""
+Locally: exactly the files olistctl wrote into the workspace (its manifest lists them); any other file there is left, and named. On aws: every object version, delete marker and unfinished multipart upload in the stack's buckets, the catalog's tables and the crawler's log streams; `--destroy-infra` (aws) then runs `terraform destroy` in infra/. Buckets that do not carry the stack's tag are refused. Asks first unless `--yes`; with no terminal and no `--yes` it refuses.
+"""  # noqa: E501  (one paragraph per line: the help text wraps to the terminal)
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -49,6 +46,8 @@ def command(
     )
     for refusal in plan.refusals:
         state.err.print(f"[yellow]refused:[/yellow] {refusal}")
+    if plan.kept:
+        state.info(f"Left alone, because olistctl did not write them: {_listing(plan.kept)}.")
     if dry_run:
         state.info("Dry run: nothing was deleted.")
         return
@@ -75,11 +74,20 @@ def command(
     if not report.verified_empty:
         left = ", ".join(f"{i.count} {i.kind} in {i.name}" for i in report.remaining if i.count)
         raise OperationFailed(f"Teardown left {left}", hint="run teardown again")
-    state.info(
-        "Verified: nothing of the stack's data is left."
-        if backend.name == "aws"
-        else f"Verified: the workspace {backend.store.name} is gone."
-    )
+    if backend.name == "aws":
+        state.info("Verified: nothing of the stack's data is left.")
+    elif report.kept:
+        state.info(
+            f"Verified: every file olistctl wrote in {backend.store.name} is gone; it left the"
+            f" {len(report.kept)} it did not write: {_listing(report.kept)}."
+        )
+    elif Path(backend.store.name).exists():
+        state.info(
+            f"Verified: every file olistctl wrote in {backend.store.name} is gone (the folder"
+            " was there before, so it stays)."
+        )
+    else:
+        state.info(f"Verified: the workspace {backend.store.name} is gone.")
     if destroy is not None:
         from rich.text import Text
 
@@ -88,3 +96,8 @@ def command(
         state.info(Text(destroy(state.settings())))
     if plan.refusals:
         raise Refused(plan.refusals[0])
+
+
+def _listing(paths: list[str], shown: int = 10) -> str:
+    listed = ", ".join(paths[:shown])
+    return listed + (f" and {len(paths) - shown} more" if len(paths) > shown else "")

@@ -3,12 +3,19 @@
 Importing sqlglot and transpiling took 0.15-0.25 s of a ~0.7 s ``olistctl
 query`` process (bench/analysis.md), while the answer depends only on the SQL
 text, the catalog's tables, columns and types, the database name, and the
-code of the transpiler (olistctl's ``sql`` modules and sqlglot). The cache key
-covers all of them, so a crawl that changes a column's type, a sqlglot
-upgrade or an edit of the rewrites gives a new key and the old entry is
-never read again. Entries are small JSON files renamed into place; one that
-cannot be read counts as a miss. Only successful transpiles are cached:
-refusals are recomputed, so their messages always come from the current code.
+code of the transpiler (olistctl's ``sql`` modules and sqlglot), and the
+engine that runs the output (its version). The cache key covers all of them,
+so a crawl that changes a column's type, a sqlglot or DuckDB upgrade or an
+edit of the rewrites gives a new key and the old entry is never read again.
+Entries are small JSON files renamed into place, each carrying its key and
+the SHA-256 of its content; one that cannot be read or does not match counts
+as a miss. Only successful transpiles are cached: refusals are recomputed, so
+their messages always come from the current code.
+
+The cache lives in the workspace, where whoever can write the workspace can
+also write a matching entry: the local engine checks the SQL of every entry
+again before it runs it (``backends/local/guard.py``), and ``refresh``
+recomputes an entry it refused.
 """
 
 from __future__ import annotations
@@ -20,12 +27,12 @@ import importlib.util
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 # Bump when the meaning of an entry changes.
-FORMAT = 1
+FORMAT = 2
 # Entries kept per cache folder; past it, the oldest quarter goes.
 MAX_ENTRIES = 256
 
@@ -83,37 +90,61 @@ def code_fingerprint() -> str:
 
 
 class TranspileCache:
-    """Transpiled queries in a folder, one JSON file per key."""
+    """Transpiled queries in a folder, one JSON file per key.
 
-    def __init__(self, folder: Path) -> None:
+    ``engine`` names the engine and version that runs the output (part of the key);
+    ``on_write`` hears of each entry about to be written (the workspace lists it),
+    ``on_remove`` of each one removed.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        engine: str = "",
+        on_write: Callable[[Path], None] | None = None,
+        on_remove: Callable[[Path], None] | None = None,
+    ) -> None:
         self.folder = folder
+        self.engine = engine
+        self.on_write = on_write
+        self.on_remove = on_remove
+        self.hit = False  # whether the last transpile() came from the cache
 
-    @staticmethod
-    def key(sql: str, schema: Mapping[str, Mapping[str, str]], database: str | None) -> str:
+    def key(self, sql: str, schema: Mapping[str, Mapping[str, str]], database: str | None) -> str:
         # Tables and columns in catalog order: SELECT * expands in that order.
         catalog = [[table, list(cols.items())] for table, cols in schema.items()]
-        text = json.dumps([FORMAT, code_fingerprint(), database, catalog, sql])
+        text = json.dumps([FORMAT, code_fingerprint(), self.engine, database, catalog, sql])
         return hashlib.sha256(text.encode()).hexdigest()
+
+    @staticmethod
+    def _digest(content: object) -> str:
+        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
     def get(self, key: str) -> Transpiled | None:
         try:
             data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-            if data.get("key") != key:
+            content = data.get("transpiled")
+            if data.get("key") != key or data.get("sha256") != self._digest(content):
                 return None
-            return Transpiled.from_json(data.get("transpiled"))
+            return Transpiled.from_json(content)
         except (OSError, ValueError, AttributeError):
             return None
 
     def put(self, key: str, transpiled: Transpiled) -> None:
         """Store an entry; a cache that cannot be written is only a slower next query."""
-        text = json.dumps({"key": key, "transpiled": transpiled.to_json()})
+        content = transpiled.to_json()
+        text = json.dumps({"key": key, "sha256": self._digest(content), "transpiled": content})
+        path = self.folder / f"{key}.json"
         tmp = None
         try:
+            if self.on_write is not None:
+                self.on_write(path)
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{key}.", suffix=".tmp")
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{path.name}.", suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 out.write(text)
-            os.replace(tmp, self.folder / f"{key}.json")
+            os.replace(tmp, path)
             tmp = None
             self._prune()
         except OSError:
@@ -131,13 +162,22 @@ class TranspileCache:
         for path in by_age[: len(entries) - MAX_ENTRIES * 3 // 4]:
             with contextlib.suppress(OSError):
                 path.unlink()
+                if self.on_remove is not None:
+                    self.on_remove(path)
 
     def transpile(
-        self, sql: str, schema: Mapping[str, Mapping[str, str]], *, database: str | None = None
+        self,
+        sql: str,
+        schema: Mapping[str, Mapping[str, str]],
+        *,
+        database: str | None = None,
+        refresh: bool = False,
     ) -> Transpiled:
-        """:func:`olistctl.sql.dialect.transpile`, from the cache when it has the answer."""
+        """:func:`olistctl.sql.dialect.transpile`, from the cache when it has the answer
+        (unless ``refresh``: then transpiled again and the entry replaced)."""
         key = self.key(sql, schema, database)
-        found = self.get(key)
+        found = None if refresh else self.get(key)
+        self.hit = found is not None
         if found is not None:
             return found
         from olistctl.sql.dialect import transpile

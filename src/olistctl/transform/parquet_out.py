@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from olistctl import layout
-from olistctl.errors import OperationFailed
+from olistctl.errors import OlistError, OperationFailed, is_disk_full, os_error
 from olistctl.quality.memory import arrow_pool
 
 COMPRESSION = "snappy"
@@ -215,7 +215,10 @@ class ParquetOutput:
             self.tmp = None
 
 
-def _write_failed(dest: str, exc: OSError) -> OperationFailed:
+def _write_failed(dest: str, exc: OSError) -> OlistError:
+    if is_disk_full(exc):  # not a folder to fix: space to free
+        parent = dest.rsplit("/", 1)[0] if "/" in dest else None
+        return os_error(exc, f"writing {dest}", where=parent)
     return OperationFailed(
         f"Could not write {dest}: {exc.strerror or exc}",
         hint="check that the folder is writable and the disk has room",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 from olistctl.backends.base import Backend
@@ -21,6 +20,7 @@ def open_local_backend(
 ) -> Backend:
     """``on_wait`` hears (once) that another olistctl command holds the workspace."""
     workspace = Workspace(settings.workspace_path)
+    workspace.check()  # before any command reads or writes there
 
     def waiting() -> None:
         if on_wait is not None:
@@ -29,6 +29,7 @@ def open_local_backend(
                 " waiting for it to finish (Ctrl-C to stop)."
             )
 
+    workspace.waiting = waiting
     store = LocalStore(workspace)
     catalog = LocalCatalog(store)
     return Backend(
@@ -40,5 +41,6 @@ def open_local_backend(
         ledger=LocalLedger(workspace),
         teardown=LocalTeardown(workspace),
         database=lambda: settings.get("database"),
-        exclusive=functools.partial(workspace.lock, waiting=waiting),
+        exclusive=workspace.lock,
+        previous_versions=store.previous_versions,
     )

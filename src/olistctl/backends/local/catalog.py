@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 
 from olistctl.backends.base import CatalogColumn, CatalogDiff, CatalogTable, CrawlReport
 from olistctl.backends.local.store import LocalStore
-from olistctl.backends.local.workspace import atomic_write_text
 from olistctl.errors import OperationFailed
 from olistctl.glue_types import athena_type
 
@@ -119,7 +118,7 @@ class LocalCatalog:
             table = read_table_from_footers(self.store, name)
             if table is not None:
                 after.append(table)
-        atomic_write_text(self.store.ws.catalog_path, _to_json(after) + "\n")
+        self.store.ws.write_text(self.store.ws.catalog_path, _to_json(after) + "\n")
         return CrawlReport(
             tables=after,
             diff=CatalogDiff.between(before, after),

@@ -6,6 +6,13 @@ query once into a table, writes that to ``results/<query id>.csv`` the way
 Athena writes results to S3 (every value quoted, timestamps with milliseconds,
 NULL as an empty field), and hands over the rows to display.
 
+DuckDB is the second wall behind the SQL checks: before it runs, the SQL is
+checked again by DuckDB's own parser (``guard.py``: one SELECT over the
+catalog's views), and the connection may open only the query's Parquet files
+and its results file, may load no extension, and cannot change its settings.
+A query writes nothing it needs: on a read-only or full disk the answer is
+still given, without its copy under ``results/``.
+
 An ``olistctl query`` process is mostly start-up, so this path imports neither
 pyarrow (DuckDB writes the CSV and reads the Parquet footers for the scan
 estimate) nor, once a query's transpiled SQL is in the workspace's cache,
@@ -19,23 +26,27 @@ import csv
 import os
 import re
 import shutil
+import tempfile
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 from olistctl import layout
 from olistctl.backends.base import QueryResult
 from olistctl.backends.local.catalog import LocalCatalog
+from olistctl.backends.local.guard import UnsafeQuery
 from olistctl.backends.local.store import LocalStore
-from olistctl.backends.local.workspace import atomic_target, is_temporary
-from olistctl.errors import OperationFailed
+from olistctl.backends.local.workspace import is_temporary
+from olistctl.errors import OlistError, OperationFailed
 
 # Transpiled queries, under the workspace root (removed with it by teardown).
 TRANSPILE_CACHE = Path(".cache") / "sql"
 # The table each query's result is materialised in, in the query's own connection.
 _RESULT_TABLE = "olistctl_result"
 # How Athena writes a results CSV.
-_CSV_OPTIONS = "FORCE_QUOTE *, TIMESTAMPFORMAT '%Y-%m-%d %H:%M:%S.%g'"
+# USE_TMP_FILE false: the file is already a temporary name, renamed when complete.
+_CSV_OPTIONS = "FORCE_QUOTE *, TIMESTAMPFORMAT '%Y-%m-%d %H:%M:%S.%g', USE_TMP_FILE false"
 
 # Athena's names for result column types (ResultSetMetadata), by DuckDB type id.
 _RESULT_TYPES = {
@@ -81,14 +92,36 @@ def result_type(duckdb_type) -> str:
     return _RESULT_TYPES.get(duckdb_type.id, "varchar")
 
 
-def connect():
-    """A DuckDB connection as Athena sessions behave: UTC, nothing fetched from the network."""
+def connect(*, allowed_paths: Sequence[str] = (), temp_directory: str | None = None):
+    """A DuckDB connection as Athena sessions behave (UTC), sandboxed to ``allowed_paths``.
+
+    The second wall behind the SQL checks: no file but the ones listed (the query's
+    Parquet files and its results file) can be opened, no extension can be
+    installed or loaded, nothing is fetched from the network, and the settings are
+    locked so the query itself cannot undo any of it. DuckDB spills to
+    ``temp_directory`` (default: a new folder under the system's temporary folder,
+    which DuckDB creates only if it spills and removes on close), never to the
+    current folder.
+    """
     import duckdb
 
     con = duckdb.connect(
         config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
     )
-    con.execute("SET TimeZone='UTC'")
+    try:
+        spill = temp_directory or os.path.join(
+            tempfile.gettempdir(), f"olistctl-duckdb-{uuid.uuid4().hex}"
+        )
+        con.execute("SET TimeZone='UTC'")
+        con.execute("SET temp_directory=?", [spill])
+        con.execute("SET allow_community_extensions=false")
+        # The allowed paths first: they cannot change once external access is off.
+        con.execute("SET allowed_paths=?", [[os.path.abspath(p) for p in allowed_paths]])
+        con.execute("SET enable_external_access=false")
+        con.execute("SET lock_configuration=true")
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
@@ -100,21 +133,38 @@ class LocalEngine:
         self._con = None
 
     def parquet_files(self, table: str) -> list[Path]:
-        """The Parquet files of ``processed/<table>/``, by name.
+        """The Parquet files of ``processed/<table>/``, by name, as absolute paths.
 
         Listed here rather than with ``LocalStore.list``, which reads every
         footer (with pyarrow) for the source checksum the engine does not need.
+        Table names come from the catalog, a file in the workspace: one that is not
+        a plain folder name, or a file that links outside the table's folder, is
+        refused rather than followed.
         """
-        folder = self.store.ws.path(layout.PROCESSED, table)
+        if not table or table in (".", "..") or any(c in table for c in "/\\\0"):
+            raise UnsafeQuery(
+                f"The catalog names a table {table!r} that is not a folder of processed/",
+                hint="run `olistctl crawl` to rebuild the catalog",
+            )
+        folder = Path(os.path.abspath(self.store.ws.path(layout.PROCESSED, table)))
         try:
             names = sorted(os.listdir(folder))
         except (FileNotFoundError, NotADirectoryError):
             return []
-        return [
-            folder / name
-            for name in names
-            if name.endswith(layout.PARQUET_SUFFIX) and not is_temporary(name)
-        ]
+        inside = os.path.realpath(folder) + os.sep
+        files = []
+        for name in names:
+            if not name.endswith(layout.PARQUET_SUFFIX) or is_temporary(name):
+                continue
+            path = folder / name
+            if not os.path.realpath(path).startswith(inside):
+                raise UnsafeQuery(
+                    f"{path} links to a file outside the workspace's processed/{table}/"
+                    " folder, which the local engine does not read",
+                    hint=f"remove the link, then run `olistctl transform {table} --force`",
+                )
+            files.append(path)
+        return files
 
     def files_by_table(self) -> dict[str, list[Path]]:
         return {t.name: self.parquet_files(t.name) for t in self.catalog.tables()}
@@ -133,6 +183,19 @@ class LocalEngine:
             )
         return {t.name: {c.name: c.type for c in t.columns} for t in tables}
 
+    def _cache(self):
+        import duckdb
+
+        from olistctl.sql.transpiled import TranspileCache
+
+        ws = self.store.ws
+        return TranspileCache(
+            ws.root / TRANSPILE_CACHE,
+            engine=f"duckdb {duckdb.__version__}",
+            on_write=ws.claim,
+            on_remove=ws.released,
+        )
+
     def prepare(self, statements: list[str]) -> None:
         """Transpile ``statements`` into the workspace's cache now.
 
@@ -141,23 +204,48 @@ class LocalEngine:
         A statement the engine refuses is left out: running it says why.
         """
         from olistctl.errors import SqlError
-        from olistctl.sql.transpiled import TranspileCache
 
-        cache = TranspileCache(self.store.ws.root / TRANSPILE_CACHE)
+        cache = self._cache()
         schema = self.schema()
         for sql in statements:
             with contextlib.suppress(SqlError):
                 cache.transpile(sql, schema, database=self.database)
 
     def execute(self, sql: str, *, max_rows: int | None = None) -> QueryResult:
+        # Shared: a command that changes the workspace waits, and does not take this
+        # query's temporary files for a killed command's leftovers.
+        with self.store.ws.shared():
+            cache = self._cache()
+            schema = self.schema()
+            transpiled = cache.transpile(sql, schema, database=self.database)
+            if not cache.hit:
+                return self._run(transpiled, schema, max_rows, [])
+            try:
+                return self._run(transpiled, schema, max_rows, [])
+            except UnsafeQuery as refusal:
+                # Not what olistctl wrote: never run it; transpile again and replace it.
+                note = (
+                    f"A cached translation of this query in {cache.folder} was refused"
+                    f" ({refusal.why}) and replaced."
+                )
+                transpiled = cache.transpile(sql, schema, database=self.database, refresh=True)
+                return self._run(transpiled, schema, max_rows, [note])
+
+    def _run(self, transpiled, schema, max_rows: int | None, notes: list[str]) -> QueryResult:
         import duckdb
 
-        from olistctl.sql.failures import duckdb_error
+        from olistctl.backends.local.guard import check_duckdb_sql
         from olistctl.sql.scan import duckdb_scan_bytes
-        from olistctl.sql.transpiled import TranspileCache
 
-        cache = TranspileCache(self.store.ws.root / TRANSPILE_CACHE)
-        transpiled = cache.transpile(sql, self.schema(), database=self.database)
+        unknown = [t for t in transpiled.tables if t not in schema]
+        if unknown:
+            why = f"it reads {', '.join(unknown)}, which the catalog does not hold"
+            raise UnsafeQuery(
+                f"The local engine refused to run the query's DuckDB SQL: {why}",
+                hint="if it came from the workspace's cache (.cache/sql), delete that folder;"
+                " otherwise report it as a bug in olistctl",
+                why=why,
+            )
         files = {table: self.parquet_files(table) for table in transpiled.tables}
         for table, paths in files.items():
             if not paths:
@@ -168,13 +256,17 @@ class LocalEngine:
         query_id = str(uuid.uuid4())
         out = self.store.ws.path("results", f"{query_id}.csv")
         started = time.perf_counter()
-        con = self._con = connect()
+        results = _ResultsFile(self.store.ws, out, notes)
+        allowed = [str(p) for paths in files.values() for p in paths] + results.paths()
+        con = self._con = connect(allowed_paths=allowed)
         try:
             try:
+                check_duckdb_sql(con, transpiled.duckdb_sql, transpiled.tables)
                 for table, paths in files.items():
                     file_list = ", ".join(_quote(str(p)) for p in paths)
                     con.execute(
-                        f'CREATE VIEW "{table}" AS SELECT * FROM read_parquet([{file_list}])'
+                        f"CREATE VIEW {_identifier(table)} AS"
+                        f" SELECT * FROM read_parquet([{file_list}])"
                     )
                 # First, from every file's footer: a damaged file fails here, as a query
                 # error, before any result is written (a query may never open a file).
@@ -185,12 +277,11 @@ class LocalEngine:
                 columns = list(relation.columns)
                 types = [result_type(t) for t in relation.types]
                 relation.create(_RESULT_TABLE)
-                with atomic_target(out) as tmp:
-                    _write_results_csv(con, columns, tmp)
+                results.write(con, columns)
                 limit = "" if max_rows is None else f" LIMIT {max_rows + 1}"
                 rows = con.execute(f"SELECT * FROM {_RESULT_TABLE}{limit}").fetchall()
             except duckdb.Error as exc:
-                raise duckdb_error(exc) from exc
+                raise _engine_error(exc) from exc
             truncated = max_rows is not None and len(rows) > max_rows
             if truncated:
                 rows = rows[:max_rows]
@@ -198,6 +289,7 @@ class LocalEngine:
         finally:
             self._con = None
             con.close()
+            results.discard()
         return QueryResult(
             columns=columns,
             types=types,
@@ -206,7 +298,8 @@ class LocalEngine:
             bytes_scanned=scanned,
             query_id=query_id,
             truncated=truncated,
-            output_location=str(out),
+            output_location=str(out) if results.saved else None,
+            notes=notes,
         )
 
     def cancel(self) -> None:
@@ -215,13 +308,101 @@ class LocalEngine:
             con.interrupt()
 
 
+class _ResultsFile:
+    """``results/<query id>.csv``, as Athena writes results to S3, but best-effort.
+
+    A query needs to write nothing: on a read-only or full disk the answer is
+    still given, with a note that its copy under results/ is missing.
+    """
+
+    def __init__(self, ws, out: Path, notes: list[str]) -> None:
+        self.out = out
+        self.notes = notes
+        self.tmp: Path | None = None
+        self.saved = False
+        try:
+            ws.claim(out)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+            os.close(fd)
+            self.tmp = Path(os.path.abspath(tmp))
+        except OSError as exc:
+            self._not_saved(exc)
+
+    def paths(self) -> list[str]:
+        """What the connection may write: the temporary file (and its body, see below)."""
+        return [] if self.tmp is None else [str(self.tmp), str(_body(self.tmp))]
+
+    def write(self, con, columns: list[str]) -> None:
+        import duckdb
+
+        if self.tmp is None:
+            return
+        try:
+            _write_results_csv(con, columns, self.tmp)
+            os.replace(self.tmp, self.out)
+            self.tmp = None
+            self.saved = True
+        except (duckdb.IOException, OSError) as exc:
+            self._not_saved(exc)
+            self.discard()
+
+    def discard(self) -> None:
+        if self.tmp is not None:
+            for path in (self.tmp, _body(self.tmp)):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            self.tmp = None
+
+    def _not_saved(self, exc: BaseException) -> None:
+        reason = exc.strerror if isinstance(exc, OSError) else _io_reason(str(exc))
+        self.notes.append(
+            f"The result was not saved to {self.out.parent} ({reason}); the rows above are"
+            " complete."
+        )
+
+
+def _io_reason(text: str) -> str:
+    if "No space left on device" in text or '"errno":"28"' in text:
+        return "No space left on device"
+    return text.strip().splitlines()[0] if text.strip() else "an I/O error"
+
+
+def _engine_error(exc: BaseException) -> OlistError:
+    """A DuckDB failure as the error a user can act on."""
+    import duckdb
+
+    from olistctl.sql.failures import duckdb_error
+
+    text = str(exc)
+    if isinstance(exc, duckdb.IOException) and _io_reason(text) == "No space left on device":
+        return OperationFailed(
+            "The disk is full: the local engine ran out of space for the data it works on",
+            hint=f"free some space in {tempfile.gettempdir()} (where it spills) and run the"
+            " query again",
+        )
+    if isinstance(exc, duckdb.PermissionException):
+        first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+        return UnsafeQuery(
+            f"The local engine refused a file access the query is not allowed ({first})",
+            hint="if the query came from the workspace's cache (.cache/sql), delete that"
+            " folder; otherwise report it as a bug in olistctl",
+        )
+    return duckdb_error(exc)
+
+
+def _body(tmp: Path) -> Path:
+    """Where the rows go first when the header must be written apart (a temporary name)."""
+    return tmp.with_name(f"{tmp.stem}.body.tmp")
+
+
 def _write_results_csv(con, columns: list[str], path: Path) -> None:
     """The materialised result as Athena's results CSV, header included."""
     if len(set(columns)) == len(columns):
         con.execute(f"COPY {_RESULT_TABLE} TO {_quote(str(path))} (HEADER, {_CSV_OPTIONS})")
         return
     # The result table renamed repeated names (a, a_1); the header keeps the query's.
-    body = path.with_name(f"{path.stem}.body.tmp")  # a temporary name, like ``path``
+    body = _body(path)
     try:
         con.execute(f"COPY {_RESULT_TABLE} TO {_quote(str(body))} (HEADER false, {_CSV_OPTIONS})")
         with open(path, "w", encoding="utf-8", newline="") as out:
@@ -234,3 +415,7 @@ def _write_results_csv(con, columns: list[str], path: Path) -> None:
 
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

@@ -16,16 +16,21 @@ class LocalLedger:
         self.ws = workspace
 
     def append(self, entries: Sequence[LedgerEntry]) -> None:
+        """Append ``entries``; an OSError (a read-only or full disk) is the caller's to judge."""
         if not entries:
             return
-        self.ws.ensure()
         data = "".join(json.dumps(e.to_dict(), sort_keys=True) + "\n" for e in entries)
-        # One write(2) on an O_APPEND descriptor: concurrent appenders never interleave lines.
-        fd = os.open(self.ws.ledger_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, data.encode("utf-8"))
-        finally:
-            os.close(fd)
+        with self.ws.shared():  # a query's append; a no-op under a command's exclusive lock
+            if not self.ws.exists():
+                self.ws.ensure()
+            if not self.ws.ledger_path.exists():  # listed when made; not re-read per query
+                self.ws.claim(self.ws.ledger_path)
+            # One write(2) on an O_APPEND descriptor: concurrent appenders never interleave lines.
+            fd = os.open(self.ws.ledger_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(fd, data.encode("utf-8"))
+            finally:
+                os.close(fd)
 
     def entries(self, since: datetime | None = None) -> list[LedgerEntry]:
         path = self.ws.ledger_path

@@ -8,7 +8,7 @@ from olistctl import layout
 from olistctl.backends.base import ProgressCallback, TransformOutcome
 from olistctl.backends.local.store import LocalStore
 from olistctl.backends.pool import convert_in_pool
-from olistctl.errors import OlistError
+from olistctl.errors import OlistError, os_error
 
 
 class LocalRunner:
@@ -26,10 +26,16 @@ class LocalRunner:
             table = get_table(table_name)
         except KeyError:
             table = None  # an unknown CSV: the core infers its types and warns
+        dest = self.store.ws.path("processed", processed_key)
+        try:
+            self.store.ws.claim(dest)
+        except OSError as exc:
+            error = os_error(exc, f"writing {dest}", where=str(self.store.ws.root))
+            return TransformOutcome(raw_key=raw_key, table=table_name, ok=False, error=str(error))
         try:
             result = convert_csv(
                 self.store.ws.path("raw", raw_key),
-                self.store.ws.path("processed", processed_key),
+                dest,
                 table=table,
                 source_name=raw_key,
                 source_sha256=info.sha256 if info else None,
@@ -37,6 +43,8 @@ class LocalRunner:
             )
         except OlistError as exc:
             return TransformOutcome(raw_key=raw_key, table=table_name, ok=False, error=str(exc))
+        # Converted cleanly: the version this upload replaced is no longer needed.
+        self.store.drop_previous(raw_key)
         return TransformOutcome(
             raw_key=raw_key,
             table=result.table,

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 from olistctl import layout
 from olistctl.backends.base import ObjectInfo, ProgressCallback, Stage
 from olistctl.backends.local.workspace import (
+    PREVIOUS,
     SHA_SUFFIX,
     Workspace,
     atomic_target,
     atomic_write_text,
     is_temporary,
 )
+from olistctl.errors import os_error
 
 _COPY_CHUNK = 1 << 20
 
@@ -45,9 +46,7 @@ class LocalStore:
         st = path.stat()
         sha: str | None = None
         if stage == "raw":
-            sidecar = path.with_name(path.name + SHA_SUFFIX)
-            with contextlib.suppress(FileNotFoundError):
-                sha = sidecar.read_text().strip() or None
+            sha = _read_sha(_sidecar(path))
         elif stage == "processed" and path.suffix == layout.PARQUET_SUFFIX:
             sha = parquet_source_sha256(path)
         return ObjectInfo(
@@ -77,6 +76,8 @@ class LocalStore:
                     continue
                 path = Path(dirpath) / name
                 key = path.relative_to(base).as_posix()
+                if stage != layout.RESULTS and key.count("/") != 1:
+                    continue  # not <table>/<file>: no object of the pipeline's
                 if key.startswith(prefix):
                     found.append(self._info(stage, key, path))
         return found
@@ -91,23 +92,102 @@ class LocalStore:
         progress: ProgressCallback | None = None,
     ) -> ObjectInfo:
         dest = self.ws.path(stage, key)
-        sidecar = dest.with_name(dest.name + SHA_SUFFIX)
-        # Drop the old checksum first: a crash between the two renames then
-        # leaves "unknown" (re-upload next time), never a stale checksum.
-        with contextlib.suppress(FileNotFoundError):
-            sidecar.unlink()
-        with atomic_target(dest) as tmp, open(path, "rb") as src, open(tmp, "wb") as out:
-            while chunk := src.read(_COPY_CHUNK):
-                out.write(chunk)
-                if progress:
-                    progress(len(chunk))
-            out.flush()
-            os.fsync(out.fileno())
-        atomic_write_text(sidecar, sha256 + "\n")
+        sidecar = _sidecar(dest)
+        try:
+            self.ws.claim(dest)
+            self.ws.claim(sidecar)
+            replaced_sha256 = _read_sha(sidecar)
+            with atomic_target(dest) as tmp, open(path, "rb") as src, open(tmp, "wb") as out:
+                while chunk := src.read(_COPY_CHUNK):
+                    out.write(chunk)
+                    if progress:
+                        progress(len(chunk))
+                out.flush()
+                os.fsync(out.fileno())
+                # Complete on disk: only now may the file it replaces move aside.
+                if stage == layout.RAW:
+                    self._keep_previous(key, sha256, replaced_sha256)
+                # Drop the old checksum before the rename: a crash between the two
+                # renames then leaves "unknown" (re-upload next time), never a stale one.
+                with contextlib.suppress(FileNotFoundError):
+                    sidecar.unlink()
+            atomic_write_text(sidecar, sha256 + "\n")
+        except OSError as exc:
+            raise os_error(
+                exc, f"storing {path} as {self.location(stage, key)}", where=str(self.ws.root)
+            ) from exc
         return self._info(stage, key, dest)
+
+    # -- the previous version of a replaced raw file ---------------------------
+    # S3 keeps an object's previous versions; here the last raw file an upload
+    # replaced is kept under previous/ until its replacement has converted, so a
+    # truncated or wrong upload never costs the good copy.
+
+    def _keep_previous(self, key: str, new_sha256: str, current_sha256: str | None) -> None:
+        current = self.ws.path(layout.RAW, key)
+        if not current.is_file():
+            return
+        kept = self.ws.path(PREVIOUS, key)
+        if kept.is_file():
+            # Already holding the version before the unconverted ones: keep it, unless
+            # the upload brings that very content back.
+            if _read_sha(_sidecar(kept)) == new_sha256:
+                self.drop_previous(key)
+            return
+        if current_sha256 == new_sha256:
+            return  # the same content again (--force): nothing to keep
+        self.ws.claim(kept)
+        self.ws.claim(_sidecar(kept))
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(_sidecar(kept))
+        os.replace(current, kept)
+        if current_sha256:
+            atomic_write_text(_sidecar(kept), current_sha256 + "\n")
+
+    def drop_previous(self, key: str) -> None:
+        """The raw file ``key`` has converted: its kept previous version can go."""
+        kept = self.ws.path(PREVIOUS, key)
+        for path in (kept, _sidecar(kept)):
+            try:
+                path.unlink()
+                self.ws.released(path)
+            except FileNotFoundError:
+                continue
+            except OSError:
+                return  # kept a while longer: the next clean conversion tries again
+
+    def previous_versions(self) -> list[ObjectInfo]:
+        """The kept previous versions of raw files, keyed as the raw file they stand behind."""
+        base = self.ws.stage_dir(PREVIOUS)
+        if not base.is_dir():
+            return []
+        found = []
+        for path in sorted(base.glob("*/*")):
+            if path.is_file() and not is_temporary(path.name) and path.suffix != SHA_SUFFIX:
+                key = path.relative_to(base).as_posix()
+                st = path.stat()
+                found.append(
+                    ObjectInfo(
+                        stage="raw",
+                        key=key,
+                        size=st.st_size,
+                        modified=datetime.fromtimestamp(st.st_mtime, tz=UTC),
+                        sha256=_read_sha(_sidecar(path)),
+                    )
+                )
+        return found
 
     def open(self, stage: Stage, key: str):
         return open(self.ws.path(stage, key), "rb")
 
-    def delete_stage(self, stage: Stage) -> None:
-        shutil.rmtree(self.ws.stage_dir(stage), ignore_errors=True)
+
+def _sidecar(path: Path) -> Path:
+    return path.with_name(path.name + SHA_SUFFIX)
+
+
+def _read_sha(sidecar: Path) -> str | None:
+    try:
+        return sidecar.read_text().strip() or None
+    except OSError:
+        return None

@@ -1,69 +1,131 @@
-"""Local teardown: remove the workspace, but only a folder that is one."""
+"""Local teardown: remove what olistctl made in the workspace (its manifest), nothing else.
+
+A file the user put in a workspace folder is not in the manifest: teardown
+leaves it, with the folders that hold it, and names it. Files go first, the
+bookkeeping (catalog, ledger, lock) after them, the manifest and the marker
+last, so an interrupted teardown is finished by running it again.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
+from collections import defaultdict
 
 from olistctl.backends.base import ProgressCallback, TeardownItem, TeardownPlan, TeardownReport
-from olistctl.backends.local.workspace import Workspace
+from olistctl.backends.local.manifest import MANIFEST, Owned, regular_size, remove_empty_folder
+from olistctl.backends.local.manifest import remove_file as _remove_file
+from olistctl.backends.local.workspace import CATALOG, LEDGER, LOCK, MARKER, Workspace
+from olistctl.errors import os_error
+
+_LAST = (CATALOG, LEDGER, LOCK, MANIFEST, MARKER)
+# Plan rows: the first folder of a path names what it is.
+_KINDS = {
+    "raw": "raw files",
+    "processed": "processed files",
+    "results": "results files",
+    "previous": "previous versions",
+    ".cache": "cached SQL",
+    "sample_data": "generated sample data",
+}
+_BOOKKEEPING = "catalog, ledger, manifest, marker and lock"
 
 
-def _count(path) -> tuple[int, int]:
-    files = size = 0
-    for dirpath, _dirs, names in os.walk(path):
-        for name in names:
-            files += 1
-            with contextlib.suppress(OSError):
-                size += os.path.getsize(os.path.join(dirpath, name))
-    return files, size
+def _kind(rel: str) -> str:
+    top = rel.split("/", 1)[0]
+    return _KINDS.get(top, _BOOKKEEPING) if "/" in rel else _BOOKKEEPING
+
+
+def _removal_order(rel: str) -> tuple[int, str]:
+    """The data first, the bookkeeping after it, the manifest and the marker last."""
+    return (_LAST.index(rel) + 1 if rel in _LAST else 0, rel)
 
 
 class LocalTeardown:
     def __init__(self, workspace: Workspace) -> None:
         self.ws = workspace
 
-    def _inventory(self) -> list[TeardownItem]:
-        items = []
-        for stage in ("raw", "processed", "results"):
-            files, size = _count(self.ws.stage_dir(stage))
-            items.append(TeardownItem(f"{stage} files", str(self.ws.stage_dir(stage)), files, size))
-        other = [self.ws.catalog_path, self.ws.ledger_path, self.ws.marker_path]
-        present = [p for p in other if p.exists()]
-        items.append(
-            TeardownItem(
-                "catalog, ledger and marker",
-                str(self.ws.root),
-                len(present),
-                sum(p.stat().st_size for p in present),
-            )
-        )
-        return items
+    def _open_root(self) -> int:
+        return os.open(self.ws.root, os.O_RDONLY | os.O_DIRECTORY)
+
+    def _present(self, owned: Owned) -> dict[str, int]:
+        """The listed files that are there (regular files, reached without links): sizes."""
+        fd = self._open_root()
+        try:
+            found = {}
+            for rel in sorted(owned.files):
+                size = regular_size(fd, rel)
+                if size is not None:
+                    found[rel] = size
+            return found
+        finally:
+            os.close(fd)
+
+    def _foreign(self, owned: Owned) -> list[str]:
+        """What under the workspace olistctl did not make: files it did not list, and links
+        (followed by nothing here), even where it listed a file of its own."""
+        found = []
+        for dirpath, dirnames, names in os.walk(self.ws.root):
+            dirnames.sort()
+            base = os.path.relpath(dirpath, self.ws.root)
+            links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+            for name in sorted(names) + links:
+                rel = name if base == "." else f"{base}/{name}"
+                if rel not in owned.files or os.path.islink(os.path.join(dirpath, name)):
+                    found.append(rel)
+        return sorted(found)
 
     def plan(self) -> TeardownPlan:
         if not self.ws.root.exists():
             return TeardownPlan(items=[])
         if not self.ws.exists():
-            return TeardownPlan(
-                items=[],
-                refusals=[
-                    f"{self.ws.root} is not an olistctl workspace (it has no "
-                    f"{self.ws.marker_path.name}); it is left untouched"
-                ],
-            )
-        return TeardownPlan(items=self._inventory())
+            # check() refused a folder with files in it; this one is empty.
+            return TeardownPlan(items=[])
+        owned = self.ws.owned()
+        present = self._present(owned)
+        rows: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+        for rel, size in present.items():
+            folder = rel.rpartition("/")[0]
+            where = str(self.ws.root / folder) if folder else str(self.ws.root)
+            row = rows[(_kind(rel), where)]
+            row[0] += 1
+            row[1] += size
+        items = [TeardownItem(kind, where, n, size) for (kind, where), (n, size) in rows.items()]
+        order = [*_KINDS.values(), _BOOKKEEPING]
+        items.sort(key=lambda i: (order.index(i.kind), i.name))
+        return TeardownPlan(items=items, kept=self._foreign(owned))
 
     def execute(
         self, plan: TeardownPlan, *, progress: ProgressCallback | None = None
     ) -> TeardownReport:
-        if plan.refusals or not self.ws.exists():
+        if not self.ws.exists():
             return TeardownReport(deleted=[], remaining=[])
-        shutil.rmtree(self.ws.root)
-        if progress:
-            progress(sum(i.count for i in plan.items))
+        owned = self.ws.owned()
+        files = sorted(owned.files, key=_removal_order)
+        fd = self._open_root()
+        try:
+            for rel in files:
+                try:
+                    removed = _remove_file(fd, rel)
+                except OSError as exc:
+                    raise os_error(exc, f"removing {rel}", where=str(self.ws.root)) from exc
+                if removed is not None and progress:
+                    progress(1)
+            # Deepest first; a folder holding the user's files stays.
+            for rel in sorted(owned.dirs - {"."}, key=lambda d: -d.count("/")):
+                remove_empty_folder(fd, rel)
+        finally:
+            os.close(fd)
+        kept = self._foreign(owned) if self.ws.root.is_dir() else []
+        if "." in owned.dirs and not kept:
+            with contextlib.suppress(OSError):  # something appeared meanwhile: reported below
+                os.rmdir(self.ws.root)
         remaining = []
-        if self.ws.root.exists():
-            files, size = _count(self.ws.root)
-            remaining.append(TeardownItem("files", str(self.ws.root), files, size))
-        return TeardownReport(deleted=plan.items, remaining=remaining)
+        if self.ws.root.is_dir():
+            left = self._present(owned)
+            if left:
+                remaining.append(
+                    TeardownItem("files", str(self.ws.root), len(left), sum(left.values()))
+                )
+            kept = self._foreign(owned)
+        return TeardownReport(deleted=plan.items, remaining=remaining, kept=kept)

@@ -1,0 +1,1118 @@
+"""olistctl against a hostile tester: every bad input ends in one sentence, and loses nothing.
+
+Each case asserts the exit code, the one sentence on stderr (the exact text, or
+the parts that carry the meaning where the text embeds a database's own
+message), no traceback, and what happened to the files: a snapshot of the test
+folder (every name, size and SHA-256, the workspace included) is taken before
+the command and compared after it. A refused command changes nothing; a command
+that goes ahead changes exactly what the case says.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from lake import WS, frame
+
+from olistctl.backends.local.manifest import MANIFEST
+from olistctl.backends.local.workspace import Workspace
+from olistctl.dataset import TABLES
+from olistctl.errors import ExitCode
+
+ALL_TABLES = ", ".join(sorted(t.name for t in TABLES))
+ALL_FILES = ", ".join(sorted(t.file_name for t in TABLES))
+ORDERS = "olist_orders_dataset"
+CHOOSE = "choose another folder with --workspace or OLISTCTL_WORKSPACE."
+OWN_FOLDER = "and olistctl keeps a workspace in a folder of its own: give a new folder, e.g."
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def snapshot(root: Path, *, skip: tuple[str, ...] = ()) -> dict[str, tuple]:
+    """Every file, folder and link under ``root``: (kind, size, SHA-256) or (link, target).
+
+    ``skip`` leaves out paths (relative, '/'-separated) that the case lets change.
+    """
+    found: dict[str, tuple] = {}
+    for dirpath, dirnames, names in os.walk(root):
+        for name in dirnames + names:
+            path = Path(dirpath) / name
+            rel = path.relative_to(root).as_posix()
+            if any(rel == s or rel.startswith(s + "/") for s in skip):
+                continue
+            mode = path.lstat().st_mode
+            if stat.S_ISLNK(mode):
+                found[rel] = ("link", os.readlink(path))
+            elif stat.S_ISDIR(mode):
+                found[rel] = ("dir",)
+            elif stat.S_ISREG(mode):
+                data = path.read_bytes()
+                found[rel] = ("file", len(data), hashlib.sha256(data).hexdigest())
+            else:  # a pipe: never opened (that would wait for a writer)
+                found[rel] = ("special", stat.S_IFMT(mode))
+    return found
+
+
+def owned(ws: Path) -> tuple[set[str], set[str]]:
+    """What the workspace's manifest says olistctl made (files, folders)."""
+    listed = Workspace(ws).owned()
+    return listed.files, listed.dirs
+
+
+def the_error(result) -> str:
+    """The one ``Error:`` line: one sentence, no traceback; checked, then returned."""
+    assert "Traceback" not in result.stderr, result
+    lines = [x for x in result.stderr.splitlines() if x.startswith("Error: ")]
+    assert len(lines) == 1, result
+    assert lines[0].endswith((".", "?")), lines[0]
+    return lines[0]
+
+
+def assert_no_error(result) -> None:
+    """A command that went ahead: no ``Error:`` line, no traceback."""
+    assert "Traceback" not in result.stderr, result
+    assert not [x for x in result.stderr.splitlines() if x.startswith("Error: ")], result
+
+
+def refused(cli, tmp_path, args, code, expected, *, env=None, skip=()):
+    """Run a command that must be refused: its exit code, its sentence, nothing changed."""
+    before = snapshot(tmp_path, skip=skip)
+    result = cli(*args, env=env)
+    assert result.exit_code == code, result
+    line = the_error(result)
+    if isinstance(expected, str):
+        assert line == expected
+    else:
+        for part in expected:
+            assert part in line, (part, line)
+    assert snapshot(tmp_path, skip=skip) == before
+    return result
+
+
+def _thesis(tmp_path: Path) -> Path:
+    thesis = tmp_path / "thesis"
+    thesis.mkdir()
+    (thesis / "ch1.tex").write_text("chapter one\n")
+    (thesis / "refs.bib").write_text("@book{a}\n")
+    return thesis
+
+
+# -- 1. where a workspace may be ---------------------------------------------------------
+
+FOREIGN = (
+    "Error: The folder thesis is not an olistctl workspace and already holds 2 file(s) or"
+    " folder(s) (ch1.tex, refs.bib): give a new or empty folder with --workspace (or"
+    " OLISTCTL_WORKSPACE), so that olistctl never mixes its files with yours."
+)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run", "SAMPLE"],
+        ["upload", "SAMPLE"],
+        ["status"],
+        ["query", "SELECT 1"],
+        ["report", "quality"],
+        ["teardown", "--yes"],
+        ["teardown", "--dry-run"],
+    ],
+    ids=lambda c: " ".join(c),
+)
+def test_a_foreign_folder_is_never_taken_over(cli, tmp_path, sample_data, command):
+    _thesis(tmp_path)
+    args = ["-w", "thesis", *(str(sample_data) if a == "SAMPLE" else a for a in command)]
+    refused(cli, tmp_path, args, ExitCode.USAGE, FOREIGN)
+
+
+def _places(tmp_path: Path) -> dict[str, tuple[str, dict | None, str]]:
+    home = tmp_path / "home" / "me"
+    return {
+        ".": (
+            ".",
+            None,
+            f"Error: The workspace . ({tmp_path}) is the current folder, {OWN_FOLDER}",
+        ),
+        "..": (
+            "..",
+            None,
+            f"Error: The workspace .. ({tmp_path.parent}) is a folder above the current folder,"
+            f" {OWN_FOLDER}",
+        ),
+        "the home folder": (
+            str(home),
+            {"HOME": str(home)},
+            f"Error: The workspace {home} is your home folder, {OWN_FOLDER}",
+        ),
+        "above the home folder": (
+            str(home.parent),
+            {"HOME": str(home)},
+            f"Error: The workspace {home.parent} is a folder above your home folder, {OWN_FOLDER}",
+        ),
+        "the root": (
+            "/",
+            None,
+            f"Error: The workspace / is the root of the file system, {OWN_FOLDER}",
+        ),
+        "a top-level folder": (
+            "/usr",
+            None,
+            f"Error: The workspace /usr is a top-level system folder, {OWN_FOLDER}",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "place",
+    [".", "..", "the home folder", "above the home folder", "the root", "a top-level folder"],
+)
+@pytest.mark.parametrize(
+    "command", [["run", "SAMPLE"], ["teardown", "--yes"]], ids=["run", "teardown"]
+)
+def test_the_current_home_and_root_folders_are_refused(cli, tmp_path, sample_data, place, command):
+    (tmp_path / "home" / "me").mkdir(parents=True)
+    (tmp_path / "mine.txt").write_text("the user's\n")
+    workspace, env, message = _places(tmp_path)[place]
+    args = ["-w", workspace, *(str(sample_data) if a == "SAMPLE" else a for a in command)]
+    refused(cli, tmp_path, args, ExitCode.USAGE, message + " --workspace olist-lake.", env=env)
+
+
+@pytest.mark.parametrize(
+    ("workspace", "problem"),
+    [
+        ("afile", "is a file, not a folder"),
+        ("afile/ws", "cannot be created (afile is a file, not a folder)"),
+    ],
+    ids=["a file", "under a file"],
+)
+@pytest.mark.parametrize(
+    "command",
+    [["status"], ["upload", "SAMPLE"], ["query", "SELECT 1"], ["teardown", "--yes"]],
+    ids=lambda c: " ".join(c),
+)
+def test_a_workspace_path_that_is_a_file(cli, tmp_path, sample_data, workspace, problem, command):
+    (tmp_path / "afile").write_text("not a folder\n")
+    args = ["-w", workspace, *(str(sample_data) if a == "SAMPLE" else a for a in command)]
+    expected = f"Error: The workspace {workspace} {problem}: {CHOOSE}"
+    refused(cli, tmp_path, args, ExitCode.CONFIG, expected)
+
+
+# -- 2. teardown removes what olistctl wrote, and nothing else ------------------------------
+
+
+def test_user_files_survive_run_and_teardown_and_are_named(cli, tmp_path, sample_data):
+    assert cli("--no-progress", "run", str(sample_data)).exit_code == 0
+    ws = tmp_path / WS
+    mine = {
+        "keep.md": "my notes\n",
+        "raw/my-notes.txt": "about the raw files\n",
+        "processed/olist_orders_dataset/mine.csv": "a,b\n",
+        "notes/plan.txt": "a folder of my own\n",
+    }
+    for rel, text in mine.items():
+        (ws / rel).parent.mkdir(parents=True, exist_ok=True)
+        (ws / rel).write_text(text)
+    listing = ", ".join(sorted(mine))
+
+    before = snapshot(tmp_path)
+    dry = cli("teardown", "--dry-run", "-o", "json")
+    assert dry.exit_code == 0, dry
+    assert_no_error(dry)
+    assert f"Left alone, because olistctl did not write them: {listing}." in dry.stderr
+    plan = json.loads(dry.stdout)
+    assert sum(r["count"] for r in plan) == len(owned(ws)[0] & set(snapshot(ws)))
+    assert not any("notes" in r["where"] for r in plan)
+    assert snapshot(tmp_path) == before
+
+    done = cli("teardown", "--yes")
+    assert done.exit_code == 0, done
+    assert_no_error(done)
+    assert (
+        f"Verified: every file olistctl wrote in {WS} is gone; it left the 4 it did not write:"
+        f" {listing}." in done.stderr
+    )
+    # Exactly the user's files are left, in the folders that hold them.
+    left = {rel for rel, kind in snapshot(ws).items() if kind[0] == "file"}
+    assert left == set(mine)
+    for rel, text in mine.items():
+        assert (ws / rel).read_text() == text
+    assert set(snapshot(ws)) == set(mine) | {
+        "raw",
+        "processed",
+        "processed/olist_orders_dataset",
+        "notes",
+    }
+
+
+def test_a_folder_that_was_there_before_stays_after_teardown(cli, tmp_path, sample_data):
+    (tmp_path / "lake").mkdir()  # empty: it may become a workspace
+    assert cli("--no-progress", "-w", "lake", "run", str(sample_data)).exit_code == 0
+    done = cli("-w", "lake", "teardown", "--yes")
+    assert done.exit_code == 0, done
+    assert (
+        "Verified: every file olistctl wrote in lake is gone (the folder was there before,"
+        " so it stays)." in done.stderr
+    )
+    assert snapshot(tmp_path / "lake") == {}
+
+
+def test_an_edited_manifest_cannot_reach_outside_the_workspace(cli, lake, tmp_path):
+    ws = lake("crawled")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("the user's\n")
+    with open(ws / MANIFEST, "a", encoding="utf-8") as manifest:
+        for path in ("../outside.txt", str(outside), "raw/../../outside.txt", "."):
+            manifest.write(json.dumps({"file": path}) + "\n")
+        manifest.write(json.dumps({"dir": ".."}) + "\n")
+    done = cli("teardown", "--yes")
+    assert done.exit_code == 0, done
+    assert f"Verified: the workspace {WS} is gone." in done.stderr
+    assert snapshot(tmp_path) == {"outside.txt": snapshot(tmp_path)["outside.txt"]}
+    assert outside.read_text() == "the user's\n"
+
+
+def test_teardown_never_follows_a_link_out_of_the_workspace(cli, lake, tmp_path):
+    ws = lake("crawled")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / f"{ORDERS}.csv").write_text("the user's own orders\n")
+    (mine / "other.txt").write_text("the user's\n")
+    # A folder olistctl made is now a link to the user's folder; a file it made, a link too.
+    shutil.rmtree(ws / "raw" / ORDERS)
+    (ws / "raw" / ORDERS).symlink_to(mine, target_is_directory=True)
+    sellers = ws / "raw/olist_sellers_dataset/olist_sellers_dataset.csv"
+    sellers.unlink()
+    sellers.symlink_to(mine / "other.txt")
+    before_mine = snapshot(mine)
+
+    done = cli("teardown", "--yes")
+    assert done.exit_code == 0, done
+    assert snapshot(mine) == before_mine
+    assert (
+        f"it left the 2 it did not write: raw/{ORDERS}, raw/olist_sellers_dataset/"
+        "olist_sellers_dataset.csv." in done.stderr
+    )
+
+
+def test_leftovers_of_a_killed_command_go_with_the_next_one_and_the_users_stay(cli, lake):
+    ws = lake("crawled")
+    folder = ws / "processed" / ORDERS
+    leftovers = [
+        folder / f".{ORDERS}.parquet.0123abcd.tmp",  # the Parquet writer's name
+        ws / "raw" / ORDERS / f".{ORDERS}.csv.k2j3h4x9.tmp",  # an upload's
+        ws / ".catalog.json.a1b2c3d4.tmp",
+    ]
+    for path in leftovers:
+        path.write_bytes(b"half a file")
+    users = [folder / ".my-own.tmp", ws / "raw" / ".olist_orders.tmp", folder / "x.parquet.tmp"]
+    for path in users:
+        path.write_bytes(b"the user's")
+    before = snapshot(ws, skip=tuple(p.relative_to(ws).as_posix() for p in leftovers))
+    result = cli("transform")  # takes the lock: cleans up first
+    assert result.exit_code == 0, result
+    assert "Traceback" not in result.stderr
+    assert not any(p.exists() for p in leftovers)
+    assert all(p.read_bytes() == b"the user's" for p in users)
+    after = snapshot(ws)
+    for rel in ("ledger.jsonl", MANIFEST):  # the transform's own record (nothing converted)
+        before.pop(rel), after.pop(rel)
+    assert after == before
+
+
+# -- 3. a replaced raw file keeps its previous version until the new one converts ------------
+
+
+def test_a_truncated_upload_keeps_the_good_copy_until_a_good_one_converts(
+    cli, lake, tmp_path, sample_data
+):
+    ws = lake("crawled")
+    good = (sample_data / f"{ORDERS}.csv").read_bytes()
+    truncated = tmp_path / "in" / f"{ORDERS}.csv"
+    truncated.parent.mkdir()
+    truncated.write_bytes(good[:3000].rsplit(b"\n", 1)[0] + b'\n"cut off')
+    assert cli("upload", str(truncated)).exit_code == 0
+    assert (ws / "previous" / ORDERS / f"{ORDERS}.csv").read_bytes() == good
+
+    failed = cli("transform")
+    assert failed.exit_code == ExitCode.FAILED
+    assert "Traceback" not in failed.stderr
+    status = cli("status", "-o", "json")
+    stages = {s["stage"]: s for s in json.loads(status.stdout)}
+    assert stages["previous"]["objects"] == 1
+    assert stages["previous"]["mb"] == round(len(good) / 1e6, 3)
+    assert (
+        f"Kept the previous version of raw/{ORDERS}/{ORDERS}.csv as previous/{ORDERS}/"
+        f"{ORDERS}.csv, until the file that replaced it converts cleanly (`olistctl transform`)."
+        in status.stderr
+    )
+    count = cli("query", f"SELECT COUNT(*) AS n FROM {ORDERS}", "-o", "json")
+    assert json.loads(count.stdout) == [{"n": len(frame(sample_data, ORDERS))}]
+
+    # A good file converts: the kept version goes.
+    fixed = tmp_path / "fixed" / f"{ORDERS}.csv"
+    fixed.parent.mkdir()
+    fixed.write_bytes(good.replace(b",delivered,", b",shipped,", 1))
+    assert cli("upload", str(fixed)).exit_code == 0
+    assert (ws / "previous" / ORDERS / f"{ORDERS}.csv").read_bytes() == good
+    assert cli("transform").exit_code == 0
+    assert not (ws / "previous" / ORDERS / f"{ORDERS}.csv").exists()
+    assert "previous" not in {s["stage"] for s in json.loads(cli("status", "-o", "json").stdout)}
+
+
+# -- 4. the SQL cache, tampered with ------------------------------------------------------
+
+
+def _tamper(ws: Path, **changes) -> Path:
+    """Rewrite the cache entry of ``sql`` with ``changes``, its checksum made to match."""
+    (entry,) = (ws / ".cache" / "sql").glob("*.json")
+    data = json.loads(entry.read_text())
+    data["transpiled"].update(changes)
+    data["sha256"] = hashlib.sha256(
+        json.dumps(data["transpiled"], sort_keys=True).encode()
+    ).hexdigest()
+    entry.write_text(json.dumps(data))
+    return entry
+
+
+TAMPERED = {
+    "read_csv of /etc/passwd": (
+        {"duckdb_sql": "SELECT * FROM read_csv('/etc/passwd', header = false) LIMIT 1"},
+        "it calls the table function read_csv()",
+    ),
+    "a file path as a table": (
+        {"duckdb_sql": "SELECT * FROM '/etc/passwd'"},
+        "it reads '/etc/passwd', which is not a table of the catalog",
+    ),
+    "COPY to a file": (
+        {"duckdb_sql": "COPY (SELECT 42 AS answer) TO 'PWNED'"},
+        "it is a COPY statement, not a SELECT",
+    ),
+    "a second statement": (
+        {"duckdb_sql": "SELECT 42 AS answer; COPY (SELECT 1) TO 'PWNED'"},
+        "it holds 2 statements, not one",
+    ),
+    "ATTACH": ({"duckdb_sql": "ATTACH 'PWNED' AS x"}, "it is a ATTACH statement, not a SELECT"),
+    "a table outside the catalog": (
+        {"duckdb_sql": "SELECT 42 AS answer", "tables": ["../../etc"]},
+        "it reads ../../etc, which the catalog does not hold",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", TAMPERED, ids=list(TAMPERED))
+def test_a_tampered_cache_entry_is_refused_not_run_and_replaced(cli, lake, tmp_path, case):
+    ws = lake("crawled")
+    shutil.rmtree(ws / ".cache")
+    sql = "SELECT 42 AS answer"
+    assert cli("query", sql).exit_code == 0
+    changes, why = TAMPERED[case]
+    changes = {
+        k: v.replace("PWNED", str(tmp_path / "pwned")) if isinstance(v, str) else v
+        for k, v in changes.items()
+    }
+    entry = _tamper(ws, **changes)
+    before = snapshot(
+        tmp_path, skip=(f"{WS}/results", f"{WS}/ledger.jsonl", f"{WS}/{MANIFEST}", f"{WS}/.cache")
+    )
+
+    result = cli("query", sql, "-o", "csv")
+    assert result.exit_code == 0, result
+    assert result.stdout == "answer\n42\n"  # the real answer, never /etc/passwd
+    assert_no_error(result)
+    note = [x for x in result.stderr.splitlines() if x.startswith("A cached translation")]
+    assert len(note) == 1 and why in note[0] and note[0].endswith("and replaced."), result
+    assert "PWNED" not in entry.read_text() and "/etc/passwd" not in entry.read_text()
+    assert json.loads(entry.read_text())["transpiled"]["duckdb_sql"] == 'SELECT 42 AS "answer"'
+    assert not (tmp_path / "pwned").exists()
+    assert (
+        snapshot(
+            tmp_path,
+            skip=(f"{WS}/results", f"{WS}/ledger.jsonl", f"{WS}/{MANIFEST}", f"{WS}/.cache"),
+        )
+        == before
+    )
+
+
+BYPASSED = {
+    "read_csv": ("SELECT * FROM read_csv('/etc/passwd', header = false)", '"/etc/passwd"'),
+    "COPY": ("COPY (SELECT 42) TO 'PWNED'", "pwned"),
+    "a workspace file that is not a table": ("SELECT * FROM read_text('CATALOG')", "catalog.json"),
+    "glob": ("SELECT * FROM glob('/etc/*')", '"/etc/*"'),
+}
+SANDBOX = (
+    "The local engine refused a file access the query is not allowed (Permission Error:"
+    " Cannot access file "
+)
+
+
+def _bypass(monkeypatch, tmp_path: Path, ws: Path, case: str) -> str:
+    """The SQL checks switched off; the hostile SQL of ``case``."""
+    from olistctl.backends.local import guard
+
+    monkeypatch.setattr(guard, "check_duckdb_sql", lambda con, sql, views: None)
+    sql, _ = BYPASSED[case]
+    return sql.replace("PWNED", str(tmp_path / "pwned")).replace(
+        "CATALOG", str(ws / "catalog.json")
+    )
+
+
+@pytest.mark.parametrize("case", BYPASSED, ids=list(BYPASSED))
+def test_with_the_checks_bypassed_the_sandbox_refuses_a_cached_entry(
+    cli, lake, tmp_path, monkeypatch, case
+):
+    """The second wall: SQL the checks let through still cannot open a file DuckDB was not
+    given; the entry is then replaced like any other refused one."""
+    ws = lake("crawled")
+    shutil.rmtree(ws / ".cache")
+    asked = "SELECT 42 AS answer"
+    assert cli("query", asked).exit_code == 0
+    _tamper(ws, duckdb_sql=_bypass(monkeypatch, tmp_path, ws, case))
+    lets_change = (f"{WS}/{MANIFEST}", f"{WS}/results", f"{WS}/ledger.jsonl", f"{WS}/.cache")
+    before = snapshot(tmp_path, skip=lets_change)
+    result = cli("query", asked, "-o", "csv")
+    assert result.exit_code == 0, result
+    assert result.stdout == "answer\n42\n"
+    assert_no_error(result)
+    (note,) = [x for x in result.stderr.splitlines() if x.startswith("A cached translation")]
+    assert f"was refused ({SANDBOX}" in note and BYPASSED[case][1] in note, note
+    assert not (tmp_path / "pwned").exists()
+    assert snapshot(tmp_path, skip=lets_change) == before
+
+
+@pytest.mark.parametrize("case", BYPASSED, ids=list(BYPASSED))
+def test_with_the_checks_bypassed_the_sandbox_refuses_the_transpilers_output(
+    cli, lake, tmp_path, monkeypatch, case
+):
+    """The same wall, in front of SQL fresh from the transpiler (a bug there): exit 6."""
+    from olistctl.sql import dialect
+    from olistctl.sql.transpiled import Transpiled
+
+    ws = lake("crawled")
+    hostile = _bypass(monkeypatch, tmp_path, ws, case)
+    monkeypatch.setattr(
+        dialect, "transpile", lambda sql, schema, database=None: Transpiled(hostile, [], {})
+    )
+    lets_change = (f"{WS}/{MANIFEST}", f"{WS}/results", f"{WS}/.cache")
+    result = refused(
+        cli,
+        tmp_path,
+        ["query", "SELECT 'anything new' AS x"],
+        ExitCode.REFUSED,
+        ["Error: " + SANDBOX, BYPASSED[case][1], "otherwise report it as a bug in olistctl."],
+        skip=lets_change,
+    )
+    assert result.stdout == ""
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_a_catalog_naming_a_folder_outside_processed_is_refused(cli, lake, tmp_path):
+    ws = lake("crawled")
+    catalog = json.loads((ws / "catalog.json").read_text())
+    catalog["tables"][0]["name"] = "../../outside"
+    (ws / "catalog.json").write_text(json.dumps(catalog))
+    refused(
+        cli,
+        tmp_path,
+        ["query", 'SELECT * FROM "../../outside"'],
+        ExitCode.REFUSED,
+        "Error: The catalog names a table '../../outside' that is not a folder of processed/:"
+        " run `olistctl crawl` to rebuild the catalog.",
+        skip=(f"{WS}/{MANIFEST}", f"{WS}/.cache"),
+    )
+
+
+def test_a_parquet_file_linked_from_outside_is_not_read(cli, lake, tmp_path):
+    ws = lake("crawled")
+    secret = tmp_path / "secret.parquet"
+    pq.write_table(pa.table({"order_id": ["the user's"]}), secret)
+    link = ws / "processed" / ORDERS / "zz.parquet"
+    link.symlink_to(secret)
+    refused(
+        cli,
+        tmp_path,
+        ["query", f"SELECT COUNT(*) FROM {ORDERS}"],
+        ExitCode.REFUSED,
+        f"Error: {link} links to a file outside the workspace's processed/{ORDERS}/ folder,"
+        f" which the local engine does not read: remove the link, then run `olistctl transform"
+        f" {ORDERS} --force`.",
+        skip=(f"{WS}/{MANIFEST}", f"{WS}/.cache"),
+    )
+
+
+# -- 5. the system says no: a full disk, a read-only folder, a pipe --------------------------
+
+DISK_FULL = OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_during_upload_is_one_sentence_and_keeps_the_stored_copy(
+    cli, lake, tmp_path, sample_data, monkeypatch
+):
+    from olistctl.backends.local import store
+
+    ws = lake("crawled")
+    changed = tmp_path / "in" / f"{ORDERS}.csv"
+    changed.parent.mkdir()
+    changed.write_bytes((sample_data / f"{ORDERS}.csv").read_bytes() + b"")
+    changed.write_bytes(changed.read_bytes().replace(b",delivered,", b",shipped,", 1))
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store.os, "fsync", full)  # the write seam: the data reaches the disk
+    files_before = owned(ws)
+    refused(
+        cli,
+        tmp_path,
+        ["upload", str(changed)],
+        ExitCode.FAILED,
+        f"Error: The disk is full: No space left on device while storing {changed} as"
+        f" {WS}/raw/{ORDERS}/{ORDERS}.csv: free some space in {WS} (or use another disk) and run"
+        " the command again; nothing half-written was kept.",
+        skip=(f"{WS}/{MANIFEST}",),
+    )
+    assert owned(ws) == files_before
+
+
+def test_a_full_disk_during_transform_names_the_file_and_keeps_the_previous(
+    cli, lake, tmp_path, monkeypatch
+):
+    from olistctl.transform import parquet_out
+
+    lake("transformed")
+
+    def full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(parquet_out.pq.ParquetWriter, "write_table", full)  # the write seam
+    before = snapshot(tmp_path, skip=(f"{WS}/{MANIFEST}", f"{WS}/ledger.jsonl"))
+    result = cli("transform", "--force", ORDERS)
+    assert result.exit_code == ExitCode.FAILED, result
+    assert "Traceback" not in result.stderr and "check the values" not in result.stderr
+    failed = " ".join(result.stderr.split())
+    assert (
+        f"failed {ORDERS}/{ORDERS}.csv: The disk is full: No space left on device while writing"
+        f" {WS}/processed/{ORDERS}/{ORDERS}.parquet: free some space in {WS}/processed/{ORDERS}"
+        " (or use another disk) and run the command again; nothing half-written was kept" in failed
+    )
+    assert snapshot(tmp_path, skip=(f"{WS}/{MANIFEST}", f"{WS}/ledger.jsonl")) == before
+
+
+def test_a_full_disk_for_the_results_file_still_gives_the_answer(cli, lake, tmp_path, monkeypatch):
+    from olistctl.backends.local import engine
+
+    lake("crawled")
+
+    def full(con, columns, path):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(engine, "_write_results_csv", full)
+    lets_change = (f"{WS}/{MANIFEST}", f"{WS}/ledger.jsonl", f"{WS}/results", f"{WS}/.cache")
+    before = snapshot(tmp_path, skip=lets_change)
+    result = cli("query", "SELECT 42 AS answer", "-o", "csv")
+    assert result.exit_code == 0, result
+    assert result.stdout == "answer\n42\n"
+    assert_no_error(result)
+    assert (
+        f"The result was not saved to {WS}/results (No space left on device); the rows above are"
+        " complete." in result.stderr
+    )
+    assert "check the values" not in result.stderr
+    assert not list((tmp_path / WS / "results").glob("*"))  # nothing half-written either
+    assert snapshot(tmp_path, skip=lets_change) == before
+
+
+def test_a_disk_that_fills_while_the_engine_spills_is_not_a_values_problem():
+    import duckdb
+
+    from olistctl.backends.local.engine import _engine_error
+
+    error = _engine_error(
+        duckdb.IOException(
+            'IO Error: Could not write file "/tmp/x/duckdb_temp_storage-0.tmp": No space left on'
+            ' device {"errno":"28"}'
+        )
+    )
+    assert error.exit_code == ExitCode.FAILED
+    assert str(error).startswith(
+        "The disk is full: the local engine ran out of space for the data it works on: free some"
+        " space in "
+    )
+    assert "check the values" not in str(error)
+
+
+def test_a_read_only_workspace_answers_queries(cli, lake, tmp_path, sample_data, monkeypatch):
+    """The system refuses to open any file for writing, as a read-only file system does
+    (olistctl's writers all open through os.open; the real thing is tested below)."""
+    lake("crawled")
+    real_open = os.open
+
+    def read_only(path, flags, *args, **kwargs):
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only)
+    before = snapshot(tmp_path)
+    result = cli("query", f"SELECT COUNT(*) AS n FROM {ORDERS}", "-o", "csv")
+    assert result.exit_code == 0, result
+    assert result.stdout == f"n\n{len(frame(sample_data, ORDERS))}\n"
+    assert_no_error(result)
+    assert (
+        f"The result was not saved to {WS}/results (Read-only file system); the rows above are"
+        " complete." in result.stderr
+    )
+    assert (
+        "The query was not recorded in the run ledger (Read-only file system); `report cost`"
+        " will not count it." in result.stderr
+    )
+    assert snapshot(tmp_path) == before
+
+
+def test_a_read_only_workspace_refuses_an_upload_in_one_sentence(
+    cli, lake, tmp_path, sample_data, monkeypatch
+):
+    from olistctl.backends.local import workspace
+
+    lake("crawled")
+
+    def no(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(workspace.tempfile, "NamedTemporaryFile", no)
+    refused(
+        cli,
+        tmp_path,
+        ["upload", str(sample_data / f"{ORDERS}.csv"), "--force"],
+        ExitCode.CONFIG,
+        f"Error: The workspace {WS} is not writable (Permission denied): {CHOOSE[:-1]},"
+        " or fix its permissions.",
+    )
+
+
+def test_an_output_file_that_cannot_be_written_fails_that_file(cli, lake, tmp_path, monkeypatch):
+    from olistctl.transform import parquet_out
+
+    lake("transformed")
+
+    def read_only(self, first):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(parquet_out.ParquetOutput, "_open", read_only)
+    before = snapshot(tmp_path, skip=(f"{WS}/{MANIFEST}", f"{WS}/ledger.jsonl"))
+    result = cli("transform", "--force", ORDERS)
+    assert result.exit_code == ExitCode.FAILED, result
+    assert "Traceback" not in result.stderr
+    assert (
+        f"Could not write {WS}/processed/{ORDERS}/{ORDERS}.parquet: Read-only file system: check"
+        " that the folder is writable and the disk has room" in " ".join(result.stderr.split())
+    )
+    assert snapshot(tmp_path, skip=(f"{WS}/{MANIFEST}", f"{WS}/ledger.jsonl")) == before
+
+
+def _olistctl(args, cwd, timeout=60):
+    """The CLI as a process, for inputs that could hang one (a pipe): a hang fails the test."""
+    return subprocess.run(
+        [sys.executable, "-m", "olistctl", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={k: v for k, v in os.environ.items() if not k.startswith("OLISTCTL_")},
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "special", "kind"),
+    [
+        (["upload"], "fifo", "a named pipe (FIFO)"),
+        (["report", "quality"], "fifo", "a named pipe (FIFO)"),
+        (["upload"], "/dev/zero", "a character device"),
+        (["upload"], "/dev/null", "a character device"),
+    ],
+    ids=["upload a FIFO", "report quality on a FIFO", "upload /dev/zero", "upload /dev/null"],
+)
+def test_a_pipe_or_device_as_input_is_refused_without_waiting(tmp_path, command, special, kind):
+    path = special
+    if special == "fifo":
+        path = str(tmp_path / f"{ORDERS}.csv")
+        os.mkfifo(path)
+    before = snapshot(tmp_path)
+    done = _olistctl([*command, path], tmp_path)
+    assert done.returncode == ExitCode.USAGE, done
+    assert "Traceback" not in done.stderr
+    assert done.stderr == (
+        f"Error: {path}: this is {kind}, not a file: give the CSV file itself (save a stream to"
+        " a file first).\n"
+    )
+    assert snapshot(tmp_path) == before
+
+
+def test_a_fifo_as_the_sql_file_is_refused_without_waiting(tmp_path):
+    fifo = tmp_path / "q.sql"
+    os.mkfifo(fifo)
+    done = _olistctl(["query", "--file", str(fifo)], tmp_path)
+    assert done.returncode == ExitCode.USAGE, done
+    assert done.stderr == (
+        f"Error: {fifo}: this is a named pipe (FIFO), not a file: give a file of SQL itself (save"
+        " a stream to a file first).\n"
+    )
+
+
+def test_output_to_a_full_disk_is_one_sentence(cli, lake, tmp_path):
+    lake("crawled")
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "olistctl", "query", f"SELECT * FROM {ORDERS}", "-o", "csv"],
+            cwd=tmp_path,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == ExitCode.FAILED, done.stderr
+    assert done.stderr.endswith(
+        "Error: The disk is full: No space left on device while writing the output: free some"
+        " space (or use another disk) and run the command again; nothing half-written was kept.\n"
+    )
+    assert "Traceback" not in done.stderr
+
+
+# The real thing, where the machine allows it: a tmpfs in a private mount namespace
+# (gone with the process), full or read-only.
+
+
+def _can_mount() -> bool:
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(
+        ["unshare", "-m", "--propagation", "private", "true"], capture_output=True, check=False
+    )
+    return probe.returncode == 0
+
+
+needs_mount = pytest.mark.skipif(
+    not _can_mount(), reason="needs root and unshare to mount a private tmpfs"
+)
+
+
+def _in_a_tmpfs(tmp_path: Path, script: str, size: str) -> subprocess.CompletedProcess:
+    """Run ``script`` (``{mount}`` in it: the tmpfs) in a private mount namespace."""
+    mount = tmp_path / "mnt"
+    mount.mkdir()
+    program = f"mount -t tmpfs -o size={size} tmpfs {mount} && cd {mount} && " + script.format(
+        mount=mount, olistctl=f"{sys.executable} -m olistctl --no-progress"
+    )
+    return subprocess.run(
+        ["unshare", "-m", "--propagation", "private", "sh", "-c", program],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={k: v for k, v in os.environ.items() if not k.startswith("OLISTCTL_")},
+    )
+
+
+# Run on the tmpfs before it goes: is every stored raw file complete (its bytes' SHA-256 the
+# one its sidecar records), and is any temporary file left?
+_VERIFY = """
+import hashlib, pathlib, sys
+ws = pathlib.Path("olist-lake")
+half = [str(p) for p in ws.rglob("*.tmp")]
+for csv in ws.glob("raw/*/*.csv"):
+    sidecar = csv.with_name(csv.name + ".sha256")
+    digest = hashlib.sha256(csv.read_bytes()).hexdigest()
+    if not sidecar.exists() or digest != sidecar.read_text().strip():
+        half.append(str(csv))
+print("stored", len(list(ws.glob("raw/*/*.csv"))), "half", half)
+"""
+
+
+@needs_mount
+def test_upload_onto_a_really_full_disk(tmp_path, sample_data):
+    (tmp_path / "verify.py").write_text(_VERIFY)
+    done = _in_a_tmpfs(
+        tmp_path,
+        f"{{olistctl}} upload {sample_data}; echo code=$? >&2;"
+        f" {sys.executable} {tmp_path}/verify.py",
+        "512k",
+    )
+    assert "code=1" in done.stderr, done
+    assert "Traceback" not in done.stderr
+    (line,) = [x for x in done.stderr.splitlines() if x.startswith("Error: ")]
+    assert line.startswith("Error: The disk is full: No space left on device while storing ")
+    assert line.endswith(
+        "free some space in olist-lake (or use another disk) and run the command again;"
+        " nothing half-written was kept."
+    )
+    stored, half = done.stdout.split(" half ")
+    assert half.strip() == "[]", done.stdout  # nothing half-written, no temporary file
+    assert int(stored.split()[1]) < len(TABLES)  # the disk did fill
+
+
+@needs_mount
+def test_query_on_a_really_read_only_workspace(tmp_path, lake, sample_data):
+    ws = lake("crawled")
+    done = _in_a_tmpfs(
+        tmp_path,
+        f"cp -a {ws} . && mount -o remount,ro {{mount}} && "
+        f"{{olistctl}} query 'SELECT COUNT(*) AS n FROM {ORDERS}' -o csv; echo code=$? >&2;"
+        f" {{olistctl}} upload {sample_data / (ORDERS + '.csv')} --force; echo code=$? >&2",
+        "64m",
+    )
+    assert done.stdout == f"n\n{len(frame(sample_data, ORDERS))}\n", done
+    assert "Traceback" not in done.stderr
+    assert "code=0" in done.stderr and "code=3" in done.stderr, done.stderr
+    assert (
+        "The result was not saved to olist-lake/results (Read-only file system); the rows above"
+        " are complete." in done.stderr
+    )
+    assert (
+        "Error: The workspace olist-lake is not writable (Read-only file system): choose another"
+        " folder with --workspace or OLISTCTL_WORKSPACE, or fix its permissions." in done.stderr
+    )
+
+
+# -- 6. run on what is there ---------------------------------------------------------------
+
+
+def test_run_on_six_of_the_nine_files_skips_the_kpis_it_cannot_answer(cli, tmp_path, sample_data):
+    part = tmp_path / "part"
+    part.mkdir()
+    given = ["customers", "order_items", "order_payments", "products", "sellers", "geolocation"]
+    for name in given:
+        shutil.copy(sample_data / f"olist_{name}_dataset.csv", part)
+    result = cli("--no-progress", "run", str(part))
+    assert result.exit_code == 0, result
+    assert_no_error(result)
+    skipped = [x for x in result.stderr.splitlines() if x.startswith("Skipped the KPI")]
+    assert skipped == [
+        "Skipped the KPI executive_kpis: it needs olist_order_reviews_dataset,"
+        " olist_orders_dataset, which the catalog does not hold (add"
+        " olist_order_reviews_dataset.csv, olist_orders_dataset.csv to the input and run again).",
+        "Skipped the KPI on_time_delivery: it needs olist_orders_dataset, which the catalog does"
+        " not hold (add olist_orders_dataset.csv to the input and run again).",
+        "Skipped the KPI order_status_mix: it needs olist_orders_dataset, which the catalog does"
+        " not hold (add olist_orders_dataset.csv to the input and run again).",
+    ]
+    assert "Pipeline" in result.stderr and "Done in" in result.stderr
+    assert "0 KPI queries, 0 B scanned, 3 skipped (no olist_order_reviews_dataset," in (
+        " ".join(result.stderr.split())
+    )
+    catalog = json.loads((tmp_path / WS / "catalog.json").read_text())
+    assert sorted(t["name"] for t in catalog["tables"]) == sorted(
+        f"olist_{n}_dataset" for n in given
+    )
+
+
+# -- 7. the classic bad inputs -------------------------------------------------------------
+
+KNOWN = f"known tables: {ALL_TABLES}"
+SQL_CASES = {
+    "syntax error": (
+        "SELECT order_id FROM olist_orders_dataset WHERE AND",
+        ["Syntax error", "(line 1, column 51)", "check the SQL near that position"],
+    ),
+    "unknown table": ("SELECT * FROM olist_nope", ["Table olist_nope does not exist", KNOWN]),
+    "unknown column": (
+        f"SELECT order_statuz FROM {ORDERS}",
+        ["Column order_statuz cannot be resolved", "did you mean order_status?"],
+    ),
+    "two statements": (
+        "SELECT 1; SELECT 2",
+        "Error: Found 2 statements; the query command runs exactly one: run the statements one"
+        " at a time.",
+    ),
+    "a table function reading a file": (
+        "SELECT * FROM read_csv('/etc/passwd')",
+        ["does not exist (line 1, column 15)", KNOWN],
+    ),
+    "a file path as a table": (
+        "SELECT * FROM '/etc/passwd'",
+        ["Table /etc/passwd does not exist (line 1, column 15)", KNOWN],
+    ),
+    "COPY": (
+        "COPY (SELECT 1) TO 'out.csv'",
+        "Error: Only SELECT queries run on the local engine, not COPY: run DDL and other"
+        " statements on --backend aws.",
+    ),
+    "PRAGMA": (
+        "PRAGMA version",
+        "Error: Only SELECT queries run on the local engine, not PRAGMA: run DDL and other"
+        " statements on --backend aws.",
+    ),
+    "SET": (
+        "SET enable_external_access = true",
+        "Error: Only SELECT queries run on the local engine, not SET: run DDL and other"
+        " statements on --backend aws.",
+    ),
+    "empty SQL": ("  ", 'Error: The SQL is empty: pass a statement: olistctl query "SELECT 1".'),
+}
+
+
+@pytest.mark.parametrize("case", SQL_CASES, ids=list(SQL_CASES))
+def test_bad_sql_is_refused(cli, lake, tmp_path, case):
+    lake("crawled")
+    sql, expected = SQL_CASES[case]
+    refused(cli, tmp_path, ["query", sql], ExitCode.USAGE, expected, skip=(f"{WS}/{MANIFEST}",))
+
+
+FLAG_CASES = {
+    "an unknown flag": (
+        ["--nope", "status"],
+        "Error: No such option: --nope (Possible options: --no-progress); see `olistctl --help`.",
+    ),
+    "a bad output format": (
+        ["query", "SELECT 1", "-o", "yaml"],
+        "Error: Invalid value for '--output' / '-o' (env var: 'OLISTCTL_OUTPUT'): Value error,"
+        " 'yaml' is not one of 'table', 'csv', 'json', 'jsonl', 'markdown'; see `olistctl --help`.",
+    ),
+    "a negative --max-rows": (
+        ["query", "SELECT 1", "--max-rows", "-1"],
+        "Error: Invalid value for '--max-rows': Input should be greater than or equal to 1; see"
+        " `olistctl --help`.",
+    ),
+    "an unknown backend": (
+        ["--backend", "gcp", "status"],
+        "Error: Unknown backend 'gcp' (from flag): use --backend local or --backend aws.",
+    ),
+    "a bad --fail-on": (
+        ["report", "quality", "--fail-on", "bogus"],
+        "Error: Invalid value for '--fail-on': Value error, 'bogus' is not one of 'error',"
+        " 'warn', 'never'; see `olistctl --help`.",
+    ),
+    "a month that is not one": (
+        ["report", "cost", "--month", "2025-13"],
+        "Error: --month '2025-13' is not a month: write it as YYYY-MM, for example 2026-11.",
+    ),
+    "an unknown named query": (
+        ["query", "--name", "nope"],
+        ["Error: There is no query named 'nope': use one of: customers_by_state,"],
+    ),
+    "an unknown table to transform": (
+        ["transform", "nope"],
+        f"Error: There is no table 'nope' in the raw stage: the tables there are: {ALL_TABLES}.",
+    ),
+    "a missing SQL file": (
+        ["query", "--file", "nope.sql"],
+        "Error: Cannot read nope.sql (No such file or directory): check the path.",
+    ),
+    "a missing input file": (
+        ["upload", "nope.csv"],
+        "Error: nope.csv: no such file or folder: check the path; give CSV files, folders"
+        " holding them, or a pattern such as 'data/*.csv'.",
+    ),
+    "a pattern matching nothing": (
+        ["upload", "nope/*.csv"],
+        "Error: no file matches the pattern nope/*.csv: check the pattern (and quote it, so that"
+        " your shell passes it as is).",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", FLAG_CASES, ids=list(FLAG_CASES))
+def test_bad_arguments_are_refused(cli, lake, tmp_path, case):
+    lake("crawled")
+    args, expected = FLAG_CASES[case]
+    code = ExitCode.CONFIG if case == "an unknown backend" else ExitCode.USAGE
+    refused(cli, tmp_path, args, code, expected, skip=(f"{WS}/{MANIFEST}",))
+
+
+def _orders_header(sample_data: Path) -> bytes:
+    return (sample_data / f"{ORDERS}.csv").read_bytes().split(b"\n", 1)[0] + b"\n"
+
+
+FILE_CASES = {
+    "an empty file": (
+        lambda sample: b"",
+        f"{ORDERS}.csv",
+        "Error: {path}: the file is empty (0 bytes): export or download the table again; an"
+        " Olist CSV starts with its header line.",
+    ),
+    "wrong headers": (
+        lambda sample: b"a,b\n1,2\n",
+        "notes.csv",
+        "Error: {path}, line 1: the header matches no Olist table (it shares no column name"
+        f" with any): give one of the 9 Olist CSV files: {ALL_FILES}.",
+    ),
+    "binary garbage as CSV": (
+        lambda sample: bytes(range(256)) * 20,
+        f"{ORDERS}.csv",
+        "Error: {path}: this is not a CSV file: it contains binary data (NUL bytes): give the"
+        " table's CSV export (UTF-8 text).",
+    ),
+    "UTF-16 text": (
+        lambda sample: (sample / "olist_sellers_dataset.csv").read_text().encode("utf-16"),
+        "olist_sellers_dataset.csv",
+        "Error: {path}: this is not a CSV file: it is UTF-16 text: re-save the file as UTF-8.",
+    ),
+    "semicolons for commas": (
+        lambda sample: (sample / "olist_sellers_dataset.csv").read_bytes().replace(b",", b";"),
+        "olist_sellers_dataset.csv",
+        "Error: {path}, line 1: the file uses ';' as its separator; olist_sellers_dataset files"
+        " use commas: re-save it as CSV with commas (the Kaggle original is comma-separated).",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", FILE_CASES, ids=list(FILE_CASES))
+def test_bad_files_are_refused_and_nothing_is_stored(cli, lake, tmp_path, sample_data, case):
+    lake("crawled")
+    content, name, expected = FILE_CASES[case]
+    path = tmp_path / "in" / name
+    path.parent.mkdir()
+    path.write_bytes(content(sample_data))
+    refused(cli, tmp_path, ["upload", str(path)], ExitCode.USAGE, expected.format(path=path))
+
+
+def test_a_binary_sql_file_is_refused(cli, lake, tmp_path):
+    lake("crawled")
+    (tmp_path / "q.sql").write_bytes(b"SELECT \xff\xfe 1")
+    refused(
+        cli,
+        tmp_path,
+        ["query", "--file", "q.sql"],
+        ExitCode.USAGE,
+        "Error: q.sql is not UTF-8 text (byte 7 cannot be decoded): give a file that holds the"
+        " SQL as text.",
+    )
+
+
+def test_a_huge_field_fails_its_file_and_keeps_the_table(cli, lake, tmp_path, sample_data):
+    ws = lake("crawled")
+    huge = tmp_path / "in" / f"{ORDERS}.csv"
+    huge.parent.mkdir()
+    field = b'"' + b"x" * (40 << 20) + b'"'
+    huge.write_bytes(
+        _orders_header(sample_data)
+        + b"a" * 32
+        + b","
+        + field
+        + b",delivered,2017-10-02 10:56:33,,,,2017-10-18 00:00:00\n"
+    )
+    assert cli("upload", str(huge)).exit_code == 0
+    before = snapshot(ws / "processed")
+    result = cli("transform")
+    assert result.exit_code == ExitCode.FAILED, result
+    assert "Traceback" not in result.stderr
+    assert (
+        "a quoted value is never closed, or a record is longer than the read block, somewhere:"
+        " check the double quotes there" in " ".join(result.stderr.split())
+    )
+    assert snapshot(ws / "processed") == before
+    assert (ws / "previous" / ORDERS / f"{ORDERS}.csv").read_bytes() == (
+        sample_data / f"{ORDERS}.csv"
+    ).read_bytes()
