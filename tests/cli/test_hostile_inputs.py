@@ -946,18 +946,18 @@ SQL_CASES = {
     ),
     "COPY": (
         "COPY (SELECT 1) TO 'out.csv'",
-        "Error: Only SELECT queries run on the local engine, not COPY: run DDL and other"
-        " statements on --backend aws.",
+        "Error: Only SELECT queries (and SHOW TABLES, SHOW COLUMNS, DESCRIBE) run on the local"
+        " engine, not COPY: run DDL and other statements on --backend aws.",
     ),
     "PRAGMA": (
         "PRAGMA version",
-        "Error: Only SELECT queries run on the local engine, not PRAGMA: run DDL and other"
-        " statements on --backend aws.",
+        "Error: Only SELECT queries (and SHOW TABLES, SHOW COLUMNS, DESCRIBE) run on the local"
+        " engine, not PRAGMA: run DDL and other statements on --backend aws.",
     ),
     "SET": (
         "SET enable_external_access = true",
-        "Error: Only SELECT queries run on the local engine, not SET: run DDL and other"
-        " statements on --backend aws.",
+        "Error: Only SELECT queries (and SHOW TABLES, SHOW COLUMNS, DESCRIBE) run on the local"
+        " engine, not SET: run DDL and other statements on --backend aws.",
     ),
     "empty SQL": ("  ", 'Error: The SQL is empty: pass a statement: olistctl query "SELECT 1".'),
 }

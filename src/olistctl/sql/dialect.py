@@ -145,13 +145,18 @@ def _parse(sql: str) -> exp.Expression:
     if not isinstance(tree, exp.Query):
         # Name the statement as written (SHOW PARTITIONS), not sqlglot's class for it.
         words = re.findall(r"[A-Za-z_]+", re.sub(r"--[^\n]*|/\*.*?\*/", " ", sql, flags=re.S))
-        kind = " ".join(words[:2]).upper() if words else type(tree).__name__
+        # Two words where the second says what (SHOW PARTITIONS, CREATE TABLE), else one.
+        two = words[:1] and words[0].upper() in _TWO_WORD_STATEMENTS
+        kind = " ".join(words[: 2 if two else 1]).upper() if words else type(tree).__name__
         raise SqlError(
             f"Only SELECT queries (and SHOW TABLES, SHOW COLUMNS, DESCRIBE) run on the local"
             f" engine, not {kind}",
             hint="run DDL and other statements on --backend aws",
         )
     return tree
+
+
+_TWO_WORD_STATEMENTS = frozenset({"SHOW", "CREATE", "DROP", "ALTER", "INSERT", "MSCK"})
 
 
 @contextlib.contextmanager
