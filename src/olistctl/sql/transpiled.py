@@ -3,7 +3,9 @@
 Importing sqlglot and transpiling took 0.15-0.25 s of a ~0.7 s ``olistctl
 query`` process (bench/analysis.md), while the answer depends only on the SQL
 text, the catalog's tables, columns and types, the database name, and the
-code of the transpiler (olistctl's ``sql`` modules and sqlglot). The cache key
+code of the transpiler (olistctl's ``sql`` modules and sqlglot), and the types
+of the values bound to its ``?`` parameters (never the values: the SQL keeps
+its placeholders, so one entry serves every value of those types). The cache key
 covers all of them, so a crawl that changes a column's type, a sqlglot
 upgrade or an edit of the rewrites gives a new key and the old entry is
 never read again. Entries are small JSON files renamed into place; one that
@@ -20,12 +22,12 @@ import importlib.util
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 # Bump when the meaning of an entry changes.
-FORMAT = 1
+FORMAT = 2
 # Entries kept per cache folder; past it, the oldest quarter goes.
 MAX_ENTRIES = 256
 
@@ -89,10 +91,15 @@ class TranspileCache:
         self.folder = folder
 
     @staticmethod
-    def key(sql: str, schema: Mapping[str, Mapping[str, str]], database: str | None) -> str:
+    def key(
+        sql: str,
+        schema: Mapping[str, Mapping[str, str]],
+        database: str | None,
+        param_types: Sequence[str] = (),
+    ) -> str:
         # Tables and columns in catalog order: SELECT * expands in that order.
         catalog = [[table, list(cols.items())] for table, cols in schema.items()]
-        text = json.dumps([FORMAT, code_fingerprint(), database, catalog, sql])
+        text = json.dumps([FORMAT, code_fingerprint(), database, catalog, sql, list(param_types)])
         return hashlib.sha256(text.encode()).hexdigest()
 
     def get(self, key: str) -> Transpiled | None:
@@ -133,15 +140,20 @@ class TranspileCache:
                 path.unlink()
 
     def transpile(
-        self, sql: str, schema: Mapping[str, Mapping[str, str]], *, database: str | None = None
+        self,
+        sql: str,
+        schema: Mapping[str, Mapping[str, str]],
+        *,
+        database: str | None = None,
+        param_types: Sequence[str] = (),
     ) -> Transpiled:
         """:func:`olistctl.sql.dialect.transpile`, from the cache when it has the answer."""
-        key = self.key(sql, schema, database)
+        key = self.key(sql, schema, database, param_types)
         found = self.get(key)
         if found is not None:
             return found
         from olistctl.sql.dialect import transpile
 
-        transpiled = transpile(sql, schema, database=database)
+        transpiled = transpile(sql, schema, database=database, param_types=param_types)
         self.put(key, transpiled)
         return transpiled

@@ -21,6 +21,7 @@ import re
 import shutil
 import time
 import uuid
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from olistctl import layout
@@ -29,6 +30,7 @@ from olistctl.backends.local.catalog import LocalCatalog
 from olistctl.backends.local.store import LocalStore
 from olistctl.backends.local.workspace import atomic_target, is_temporary
 from olistctl.errors import OperationFailed
+from olistctl.sql.params import BoundParam
 
 # Transpiled queries, under the workspace root (removed with it by teardown).
 TRANSPILE_CACHE = Path(".cache") / "sql"
@@ -133,23 +135,33 @@ class LocalEngine:
             )
         return {t.name: {c.name: c.type for c in t.columns} for t in tables}
 
-    def prepare(self, statements: list[str]) -> None:
-        """Transpile ``statements`` into the workspace's cache now.
+    def prepare(self, statements: Iterable[tuple[str, Sequence[BoundParam]]]) -> None:
+        """Transpile ``statements`` (SQL and the parameters it will run with) into the cache now.
 
-        Called after a crawl with the shipped queries, so that their first
-        ``olistctl query --name`` does not pay for importing sqlglot and transpiling.
+        Called after a crawl with the shipped queries and their default parameters,
+        so that their first ``olistctl query --name`` does not pay for importing
+        sqlglot and transpiling. The cache holds the SQL with its ``?`` marks, keyed
+        by the parameters' types, so any other values of those types hit it too.
         A statement the engine refuses is left out: running it says why.
         """
-        from olistctl.errors import SqlError
+        from olistctl.errors import UsageError
         from olistctl.sql.transpiled import TranspileCache
 
         cache = TranspileCache(self.store.ws.root / TRANSPILE_CACHE)
         schema = self.schema()
-        for sql in statements:
-            with contextlib.suppress(SqlError):
-                cache.transpile(sql, schema, database=self.database)
+        for sql, params in statements:
+            with contextlib.suppress(UsageError):
+                cache.transpile(
+                    sql,
+                    schema,
+                    database=self.database,
+                    param_types=[p.sql_type for p in params],
+                )
 
-    def execute(self, sql: str, *, max_rows: int | None = None) -> QueryResult:
+    def execute(
+        self, sql: str, *, params: Sequence[BoundParam] = (), max_rows: int | None = None
+    ) -> QueryResult:
+        """Run ``sql`` with ``params`` bound to its ``?`` marks as DuckDB prepared parameters."""
         import duckdb
 
         from olistctl.sql.failures import duckdb_error
@@ -157,7 +169,12 @@ class LocalEngine:
         from olistctl.sql.transpiled import TranspileCache
 
         cache = TranspileCache(self.store.ws.root / TRANSPILE_CACHE)
-        transpiled = cache.transpile(sql, self.schema(), database=self.database)
+        transpiled = cache.transpile(
+            sql,
+            self.schema(),
+            database=self.database,
+            param_types=[p.sql_type for p in params],
+        )
         files = {table: self.parquet_files(table) for table in transpiled.tables}
         for table, paths in files.items():
             if not paths:
@@ -181,7 +198,7 @@ class LocalEngine:
                 scanned = duckdb_scan_bytes(con, transpiled.columns, files).bytes
                 # Binding gives the names and types (names may repeat, as in Athena);
                 # create() runs the query, once.
-                relation = con.sql(transpiled.duckdb_sql)
+                relation = con.sql(transpiled.duckdb_sql, params=[p.value for p in params] or None)
                 columns = list(relation.columns)
                 types = [result_type(t) for t in relation.types]
                 relation.create(_RESULT_TABLE)
