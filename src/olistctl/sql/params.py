@@ -204,8 +204,8 @@ def _checked(name: str, type_name: str, value: Any) -> Any:
     if type_name == "decimal":
         if not value.is_finite():
             raise _mistyped(name, type_name, str(value))
-        precision = T.decimal_literal_type(_decimal_text(value)).precision or 0
-        if precision > T.MAX_PRECISION:
+        whole, _, fraction = _decimal_text(value).lstrip("+-").partition(".")
+        if len(whole.lstrip("0")) + len(fraction) > T.MAX_PRECISION:
             raise UsageError(
                 f"The parameter {name} has more than {T.MAX_PRECISION} digits",
                 hint="Athena's decimals hold at most 38",
