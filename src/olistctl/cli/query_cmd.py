@@ -2,10 +2,10 @@
 
 Give the SQL as an argument, from a file (`--file`), or by the name of a
 shipped analytics query (`--name`; `--list` shows them and their parameters).
-Values for parameters are bound, never pasted into the SQL: a shipped query's
-with `--param NAME=VALUE`; the `?` marks of your own SQL, in order, with one
-`--param VALUE` each (text, or `TYPE:VALUE` for another type: `date:2018-01-01`,
-`integer:3`, `double:0.5`, `decimal:9.90`, `bigint:`, `timestamp:`, `boolean:`).
+Parameter values are bound, never pasted into the SQL: `--param NAME=VALUE`
+for a shipped query; for your own SQL one `--param VALUE` per `?`, in order,
+as text or as TYPE:VALUE (`date:2018-01-01`, `integer:3`, `double:0.5`,
+`decimal:9.90`, `bigint:…`, `timestamp:…`, `boolean:…`).
 After the rows, stderr gets: rows, elapsed time, the bytes Athena scans (aws)
 or would scan (local estimate from the Parquet column chunks the query reads),
 and the cost.

@@ -93,7 +93,11 @@ class Param:
 
 @dataclass(frozen=True)
 class BoundParam:
-    """A value bound to one ``?``: its Athena type and its Python value."""
+    """A value bound to one ``?``: its Athena type and its Python value.
+
+    Made by :func:`bind_named`, :func:`bind_values` or :func:`parse_positional`, which
+    check the value; the engines take it as checked.
+    """
 
     name: str  # the declared name, or "?1", "?2" … for the placeholders of ad-hoc SQL
     type: str  # one of TYPES
