@@ -59,3 +59,15 @@ def test_the_classic_queries_in_the_readme_are_the_tested_ones():
         block = re.search(rf"<!-- classic:{name} -->\n```sql\n(.*?)\n```", README, re.S)
         assert block, f"README lost the {name} query"
         assert block.group(1) == sql
+
+
+def test_the_analyst_queries_table_names_shipped_queries_and_their_parameters():
+    from olistctl.sql.named import get_query
+
+    rows = re.findall(
+        r"^\| `(\w+)` \| (.*?) \|", _section("The analyst's queries, and parameters"), re.M
+    )
+    assert len(rows) >= 10
+    for name, parameters in rows:
+        declared = ", ".join(p.describe() for p in get_query(name).params)
+        assert parameters.replace("`", "") == declared, name

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from olistctl import layout
 from olistctl.backends.base import (
@@ -30,6 +30,9 @@ from olistctl.backends.base import (
     TransformOutcome,
 )
 from olistctl.errors import OlistError, OperationFailed, UsageError
+
+if TYPE_CHECKING:
+    from olistctl.sql.params import BoundParam
 
 BUNDLED_SAMPLE = "sample_data"
 
@@ -291,7 +294,7 @@ def crawl(
         if prepare is not None and report.status == "SUCCEEDED":
             from olistctl.sql.named import list_queries
 
-            prepare([q.sql for q in list_queries()])
+            prepare([(q.sql, q.bind()) for q in list_queries() if q.runs_as_is])
     return report
 
 
@@ -319,15 +322,29 @@ def _catalog_answer(backend: Backend, sql: str, max_rows: int | None) -> QueryRe
     )
 
 
-def query(backend: Backend, sql: str, *, max_rows: int | None = None) -> QueryResult:
+def query(
+    backend: Backend,
+    sql: str,
+    *,
+    params: Sequence[BoundParam] = (),
+    max_rows: int | None = None,
+) -> QueryResult:
+    """Run ``sql`` with ``params`` bound to its ``?`` marks in order (see ``sql.params``)."""
+    from olistctl.sql.params import check_count
+
     if not sql.strip():
         raise UsageError("The SQL is empty", hint='pass a statement: olistctl query "SELECT 1"')
     begun = _now()
     started = time.perf_counter()
     result = _catalog_answer(backend, sql, max_rows)
     if result is not None:
+        if params:
+            raise UsageError(
+                "SHOW and DESCRIBE statements take no parameters", hint="drop the values"
+            )
         return result  # no query ran: nothing to bill or record
-    result = backend.engine.execute(sql, max_rows=max_rows)
+    check_count(sql, params)  # one clear message on both backends, before anything runs
+    result = backend.engine.execute(sql, params=params, max_rows=max_rows)
     entry = LedgerEntry(
         stage="query",
         started=begun,
@@ -629,7 +646,7 @@ def run(
             skipped.append(SkippedKpi(q.name, q.description, missing))
             continue
         try:
-            kpis.append(KpiResult(q.name, q.description, query(backend, q.sql)))
+            kpis.append(KpiResult(q.name, q.description, query(backend, q.sql, params=q.bind())))
         except OlistError as exc:
             failed.append(FailedKpi(q.name, q.description, str(exc)))
     seconds["query"] = time.perf_counter() - started

@@ -502,7 +502,9 @@ def test_with_the_checks_bypassed_the_sandbox_refuses_the_transpilers_output(
     ws = lake("crawled")
     hostile = _bypass(monkeypatch, tmp_path, ws, case)
     monkeypatch.setattr(
-        dialect, "transpile", lambda sql, schema, database=None: Transpiled(hostile, [], {})
+        dialect,
+        "transpile",
+        lambda sql, schema, database=None, param_types=(): Transpiled(hostile, [], {}),
     )
     lets_change = (f"{WS}/{MANIFEST}", f"{WS}/results", f"{WS}/.cache")
     result = refused(
@@ -1000,7 +1002,7 @@ FLAG_CASES = {
     ),
     "an unknown named query": (
         ["query", "--name", "nope"],
-        ["Error: There is no query named 'nope': use one of: customers_by_state,"],
+        ["Error: There is no query named 'nope': `olistctl query --list` shows the 22 there are."],
     ),
     "an unknown table to transform": (
         ["transform", "nope"],

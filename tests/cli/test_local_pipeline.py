@@ -128,6 +128,12 @@ def test_query_from_file_and_by_name(ran, cli, tmp_path):
     unknown = cli("query", "--name", "nope")
     assert unknown.exit_code == 2
     assert "There is no query named 'nope'" in unknown.stderr
+    typo = cli("query", "--name", "revenue_by_categroy")
+    assert typo.exit_code == 2
+    assert typo.stderr == (
+        "Error: There is no query named 'revenue_by_categroy': did you mean"
+        " revenue_by_category? `olistctl query --list` shows all 22.\n"
+    )
 
 
 def test_bad_sql_gets_the_database_message_and_no_traceback(ran, cli):

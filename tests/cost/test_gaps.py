@@ -18,14 +18,14 @@ def shown(dollars: float) -> str:
     return f"${dollars:,.2f}" if dollars >= 0.01 else f"${dollars:.6f}"
 
 
-def scanned_bytes(workspace, sql: str) -> int:
-    """The local engine's Athena scan estimate for ``sql`` (the line must price this figure)."""
+def scanned_bytes(workspace, query) -> int:
+    """The local engine's scan estimate for a named query run as it is (the line prices this)."""
     from olistctl.backends.local import open_local_backend
     from olistctl.settings import load_settings
 
     backend = open_local_backend(load_settings({"workspace": str(workspace)}, env={}))
     try:
-        return backend.engine.execute(sql).bytes_scanned
+        return backend.engine.execute(query.sql, params=query.bind()).bytes_scanned
     finally:
         backend.close()
 
@@ -51,7 +51,7 @@ def test_the_local_query_line_prices_the_estimate_with_the_regions_table(
     cli, workspace_copy, monkeypatch, region, per_tb
 ):
     name = sorted(q.name for q in list_queries())[0]
-    scanned = scanned_bytes(workspace_copy, get_query(name).sql)
+    scanned = scanned_bytes(workspace_copy, get_query(name))
     if per_tb is not None:
         patch_athena_price(monkeypatch, per_tb)
     else:

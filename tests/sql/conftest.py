@@ -1,4 +1,5 @@
-"""Fixtures for the SQL tests: a DuckDB session set up the way the local engine's is."""
+"""Fixtures for the SQL tests: a DuckDB session set up the way the local engine's is, and the
+generated dataset (``sample --orders 20000``) that the named queries are checked on."""
 
 from __future__ import annotations
 
@@ -78,5 +79,53 @@ def athena(duck) -> Athena:
             names=[d[0] for d in result.description],
             duckdb_sql=transpiled.duckdb_sql,
         )
+
+    return run
+
+
+# The dataset the named queries are checked on: ``olistctl sample --orders 20000 --seed 11``.
+OLIST_ORDERS = 20_000
+OLIST_SEED = 11
+
+
+@pytest.fixture(scope="session")
+def olist(tmp_path_factory, new_duckdb):
+    """(DuckDB connection with the 9 tables, pandas frames by short name, catalog schema).
+
+    Generated once per test process (about 1.5 s) and shared by every named-query test.
+    """
+    from analyses import arrow_tables, frames_of
+    from olistctl import dataset
+    from olistctl.synth import generate
+
+    folder = tmp_path_factory.mktemp("olist")
+    generate(folder, orders=OLIST_ORDERS, seed=OLIST_SEED)
+    tables = arrow_tables(folder)
+    con = new_duckdb()
+    for name, table in tables.items():
+        con.register(name, table)
+    schema = {t.name: {c.name: c.athena_type for c in t.columns} for t in dataset.TABLES}
+    yield con, frames_of(tables), schema
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def run_named(olist) -> Callable[..., list[tuple]]:
+    """``run_named(name, **params)``: a named query's rows on the generated dataset.
+
+    Run as the local engine runs it: the parameters bound (``NamedQuery.bind``, text or
+    Python values, defaults for the rest), the SQL transpiled with their types, and DuckDB
+    given the values as prepared parameters.
+    """
+    from olistctl.sql.named import get_query
+
+    con, _, schema = olist
+
+    def run(name: str, **given) -> list[tuple]:
+        query = get_query(name)
+        params = query.bind(given)
+        transpiled = transpile(query.sql, schema, param_types=[p.sql_type for p in params])
+        check_duckdb_sql(con, transpiled.duckdb_sql, transpiled.tables)  # as the engine does
+        return con.execute(transpiled.duckdb_sql, [p.value for p in params] or None).fetchall()
 
     return run

@@ -51,6 +51,7 @@ ARRAYS = _TRINO + "type/TestArrayOperators.java"
 DECIMALS = _TRINO + "type/TestDecimalOperators.java"
 INTEGERS = _TRINO + "type/TestIntegerOperators.java"
 DOUBLES = _TRINO + "type/TestDoubleOperators.java"
+COUNT_IF = _TRINO + "operator/aggregation/TestCountIfAggregation.java"
 # Trino's repository before its 2020 rename (io.prestosql), same file history.
 DOUBLES_BEFORE_RENAME = (
     "trinodb/trino presto-main/src/test/java/io/prestosql/type/TestDoubleOperators.java"
@@ -1487,6 +1488,32 @@ JSON_CASES = [
     ),
 ]
 
+# -- Aggregates (Trino operator/aggregation/Test*Aggregation) ----------------------------------
+# TestCountIfAggregation extends AbstractTestAggregationFunction, whose testNoPositions and
+# testAllPositionsNull expect getExpectedValue(0, 0): a count of 0, never NULL (DuckDB's
+# count_if gives NULL for no rows).
+AGGREGATE_CASES = [
+    *block(
+        "count-if",
+        COUNT_IF + " (AbstractTestAggregationFunction testNoPositions testAllPositionsNull"
+        " testMultiplePositions)",
+        [
+            ("count_if(x) FROM (VALUES (true)) AS t(x) WHERE false", 0, "bigint"),
+            (
+                "count_if(x) FROM (VALUES (CAST(NULL AS boolean)), (CAST(NULL AS boolean)))"
+                " AS t(x)",
+                0,
+                "bigint",
+            ),
+            (
+                "count_if(x) FROM (VALUES (true), (false), (true), (false), (true)) AS t(x)",
+                3,
+                "bigint",
+            ),
+        ],
+    ),
+]
+
 CASES = (
     ATHENA_DIFFERS_FROM_TRINO
     + AWS_DOCS
@@ -1496,4 +1523,5 @@ CASES = (
     + DATE_CASES
     + ARRAY_CASES
     + JSON_CASES
+    + AGGREGATE_CASES
 )

@@ -935,6 +935,9 @@ T = {"t": {"ts": "timestamp", "d": "double", "n": "int", "s": "string", "dt": "d
         ("SELECT x / 2 FROM (VALUES (NULL)) AS v(x)", "cannot tell the types"),
         ("SELECT from_iso8601_timestamp(ts) FROM t", "from_iso8601_timestamp takes varchar"),
         ("SELECT TIMESTAMP '2020-01-01 10:00:00.123456'", "cannot be sure"),
+        # AWS, "Use parameterized queries": positional ? marks, only in a WHERE clause.
+        ("SELECT ? FROM t", "a ? parameter only in a WHERE clause"),
+        ("SELECT s FROM t WHERE s = :name", "Athena has no named parameters"),
     ],
 )
 def test_unsupported_constructs_are_refused_by_name(athena, sql, named):

@@ -209,3 +209,52 @@ def test_a_query_process_imports_neither_pyarrow_nor_sqlglot_once_cached(engine)
     assert runs[0]["rows"] == runs[1]["rows"] == [[0, 3847], [1, 3847], [2, 3846]]
     assert "sqlglot" in runs[0]["heavy"]  # the first run transpiles
     assert runs[1]["heavy"] == []
+
+
+def test_parameters_are_bound_typed_and_the_cache_keeps_no_value(engine, sales, monkeypatch):
+    from olistctl.sql.params import BoundParam
+
+    sql = (
+        "SELECT COUNT(*) AS n, SUM(amount) AS total FROM sales"
+        " WHERE status = ? AND at >= ? AND amount >= ? AND qty = ?"
+    )
+    rows = sales.to_pylist()
+
+    def expected(status, since, least, qty):
+        chosen = [
+            r
+            for r in rows
+            if r["status"] == status
+            and r["at"] >= since
+            and r["amount"] >= least
+            and r["qty"] == qty
+        ]
+        return [
+            (len(chosen), sum((r["amount"] for r in chosen), Decimal("0.00")) if chosen else None)
+        ]
+
+    def bound(status, since, least, qty):
+        return [
+            BoundParam("?1", "varchar", status),
+            BoundParam("?2", "timestamp", since),
+            BoundParam("?3", "decimal", least),
+            BoundParam("?4", "integer", qty),
+        ]
+
+    first = ('odd "quoted", value', datetime(2018, 1, 1, 0, 0, 30), Decimal("5.00"), 7)
+    assert engine.execute(sql, params=bound(*first)).rows == expected(*first)
+    assert expected(*first)[0][0] > 0
+
+    calls = []
+    monkeypatch.setattr(dialect, "transpile", lambda *a, **k: calls.append(a))
+    # Other values of the same types: the cached SQL, with the new values bound.
+    second = ("delivered", datetime(2018, 1, 1, 0, 0, 10), Decimal("1.25"), 3)
+    assert engine.execute(sql, params=bound(*second)).rows == expected(*second)
+    # An injection attempt is one string value, which no row has.
+    third = ("delivered' OR '1'='1", datetime(2018, 1, 1), Decimal("1.00"), 3)
+    assert engine.execute(sql, params=bound(*third)).rows == [(0, None)]
+    assert calls == []
+    entries = list((engine.store.ws.root / TRANSPILE_CACHE).glob("*.json"))
+    assert len(entries) == 1
+    cached = entries[0].read_text(encoding="utf-8")
+    assert "$1" in cached and "quoted" not in cached and "delivered" not in cached

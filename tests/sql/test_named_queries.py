@@ -10,81 +10,25 @@ with ``athena_numbers.share``.
 
 from __future__ import annotations
 
-import decimal
-from decimal import ROUND_HALF_UP, Decimal
-
 import pandas as pd
-import pyarrow.csv as pacsv
 import pytest
 
-from athena_numbers import java_double_text, share
-from olistctl import dataset
-from olistctl.backends.local.guard import check_duckdb_sql
+from analyses import (
+    cents,
+    delivered_orders,
+    half_up,
+    money,
+    order_value_cents,
+    pct,
+    people_orders,
+)
+from athena_numbers import java_double_text
 from olistctl.pipeline import tables_named_in
 from olistctl.sql.dialect import transpile
 from olistctl.sql.named import get_query, list_queries
 
-ORDERS = 20_000
-SEED = 11
 
-
-@pytest.fixture(scope="session")
-def olist(tmp_path_factory, new_duckdb):
-    """(DuckDB connection with the 9 tables, pandas frames by short name, catalog schema)."""
-    from olistctl.synth import generate
-
-    folder = tmp_path_factory.mktemp("olist")
-    generate(folder, orders=ORDERS, seed=SEED)
-    con = new_duckdb()
-    frames: dict[str, pd.DataFrame] = {}
-    schema: dict[str, dict[str, str]] = {}
-    for table in dataset.TABLES:
-        arrow = pacsv.read_csv(
-            folder / table.file_name,
-            convert_options=pacsv.ConvertOptions(
-                column_types=dataset.arrow_schema(table),
-                timestamp_parsers=[dataset.CSV_TIMESTAMP_FORMAT],
-            ),
-        )
-        con.register(table.name, arrow)
-        frames[table.short_name] = arrow.to_pandas()
-        schema[table.name] = {c.name: c.athena_type for c in table.columns}
-    yield con, frames, schema
-    con.close()
-
-
-def run(olist, name: str) -> list[tuple]:
-    con, _, schema = olist
-    transpiled = transpile(get_query(name).sql, schema)
-    check_duckdb_sql(con, transpiled.duckdb_sql, transpiled.tables)  # as the local engine does
-    return con.execute(transpiled.duckdb_sql).fetchall()
-
-
-def cents(values: pd.Series) -> pd.Series:
-    """Decimal money as exact integer cents."""
-    return values.map(lambda d: int(d * 100))
-
-
-def money(total_cents: int) -> Decimal:
-    return Decimal(total_cents).scaleb(-2)
-
-
-def half_up(numerator, denominator, places: int = 2) -> Decimal | None:
-    """numerator / denominator rounded half up, as Athena's decimal division does."""
-    if denominator == 0:
-        return None
-    with decimal.localcontext() as context:
-        context.prec = 60
-        exact = Decimal(numerator) / Decimal(denominator)
-        return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
-def pct(part: int, total: int) -> float:
-    """``ROUND(part * 100.0 / total, 2)``: a double on Athena."""
-    return share(int(part), int(total))
-
-
-def test_every_named_query_has_a_description_and_runs(olist):
+def test_every_named_query_has_a_description_and_runs(olist, run_named):
     queries = list_queries()
     assert {q.name for q in queries} >= {
         "revenue_by_category",
@@ -102,7 +46,7 @@ def test_every_named_query_has_a_description_and_runs(olist):
     }
     for query in queries:
         assert query.description and not query.description.startswith("-")
-        assert run(olist, query.name), query.name
+        assert run_named(query.name), query.name
     assert {q.name for q in queries if q.kpi} >= {"executive_kpis", "on_time_delivery"}
 
 
@@ -111,26 +55,26 @@ def test_unknown_name_is_a_key_error():
         get_query("no_such_query")
 
 
-def test_order_status_mix(olist):
+def test_order_status_mix(olist, run_named):
     orders = olist[1]["orders"]
     counts = orders.order_status.value_counts()
     expected = sorted(
         ((status, int(n), pct(n, len(orders))) for status, n in counts.items()),
         key=lambda row: (-row[1], row[0]),
     )
-    assert run(olist, "order_status_mix") == expected
+    assert run_named("order_status_mix") == expected
 
 
-def test_review_score_mix(olist):
+def test_review_score_mix(olist, run_named):
     reviews = olist[1]["order_reviews"]
     counts = reviews.review_score.value_counts()
     expected = sorted(
         ((int(score), int(n), pct(n, len(reviews))) for score, n in counts.items()), reverse=True
     )
-    assert run(olist, "review_score_mix") == expected
+    assert run_named("review_score_mix") == expected
 
 
-def test_customers_by_state(olist):
+def test_customers_by_state(olist, run_named):
     customers = olist[1]["customers"]
     grouped = customers.groupby("customer_state").agg(
         customers=("customer_unique_id", "nunique"), orders=("customer_id", "size")
@@ -142,10 +86,10 @@ def test_customers_by_state(olist):
         ),
         key=lambda row: (-row[2], row[0]),
     )
-    assert run(olist, "customers_by_state") == expected
+    assert run_named("customers_by_state") == expected
 
 
-def test_payment_mix(olist):
+def test_payment_mix(olist, run_named):
     payments = olist[1]["order_payments"].assign(value_cents=lambda f: cents(f.payment_value))
     rows = []
     for payment_type, group in payments.groupby("payment_type"):
@@ -160,10 +104,10 @@ def test_payment_mix(olist):
             )
         )
     expected = sorted(rows, key=lambda row: (-row[1], row[0]))
-    assert run(olist, "payment_mix") == expected
+    assert run_named("payment_mix") == expected
 
 
-def test_revenue_by_category(olist):
+def test_revenue_by_category(olist, run_named):
     frames = olist[1]
     items = frames["order_items"].merge(frames["products"], on="product_id", how="left")
     items = items.merge(frames["category_translation"], on="product_category_name", how="left")
@@ -181,18 +125,12 @@ def test_revenue_by_category(olist):
         ),
         key=lambda row: (-row[1], row[0]),
     )
-    answer = run(olist, "revenue_by_category")
+    answer = run_named("revenue_by_category")
     assert answer == expected
     assert sum(row[2] for row in answer) == len(frames["order_items"])  # no item dropped
 
 
-def delivered_orders(orders: pd.DataFrame) -> pd.DataFrame:
-    return orders[
-        (orders.order_status == "delivered") & orders.order_delivered_customer_date.notna()
-    ]
-
-
-def test_on_time_delivery_by_both_rules(olist):
+def test_on_time_delivery_by_both_rules(olist, run_named):
     delivered = delivered_orders(olist[1]["orders"])
     by_timestamp = (
         delivered.order_delivered_customer_date <= delivered.order_estimated_delivery_date
@@ -209,13 +147,13 @@ def test_on_time_delivery_by_both_rules(olist):
     ):
         expected.append((rule, "on time", on_time, pct(on_time, total)))
         expected.append((rule, "late", total - on_time, pct(total - on_time, total)))
-    answer = run(olist, "on_time_delivery")
+    answer = run_named("on_time_delivery")
     assert answer == expected
     # Orders delivered on the promised day: late by the timestamp rule only.
     assert answer[2][2] >= answer[0][2]
 
 
-def test_late_delivery_vs_review(olist):
+def test_late_delivery_vs_review(olist, run_named):
     frames = olist[1]
     delivered = delivered_orders(frames["orders"]).merge(frames["order_reviews"], on="order_id")
     late = delivered.order_delivered_customer_date > delivered.order_estimated_delivery_date
@@ -253,16 +191,10 @@ def test_late_delivery_vs_review(olist):
         scores = delivered.review_score[buckets == label]
         if len(scores):
             expected.append(summary("calendar-day rule", label, scores))
-    assert run(olist, "late_delivery_vs_review") == expected
+    assert run_named("late_delivery_vs_review") == expected
 
 
-def order_value_cents(items: pd.DataFrame) -> pd.Series:
-    """price + freight per order, in cents: items are summed to the order first."""
-    per_item = cents(items.price) + cents(items.freight_value)
-    return per_item.groupby(items.order_id).sum()
-
-
-def test_monthly_orders_gmv(olist):
+def test_monthly_orders_gmv(olist, run_named):
     frames = olist[1]
     orders = frames["orders"]
     value = order_value_cents(frames["order_items"])
@@ -280,12 +212,12 @@ def test_monthly_orders_gmv(olist):
             change = half_up((current - previous) * 100, previous)
         expected.append((month_name, int(row["orders"]), current, change))
         previous = current
-    assert run(olist, "monthly_orders_gmv") == expected
+    assert run_named("monthly_orders_gmv") == expected
     # The published pitfall: summing after joining payments or items inflates GMV.
     assert sum(row[2] for row in expected) == money(int(value.sum()))
 
 
-def test_seller_states_by_revenue(olist):
+def test_seller_states_by_revenue(olist, run_named):
     frames = olist[1]
     items = frames["order_items"].merge(frames["sellers"], on="seller_id")
     items = items.assign(price_cents=cents(items.price))
@@ -306,10 +238,10 @@ def test_seller_states_by_revenue(olist):
         ),
         key=lambda row: (-row[3], row[0]),
     )
-    assert run(olist, "seller_states_by_revenue") == expected
+    assert run_named("seller_states_by_revenue") == expected
 
 
-def test_top_sellers(olist):
+def test_top_sellers(olist, run_named):
     frames = olist[1]
     items = frames["order_items"].merge(frames["sellers"], on="seller_id", how="left")
     items = items.assign(price_cents=cents(items.price))
@@ -323,24 +255,18 @@ def test_top_sellers(olist):
         ),
         key=lambda row: (-row[3], row[0]),
     )[:20]
-    assert run(olist, "top_sellers") == expected
+    assert run_named("top_sellers") == expected
 
 
-def people_orders(frames) -> pd.Series:
-    """Orders per person (customer_unique_id), never per customer_id."""
-    joined = frames["orders"].merge(frames["customers"], on="customer_id")
-    return joined.groupby("customer_unique_id").size()
-
-
-def test_repeat_customers(olist):
+def test_repeat_customers(olist, run_named):
     per_person = people_orders(olist[1])
     labels = per_person.map(lambda n: "4+" if n >= 4 else str(n))
     counts = labels.value_counts()
     expected = sorted((label, int(n), pct(n, len(per_person))) for label, n in counts.items())
-    assert run(olist, "repeat_customers") == expected
+    assert run_named("repeat_customers") == expected
 
 
-def test_executive_kpis(olist):
+def test_executive_kpis(olist, run_named):
     frames = olist[1]
     orders = frames["orders"]
     delivered = orders.order_status == "delivered"
@@ -367,12 +293,13 @@ def test_executive_kpis(olist):
             java_double_text(pct((per_person > 1).sum(), len(per_person))),
         ),
     ]
-    assert run(olist, "executive_kpis") == expected
+    assert run_named("executive_kpis") == expected
 
 
 @pytest.mark.parametrize("name", [q.name for q in list_queries()])
 def test_run_knows_the_tables_each_shipped_query_reads(olist, name):
     """``olistctl run`` skips a KPI whose tables are missing, finding them without sqlglot."""
     _, _, schema = olist
-    read = transpile(get_query(name).sql, schema).tables
-    assert sorted(tables_named_in(get_query(name).sql)) == sorted(read)
+    query = get_query(name)
+    read = transpile(query.sql, schema, param_types=[p.sql_type for p in query.bind({})]).tables
+    assert sorted(tables_named_in(query.sql)) == sorted(read)

@@ -34,9 +34,9 @@ def count_transpiles(monkeypatch) -> list[str]:
     calls: list[str] = []
     real = dialect.transpile
 
-    def counted(sql, schema, *, database=None):
+    def counted(sql, schema, *, database=None, param_types=()):
         calls.append(sql)
-        return real(sql, schema, database=database)
+        return real(sql, schema, database=database, param_types=param_types)
 
     monkeypatch.setattr(dialect, "transpile", counted)
     return calls
@@ -64,11 +64,12 @@ def test_a_hit_gives_what_transpiling_gives_without_transpiling(cache, count_tra
         "column order",
         "database",
         "transpiler code",
+        "parameter types",
     ],
 )
 def test_any_input_of_the_transpile_changes_the_key(cache, monkeypatch, change):
-    sql, schema, database = SQL, SCHEMA, None
-    before = cache.key(sql, schema, database)
+    sql, schema, database, param_types = SQL, SCHEMA, None, ["varchar"]
+    before = cache.key(sql, schema, database, param_types)
     if change == "sql":
         sql = SQL.replace("DESC", "ASC")
     elif change == "column type":
@@ -79,9 +80,28 @@ def test_any_input_of_the_transpile_changes_the_key(cache, monkeypatch, change):
         schema = {**SCHEMA, "orders": dict(reversed(SCHEMA["orders"].items()))}
     elif change == "database":
         database = "olist"
+    elif change == "parameter types":
+        param_types = ["integer"]
     else:
         monkeypatch.setattr(transpiled, "code_fingerprint", lambda: "another version")
-    assert cache.key(sql, schema, database) != before
+    assert cache.key(sql, schema, database, param_types) != before
+
+
+def test_a_parameterised_query_is_cached_with_its_placeholders_for_every_value(
+    cache, count_transpiles
+):
+    sql = "SELECT status FROM orders WHERE status = ? AND amount >= ?"
+    first = cache.transpile(sql, SCHEMA, param_types=["varchar", "decimal(4,2)"])
+    again = cache.transpile(sql, SCHEMA, param_types=["varchar", "decimal(4,2)"])
+    assert count_transpiles == [sql]
+    assert again == first
+    # The values are bound when the query runs: the entry holds numbered parameters, cast to
+    # the Athena type of each value, and no value.
+    assert "CAST($1 AS TEXT)" in first.duckdb_sql
+    assert "CAST($2 AS DECIMAL(4, 2))" in first.duckdb_sql
+    # Another decimal's digits are another type, hence another entry.
+    cache.transpile(sql, SCHEMA, param_types=["varchar", "decimal(5,1)"])
+    assert count_transpiles == [sql, sql]
 
 
 def test_a_changed_catalog_type_is_transpiled_again_with_its_new_type(cache, count_transpiles):

@@ -13,7 +13,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+if TYPE_CHECKING:
+    from olistctl.sql.params import BoundParam
 
 Stage = Literal["raw", "processed", "results"]
 ProgressCallback = Callable[[int], None]  # called with a number of bytes (or rows) just done
@@ -191,7 +194,15 @@ class QueryResult:
 
 
 class QueryEngine(Protocol):
-    def execute(self, sql: str, *, max_rows: int | None = None) -> QueryResult: ...
+    def execute(
+        self, sql: str, *, params: Sequence[BoundParam] = (), max_rows: int | None = None
+    ) -> QueryResult:
+        """Run ``sql``, one value of ``params`` bound to each of its ``?`` marks, in order.
+
+        Values are bound, never pasted into the SQL: Athena's ExecutionParameters
+        on aws, DuckDB prepared parameters locally (``olistctl.sql.params``).
+        """
+        ...
 
     def cancel(self) -> None:
         """Stop the running query (Ctrl-C); safe to call when none runs."""

@@ -1,15 +1,20 @@
 """Run Athena SQL: on Athena (aws) or on DuckDB with Athena's semantics (local).
 
 Give the SQL as an argument, from a file (`--file`), or by the name of a
-shipped analytics query (`--name`; `--list` shows them). After the rows,
-stderr gets: rows, elapsed time, the bytes Athena scans (aws) or would scan
-(local estimate from the Parquet column chunks the query reads), and the cost.
+shipped analytics query (`--name`; `--list` shows them and their parameters).
+Parameter values are bound, never pasted into the SQL: `--param NAME=VALUE`
+for a shipped query; for your own SQL one `--param VALUE` per `?`, in order,
+as text or as TYPE:VALUE (`date:2018-01-01`, `integer:3`, `double:0.5`,
+`decimal:9.90`, `bigint:…`, `timestamp:…`, `boolean:…`).
+After the rows, stderr gets: rows, elapsed time, the bytes Athena scans (aws)
+or would scan (local estimate from the Parquet column chunks the query reads),
+and the cost.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,6 +22,10 @@ from olistctl.cli.options import MaxRowsOpt, OutputOpt
 from olistctl.cli.render import OutputFormat
 from olistctl.cli.state import get_state
 from olistctl.errors import UsageError
+
+if TYPE_CHECKING:
+    from olistctl.sql.named import NamedQuery
+    from olistctl.sql.params import BoundParam
 
 
 def command(
@@ -32,7 +41,18 @@ def command(
         str | None,
         typer.Option("--name", "-n", help="Run a shipped query by name.", show_default=False),
     ] = None,
-    list_: Annotated[bool, typer.Option("--list", "-l", help="List the shipped queries.")] = False,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            help="A parameter value, repeatable: NAME=VALUE for --name; for your own SQL"
+            " one VALUE per ? in order (text, or TYPE:VALUE such as date:2018-01-01).",
+            show_default=False,
+        ),
+    ] = None,
+    list_: Annotated[
+        bool, typer.Option("--list", "-l", help="List the shipped queries and their parameters.")
+    ] = False,
     output: OutputOpt = OutputFormat.table,
     max_rows: MaxRowsOpt = None,
 ) -> None:
@@ -42,18 +62,26 @@ def command(
     if list_:
         from olistctl.sql.named import list_queries
 
+        if param:
+            raise UsageError("--list takes no --param", hint="drop the --param values")
         emit(
             state.out,
-            ["name", "description"],
-            [(q.name, q.description) for q in list_queries()],
+            ["name", "parameters", "description"],
+            [
+                (q.name, ", ".join(p.describe() for p in q.params), q.description)
+                for q in list_queries()
+            ],
             output,
         )
         return
-    statement = _statement(sql, file, name)
-    run_and_show(state, statement, output=output, max_rows=max_rows)
+    statement, named = _statement(sql, file, name)
+    params = cli_params(param or [], named)
+    run_and_show(state, statement, params=params, output=output, max_rows=max_rows)
 
 
-def _statement(sql: str | None, file: Path | None, name: str | None) -> str:
+def _statement(
+    sql: str | None, file: Path | None, name: str | None
+) -> tuple[str, NamedQuery | None]:
     given = [x for x in (sql, file, name) if x is not None]
     if len(given) != 1:
         raise UsageError(
@@ -66,7 +94,7 @@ def _statement(sql: str | None, file: Path | None, name: str | None) -> str:
         if file.exists():
             refuse_special_file(file, what="a file of SQL")  # a FIFO would block the read
         try:
-            return file.read_text(encoding="utf-8")
+            return file.read_text(encoding="utf-8"), None
         except OSError as exc:
             raise UsageError(f"Cannot read {file} ({exc.strerror})", hint="check the path") from exc
         except UnicodeDecodeError as exc:
@@ -78,18 +106,53 @@ def _statement(sql: str | None, file: Path | None, name: str | None) -> str:
         from olistctl.sql.named import get_query, list_queries
 
         try:
-            return get_query(name).sql
+            query = get_query(name)
         except KeyError:
-            names = ", ".join(q.name for q in list_queries())
-            raise UsageError(
-                f"There is no query named {name!r}", hint=f"use one of: {names}"
-            ) from None
+            import difflib
+
+            names = [q.name for q in list_queries()]
+            close = difflib.get_close_matches(name, names, n=3)
+            hint = (
+                f"did you mean {' or '.join(close)}? `olistctl query --list` shows all {len(names)}"
+                if close
+                else f"`olistctl query --list` shows the {len(names)} there are"
+            )
+            raise UsageError(f"There is no query named {name!r}", hint=hint) from None
+        return query.sql, query
     assert sql is not None
-    return sql
+    return sql, None
+
+
+def cli_params(texts: list[str], named: NamedQuery | None) -> list[BoundParam]:
+    """The ``--param`` values: NAME=VALUE for a shipped query, positional values for SQL."""
+    from olistctl.sql.params import parse_positional
+
+    if named is None:
+        return [parse_positional(text, index) for index, text in enumerate(texts, start=1)]
+    takes = ", ".join(p.name for p in named.params) or "no parameters"
+    given: dict[str, str] = {}
+    for text in texts:
+        key, equals, value = text.partition("=")
+        key = key.strip()
+        if not equals or not key:
+            raise UsageError(
+                f"--param {text} is not NAME=VALUE",
+                hint=f"a shipped query takes --param NAME=VALUE ({named.name} takes {takes})",
+            )
+        if key in given:
+            raise UsageError(f"The parameter {key} is given twice", hint="give each parameter once")
+        given[key] = value
+    return named.bind(given)
 
 
 def run_and_show(
-    state, statement: str, *, output: OutputFormat, max_rows: int | None, title: str | None = None
+    state,
+    statement: str,
+    *,
+    params: list[BoundParam] | None = None,
+    output: OutputFormat,
+    max_rows: int | None,
+    title: str | None = None,
 ) -> None:
     from olistctl import pipeline
     from olistctl.cli.render import emit
@@ -98,7 +161,7 @@ def run_and_show(
 
     backend = state.backend()
     try:
-        result = pipeline.query(backend, statement, max_rows=max_rows)
+        result = pipeline.query(backend, statement, params=params or (), max_rows=max_rows)
     except KeyboardInterrupt:
         backend.engine.cancel()
         raise Interrupted("The query was cancelled") from None

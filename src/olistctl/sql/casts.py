@@ -142,3 +142,20 @@ def typeof(node: exp.Typeof, rw: Rewriter) -> exp.Expression:
             " (Athena reports varchar(n) lengths it does not track)",
         )
     return duck(f"'{t}'", T.VARCHAR)
+
+
+def parameter(node: exp.Placeholder, rw: Rewriter) -> exp.Expression:
+    """A ``?``: DuckDB's prepared parameter ``$n``, cast to the Athena type of its value.
+
+    The value is bound when the query runs, never written into the SQL; the cast
+    makes DuckDB type it as Athena types the literal sent on aws.
+    """
+    from olistctl.sql.dialect import PARAM_INDEX
+
+    sql_type = rw.type(node)
+    cast = exp.Cast(
+        this=exp.Placeholder(this=str(node.meta[PARAM_INDEX])),
+        to=exp.DataType.build(duckdb_type_sql(sql_type), dialect="duckdb"),
+    )
+    cast.meta.update({k: node.meta[k] for k in ("line", "col", "start", "end") if k in node.meta})
+    return cast

@@ -12,6 +12,12 @@ division …). :func:`transpile` instead:
 5. types every expression as Trino would (``infer.py``);
 6. rewrites each construct into DuckDB that computes Trino's answer, or refuses it
    (``rewrite.py`` with the rules of ``functions.py``).
+
+Parameters: the ``?`` marks of the query (Athena's execution parameters, see
+``params.py``) are typed with ``param_types``, the Athena types of the values
+bound to them in order, and become DuckDB's numbered prepared parameters
+``$1``, ``$2`` … cast to those types. The values are never part of the DuckDB
+SQL, so a transpile (and its cache entry) serves every value of those types.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import contextlib
 import difflib
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 import sqlglot
@@ -29,16 +35,20 @@ from sqlglot.dialects.trino import Trino
 from sqlglot.errors import OptimizeError, ParseError, TokenError
 from sqlglot.optimizer.qualify import qualify
 from sqlglot.parsers.trino import TrinoParser
+from sqlglot.tokens import TokenType
 
 from olistctl.errors import SqlError
 from olistctl.sql.columns import check_columns, referenced_columns
 from olistctl.sql.functions import RULES, VERIFIED
-from olistctl.sql.infer import TypeInference
+from olistctl.sql.infer import TypeInference, set_type
+from olistctl.sql.params import count_mismatch
 from olistctl.sql.rewrite import Rewriter
 from olistctl.sql.transpiled import Transpiled
 from olistctl.sql.types import SqlType, parse_catalog_type
 
 DEFAULT_CATALOG = "awsdatacatalog"
+# Where a ``?`` keeps its (1-based) position among the query's parameters.
+PARAM_INDEX = "param_index"
 
 # Transpiled lives in a light module (no sqlglot), re-exported here.
 __all__ = ["DEFAULT_CATALOG", "AthenaQuery", "Transpiled", "transpile"]
@@ -68,14 +78,31 @@ class AthenaQuery(Trino):
             "JSON_EXTRACT": _keep_name("json_extract"),
             "JSON_EXTRACT_SCALAR": _keep_name("json_extract_scalar"),
         }
+        # A ``?`` keeps where it was written: parameters bind in the order of the text,
+        # which the tree's own order does not follow (a CTE's WHERE is visited last).
+        PLACEHOLDER_PARSERS: ClassVar[dict] = {
+            **TrinoParser.PLACEHOLDER_PARSERS,
+            TokenType.PLACEHOLDER: lambda self: self._positioned_placeholder(),
+        }
+
+        def _positioned_placeholder(self) -> exp.Expression:
+            token = self._prev
+            node = self.expression(exp.Placeholder())
+            node.meta.update(line=token.line, col=token.col, start=token.start, end=token.end)
+            return node
 
 
 def transpile(
-    sql: str, schema: Mapping[str, Mapping[str, str]], *, database: str | None = None
+    sql: str,
+    schema: Mapping[str, Mapping[str, str]],
+    *,
+    database: str | None = None,
+    param_types: Sequence[str] = (),
 ) -> Transpiled:
     """Athena SQL -> DuckDB SQL over views named after the catalog's tables.
 
-    ``schema`` maps table -> {column: Athena type} (``string``, ``decimal(10,2)`` …).
+    ``schema`` maps table -> {column: Athena type} (``string``, ``decimal(10,2)`` …);
+    ``param_types`` has the Athena type of the value for each ``?``, in order.
     Raises :class:`olistctl.errors.SqlError` for bad or unsupported SQL.
     """
     catalog = {
@@ -83,6 +110,7 @@ def transpile(
         for table, cols in schema.items()
     }
     tree = _parse(sql)
+    _number_placeholders(tree, len(param_types))
     tables = _resolve_tables(tree, catalog, database)
     _name_outputs(tree)
     try:
@@ -103,6 +131,9 @@ def transpile(
         ) from None
     check_columns(tree, catalog)
     columns = referenced_columns(tree, tables)
+    for placeholder in tree.find_all(exp.Placeholder):
+        index = placeholder.meta[PARAM_INDEX]
+        set_type(placeholder, parse_catalog_type(param_types[index - 1]))
     TypeInference(tree, catalog).run(tree)
     tree = Rewriter(RULES, VERIFIED, source=sql).run(tree)
     return Transpiled(duckdb_sql=tree.sql(dialect="duckdb"), tables=tables, columns=columns)
@@ -156,7 +187,7 @@ def _parse(sql: str) -> exp.Expression:
     return tree
 
 
-_TWO_WORD_STATEMENTS = frozenset({"SHOW", "CREATE", "DROP", "ALTER", "INSERT", "MSCK"})
+_TWO_WORD_STATEMENTS = frozenset({"SHOW", "DESCRIBE", "CREATE", "DROP", "ALTER", "INSERT", "MSCK"})
 
 
 @contextlib.contextmanager
@@ -172,6 +203,33 @@ def _quiet_sqlglot():
         yield
     finally:
         logger.setLevel(level)
+
+
+def _number_placeholders(tree: exp.Expression, given: int) -> None:
+    """Number the ``?`` marks in the order written; refuse what Athena refuses.
+
+    AWS's "Use parameterized queries" page: parameters are positional ``?``
+    marks (no named ones), placed only in a WHERE clause.
+    """
+    marks = list(tree.find_all(exp.Placeholder))
+    for mark in marks:
+        if mark.this is not None or "start" not in mark.meta:
+            raise _position_error(
+                mark,
+                f"Athena has no named parameters ({mark.sql(dialect='trino')})",
+                hint="write ? and give the values in order",
+            )
+        if mark.find_ancestor(exp.Where) is None:
+            raise _position_error(
+                mark,
+                "Athena takes a ? parameter only in a WHERE clause",
+                hint="move the condition into a WHERE clause",
+            )
+    mismatch = count_mismatch(len(marks), given)
+    if mismatch is not None:
+        raise mismatch
+    for index, mark in enumerate(sorted(marks, key=lambda m: m.meta["start"]), start=1):
+        mark.meta[PARAM_INDEX] = index
 
 
 def _resolve_tables(

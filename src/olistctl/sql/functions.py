@@ -58,6 +58,7 @@ RULES: dict[type, Rule] = {
     # casts, types and dates
     exp.Cast: casts.cast_,
     exp.Typeof: casts.typeof,
+    exp.Placeholder: casts.parameter,
     exp.LastDay: temporal.last_day_of_month,
     exp.TimeToUnix: temporal.to_unixtime,
     exp.UnixToTime: temporal.from_unixtime,

@@ -3,14 +3,16 @@
 Importing sqlglot and transpiling took 0.15-0.25 s of a ~0.7 s ``olistctl
 query`` process (bench/analysis.md), while the answer depends only on the SQL
 text, the catalog's tables, columns and types, the database name, and the
-code of the transpiler (olistctl's ``sql`` modules and sqlglot), and the
-engine that runs the output (its version). The cache key covers all of them,
-so a crawl that changes a column's type, a sqlglot or DuckDB upgrade or an
-edit of the rewrites gives a new key and the old entry is never read again.
-Entries are small JSON files renamed into place, each carrying its key and
-the SHA-256 of its content; one that cannot be read or does not match counts
-as a miss. Only successful transpiles are cached: refusals are recomputed, so
-their messages always come from the current code.
+code of the transpiler (olistctl's ``sql`` modules and sqlglot), the engine
+that runs the output (its version), and the types of the values bound to its
+``?`` parameters (never the values: the SQL keeps its placeholders, so one entry
+serves every value of those types). The cache key covers all of them, so a crawl
+that changes a column's type, a sqlglot or DuckDB upgrade or an edit of the
+rewrites gives a new key and the old entry is never read again. Entries are
+small JSON files renamed into place, each carrying its key and the SHA-256 of
+its content; one that cannot be read or does not match counts as a miss. Only
+successful transpiles are cached: refusals are recomputed, so their messages
+always come from the current code.
 
 The cache lives in the workspace, where whoever can write the workspace can
 also write a matching entry: the local engine checks the SQL of every entry
@@ -27,7 +29,7 @@ import importlib.util
 import json
 import os
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,10 +113,18 @@ class TranspileCache:
         self.on_remove = on_remove
         self.hit = False  # whether the last transpile() came from the cache
 
-    def key(self, sql: str, schema: Mapping[str, Mapping[str, str]], database: str | None) -> str:
+    def key(
+        self,
+        sql: str,
+        schema: Mapping[str, Mapping[str, str]],
+        database: str | None,
+        param_types: Sequence[str] = (),
+    ) -> str:
         # Tables and columns in catalog order: SELECT * expands in that order.
         catalog = [[table, list(cols.items())] for table, cols in schema.items()]
-        text = json.dumps([FORMAT, code_fingerprint(), self.engine, database, catalog, sql])
+        text = json.dumps(
+            [FORMAT, code_fingerprint(), self.engine, database, catalog, sql, list(param_types)]
+        )
         return hashlib.sha256(text.encode()).hexdigest()
 
     @staticmethod
@@ -171,17 +181,18 @@ class TranspileCache:
         schema: Mapping[str, Mapping[str, str]],
         *,
         database: str | None = None,
+        param_types: Sequence[str] = (),
         refresh: bool = False,
     ) -> Transpiled:
         """:func:`olistctl.sql.dialect.transpile`, from the cache when it has the answer
         (unless ``refresh``: then transpiled again and the entry replaced)."""
-        key = self.key(sql, schema, database)
+        key = self.key(sql, schema, database, param_types)
         found = None if refresh else self.get(key)
         self.hit = found is not None
         if found is not None:
             return found
         from olistctl.sql.dialect import transpile
 
-        transpiled = transpile(sql, schema, database=database)
+        transpiled = transpile(sql, schema, database=database, param_types=param_types)
         self.put(key, transpiled)
         return transpiled

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -32,6 +32,7 @@ from olistctl.errors import (
     SqlError,
 )
 from olistctl.polling import poll
+from olistctl.sql.params import BoundParam
 
 PAGE_SIZE = 1000  # GetQueryResults' maximum
 PAGE_BUDGET = 10  # beyond this many pages, read the CSV result object instead
@@ -137,23 +138,29 @@ class AthenaEngine:
     def athena(self):
         return self.clients.client("athena")
 
-    def execute(self, sql: str, *, max_rows: int | None = None) -> QueryResult:
+    def execute(
+        self, sql: str, *, params: Sequence[BoundParam] = (), max_rows: int | None = None
+    ) -> QueryResult:
+        """Run ``sql`` on Athena; ``params`` go as ExecutionParameters, one literal per ``?``."""
         workgroup = self.names.workgroup
-        params: dict[str, Any] = {
+        request: dict[str, Any] = {
             "QueryString": sql,
             "WorkGroup": workgroup,
             "QueryExecutionContext": {"Database": self.names.database},
             # Makes a retried StartQueryExecution start the query once, not twice.
             "ClientRequestToken": uuid.uuid4().hex,
         }
+        if params:
+            # The SQL keeps its ? marks; each value goes as an Athena literal of its type.
+            request["ExecutionParameters"] = [p.literal for p in params]
         results_bucket = self.names.known_buckets().get("results")
         if results_bucket:
             # Used only where the workgroup does not enforce its own location.
-            params["ResultConfiguration"] = {
+            request["ResultConfiguration"] = {
                 "OutputLocation": f"s3://{results_bucket}/{ATHENA_RESULTS_PREFIX}"
             }
         with aws_errors("Athena StartQueryExecution", f"workgroup {workgroup}"):
-            query_id = self.athena.start_query_execution(**params)["QueryExecutionId"]
+            query_id = self.athena.start_query_execution(**request)["QueryExecutionId"]
         self._running = query_id
         try:
             execution = self._wait(query_id)

@@ -29,7 +29,7 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from olistctl import layout
@@ -39,6 +39,7 @@ from olistctl.backends.local.guard import UnsafeQuery
 from olistctl.backends.local.store import LocalStore
 from olistctl.backends.local.workspace import is_temporary
 from olistctl.errors import OlistError, OperationFailed
+from olistctl.sql.params import BoundParam
 
 # Transpiled queries, under the workspace root (removed with it by teardown).
 TRANSPILE_CACHE = Path(".cache") / "sql"
@@ -196,42 +197,64 @@ class LocalEngine:
             on_remove=ws.released,
         )
 
-    def prepare(self, statements: list[str]) -> None:
-        """Transpile ``statements`` into the workspace's cache now.
+    def prepare(self, statements: Iterable[tuple[str, Sequence[BoundParam]]]) -> None:
+        """Transpile ``statements`` (SQL and the parameters it will run with) into the cache now.
 
-        Called after a crawl with the shipped queries, so that their first
-        ``olistctl query --name`` does not pay for importing sqlglot and transpiling.
+        Called after a crawl with the shipped queries and their default parameters,
+        so that their first ``olistctl query --name`` does not pay for importing
+        sqlglot and transpiling. The cache holds the SQL with its ``?`` marks, keyed
+        by the parameters' types, so any other values of those types hit it too.
         A statement the engine refuses is left out: running it says why.
         """
-        from olistctl.errors import SqlError
+        from olistctl.errors import UsageError
 
         cache = self._cache()
         schema = self.schema()
-        for sql in statements:
-            with contextlib.suppress(SqlError):
-                cache.transpile(sql, schema, database=self.database)
+        for sql, params in statements:
+            with contextlib.suppress(UsageError):
+                cache.transpile(
+                    sql,
+                    schema,
+                    database=self.database,
+                    param_types=[p.sql_type for p in params],
+                )
 
-    def execute(self, sql: str, *, max_rows: int | None = None) -> QueryResult:
+    def execute(
+        self, sql: str, *, params: Sequence[BoundParam] = (), max_rows: int | None = None
+    ) -> QueryResult:
+        """Run ``sql`` with ``params`` bound to its ``?`` marks as DuckDB prepared parameters."""
         # Shared: a command that changes the workspace waits, and does not take this
         # query's temporary files for a killed command's leftovers.
+        param_types = [p.sql_type for p in params]
         with self.store.ws.shared():
             cache = self._cache()
             schema = self.schema()
-            transpiled = cache.transpile(sql, schema, database=self.database)
+            transpiled = cache.transpile(
+                sql, schema, database=self.database, param_types=param_types
+            )
             if not cache.hit:
-                return self._run(transpiled, schema, max_rows, [])
+                return self._run(transpiled, schema, params, max_rows, [])
             try:
-                return self._run(transpiled, schema, max_rows, [])
+                return self._run(transpiled, schema, params, max_rows, [])
             except UnsafeQuery as refusal:
                 # Not what olistctl wrote: never run it; transpile again and replace it.
                 note = (
                     f"A cached translation of this query in {cache.folder} was refused"
                     f" ({refusal.why}) and replaced."
                 )
-                transpiled = cache.transpile(sql, schema, database=self.database, refresh=True)
-                return self._run(transpiled, schema, max_rows, [note])
+                transpiled = cache.transpile(
+                    sql, schema, database=self.database, param_types=param_types, refresh=True
+                )
+                return self._run(transpiled, schema, params, max_rows, [note])
 
-    def _run(self, transpiled, schema, max_rows: int | None, notes: list[str]) -> QueryResult:
+    def _run(
+        self,
+        transpiled,
+        schema,
+        params: Sequence[BoundParam],
+        max_rows: int | None,
+        notes: list[str],
+    ) -> QueryResult:
         import duckdb
 
         from olistctl.backends.local.guard import check_duckdb_sql
@@ -273,7 +296,7 @@ class LocalEngine:
                 scanned = duckdb_scan_bytes(con, transpiled.columns, files).bytes
                 # Binding gives the names and types (names may repeat, as in Athena);
                 # create() runs the query, once.
-                relation = con.sql(transpiled.duckdb_sql)
+                relation = con.sql(transpiled.duckdb_sql, params=[p.value for p in params] or None)
                 columns = list(relation.columns)
                 types = [result_type(t) for t in relation.types]
                 relation.create(_RESULT_TABLE)
