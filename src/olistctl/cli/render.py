@@ -28,6 +28,17 @@ class OutputFormat(StrEnum):
     markdown = "markdown"
 
 
+class QualityFormat(StrEnum):
+    """`report quality`'s formats: the data formats, and a page to open in a browser."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+    markdown = "markdown"
+    html = "html"
+
+
 def text(value: Any) -> str:
     """A value as Athena's CSV output spells it (NULL -> "")."""
     if value is None:
