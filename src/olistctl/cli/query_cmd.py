@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from olistctl.cli.options import MaxRowsOpt, OutputOpt
-from olistctl.cli.render import OutputFormat
+from olistctl.cli.render import ChartKind, OutputFormat
 from olistctl.cli.state import get_state
 from olistctl.errors import UsageError
 
@@ -55,6 +55,20 @@ def command(
     ] = False,
     output: OutputOpt = OutputFormat.table,
     max_rows: MaxRowsOpt = None,
+    chart: Annotated[
+        ChartKind | None,
+        typer.Option(
+            "--chart",
+            help="Draw the answer in the terminal instead of a table: bar or line, for two"
+            " columns (a label or time, and a number).",
+            case_sensitive=False,
+            show_default=False,
+            metavar="KIND",
+        ),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also show the query id (aws shows it anyway).")
+    ] = False,
 ) -> None:
     from olistctl.cli.render import emit
 
@@ -74,9 +88,22 @@ def command(
             output,
         )
         return
+    if chart is not None and output is not OutputFormat.table:
+        raise UsageError(
+            f"--chart draws in the terminal, and --output {output.value} writes data",
+            hint="drop one of them",
+        )
     statement, named = _statement(sql, file, name)
     params = cli_params(param or [], named)
-    run_and_show(state, statement, params=params, output=output, max_rows=max_rows)
+    run_and_show(
+        state,
+        statement,
+        params=params,
+        output=output,
+        max_rows=max_rows,
+        chart=chart,
+        verbose=verbose,
+    )
 
 
 def _statement(
@@ -153,6 +180,8 @@ def run_and_show(
     output: OutputFormat,
     max_rows: int | None,
     title: str | None = None,
+    chart: ChartKind | None = None,
+    verbose: bool = False,
 ) -> None:
     from olistctl import pipeline
     from olistctl.cli.render import emit
@@ -165,7 +194,12 @@ def run_and_show(
     except KeyboardInterrupt:
         backend.engine.cancel()
         raise Interrupted("The query was cancelled") from None
-    emit(state.out, result.columns, result.rows, output, title=title)
-    state.info(query_stats(state, result))
+    if chart is not None:
+        from olistctl.cli.chart import show_chart
+
+        show_chart(state.out, result.columns, result.rows, chart, title=title)
+    else:
+        emit(state.out, result.columns, result.rows, output, title=title)
+    state.info(query_stats(state, result, verbose=verbose))
     for note in result.notes:
         state.info(note)

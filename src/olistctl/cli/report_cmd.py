@@ -32,7 +32,7 @@ def quality(
             help="CSV files or folders to check; default: what is stored "
             "(raw CSVs, processed Parquet and the catalog's tables).",
             show_default=False,
-            metavar="[PATH]...",
+            metavar="PATH",
         ),
     ] = None,
     output: Annotated[

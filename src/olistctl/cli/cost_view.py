@@ -1,0 +1,206 @@
+"""`report cost` in a terminal: tables that fit its width without cutting an answer.
+
+Money columns have one number of decimals for every row and the total (enough
+for the smallest amount, two at least); service names and units wrap between
+words. When the terminal is too narrow for every column, the least needed ones
+(basis, billable units, free tier, unit price) are left out and named under the
+table; ``-o json`` or ``-o csv`` always has them all.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from olistctl.cli.state import AppState
+    from olistctl.cost import CostReport
+    from olistctl.cost.scan_compare import ScanComparison
+
+_MAX_DECIMALS = 6
+
+
+def money_format(amounts: Sequence[float]) -> Callable[[float], str]:
+    """``$1,234.50`` style, with as many decimals as the smallest non-zero amount needs
+    (2 to 6), the same for every amount of the column."""
+    smallest = min((abs(a) for a in amounts if a), default=0.0)
+    places = 2
+    if 0 < smallest < 0.01:
+        places = min(_MAX_DECIMALS, -math.floor(math.log10(smallest)) + 1)
+
+    def fmt(amount: float) -> str:
+        sign = "-" if amount < 0 else ""
+        return f"{sign}${abs(amount):,.{places}f}"
+
+    return fmt
+
+
+def quantity(value: float) -> str:
+    """Whole numbers with separators; small ones fixed-point with three significant digits."""
+    if value == int(value) or abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 1:
+        return f"{value:,.2f}"
+    digits = 2 - math.floor(math.log10(abs(value)))
+    return f"{value:.{digits}f}"
+
+
+def unit_price(value: float) -> str:
+    """At least two decimals, and every significant one of a sub-cent price."""
+    whole, _, fraction = f"{value:.10f}".rstrip("0").partition(".")
+    return f"${int(whole):,}.{fraction.ljust(2, '0')}"
+
+
+class NarrowingTable:
+    """A table that leaves out its optional columns, least needed first, until it fits."""
+
+    def __init__(self, columns, rows, *, optional, title=None, footer=None, note=None):
+        # columns: [(name, justify, wraps)]; optional: names that may go, in that order
+        self.columns, self.rows, self.optional = columns, rows, list(optional)
+        self.title, self.footer, self.note = title, footer, note
+
+    def needed(self, dropped: set[str]) -> int:
+        from olistctl.cli.render import needed_width
+
+        keep = [i for i, (name, _, _) in enumerate(self.columns) if name not in dropped]
+        texts = [
+            [self.columns[i][0], *(str(r[i]) for r in self.rows)]
+            + ([self.footer[i]] if self.footer else [])
+            for i in keep
+        ]
+        return needed_width(texts, [not self.columns[i][2] for i in keep])
+
+    def build(self, dropped: set[str]):
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(
+            title=self.title,
+            title_justify="left",
+            header_style="bold",
+            show_footer=self.footer is not None,
+        )
+        keep = [i for i, (name, _, _) in enumerate(self.columns) if name not in dropped]
+        for i in keep:
+            name, justify, wraps = self.columns[i]
+            footer = self.footer[i] if self.footer else ""
+            table.add_column(name, justify=justify, footer=footer or "", no_wrap=not wraps)
+        for row in self.rows:
+            table.add_row(*(Text(str(row[i])) for i in keep))
+        return table
+
+    def __rich_console__(self, console, options):
+        from rich.text import Text
+
+        dropped: set[str] = set()
+        for name in self.optional:
+            if self.needed(dropped) <= options.max_width:
+                break
+            dropped.add(name)
+        yield self.build(dropped)
+        if dropped:
+            left_out = ", ".join(n for n in self.optional if n in dropped)
+            yield Text(
+                f"Left out at this width: {left_out} (a wider terminal, or -o json, shows them).",
+                style="dim",
+            )
+
+
+def cost_table(report: CostReport, title: str) -> NarrowingTable:
+    money = money_format(
+        [line.cost for line in report.lines] + [report.total]
+        + [line.projected_cost for line in report.lines] + [report.projection]
+    )  # fmt: skip
+    columns = [
+        ("service", "left", True),
+        ("usage", "right", True),  # the number and its unit may wrap apart
+        ("free tier", "right", False),
+        ("billable", "right", False),
+        ("unit price", "right", True),
+        ("cost", "right", False),
+        ("month (projected)", "right", True),  # the header wraps; the amounts are one word
+        ("basis", "left", True),
+    ]
+    rows = [
+        (
+            line.service,
+            f"{quantity(line.usage)} {line.unit}",
+            quantity(line.free_tier),
+            quantity(line.billable),
+            f"{unit_price(line.unit_price)} / {line.price_unit}",
+            money(line.cost),
+            money(line.projected_cost),
+            line.basis,
+        )
+        for line in report.lines
+    ]
+    footer = ["Total", "", "", "", "", money(report.total), money(report.projection), ""]
+    return NarrowingTable(
+        columns,
+        rows,
+        optional=["basis", "billable", "free tier", "unit price"],
+        title=title,
+        footer=footer,
+    )
+
+
+def billed_table(billed: Any, title: str) -> NarrowingTable:
+    money = money_format([*billed.by_service.values(), billed.total])
+    rows = [(service, money(amount)) for service, amount in billed.by_service.items()]
+    rows.append(("Total", money(billed.total)))
+    return NarrowingTable(
+        [("service", "left", True), ("billed", "right", False)], rows, optional=[], title=title
+    )
+
+
+def scans_table(comparisons: Sequence[ScanComparison], title: str) -> NarrowingTable:
+    from olistctl.cli.render import human_bytes
+
+    money = money_format(
+        [c.parquet.dollars for c in comparisons] + [c.csv.dollars for c in comparisons]
+    )
+    columns = [
+        ("query", "left", False),  # a name to type back: never wrapped or cut
+        ("parquet scanned", "right", True),
+        ("parquet billed", "right", True),
+        ("csv scanned", "right", True),
+        ("csv billed", "right", True),
+        ("csv / parquet", "right", True),
+    ]
+    rows = [
+        (
+            c.query,
+            human_bytes(c.parquet.bytes_scanned),
+            money(c.parquet.dollars),
+            human_bytes(c.csv.bytes_scanned),
+            money(c.csv.dollars),
+            "-" if c.ratio is None else f"{c.ratio:,.1f}x",
+        )
+        for c in comparisons
+    ]
+    return NarrowingTable(columns, rows, optional=["csv billed", "parquet billed"], title=title)
+
+
+def show_cost_table(state: AppState, report: CostReport, title: str, billed: Any) -> None:
+    state.out.print(cost_table(report, title))
+    if billed is not None:
+        from olistctl.settings import STACK_TAG_KEY
+
+        state.out.print(
+            billed_table(
+                billed,
+                f"Billed by AWS to resources tagged {STACK_TAG_KEY}"
+                f" ({billed.start} to {billed.end}, end exclusive; {billed.currency})",
+            )
+        )
+    for note in report.notes:
+        state.info(f"[dim]·[/dim] {note}")
+
+
+def show_scans_table(state: AppState, comparisons: Sequence[ScanComparison], title: str) -> None:
+    state.out.print(scans_table(comparisons, title))
+    state.info(
+        "Billed: rounded up to the MB with Athena's 10 MB minimum per query, so on small data"
+        " both sides cost the minimum; the bytes show what grows with the data."
+    )
