@@ -24,7 +24,6 @@ Parquet tables and over the raw CSVs, in bytes and billed dollars.
 from __future__ import annotations
 
 import json
-import math
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -197,24 +196,6 @@ def _gather(state: AppState, period: Period) -> Usage:
 
 
 # -- the report -----------------------------------------------------------------
-
-
-def _quantity(value: float) -> str:
-    """Whole numbers with separators; small ones fixed-point with three significant digits."""
-    if value == int(value):
-        return f"{value:,.0f}"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    if abs(value) >= 1:
-        return f"{value:,.2f}"
-    digits = 2 - math.floor(math.log10(abs(value)))
-    return f"{value:.{digits}f}"
-
-
-def _price(value: float) -> str:
-    """At least two decimals, and every significant one of a sub-cent price."""
-    whole, _, fraction = f"{value:.10f}".rstrip("0").partition(".")
-    return f"${int(whole):,}.{fraction.ljust(2, '0')}"
 
 
 def _line_record(line) -> list:

@@ -9,47 +9,15 @@ table; ``-o json`` or ``-o csv`` always has them all.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
+
+from olistctl.report.numbers import money_format, quantity, unit_price
 
 if TYPE_CHECKING:
     from olistctl.cli.state import AppState
     from olistctl.cost import CostReport
     from olistctl.cost.scan_compare import ScanComparison
-
-_MAX_DECIMALS = 6
-
-
-def money_format(amounts: Sequence[float]) -> Callable[[float], str]:
-    """``$1,234.50`` style, with as many decimals as the smallest non-zero amount needs
-    (2 to 6), the same for every amount of the column."""
-    smallest = min((abs(a) for a in amounts if a), default=0.0)
-    places = 2
-    if 0 < smallest < 0.01:
-        places = min(_MAX_DECIMALS, -math.floor(math.log10(smallest)) + 1)
-
-    def fmt(amount: float) -> str:
-        sign = "-" if amount < 0 else ""
-        return f"{sign}${abs(amount):,.{places}f}"
-
-    return fmt
-
-
-def quantity(value: float) -> str:
-    """Whole numbers with separators; small ones fixed-point with three significant digits."""
-    if value == int(value) or abs(value) >= 100:
-        return f"{value:,.0f}"
-    if abs(value) >= 1:
-        return f"{value:,.2f}"
-    digits = 2 - math.floor(math.log10(abs(value)))
-    return f"{value:.{digits}f}"
-
-
-def unit_price(value: float) -> str:
-    """At least two decimals, and every significant one of a sub-cent price."""
-    whole, _, fraction = f"{value:.10f}".rstrip("0").partition(".")
-    return f"${int(whole):,}.{fraction.ljust(2, '0')}"
 
 
 class NarrowingTable:

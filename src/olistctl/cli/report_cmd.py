@@ -7,13 +7,15 @@ from typing import Annotated
 
 import typer
 
-from olistctl.cli import cost_cmd
+from olistctl.cli import cost_cmd, report_html_cmd
 from olistctl.cli.render import QualityFormat
 from olistctl.cli.state import get_state
 from olistctl.errors import ExitCode
 
 app = typer.Typer(
-    help="Reports: data quality and cost.", no_args_is_help=True, rich_markup_mode="rich"
+    help="Reports: data quality, cost, and an HTML page with charts.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
 )
 
 
@@ -84,7 +86,7 @@ def quality(
     from olistctl.cli.quality_view import show_quality
 
     state = get_state(ctx)
-    overview = _overview(state, paths, samples)
+    overview = quality_overview(state, paths, samples)
     from olistctl.quality.report import reaches
 
     worst = show_quality(state, overview, output, verbose=verbose)
@@ -92,7 +94,7 @@ def quality(
         raise typer.Exit(ExitCode.FAILED)
 
 
-def _overview(state, paths: list[str] | None, samples: int):
+def quality_overview(state, paths: list[str] | None, samples: int):
     """The streaming checks of each stage, and the rules over the catalog's tables."""
     from olistctl.quality.overview import QualityOverview
 
@@ -141,3 +143,4 @@ def _overview(state, paths: list[str] | None, samples: int):
 
 
 app.command("cost", help=cost_cmd.__doc__)(cost_cmd.command)
+app.command("html", help=report_html_cmd.__doc__)(report_html_cmd.command)
