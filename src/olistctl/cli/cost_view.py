@@ -28,20 +28,24 @@ class NarrowingTable:
         self.columns, self.rows, self.optional = columns, rows, list(optional)
         self.title, self.footer, self.note = title, footer, note
 
-    def needed(self, dropped: set[str]) -> int:
-        from olistctl.cli.render import needed_width
+    def texts(self, keep: list[int]) -> list:
+        from olistctl.cli.fit import ColumnText
 
-        keep = [i for i, (name, _, _) in enumerate(self.columns) if name not in dropped]
-        texts = [
-            [self.columns[i][0], *(str(r[i]) for r in self.rows)]
-            + ([self.footer[i]] if self.footer else [])
+        return [
+            ColumnText(
+                self.columns[i][0],
+                [str(r[i]) for r in self.rows],
+                wraps=self.columns[i][2],
+                footer=self.footer[i] if self.footer else "",
+            )
             for i in keep
         ]
-        return needed_width(texts, [not self.columns[i][2] for i in keep])
 
-    def build(self, dropped: set[str]):
+    def build(self, keep: list[int], widths: list[int] | None):
         from rich.table import Table
         from rich.text import Text
+
+        from olistctl.cli.fit import wrap_header
 
         table = Table(
             title=self.title,
@@ -49,11 +53,16 @@ class NarrowingTable:
             header_style="bold",
             show_footer=self.footer is not None,
         )
-        keep = [i for i, (name, _, _) in enumerate(self.columns) if name not in dropped]
-        for i in keep:
+        for n, i in enumerate(keep):
             name, justify, wraps = self.columns[i]
-            footer = self.footer[i] if self.footer else ""
-            table.add_column(name, justify=justify, footer=footer or "", no_wrap=not wraps)
+            width = widths[n] if widths else None
+            table.add_column(
+                wrap_header(name, width) if width else name,
+                justify=justify,
+                footer=(self.footer[i] if self.footer else "") or "",
+                no_wrap=not wraps,
+                width=width,
+            )
         for row in self.rows:
             table.add_row(*(Text(str(row[i])) for i in keep))
         return table
@@ -61,16 +70,22 @@ class NarrowingTable:
     def __rich_console__(self, console, options):
         from rich.text import Text
 
-        dropped: set[str] = set()
+        from olistctl.cli.fit import fit_widths
+
+        dropped: list[str] = []
+        keep = list(range(len(self.columns)))
+        widths = fit_widths(self.texts(keep), options.max_width)
         for name in self.optional:
-            if self.needed(dropped) <= options.max_width:
+            if widths is not None:
                 break
-            dropped.add(name)
-        yield self.build(dropped)
+            dropped.append(name)
+            keep = [i for i, c in enumerate(self.columns) if c[0] not in dropped]
+            widths = fit_widths(self.texts(keep), options.max_width)
+        yield self.build(keep, widths)
         if dropped:
-            left_out = ", ".join(n for n in self.optional if n in dropped)
             yield Text(
-                f"Left out at this width: {left_out} (a wider terminal, or -o json, shows them).",
+                f"Left out at this width: {', '.join(dropped)} (a wider terminal, or -o json,"
+                " shows them).",
                 style="dim",
             )
 

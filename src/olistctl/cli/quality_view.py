@@ -47,6 +47,7 @@ class FindingsTable:
         return columns
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.cells import cell_len
         from rich.padding import Padding
         from rich.table import Table
         from rich.text import Text
@@ -85,11 +86,18 @@ class FindingsTable:
             cells = [Text(f.severity, style=_STYLE[f.severity]), f.check, f"{f.count:,}"]
             if self.show_stage:
                 cells.append(stage_word(entry))
-            row.add_row(*cells, finding_text(entry, verbose=self.verbose))
+            text = finding_text(entry, verbose=self.verbose)
+            indent = fixed[0][1] + self.GAP
+            # A word longer than the finding column (a category name) would be folded in
+            # it: such a finding's text goes on full-width lines under its row instead.
+            fits = max((cell_len(w) for w in text.split()), default=0) <= text_width
+            row.add_row(*cells, text if fits else "")
             yield row
-            for line in sample_lines(entry):
-                indent = fixed[0][1] + self.GAP
-                yield Padding(Text("e.g. " + line, style="dim", overflow="fold"), (0, 0, 0, indent))
+            lines = [] if fits else [Text(text)]
+            lines += [Text("e.g. " + line, style="dim") for line in sample_lines(entry)]
+            for line in lines:
+                line.overflow = "fold"
+                yield Padding(line, (0, 0, 0, indent))
 
 
 def show_quality(

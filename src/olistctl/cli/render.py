@@ -160,21 +160,6 @@ def number_format(name: str, values: Sequence[Any]) -> Callable[[Any], str] | No
     return fmt
 
 
-def needed_width(columns: Sequence[Sequence[str]], no_wrap: Sequence[bool]) -> int:
-    """The narrowest a rich table (the default box, padding 1) can be without breaking a
-    word or cutting a cell: per column its longest word, or its longest cell when it may
-    not wrap; ``columns`` holds each column's texts, header and footer included."""
-    from rich.cells import cell_len
-
-    def widest(texts: Sequence[str], whole: bool) -> int:
-        pieces = [line for t in texts for line in t.splitlines()]
-        if not whole:
-            pieces = [word for line in pieces for word in line.split()]
-        return max((cell_len(p) for p in pieces), default=0)
-
-    return sum(widest(c, w) for c, w in zip(columns, no_wrap, strict=True)) + 3 * len(columns) + 1
-
-
 _NUMBER_TEXT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
 
 
@@ -236,8 +221,22 @@ class FittedTable:
         fmt = self.formats[i]
         return Text(fmt(value) if fmt else text(value))
 
-    def table(self):
+    def texts(self) -> list:
+        from olistctl.cli.fit import ColumnText
+
+        return [
+            ColumnText(
+                name,
+                [self.cell(i, r[i]).plain if r[i] is not None else "NULL" for r in self.rows],
+                wraps=self.formats[i] is None,
+            )
+            for i, name in enumerate(self.columns)
+        ]
+
+    def table(self, widths: list[int] | None = None):
         from rich.table import Table
+
+        from olistctl.cli.fit import wrap_header
 
         table = Table(
             title=self.title, caption=self.caption, title_justify="left", header_style="bold"
@@ -245,25 +244,27 @@ class FittedTable:
         for i, name in enumerate(self.columns):
             numeric = self.formats[i] is not None
             justify = getattr(self.formats[i], "justify", "right") if numeric else "left"
-            table.add_column(name, justify=justify, no_wrap=numeric, overflow="fold")
+            width = widths[i] if widths else None
+            table.add_column(
+                wrap_header(name, width) if width else name,
+                justify=justify,
+                no_wrap=numeric,
+                overflow="fold",
+                width=width,
+            )
         for row in self.rows:
             table.add_row(*(self.cell(i, v) for i, v in enumerate(row)))
         return table
-
-    def needed(self) -> int:
-        texts = [
-            [name] + [self.cell(i, r[i]).plain if r[i] is not None else "NULL" for r in self.rows]
-            for i, name in enumerate(self.columns)
-        ]
-        return needed_width(texts, [f is not None for f in self.formats])
 
     def __rich_console__(self, console, options):
         from rich.table import Table
         from rich.text import Text
 
-        table = self.table()
-        if self.needed() <= options.max_width:
-            yield table
+        from olistctl.cli.fit import fit_widths
+
+        widths = fit_widths(self.texts(), options.max_width)
+        if widths is not None:
+            yield self.table(widths)
             return
         if self.title:
             yield Text(self.title, style="italic")
