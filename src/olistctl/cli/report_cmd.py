@@ -128,7 +128,8 @@ def quality_overview(state, paths: list[str] | None, samples: int):
     if rules is not None and rules.skipped:
         missing = sorted({t for s in rules.skipped for t in s.missing})
         notes.append(
-            f"{len(rules.skipped)} rules were not run: the catalog has no {', '.join(missing)}."
+            f"{len(rules.skipped)} rule{'s' * (len(rules.skipped) != 1)} not run: the catalog"
+            f" has no {', '.join(missing)}."
         )
     overview = QualityOverview.build(reports, rules, notes)
     if samples and available:

@@ -139,7 +139,8 @@ def query_stats(state: AppState, result: QueryResult, *, verbose: bool = False) 
     """The line after a query's rows: rows, time, bytes scanned and billed, cost.
 
     One line in the terminal's width: the longest form that fits, dropping first the
-    query id (shown on aws; locally with --verbose), then the region, then words.
+    region, then words, and last the query id (shown on aws; locally with --verbose,
+    which puts it on a line of its own when it does not fit).
     """
     lines = query_footer(state, result, verbose=verbose)
     return "\n".join(lines)
@@ -166,17 +167,18 @@ def query_footer(state: AppState, result: QueryResult, *, verbose: bool = False)
     long_rows = rows + (" shown (more exist; raise --max-rows)" if result.truncated else "")
     short_rows = rows + (" (more: --max-rows)" if result.truncated else "")
     short_scan = f"scan {scanned}, billed {billed}"
-    candidates = []
-    for row_text, scan, place in (
-        (long_rows, f"{verb} {scanned} (billed {billed})", f" in {region}"),
-        (long_rows, f"{verb} {scanned} (billed {billed})", ""),
-        (short_rows, f"{verb} {scanned} (billed {billed})", ""),
-        (short_rows, short_scan, ""),
-    ):
-        line = f"{row_text} · {seconds} · {scan} · {money}{place}"
-        if query_id:
-            candidates.append(f"{line} · {query_id}")
-        candidates.append(line)
+    forms = [
+        f"{row_text} · {seconds} · {scan} · {money}{place}"
+        for row_text, scan, place in (
+            (long_rows, f"{verb} {scanned} (billed {billed})", f" in {region}"),
+            (long_rows, f"{verb} {scanned} (billed {billed})", ""),
+            (short_rows, f"{verb} {scanned} (billed {billed})", ""),
+            (short_rows, short_scan, ""),
+        )
+    ]
+    # The id matters more than the wording: every form with it first, then without.
+    candidates = [f"{form} · {query_id}" for form in forms] if query_id else []
+    candidates += forms
     line = next((c for c in candidates if len(c) <= width), candidates[-1])
     lines = [line]
     if verbose and query_id and query_id not in line:
