@@ -403,3 +403,15 @@ def test_the_rules_are_one_query_of_plain_athena_sql():
     assert sql.count("UNION ALL") == len(RULES) - 1
     assert "WHERE position <= 3" in sql
     assert "WHERE position <= 1" in ranked_union([("x", "SELECT 'a' AS key, 'b' AS detail")], 0)
+
+
+def test_the_rules_page_lists_every_rule_with_its_header():
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "quality.md").read_text("utf-8")
+    for rule in RULES.values():
+        row = (
+            f"| `{rule.name}` | {rule.severity} | `{rule.table}` | {rule.description}"
+            f" | {rule.real:,} | {rule.key} |"
+        )
+        assert row in page, row
