@@ -151,10 +151,16 @@ def _indent(sql: str) -> str:
 
 def read_ranked(columns: Sequence[str], rows: Iterable[Sequence[Any]], samples: int) -> dict:
     """``label -> (failing, [Sample…])`` from the rows of :func:`ranked_union`'s query."""
+    rows = list(rows)
+    if not rows:  # nothing failed (an answer without rows may also come without columns)
+        return {}
     at = {name.lower(): i for i, name in enumerate(columns)}
     missing = [c for c in ("label", "failing", "key", "detail") if c not in at]
     if missing:
-        raise ValueError(f"the rules' answer lacks the column(s) {', '.join(missing)}")
+        raise OperationFailed(
+            f"The rules' answer lacks the column(s) {', '.join(missing)}",
+            hint="check that the query engine ran the rules' query unchanged",
+        )
     out: dict[str, tuple[int, list[Sample]]] = {}
     for row in rows:
         label = str(row[at["label"]])
@@ -234,6 +240,7 @@ def run_rules(
         return run
     try:
         result = execute(ranked_union([(r.name, r.sql) for r in runnable], samples))
+        found = read_ranked(result.columns, result.rows, samples)
     except (UsageError, OperationFailed) as exc:
         # Data the query cannot read (a column stored with another type: a schema finding
         # of the streaming checks) fails the rules, not the report. Other errors (settings,
@@ -251,7 +258,6 @@ def run_rules(
             )
         )
         return run
-    found = read_ranked(result.columns, result.rows, samples)
     run.ran = [r.name for r in runnable]
     run.bytes_scanned = int(result.bytes_scanned or 0)
     for rule in runnable:
@@ -274,8 +280,9 @@ def attach_samples(
     parts = [(str(i), sql) for i, sql in queries.items()]
     try:
         result = execute(ranked_union(parts, samples))
+        found = read_ranked(result.columns, result.rows, samples)
     except (UsageError, OperationFailed):
         return 0  # the rows behind the findings cannot be read; the findings stand
-    for label, (_, kept) in read_ranked(result.columns, result.rows, samples).items():
+    for label, (_, kept) in found.items():
         findings[int(label)].samples = kept
     return int(result.bytes_scanned or 0)
