@@ -404,8 +404,8 @@ def test_the_generated_dataset_breaks_every_rule_as_often_as_pandas_counts(olist
 def test_the_rules_are_one_query_of_plain_athena_sql():
     sql = ranked_union([(r.name, r.sql) for r in list_rules()], 3)
     assert sql.count("UNION ALL") == len(RULES) - 1
-    assert "WHERE position <= 3" in sql
-    assert "WHERE position <= 1" in ranked_union([("x", "SELECT 'a' AS key, 'b' AS detail")], 0)
+    assert "WHERE sample_rank <= 3" in sql
+    assert "WHERE sample_rank <= 1" in ranked_union([("x", "SELECT 'a' AS key, 'b' AS detail")], 0)
 
 
 def test_the_rules_page_lists_every_rule_with_its_header():

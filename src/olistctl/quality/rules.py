@@ -131,17 +131,17 @@ def ranked_union(parts: Sequence[tuple[str, str]], samples: int) -> str:
     )
     keep = max(samples, 1)
     return (
-        f"WITH {ctes},\nfailing AS (\n{stacked}\n),\n"
+        f"WITH {ctes},\nfailures AS (\n{stacked}\n),\n"
         "ranked AS (\n"
         "    SELECT label, key, detail,\n"
         "        COUNT(*) OVER (PARTITION BY label) AS failing,\n"
-        "        ROW_NUMBER() OVER (PARTITION BY label ORDER BY key, detail) AS position\n"
-        "    FROM failing\n"
+        "        ROW_NUMBER() OVER (PARTITION BY label ORDER BY key, detail) AS sample_rank\n"
+        "    FROM failures\n"
         ")\n"
         "SELECT label, failing, key, detail\n"
         "FROM ranked\n"
-        f"WHERE position <= {keep}\n"
-        "ORDER BY label, position"
+        f"WHERE sample_rank <= {keep}\n"
+        "ORDER BY label, sample_rank"
     )
 
 
