@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
+    from olistctl.result_file import ResultTarget, WrittenResult
     from olistctl.sql.params import BoundParam
 
 Stage = Literal["raw", "processed", "results"]
@@ -202,6 +203,13 @@ class QueryEngine(Protocol):
         Values are bound, never pasted into the SQL: Athena's ExecutionParameters
         on aws, DuckDB prepared parameters locally (``olistctl.sql.params``).
         """
+        ...
+
+    def export(
+        self, sql: str, *, params: Sequence[BoundParam] = (), target: ResultTarget
+    ) -> WrittenResult:
+        """Run ``sql`` and write every row to ``target`` (``query --out``), memory bounded:
+        DuckDB's Arrow stream locally, an Athena UNLOAD downloaded on aws."""
         ...
 
     def cancel(self) -> None:

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from olistctl.backends.aws.clients import AwsClients, aws_errors
 from olistctl.backends.aws.names import StackNames
@@ -33,6 +33,9 @@ from olistctl.errors import (
 )
 from olistctl.polling import poll
 from olistctl.sql.params import BoundParam
+
+if TYPE_CHECKING:
+    from olistctl.result_file import ResultTarget, WrittenResult
 
 PAGE_SIZE = 1000  # GetQueryResults' maximum
 PAGE_BUDGET = 10  # beyond this many pages, read the CSV result object instead
@@ -183,6 +186,14 @@ class AthenaEngine:
             truncated=rows.truncated,
             output_location=output,
         )
+
+    def export(
+        self, sql: str, *, params: Sequence[BoundParam] = (), target: ResultTarget
+    ) -> WrittenResult:
+        """UNLOAD ``sql`` to Parquet in the results bucket and download it into ``target``."""
+        from olistctl.backends.aws.unload import unload
+
+        return unload(self, sql, params, target)
 
     def cancel(self) -> None:
         query_id = self._running
