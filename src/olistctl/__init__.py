@@ -1,3 +1,24 @@
-"""olistctl: the Olist e-commerce analytics pipeline, on AWS or on a laptop."""
+"""olistctl: the Olist e-commerce analytics pipeline, on AWS or on a laptop.
+
+``olistctl.connect()`` opens the lake for notebooks and scripts (``olistctl.api``).
+Importing this package loads nothing else: the CLI's start-up depends on it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from olistctl.api import Lake
+
+
+def connect(*, config: str | None = None, **settings: str | None) -> Lake:
+    """The lake the settings name (see :func:`olistctl.api.connect`)."""
+    from olistctl.api import connect as _connect
+
+    return _connect(config=config, **settings)
+
+
+__all__ = ["__version__", "connect"]
