@@ -24,6 +24,7 @@ from olistctl.cli import (
     report_cmd,
     run_cmd,
     sample_cmd,
+    shell_cmd,
     status_cmd,
     teardown_cmd,
     transform_cmd,
@@ -273,6 +274,7 @@ _register(query_cmd, "query")
 app.add_typer(report_cmd.app, name="report")
 _register(run_cmd, "run")
 _register(sample_cmd, "sample")
+_register(shell_cmd, "shell")
 _register(status_cmd, "status")
 _register(teardown_cmd, "teardown")
 app.add_typer(config_cmd.app, name="config")
