@@ -236,22 +236,20 @@ class Shell:
                 outcome["error"] = exc
 
         worker = threading.Thread(target=work, name="olistctl-shell-query", daemon=True)
-        worker.start()
-        noticed = False
-        cancelled = False
+        noticed = cancelled = False
         started = time.monotonic()
-        while worker.is_alive():
+        worker.start()
+        while True:
             try:
+                if not worker.is_alive():
+                    break
                 if cancelled:
                     self.backend.engine.cancel()
                     worker.join(CANCEL_EVERY_S)
                     continue
                 worker.join(0.05)
-                if (
-                    not noticed
-                    and worker.is_alive()
-                    and time.monotonic() - started > RUNNING_NOTICE_S
-                ):
+                running_s = time.monotonic() - started
+                if not noticed and worker.is_alive() and running_s > RUNNING_NOTICE_S:
                     noticed = True
                     self.err.print(RUNNING, markup=False)
             except KeyboardInterrupt as exc:
