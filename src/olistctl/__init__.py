@@ -16,9 +16,13 @@ if TYPE_CHECKING:
 
 def connect(*, config: str | None = None, **settings: str | None) -> Lake:
     """The lake the settings name (see :func:`olistctl.api.connect`)."""
-    from olistctl.api import connect as _connect
+    import importlib
 
-    return _connect(config=config, **settings)
+    # By name, not an import statement: the Lambda's zip ships this package's import
+    # closure (infra/build_lambda.py follows import statements), and the notebook API,
+    # which reaches pandas, has no place in it.
+    api = importlib.import_module("olistctl.api")
+    return api.connect(config=config, **settings)
 
 
 __all__ = ["__version__", "connect"]

@@ -5,9 +5,9 @@ The same shell in a real terminal (tmux) is tests/cli/test_shell_tmux.py.
 
 from __future__ import annotations
 
-import _thread
 import io
-import threading
+import subprocess
+import sys
 
 import pytest
 from lake import WS, frame
@@ -171,35 +171,47 @@ def test_bad_commands_say_so_and_keep_the_shell(backend):
         assert message in err
 
 
-class _BlockingEngine:
-    """Runs until cancelled: what a slow query looks like to the shell."""
+# Run in a process of its own: a real SIGINT to pytest's own process would reach pytest's
+# (and xdist's) handlers too.
+_CTRL_C = r"""
+import io, os, signal, sys, threading
+from types import SimpleNamespace
+from rich.console import Console
+from olistctl.cli.shell import Shell
 
-    def __init__(self) -> None:
-        self.started = threading.Event()
-        self.stopped = threading.Event()
-        self.cancels = 0
-
+class Engine:
+    # Runs until cancelled: what a slow query looks like to the shell.
+    def __init__(self):
+        self.started, self.stopped, self.cancels = threading.Event(), threading.Event(), 0
     def execute(self, sql, *, params=(), max_rows=None):
         self.started.set()
         assert self.stopped.wait(30), "never cancelled"
         raise RuntimeError("interrupted by cancel()")
-
-    def cancel(self) -> None:
+    def cancel(self):
         self.cancels += 1
         self.stopped.set()
 
+engine = Engine()
+backend = SimpleNamespace(
+    name="local", engine=engine, catalog=SimpleNamespace(tables=lambda: []),
+    database=lambda: None, ledger=SimpleNamespace(append=lambda entries: None),
+)
 
-def test_ctrl_c_cancels_the_running_query_and_keeps_the_shell(backend):
-    engine = _BlockingEngine()
-    backend.engine = engine
+def press_ctrl_c():
+    assert engine.started.wait(30)
+    os.kill(os.getpid(), signal.SIGINT)  # what the terminal's Ctrl-C sends
 
-    def press_ctrl_c() -> None:
-        assert engine.started.wait(30)
-        _thread.interrupt_main()  # what the terminal's Ctrl-C does: KeyboardInterrupt in main
+threading.Thread(target=press_ctrl_c, daemon=True).start()
+err = io.StringIO()
+shell = Shell(backend, out=Console(file=io.StringIO()), err=Console(file=err, width=200))
+kept = shell.handle("SELECT COUNT(*) FROM olist_orders_dataset;")
+print(kept, engine.cancels >= 1, err.getvalue().strip().splitlines()[-1])
+"""
 
-    threading.Thread(target=press_ctrl_c, daemon=True).start()
-    err = io.StringIO()
-    shell = Shell(backend, out=Console(file=io.StringIO()), err=Console(file=err, width=200))
-    assert shell.handle("SELECT COUNT(*) FROM olist_orders_dataset;") is True
-    assert engine.cancels >= 1
-    assert err.getvalue().strip().splitlines()[-1] == CANCELLED
+
+def test_ctrl_c_cancels_the_running_query_and_keeps_the_shell():
+    done = subprocess.run(
+        [sys.executable, "-c", _CTRL_C], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"True True {CANCELLED}"

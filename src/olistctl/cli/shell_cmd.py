@@ -3,7 +3,7 @@
 End a statement with `;` (Enter before it continues on a new line). Tab
 completes SQL keywords, tables, columns, shipped queries and the shell's
 commands: `\\d` lists the tables and `\\d TABLE` describes one, `\\n` lists the
-shipped queries and `\\n NAME [param=value …]` runs one, `\\o FORMAT` switches
+shipped queries and `\\n NAME param=value …` runs one, `\\o FORMAT` switches
 the output format, `\\timing` shows each statement's wall time, `\\q` (or
 Ctrl-D) quits. Ctrl-C cancels the running query (on aws: StopQueryExecution)
 and keeps the shell. History is kept in the workspace (`shell_history`,
