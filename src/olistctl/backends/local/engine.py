@@ -279,17 +279,8 @@ class LocalEngine:
                 )
                 return run(transpiled, schema, [note])
 
-    @contextlib.contextmanager
-    def _session(self, transpiled, schema, writable: Sequence[str] = ()) -> Iterator[tuple]:
-        """A sandboxed connection with the query's views: ``(connection, bytes it scans)``.
-
-        ``writable`` are the only files besides the query's Parquet that it may open.
-        """
-        import duckdb
-
-        from olistctl.backends.local.guard import check_duckdb_sql
-        from olistctl.sql.scan import duckdb_scan_bytes
-
+    def _files(self, transpiled, schema) -> dict[str, list[Path]]:
+        """The Parquet files of each table the query reads; refused before anything is made."""
         unknown = [t for t in transpiled.tables if t not in schema]
         if unknown:
             why = f"it reads {', '.join(unknown)}, which the catalog does not hold"
@@ -306,6 +297,21 @@ class LocalEngine:
                     f"The table {table} has no Parquet files under processed/{table}/",
                     hint=f"run `olistctl transform {table}` and `olistctl crawl`",
                 )
+        return files
+
+    @contextlib.contextmanager
+    def _session(
+        self, transpiled, files: dict[str, list[Path]], writable: Sequence[str] = ()
+    ) -> Iterator[tuple]:
+        """A sandboxed connection with the query's views: ``(connection, bytes it scans)``.
+
+        ``writable`` are the only files besides the query's Parquet that it may open.
+        """
+        import duckdb
+
+        from olistctl.backends.local.guard import check_duckdb_sql
+        from olistctl.sql.scan import duckdb_scan_bytes
+
         allowed = [str(p) for paths in files.values() for p in paths] + list(writable)
         con = self._con = connect(allowed_paths=allowed)
         try:
@@ -337,12 +343,13 @@ class LocalEngine:
     ) -> QueryResult:
         import duckdb
 
+        files = self._files(transpiled, schema)  # refusals first: nothing is made before
         query_id = str(uuid.uuid4())
         out = self.store.ws.path("results", f"{query_id}.csv")
         started = time.perf_counter()
         results = _ResultsFile(self.store.ws, out, notes)
         try:
-            with self._session(transpiled, schema, results.paths()) as (con, scanned):
+            with self._session(transpiled, files, results.paths()) as (con, scanned):
                 try:
                     # Binding gives the names and types (names may repeat, as in Athena);
                     # create() runs the query, once.
@@ -387,8 +394,9 @@ class LocalEngine:
 
         from olistctl.result_file import BATCH_ROWS, WrittenResult
 
+        files = self._files(transpiled, schema)
         started = time.perf_counter()
-        with self._session(transpiled, schema) as (con, scanned):
+        with self._session(transpiled, files) as (con, scanned):
             try:
                 relation = con.sql(transpiled.duckdb_sql, params=[p.value for p in params] or None)
                 columns = list(relation.columns)
