@@ -11,6 +11,7 @@ import json
 import os
 from decimal import Decimal
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -84,13 +85,14 @@ def test_csv_is_athenas_results_format(cli, lake, sample_data, tmp_path):
     assert len(lines) == len(orders) + 1
     for line, (_, row) in zip(lines[1:], orders.iterrows(), strict=True):
         delivered = row["order_delivered_customer_date"]
+        delivered_text = "" if pd.isna(delivered) else f'"{delivered:%Y-%m-%d %H:%M:%S}.000"'
         # Every value quoted, NULL an empty unquoted field, timestamps with milliseconds.
         expected = [
             f'"{row["order_id"]}"',
             f'"{row["order_status"]}"',
             f'"{row["order_purchase_timestamp"]:%Y-%m-%d %H:%M:%S}.000"',
-            "" if delivered is None or str(delivered) == "NaT" else f'"{delivered:%Y-%m-%d %H:%M:%S}.000"',
-        ]  # fmt: skip
+            delivered_text,
+        ]
         assert line == ",".join(expected)
 
 
