@@ -143,8 +143,14 @@ class Shell:
                 continue  # Ctrl-C at the prompt: a fresh line
             except EOFError:
                 return 0
-            if not self.handle(text):
-                return 0
+            try:
+                if not self.handle(text):
+                    return 0
+            except KeyboardInterrupt as exc:
+                if isinstance(exc, Terminated):
+                    raise
+                # Ctrl-C while a result was being printed: stop printing, keep the shell.
+                self.err.print(CANCELLED, markup=False)
 
     def handle(self, text: str) -> bool:
         """Run one line or statement; False when the shell should end."""
@@ -236,11 +242,15 @@ class Shell:
                 outcome["error"] = exc
 
         worker = threading.Thread(target=work, name="olistctl-shell-query", daemon=True)
-        noticed = cancelled = False
+        noticed = cancelled = launched = False
         started = time.monotonic()
-        worker.start()
         while True:
             try:
+                # Started inside the try, so a Ctrl-C at any moment is the shell's to handle.
+                if not launched:
+                    launched = True
+                    worker.start()
+                    continue
                 if not worker.is_alive():
                     break
                 if cancelled:
