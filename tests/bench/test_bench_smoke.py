@@ -41,6 +41,7 @@ SCRIPTS = (
     "scan_cost",
     "profiles",
     "sample",
+    "setup",
 )
 HEAVY = {"boto3", "botocore", "pandas", "pyarrow", "duckdb"}
 
