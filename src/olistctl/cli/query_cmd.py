@@ -50,7 +50,7 @@ def command(
         )
         return
     statement = _statement(sql, file, name)
-    run_and_show(state, statement, output=output, max_rows=max_rows)
+    run_and_show(state, statement, output=output, max_rows=max_rows, name=name)
 
 
 def _statement(sql: str | None, file: Path | None, name: str | None) -> str:
@@ -80,11 +80,18 @@ def _statement(sql: str | None, file: Path | None, name: str | None) -> str:
 
 
 def run_and_show(
-    state, statement: str, *, output: OutputFormat, max_rows: int | None, title: str | None = None
+    state,
+    statement: str,
+    *,
+    output: OutputFormat,
+    max_rows: int | None,
+    title: str | None = None,
+    name: str | None = None,
 ) -> None:
+    """Run ``statement`` and print its answer; ``name``: a shipped query, warned about if empty."""
     from olistctl import pipeline
     from olistctl.cli.render import emit
-    from olistctl.cli.summaries import query_stats
+    from olistctl.cli.summaries import query_stats, warn_if_empty
     from olistctl.errors import Interrupted
 
     backend = state.backend()
@@ -95,3 +102,5 @@ def run_and_show(
         raise Interrupted("The query was cancelled") from None
     emit(state.out, result.columns, result.rows, output, title=title)
     state.info(query_stats(state, result))
+    if name is not None:
+        warn_if_empty(state, [(name, result)])
