@@ -187,9 +187,9 @@ def check_workgroup(server, outputs):
     assert EXPECTED_TAGS.items() <= tags.items()
 
 
-def check_nothing_left(server, outputs):
+def check_nothing_left(server, outputs, stack: str = STACK):
     buckets = [b["Name"] for b in server.client("s3").list_buckets()["Buckets"]]
-    assert not [b for b in buckets if b.startswith(STACK)]
+    assert not [b for b in buckets if b.startswith(stack)]
     lam, glue = server.client("lambda"), server.client("glue")
     assert _error_code(lambda: lam.get_function(FunctionName=outputs["function_name"])) == (
         "ResourceNotFoundException"
@@ -210,7 +210,11 @@ def check_nothing_left(server, outputs):
     assert outputs["crawler_log_group"] not in [g["logGroupName"] for g in groups]
     assert not server.client("sqs").list_queues().get("QueueUrls")
     roles = [r["RoleName"] for r in server.client("iam").list_roles()["Roles"]]
-    assert not [r for r in roles if r.startswith(STACK)]
+    assert not [r for r in roles if r.startswith(stack)]
+    alarms = server.client("cloudwatch").describe_alarms(AlarmNamePrefix=stack)
+    assert alarms["MetricAlarms"] == []
+    topics = server.client("sns").list_topics()["Topics"]
+    assert not [t for t in topics if t["TopicArn"].rsplit(":", 1)[1].startswith(stack)]
 
 
 def check_built(stack: tfhelpers.AppliedStack) -> None:
