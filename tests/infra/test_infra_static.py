@@ -199,7 +199,11 @@ def test_provider_tags_and_endpoints(infra_model):
         "aws_glue_": "glue",
         "aws_athena_": "athena",
         "aws_cloudwatch_log_": "logs",
+        "aws_cloudwatch_metric_alarm": "cloudwatch",
         "aws_sqs_": "sqs",
+        "aws_sns_": "sns",
+        "aws_kms_": "kms",
+        "aws_iam_policy": "iam",
     }
     for document in infra_model.files.values():
         for block in document.get("resource", []):

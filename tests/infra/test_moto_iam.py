@@ -122,3 +122,34 @@ def test_unchecked_outside_enforcing_and_unknown_keys_refused_inside(moto_server
     assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 1
     with authorizer.enforcing():
         assert _code(lambda: s3.list_objects_v2(Bucket=BUCKET)) == "InvalidAccessKeyId"
+
+
+def test_moto_does_not_evaluate_a_stringlike_condition(moto_server, probe):
+    """Why the function role's s3:prefix condition (infra/iam.tf) is not tested on moto:
+    moto evaluates only StringEquals and skips other operators, granting as if the
+    condition held (moto/iam/policy_conditions.py, CONDITION_OPERATIONS). When this fails,
+    moto has learned StringLike: test the condition there."""
+    authorizer, _, test = probe
+    iam = moto_server.client("iam")
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "s3:ListBucket",
+                "Resource": f"arn:aws:s3:::{BUCKET}",
+                "Condition": {"StringLike": {"s3:prefix": ["allowed/*"]}},
+            }
+        ],
+    }
+    iam.create_user(UserName=f"prefix-{test}")
+    iam.put_user_policy(
+        UserName=f"prefix-{test}", PolicyName="p", PolicyDocument=json.dumps(policy)
+    )
+    key = iam.create_access_key(UserName=f"prefix-{test}")["AccessKey"]
+    s3 = _client(moto_server, "s3", key)
+    with authorizer.enforcing():
+        # AWS refuses a listing whose prefix the condition does not match ("Condition key
+        # examples for Amazon S3", s3:prefix, https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html).
+        listed = s3.list_objects_v2(Bucket=BUCKET, Prefix="t/")
+    assert listed["KeyCount"] == 1
