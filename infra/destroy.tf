@@ -3,9 +3,13 @@
 # operator only with operator_can_destroy_infra (operator.tf). The buckets must be empty
 # first (force_destroy is off), which `olistctl teardown` sees to before it runs terraform.
 #
-# Each action was seen in a `terraform destroy` of this stack by hashicorp/aws 5.100
-# (tests/infra/test_infra_e2e_cli.py records them); resources as the Service
-# Authorization Reference gives them for each action.
+# The actions are those hashicorp/aws 5.100 called destroying this stack on moto (where
+# enforce_tls_policy and raw_object_notifications are off), plus, for what exists only
+# otherwise (the TLS-only bucket policies, the S3 trigger and its Lambda permission, the
+# dead-letter queue), the calls that read and delete it. Resources as the Service
+# Authorization Reference gives them for each action. tests/infra/test_infra_e2e_cli.py
+# runs `teardown --destroy-infra` with nothing but the operator policy (this included),
+# under moto's IAM enforcement; the apply test lints the rendered policy with parliament.
 
 locals {
   stack_role_arns = [aws_iam_role.transform.arn, aws_iam_role.crawler.arn]

@@ -27,8 +27,13 @@ NO_DATA = "the tables hold no rows; `olistctl status` shows what is loaded."
 
 @pytest.fixture
 def aws_cli(cli, stack, monkeypatch):
+    import logging
+
     from olistctl.backends.aws.clients import AwsClients
 
+    # The handler logs to stdout only when Lambda calls handler(); a test of this process
+    # may have done so, leaving its handler on the logger that --runner local shares.
+    monkeypatch.setattr(logging.getLogger("olistctl.lambda"), "handlers", [logging.NullHandler()])
     monkeypatch.setattr(AwsClients, "from_settings", classmethod(lambda cls, s: stack.clients))
     return lambda *args: cli("--no-progress", *args, env=dict(STACK_ENV))
 

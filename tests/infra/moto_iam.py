@@ -23,7 +23,7 @@ Here each request is mapped to the actions and resources AWS documents for it: S
 "Required permissions for Amazon S3 API operations" table
 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html),
 every other service by the Service Authorization Reference as parliament ships it
-(``parliament.iam_definition``): each required resource type (starred there) becomes an
+(parliament's ``iam_definition.json``): each required resource type (starred there) becomes an
 ARN built from the request's own parameters. The caller's policies are then evaluated
 with moto's own evaluator, resource by resource. Still not AWS: conditions (moto skips
 StringLike and evaluates others without request context), resource policies (bucket,
@@ -39,14 +39,11 @@ import contextlib
 import json
 import re
 import threading
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
 
-with warnings.catch_warnings():  # parliament 1.6.4 imports pkg_resources, which warns
-    warnings.simplefilter("ignore")
-    import parliament
+from iam_reference import privileges
 
 # The signing name in a request's credential scope -> the IAM service prefix.
 PREFIXES = {"monitoring": "cloudwatch"}
@@ -269,11 +266,6 @@ def _params(request) -> dict:
     return params
 
 
-_PRIVILEGES = {
-    f"{s['prefix']}:{p['privilege']}".lower(): p
-    for s in parliament.iam_definition
-    for p in s["privileges"]
-}
 _ARN_PARAMS = ("ResourceARN", "ResourceArn", "resourceArn", "TopicArn", "PolicyArn")
 
 
@@ -287,7 +279,7 @@ class _Context:
     caller: str  # the ARN of the user or assumed role making the request
 
     def resources(self, action: str) -> list[str]:
-        privilege = _PRIVILEGES.get(action.lower())
+        privilege = privileges().get(action.lower())
         if privilege is None:
             raise LookupError(f"{action} is not an IAM action")
         for name in _ARN_PARAMS:

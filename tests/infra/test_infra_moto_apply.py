@@ -245,19 +245,15 @@ PARLIAMENT_MISREADS = {("RESOURCE_MISMATCH", "athena:ListTagsForResource")}
 
 def lint_findings(policy_json: str) -> list[str]:
     """parliament's findings for one policy, less the misreads above."""
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from parliament import analyze_policy_string
+    from iam_reference import lint
 
     found = []
-    for finding in analyze_policy_string(policy_json).findings:
-        details = finding.detail if isinstance(finding.detail, list) else [finding.detail]
+    for finding in lint(policy_json):
+        details = finding["detail"] if isinstance(finding["detail"], list) else [finding["detail"]]
         actions = {d.get("action") for d in details if isinstance(d, dict)}
-        if actions and all((finding.issue, a) in PARLIAMENT_MISREADS for a in actions):
+        if actions and all((finding["issue"], a) in PARLIAMENT_MISREADS for a in actions):
             continue
-        found.append(f"{finding.issue} {finding.severity}: {finding.detail}")
+        found.append(f"{finding['issue']} {finding['severity']}: {finding['detail']}")
     return found
 
 

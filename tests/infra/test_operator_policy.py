@@ -4,22 +4,17 @@ role against the handler's own calls, and "*" resources only where AWS allows no
 
 The calls are read from the source (iam_calls.py); the IAM actions and the resource types
 each accepts come from the Service Authorization Reference as parliament ships it
-(``parliament.iam_definition``, https://docs.aws.amazon.com/service-authorization/latest/reference/).
+(parliament's ``iam_definition.json``, iam_reference.py, https://docs.aws.amazon.com/service-authorization/latest/reference/).
 No terraform needed; the rendered policies are linted by parliament in the apply test.
 """
 
 from __future__ import annotations
 
-import warnings
-
 import pytest
 import tfhelpers
 from hclmodel import blocks, dynamic_blocks
 from iam_calls import boto3_calls, iam_actions
-
-with warnings.catch_warnings():  # parliament 1.6.4 imports pkg_resources, which warns
-    warnings.simplefilter("ignore")
-    import parliament
+from iam_reference import privileges as reference_privileges
 
 SRC = tfhelpers.REPO / "src" / "olistctl"
 # What the aws backend runs in the operator's own process: the backend, the cost command's
@@ -69,12 +64,8 @@ def documents(infra_model) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def privileges() -> dict[str, dict]:
-    """``service:Action`` -> its entry in the Service Authorization Reference."""
-    return {
-        f"{service['prefix']}:{p['privilege']}".lower(): p
-        for service in parliament.iam_definition
-        for p in service["privileges"]
-    }
+    """``service:action`` -> its entry in the Service Authorization Reference."""
+    return reference_privileges()
 
 
 def test_the_code_calls_nothing_the_operator_policy_does_not_grant(documents):

@@ -387,8 +387,13 @@ def run_deployed_functions(
             for key, value in function.environment_vars.items():
                 monkeypatch.setenv(key, value)
             if as_function_role:
+                import boto3
+
                 for key, value in _role_credentials(function).items():
                     monkeypatch.setenv(key, value)
+                # boto3's default session keeps the first credentials it found (another
+                # test's): the handler's client must find the role's in the environment.
+                monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
             return handlers[function.code_sha_256]
 
     def invoke(self, function_name, qualifier, body, headers, response_headers):

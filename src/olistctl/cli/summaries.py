@@ -158,9 +158,12 @@ def warn_if_empty(state: AppState, answers: Sequence[tuple[str, QueryResult]]) -
     """One stderr line when shipped queries (the KPIs, ``query --name``) came back empty on aws.
 
     Each of them has rows on any loaded Olist data, so an empty answer is a sign, not a
-    result. Athena always describes a SELECT's columns, even with no rows; an answer
-    without columns either comes from an endpoint whose Athena runs no SQL (moto's returns
-    nothing unless results are queued for it).
+    result, and the line names its likely cause. GetQueryResults' ResultSetMetadata is
+    "the metadata that describes the column structure and data types of a table of query
+    results" (Athena API Reference, GetQueryResults/ResultSet): a SELECT that ran has
+    columns, so an answer with none did not come from running the SQL. moto's Athena gives
+    exactly that for every query no result was queued for (moto/athena/models.py,
+    ``get_query_results``).
     """
     if state.settings().get("backend") != "aws":
         return
