@@ -217,6 +217,15 @@ def main_callback(
             "--config", help="Settings file (default: ./olistctl.toml).", show_default=False
         ),
     ] = None,
+    infra_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--infra-dir",
+            help="aws backend: the stack's Terraform folder, whose outputs name its resources"
+            " (default: ./infra).",
+            show_default=False,
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only data and errors.")] = False,
     no_progress: Annotated[
@@ -246,6 +255,7 @@ def main_callback(
         profile=profile,
         region=region,
         endpoint_url=endpoint_url,
+        infra_dir=infra_dir,
         raw_bucket=raw_bucket,
         processed_bucket=processed_bucket,
         results_bucket=results_bucket,

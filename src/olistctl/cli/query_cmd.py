@@ -76,7 +76,7 @@ def command(
         return
     statement, named = _statement(sql, file, name)
     params = cli_params(param or [], named)
-    run_and_show(state, statement, params=params, output=output, max_rows=max_rows)
+    run_and_show(state, statement, params=params, output=output, max_rows=max_rows, name=name)
 
 
 def _statement(
@@ -153,10 +153,12 @@ def run_and_show(
     output: OutputFormat,
     max_rows: int | None,
     title: str | None = None,
+    name: str | None = None,
 ) -> None:
+    """Run ``statement`` and print its answer; ``name``: a shipped query, warned about if empty."""
     from olistctl import pipeline
     from olistctl.cli.render import emit
-    from olistctl.cli.summaries import query_stats
+    from olistctl.cli.summaries import query_stats, warn_if_empty
     from olistctl.errors import Interrupted
 
     backend = state.backend()
@@ -169,3 +171,5 @@ def run_and_show(
     state.info(query_stats(state, result))
     for note in result.notes:
         state.info(note)
+    if name is not None:
+        warn_if_empty(state, [(name, result)])
