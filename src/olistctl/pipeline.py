@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from olistctl import layout
-from olistctl.backends.base import (
-    Backend,
+from olistctl.backends.base import Backend
+from olistctl.errors import OlistError, OperationFailed, UsageError
+from olistctl.records import (
     CatalogTable,
     CrawlReport,
     LedgerEntry,
@@ -29,7 +30,6 @@ from olistctl.backends.base import (
     QueryResult,
     TransformOutcome,
 )
-from olistctl.errors import OlistError, OperationFailed, UsageError
 
 if TYPE_CHECKING:
     from olistctl.sql.params import BoundParam

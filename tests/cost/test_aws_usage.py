@@ -20,8 +20,8 @@ from olistctl.backends.aws.usage import (
     gather_aws_usage,
     query_scans,
 )
-from olistctl.backends.base import LedgerEntry
 from olistctl.cost import build_report, resolve_period
+from olistctl.records import LedgerEntry
 
 REGION = "us-east-1"
 FUNCTION = "olist-transform"

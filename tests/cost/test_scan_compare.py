@@ -177,8 +177,8 @@ def test_a_damaged_object_in_s3_is_named(ran_workspace):
         def read_range(self, stage, key, start, end):
             return broken[start : end + 1]
 
-    from olistctl.backends.base import ObjectInfo
     from olistctl.errors import OperationFailed
+    from olistctl.records import ObjectInfo
 
     backend = open_local_backend(load_settings({"workspace": str(ran_workspace)}, env={}))
     schema = {t.name: {c.name: c.type for c in t.columns} for t in backend.catalog.tables()}

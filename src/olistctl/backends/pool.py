@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
-from olistctl.backends.base import ProgressCallback, TransformOutcome
+from olistctl.records import ProgressCallback, TransformOutcome
 
 ConvertOne = Callable[[str, ProgressCallback], TransformOutcome]
 

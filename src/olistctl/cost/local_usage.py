@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from olistctl.backends.base import CatalogTable, LedgerEntry, ObjectStore
+from olistctl.backends.base import ObjectStore
 from olistctl.cost.period import Period
 from olistctl.cost.usage import (
     LOG_BYTES_PER_INVOCATION,
@@ -22,6 +22,7 @@ from olistctl.cost.usage import (
     in_period,
     is_crawler_run,
 )
+from olistctl.records import CatalogTable, LedgerEntry
 
 STAGES = ("raw", "processed", "results")
 

@@ -14,9 +14,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from olistctl.backends.base import ObjectInfo, ObjectStore
+from olistctl.backends.base import ObjectStore
 from olistctl.errors import OperationFailed
 from olistctl.pricing import QueryCost, athena_query_cost
+from olistctl.records import ObjectInfo
 
 # pyarrow reads a file's last 64 KiB to find the footer; one ranged GET of that
 # size holds the whole footer of an Olist table's file.

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
-from olistctl.backends.base import LedgerEntry
 from olistctl.cost.period import Period
 from olistctl.errors import UsageError
+from olistctl.records import LedgerEntry
 
 Basis = Literal["measured", "ledger", "estimated"]
 

@@ -27,11 +27,11 @@ import functools
 import hashlib
 import importlib.util
 import json
-import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from olistctl.fs import atomic_write_text
 
 # Bump when the meaning of an entry changes.
 FORMAT = 2
@@ -146,23 +146,14 @@ class TranspileCache:
         content = transpiled.to_json()
         text = json.dumps({"key": key, "sha256": self._digest(content), "transpiled": content})
         path = self.folder / f"{key}.json"
-        tmp = None
         try:
             if self.on_write is not None:
                 self.on_write(path)
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{path.name}.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(tmp, path)
-            tmp = None
+            # Not flushed to disk: an entry a crash loses is transpiled again.
+            atomic_write_text(path, text, durable=False)
             self._prune()
         except OSError:
             pass
-        finally:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
 
     def _prune(self) -> None:
         entries = list(self.folder.glob("*.json"))

@@ -22,7 +22,6 @@ from typing import Any
 
 from olistctl.backends.aws.clients import AwsClients, aws_errors
 from olistctl.backends.aws.names import StackNames
-from olistctl.backends.base import QueryResult
 from olistctl.errors import (
     AwsError,
     DeadlineExceeded,
@@ -32,6 +31,7 @@ from olistctl.errors import (
     SqlError,
 )
 from olistctl.polling import poll
+from olistctl.records import QueryResult
 from olistctl.sql.params import BoundParam
 
 PAGE_SIZE = 1000  # GetQueryResults' maximum

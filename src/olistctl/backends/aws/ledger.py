@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from olistctl.backends.aws.clients import AwsClients, aws_errors
 from olistctl.backends.aws.sse import BucketEncryption
-from olistctl.backends.base import LedgerEntry
+from olistctl.records import LedgerEntry
 
 if TYPE_CHECKING:
     from olistctl.backends.aws.names import StackNames

@@ -28,9 +28,9 @@ import botocore.exceptions
 from olistctl.backends.aws.clients import AwsClients, error_code, translate
 from olistctl.backends.aws.names import StackNames
 from olistctl.backends.aws.store import S3Store
-from olistctl.backends.base import ProgressCallback, TransformOutcome
 from olistctl.backends.pool import convert_in_pool
 from olistctl.errors import ConfigError, OlistError
+from olistctl.records import ProgressCallback, TransformOutcome
 
 THROTTLE_ATTEMPTS = 6
 THROTTLE_BASE_S = 1.0

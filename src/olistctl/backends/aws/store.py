@@ -19,7 +19,7 @@ from olistctl.backends.aws.clients import AwsClients, aws_errors, error_code
 from olistctl.backends.aws.ledger import LEDGER_PREFIX
 from olistctl.backends.aws.names import StackNames
 from olistctl.backends.aws.sse import BucketEncryption
-from olistctl.backends.base import ObjectInfo, ProgressCallback, Stage
+from olistctl.records import ObjectInfo, ProgressCallback, Stage
 
 _NOT_FOUND = frozenset({"404", "NoSuchKey", "NotFound"})
 _HEAD_THREADS = 8

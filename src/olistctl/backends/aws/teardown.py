@@ -32,8 +32,8 @@ import botocore.exceptions
 
 from olistctl.backends.aws.clients import AwsClients, aws_errors, error_code
 from olistctl.backends.aws.names import StackNames
-from olistctl.backends.base import ProgressCallback, TeardownItem, TeardownPlan, TeardownReport
 from olistctl.errors import AwsError, ConfigError, DeadlineExceeded, OperationFailed
+from olistctl.records import ProgressCallback, TeardownItem, TeardownPlan, TeardownReport
 from olistctl.settings import STACK_TAG_KEY, Settings
 
 DELETE_BATCH = 1000  # DeleteObjects' maximum

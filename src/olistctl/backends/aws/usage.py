@@ -27,7 +27,6 @@ from typing import Any, Protocol, TypeVar
 import botocore.exceptions
 
 from olistctl.backends.aws.clients import aws_errors, error_code
-from olistctl.backends.base import LedgerEntry
 from olistctl.cost.estimate import COST_EXPLORER_USD_PER_REQUEST
 from olistctl.cost.period import Period
 from olistctl.cost.usage import (
@@ -40,6 +39,7 @@ from olistctl.cost.usage import (
     in_period,
     is_crawler_run,
 )
+from olistctl.records import LedgerEntry
 
 ATHENA_BATCH = 50  # BatchGetQueryExecution takes at most 50 ids
 METRIC_PERIOD_S = 86_400  # daily sums: valid at every CloudWatch retention resolution

@@ -11,10 +11,10 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from olistctl.backends.base import CatalogColumn, CatalogDiff, CatalogTable, CrawlReport
 from olistctl.backends.local.store import LocalStore
 from olistctl.errors import OperationFailed
 from olistctl.glue_types import athena_type
+from olistctl.records import CatalogColumn, CatalogDiff, CatalogTable, CrawlReport
 
 
 def read_table_from_footers(store: LocalStore, table: str) -> CatalogTable | None:

@@ -32,13 +32,13 @@ import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from olistctl import layout
-from olistctl.backends.base import QueryResult
+from olistctl import fs, layout
 from olistctl.backends.local.catalog import LocalCatalog
 from olistctl.backends.local.guard import UnsafeQuery
 from olistctl.backends.local.store import LocalStore
-from olistctl.backends.local.workspace import is_temporary
 from olistctl.errors import OlistError, OperationFailed
+from olistctl.fs import is_temporary
+from olistctl.records import QueryResult
 from olistctl.sql.params import BoundParam
 
 # Transpiled queries, under the workspace root (removed with it by teardown).
@@ -345,10 +345,7 @@ class _ResultsFile:
         self.saved = False
         try:
             ws.claim(out)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-            os.close(fd)
-            self.tmp = Path(os.path.abspath(tmp))
+            self.tmp = Path(os.path.abspath(fs.new_temporary(out)))
         except OSError as exc:
             self._not_saved(exc)
 
@@ -363,7 +360,8 @@ class _ResultsFile:
             return
         try:
             _write_results_csv(con, columns, self.tmp)
-            os.replace(self.tmp, self.out)
+            # Not flushed to disk: a copy of an answer already printed, that a crash may lose.
+            fs.publish(self.tmp, self.out)
             self.tmp = None
             self.saved = True
         except (duckdb.IOException, OSError) as exc:

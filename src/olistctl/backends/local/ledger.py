@@ -7,8 +7,8 @@ import os
 from collections.abc import Sequence
 from datetime import datetime
 
-from olistctl.backends.base import LedgerEntry
 from olistctl.backends.local.workspace import Workspace
+from olistctl.records import LedgerEntry
 
 
 class LocalLedger:

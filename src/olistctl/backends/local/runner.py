@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 
 from olistctl import layout
-from olistctl.backends.base import ProgressCallback, TransformOutcome
 from olistctl.backends.local.store import LocalStore
 from olistctl.backends.pool import convert_in_pool
 from olistctl.errors import OlistError, os_error
+from olistctl.records import ProgressCallback, TransformOutcome
 
 
 class LocalRunner:

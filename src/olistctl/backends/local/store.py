@@ -8,16 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from olistctl import layout
-from olistctl.backends.base import ObjectInfo, ProgressCallback, Stage
-from olistctl.backends.local.workspace import (
-    PREVIOUS,
-    SHA_SUFFIX,
-    Workspace,
-    atomic_target,
-    atomic_write_text,
-    is_temporary,
-)
+from olistctl.backends.local.workspace import PREVIOUS, SHA_SUFFIX, Workspace
 from olistctl.errors import os_error
+from olistctl.fs import atomic_target, atomic_write_text, is_temporary
+from olistctl.records import ObjectInfo, ProgressCallback, Stage
 
 _COPY_CHUNK = 1 << 20
 

@@ -12,11 +12,11 @@ import contextlib
 import os
 from collections import defaultdict
 
-from olistctl.backends.base import ProgressCallback, TeardownItem, TeardownPlan, TeardownReport
 from olistctl.backends.local.manifest import MANIFEST, Owned, regular_size, remove_empty_folder
 from olistctl.backends.local.manifest import remove_file as _remove_file
 from olistctl.backends.local.workspace import CATALOG, LEDGER, LOCK, MARKER, Workspace
 from olistctl.errors import os_error
+from olistctl.records import ProgressCallback, TeardownItem, TeardownPlan, TeardownReport
 
 _LAST = (CATALOG, LEDGER, LOCK, MANIFEST, MARKER)
 # Plan rows: the first folder of a path names what it is.
