@@ -78,7 +78,7 @@ def upload(
     progress: ProgressSink | None = None,
 ) -> list[UploadOutcome]:
     """Store each Olist CSV under ``raw/<table>/``; skip files whose content is already there."""
-    from olistctl.inputs import discover
+    from olistctl.ingest.inputs import discover
 
     progress = progress or NoProgress()
     files = discover(paths)

@@ -22,9 +22,9 @@ from typing import BinaryIO
 import pyarrow as pa
 
 from olistctl.dataset import Table
+from olistctl.ingest.reader import BLOCK_BYTES, CsvBatches
 from olistctl.quality.profile import TableProfiler
 from olistctl.transform.parquet_out import ParquetOutput, ParquetSink, schema_with_source
-from olistctl.transform.reader import BLOCK_BYTES, CsvBatches
 from olistctl.transform.result import TransformResult
 
 # CSV bytes per Parquet row group (~15 MB of Arrow data, ~117k orders-like

@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 
 from olistctl import fs, layout
 from olistctl.errors import OlistError, OperationFailed, is_disk_full, os_error
-from olistctl.quality.memory import arrow_pool
+from olistctl.ingest.memory import arrow_pool
 
 COMPRESSION = "snappy"
 # Dictionary encoding pays for repetitive columns (status, state, dates at

@@ -19,12 +19,12 @@ import pyarrow.csv as pcsv
 from olistctl.dataset import Table, arrow_schema, closest_table_for_header, table_for_header
 from olistctl.errors import InputError
 from olistctl.glue_types import athena_type
-from olistctl.inputs import open_input
-from olistctl.quality.memory import arrow_pool
-from olistctl.transform import header as hdr
-from olistctl.transform.infer import infer_schema
-from olistctl.transform.locate import locate, unlocated
-from olistctl.transform.source import SourceStream
+from olistctl.ingest import header as hdr
+from olistctl.ingest.csv_types import infer_schema
+from olistctl.ingest.inputs import open_input
+from olistctl.ingest.locate import locate, unlocated
+from olistctl.ingest.memory import arrow_pool
+from olistctl.ingest.source import SourceStream
 
 # pyarrow's read block: it bounds memory (DESIGN §5: 1 MiB blocks kept a 1 GB
 # conversion at ~266 MB, 64 MiB blocks at 1.3 GB).

@@ -4,7 +4,7 @@ pyarrow's streaming CSV reader pulls blocks from an I/O thread and would read
 ~32 blocks ahead of the batches it has handed out; :class:`SourceStream`
 holds it to a few, so memory stays bounded by the block size. It also keeps
 the last few blocks, with the physical line count and quote parity at each
-block start: when pyarrow rejects a block, :mod:`olistctl.transform.locate`
+block start: when pyarrow rejects a block, :mod:`olistctl.ingest.locate`
 re-reads them to name the exact line (pyarrow's errors carry no position).
 
 Any object with ``read(n)`` works as the source (a botocore StreamingBody has
@@ -25,7 +25,7 @@ from typing import BinaryIO
 import numpy as np
 import pyarrow as pa
 
-from olistctl.quality.memory import arrow_pool
+from olistctl.ingest.memory import arrow_pool
 
 # Blocks pyarrow may read beyond the batches it has handed out. pyarrow needs
 # one block per batch (a record may straddle two); 4 leaves room for its open.
