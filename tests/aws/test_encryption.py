@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from awsstack import NAMES, ORDERS_CSV, require_transform
 
-from olistctl.sse import KMS_KEY_ENV, sse_args, sse_args_for_bucket
+from olistctl.sse_args import KMS_KEY_ENV, sse_args, sse_args_for_bucket
 
 RAW_KEY = "olist_orders_dataset/olist_orders_dataset.csv"
 PROCESSED_KEY = "olist_orders_dataset/olist_orders_dataset.parquet"

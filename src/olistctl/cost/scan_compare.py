@@ -55,9 +55,9 @@ def compare_named_queries(
     ``scale`` prices ``scale`` times the data: where Athena's 10 MB minimum
     stops hiding the difference.
     """
-    from olistctl.sql.dialect import transpile
     from olistctl.sql.named import list_queries
     from olistctl.sql.scan import csv_scan_bytes, estimate_scan_bytes
+    from olistctl.sql.transpile import transpile
 
     # Each footer is fetched (and checked) once here; the queries then read it from memory.
     footers = {

@@ -16,8 +16,8 @@ from sqlglot import exp
 
 from olistctl.sql import types as T
 from olistctl.sql.emit import cast, duck, power_of_ten_decimal, runtime_error, tenth_power_fraction
-from olistctl.sql.infer import set_type
 from olistctl.sql.rewrite import Rewriter, Rule, aggregate_call, integer_literal, rewrap, sql_text
+from olistctl.sql.type_inference import set_type
 from olistctl.sql.types import SqlType
 
 

@@ -18,6 +18,7 @@ from sqlglot import exp
 from olistctl.sql import types as T
 from olistctl.sql.double_text import java_double_text
 from olistctl.sql.emit import duck
+from olistctl.sql.params import PARAM_INDEX
 from olistctl.sql.rewrite import Rewriter, sql_text
 from olistctl.sql.temporal import DATE_TEXT, TIMESTAMP_TEXT, parse_text
 from olistctl.sql.types import duckdb_type_sql
@@ -150,7 +151,6 @@ def parameter(node: exp.Placeholder, rw: Rewriter) -> exp.Expression:
     The value is bound when the query runs, never written into the SQL; the cast
     makes DuckDB type it as Athena types the literal sent on aws.
     """
-    from olistctl.sql.dialect import PARAM_INDEX
 
     sql_type = rw.type(node)
     cast = exp.Cast(

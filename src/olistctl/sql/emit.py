@@ -13,7 +13,7 @@ import sqlglot
 from sqlglot import exp
 
 from olistctl.sql.failures import ERROR_MARKER, HINT_SEPARATOR
-from olistctl.sql.infer import set_type
+from olistctl.sql.type_inference import set_type
 from olistctl.sql.types import SqlType, duckdb_type_sql
 
 

@@ -1,7 +1,7 @@
 """The functions the local engine runs as sqlglot writes them, and refusing all others.
 
 A function is on ``VERIFIED`` only when DuckDB, given sqlglot's translation,
-returns what Trino returns. Anything else needs a rule (``functions.RULES``)
+returns what Trino returns. Anything else needs a rule (``rules.RULES``)
 or is refused, naming the function as the user wrote it.
 """
 

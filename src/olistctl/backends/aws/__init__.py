@@ -6,13 +6,13 @@ Imported only when ``--backend aws`` is chosen, so the local backend and
 
 from __future__ import annotations
 
+from olistctl.backends.aws.bucket_encryption import BucketEncryption
 from olistctl.backends.aws.catalog import GlueCatalog
 from olistctl.backends.aws.clients import AwsClients
 from olistctl.backends.aws.engine import AthenaEngine
 from olistctl.backends.aws.ledger import S3Ledger
 from olistctl.backends.aws.names import StackNames
-from olistctl.backends.aws.runner import LambdaRunner, LocalRunner
-from olistctl.backends.aws.sse import BucketEncryption
+from olistctl.backends.aws.runner import InProcessS3Runner, LambdaRunner
 from olistctl.backends.aws.store import S3Store
 from olistctl.backends.aws.teardown import AwsTeardown
 from olistctl.backends.base import Backend
@@ -25,8 +25,8 @@ __all__ = [
     "AwsTeardown",
     "BucketEncryption",
     "GlueCatalog",
+    "InProcessS3Runner",
     "LambdaRunner",
-    "LocalRunner",
     "S3Ledger",
     "S3Store",
     "StackNames",
@@ -51,7 +51,7 @@ def open_aws_backend(settings: Settings, *, clients: AwsClients | None = None) -
     runner = (
         LambdaRunner(clients, names, store)
         if runner_name == "lambda"
-        else LocalRunner(clients, names, store)
+        else InProcessS3Runner(clients, names, store)
     )
     return Backend(
         name="aws",

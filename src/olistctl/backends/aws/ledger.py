@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from olistctl.backends.aws.bucket_encryption import BucketEncryption
 from olistctl.backends.aws.clients import AwsClients, aws_errors
-from olistctl.backends.aws.sse import BucketEncryption
 from olistctl.records import LedgerEntry
 
 if TYPE_CHECKING:

@@ -189,7 +189,7 @@ class LambdaRunner(_PoolRunner):
         return outcome
 
 
-class LocalRunner(_PoolRunner):
+class InProcessS3Runner(_PoolRunner):
     """`--runner local`: the Lambda handler's own code, in this process, against S3."""
 
     def __init__(self, clients: AwsClients, names: StackNames, store: S3Store) -> None:

@@ -15,10 +15,10 @@ from typing import Any
 import botocore.exceptions
 
 from olistctl import layout
+from olistctl.backends.aws.bucket_encryption import BucketEncryption
 from olistctl.backends.aws.clients import AwsClients, aws_errors, error_code
 from olistctl.backends.aws.ledger import LEDGER_PREFIX
 from olistctl.backends.aws.names import StackNames
-from olistctl.backends.aws.sse import BucketEncryption
 from olistctl.records import ObjectInfo, ProgressCallback, Stage
 
 _NOT_FOUND = frozenset({"404", "NoSuchKey", "NotFound"})

@@ -187,7 +187,7 @@ class LocalEngine:
     def _cache(self):
         import duckdb
 
-        from olistctl.sql.transpiled import TranspileCache
+        from olistctl.sql.cache import TranspileCache
 
         ws = self.store.ws
         return TranspileCache(

@@ -9,9 +9,9 @@ division …). :func:`transpile` instead:
    qualifiers;
 3. names unnamed output columns ``_col0``, ``_col1`` … as Athena does;
 4. qualifies columns (sqlglot) and checks each one exists, suggesting the closest name;
-5. types every expression as Trino would (``infer.py``);
+5. types every expression as Trino would (``type_inference.py``);
 6. rewrites each construct into DuckDB that computes Trino's answer, or refuses it
-   (``rewrite.py`` with the rules of ``functions.py``).
+   (``rewrite.py`` with the rules of ``rules.py``).
 
 Parameters: the ``?`` marks of the query (Athena's execution parameters, see
 ``params.py``) are typed with ``param_types``, the Athena types of the values
@@ -39,16 +39,15 @@ from sqlglot.tokens import TokenType
 
 from olistctl.errors import SqlError
 from olistctl.sql.columns import check_columns, referenced_columns
-from olistctl.sql.functions import RULES, VERIFIED
-from olistctl.sql.infer import TypeInference, set_type
-from olistctl.sql.params import count_mismatch
+from olistctl.sql.params import PARAM_INDEX, count_mismatch
 from olistctl.sql.rewrite import Rewriter
-from olistctl.sql.transpiled import Transpiled
+from olistctl.sql.rules import RULES, VERIFIED
+from olistctl.sql.translation import Transpiled
+from olistctl.sql.type_inference import TypeInference, set_type
 from olistctl.sql.types import SqlType, parse_catalog_type
+from olistctl.sql.verified import check_verified
 
 DEFAULT_CATALOG = "awsdatacatalog"
-# Where a ``?`` keeps its (1-based) position among the query's parameters.
-PARAM_INDEX = "param_index"
 
 # Transpiled lives in a light module (no sqlglot), re-exported here.
 __all__ = ["DEFAULT_CATALOG", "AthenaQuery", "Transpiled", "transpile"]
@@ -135,7 +134,7 @@ def transpile(
         index = placeholder.meta[PARAM_INDEX]
         set_type(placeholder, parse_catalog_type(param_types[index - 1]))
     TypeInference(tree, catalog).run(tree)
-    tree = Rewriter(RULES, VERIFIED, source=sql).run(tree)
+    tree = Rewriter(RULES, VERIFIED, check_verified, source=sql).run(tree)
     return Transpiled(duckdb_sql=tree.sql(dialect="duckdb"), tables=tables, columns=columns)
 
 
