@@ -177,6 +177,9 @@ class TeardownPlan:
     def empty(self) -> bool:
         return not any(i.count for i in self.items)
 
+    def kept_listing(self) -> str:
+        return _listing(self.kept)
+
 
 @dataclass
 class TeardownReport:
@@ -188,3 +191,12 @@ class TeardownReport:
     @property
     def verified_empty(self) -> bool:
         return not any(i.count for i in self.remaining)
+
+    def kept_listing(self) -> str:
+        return _listing(self.kept)
+
+
+def _listing(paths: list[str], shown: int = 10) -> str:
+    """The first ``shown`` paths, and how many more: one readable line."""
+    listed = ", ".join(paths[:shown])
+    return listed + (f" and {len(paths) - shown} more" if len(paths) > shown else "")

@@ -10,12 +10,14 @@ only ever talk to these protocols. The records they exchange are in
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, ClassVar, Protocol
 
+from olistctl.errors import UsageError
 from olistctl.records import (
     CatalogTable,
     CrawlReport,
@@ -30,6 +32,9 @@ from olistctl.records import (
 )
 
 if TYPE_CHECKING:
+    from olistctl.cost.billed import ActualCosts
+    from olistctl.cost.period import Period
+    from olistctl.cost.usage import Usage
     from olistctl.sql.params import BoundParam
 
 
@@ -58,8 +63,16 @@ class ObjectStore(Protocol):
         """Store a local file atomically, recording its SHA-256 with it."""
         ...
 
-    def open(self, stage: Stage, key: str):
+    def open(self, stage: Stage, key: str) -> BinaryIO:
         """A readable binary file object of the object's content."""
+        ...
+
+    def read_range(self, stage: Stage, key: str, start: int, end: int) -> bytes:
+        """Bytes ``start`` to ``end`` (inclusive, as HTTP ranges) of the object."""
+        ...
+
+    def local_path(self, stage: Stage, key: str) -> Path | None:
+        """The object as a file on this machine, where it is one (None on S3)."""
         ...
 
 
@@ -72,14 +85,15 @@ class TransformRunner(Protocol):
         progress: ProgressCallback | None,
         sizes: Mapping[str, int] | None = None,
         finished: list[TransformOutcome] | None = None,
-    ) -> Iterator[TransformOutcome]:
+    ) -> Generator[TransformOutcome, None, None]:
         """Convert each raw object; yields one outcome per key, in completion order.
 
         ``sizes`` (bytes per key, when the caller has listed them) saves the runner
         looking them up to start the biggest first.
         A failing object yields ``ok=False`` and never stops the others. ``finished``
         gets every outcome as soon as it exists, including those of conversions that
-        complete after the caller stopped iterating (Ctrl-C lets the ones in flight end).
+        complete after the caller stopped iterating (Ctrl-C lets the ones in flight end);
+        closing the generator waits for those.
         """
         ...
 
@@ -110,6 +124,17 @@ class QueryEngine(Protocol):
         """Stop the running query (Ctrl-C); safe to call when none runs."""
         ...
 
+    def prepare(self, statements: Iterable[tuple[str, Sequence[BoundParam]]]) -> None:
+        """Get ready to run ``statements`` (SQL and its parameters) soon; a no-op by default.
+
+        The local engine transpiles them into its cache after a crawl.
+        """
+        return None
+
+    def close(self) -> None:
+        """Release what the engine holds; a no-op by default."""
+        return None
+
 
 class Ledger(Protocol):
     def append(self, entries: Sequence[LedgerEntry]) -> None: ...
@@ -124,27 +149,82 @@ class Teardown(Protocol):
         self, plan: TeardownPlan, *, progress: ProgressCallback | None = None
     ) -> TeardownReport: ...
 
+    def verified(self, report: TeardownReport) -> str:
+        """The sentence that says what a final check found gone (and what stays, and why)."""
+        ...
 
-@dataclass
-class Backend:
-    """One implementation of each stage, as chosen by ``--backend``."""
 
-    name: str
+def no_billing(backend: str) -> UsageError:
+    return UsageError(
+        f"--actual reads the bill from Cost Explorer, which the {backend} backend has not got",
+        hint="add --backend aws, or drop --actual",
+    )
+
+
+def no_destroy_infra() -> UsageError:
+    return UsageError(
+        "--destroy-infra applies to the aws backend only",
+        hint="use --backend aws, or drop --destroy-infra",
+    )
+
+
+class Backend(ABC):
+    """One implementation of each stage, as chosen by ``--backend``, and what else it can do.
+
+    Every capability a command uses is declared here; the optional ones have a
+    default (harlequin's adapters do the same), and an ``IMPLEMENTS_*`` flag says
+    whether a backend has the real thing, so that a caller can refuse an option
+    before anything happens. Callers never probe with ``getattr`` or compare
+    ``name``: this class is the whole contract.
+    """
+
+    name: ClassVar[str]
+    # Whether billing() asks the cloud what it billed (aws: Cost Explorer).
+    IMPLEMENTS_BILLING: ClassVar[bool] = False
+    # Whether destroy_infra() removes the infrastructure itself (aws: terraform destroy).
+    IMPLEMENTS_DESTROY_INFRA: ClassVar[bool] = False
+
     store: ObjectStore
     runner: TransformRunner
     catalog: Catalog
     engine: QueryEngine
     ledger: Ledger
     teardown: Teardown
-    # The catalog database queries name (``SHOW TABLES IN <it>``); looked up when asked.
-    database: Callable[[], str | None] = lambda: None
-    # Held by commands that change the stored state (the local workspace's lock).
-    exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext
-    closers: list[Callable[[], None]] = field(default_factory=list)
-    # Raw objects an upload replaced, kept until their replacement converts (local; on aws
-    # the buckets' versioning keeps every version and status does not list them).
-    previous_versions: Callable[[], list[ObjectInfo]] = lambda: []
+
+    def database(self) -> str | None:
+        """The catalog database queries name (``SHOW TABLES IN <it>``); looked up when asked."""
+        return None
+
+    def exclusive(self) -> AbstractContextManager[object]:
+        """Held by commands that change the stored state (the local workspace's lock)."""
+        return contextlib.nullcontext()
+
+    def previous_versions(self) -> list[ObjectInfo]:
+        """Raw objects an upload replaced, kept until their replacement converts (local; on
+        aws the buckets' versioning keeps every version and status does not list them)."""
+        return []
+
+    @abstractmethod
+    def usage(self, period: Period, *, memory_mb: int) -> Usage:
+        """What the pipeline used over ``period``, in the quantities AWS bills.
+
+        ``memory_mb`` prices transforms as Lambda invocations of that memory
+        where the function's own setting is not known.
+        """
+
+    def billing(self, period: Period, *, note: Callable[[str], None]) -> ActualCosts:
+        """What the cloud billed over ``period``; ``note`` hears what a request costs first.
+
+        Only where ``IMPLEMENTS_BILLING``.
+        """
+        raise no_billing(self.name)
+
+    def destroy_infra(self) -> str:
+        """Remove the infrastructure; returns its tool's last line.
+
+        Only where ``IMPLEMENTS_DESTROY_INFRA``.
+        """
+        raise no_destroy_infra()
 
     def close(self) -> None:
-        for close in self.closers:
-            close()
+        self.engine.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from olistctl.records import ProgressCallback, TransformOutcome
@@ -19,7 +19,7 @@ def convert_in_pool(
     concurrency: int,
     progress: ProgressCallback | None,
     finished: list[TransformOutcome] | None = None,
-) -> Iterator[TransformOutcome]:
+) -> Generator[TransformOutcome, None, None]:
     """Yield ``convert_one(key, report)`` for every key as each finishes, biggest file first.
 
     Biggest first, so the long pole starts early. ``report`` is thread-safe. Each

@@ -12,12 +12,12 @@ import io
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
-from olistctl.backends.base import ObjectStore
 from olistctl.errors import OperationFailed
 from olistctl.pricing import QueryCost, athena_query_cost
-from olistctl.records import ObjectInfo
+from olistctl.records import CatalogTable, ObjectInfo, Stage
 
 # pyarrow reads a file's last 64 KiB to find the footer; one ranged GET of that
 # size holds the whole footer of an Olist table's file.
@@ -170,30 +170,47 @@ class TailFile(io.RawIOBase):
         return len(chunk)
 
 
-def parquet_sources(store: ObjectStore, objects: Sequence[ObjectInfo]) -> dict[str, list[Any]]:
+class StoredFiles(Protocol):
+    """What a comparison reads of an object store (``backends.base.ObjectStore`` has it)."""
+
+    def list(
+        self, stage: Stage, prefix: str = "", *, checksums: bool = True
+    ) -> list[ObjectInfo]: ...
+
+    def location(self, stage: Stage, key: str = "") -> str: ...
+
+    def local_path(self, stage: Stage, key: str) -> Path | None: ...
+
+    def read_range(self, stage: Stage, key: str, start: int, end: int) -> bytes: ...
+
+
+def parquet_sources(
+    store: StoredFiles, objects: Sequence[ObjectInfo]
+) -> dict[str, list[str | TailFile]]:
     """table -> what ``estimate_scan_bytes`` can read a footer from, for each Parquet object.
 
-    A local file is read in place; an object in S3 is a :class:`TailFile`
-    over ranged GETs (the aws store's ``read_range``, end inclusive).
+    A file on this machine is read in place; an object in S3 is a :class:`TailFile`
+    over ranged GETs (the store's ``read_range``, end inclusive).
     """
-    read_range = getattr(store, "read_range", None)
-    sources: dict[str, list[Any]] = {}
+    sources: dict[str, list[str | TailFile]] = {}
     for obj in objects:
         if not obj.key.endswith(".parquet"):
             continue
-        if read_range is None:
-            source: Any = store.location("processed", obj.key)
+        path = store.local_path("processed", obj.key)
+        source: str | TailFile
+        if path is not None:
+            source = str(path)
         else:
 
             def fetch(start: int, end: int, key: str = obj.key) -> bytes:
-                return read_range("processed", key, start, end - 1)
+                return store.read_range("processed", key, start, end - 1)
 
             source = TailFile(obj.size, fetch, name=store.location("processed", obj.key))
         sources.setdefault(obj.table, []).append(source)
     return sources
 
 
-def csv_sizes(store: ObjectStore) -> dict[str, int]:
+def csv_sizes(store: StoredFiles) -> dict[str, int]:
     """Bytes of raw CSV per table: what an Athena scan over the CSVs would read whole."""
     sizes: dict[str, int] = {}
     for obj in store.list("raw", checksums=False):
@@ -203,10 +220,14 @@ def csv_sizes(store: ObjectStore) -> dict[str, int]:
 
 
 def compare_stored_queries(
-    backend: Any, *, region: str, database: str | None = None, scale: float = 1.0
+    store: StoredFiles,
+    tables: Sequence[CatalogTable],
+    *,
+    region: str,
+    database: str | None = None,
+    scale: float = 1.0,
 ) -> list[ScanComparison]:
-    """Every named query's scan over the backend's Parquet tables and over its raw CSVs."""
-    tables = backend.catalog.tables()
+    """Every named query's scan over the stored Parquet tables and over the raw CSVs."""
     if not tables:
         raise OperationFailed(
             "There are no catalog tables to compare scans over yet",
@@ -214,11 +235,11 @@ def compare_stored_queries(
         )
     schema = {t.name: {c.name: c.type for c in t.columns} for t in tables}
     # Keys and sizes are all a comparison needs: no HEAD per object for its checksum.
-    files = parquet_sources(backend.store, backend.store.list("processed", checksums=False))
+    files = parquet_sources(store, store.list("processed", checksums=False))
     return compare_named_queries(
         schema,
         files,
-        csv_sizes(backend.store),
+        csv_sizes(store),
         region=region,
         database=database,
         scale=scale,

@@ -22,6 +22,7 @@ from typing import Any
 
 from olistctl.backends.aws.clients import AwsClients, aws_errors
 from olistctl.backends.aws.names import StackNames
+from olistctl.backends.base import QueryEngine
 from olistctl.errors import (
     AwsError,
     DeadlineExceeded,
@@ -115,7 +116,7 @@ class _Rows:
         return True
 
 
-class AthenaEngine:
+class AthenaEngine(QueryEngine):
     def __init__(
         self,
         clients: AwsClients,

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from olistctl import fs, layout
+from olistctl.backends.base import QueryEngine
 from olistctl.backends.local.catalog import LocalCatalog
 from olistctl.backends.local.guard import UnsafeQuery
 from olistctl.backends.local.store import LocalStore
@@ -126,7 +127,7 @@ def connect(*, allowed_paths: Sequence[str] = (), temp_directory: str | None = N
     return con
 
 
-class LocalEngine:
+class LocalEngine(QueryEngine):
     def __init__(self, store: LocalStore, catalog: LocalCatalog, database: str | None) -> None:
         self.store = store
         self.catalog = catalog

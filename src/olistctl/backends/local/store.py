@@ -6,8 +6,10 @@ import contextlib
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from olistctl import layout
+from olistctl.backends.base import ObjectStore
 from olistctl.backends.local.workspace import PREVIOUS, SHA_SUFFIX, Workspace
 from olistctl.errors import os_error
 from olistctl.fs import atomic_target, atomic_write_text, is_temporary
@@ -28,7 +30,7 @@ def parquet_source_sha256(path: Path) -> str | None:
     return value.decode() if value else None
 
 
-class LocalStore:
+class LocalStore(ObjectStore):
     def __init__(self, workspace: Workspace) -> None:
         self.ws = workspace
         self.name = str(workspace.root)
@@ -172,8 +174,17 @@ class LocalStore:
                 )
         return found
 
-    def open(self, stage: Stage, key: str):
+    def open(self, stage: Stage, key: str) -> BinaryIO:
         return open(self.ws.path(stage, key), "rb")
+
+    def read_range(self, stage: Stage, key: str, start: int, end: int) -> bytes:
+        with self.open(stage, key) as fh:
+            fh.seek(start)
+            return fh.read(end - start + 1)
+
+    def local_path(self, stage: Stage, key: str) -> Path:
+        """Every object here is a file in the workspace."""
+        return self.ws.path(stage, key)
 
 
 def _sidecar(path: Path) -> Path:
