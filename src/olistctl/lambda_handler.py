@@ -76,7 +76,7 @@ log.addHandler(logging.NullHandler())
 class JsonFormatter(logging.Formatter):
     """One JSON object per line, with the record's structured fields."""
 
-    converter = time.gmtime  # UTC, like the rest of the function's world
+    converter = staticmethod(time.gmtime)  # UTC, like the rest of the function's world
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {

@@ -39,7 +39,10 @@ if TYPE_CHECKING:
 
 
 class ObjectStore(Protocol):
-    name: str  # "s3://bucket" style description for messages
+    @property
+    def name(self) -> str:
+        """Where the objects are, for messages: the buckets, or the workspace folder."""
+        ...
 
     def location(self, stage: Stage, key: str = "") -> str:
         """A user-facing address: ``s3://raw-bucket/key`` or a path."""

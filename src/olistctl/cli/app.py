@@ -15,7 +15,7 @@ import importlib
 import os
 import sys
 import traceback
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator, MutableMapping, Sequence
 from typing import Annotated, Any, Literal, Protocol, runtime_checkable
 
 import typer
@@ -163,7 +163,14 @@ class OlistGroup(typer.core.TyperGroup):
                 hint="run the same command again to finish (nothing half-written is kept)",
             ) from exc
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+    def main(  # type: ignore[override]  # Typer's own main takes more than it passes on
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         global _debug
         # Per invocation: a --debug of an earlier in-process call (tests, scripts) must not stick.
         _debug = bool(os.environ.get("OLISTCTL_DEBUG"))

@@ -284,12 +284,12 @@ def _show_report(
     if billed is not None:
         from olistctl.settings import STACK_TAG_KEY
 
-        rows = [(service, dollars(amount)) for service, amount in billed.by_service.items()]
-        rows.append(("Total", dollars(billed.total)))
+        billed_rows = [(service, dollars(amount)) for service, amount in billed.by_service.items()]
+        billed_rows.append(("Total", dollars(billed.total)))
         state.out.print(
             rich_table(
                 ["service", "billed"],
-                rows,
+                billed_rows,
                 title=f"Billed by AWS to resources tagged {STACK_TAG_KEY}"
                 f" ({billed.start} to {billed.end}, end exclusive; {billed.currency})",
             )

@@ -13,11 +13,12 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from olistctl.errors import OperationFailed
 from olistctl.pricing import QueryCost, athena_query_cost
 from olistctl.records import CatalogTable, ObjectInfo, Stage
+from olistctl.sql.scan import ParquetSource
 
 # pyarrow reads a file's last 64 KiB to find the footer; one ranged GET of that
 # size holds the whole footer of an Olist table's file.
@@ -41,7 +42,7 @@ class ScanComparison:
 
 def compare_named_queries(
     schema: Mapping[str, Mapping[str, str]],
-    parquet_files: Mapping[str, Sequence[Any]],
+    parquet_files: Mapping[str, Sequence[ParquetSource]],
     raw_sizes: Mapping[str, int | Sequence[int]],
     *,
     region: str,
@@ -83,7 +84,7 @@ def compare_named_queries(
     return comparisons
 
 
-def _footer(source: Any, table: str) -> TailFile:
+def _footer(source: ParquetSource, table: str) -> TailFile:
     """``source``'s tail in memory, its footer checked: a damaged file is named, not a crash."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -103,7 +104,7 @@ def _footer(source: Any, table: str) -> TailFile:
     return tail
 
 
-def _tail_of(source: Any, name: str) -> TailFile:
+def _tail_of(source: ParquetSource, name: str) -> TailFile:
     """A :class:`TailFile` over a local path or a seekable binary file object."""
     if isinstance(source, str | os.PathLike):
         path = os.fspath(source)

@@ -20,7 +20,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -55,10 +55,16 @@ class Chunk:
     data: pa.Buffer  # bytes-like
 
 
+class ByteSource(Protocol):
+    """What a CSV is read from: a file, a botocore StreamingBody, the Lambda's hashing reader."""
+
+    def read(self, n: int = -1, /) -> bytes: ...
+
+
 class SourceStream(io.RawIOBase):
     def __init__(
         self,
-        raw: BinaryIO,
+        raw: ByteSource,
         *,
         block_size: int,
         progress: Callable[[int], None] | None = None,
@@ -68,7 +74,8 @@ class SourceStream(io.RawIOBase):
         self.block_size = block_size
         self._progress = progress
         self.bytes_in = 0  # bytes pulled from the source so far
-        self._prefix: pa.Buffer | bytes = b""  # peeked bytes, replayed before the rest
+        # Peeked bytes, replayed before the rest: a pyarrow Buffer, b"" once used up.
+        self._prefix: Any = b""
         self._eof = False
         # Bookkeeping of the blocks handed out.
         self._offset = 0
@@ -130,7 +137,7 @@ class SourceStream(io.RawIOBase):
     def seekable(self) -> bool:
         return False
 
-    def read(self, n: int = -1) -> pa.Buffer:  # type: ignore[override]  # bytes-like
+    def read(self, n: int = -1) -> pa.Buffer:  # bytes-like
         if n is None or n < 0:
             n = self.block_size
         with self._cond:

@@ -98,7 +98,7 @@ def format_cells(column: Column, values, fmt: CsvFormat) -> list[str]:
     raise ValueError(f"{column.name}: unknown type {column.type}")
 
 
-def _lines(table: Table, columns: Mapping[str, Sequence]) -> list[str]:
+def _lines(table: Table, columns: Mapping[str, Sequence | np.ndarray]) -> list[str]:
     """The rows of ``columns`` (name -> values) as the file's text lines, without terminators."""
     if set(columns) != set(table.column_names):
         raise ValueError(f"{table.name}: columns {sorted(columns)} != {table.column_names}")
@@ -144,7 +144,7 @@ class TableStream:
         if progress is not None:
             progress(table.name, 0)
 
-    def write(self, columns: Mapping[str, Sequence]) -> None:
+    def write(self, columns: Mapping[str, Sequence | np.ndarray]) -> None:
         """Append rows (name -> values, in any order)."""
         self._append(_lines(self.table, columns))
 
@@ -195,7 +195,7 @@ class SortedTableStream(TableStream):
         self._runs: list[tuple[int, Path]] = []  # (level, path), higher levels first
         self._made: list[Path] = []  # every run file made, removed in the end
 
-    def write(self, columns: Mapping[str, Sequence]) -> None:
+    def write(self, columns: Mapping[str, Sequence | np.ndarray]) -> None:
         lines = _lines(self.table, columns)
         if not lines:
             return
@@ -266,7 +266,7 @@ class SortedTableStream(TableStream):
 def write_table(
     out_dir: Path,
     table: Table,
-    columns: Mapping[str, Sequence],
+    columns: Mapping[str, Sequence | np.ndarray],
     *,
     progress: Callable[[str, int], None] | None = None,
 ) -> WrittenFile:

@@ -96,7 +96,8 @@ class ParquetSink(Protocol):
     """A destination that is not a local path: a writable binary file object (``io.RawIOBase``)
     whose content becomes visible only when published."""
 
-    name: str  # where it goes, for messages
+    @property
+    def name(self) -> str: ...  # where it goes, for messages
 
     def write(self, data: bytes) -> int: ...
 
@@ -178,7 +179,7 @@ class ParquetOutput:
         assert self.rows_written is not None
         if self.sink is not None:
             return self.sink.publish()
-        assert self.tmp is not None
+        assert self.tmp is not None and self.dest is not None
         try:
             size = self.tmp.stat().st_size
             fs.publish(self.tmp, self.dest, sync_folder=True)  # fails on a folder in the way

@@ -51,6 +51,7 @@ class AwsBackend(Backend):
     name = "aws"
     IMPLEMENTS_BILLING = True
     IMPLEMENTS_DESTROY_INFRA = True
+    teardown: AwsTeardown
 
     def __init__(self, settings: Settings, clients: AwsClients) -> None:
         self.settings = settings

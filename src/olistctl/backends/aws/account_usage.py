@@ -20,6 +20,7 @@ request counts are not reported per caller and stay estimated from the ledger.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -81,7 +82,7 @@ class StackResources:
         from olistctl.backends.aws.names import StackNames
 
         return cls(
-            buckets=dict(StackNames(settings).known_buckets()),
+            buckets={stage: b for stage, b in StackNames(settings).known_buckets().items()},
             function_name=settings.get("function_name"),
             crawler=settings.get("crawler"),
             database=settings.get("database"),
@@ -196,7 +197,7 @@ def crawler_runs(glue, crawler: str, period: Period) -> list[CrawlRun] | None:
         if token:
             kwargs["NextToken"] = token
         with aws_errors("ListCrawls", crawler):
-            page = _try(lambda kwargs=kwargs: glue.list_crawls(**kwargs))
+            page = _try(functools.partial(glue.list_crawls, **kwargs))
         if page is None:
             return None
         crawls.extend(page.get("Crawls", []))

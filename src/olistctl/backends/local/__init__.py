@@ -26,6 +26,7 @@ class LocalBackend(Backend):
     """Every stage in a workspace folder; no bill to ask and no infrastructure to destroy."""
 
     name = "local"
+    store: LocalStore
 
     def __init__(self, settings: Settings, workspace: Workspace) -> None:
         self.settings = settings

@@ -31,6 +31,7 @@ import time
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from olistctl import fs, layout
 from olistctl.backends.base import QueryEngine
@@ -41,6 +42,9 @@ from olistctl.errors import OlistError, OperationFailed
 from olistctl.fs import is_temporary
 from olistctl.records import QueryResult
 from olistctl.sql.params import BoundParam
+
+if TYPE_CHECKING:
+    import duckdb
 
 # Transpiled queries, under the workspace root (removed with it by teardown).
 TRANSPILE_CACHE = Path(".cache") / "sql"
@@ -132,7 +136,7 @@ class LocalEngine(QueryEngine):
         self.store = store
         self.catalog = catalog
         self.database = database
-        self._con = None
+        self._con: duckdb.DuckDBPyConnection | None = None
 
     def parquet_files(self, table: str) -> list[Path]:
         """The Parquet files of ``processed/<table>/``, by name, as absolute paths.

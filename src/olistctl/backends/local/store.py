@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import os
 from datetime import UTC, datetime
@@ -33,7 +34,10 @@ def parquet_source_sha256(path: Path) -> str | None:
 class LocalStore(ObjectStore):
     def __init__(self, workspace: Workspace) -> None:
         self.ws = workspace
-        self.name = str(workspace.root)
+
+    @property
+    def name(self) -> str:
+        return str(self.ws.root)
 
     def location(self, stage: Stage, key: str = "") -> str:
         return str(self.ws.path(stage, key))
@@ -153,7 +157,7 @@ class LocalStore(ObjectStore):
             except OSError:
                 return  # kept a while longer: the next clean conversion tries again
 
-    def previous_versions(self) -> list[ObjectInfo]:
+    def previous_versions(self) -> builtins.list[ObjectInfo]:
         """The kept previous versions of raw files, keyed as the raw file they stand behind."""
         base = self.ws.stage_dir(PREVIOUS)
         if not base.is_dir():
