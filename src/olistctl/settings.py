@@ -1,6 +1,6 @@
 """Settings: every value with the place it came from.
 
-Precedence, highest first (DESIGN.md §3):
+Precedence, highest first (the README's Settings section says it for users):
 
 1. a command-line flag
 2. an ``OLISTCTL_*`` environment variable
