@@ -103,7 +103,7 @@ def test_lifecycle_rules(infra_model):
     (content,) = blocks(athena, "content")
     assert blocks(content, "expiration") == [{"days": "${var.athena_results_retention_days}"}]
     assert infra_model.variables()["athena_results_retention_days"]["default"] == 7
-    # moto never returns this header: an apply that sets it times out (DESIGN.md §5).
+    # moto never returns this header: an apply that sets it times out (docs/architecture.md).
     for path in tfhelpers.INFRA.glob("*.tf"):
         code = "\n".join(
             line for line in path.read_text().splitlines() if not line.lstrip().startswith("#")

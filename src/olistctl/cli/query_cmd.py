@@ -89,7 +89,7 @@ def _statement(
             hint='e.g. olistctl query "SELECT COUNT(*) FROM olist_orders_dataset"',
         )
     if file is not None:
-        from olistctl.inputs import refuse_special_file
+        from olistctl.ingest.inputs import refuse_special_file
 
         if file.exists():
             refuse_special_file(file, what="a file of SQL")  # a FIFO would block the read

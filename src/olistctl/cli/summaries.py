@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 from olistctl.cli.render import OutputFormat, dollars, emit_summary, human_bytes, rich_table
 
 if TYPE_CHECKING:
-    from olistctl.backends.base import CrawlReport, QueryResult
     from olistctl.cli.state import AppState
     from olistctl.pipeline import StatusReport, TransformSummary, UploadOutcome
+    from olistctl.records import CrawlReport, QueryResult
 
 _MB = 1_000_000
 

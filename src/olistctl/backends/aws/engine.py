@@ -22,7 +22,7 @@ from typing import Any
 
 from olistctl.backends.aws.clients import AwsClients, aws_errors
 from olistctl.backends.aws.names import StackNames
-from olistctl.backends.base import QueryResult
+from olistctl.backends.base import QueryEngine
 from olistctl.errors import (
     AwsError,
     DeadlineExceeded,
@@ -32,6 +32,7 @@ from olistctl.errors import (
     SqlError,
 )
 from olistctl.polling import poll
+from olistctl.records import QueryResult
 from olistctl.sql.params import BoundParam
 
 PAGE_SIZE = 1000  # GetQueryResults' maximum
@@ -115,7 +116,7 @@ class _Rows:
         return True
 
 
-class AthenaEngine:
+class AthenaEngine(QueryEngine):
     def __init__(
         self,
         clients: AwsClients,

@@ -36,15 +36,9 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from olistctl.backends.local.manifest import (
-    MANIFEST,
-    TMP_SUFFIX,
-    Manifest,
-    Owned,
-    is_temporary,
-    remove_temporaries,
-)
+from olistctl.backends.local.manifest import MANIFEST, Manifest, Owned, remove_temporaries
 from olistctl.errors import ConfigError, DeadlineExceeded, UsageError, os_error
+from olistctl.fs import TMP_SUFFIX, atomic_write_text
 
 MARKER = "olistctl-workspace.json"
 LOCK = ".lock"
@@ -76,10 +70,6 @@ __all__ = [
     "MARKER",
     "SHA_SUFFIX",
     "Workspace",
-    "atomic_target",
-    "atomic_write_bytes",
-    "atomic_write_text",
-    "is_temporary",
 ]
 
 
@@ -406,37 +396,3 @@ def _first_existing_ancestor(path: Path) -> Path | None:
         except OSError:
             return parent
     return None
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-@contextlib.contextmanager
-def atomic_target(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path``; renamed onto it if the block succeeds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
