@@ -32,6 +32,7 @@ import fcntl
 import json
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -78,6 +79,9 @@ class Workspace:
         self.root = Path(root)
         self.manifest = Manifest(self.root)
         self._claimed: set[str] = set()
+        # Transform threads claim files side by side: one at a time, or two of them
+        # could both list a new folder they share.
+        self._claim_lock = threading.Lock()
         self._listed: set[str] | None = None  # the manifest's files, read when first needed
         self._lock_fd: int | None = None
         self._lock_mode = 0  # fcntl.LOCK_EX or LOCK_SH while held
@@ -233,33 +237,35 @@ class Workspace:
         in between leaves nothing unlisted.
         """
         rel = self._rel(path)
-        if rel in self._claimed:
-            return Path(path)
-        if os.path.lexists(path):
-            # Written before (the ledger, a file converted again): most likely listed already.
-            if self._listed is None:
-                self._listed = self.owned().files
-            if rel in self._listed:
-                self._claimed.add(rel)
+        with self._claim_lock:
+            if rel in self._claimed:
                 return Path(path)
-        records = []
-        parts = rel.split("/")
-        for i in range(len(parts) - 1):
-            sub = "/".join(parts[: i + 1])
-            if sub not in self._claimed and not (self.root / sub).is_dir():
-                records.append({"dir": sub})
-        records.append({"file": rel})
-        self.manifest.append(records)
-        self._claimed.update(r.get("dir") or r["file"] for r in records)
-        return Path(path)
+            if os.path.lexists(path):
+                # Written before (the ledger, a file converted again): most likely listed already.
+                if self._listed is None:
+                    self._listed = self.owned().files
+                if rel in self._listed:
+                    self._claimed.add(rel)
+                    return Path(path)
+            records = []
+            parts = rel.split("/")
+            for i in range(len(parts) - 1):
+                sub = "/".join(parts[: i + 1])
+                if sub not in self._claimed and not (self.root / sub).is_dir():
+                    records.append({"dir": sub})
+            records.append({"file": rel})
+            self.manifest.append(records)
+            self._claimed.update(r.get("dir") or r["file"] for r in records)
+            return Path(path)
 
     def released(self, path: Path) -> None:
         """Note that olistctl removed ``path``: a file the user puts there later is theirs."""
         rel = self._rel(path)
-        self.manifest.append([{"gone": rel}])
-        self._claimed.discard(rel)
-        if self._listed is not None:
-            self._listed.discard(rel)
+        with self._claim_lock:
+            self.manifest.append([{"gone": rel}])
+            self._claimed.discard(rel)
+            if self._listed is not None:
+                self._listed.discard(rel)
 
     def write_text(self, path: Path, text: str) -> None:
         """Claim ``path`` and write it atomically."""
