@@ -128,15 +128,26 @@ def _service_of(receiver: ast.expr) -> str | None:
     return RECEIVERS.get(name) if name else None
 
 
+def _is_partial(func: ast.expr) -> bool:
+    return (isinstance(func, ast.Name) and func.id == "partial") or (
+        isinstance(func, ast.Attribute) and func.attr == "partial"
+    )
+
+
 def boto3_calls(paths: Iterable[Path], root: Path) -> list[Call]:
     operations = _operations()
     calls: list[Call] = []
     for path in paths:
         tree = ast.parse(path.read_text(), filename=str(path))
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            if not isinstance(node, ast.Call):
                 continue
-            method, receiver = node.func.attr, node.func.value
+            func = node.func
+            if _is_partial(func) and node.args and isinstance(node.args[0], ast.Attribute):
+                func = node.args[0]  # functools.partial(glue.list_crawls, …): a call later
+            if not isinstance(func, ast.Attribute):
+                continue
+            method, receiver = func.attr, func.value
             where = f"{path.relative_to(root)}:{node.lineno}"
             if ast.unparse(receiver).startswith(NOT_CLIENTS):
                 continue
@@ -152,7 +163,7 @@ def boto3_calls(paths: Iterable[Path], root: Path) -> list[Call]:
             service = _service_of(receiver)
             if service is None:
                 raise UnknownReceiver(
-                    f"{where}: `{ast.unparse(node.func)}` may be an AWS call "
+                    f"{where}: `{ast.unparse(func)}` may be an AWS call "
                     f"({', '.join(sorted(candidates))}): name its service in RECEIVERS"
                 )
             if service not in candidates:
