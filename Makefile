@@ -38,7 +38,7 @@ $(STAMP): pyproject.toml uv.lock $(UV)
 run: $(STAMP)
 	$(BIN)/olistctl run
 
-test: lock-check lint pytest checkov
+test: lock-check lint typecheck pytest checkov
 
 lock-check: $(UV)
 	@$(UV) lock --check --quiet 2>/dev/null || { \

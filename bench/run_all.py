@@ -32,6 +32,7 @@ BENCHMARKS = (
     "scan_cost",
     "profiles",
     "sample",
+    "setup",
 )
 ANALYSIS = BENCH_DIR / "analysis.md"
 # A fixed CPU-bound loop, timed in-process: how steady this machine's CPU is.

@@ -50,7 +50,8 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-    from olistctl.backends.base import Backend, QueryResult
+    from olistctl.backends.base import Backend
+    from olistctl.records import QueryResult
     from olistctl.settings import Settings
 
 PANDAS_HINT = "install it with: pip install 'olistctl[pandas]'"

@@ -1,6 +1,6 @@
 """Query rows as an Arrow table typed by the Athena types of their columns.
 
-A :class:`~olistctl.backends.base.QueryResult` holds Python values (``int``,
+A :class:`~olistctl.records.QueryResult` holds Python values (``int``,
 ``Decimal``, ``datetime`` …) and each column's Athena type name. This module
 turns them into a ``pyarrow.Table`` whose column types say what Athena said:
 ``decimal(10,2)`` stays an exact ``decimal128(10, 2)``, ``bigint`` is

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from olistctl.backends.base import Backend, LedgerEntry
+from olistctl.backends.base import Backend
 from olistctl.errors import UsageError
+from olistctl.records import LedgerEntry
 from olistctl.result_file import ResultTarget, WrittenResult, batches_of
 
 if TYPE_CHECKING:

@@ -17,21 +17,30 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from olistctl import layout
-from olistctl.backends.base import (
-    Backend,
+from olistctl.backends.base import Backend, no_billing, no_destroy_infra
+from olistctl.errors import InputError, OlistError, OperationFailed, UsageError
+from olistctl.records import (
     CatalogTable,
     CrawlReport,
     LedgerEntry,
     ObjectInfo,
     QueryResult,
+    Stage,
+    TeardownPlan,
+    TeardownReport,
     TransformOutcome,
 )
-from olistctl.errors import OlistError, OperationFailed, UsageError
+from olistctl.settings import Settings
 
 if TYPE_CHECKING:
+    from olistctl.cost import CostReport, FreeTierPlan, Period
+    from olistctl.cost.billed import ActualCosts
+    from olistctl.cost.scan_compare import ScanComparison
+    from olistctl.ingest.inputs import InputFile
+    from olistctl.quality import DatasetQuality
     from olistctl.sql.params import BoundParam
 
 BUNDLED_SAMPLE = "sample_data"
@@ -78,7 +87,7 @@ def upload(
     progress: ProgressSink | None = None,
 ) -> list[UploadOutcome]:
     """Store each Olist CSV under ``raw/<table>/``; skip files whose content is already there."""
-    from olistctl.inputs import discover
+    from olistctl.ingest.inputs import discover
 
     progress = progress or NoProgress()
     files = discover(paths)
@@ -123,7 +132,7 @@ def upload(
     return outcomes
 
 
-def _refuse_two_files_for_one_table(files: Sequence[Any]) -> None:
+def _refuse_two_files_for_one_table(files: Sequence[InputFile]) -> None:
     by_table: dict[str, list[Path]] = {}
     for f in files:
         if f.table is not None:
@@ -234,9 +243,7 @@ def transform(
             try:
                 outcomes.extend(runs)
             finally:
-                close = getattr(runs, "close", None)
-                if close is not None:
-                    close()  # waits for the conversions in flight
+                runs.close()  # waits for the conversions in flight
                 backend.ledger.append(
                     [
                         LedgerEntry(
@@ -290,12 +297,19 @@ def crawl(
                 )
             ]
         )
-        prepare = getattr(backend.engine, "prepare", None)  # local: fill the SQL cache
-        if prepare is not None and report.status == "SUCCEEDED":
-            from olistctl.sql.named import list_queries
-
-            prepare([(q.sql, q.bind()) for q in list_queries() if q.runs_as_is])
+        if report.status == "SUCCEEDED":
+            backend.engine.prepare(_shipped_statements())  # local: fills the SQL cache
     return report
+
+
+def _shipped_statements() -> Iterator[tuple[str, Sequence[BoundParam]]]:
+    """The shipped queries that run as they are, with their default parameters (read lazily:
+    an engine that prepares nothing reads none)."""
+    from olistctl.sql.named import list_queries
+
+    for q in list_queries():
+        if q.runs_as_is:
+            yield q.sql, q.bind()
 
 
 # -- query --------------------------------------------------------------------
@@ -371,25 +385,33 @@ def query(
 
 
 @contextlib.contextmanager
-def _local_copies(backend: Backend, stage: str, objects: Sequence[ObjectInfo]) -> Iterator[dict]:
-    """Paths of the stored objects: the files themselves locally, temporary copies otherwise."""
-    if backend.name == "local":
-        yield {o.key: Path(backend.store.location(stage, o.key)) for o in objects}  # type: ignore[arg-type]
-        return
-    with tempfile.TemporaryDirectory(prefix="olistctl-quality-") as tmp:
-        paths = {}
+def _local_copies(
+    backend: Backend, stage: Stage, objects: Sequence[ObjectInfo]
+) -> Iterator[dict[str, Path]]:
+    """Paths of the stored objects: the files themselves where the store keeps files,
+    temporary copies otherwise (S3)."""
+    with contextlib.ExitStack() as stack:
+        tmp: Path | None = None
+        paths: dict[str, Path] = {}
         for o in objects:
-            dest = Path(tmp) / o.key
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            with backend.store.open(stage, o.key) as src, open(dest, "wb") as out:  # type: ignore[arg-type]
-                while chunk := src.read(1 << 20):
-                    out.write(chunk)
-            paths[o.key] = dest
+            path = backend.store.local_path(stage, o.key)
+            if path is None:
+                if tmp is None:
+                    made = tempfile.TemporaryDirectory(prefix="olistctl-quality-")
+                    tmp = Path(stack.enter_context(made))
+                path = tmp / o.key
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with backend.store.open(stage, o.key) as src, open(path, "wb") as out:
+                    while chunk := src.read(1 << 20):
+                        out.write(chunk)
+            paths[o.key] = path
         yield paths
 
 
 @contextlib.contextmanager
-def _named_as_stored(backend: Backend, stage: str, paths: dict) -> Iterator[Callable[[Any], Any]]:
+def _named_as_stored(
+    backend: Backend, stage: Stage, paths: dict[str, Path]
+) -> Iterator[Callable[[DatasetQuality | None], DatasetQuality | None]]:
     """Reports (and errors) about temporary copies, made to name the stored objects instead.
 
     The checks only know the file they read; on aws that is a copy in a temporary folder,
@@ -397,9 +419,9 @@ def _named_as_stored(backend: Backend, stage: str, paths: dict) -> Iterator[Call
     object's address (``s3://bucket/key``), in the report and in an error raised inside.
     """
     names = {
-        str(path): backend.store.location(stage, key)  # type: ignore[arg-type]
+        str(path): backend.store.location(stage, key)
         for key, path in paths.items()
-        if str(path) != backend.store.location(stage, key)  # type: ignore[arg-type]
+        if str(path) != backend.store.location(stage, key)
     }
 
     def rename(text: str) -> str:
@@ -407,7 +429,7 @@ def _named_as_stored(backend: Backend, stage: str, paths: dict) -> Iterator[Call
             text = text.replace(path, location)
         return text
 
-    def relabel(report: Any) -> Any:
+    def relabel(report: DatasetQuality | None) -> DatasetQuality | None:
         if report is None or not names:
             return report
         report.files = {t: [rename(f) for f in files] for t, files in report.files.items()}
@@ -425,15 +447,15 @@ def _named_as_stored(backend: Backend, stage: str, paths: dict) -> Iterator[Call
     except OlistError as exc:
         exc.message = rename(exc.message)
         exc.hint = rename(exc.hint) if exc.hint else exc.hint
-        if isinstance(getattr(exc, "path", None), str):  # InputError points at the file
-            exc.path = rename(exc.path)  # type: ignore[attr-defined]
+        if isinstance(exc, InputError) and exc.path is not None:  # it points at the file
+            exc.path = rename(exc.path)
         raise
 
 
 @dataclass
 class StoredQuality:
-    raw: Any | None  # DatasetQuality over the raw CSVs
-    processed: Any | None  # DatasetQuality over the Parquet files
+    raw: DatasetQuality | None  # over the raw CSVs
+    processed: DatasetQuality | None  # over the Parquet files
 
 
 def quality(backend: Backend) -> StoredQuality:
@@ -539,6 +561,109 @@ def status(backend: Backend) -> StatusReport:
         pending=pending,
         previous=backend.previous_versions(),
     )
+
+
+# -- cost -------------------------------------------------------------------
+
+
+@dataclass
+class CostStatement:
+    """``report cost``: the usage priced, or the scan comparison, and what was billed."""
+
+    region: str
+    report: CostReport | None = None  # None with ``queries``
+    comparisons: list[ScanComparison] | None = None  # only with ``queries``
+    billed: ActualCosts | None = None  # only with ``actual``
+
+
+def cost_report(
+    backend: Backend,
+    settings: Settings,
+    *,
+    period: Period,
+    free_tier_plan: FreeTierPlan,
+    scale: float = 1.0,
+    actual: bool = False,
+    queries: bool = False,
+    progress: ProgressSink | None = None,
+) -> CostStatement:
+    """What the pipeline costs over ``period`` in the configured region, against the Free Tier.
+
+    ``queries`` compares each named query's scan over Parquet and over the CSVs
+    instead; ``actual`` adds what the cloud billed (where the backend can ask).
+    """
+    from olistctl.cost import build_report
+    from olistctl.cost.usage import check_scale
+    from olistctl.pricing import region_prices
+
+    progress = progress or NoProgress()
+    check_scale(scale)
+    if actual and not backend.IMPLEMENTS_BILLING:
+        raise no_billing(backend.name)  # before anything is measured
+    region = settings.region_or_default
+    region_prices(region)  # an unpriced region fails here, before any AWS request
+    if queries:
+        return CostStatement(region, comparisons=scan_comparison(backend, settings, scale=scale))
+    usage = backend.usage(period, memory_mb=settings.lambda_memory_size_mb)
+    report = build_report(usage, region=region, free_tier_plan=free_tier_plan, scale=scale)
+    billed = backend.billing(period, note=progress.note) if actual else None
+    return CostStatement(region, report=report, billed=billed)
+
+
+def scan_comparison(
+    backend: Backend, settings: Settings, *, scale: float = 1.0
+) -> list[ScanComparison]:
+    """Each named query's Athena scan over the stored Parquet tables and over the raw CSVs."""
+    from olistctl.cost.scan_compare import compare_stored_queries
+
+    return compare_stored_queries(
+        backend.store,
+        backend.catalog.tables(),
+        region=settings.region_or_default,
+        database=settings.get("database"),
+        scale=scale,
+    )
+
+
+# -- teardown -----------------------------------------------------------------
+
+
+def teardown_plan(backend: Backend, *, destroy_infra: bool = False) -> TeardownPlan:
+    """What a teardown would delete (and refuse, and leave); nothing is touched."""
+    if destroy_infra and not backend.IMPLEMENTS_DESTROY_INFRA:
+        raise no_destroy_infra()  # checked before anything is deleted, not after
+    return backend.teardown.plan()
+
+
+@dataclass
+class TeardownOutcome:
+    report: TeardownReport
+    deleted: int  # items deleted
+    verified: str  # the final check's sentence: what is gone, what stays and why
+
+
+def teardown(
+    backend: Backend, plan: TeardownPlan, *, progress: ProgressSink | None = None
+) -> TeardownOutcome:
+    """Delete what ``plan`` lists, under the backend's lock, and check that nothing is left."""
+    progress = progress or NoProgress()
+    advance = progress.task("teardown", sum(i.count for i in plan.items))
+    with backend.exclusive():
+        report = backend.teardown.execute(plan, progress=advance)
+    deleted = sum(i.count for i in report.deleted)
+    if not report.verified_empty:
+        left = ", ".join(f"{i.count} {i.kind} in {i.name}" for i in report.remaining if i.count)
+        raise OperationFailed(
+            f"Teardown deleted {deleted:,} item(s) but left {left}", hint="run teardown again"
+        )
+    return TeardownOutcome(report, deleted, backend.teardown.verified(report))
+
+
+def destroy_infra(backend: Backend) -> str:
+    """Remove the infrastructure itself (aws: ``terraform destroy``); its tool's last line."""
+    if not backend.IMPLEMENTS_DESTROY_INFRA:
+        raise no_destroy_infra()
+    return backend.destroy_infra()
 
 
 # -- run ----------------------------------------------------------------------

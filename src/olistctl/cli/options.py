@@ -39,6 +39,15 @@ ConcurrencyOpt = Annotated[
         help="How many files to convert at once (local: threads; aws: Lambda invocations).",
     ),
 ]
+RunnerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--runner",
+        help="aws backend: `lambda` (default) or `local` to run the handler in this process"
+        " against S3 (an endpoint that runs no Lambda code, such as moto without Docker).",
+        show_default=False,
+    ),
+]
 
 
 # -- the stack's resource names (global options; help text from olistctl.settings) -----------

@@ -10,6 +10,7 @@ from olistctl.cli.render import OutputFormat, emit_summary, rich_table
 
 if TYPE_CHECKING:
     from olistctl.cli.state import AppState
+    from olistctl.quality import DatasetQuality, QualityReport
 
 _ORDER = {"error": 0, "warn": 1, "info": 2}
 
@@ -58,5 +59,5 @@ def show_quality(state: AppState, reports: Mapping[str, Any], output: OutputForm
     return worst
 
 
-def _count(report: Any, severity: str) -> int:
+def _count(report: QualityReport | DatasetQuality, severity: str) -> int:
     return sum(1 for f in report.findings if f.severity == severity)

@@ -93,7 +93,7 @@ def command(
 
         write_out(state, statement, params, out, overwrite=overwrite, max_rows=max_rows)
         return
-    run_and_show(state, statement, params=params, output=output, max_rows=max_rows)
+    run_and_show(state, statement, params=params, output=output, max_rows=max_rows, name=name)
 
 
 def _statement(
@@ -106,7 +106,7 @@ def _statement(
             hint='e.g. olistctl query "SELECT COUNT(*) FROM olist_orders_dataset"',
         )
     if file is not None:
-        from olistctl.inputs import refuse_special_file
+        from olistctl.ingest.inputs import refuse_special_file
 
         if file.exists():
             refuse_special_file(file, what="a file of SQL")  # a FIFO would block the read
@@ -170,10 +170,12 @@ def run_and_show(
     output: OutputFormat,
     max_rows: int | None,
     title: str | None = None,
+    name: str | None = None,
 ) -> None:
+    """Run ``statement`` and print its answer; ``name``: a shipped query, warned about if empty."""
     from olistctl import pipeline
     from olistctl.cli.render import emit
-    from olistctl.cli.summaries import query_stats
+    from olistctl.cli.summaries import query_stats, warn_if_empty
     from olistctl.errors import Interrupted
 
     backend = state.backend()
@@ -186,3 +188,5 @@ def run_and_show(
     state.info(query_stats(state, result))
     for note in result.notes:
         state.info(note)
+    if name is not None:
+        warn_if_empty(state, [(name, result)])

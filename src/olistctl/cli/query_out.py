@@ -54,7 +54,7 @@ def write_out(
 
 
 def written_stats(state: AppState, written: WrittenResult) -> str:
-    from olistctl.cli.summaries import dollars, human_bytes
+    from olistctl.cli.render import dollars, human_bytes
     from olistctl.pricing import athena_query_cost
     from olistctl.settings import DEFAULT_REGION
 

@@ -14,7 +14,10 @@ from olistctl.cli.state import get_state
 from olistctl.errors import ExitCode
 
 app = typer.Typer(
-    help="Reports: data quality and cost.", no_args_is_help=True, rich_markup_mode="rich"
+    help="Reports: data quality and cost.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    add_completion=False,  # the root command has the completion options
 )
 
 

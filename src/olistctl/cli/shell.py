@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from prompt_toolkit.history import History
     from rich.console import Console
 
-    from olistctl.backends.base import Backend, QueryResult
+    from olistctl.backends.base import Backend
+    from olistctl.records import QueryResult
 
 PROMPT = "olist> "
 CONTINUATION = "  ...> "

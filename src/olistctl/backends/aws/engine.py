@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from olistctl.backends.aws.clients import AwsClients, aws_errors
 from olistctl.backends.aws.names import StackNames
-from olistctl.backends.base import QueryResult
+from olistctl.backends.base import QueryEngine
 from olistctl.errors import (
     AwsError,
     DeadlineExceeded,
@@ -32,6 +32,7 @@ from olistctl.errors import (
     SqlError,
 )
 from olistctl.polling import poll
+from olistctl.records import QueryResult
 from olistctl.sql.params import BoundParam
 
 if TYPE_CHECKING:
@@ -118,7 +119,7 @@ class _Rows:
         return True
 
 
-class AthenaEngine:
+class AthenaEngine(QueryEngine):
     def __init__(
         self,
         clients: AwsClients,

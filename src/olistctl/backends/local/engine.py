@@ -33,16 +33,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from olistctl import layout
-from olistctl.backends.base import QueryResult
+from olistctl import fs, layout
+from olistctl.backends.base import QueryEngine
 from olistctl.backends.local.catalog import LocalCatalog
 from olistctl.backends.local.guard import UnsafeQuery
 from olistctl.backends.local.store import LocalStore
-from olistctl.backends.local.workspace import is_temporary
 from olistctl.errors import OlistError, OperationFailed
+from olistctl.fs import is_temporary
+from olistctl.records import QueryResult
 from olistctl.sql.params import BoundParam
 
 if TYPE_CHECKING:
+    import duckdb
+
     from olistctl.result_file import ResultTarget, WrittenResult
 
 _R = TypeVar("_R")
@@ -132,12 +135,12 @@ def connect(*, allowed_paths: Sequence[str] = (), temp_directory: str | None = N
     return con
 
 
-class LocalEngine:
+class LocalEngine(QueryEngine):
     def __init__(self, store: LocalStore, catalog: LocalCatalog, database: str | None) -> None:
         self.store = store
         self.catalog = catalog
         self.database = database
-        self._con = None
+        self._con: duckdb.DuckDBPyConnection | None = None
 
     def parquet_files(self, table: str) -> list[Path]:
         """The Parquet files of ``processed/<table>/``, by name, as absolute paths.
@@ -193,7 +196,7 @@ class LocalEngine:
     def _cache(self):
         import duckdb
 
-        from olistctl.sql.transpiled import TranspileCache
+        from olistctl.sql.cache import TranspileCache
 
         ws = self.store.ws
         return TranspileCache(
@@ -435,10 +438,7 @@ class _ResultsFile:
         self.saved = False
         try:
             ws.claim(out)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-            os.close(fd)
-            self.tmp = Path(os.path.abspath(tmp))
+            self.tmp = Path(os.path.abspath(fs.new_temporary(out)))
         except OSError as exc:
             self._not_saved(exc)
 
@@ -453,7 +453,8 @@ class _ResultsFile:
             return
         try:
             _write_results_csv(con, columns, self.tmp)
-            os.replace(self.tmp, self.out)
+            # Not flushed to disk: a copy of an answer already printed, that a crash may lose.
+            fs.publish(self.tmp, self.out)
             self.tmp = None
             self.saved = True
         except (duckdb.IOException, OSError) as exc:
