@@ -11,11 +11,15 @@ __version__ = "0.1.0"
 # Not typing.TYPE_CHECKING: importing typing alone costs `import olistctl` ~20 ms.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from olistctl.api import Lake
+    from typing import Any
 
 
-def connect(*, config: str | None = None, **settings: str | None) -> Lake:
-    """The lake the settings name (see :func:`olistctl.api.connect`)."""
+# Returns an olistctl.api.Lake, typed as Any: every module imports this package, so
+# it may not name the API's types (an import cycle, even for the type checker alone);
+# `from olistctl.api import connect` is the same function, typed.
+def connect(*, config: str | None = None, **settings: str | None) -> Any:
+    """The lake the settings name, an :class:`olistctl.api.Lake` (see
+    :func:`olistctl.api.connect`)."""
     import importlib
 
     # By name, not an import statement: the Lambda's zip ships this package's import

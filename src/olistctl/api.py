@@ -42,6 +42,7 @@ Athena too.
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from olistctl.errors import ConfigError, Interrupted
@@ -53,6 +54,8 @@ if TYPE_CHECKING:
     from olistctl.backends.base import Backend
     from olistctl.records import QueryResult
     from olistctl.settings import Settings
+    from olistctl.sql.named import NamedQuery
+    from olistctl.sql.params import BoundParam
 
 PANDAS_HINT = "install it with: pip install 'olistctl[pandas]'"
 
@@ -141,7 +144,7 @@ class Lake:
         query = _named_query(name)
         return _arrow(self._run(query.sql, query.bind(params)))
 
-    def _run(self, sql: str, params: list) -> QueryResult:
+    def _run(self, sql: str, params: list[BoundParam]) -> QueryResult:
         from olistctl import pipeline
 
         backend = self._open()
@@ -182,7 +185,7 @@ class Lake:
         return pd.DataFrame(rows, columns=["name", "parameters", "description"])
 
 
-def _named_query(name: str):
+def _named_query(name: str) -> NamedQuery:
     from olistctl.errors import UsageError
     from olistctl.sql.named import get_query, list_queries
 
@@ -203,7 +206,7 @@ def _arrow(result: QueryResult) -> pa.Table:
     return to_arrow(result.columns, result.types, result.rows)
 
 
-def _pandas():
+def _pandas() -> ModuleType:
     try:
         import pandas
     except ImportError:
@@ -213,6 +216,6 @@ def _pandas():
     return pandas
 
 
-def _frame(pd, table: pa.Table) -> pd.DataFrame:
+def _frame(pd: ModuleType, table: pa.Table) -> pd.DataFrame:
     """Arrow-backed columns: Athena's types kept (exact decimals, integers with NULLs)."""
     return table.to_pandas(types_mapper=pd.ArrowDtype)

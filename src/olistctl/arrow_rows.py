@@ -53,7 +53,9 @@ def arrow_type(athena_type: str) -> pa.DataType | None:
     return simple.get(name, simple.get(kind))
 
 
-def to_arrow(columns: Sequence[str], types: Sequence[str], rows: Sequence[Sequence[Any]]):
+def to_arrow(
+    columns: Sequence[str], types: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> pa.Table:
     """A ``pyarrow.Table`` of ``rows``; a column whose values do not fit its type is text.
 
     Repeated column names (Athena allows ``SELECT 1 AS a, 2 AS a``) are kept as they are.

@@ -1,10 +1,10 @@
 """The records the pipeline's stages exchange: plain dataclasses, no behaviour beyond their data.
 
-Objects stored, conversions done, catalog tables, query answers, ledger
-entries and teardown plans. They live here, outside ``olistctl.backends``, so
-that the cores (``cost``, ``quality`` …) and the CLI can read them without
-importing a backend; the stage protocols that produce them are in
-``olistctl.backends.base``.
+Objects stored, conversions done, catalog tables, query answers (shown, or
+written to a file), ledger entries and teardown plans. They live here, outside
+``olistctl.backends``, so that the cores (``cost``, ``quality`` …) and the CLI
+can read them without importing a backend; the stage protocols that produce
+them are in ``olistctl.backends.base``.
 """
 
 from __future__ import annotations
@@ -125,6 +125,21 @@ class QueryResult:
     output_location: str | None = None
     from_catalog: bool = False  # answered from the catalog (SHOW TABLES …): no query ran
     notes: list[str] = field(default_factory=list)  # what the user should know (one line each)
+
+
+@dataclass
+class WrittenResult:
+    """What ``query --out`` wrote, and what the query cost."""
+
+    path: str
+    format: str  # parquet | csv
+    rows: int
+    bytes: int  # the file's size
+    columns: list[str]
+    engine_ms: float = 0.0
+    bytes_scanned: int = 0  # what Athena scanned (aws) or would scan (local estimate)
+    query_id: str | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass

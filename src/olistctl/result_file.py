@@ -3,10 +3,12 @@
 The rows arrive as Arrow record batches (DuckDB's stream locally, the Parquet
 files an Athena UNLOAD wrote on aws) and are written one batch at a time, so
 memory holds one batch, never the result. They go to a temporary name beside
-the target (``.<name>.<random>.tmp``), made before the query runs (a folder
-that cannot be written fails before Athena bills a scan), and renamed onto
-the target only when every row is written: an error or Ctrl-C leaves nothing
-half-written, and an existing file is replaced only when asked.
+the target (:mod:`olistctl.fs`), made before the query runs (a folder that
+cannot be written fails before Athena bills a scan), flushed to disk and
+renamed onto the target only when every row is written: an error or Ctrl-C
+leaves nothing half-written, and an existing file is replaced only when asked.
+The file gets the permissions a plain ``open(path, "w")`` would give: it is
+made for the user.
 
 How values are written:
 
@@ -22,14 +24,12 @@ refuses it the same way, so a query that writes locally writes on Athena.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from olistctl import fs
 from olistctl.errors import UsageError, os_error
 
 if TYPE_CHECKING:
@@ -38,22 +38,6 @@ if TYPE_CHECKING:
 FORMATS = {".parquet": "parquet", ".csv": "csv"}
 # Rows per batch asked of DuckDB (its row group size): a few MB of memory for Olist's widths.
 BATCH_ROWS = 122_880
-TMP_SUFFIX = ".tmp"
-
-
-@dataclass
-class WrittenResult:
-    """What ``query --out`` wrote, and what the query cost."""
-
-    path: str
-    format: str  # parquet | csv
-    rows: int
-    bytes: int  # the file's size
-    columns: list[str]
-    engine_ms: float = 0.0
-    bytes_scanned: int = 0  # what Athena scanned (aws) or would scan (local estimate)
-    query_id: str | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 def format_of(path: str | os.PathLike) -> str:
@@ -90,11 +74,9 @@ class ResultTarget:
                 hint="give another name, or add --overwrite to replace it",
             )
         try:
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{self.path.name}.", suffix=TMP_SUFFIX)
+            self.tmp = fs.new_temporary(self.path, mode=fs.SHARED)
         except OSError as exc:
             raise os_error(exc, f"creating a file in {folder}", where=str(folder)) from exc
-        os.close(fd)
-        self.tmp = Path(tmp)
 
     def __enter__(self) -> ResultTarget:
         return self
@@ -104,10 +86,8 @@ class ResultTarget:
 
     def discard(self) -> None:
         """Remove the temporary file (after an error, Ctrl-C, or a rename that already happened)."""
-        if self.tmp is not None:
-            with contextlib.suppress(FileNotFoundError):
-                self.tmp.unlink()
-            self.tmp = None
+        fs.discard(self.tmp)
+        self.tmp = None
 
     def write(self, batches: Iterable[pa.RecordBatch], schema: pa.Schema) -> int:
         """Write every batch to the temporary file, then rename it onto the target; the rows."""
@@ -118,9 +98,8 @@ class ResultTarget:
                 rows = _write_parquet(self.tmp, schema, batches)
             else:
                 rows = _write_csv(self.tmp, schema, batches)
-            with open(self.tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-            os.replace(self.tmp, self.path)
+            fs.fsync_file(self.tmp)
+            fs.publish(self.tmp, self.path)
         except OSError as exc:
             raise os_error(exc, f"writing {self.path}", where=str(self.path.parent)) from exc
         self.tmp = None
@@ -202,7 +181,6 @@ __all__ = [
     "BATCH_ROWS",
     "FORMATS",
     "ResultTarget",
-    "WrittenResult",
     "batches_of",
     "format_of",
     "output_schema",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from decimal import Decimal
 
 import pandas as pd
@@ -123,6 +124,17 @@ def test_an_existing_file_is_kept_unless_overwrite(cli, lake, tmp_path):
     replaced = cli("query", "SELECT 1 AS one", "--out", "answer.csv", "--overwrite")
     assert replaced.exit_code == 0, replaced
     assert mine.read_text() == '"one"\n"1"\n'
+
+
+def test_the_file_has_the_permissions_a_plain_write_gives(cli, lake, tmp_path):
+    # Made for the user, as `open(path, "w")` makes a file: 0666 less the umask.
+    lake("crawled")
+    umask = os.umask(0o022)
+    os.umask(umask)
+    result = cli("query", "SELECT 1 AS one", "--out", "one.parquet")
+    assert result.exit_code == 0, result
+    assert stat.S_IMODE((tmp_path / "one.parquet").stat().st_mode) == 0o666 & ~umask
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
 @pytest.mark.parametrize(

@@ -29,13 +29,14 @@ from olistctl.records import (
     TeardownPlan,
     TeardownReport,
     TransformOutcome,
+    WrittenResult,
 )
 
 if TYPE_CHECKING:
     from olistctl.cost.billed import ActualCosts
     from olistctl.cost.period import Period
     from olistctl.cost.usage import Usage
-    from olistctl.result_file import ResultTarget, WrittenResult
+    from olistctl.result_file import ResultTarget
     from olistctl.sql.params import BoundParam
 
 

@@ -15,7 +15,7 @@ from olistctl.errors import Interrupted, UsageError
 
 if TYPE_CHECKING:
     from olistctl.cli.state import AppState
-    from olistctl.result_file import WrittenResult
+    from olistctl.records import WrittenResult
     from olistctl.sql.params import BoundParam
 
 
@@ -28,7 +28,7 @@ def write_out(
     overwrite: bool,
     max_rows: int | None,
 ) -> None:
-    from olistctl.export import export
+    from olistctl import pipeline
     from olistctl.result_file import ResultTarget
 
     if out is None:
@@ -42,7 +42,7 @@ def write_out(
     with ResultTarget(out, overwrite=overwrite) as target:
         backend = state.backend()
         try:
-            written = export(backend, statement, params=params, target=target)
+            written = pipeline.export(backend, statement, params=params, target=target)
         except KeyboardInterrupt:
             backend.engine.cancel()
             raise Interrupted(

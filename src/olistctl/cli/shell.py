@@ -28,6 +28,7 @@ from olistctl.cli.signals import Terminated
 from olistctl.errors import OlistError, UsageError
 
 if TYPE_CHECKING:
+    from prompt_toolkit import PromptSession
     from prompt_toolkit.history import History
     from rich.console import Console
 
@@ -98,11 +99,11 @@ class Shell:
         self.timing = False
         self._input = input
         self._output = output
-        self._session = None
+        self._session: PromptSession[str] | None = None
 
     # -- the loop ---------------------------------------------------------------------
 
-    def session(self):
+    def session(self) -> PromptSession[str]:
         """The prompt_toolkit session: multi-line until ``;``, completion, history."""
         if self._session is None:
             from prompt_toolkit import PromptSession
@@ -112,7 +113,7 @@ class Shell:
             from olistctl.cli.shell_complete import ShellCompleter
             from olistctl.sql.named import list_queries
 
-            session: Any = None
+            session: PromptSession[str]
             self._session = session = PromptSession(
                 message=PROMPT,
                 multiline=Condition(lambda: not statement_complete(session.default_buffer.text)),

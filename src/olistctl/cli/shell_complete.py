@@ -7,7 +7,7 @@ completing costs no query.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
@@ -39,7 +39,7 @@ _WORD = re.compile(r"[\w\\.]+$")
 class ShellCompleter(Completer):
     def __init__(
         self,
-        tables: dict[str, Sequence[str]],
+        tables: Mapping[str, Sequence[str]],
         queries: Iterable[str],
         formats: Iterable[str],
     ) -> None:

@@ -32,11 +32,11 @@ from olistctl.errors import (
     SqlError,
 )
 from olistctl.polling import poll
-from olistctl.records import QueryResult
+from olistctl.records import QueryResult, WrittenResult
 from olistctl.sql.params import BoundParam
 
 if TYPE_CHECKING:
-    from olistctl.result_file import ResultTarget, WrittenResult
+    from olistctl.result_file import ResultTarget
 
 PAGE_SIZE = 1000  # GetQueryResults' maximum
 PAGE_BUDGET = 10  # beyond this many pages, read the CSV result object instead
@@ -194,7 +194,19 @@ class AthenaEngine(QueryEngine):
         """UNLOAD ``sql`` to Parquet in the results bucket and download it into ``target``."""
         from olistctl.backends.aws.unload import unload
 
-        return unload(self, sql, params, target)
+        def running(query_id: str | None) -> None:
+            self._running = query_id
+
+        return unload(
+            self.clients,
+            self.names,
+            sql,
+            params,
+            target,
+            running=running,
+            stop=self._stop,
+            failure=lambda query_id: self._failure(query_id, self._get(query_id)),
+        )
 
     def cancel(self) -> None:
         query_id = self._running

@@ -33,20 +33,22 @@ import contextlib
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import boto3
 import botocore.session
 
 from olistctl.backends.aws.clients import AwsClients, aws_errors, shared_loader
-from olistctl.errors import ConfigError, Interrupted, SqlError
+from olistctl.backends.aws.names import StackNames
+from olistctl.errors import ConfigError, Interrupted, OlistError, SqlError
+from olistctl.records import WrittenResult
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from olistctl.backends.aws.engine import AthenaEngine
-    from olistctl.result_file import ResultTarget, WrittenResult
+    from olistctl.result_file import ResultTarget
     from olistctl.sql.params import BoundParam
 
 UNLOAD_PREFIX = "unload/"
@@ -69,11 +71,11 @@ class _OlistSession(boto3.Session):
         )
         self._olistctl_clients = clients
 
-    def client(self, service_name: str, *args: Any, **kwargs: Any):  # type: ignore[override]
+    def client(self, service_name: str, *args: Any, **kwargs: Any) -> Any:
         return self._olistctl_clients.client(service_name)
 
 
-def _wrangler():
+def _wrangler() -> ModuleType:
     try:
         import awswrangler
     except ImportError:
@@ -86,25 +88,32 @@ def _wrangler():
 
 
 def unload(
-    engine: AthenaEngine,
+    clients: AwsClients,
+    names: StackNames,
     sql: str,
     params: Sequence[BoundParam],
     target: ResultTarget,
+    *,
+    running: Callable[[str | None], None],
+    stop: Callable[[str], None],
+    failure: Callable[[str], OlistError],
 ) -> WrittenResult:
-    """UNLOAD ``sql`` to a fresh prefix of the results bucket, then stream it into ``target``."""
-    from olistctl.result_file import WrittenResult
+    """UNLOAD ``sql`` to a fresh prefix of the results bucket, then stream it into ``target``.
 
+    The engine's own hooks: ``running`` hears the query id as it starts (so its
+    ``cancel`` can stop it) and None when it ends, ``stop`` stops it after a Ctrl-C,
+    ``failure`` is the error a failed query id gives.
+    """
     wr = _wrangler()
-    names = engine.names
     bucket = names.bucket("results")
     prefix = f"{UNLOAD_PREFIX}{uuid.uuid4().hex}/"
-    athena = engine.clients.client("athena")
+    athena = clients.client("athena")
     started_ids: list[str] = []
 
     def keep_id(parsed: dict[str, Any] | None = None, **_: Any) -> None:
         if parsed and parsed.get("QueryExecutionId"):
             started_ids.append(parsed["QueryExecutionId"])
-            engine._running = parsed["QueryExecutionId"]
+            running(parsed["QueryExecutionId"])
 
     event = "after-call.athena.StartQueryExecution"
     athena.meta.events.register(event, keep_id, unique_id="olistctl-unload")
@@ -119,34 +128,33 @@ def unload(
                     file_format="PARQUET",
                     compression="snappy",
                     workgroup=names.workgroup,
-                    boto3_session=_OlistSession(engine.clients),
+                    boto3_session=_OlistSession(clients),
                     params=[p.literal for p in params] or None,
                     paramstyle="qmark",
                     athena_query_wait_polling_delay=POLL_S,
                 )
         except KeyboardInterrupt:
             if started_ids:
-                engine._stop(started_ids[-1])
+                stop(started_ids[-1])
                 raise Interrupted(
                     f"Athena query {started_ids[-1]} was cancelled",
                     hint="nothing more is billed for it",
                 ) from None
             raise
         except (wr.exceptions.QueryFailed, wr.exceptions.QueryCancelled):
-            query_id = started_ids[-1]
-            raise engine._failure(query_id, engine._get(query_id)) from None
+            raise failure(started_ids[-1]) from None
         except wr.exceptions.InvalidArgumentValue as exc:
             raise SqlError(
                 f"Athena refused the UNLOAD: {str(exc).rstrip('.')}",
                 hint="give every column its own name (AS) and a known type",
             ) from None
         finally:
-            engine._running = None
+            running(None)
             athena.meta.events.unregister(event, unique_id="olistctl-unload")
         query_id = metadata.raw_payload["QueryExecutionId"]
         execution = metadata.raw_payload
-        keys = _written_keys(engine.clients, bucket, prefix, metadata.manifest_location)
-        with _Parquet(engine.clients, bucket, keys) as (schema, batches):
+        keys = _written_keys(clients, bucket, prefix, metadata.manifest_location)
+        with _Parquet(clients, bucket, keys) as (schema, batches):
             rows = target.write(batches, schema)
         stats = execution.get("Statistics") or {}
         return WrittenResult(
@@ -161,7 +169,7 @@ def unload(
             query_id=query_id,
         )
     finally:
-        _remove_prefix(engine.clients, bucket, prefix)
+        _remove_prefix(clients, bucket, prefix)
 
 
 def _written_keys(clients: AwsClients, bucket: str, prefix: str, manifest: str | None) -> list[str]:

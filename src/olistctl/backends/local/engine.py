@@ -40,13 +40,17 @@ from olistctl.backends.local.guard import UnsafeQuery
 from olistctl.backends.local.store import LocalStore
 from olistctl.errors import OlistError, OperationFailed
 from olistctl.fs import is_temporary
-from olistctl.records import QueryResult
+from olistctl.records import QueryResult, WrittenResult
 from olistctl.sql.params import BoundParam
 
 if TYPE_CHECKING:
     import duckdb
 
-    from olistctl.result_file import ResultTarget, WrittenResult
+    from olistctl.result_file import ResultTarget
+    from olistctl.sql.translation import Transpiled
+
+# The schema a query is transpiled against: table -> column -> Athena type.
+_Schema = dict[str, dict[str, str]]
 
 _R = TypeVar("_R")
 
@@ -256,7 +260,12 @@ class LocalEngine(QueryEngine):
             ),
         )
 
-    def _transpiled(self, sql: str, params: Sequence[BoundParam], run: Callable[..., _R]) -> _R:
+    def _transpiled(
+        self,
+        sql: str,
+        params: Sequence[BoundParam],
+        run: Callable[[Transpiled, _Schema, list[str]], _R],
+    ) -> _R:
         """``run(transpiled, schema, notes)`` on the query's DuckDB SQL (from the cache or new)."""
         # Shared: a command that changes the workspace waits, and does not take this
         # query's temporary files for a killed command's leftovers.
@@ -282,7 +291,7 @@ class LocalEngine(QueryEngine):
                 )
                 return run(transpiled, schema, [note])
 
-    def _files(self, transpiled, schema) -> dict[str, list[Path]]:
+    def _files(self, transpiled: Transpiled, schema: _Schema) -> dict[str, list[Path]]:
         """The Parquet files of each table the query reads; refused before anything is made."""
         unknown = [t for t in transpiled.tables if t not in schema]
         if unknown:
@@ -304,8 +313,8 @@ class LocalEngine(QueryEngine):
 
     @contextlib.contextmanager
     def _session(
-        self, transpiled, files: dict[str, list[Path]], writable: Sequence[str] = ()
-    ) -> Iterator[tuple]:
+        self, transpiled: Transpiled, files: dict[str, list[Path]], writable: Sequence[str] = ()
+    ) -> Iterator[tuple[duckdb.DuckDBPyConnection, int]]:
         """A sandboxed connection with the query's views: ``(connection, bytes it scans)``.
 
         ``writable`` are the only files besides the query's Parquet that it may open.
@@ -338,8 +347,8 @@ class LocalEngine(QueryEngine):
 
     def _run(
         self,
-        transpiled,
-        schema,
+        transpiled: Transpiled,
+        schema: _Schema,
         params: Sequence[BoundParam],
         max_rows: int | None,
         notes: list[str],
@@ -387,15 +396,15 @@ class LocalEngine(QueryEngine):
 
     def _export(
         self,
-        transpiled,
-        schema,
+        transpiled: Transpiled,
+        schema: _Schema,
         params: Sequence[BoundParam],
         target: ResultTarget,
         notes: list[str],
     ) -> WrittenResult:
         import duckdb
 
-        from olistctl.result_file import BATCH_ROWS, WrittenResult
+        from olistctl.result_file import BATCH_ROWS
 
         files = self._files(transpiled, schema)
         started = time.perf_counter()
