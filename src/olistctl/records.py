@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Literal
 
 Stage = Literal["raw", "processed", "results"]
@@ -140,6 +141,14 @@ class WrittenResult:
     bytes_scanned: int = 0  # what Athena scanned (aws) or would scan (local estimate)
     query_id: str | None = None
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OwnFile:
+    """A file of olistctl's own kept with a backend's stored state (the shell's history)."""
+
+    path: Path | None  # None: no place for it yet (no workspace made): the caller keeps none
+    claim: Callable[[], None]  # lists it as olistctl's; called before it is first written
 
 
 @dataclass

@@ -215,3 +215,30 @@ def test_ctrl_c_cancels_the_running_query_and_keeps_the_shell():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"True True {CANCELLED}"
+
+
+def test_the_history_file_is_the_workspaces_and_listed_before_it_is_written(backend, tmp_path):
+    import json
+
+    kept = backend.own_file("shell_history")
+    assert kept.path.resolve() == (tmp_path / WS / "shell_history").resolve()
+    manifest = tmp_path / WS / "olistctl-manifest.jsonl"
+    assert {"file": "shell_history"} not in [json.loads(x) for x in manifest.open()]
+    kept.claim()
+    assert {"file": "shell_history"} in [json.loads(x) for x in manifest.open()]
+    assert not kept.path.exists()  # listed first; the history writes it
+
+
+def test_no_workspace_no_history_file_and_none_made(tmp_path, monkeypatch):
+    from olistctl.backends import open_backend
+    from olistctl.settings import load_settings
+
+    monkeypatch.chdir(tmp_path)
+    opened = open_backend(load_settings({"workspace": "nowhere"}, env={}, cwd=tmp_path))
+    try:
+        kept = opened.own_file("shell_history")
+    finally:
+        opened.close()
+    assert kept is not None and kept.path is None
+    kept.claim()  # nothing to list it in
+    assert list(tmp_path.iterdir()) == []

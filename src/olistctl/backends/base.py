@@ -23,6 +23,7 @@ from olistctl.records import (
     CrawlReport,
     LedgerEntry,
     ObjectInfo,
+    OwnFile,
     ProgressCallback,
     QueryResult,
     Stage,
@@ -210,6 +211,12 @@ class Backend(ABC):
     def exclusive(self) -> AbstractContextManager[object]:
         """Held by commands that change the stored state (the local workspace's lock)."""
         return contextlib.nullcontext()
+
+    def own_file(self, name: str) -> OwnFile | None:
+        """Where a file of olistctl's own called ``name`` is kept with the stored state
+        (local: in the workspace, listed in its manifest so teardown removes it); None
+        where the state is not on this machine (the caller uses the user's state folder)."""
+        return None
 
     def previous_versions(self) -> list[ObjectInfo]:
         """Raw objects an upload replaced, kept until their replacement converts (local; on

@@ -13,6 +13,7 @@ local) or in your state folder (`~/.local/state/olistctl/`, aws).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -25,6 +26,7 @@ from olistctl.cli.state import get_state
 if TYPE_CHECKING:
     from prompt_toolkit.history import History
 
+    from olistctl.backends.base import Backend
     from olistctl.cli.state import AppState
 
 HISTORY_NAME = "shell_history"
@@ -48,7 +50,7 @@ def command(
         backend,
         out=state.out,
         err=state.err,
-        history=history_for(state),
+        history=history_for(state, backend),
         stats=lambda result: query_stats(state, result),
         output_format=output,
         max_rows=max_rows,
@@ -56,18 +58,16 @@ def command(
     return shell.run()
 
 
-def history_for(state: AppState) -> History:
-    """The local workspace's ``shell_history`` (listed in its manifest), or the state folder's."""
+def history_for(state: AppState, backend: Backend) -> History:
+    """The backend's own ``shell_history`` (local: the workspace's, listed in its manifest),
+    or the user's state folder's."""
     from prompt_toolkit.history import InMemoryHistory
 
-    settings = state.settings()
-    if settings.get("backend") == "local":
-        from olistctl.backends.local.workspace import Workspace
-
-        workspace = Workspace(settings.workspace_path)
-        if not workspace.exists():
-            return InMemoryHistory()  # nothing to query yet; never create a workspace for this
-        return _claimed_history(workspace, workspace.root / HISTORY_NAME, state)
+    kept = backend.own_file(HISTORY_NAME)
+    if kept is not None:
+        if kept.path is None:
+            return InMemoryHistory()
+        return _claimed_history(kept.path, kept.claim, state)
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     folder = Path(base) / "olistctl"
     try:
@@ -75,11 +75,12 @@ def history_for(state: AppState) -> History:
     except OSError as exc:
         state.info(f"The shell's history is not kept ({folder}: {exc.strerror}).")
         return InMemoryHistory()
-    return _claimed_history(None, folder / HISTORY_NAME, state)
+    return _claimed_history(folder / HISTORY_NAME, None, state)
 
 
-def _claimed_history(workspace, path: Path, state: AppState) -> History:
-    """A FileHistory that lists its file in the workspace's manifest before first writing it.
+def _claimed_history(path: Path, claim: Callable[[], None] | None, state: AppState) -> History:
+    """A FileHistory that calls ``claim`` (listing its file as olistctl's) before first
+    writing it.
 
     A history that cannot be written (a read-only workspace) keeps the session's
     statements in memory and says so once.
@@ -94,9 +95,8 @@ def _claimed_history(workspace, path: Path, state: AppState) -> History:
             if self.broken:
                 return
             try:
-                if workspace is not None and not self.claimed:
-                    with workspace.shared():
-                        workspace.claim(path)
+                if claim is not None and not self.claimed:
+                    claim()
                 self.claimed = True
                 super().store_string(string)
             except OSError as exc:
