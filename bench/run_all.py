@@ -28,6 +28,7 @@ BENCHMARKS = (
     "lambda_tmp",
     "pipeline",
     "queries",
+    "query_out",
     "scan_cost",
     "profiles",
     "sample",

@@ -32,6 +32,7 @@ from olistctl.records import (
     TeardownPlan,
     TeardownReport,
     TransformOutcome,
+    WrittenResult,
 )
 from olistctl.settings import Settings
 
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from olistctl.cost.scan_compare import ScanComparison
     from olistctl.ingest.inputs import InputFile
     from olistctl.quality import DatasetQuality
+    from olistctl.result_file import ResultTarget
     from olistctl.sql.params import BoundParam
 
 BUNDLED_SAMPLE = "sample_data"
@@ -369,16 +371,81 @@ def query(
         backend=backend.name,
         detail=result.query_id,
     )
+    _record_query(backend, entry, result.notes)
+    return result
+
+
+def _record_query(backend: Backend, entry: LedgerEntry, notes: list[str]) -> None:
+    """The query's line in the run ledger, so ``report cost`` counts its scan."""
     try:
         backend.ledger.append([entry])
     except OSError as exc:
         # A query needs to write nothing (a read-only workspace, a full disk): the answer
         # stands; only the cost report will not count it.
-        result.notes.append(
+        notes.append(
             f"The query was not recorded in the run ledger ({exc.strerror or exc});"
             " `report cost` will not count it."
         )
-    return result
+
+
+def export(
+    backend: Backend,
+    sql: str,
+    *,
+    params: Sequence[BoundParam] = (),
+    target: ResultTarget,
+) -> WrittenResult:
+    """Run ``sql`` (``params`` bound to its ``?`` marks) and write every row to ``target``.
+
+    What :func:`query` is for rows shown, this is for rows written (``query --out``):
+    the same checks, the engine's ``export`` instead of ``execute``, the same line in
+    the run ledger; a catalog statement is answered from the catalog and written alike.
+    """
+    from olistctl.sql.params import check_count
+
+    if not sql.strip():
+        raise UsageError("The SQL is empty", hint='pass a statement: olistctl query "SELECT 1"')
+    begun = _now()
+    started = time.perf_counter()
+    answered = _catalog_answer(backend, sql, None)
+    if answered is not None:
+        if params:
+            raise UsageError(
+                "SHOW and DESCRIBE statements take no parameters", hint="drop the values"
+            )
+        return _write_catalog_answer(answered, target)
+    check_count(sql, params)
+    written = backend.engine.export(sql, params=params, target=target)
+    entry = LedgerEntry(
+        stage="query",
+        started=begun,
+        seconds=time.perf_counter() - started,
+        rows=written.rows,
+        bytes_scanned=written.bytes_scanned,
+        requests=1,
+        backend=backend.name,
+        detail=written.query_id,
+    )
+    _record_query(backend, entry, written.notes)
+    return written
+
+
+def _write_catalog_answer(result: QueryResult, target: ResultTarget) -> WrittenResult:
+    """SHOW TABLES / SHOW COLUMNS / DESCRIBE written like rows: no query ran, nothing billed."""
+    from olistctl.arrow_rows import to_arrow
+    from olistctl.result_file import batches_of
+
+    table = to_arrow(result.columns, result.types, result.rows)
+    rows = target.write(batches_of(table), table.schema)
+    return WrittenResult(
+        path=str(target.path),
+        format=target.format,
+        rows=rows,
+        bytes=target.path.stat().st_size,
+        columns=result.columns,
+        engine_ms=result.engine_ms,
+        notes=["Answered from the catalog: no query ran, nothing billed."],
+    )
 
 
 # -- quality ------------------------------------------------------------------

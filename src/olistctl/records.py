@@ -1,10 +1,10 @@
 """The records the pipeline's stages exchange: plain dataclasses, no behaviour beyond their data.
 
-Objects stored, conversions done, catalog tables, query answers, ledger
-entries and teardown plans. They live here, outside ``olistctl.backends``, so
-that the cores (``cost``, ``quality`` …) and the CLI can read them without
-importing a backend; the stage protocols that produce them are in
-``olistctl.backends.base``.
+Objects stored, conversions done, catalog tables, query answers (shown, or
+written to a file), ledger entries and teardown plans. They live here, outside
+``olistctl.backends``, so that the cores (``cost``, ``quality`` …) and the CLI
+can read them without importing a backend; the stage protocols that produce
+them are in ``olistctl.backends.base``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Literal
 
 Stage = Literal["raw", "processed", "results"]
@@ -125,6 +126,29 @@ class QueryResult:
     output_location: str | None = None
     from_catalog: bool = False  # answered from the catalog (SHOW TABLES …): no query ran
     notes: list[str] = field(default_factory=list)  # what the user should know (one line each)
+
+
+@dataclass
+class WrittenResult:
+    """What ``query --out`` wrote, and what the query cost."""
+
+    path: str
+    format: str  # parquet | csv
+    rows: int
+    bytes: int  # the file's size
+    columns: list[str]
+    engine_ms: float = 0.0
+    bytes_scanned: int = 0  # what Athena scanned (aws) or would scan (local estimate)
+    query_id: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OwnFile:
+    """A file of olistctl's own kept with a backend's stored state (the shell's history)."""
+
+    path: Path | None  # None: no place for it yet (no workspace made): the caller keeps none
+    claim: Callable[[], None]  # lists it as olistctl's; called before it is first written
 
 
 @dataclass

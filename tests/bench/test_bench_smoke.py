@@ -38,6 +38,7 @@ SCRIPTS = (
     "lambda_tmp",
     "pipeline",
     "queries",
+    "query_out",
     "scan_cost",
     "profiles",
     "sample",

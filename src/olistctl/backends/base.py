@@ -23,18 +23,21 @@ from olistctl.records import (
     CrawlReport,
     LedgerEntry,
     ObjectInfo,
+    OwnFile,
     ProgressCallback,
     QueryResult,
     Stage,
     TeardownPlan,
     TeardownReport,
     TransformOutcome,
+    WrittenResult,
 )
 
 if TYPE_CHECKING:
     from olistctl.cost.billed import ActualCosts
     from olistctl.cost.period import Period
     from olistctl.cost.usage import Usage
+    from olistctl.result_file import ResultTarget
     from olistctl.sql.params import BoundParam
 
 
@@ -123,6 +126,13 @@ class QueryEngine(Protocol):
         """
         ...
 
+    def export(
+        self, sql: str, *, params: Sequence[BoundParam] = (), target: ResultTarget
+    ) -> WrittenResult:
+        """Run ``sql`` and write every row to ``target`` (``query --out``), memory bounded:
+        DuckDB's Arrow stream locally, an Athena UNLOAD downloaded on aws."""
+        ...
+
     def cancel(self) -> None:
         """Stop the running query (Ctrl-C); safe to call when none runs."""
         ...
@@ -201,6 +211,12 @@ class Backend(ABC):
     def exclusive(self) -> AbstractContextManager[object]:
         """Held by commands that change the stored state (the local workspace's lock)."""
         return contextlib.nullcontext()
+
+    def own_file(self, name: str) -> OwnFile | None:
+        """Where a file of olistctl's own called ``name`` is kept with the stored state
+        (local: in the workspace, listed in its manifest so teardown removes it); None
+        where the state is not on this machine (the caller uses the user's state folder)."""
+        return None
 
     def previous_versions(self) -> list[ObjectInfo]:
         """Raw objects an upload replaced, kept until their replacement converts (local; on

@@ -83,6 +83,7 @@ COMMANDS: dict[str, tuple[str, Literal["command", "group"]]] = {
     "query": ("olistctl.cli.query_cmd", "command"),
     "run": ("olistctl.cli.run_cmd", "command"),
     "sample": ("olistctl.cli.sample_cmd", "command"),
+    "shell": ("olistctl.cli.shell_cmd", "command"),
     "status": ("olistctl.cli.status_cmd", "command"),
     "teardown": ("olistctl.cli.teardown_cmd", "command"),
     "report": ("olistctl.cli.report_cmd", "group"),

@@ -55,6 +55,18 @@ def command(
     ] = False,
     output: OutputOpt = OutputFormat.table,
     max_rows: MaxRowsOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write every row to this .parquet or .csv file (atomically) instead of"
+            " showing them.",
+            show_default=False,
+        ),
+    ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Let --out replace an existing file.")
+    ] = False,
 ) -> None:
     from olistctl.cli.render import emit
 
@@ -76,6 +88,11 @@ def command(
         return
     statement, named = _statement(sql, file, name)
     params = cli_params(param or [], named)
+    if out is not None or overwrite:
+        from olistctl.cli.query_out import write_out
+
+        write_out(state, statement, params, out, overwrite=overwrite, max_rows=max_rows)
+        return
     run_and_show(state, statement, params=params, output=output, max_rows=max_rows, name=name)
 
 

@@ -14,7 +14,7 @@ from olistctl.backends.local.runner import LocalRunner
 from olistctl.backends.local.store import LocalStore
 from olistctl.backends.local.teardown import LocalTeardown
 from olistctl.backends.local.workspace import Workspace
-from olistctl.records import ObjectInfo
+from olistctl.records import ObjectInfo, OwnFile
 from olistctl.settings import Settings
 
 if TYPE_CHECKING:
@@ -43,6 +43,18 @@ class LocalBackend(Backend):
 
     def exclusive(self) -> AbstractContextManager[object]:
         return self.workspace.lock()
+
+    def own_file(self, name: str) -> OwnFile:
+        workspace = self.workspace
+        if not workspace.exists():  # nothing stored yet: never create a workspace for this
+            return OwnFile(path=None, claim=lambda: None)
+        path = workspace.root / name
+
+        def claim() -> None:
+            with workspace.shared():
+                workspace.claim(path)
+
+        return OwnFile(path=path, claim=claim)
 
     def previous_versions(self) -> list[ObjectInfo]:
         return self.store.previous_versions()
