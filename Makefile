@@ -18,7 +18,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: run test browser lint typecheck pytest checkov lock lock-check check-moto-pin bench bench-smoke deploy clean
+.PHONY: run test browser lint typecheck pytest test-tools checkov lock lock-check check-moto-pin bench bench-smoke deploy clean
 
 # uv itself, pinned by hash, in a venv of its own (a `uv sync` would remove it from $(VENV)).
 $(UV): requirements/uv.txt
@@ -38,7 +38,7 @@ $(STAMP): pyproject.toml uv.lock $(UV)
 run: $(STAMP)
 	$(BIN)/olistctl run
 
-test: lock-check lint browser pytest checkov
+test: lock-check lint typecheck browser pytest checkov
 
 lock-check: $(UV)
 	@$(UV) lock --check --quiet 2>/dev/null || { \
@@ -57,8 +57,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) test-tools
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+# tmux (Debian's) drives `olistctl shell` in a real terminal in tests/cli/test_shell_tmux.py;
+# installed where apt-get and root allow it, otherwise that one test is skipped, saying why.
+test-tools:
+	@command -v tmux >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
+		&& apt-get update -qq && apt-get install -y -qq tmux >/dev/null; } \
+		|| echo "tmux is missing and could not be installed: the shell's tmux test will be skipped" >&2
 
 checkov: $(UV)
 	UV=$(abspath $(UV)) scripts/checkov.sh

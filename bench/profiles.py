@@ -51,8 +51,8 @@ from olistctl.backends import open_backend
 from olistctl.backends.local.engine import TRANSPILE_CACHE
 from olistctl.dataset import ORDERS, arrow_schema
 from olistctl.settings import load_settings
-from olistctl.sql.dialect import transpile
 from olistctl.sql.named import get_query
+from olistctl.sql.transpile import transpile
 from transform import FULL_SIZES, SMOKE_SIZES, parse_size, size_label
 
 WORKER = BENCH_DIR / "_profile_worker.py"

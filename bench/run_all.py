@@ -28,9 +28,11 @@ BENCHMARKS = (
     "lambda_tmp",
     "pipeline",
     "queries",
+    "query_out",
     "scan_cost",
     "profiles",
     "sample",
+    "setup",
 )
 ANALYSIS = BENCH_DIR / "analysis.md"
 # A fixed CPU-bound loop, timed in-process: how steady this machine's CPU is.

@@ -48,7 +48,9 @@ def _options(parser) -> None:
 def comparisons(ws: Path, region: str, scale: float = 1.0):
     """The estimator's comparison of every named query, over the workspace's files."""
     backend = open_backend(load_settings({"backend": "local", "workspace": str(ws)}, env={}))
-    found = compare_stored_queries(backend, region=region, scale=scale)
+    found = compare_stored_queries(
+        backend.store, backend.catalog.tables(), region=region, scale=scale
+    )
     files = parquet_sources(backend.store, backend.store.list("processed"))
     return found, csv_sizes(backend.store), files
 

@@ -33,18 +33,33 @@ resource "aws_iam_role" "transform" {
 }
 
 data "aws_iam_policy_document" "transform" {
+  # GetObjectVersion: a CSV without olistctl's checksum metadata is hashed, then read
+  # again at the same VersionId, which S3 authorizes as s3:GetObjectVersion
+  # (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html).
   statement {
     sid       = "ReadRawObjects"
-    actions   = ["s3:GetObject"]
+    actions   = ["s3:GetObject", "s3:GetObjectVersion"]
     resources = local.raw_object_arns
   }
 
   # With ListBucket a missing key reads as 404 NoSuchKey instead of 403, so the
-  # handler's error names the real problem.
+  # handler's error names the real problem ("If you have the s3:ListBucket
+  # permission on the bucket, Amazon S3 returns 404", GetObject,
+  # https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html). Limited to the
+  # table folders by the s3:prefix condition key
+  # (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
+  # Not verified against AWS: whether S3's not-found check evaluates this condition with
+  # the object's key as the prefix; if not, a missing key reads as 403, and the file still
+  # fails with the key named. moto does not evaluate IAM conditions (StringLike is skipped).
   statement {
-    sid       = "ListRawBucket"
+    sid       = "ListRawTableFolders"
     actions   = ["s3:ListBucket"]
     resources = [aws_s3_bucket.this["raw"].arn]
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = [for t in var.tables : "${t}/*"]
+    }
   }
 
   # PutObject covers the multipart calls of a large upload and the overwrite of
@@ -69,10 +84,13 @@ data "aws_iam_policy_document" "transform" {
     resources = ["*"]
   }
 
-  statement {
-    sid       = "SendToDeadLetterQueue"
-    actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.transform_dlq.arn]
+  dynamic "statement" {
+    for_each = aws_sqs_queue.transform_dlq
+    content {
+      sid       = "SendToDeadLetterQueue"
+      actions   = ["sqs:SendMessage"]
+      resources = [statement.value.arn]
+    }
   }
 
   dynamic "statement" {

@@ -19,9 +19,20 @@ resource "aws_cloudwatch_log_group" "transform" {
   kms_key_id        = var.kms_key_arn
 }
 
-# Failed asynchronous invocations (the optional S3 notification) land here
-# instead of vanishing; synchronous invokes from olistctl report errors directly.
+# A dead-letter queue receives only events of asynchronous invocations that failed
+# every retry ("Asynchronous invocation", https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html);
+# a synchronous invoke returns the function's error to its caller
+# (https://docs.aws.amazon.com/lambda/latest/dg/invocation-sync.html). olistctl invokes
+# synchronously and reports each failed file itself, so the queue exists only when S3
+# invokes the function asynchronously (raw_object_notifications), with an alarm on it
+# (alarms.tf): an always-empty queue would only suggest a safety net that is not there.
+locals {
+  dead_letter_queue = var.raw_object_notifications
+}
+
 resource "aws_sqs_queue" "transform_dlq" {
+  count = local.dead_letter_queue ? 1 : 0
+
   name                              = "${local.function_name}-dlq"
   message_retention_seconds         = 1209600 # 14 days, the SQS maximum
   sqs_managed_sse_enabled           = local.use_kms ? null : true
@@ -32,6 +43,7 @@ resource "aws_sqs_queue" "transform_dlq" {
 resource "aws_lambda_function" "transform" {
   #checkov:skip=CKV_AWS_117:No VPC resources are used: S3 and the Lambda APIs are reached over public AWS endpoints with TLS, and a VPC would need NAT or endpoints for S3.
   #checkov:skip=CKV_AWS_272:Code signing needs an AWS Signer profile; the zip is built reproducibly and its hash pinned by source_code_hash.
+  #checkov:skip=CKV_AWS_116:A dead-letter queue serves asynchronous invocations only; olistctl invokes synchronously, so the function has one exactly when raw_object_notifications makes S3 invoke it (see aws_sqs_queue.transform_dlq).
   #checkov:skip=CKV_AWS_173:The environment holds a bucket name and a log level, no secrets; it is encrypted with an AWS managed key, or kms_key_arn when set.
   function_name = local.function_name
   description   = "olistctl: convert one raw Olist CSV to Snappy Parquet"
@@ -64,8 +76,11 @@ resource "aws_lambda_function" "transform" {
     mode = "Active"
   }
 
-  dead_letter_config {
-    target_arn = aws_sqs_queue.transform_dlq.arn
+  dynamic "dead_letter_config" {
+    for_each = aws_sqs_queue.transform_dlq
+    content {
+      target_arn = dead_letter_config.value.arn
+    }
   }
 
   lifecycle {

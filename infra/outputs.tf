@@ -67,8 +67,8 @@ output "crawler_log_group" {
 }
 
 output "dlq_url" {
-  description = "SQS dead-letter queue of failed asynchronous transform invocations."
-  value       = aws_sqs_queue.transform_dlq.url
+  description = "SQS dead-letter queue of failed asynchronous (S3-triggered) transform invocations; null unless raw_object_notifications."
+  value       = one(aws_sqs_queue.transform_dlq[*].url)
 }
 
 output "athena_output_location" {
@@ -79,4 +79,27 @@ output "athena_output_location" {
 output "bytes_scanned_cutoff_per_query" {
   description = "The workgroup's per-query scan limit in bytes."
   value       = var.bytes_scanned_cutoff_per_query
+}
+
+output "operator_policy_json" {
+  description = "IAM policy (JSON) for the person or CI role that runs olistctl against this stack: every action olistctl uses, scoped to the stack's resources."
+  value       = data.aws_iam_policy_document.operator.json
+}
+
+output "operator_policy_arn" {
+  description = "ARN of the operator policy as a managed policy of the stack; null unless create_operator_policy."
+  value       = one(aws_iam_policy.operator[*].arn)
+}
+
+output "alarm_names" {
+  description = "The CloudWatch alarms on the transform function (and its dead-letter queue)."
+  value = concat(
+    [for alarm in aws_cloudwatch_metric_alarm.transform : alarm.alarm_name],
+    aws_cloudwatch_metric_alarm.transform_dlq[*].alarm_name,
+  )
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic the alarms notify; null unless alarm_topic or alarm_email."
+  value       = one(aws_sns_topic.alarms[*].arn)
 }

@@ -21,6 +21,7 @@ provider "aws" {
     lambda     = var.endpoint_url
     logs       = var.endpoint_url
     s3         = var.endpoint_url
+    sns        = var.endpoint_url
     sqs        = var.endpoint_url
     sts        = var.endpoint_url
     xray       = var.endpoint_url

@@ -255,3 +255,57 @@ variable "bytes_scanned_cutoff_per_query" {
     error_message = "bytes_scanned_cutoff_per_query must be at least 10485760 (10 MB), Athena's minimum."
   }
 }
+
+# ---------------------------------------------------------------------------
+# Alarms
+# ---------------------------------------------------------------------------
+
+variable "alarms_enabled" {
+  type        = bool
+  description = "CloudWatch alarms on the transform function's Errors and Throttles (and on its dead-letter queue, when it has one)."
+  default     = true
+}
+
+variable "alarm_period_s" {
+  type        = number
+  description = "Seconds over which each alarm sums its metric; one failed or throttled invocation in a period sets it off."
+  default     = 300
+
+  validation {
+    condition     = var.alarm_period_s >= 60 && var.alarm_period_s % 60 == 0
+    error_message = "alarm_period_s must be a multiple of 60 seconds (Lambda publishes its metrics per minute)."
+  }
+}
+
+variable "alarm_topic" {
+  type        = bool
+  description = "Create an encrypted SNS topic that the alarms notify (also implied by alarm_email)."
+  default     = false
+}
+
+variable "alarm_email" {
+  type        = string
+  description = "Email address subscribed to the alarm topic (it must confirm the subscription from the mail SNS sends). null: no subscription."
+  default     = null
+
+  validation {
+    condition     = var.alarm_email == null || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.alarm_email))
+    error_message = "alarm_email must be an email address, or null."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Who runs olistctl
+# ---------------------------------------------------------------------------
+
+variable "create_operator_policy" {
+  type        = bool
+  description = "Also create the operator policy (output operator_policy_json) as a managed IAM policy of the stack, to attach to a user, group or role."
+  default     = false
+}
+
+variable "operator_can_destroy_infra" {
+  type        = bool
+  description = "Add to the operator policy what `olistctl teardown --destroy-infra` (terraform destroy) needs: deleting every resource of this stack. Off: the operator empties the stack but cannot remove it."
+  default     = false
+}

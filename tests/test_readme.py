@@ -71,3 +71,17 @@ def test_the_analyst_queries_table_names_shipped_queries_and_their_parameters():
     for name, parameters in rows:
         declared = ", ".join(p.describe() for p in get_query(name).params)
         assert parameters.replace("`", "") == declared, name
+
+
+def test_the_deploy_route_is_one_block_of_commands_that_exist(cli):
+    """Every olistctl line of "Deploying on AWS" parses: its flags and subcommands exist."""
+    blocks = re.findall(r"<!-- deploy-route -->\n```sh\n(.*?)\n```", README, re.S)
+    assert len(blocks) == 1
+    lines = [line.split("  #")[0].strip() for line in blocks[0].splitlines()]
+    assert lines[0].startswith("make deploy ") and "-auto-approve" in lines[0]
+    assert lines[-1] == ".venv/bin/olistctl --backend aws teardown --destroy-infra --yes"
+    commands = [line.split()[1:] for line in lines if line.startswith(".venv/bin/olistctl ")]
+    assert len(commands) >= 3
+    for args in commands:
+        parsed = cli(*args, "--help")
+        assert parsed.exit_code == 0, (args, parsed)

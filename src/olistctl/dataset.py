@@ -108,7 +108,7 @@ class Column:
     # Written quoted in every row, whatever its first character (review ids).
     always_quoted: bool = False
     description: str = ""
-    # NULLs in the real file (olist-dataset.md): the quality checks scale it to
+    # NULLs in the real file (docs/olist-dataset.md): the quality checks scale it to
     # the rows at hand and report the share as a known fact, not a defect.
     real_nulls: int = 0
 
@@ -152,7 +152,7 @@ class ForeignKey:
 
 @dataclass(frozen=True)
 class CsvFormat:
-    """How the real file is written, byte for byte (olist-dataset.md §1.1)."""
+    """How the real file is written, byte for byte (docs/olist-dataset.md §1.1)."""
 
     line_terminator: str = "\n"
     bom: bool = False

@@ -60,7 +60,7 @@ from olistctl import layout
 from olistctl.dataset import get_table
 from olistctl.errors import ConfigError, OperationFailed
 from olistctl.s3_stream import S3StreamSink
-from olistctl.sse import KMS_KEY_ENV, sse_args
+from olistctl.sse_args import KMS_KEY_ENV, sse_args
 from olistctl.transform import convert_csv
 
 PROCESSED_BUCKET_ENV = "OLISTCTL_PROCESSED_BUCKET"
@@ -76,7 +76,7 @@ log.addHandler(logging.NullHandler())
 class JsonFormatter(logging.Formatter):
     """One JSON object per line, with the record's structured fields."""
 
-    converter = time.gmtime  # UTC, like the rest of the function's world
+    converter = staticmethod(time.gmtime)  # UTC, like the rest of the function's world
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {

@@ -17,21 +17,34 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from olistctl import layout
-from olistctl.backends.base import (
-    Backend,
+from olistctl.backends.base import Backend, no_billing, no_destroy_infra
+from olistctl.errors import InputError, OlistError, OperationFailed, UsageError
+from olistctl.records import (
     CatalogTable,
     CrawlReport,
     LedgerEntry,
     ObjectInfo,
     QueryResult,
+    Stage,
+    TeardownPlan,
+    TeardownReport,
     TransformOutcome,
+    WrittenResult,
 )
-from olistctl.errors import OlistError, OperationFailed, UsageError
+from olistctl.settings import Settings
 
 if TYPE_CHECKING:
+    from olistctl.cost import CostReport, FreeTierPlan, Period
+    from olistctl.cost.billed import ActualCosts
+    from olistctl.cost.scan_compare import ScanComparison
+    from olistctl.ingest.inputs import InputFile
+    from olistctl.quality import DatasetQuality
+    from olistctl.quality.overview import QualityOverview
+    from olistctl.report.html_report import ReportInputs
+    from olistctl.result_file import ResultTarget
     from olistctl.sql.params import BoundParam
 
 BUNDLED_SAMPLE = "sample_data"
@@ -78,7 +91,7 @@ def upload(
     progress: ProgressSink | None = None,
 ) -> list[UploadOutcome]:
     """Store each Olist CSV under ``raw/<table>/``; skip files whose content is already there."""
-    from olistctl.inputs import discover
+    from olistctl.ingest.inputs import discover
 
     progress = progress or NoProgress()
     files = discover(paths)
@@ -123,7 +136,7 @@ def upload(
     return outcomes
 
 
-def _refuse_two_files_for_one_table(files: Sequence[Any]) -> None:
+def _refuse_two_files_for_one_table(files: Sequence[InputFile]) -> None:
     by_table: dict[str, list[Path]] = {}
     for f in files:
         if f.table is not None:
@@ -234,9 +247,7 @@ def transform(
             try:
                 outcomes.extend(runs)
             finally:
-                close = getattr(runs, "close", None)
-                if close is not None:
-                    close()  # waits for the conversions in flight
+                runs.close()  # waits for the conversions in flight
                 backend.ledger.append(
                     [
                         LedgerEntry(
@@ -290,12 +301,19 @@ def crawl(
                 )
             ]
         )
-        prepare = getattr(backend.engine, "prepare", None)  # local: fill the SQL cache
-        if prepare is not None and report.status == "SUCCEEDED":
-            from olistctl.sql.named import list_queries
-
-            prepare([(q.sql, q.bind()) for q in list_queries() if q.runs_as_is])
+        if report.status == "SUCCEEDED":
+            backend.engine.prepare(_shipped_statements())  # local: fills the SQL cache
     return report
+
+
+def _shipped_statements() -> Iterator[tuple[str, Sequence[BoundParam]]]:
+    """The shipped queries that run as they are, with their default parameters (read lazily:
+    an engine that prepares nothing reads none)."""
+    from olistctl.sql.named import list_queries
+
+    for q in list_queries():
+        if q.runs_as_is:
+            yield q.sql, q.bind()
 
 
 # -- query --------------------------------------------------------------------
@@ -355,41 +373,114 @@ def query(
         backend=backend.name,
         detail=result.query_id,
     )
+    _record_query(backend, entry, result.notes)
+    return result
+
+
+def _record_query(backend: Backend, entry: LedgerEntry, notes: list[str]) -> None:
+    """The query's line in the run ledger, so ``report cost`` counts its scan."""
     try:
         backend.ledger.append([entry])
     except OSError as exc:
         # A query needs to write nothing (a read-only workspace, a full disk): the answer
         # stands; only the cost report will not count it.
-        result.notes.append(
+        notes.append(
             f"The query was not recorded in the run ledger ({exc.strerror or exc});"
             " `report cost` will not count it."
         )
-    return result
+
+
+def export(
+    backend: Backend,
+    sql: str,
+    *,
+    params: Sequence[BoundParam] = (),
+    target: ResultTarget,
+) -> WrittenResult:
+    """Run ``sql`` (``params`` bound to its ``?`` marks) and write every row to ``target``.
+
+    What :func:`query` is for rows shown, this is for rows written (``query --out``):
+    the same checks, the engine's ``export`` instead of ``execute``, the same line in
+    the run ledger; a catalog statement is answered from the catalog and written alike.
+    """
+    from olistctl.sql.params import check_count
+
+    if not sql.strip():
+        raise UsageError("The SQL is empty", hint='pass a statement: olistctl query "SELECT 1"')
+    begun = _now()
+    started = time.perf_counter()
+    answered = _catalog_answer(backend, sql, None)
+    if answered is not None:
+        if params:
+            raise UsageError(
+                "SHOW and DESCRIBE statements take no parameters", hint="drop the values"
+            )
+        return _write_catalog_answer(answered, target)
+    check_count(sql, params)
+    written = backend.engine.export(sql, params=params, target=target)
+    entry = LedgerEntry(
+        stage="query",
+        started=begun,
+        seconds=time.perf_counter() - started,
+        rows=written.rows,
+        bytes_scanned=written.bytes_scanned,
+        requests=1,
+        backend=backend.name,
+        detail=written.query_id,
+    )
+    _record_query(backend, entry, written.notes)
+    return written
+
+
+def _write_catalog_answer(result: QueryResult, target: ResultTarget) -> WrittenResult:
+    """SHOW TABLES / SHOW COLUMNS / DESCRIBE written like rows: no query ran, nothing billed."""
+    from olistctl.arrow_rows import to_arrow
+    from olistctl.result_file import batches_of
+
+    table = to_arrow(result.columns, result.types, result.rows)
+    rows = target.write(batches_of(table), table.schema)
+    return WrittenResult(
+        path=str(target.path),
+        format=target.format,
+        rows=rows,
+        bytes=target.path.stat().st_size,
+        columns=result.columns,
+        engine_ms=result.engine_ms,
+        notes=["Answered from the catalog: no query ran, nothing billed."],
+    )
 
 
 # -- quality ------------------------------------------------------------------
 
 
 @contextlib.contextmanager
-def _local_copies(backend: Backend, stage: str, objects: Sequence[ObjectInfo]) -> Iterator[dict]:
-    """Paths of the stored objects: the files themselves locally, temporary copies otherwise."""
-    if backend.name == "local":
-        yield {o.key: Path(backend.store.location(stage, o.key)) for o in objects}  # type: ignore[arg-type]
-        return
-    with tempfile.TemporaryDirectory(prefix="olistctl-quality-") as tmp:
-        paths = {}
+def _local_copies(
+    backend: Backend, stage: Stage, objects: Sequence[ObjectInfo]
+) -> Iterator[dict[str, Path]]:
+    """Paths of the stored objects: the files themselves where the store keeps files,
+    temporary copies otherwise (S3)."""
+    with contextlib.ExitStack() as stack:
+        tmp: Path | None = None
+        paths: dict[str, Path] = {}
         for o in objects:
-            dest = Path(tmp) / o.key
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            with backend.store.open(stage, o.key) as src, open(dest, "wb") as out:  # type: ignore[arg-type]
-                while chunk := src.read(1 << 20):
-                    out.write(chunk)
-            paths[o.key] = dest
+            path = backend.store.local_path(stage, o.key)
+            if path is None:
+                if tmp is None:
+                    made = tempfile.TemporaryDirectory(prefix="olistctl-quality-")
+                    tmp = Path(stack.enter_context(made))
+                path = tmp / o.key
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with backend.store.open(stage, o.key) as src, open(path, "wb") as out:
+                    while chunk := src.read(1 << 20):
+                        out.write(chunk)
+            paths[o.key] = path
         yield paths
 
 
 @contextlib.contextmanager
-def _named_as_stored(backend: Backend, stage: str, paths: dict) -> Iterator[Callable[[Any], Any]]:
+def _named_as_stored(
+    backend: Backend, stage: Stage, paths: dict[str, Path]
+) -> Iterator[Callable[[DatasetQuality | None], DatasetQuality | None]]:
     """Reports (and errors) about temporary copies, made to name the stored objects instead.
 
     The checks only know the file they read; on aws that is a copy in a temporary folder,
@@ -397,9 +488,9 @@ def _named_as_stored(backend: Backend, stage: str, paths: dict) -> Iterator[Call
     object's address (``s3://bucket/key``), in the report and in an error raised inside.
     """
     names = {
-        str(path): backend.store.location(stage, key)  # type: ignore[arg-type]
+        str(path): backend.store.location(stage, key)
         for key, path in paths.items()
-        if str(path) != backend.store.location(stage, key)  # type: ignore[arg-type]
+        if str(path) != backend.store.location(stage, key)
     }
 
     def rename(text: str) -> str:
@@ -407,7 +498,7 @@ def _named_as_stored(backend: Backend, stage: str, paths: dict) -> Iterator[Call
             text = text.replace(path, location)
         return text
 
-    def relabel(report: Any) -> Any:
+    def relabel(report: DatasetQuality | None) -> DatasetQuality | None:
         if report is None or not names:
             return report
         report.files = {t: [rename(f) for f in files] for t, files in report.files.items()}
@@ -425,15 +516,15 @@ def _named_as_stored(backend: Backend, stage: str, paths: dict) -> Iterator[Call
     except OlistError as exc:
         exc.message = rename(exc.message)
         exc.hint = rename(exc.hint) if exc.hint else exc.hint
-        if isinstance(getattr(exc, "path", None), str):  # InputError points at the file
-            exc.path = rename(exc.path)  # type: ignore[attr-defined]
+        if isinstance(exc, InputError) and exc.path is not None:  # it points at the file
+            exc.path = rename(exc.path)
         raise
 
 
 @dataclass
 class StoredQuality:
-    raw: Any | None  # DatasetQuality over the raw CSVs
-    processed: Any | None  # DatasetQuality over the Parquet files
+    raw: DatasetQuality | None  # over the raw CSVs
+    processed: DatasetQuality | None  # over the Parquet files
 
 
 def quality(backend: Backend) -> StoredQuality:
@@ -464,6 +555,46 @@ def quality(backend: Backend) -> StoredQuality:
                 by_table.setdefault(o.table, []).append(paths[o.key])
             processed_report = named(check_parquet(by_table))
     return StoredQuality(raw=raw_report, processed=processed_report)
+
+
+def quality_overview(backend: Backend, *, samples: int = 0) -> QualityOverview:
+    """``report quality`` over what is stored: the streaming checks of each stage, the rules
+    across columns and rows over the catalog's tables, and ``samples`` failing keys per
+    finding (read from those tables)."""
+    from olistctl.quality.overview import QualityOverview
+    from olistctl.quality.rules import attach_samples, run_rules
+    from olistctl.quality.samples import sample_query
+
+    stored = quality(backend)
+    reports = {name: r for name, r in (("raw", stored.raw), ("processed", stored.processed)) if r}
+    available = [t.name for t in backend.catalog.tables()]
+    notes = []
+    if not available:
+        notes.append(
+            "The rules across rows run over the catalog's tables, and the catalog is empty:"
+            " run `olistctl crawl`, then check again."
+        )
+
+    def execute(sql: str) -> QueryResult:
+        return query(backend, sql)
+
+    rules = run_rules(execute, available, samples=samples) if available else None
+    if rules is not None and rules.skipped:
+        missing = sorted({t for s in rules.skipped for t in s.missing})
+        notes.append(
+            f"{len(rules.skipped)} rule{'s' * (len(rules.skipped) != 1)} not run: the catalog"
+            f" has no {', '.join(missing)}."
+        )
+    overview = QualityOverview.build(reports, rules, notes)
+    if samples and available:
+        shown = [e.finding for e in overview.entries if "catalog" not in e.stages]
+        queries = {}
+        for i, finding in enumerate(shown):
+            sql = sample_query(finding)
+            if sql and all(t in available for t in tables_named_in(sql)):
+                queries[i] = sql
+        attach_samples(execute, shown, queries, samples)
+    return overview
 
 
 # -- status -------------------------------------------------------------------
@@ -539,6 +670,153 @@ def status(backend: Backend) -> StatusReport:
         pending=pending,
         previous=backend.previous_versions(),
     )
+
+
+# -- cost -------------------------------------------------------------------
+
+
+@dataclass
+class CostStatement:
+    """``report cost``: the usage priced, or the scan comparison, and what was billed."""
+
+    region: str
+    report: CostReport | None = None  # None with ``queries``
+    comparisons: list[ScanComparison] | None = None  # only with ``queries``
+    billed: ActualCosts | None = None  # only with ``actual``
+
+
+def cost_report(
+    backend: Backend,
+    settings: Settings,
+    *,
+    period: Period,
+    free_tier_plan: FreeTierPlan,
+    scale: float = 1.0,
+    actual: bool = False,
+    queries: bool = False,
+    progress: ProgressSink | None = None,
+) -> CostStatement:
+    """What the pipeline costs over ``period`` in the configured region, against the Free Tier.
+
+    ``queries`` compares each named query's scan over Parquet and over the CSVs
+    instead; ``actual`` adds what the cloud billed (where the backend can ask).
+    """
+    from olistctl.cost import build_report
+    from olistctl.cost.usage import check_scale
+    from olistctl.pricing import region_prices
+
+    progress = progress or NoProgress()
+    check_scale(scale)
+    if actual and not backend.IMPLEMENTS_BILLING:
+        raise no_billing(backend.name)  # before anything is measured
+    region = settings.region_or_default
+    region_prices(region)  # an unpriced region fails here, before any AWS request
+    if queries:
+        return CostStatement(region, comparisons=scan_comparison(backend, settings, scale=scale))
+    usage = backend.usage(period, memory_mb=settings.lambda_memory_size_mb)
+    report = build_report(usage, region=region, free_tier_plan=free_tier_plan, scale=scale)
+    billed = backend.billing(period, note=progress.note) if actual else None
+    return CostStatement(region, report=report, billed=billed)
+
+
+def scan_comparison(
+    backend: Backend, settings: Settings, *, scale: float = 1.0
+) -> list[ScanComparison]:
+    """Each named query's Athena scan over the stored Parquet tables and over the raw CSVs."""
+    from olistctl.cost.scan_compare import compare_stored_queries
+
+    return compare_stored_queries(
+        backend.store,
+        backend.catalog.tables(),
+        region=settings.region_or_default,
+        database=settings.get("database"),
+        scale=scale,
+    )
+
+
+# -- report html ----------------------------------------------------------------
+
+
+def report_inputs(
+    backend: Backend, settings: Settings, *, with_quality: bool = True
+) -> ReportInputs:
+    """What ``report html`` shows, from the backend: the KPIs, the charts' answers, the
+    quality overview and this month's cost (as ``report cost`` prices it)."""
+    from olistctl.cost import FreeTierPlan, resolve_period
+    from olistctl.report.charts import CHARTS
+    from olistctl.report.html_report import ReportInputs, answer_of
+    from olistctl.sql.named import get_query
+
+    available = {t.name for t in backend.catalog.tables()}
+    if not available:
+        raise OperationFailed(
+            "The catalog holds no tables, so there is nothing to report",
+            hint="run `olistctl run` (or upload, transform and crawl) first",
+        )
+    inputs = ReportInputs(
+        title="Olist e-commerce report",
+        generated=_now().strftime("%Y-%m-%d %H:%M UTC"),
+        source=f"{backend.name} backend ({backend.store.name})",
+    )
+    if with_quality:
+        inputs.quality = quality_overview(backend)
+    for name in ["executive_kpis", *(spec.query for spec in CHARTS)]:
+        named = get_query(name)
+        missing = [t for t in tables_named_in(named.sql) if t not in available]
+        if missing:
+            inputs.skipped[name] = missing
+            continue
+        answer = answer_of(query(backend, named.sql, params=named.bind()))
+        if name == "executive_kpis":
+            inputs.kpis = answer
+        else:
+            inputs.answers[name] = answer
+    statement = cost_report(
+        backend, settings, period=resolve_period(), free_tier_plan=FreeTierPlan.legacy
+    )
+    inputs.cost = statement.report
+    return inputs
+
+
+# -- teardown -----------------------------------------------------------------
+
+
+def teardown_plan(backend: Backend, *, destroy_infra: bool = False) -> TeardownPlan:
+    """What a teardown would delete (and refuse, and leave); nothing is touched."""
+    if destroy_infra and not backend.IMPLEMENTS_DESTROY_INFRA:
+        raise no_destroy_infra()  # checked before anything is deleted, not after
+    return backend.teardown.plan()
+
+
+@dataclass
+class TeardownOutcome:
+    report: TeardownReport
+    deleted: int  # items deleted
+    verified: str  # the final check's sentence: what is gone, what stays and why
+
+
+def teardown(
+    backend: Backend, plan: TeardownPlan, *, progress: ProgressSink | None = None
+) -> TeardownOutcome:
+    """Delete what ``plan`` lists, under the backend's lock, and check that nothing is left."""
+    progress = progress or NoProgress()
+    advance = progress.task("teardown", sum(i.count for i in plan.items))
+    with backend.exclusive():
+        report = backend.teardown.execute(plan, progress=advance)
+    deleted = sum(i.count for i in report.deleted)
+    if not report.verified_empty:
+        left = ", ".join(f"{i.count} {i.kind} in {i.name}" for i in report.remaining if i.count)
+        raise OperationFailed(
+            f"Teardown deleted {deleted:,} item(s) but left {left}", hint="run teardown again"
+        )
+    return TeardownOutcome(report, deleted, backend.teardown.verified(report))
+
+
+def destroy_infra(backend: Backend) -> str:
+    """Remove the infrastructure itself (aws: ``terraform destroy``); its tool's last line."""
+    if not backend.IMPLEMENTS_DESTROY_INFRA:
+        raise no_destroy_infra()
+    return backend.destroy_infra()
 
 
 # -- run ----------------------------------------------------------------------

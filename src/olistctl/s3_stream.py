@@ -66,7 +66,7 @@ class S3StreamSink(io.RawIOBase):
     def tell(self) -> int:
         return self.size
 
-    def write(self, data: Any) -> int:  # type: ignore[override]
+    def write(self, data: Any) -> int:
         view = memoryview(data).cast("B")
         self._buffer += view
         self.size += len(view)

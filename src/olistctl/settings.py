@@ -1,6 +1,6 @@
 """Settings: every value with the place it came from.
 
-Precedence, highest first (DESIGN.md §3):
+Precedence, highest first (the README's Settings section says it for users):
 
 1. a command-line flag
 2. an ``OLISTCTL_*`` environment variable
@@ -183,6 +183,27 @@ class Settings:
     @property
     def workspace_path(self) -> Path:
         return Path(self.get("workspace") or DEFAULT_WORKSPACE)
+
+    @property
+    def region_or_default(self) -> str:
+        """The region, or the one the pipeline is priced in when none is set."""
+        return self.get("region") or DEFAULT_REGION
+
+    @property
+    def lambda_memory_size_mb(self) -> int:
+        """The transform function's memory, checked: Lambda takes 128 to 10,240 MB."""
+        raw = self.get("lambda_memory_mb") or "1024"
+        try:
+            value = int(raw)
+        except ValueError:
+            value = 0
+        if not 128 <= value <= 10240:
+            raise ConfigError(
+                f"lambda_memory_mb {raw!r} (from {self.source('lambda_memory_mb')}) is not a"
+                " Lambda memory size",
+                hint="set a whole number of MB between 128 and 10240",
+            )
+        return value
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

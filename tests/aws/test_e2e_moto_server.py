@@ -31,7 +31,7 @@ from olistctl import dataset, layout
 
 pytestmark = pytest.mark.slow
 require_transform()
-pytest.importorskip("olistctl.inputs", reason="upload needs olistctl.inputs")
+pytest.importorskip("olistctl.ingest.inputs", reason="upload needs olistctl.ingest.inputs")
 
 ORDERS_KEY = "olist_orders_dataset/olist_orders_dataset.csv"
 

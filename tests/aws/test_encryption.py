@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from awsstack import NAMES, ORDERS_CSV, require_transform
 
-from olistctl.sse import KMS_KEY_ENV, sse_args, sse_args_for_bucket
+from olistctl.sse_args import KMS_KEY_ENV, sse_args, sse_args_for_bucket
 
 RAW_KEY = "olist_orders_dataset/olist_orders_dataset.csv"
 PROCESSED_KEY = "olist_orders_dataset/olist_orders_dataset.parquet"
@@ -152,7 +152,7 @@ def test_without_leave_to_read_the_setting_no_header_is_sent_and_the_default_app
 def test_ledger_entries_are_encrypted_like_their_bucket(stack, stack_key):
     from datetime import UTC, datetime
 
-    from olistctl.backends.base import LedgerEntry
+    from olistctl.records import LedgerEntry
 
     ledger = stack.backend().ledger
     ledger.append([LedgerEntry(stage="upload", started=datetime.now(UTC), seconds=0.1)])

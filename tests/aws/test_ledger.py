@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from awsstack import NAMES
 
 from olistctl.backends.aws.ledger import LEDGER_PREFIX
-from olistctl.backends.base import LedgerEntry
+from olistctl.records import LedgerEntry
 
 
 def entry(stage: str, started: datetime, **kw) -> LedgerEntry:

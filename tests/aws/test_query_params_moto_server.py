@@ -11,8 +11,9 @@ the order of the marks; and the typed answer comes back and prints the same as l
 does not show that Athena computes that answer: the local answer is checked against pandas
 in tests/cli/test_query_params.py and tests/sql/test_analyst_queries.py.
 
-Each backend is a function ``(query arguments) -> printed CSV``, so another way of running
-the same query (the Python API) can be added to BACKENDS and checked the same way.
+Each backend is a function ``(query arguments) -> printed CSV``. The Python API
+(``olistctl.connect()``) runs the same queries in this process, on both backends, and its
+DataFrame, printed the way ``query -o csv`` prints rows, must be the same text.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from awsstack import NAMES, REGION, create_stack, olistctl, queue_athena_result
 
@@ -63,6 +66,7 @@ def local_workspace(tmp_path, env) -> Callable[..., str]:
     def run(*args: str) -> str:
         return olistctl(work, env, *local, "query", *args, "-o", "csv").stdout
 
+    run.lake = str(work / "lake")  # type: ignore[attr-defined]
     return run
 
 
@@ -91,12 +95,38 @@ def started_queries(athena) -> list[dict]:
 
 BACKENDS = ("local", "aws")
 
+# The same queries through the Python API (olistctl.connect): (how to call it, its arguments).
+API_CALLS = {
+    "named": ("named", ("delivery_by_state",), {"state": "SP", "since": date(2018, 1, 1)}),
+    "positional": (
+        "query",
+        (OWN_SQL, "shipped' OR '1'='1", datetime(2018, 8, 1, 12, 30)),
+        {},
+    ),
+}
+
+
+def api_csv(lake, case: str) -> str:
+    """The API's DataFrame printed as `query -o csv` prints rows (render.to_csv)."""
+    from olistctl.cli.render import to_csv
+
+    method, args, kwargs = API_CALLS[case]
+    frame = getattr(lake, method)(*args, **kwargs)
+    rows = [
+        tuple(None if v is None or v is pd.NA else v for v in row)
+        for row in frame.itertuples(index=False)
+    ]
+    return to_csv(list(frame.columns), rows)
+
 
 @pytest.mark.parametrize("case", [NAMED, POSITIONAL], ids=["named", "positional"])
 def test_the_same_parameterised_query_on_both_backends(
-    local_workspace, aws_stack, moto_server, case
+    local_workspace, aws_stack, moto_server, case, request
 ):
+    import olistctl
+
     args, types, sql, execution_parameters = case
+    case_id = request.node.callspec.id
     printed: dict[str, str] = {}
 
     printed["local"] = local_workspace(*args)
@@ -110,11 +140,20 @@ def test_the_same_parameterised_query_on_both_backends(
 
     assert set(printed) == set(BACKENDS)
     assert printed["aws"] == printed["local"]
-    (started,) = started_queries(aws_stack.athena)
-    assert started["Query"] == sql  # the ? marks as written: no value in the SQL text
-    assert "?" in started["Query"] and "SP'" not in started["Query"]
-    assert started["ExecutionParameters"] == execution_parameters
-    assert started["WorkGroup"] == NAMES["workgroup"]
+
+    # The Python API, on both backends, in this process: the same rows, the same request.
+    with olistctl.connect(workspace=local_workspace.lake) as lake:
+        assert api_csv(lake, case_id) == printed["local"]
+    queue_athena_result(moto_server, list(zip(header, types, strict=True)), body)
+    with olistctl.connect(backend="aws", region=REGION, endpoint_url=moto_server, **NAMES) as lake:
+        assert api_csv(lake, case_id) == printed["local"]
+
+    first, from_api = started_queries(aws_stack.athena)
+    for started in (first, from_api):
+        assert started["Query"] == sql  # the ? marks as written: no value in the SQL text
+        assert "?" in started["Query"] and "SP'" not in started["Query"]
+        assert started["ExecutionParameters"] == execution_parameters
+        assert started["WorkGroup"] == NAMES["workgroup"]
 
 
 def test_a_bad_value_never_reaches_athena(aws_stack, env, tmp_path):

@@ -237,3 +237,29 @@ def test_the_terraform_outputs_are_read_once_per_command():
     assert settings.get("region") == "eu-west-1"
     assert settings.terraform_outputs()["region"] == "eu-west-1"  # teardown's destroy reads it
     assert calls == [1]
+
+
+def test_infra_dir_flag_finds_the_outputs_of_a_stack_folder_elsewhere(cli, tmp_path):
+    """An infra/ that is not under the current folder: --infra-dir, or OLISTCTL_INFRA_DIR."""
+    elsewhere = tmp_path / "deploy" / "stack-a"
+    write_outputs(elsewhere, raw_bucket="raw-a", region="eu-west-1")
+    write_outputs(tmp_path / "infra", raw_bucket="raw-here")  # the default must not win
+    shown = cli("--backend", "aws", "--infra-dir", str(elsewhere), "config", "show", "-o", "json")
+    assert shown.exit_code == 0, shown
+    rows = {r["setting"]: (r["value"], r["source"]) for r in json.loads(shown.stdout)}
+    assert rows["infra_dir"] == (str(elsewhere), "flag")
+    assert rows["raw_bucket"] == ("raw-a", "terraform")
+    assert rows["region"] == ("eu-west-1", "terraform")
+
+    by_env = cli(
+        "--backend",
+        "aws",
+        "config",
+        "show",
+        "-o",
+        "json",
+        env={"OLISTCTL_INFRA_DIR": str(elsewhere)},
+    )
+    rows = {r["setting"]: (r["value"], r["source"]) for r in json.loads(by_env.stdout)}
+    assert rows["infra_dir"] == (str(elsewhere), "env OLISTCTL_INFRA_DIR")
+    assert rows["raw_bucket"] == ("raw-a", "terraform")

@@ -129,7 +129,7 @@ SELLERS_CSV = (
 
 
 def test_pipeline_upload_stores_each_file_once_until_its_content_changes(stack, tmp_path):
-    pytest.importorskip("olistctl.inputs", reason="upload needs olistctl.inputs")
+    pytest.importorskip("olistctl.ingest.inputs", reason="upload needs olistctl.ingest.inputs")
     from awsstack import ORDERS_CSV
 
     from olistctl import pipeline
@@ -158,7 +158,7 @@ def test_a_failed_upload_run_keeps_the_ledger_of_what_it_stored_and_a_rerun_skip
 ):
     """The ledger is written as each file lands: the upload that failed on its second file
     still records the first, and running again uploads only what is missing."""
-    pytest.importorskip("olistctl.inputs", reason="upload needs olistctl.inputs")
+    pytest.importorskip("olistctl.ingest.inputs", reason="upload needs olistctl.ingest.inputs")
     import botocore.exceptions
     from awsstack import ORDERS_CSV
 

@@ -496,13 +496,13 @@ def test_with_the_checks_bypassed_the_sandbox_refuses_the_transpilers_output(
     cli, lake, tmp_path, monkeypatch, case
 ):
     """The same wall, in front of SQL fresh from the transpiler (a bug there): exit 6."""
-    from olistctl.sql import dialect
-    from olistctl.sql.transpiled import Transpiled
+    from olistctl.sql import transpile as transpiler
+    from olistctl.sql.translation import Transpiled
 
     ws = lake("crawled")
     hostile = _bypass(monkeypatch, tmp_path, ws, case)
     monkeypatch.setattr(
-        dialect,
+        transpiler,
         "transpile",
         lambda sql, schema, database=None, param_types=(): Transpiled(hostile, [], {}),
     )

@@ -23,9 +23,10 @@ import pytest
 from lake import WS, frame
 
 from olistctl import layout
-from olistctl.backends.local.workspace import LOCK, SHA_SUFFIX, Workspace, is_temporary
+from olistctl.backends.local.workspace import LOCK, SHA_SUFFIX, Workspace
 from olistctl.dataset import TABLES
 from olistctl.errors import DeadlineExceeded, ExitCode
+from olistctl.fs import is_temporary
 
 ALL_TABLES = ", ".join(sorted(t.file_name for t in TABLES))
 

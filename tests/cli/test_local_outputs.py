@@ -519,17 +519,17 @@ def test_sql_that_starts_with_a_comment_is_the_query_not_an_option(cli, lake, sa
 def test_a_crawl_prepares_every_shipped_query_so_none_transpiles_again(
     cli, sample_data, tmp_path, monkeypatch
 ):
-    from olistctl.sql import dialect
+    from olistctl.sql import transpile as transpiler
 
     assert cli("run", str(sample_data)).exit_code == 0
     transpiled: list[str] = []
-    real = dialect.transpile
+    real = transpiler.transpile
 
     def counted(sql, schema, *, database=None):
         transpiled.append(sql)
         return real(sql, schema, database=database)
 
-    monkeypatch.setattr(dialect, "transpile", counted)
+    monkeypatch.setattr(transpiler, "transpile", counted)
     for query in list_queries():
         assert cli("query", "--name", query.name, "-o", "json").exit_code == 0, query.name
     assert transpiled == []  # all from the cache the crawl filled

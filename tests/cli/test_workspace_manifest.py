@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 from lake import WS
 
-from olistctl.backends.local.manifest import MANIFEST, Manifest, relative, temporary_target
+from olistctl.backends.local.manifest import MANIFEST, Manifest, relative
 from olistctl.backends.local.workspace import MARKER, Workspace
+from olistctl.fs import temporary_target
 
 
 def _files(folder: Path) -> set[str]:

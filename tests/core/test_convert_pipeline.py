@@ -10,9 +10,10 @@ import pytest
 from tiny_olist import files_in, orders_csv
 
 from olistctl.dataset import get_table
+from olistctl.ingest import source
+from olistctl.ingest.reader import CsvBatches
 from olistctl.quality import profile
-from olistctl.transform import convert_csv, parquet_out, source
-from olistctl.transform.reader import CsvBatches
+from olistctl.transform import convert_csv, parquet_out
 
 
 def test_the_quality_report_is_the_one_a_single_thread_makes(tmp_path):

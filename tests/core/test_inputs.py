@@ -10,7 +10,7 @@ from tiny_olist import TINY
 
 from olistctl.dataset import TABLES, get_table
 from olistctl.errors import InputError
-from olistctl.inputs import discover, identify, sha256_file, table_for_file_name
+from olistctl.ingest.inputs import discover, identify, sha256_file, table_for_file_name
 
 ORDERS_COLUMNS = ",".join(get_table("orders").column_names)
 

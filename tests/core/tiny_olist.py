@@ -1,4 +1,4 @@
-"""Hand-made Olist CSV files in the real files' exact byte format (olist-dataset.md §1.1).
+"""Hand-made Olist CSV files in the real files' exact byte format (docs/olist-dataset.md §1.1).
 
 Small and consistent (every foreign key resolves), with the traps of the real
 files: quoting iff a value starts with a digit, zip prefixes with leading

@@ -13,15 +13,11 @@ from botocore.stub import Stubber
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 
+from olistctl.backends.aws.account_usage import StackResources, gather_aws_usage, query_scans
+from olistctl.backends.aws.billing import actual_costs
 from olistctl.backends.aws.clients import AwsClients
-from olistctl.backends.aws.usage import (
-    StackResources,
-    actual_costs,
-    gather_aws_usage,
-    query_scans,
-)
-from olistctl.backends.base import LedgerEntry
 from olistctl.cost import build_report, resolve_period
+from olistctl.records import LedgerEntry
 
 REGION = "us-east-1"
 FUNCTION = "olist-transform"

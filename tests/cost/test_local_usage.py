@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from olistctl.backends.base import LedgerEntry
 from olistctl.backends.local import open_local_backend
+from olistctl.backends.local.workspace_usage import gather_local_usage
 from olistctl.cost import resolve_period
-from olistctl.cost.local_usage import gather_local_usage
+from olistctl.records import LedgerEntry
 from olistctl.settings import load_settings
 
 

@@ -1,11 +1,16 @@
 """Issue 5's end-to-end test: infra/ applied by Terraform to a moto server, then the installed
 ``olistctl`` run on what it built, configured from nothing but the stack's Terraform outputs.
 
-In order: apply (and inspect what was built), ``config show`` (every name from terraform),
+In order: apply (and inspect what was built, alarms and lint of the IAM policies
+included), then, as an IAM user whose only permission is the stack's operator policy
+(``operator_policy_json``; moto's IAM enforcement on, corrected to ask what AWS asks:
+moto_iam.py), ``config show`` (every name from terraform),
 ``run`` on the sample data with the Lambda path (the zip Terraform deployed executes inside
 the moto server), its answers against the local backend's on the same data, the Parquet of
-both paths byte for byte, ``report cost``, and ``teardown --destroy-infra``, after which the
-server holds nothing of the stack.
+both paths byte for byte, ``report cost``, ``report quality``, ``status``, and
+``teardown --destroy-infra``, after which the server holds nothing of the stack. The
+deployed handler runs with its execution role's credentials, so the function role's
+policy is enforced the same way.
 
 The moto server runs in this process (``MotoServer``), so its Lambda invokes can be made
 to run the deployed zip's handler; the handler's own S3 calls reach the same server
@@ -16,6 +21,7 @@ the aws side is the way there and back (start, poll, fetch, type, print).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -25,9 +31,10 @@ from pathlib import Path
 
 import pytest
 import tfhelpers
+from moto_iam import Authorizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))  # classic_queries
-from test_infra_moto_apply import ENVIRONMENT, check_built, check_destroyed
+from test_infra_moto_apply import ALARM_EMAIL, ENVIRONMENT, check_built, check_destroyed
 
 from olistctl import layout
 from olistctl.dataset import TABLES
@@ -35,21 +42,27 @@ from olistctl.settings import RESOURCE_KEYS
 
 OLISTCTL = Path(sys.executable).with_name("olistctl")  # the installed console script
 LOCAL_WORKSPACE = "olist-lake"  # the local backend's default, under the run's folder
+OPERATOR = "olistctl-operator"
+# Access key id -> the authorizer that enforces IAM while olistctl runs with that key: the
+# test's own inspections in between use moto's unchecked test credentials.
+ENFORCED: dict[str, Authorizer] = {}
 
 
 def olistctl(
     cwd: Path, env: dict[str, str], *args: str, timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
     """Run the installed ``olistctl``; fail with its output unless it exits 0."""
-    proc = subprocess.run(
-        [str(OLISTCTL), "--no-progress", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    authorizer = ENFORCED.get(env.get("AWS_ACCESS_KEY_ID", ""))
+    with authorizer.enforcing() if authorizer else contextlib.nullcontext():
+        proc = subprocess.run(
+            [str(OLISTCTL), "--no-progress", *args],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
     assert proc.returncode == 0, (
         f"olistctl {' '.join(args)} exited {proc.returncode}\n"
         f"--- stdout ---\n{proc.stdout[-4000:]}\n--- stderr ---\n{proc.stderr[-4000:]}"
@@ -155,13 +168,58 @@ def check_classic_queries(server, outputs, work, env, local_folder: Path) -> Non
 # -- the steps on aws ---------------------------------------------------------------------
 
 
-def check_settings_from_outputs(stack: tfhelpers.AppliedStack, work: Path) -> dict[str, str]:
+def operator_credentials(stack: tfhelpers.AppliedStack, monkeypatch) -> dict[str, str]:
+    """An IAM user whose one policy is the stack's operator policy, its access key, and
+    moto's IAM enforcement for the commands run with it (and the handler's role)."""
+    iam = stack.server.client("iam")
+    iam.create_user(UserName=OPERATOR)
+    policy = iam.create_policy(
+        PolicyName=OPERATOR, PolicyDocument=stack.outputs["operator_policy_json"]
+    )["Policy"]
+    iam.attach_user_policy(UserName=OPERATOR, PolicyArn=policy["Arn"])
+    key = iam.create_access_key(UserName=OPERATOR)["AccessKey"]
+    authorizer = Authorizer(account=tfhelpers.MOTO_ACCOUNT_ID)
+    authorizer.install(monkeypatch)
+    monkeypatch.setitem(ENFORCED, key["AccessKeyId"], authorizer)
+    assert [
+        p["PolicyName"]
+        for p in iam.list_attached_user_policies(UserName=OPERATOR)["AttachedPolicies"]
+    ] == [OPERATOR]
+    assert iam.list_user_policies(UserName=OPERATOR)["PolicyNames"] == []
+    return {
+        "AWS_ACCESS_KEY_ID": key["AccessKeyId"],
+        "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"],
+    }
+
+
+def check_every_request_was_allowed(authorizer: Authorizer, outputs) -> None:
+    """Nothing refused, nothing unmapped; the operator and the function role both acted."""
+    assert authorizer.unmapped == []
+    refused = {(d.principal, d.action, d.resource) for d in authorizer.denied()}
+    # The one refusal expected: terraform's AWS provider first asks iam:GetUser for the
+    # account id and, on AccessDenied, asks sts:GetCallerIdentity instead (hashicorp/
+    # aws-sdk-go-base v2, getAccountIDAndPartitionFromIAMGetUser: "AccessDenied ... we
+    # ignore these"). The destroy that follows succeeded (above), so the policy need not
+    # grant it.
+    user = f"arn:aws:iam::{tfhelpers.MOTO_ACCOUNT_ID}:user/{OPERATOR}"
+    assert refused <= {(user, "iam:GetUser", user)}, sorted(refused)
+    assert any(d.principal.endswith(f":user/{OPERATOR}") for d in authorizer.decisions)
+    role = f"{outputs['function_name']}-role"
+    role_actions = {
+        d.action for d in authorizer.decisions if f":assumed-role/{role}/" in d.principal
+    }
+    assert {"s3:GetObject", "s3:PutObject"} <= role_actions, role_actions
+
+
+def check_settings_from_outputs(
+    stack: tfhelpers.AppliedStack, work: Path, credentials: dict[str, str]
+) -> dict[str, str]:
     """The CLI's environment, after checking ``config show`` takes every name from terraform.
 
     The environment names no resource: olistctl finds the applied copy through
     OLISTCTL_INFRA_DIR and reads the ``outputs.json`` saved there (README: deploy).
     """
-    env = stack.cli_env()
+    env = {k: v for k, v in stack.cli_env().items() if k != "AWS_SESSION_TOKEN"} | credentials
     assert {k for k in env if k.startswith("OLISTCTL_")} == {
         "OLISTCTL_BACKEND",
         "OLISTCTL_INFRA_DIR",
@@ -237,22 +295,33 @@ def test_apply_run_report_teardown(tf_mirror, moto_server, sample_data, tmp_path
     local = tmp_path / "local"
     reference = local_run(local, sample_data)
 
-    # 1. Apply, with the server running the deployed Lambda code and the handler's boto3
-    # (in this process) pointed at the server.
-    invocations = tfhelpers.run_deployed_functions(monkeypatch, tmp_path / "deployed")
+    # 1. Apply (moto's unchecked credentials stand for an administrator's), with the server
+    # running the deployed Lambda code as its role and the handler's boto3 (in this
+    # process) pointed at the server.
+    invocations = tfhelpers.run_deployed_functions(
+        monkeypatch, tmp_path / "deployed", as_function_role=True
+    )
     for name, value in moto_server.aws_env().items():
         monkeypatch.setenv(name, value)
+    tfvars = {
+        "environment": ENVIRONMENT,
+        "alarm_email": ALARM_EMAIL,
+        "operator_can_destroy_infra": True,
+    }
     with tfhelpers.applied_stack(
-        tmp_path / "infra", moto_server, mirror=tf_mirror, tfvars={"environment": ENVIRONMENT}
+        tmp_path / "infra", moto_server, mirror=tf_mirror, tfvars=tfvars
     ) as stack:
         check_built(stack)
         built = stack.managed_instances()
         outputs = stack.outputs
 
-        # 2. Configured from the Terraform outputs only.
+        # 2. Configured from the Terraform outputs only, as the operator: from here on every
+        # olistctl command runs with the operator's access key and nothing else.
         work = tmp_path / "aws"
         work.mkdir()
-        env = check_settings_from_outputs(stack, work)
+        operator = operator_credentials(stack, monkeypatch)
+        authorizer = ENFORCED[operator["AWS_ACCESS_KEY_ID"]]
+        env = check_settings_from_outputs(stack, work, operator)
 
         # 3. run, through the Lambda function. It registers the tables from the Parquet
         # footers (crawl --direct) unless given --crawler: moto's crawler never creates
@@ -281,6 +350,11 @@ def test_apply_run_report_teardown(tf_mirror, moto_server, sample_data, tmp_path
 
         # 5b. The README's classic queries, unchanged on both backends.
         check_classic_queries(moto_server, outputs, work, env, local)
+
+        # 5d. report quality over what is stored, and status.
+        olistctl(work, env, "report", "quality", "--fail-on", "never")
+        stages = json.loads(olistctl(work, env, "status", "--output", "json").stdout)
+        assert stages, stages
 
         # 5c. What a crawl logs goes to the stack's own log group; teardown plans to empty it.
         logs = moto_server.client("logs")
@@ -318,6 +392,7 @@ def test_apply_run_report_teardown(tf_mirror, moto_server, sample_data, tmp_path
         ), gone.stderr
         assert not saved.exists()  # nothing left that names the destroyed stack
         check_destroyed(stack)
+        check_every_request_was_allowed(authorizer, outputs)
 
 
 def test_destroy_infra_is_refused_on_the_local_backend_before_anything_is_deleted(cli):

@@ -340,7 +340,9 @@ def _zipped_handler_loader():
     return load_zipped_handler
 
 
-def run_deployed_functions(monkeypatch, folder: Path) -> list[Invocation]:
+def run_deployed_functions(
+    monkeypatch, folder: Path, *, as_function_role: bool = False
+) -> list[Invocation]:
     """Make every Lambda invoke on an in-process moto server run the function's own zip.
 
     moto runs no Lambda code without Docker. This selects its no-Docker
@@ -351,8 +353,11 @@ def run_deployed_functions(monkeypatch, folder: Path) -> list[Invocation]:
     called with the function's environment, answering as the Lambda runtime
     does (an unhandled error is ``FunctionError: Unhandled``). The handler's
     own boto3 calls need this process's environment to point at the server
-    (``monkeypatch.setenv`` with :meth:`MotoServer.aws_env`). Returns the
-    list the invocations are recorded in.
+    (``monkeypatch.setenv`` with :meth:`MotoServer.aws_env`). With
+    ``as_function_role`` the handler runs, as in Lambda, with temporary credentials
+    of the function's execution role (assumed through moto's STS), so moto's IAM
+    enforcement checks its calls against that role's policies. Returns the list
+    the invocations are recorded in.
     """
     from moto.awslambda_simple.models import LambdaSimpleBackend
     from moto.core.config import default_user_config
@@ -381,6 +386,14 @@ def run_deployed_functions(monkeypatch, folder: Path) -> list[Invocation]:
                 raise RuntimeError("the test that deployed this function has ended")
             for key, value in function.environment_vars.items():
                 monkeypatch.setenv(key, value)
+            if as_function_role:
+                import boto3
+
+                for key, value in _role_credentials(function).items():
+                    monkeypatch.setenv(key, value)
+                # boto3's default session keeps the first credentials it found (another
+                # test's): the handler's client must find the role's in the environment.
+                monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
             return handlers[function.code_sha_256]
 
     def invoke(self, function_name, qualifier, body, headers, response_headers):
@@ -403,6 +416,26 @@ def run_deployed_functions(monkeypatch, folder: Path) -> list[Invocation]:
 
     monkeypatch.setattr(LambdaSimpleBackend, "invoke", invoke)
     return invocations
+
+
+def _role_credentials(function) -> dict[str, str]:
+    """Temporary credentials of the function's execution role, from moto's STS."""
+    from moto.sts.models import sts_backends
+
+    sts = sts_backends[function.account_id]["aws"]
+    role = sts.assume_role(
+        region_name=function.region,
+        role_session_name=function.function_name,
+        role_arn=function.role,
+        policy="",
+        duration=3600,
+        external_id="",
+    )
+    return {
+        "AWS_ACCESS_KEY_ID": role.access_key_id,
+        "AWS_SECRET_ACCESS_KEY": role.secret_access_key,
+        "AWS_SESSION_TOKEN": role.session_token,
+    }
 
 
 def moto_tfvars(server_url: str, lambda_zip: Path, /, **overrides: Any) -> dict[str, Any]:

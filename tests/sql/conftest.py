@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pytest
 
 from olistctl.backends.local.guard import check_duckdb_sql
-from olistctl.sql.dialect import transpile
 from olistctl.sql.failures import duckdb_error
+from olistctl.sql.transpile import transpile
 
 
 @dataclass

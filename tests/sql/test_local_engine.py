@@ -22,7 +22,7 @@ from olistctl.backends.local.store import LocalStore
 from olistctl.backends.local.workspace import Workspace
 from olistctl.cli.render import text
 from olistctl.errors import SqlError
-from olistctl.sql import dialect
+from olistctl.sql import transpile as transpiler
 from olistctl.sql.scan import estimate_scan_bytes
 
 ROWS = 50_000  # enough for DuckDB to scan and sort on several threads
@@ -139,7 +139,7 @@ def test_the_second_run_of_a_query_comes_from_the_cache(engine, monkeypatch):
     sql = "SELECT status, COUNT(*) AS n FROM sales GROUP BY status ORDER BY n DESC, status"
     first = engine.execute(sql)
     calls = []
-    monkeypatch.setattr(dialect, "transpile", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(transpiler, "transpile", lambda *a, **k: calls.append(a))
     second = engine.execute(sql)
     assert calls == []
     assert second.rows == first.rows and second.types == first.types
@@ -246,7 +246,7 @@ def test_parameters_are_bound_typed_and_the_cache_keeps_no_value(engine, sales, 
     assert expected(*first)[0][0] > 0
 
     calls = []
-    monkeypatch.setattr(dialect, "transpile", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(transpiler, "transpile", lambda *a, **k: calls.append(a))
     # Other values of the same types: the cached SQL, with the new values bound.
     second = ("delivered", datetime(2018, 1, 1, 0, 0, 10), Decimal("1.25"), 3)
     assert engine.execute(sql, params=bound(*second)).rows == expected(*second)

@@ -24,8 +24,8 @@ from analyses import (
 )
 from athena_numbers import java_double_text
 from olistctl.pipeline import tables_named_in
-from olistctl.sql.dialect import transpile
 from olistctl.sql.named import get_query, list_queries
+from olistctl.sql.transpile import transpile
 
 
 def test_every_named_query_has_a_description_and_runs(olist, run_named):

@@ -20,7 +20,6 @@ import pytest
 
 from olistctl.errors import ExitCode, SqlError, UsageError
 from olistctl.sql import named
-from olistctl.sql.dialect import transpile
 from olistctl.sql.params import (
     BoundParam,
     Param,
@@ -31,6 +30,7 @@ from olistctl.sql.params import (
     parse_value,
     placeholder_count,
 )
+from olistctl.sql.transpile import transpile
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ from olistctl.quality.rules import (
     read_ranked,
     run_rules,
 )
-from olistctl.sql.dialect import transpile
+from olistctl.sql.transpile import transpile
 
 SCHEMA = {t.name: {c.name: c.athena_type for c in t.columns} for t in dataset.TABLES}
 RULES = {r.name: r for r in list_rules()}

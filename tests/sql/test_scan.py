@@ -10,8 +10,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from olistctl.dataset import ORDERS, arrow_schema
-from olistctl.sql.dialect import transpile
 from olistctl.sql.scan import csv_scan_bytes, estimate_scan_bytes, parquet_column_bytes
+from olistctl.sql.transpile import transpile
 
 MODEL = {ORDERS.name: {c.name: c.athena_type for c in ORDERS.columns}}
 

@@ -7,8 +7,8 @@ import pytest
 
 from olistctl.dataset import TABLES
 from olistctl.errors import ExitCode, SqlError
-from olistctl.sql.dialect import transpile
 from olistctl.sql.failures import duckdb_error
+from olistctl.sql.transpile import transpile
 
 MODEL = {t.name: {c.name: c.athena_type for c in t.columns} for t in TABLES}
 ORDERS = "olist_orders_dataset"

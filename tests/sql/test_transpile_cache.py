@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from olistctl.errors import SqlError
-from olistctl.sql import dialect, transpiled
-from olistctl.sql.transpiled import TranspileCache
+from olistctl.sql import cache as cache_module
+from olistctl.sql import transpile as transpiler
+from olistctl.sql.cache import TranspileCache
 
 SCHEMA = {
     "orders": {"order_id": "string", "status": "string", "amount": "decimal(10,2)"},
@@ -32,18 +33,18 @@ def cache(tmp_path) -> TranspileCache:
 def count_transpiles(monkeypatch) -> list[str]:
     """The SQL texts that reached the real transpiler."""
     calls: list[str] = []
-    real = dialect.transpile
+    real = transpiler.transpile
 
     def counted(sql, schema, *, database=None, param_types=()):
         calls.append(sql)
         return real(sql, schema, database=database, param_types=param_types)
 
-    monkeypatch.setattr(dialect, "transpile", counted)
+    monkeypatch.setattr(transpiler, "transpile", counted)
     return calls
 
 
 def test_a_hit_gives_what_transpiling_gives_without_transpiling(cache, count_transpiles):
-    expected = dialect.transpile(SQL, SCHEMA)
+    expected = transpiler.transpile(SQL, SCHEMA)
     count_transpiles.clear()
     first = cache.transpile(SQL, SCHEMA)
     second = cache.transpile(SQL, SCHEMA)
@@ -83,7 +84,7 @@ def test_any_input_of_the_transpile_changes_the_key(cache, monkeypatch, change):
     elif change == "parameter types":
         param_types = ["integer"]
     else:
-        monkeypatch.setattr(transpiled, "code_fingerprint", lambda: "another version")
+        monkeypatch.setattr(cache_module, "code_fingerprint", lambda: "another version")
     assert cache.key(sql, schema, database, param_types) != before
 
 
@@ -125,7 +126,7 @@ def test_an_unreadable_entry_is_a_miss_and_is_replaced(cache, count_transpiles, 
     (cache.folder / f"{key}.json").write_text(damage.replace('"K"', json.dumps(key)))
     result = cache.transpile(SQL, SCHEMA)
     assert count_transpiles == [SQL]
-    assert result.duckdb_sql == dialect.transpile(SQL, SCHEMA).duckdb_sql
+    assert result.duckdb_sql == transpiler.transpile(SQL, SCHEMA).duckdb_sql
     assert cache.get(key) == result
 
 
@@ -148,7 +149,7 @@ def test_an_unwritable_cache_only_costs_time(tmp_path, count_transpiles):
 
 
 def test_the_oldest_entries_go_when_the_cache_is_full(cache, monkeypatch):
-    monkeypatch.setattr(transpiled, "MAX_ENTRIES", 4)
+    monkeypatch.setattr(cache_module, "MAX_ENTRIES", 4)
     keys = []
     an_hour_ago = time.time() - 3600
     for limit in range(1, 6):
@@ -172,12 +173,12 @@ def test_the_code_fingerprint_covers_sqlglot_and_the_sql_modules(monkeypatch, tm
     class Spec:
         origin = str(fake)
 
-    monkeypatch.setattr(transpiled.importlib.util, "find_spec", lambda name: Spec)
+    monkeypatch.setattr(cache_module.importlib.util, "find_spec", lambda name: Spec)
 
     def fingerprint_with(sqlglot_version: str) -> str:
         version.write_text(f"__version__ = {sqlglot_version!r}\n")
-        transpiled.code_fingerprint.cache_clear()
-        return transpiled.code_fingerprint()
+        cache_module.code_fingerprint.cache_clear()
+        return cache_module.code_fingerprint()
 
     try:
         # Same install path, another sqlglot release: another key.
@@ -185,7 +186,7 @@ def test_the_code_fingerprint_covers_sqlglot_and_the_sql_modules(monkeypatch, tm
         assert fingerprint_with("30.30.0") == fingerprint_with("30.30.0")
         # An edit of one of olistctl's SQL modules: another key.
         before = fingerprint_with("30.30.0")
-        module = Path(transpiled.__file__).with_name("rewrite.py")
+        module = Path(cache_module.__file__).with_name("rewrite.py")
         real = module.read_bytes
         monkeypatch.setattr(
             Path,
@@ -194,7 +195,7 @@ def test_the_code_fingerprint_covers_sqlglot_and_the_sql_modules(monkeypatch, tm
         )
         assert fingerprint_with("30.30.0") != before
     finally:
-        transpiled.code_fingerprint.cache_clear()
+        cache_module.code_fingerprint.cache_clear()
 
 
 def test_the_engine_version_is_part_of_the_key(tmp_path):
@@ -226,7 +227,7 @@ def test_refresh_transpiles_again_and_replaces_the_entry(cache, count_transpiles
 
 
 def test_the_cache_says_what_it_writes_and_removes(cache, monkeypatch):
-    monkeypatch.setattr(transpiled, "MAX_ENTRIES", 2)
+    monkeypatch.setattr(cache_module, "MAX_ENTRIES", 2)
     written, removed = [], []
     cache.on_write, cache.on_remove = written.append, removed.append
     an_hour_ago = time.time() - 3600

@@ -1,4 +1,4 @@
-"""The generated files are written exactly like the real Olist files (olist-dataset.md §1.1),
+"""The generated files are written exactly like the real Olist files (docs/olist-dataset.md §1.1),
 checked on the raw bytes."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """At 20,000 orders the synthetic data has the real dataset's shapes.
 
-Expected values are the real dataset's, from olist-dataset.md (section in each
+Expected values are the real dataset's, from docs/olist-dataset.md (section in each
 test), typed here rather than imported from the generator's calibration, so a
 wrong calibration number fails a test. Tolerances allow for sampling noise at
 this size.

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
-from olistctl.backends.base import ProgressCallback, TransformOutcome
+from olistctl.records import ProgressCallback, TransformOutcome
 
 ConvertOne = Callable[[str, ProgressCallback], TransformOutcome]
 
@@ -19,7 +19,7 @@ def convert_in_pool(
     concurrency: int,
     progress: ProgressCallback | None,
     finished: list[TransformOutcome] | None = None,
-) -> Iterator[TransformOutcome]:
+) -> Generator[TransformOutcome, None, None]:
     """Yield ``convert_one(key, report)`` for every key as each finishes, biggest file first.
 
     Biggest first, so the long pole starts early. ``report`` is thread-safe. Each

@@ -1,34 +1,28 @@
-"""The ``olistctl`` command: global options, command registration, and the error edge.
+"""The ``olistctl`` command: global options, the commands (loaded by name), and the error edge.
 
-Command modules import only typer and light olistctl modules at the top;
-everything heavy (pyarrow, duckdb, boto3, pandas) is imported inside the
-command, so ``olistctl --help`` starts fast.
+One seam keeps start-up fast: :data:`COMMANDS` names the module of each
+command, and :class:`OlistGroup` imports a module only when its command runs
+(or ``--help`` lists them all) — Click's lazy-group pattern, through Typer's
+public ``typer.main.get_command``. Command modules import only typer and light
+olistctl modules at the top; everything heavy (pyarrow, duckdb, boto3,
+pandas) is imported inside the command.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import sys
 import traceback
-from typing import Annotated, Any
+from collections.abc import Iterator, MutableMapping, Sequence
+from typing import Annotated, Any, Literal, Protocol, runtime_checkable
 
 import typer
 import typer.core
+import typer.main
 
 from olistctl import __version__
-from olistctl.cli import (
-    config_cmd,
-    crawl_cmd,
-    query_cmd,
-    report_cmd,
-    run_cmd,
-    sample_cmd,
-    status_cmd,
-    teardown_cmd,
-    transform_cmd,
-    upload_cmd,
-)
 from olistctl.cli.options import (
     CrawlerOpt,
     DatabaseOpt,
@@ -80,8 +74,84 @@ def _sql_is_not_an_option(args: list[str]) -> list[str]:
     ]
 
 
+# Each command, in the order --help lists them: its module, and whether the module holds
+# one command (``command``, its docstring the help) or a group of them (a Typer ``app``).
+COMMANDS: dict[str, tuple[str, Literal["command", "group"]]] = {
+    "upload": ("olistctl.cli.upload_cmd", "command"),
+    "transform": ("olistctl.cli.transform_cmd", "command"),
+    "crawl": ("olistctl.cli.crawl_cmd", "command"),
+    "query": ("olistctl.cli.query_cmd", "command"),
+    "run": ("olistctl.cli.run_cmd", "command"),
+    "sample": ("olistctl.cli.sample_cmd", "command"),
+    "shell": ("olistctl.cli.shell_cmd", "command"),
+    "status": ("olistctl.cli.status_cmd", "command"),
+    "teardown": ("olistctl.cli.teardown_cmd", "command"),
+    "report": ("olistctl.cli.report_cmd", "group"),
+    "config": ("olistctl.cli.config_cmd", "group"),
+}
+
+
+def load_command(name: str) -> Any:
+    """The Click command ``name``, built from its module (imported now) by Typer."""
+    module_name, kind = COMMANDS[name]
+    module = importlib.import_module(module_name)
+    if kind == "group":
+        group = typer.main.get_group(module.app)
+        group.name = name  # the Typer has none: it is named where it is mounted
+        return group
+    single = typer.Typer(rich_markup_mode="rich", add_completion=False)
+    single.command(name, help=module.__doc__, epilog=EXIT_CODES_HELP)(module.command)
+    return typer.main.get_command(single)
+
+
+class _LazyCommands(MutableMapping[str, Any]):
+    """The group's commands: every name known, each command built on first use."""
+
+    def __init__(self) -> None:
+        self._built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            self._built[name] = load_command(name)
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*COMMANDS, *(n for n in self._built if n not in COMMANDS)])
+
+    def __len__(self) -> int:
+        return len(set(COMMANDS) | set(self._built))
+
+
+@runtime_checkable
+class _CommandLineError(Protocol):
+    """Click's usage errors (a typo, a missing argument, a bad value): their public face."""
+
+    exit_code: int
+
+    def format_message(self) -> str: ...
+
+
 class OlistGroup(typer.core.TyperGroup):
-    """Turns every failure into one sentence and its documented exit code."""
+    """Loads each command when first asked for it; turns every failure into one sentence
+    and its documented exit code."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = _LazyCommands()
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx):
         try:
@@ -94,9 +164,14 @@ class OlistGroup(typer.core.TyperGroup):
                 hint="run the same command again to finish (nothing half-written is kept)",
             ) from exc
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        from typer._click import exceptions as click_exc
-
+    def main(  # type: ignore[override]  # Typer's own main takes more than it passes on
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         global _debug
         # Per invocation: a --debug of an earlier in-process call (tests, scripts) must not stick.
         _debug = bool(os.environ.get("OLISTCTL_DEBUG"))
@@ -114,10 +189,6 @@ class OlistGroup(typer.core.TyperGroup):
                 **extra,
             )
             code = rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
-        except click_exc.ClickException as exc:
-            # Typos and missing arguments: say what and how to get help.
-            _error(f"{exc.format_message().rstrip('.')}; see `olistctl --help`.")
-            code = ExitCode.USAGE
         except typer.Abort:
             if caught.signum is not None:  # a signal during a prompt
                 _error(caught.explain("Interrupted; nothing was changed."))
@@ -143,8 +214,12 @@ class OlistGroup(typer.core.TyperGroup):
             error = os_error(exc, doing)
             _error(_sentence(str(error)))
             code = error.exit_code
-        except Exception as exc:  # the last line of defence: never a bare traceback
-            if _debug:
+        except Exception as exc:
+            if isinstance(exc, _CommandLineError):
+                # Typos and missing arguments: say what and how to get help.
+                _error(f"{exc.format_message().rstrip('.')}; see `olistctl --help`.")
+                code = ExitCode.USAGE
+            elif _debug:  # the last line of defence: never a bare traceback
                 traceback.print_exc()
                 code = ExitCode.FAILED
             else:
@@ -217,6 +292,15 @@ def main_callback(
             "--config", help="Settings file (default: ./olistctl.toml).", show_default=False
         ),
     ] = None,
+    infra_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--infra-dir",
+            help="aws backend: the stack's Terraform folder, whose outputs name its resources"
+            " (default: ./infra).",
+            show_default=False,
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only data and errors.")] = False,
     no_progress: Annotated[
@@ -246,6 +330,7 @@ def main_callback(
         profile=profile,
         region=region,
         endpoint_url=endpoint_url,
+        infra_dir=infra_dir,
         raw_bucket=raw_bucket,
         processed_bucket=processed_bucket,
         results_bucket=results_bucket,
@@ -260,22 +345,6 @@ def main_callback(
     state.quiet = quiet
     state.show_progress = not no_progress
     ctx.call_on_close(state.close)
-
-
-def _register(module: Any, name: str) -> None:
-    app.command(name, help=module.__doc__, epilog=EXIT_CODES_HELP)(module.command)
-
-
-_register(upload_cmd, "upload")
-_register(transform_cmd, "transform")
-_register(crawl_cmd, "crawl")
-_register(query_cmd, "query")
-app.add_typer(report_cmd.app, name="report")
-_register(run_cmd, "run")
-_register(sample_cmd, "sample")
-_register(status_cmd, "status")
-_register(teardown_cmd, "teardown")
-app.add_typer(config_cmd.app, name="config")
 
 
 def main() -> None:

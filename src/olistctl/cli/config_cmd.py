@@ -8,7 +8,12 @@ from olistctl.cli.options import OutputOpt
 from olistctl.cli.render import OutputFormat, emit_summary
 from olistctl.cli.state import get_state
 
-app = typer.Typer(help="Show the resolved settings.", no_args_is_help=True, rich_markup_mode="rich")
+app = typer.Typer(
+    help="Show the resolved settings.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    add_completion=False,  # the root command has the completion options
+)
 
 
 @app.command("show")

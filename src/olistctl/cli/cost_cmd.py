@@ -24,6 +24,7 @@ Parquet tables and over the raw CSVs, in bytes and billed dollars.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -31,11 +32,11 @@ import typer
 from olistctl.cli.options import OutputOpt
 from olistctl.cli.render import OutputFormat, dollars, emit
 from olistctl.cli.state import AppState, get_state
-from olistctl.errors import ConfigError, UsageError
+from olistctl.errors import UsageError
 
 if TYPE_CHECKING:
-    from olistctl.backends.aws.usage import ActualCosts
-    from olistctl.cost import CostReport, Period, Usage
+    from olistctl.cost import CostReport
+    from olistctl.cost.billed import ActualCosts
     from olistctl.cost.scan_compare import ScanComparison
 
 LINE_COLUMNS = [
@@ -109,12 +110,10 @@ def command(
     ] = False,
     output: OutputOpt = OutputFormat.table,
 ) -> None:
+    from olistctl import pipeline
     from olistctl.cost import FreeTierPlan, resolve_period
-    from olistctl.cost.usage import check_scale
-    from olistctl.pricing import region_prices
 
     state = get_state(ctx)
-    check_scale(scale)
     try:
         plan = FreeTierPlan.none if no_free_tier else FreeTierPlan(free_tier.lower())
     except ValueError:
@@ -123,76 +122,40 @@ def command(
             hint="use legacy, always or none",
         ) from None
     period = resolve_period(since=since, month=month)
-    settings = state.settings()
-    if actual and settings.get("backend") != "aws":
-        raise UsageError(
-            "--actual reads the bill from Cost Explorer, which the local backend has not got",
-            hint="add --backend aws, or drop --actual",
-        )
-    region_prices(_region(state))  # an unpriced region fails here, before any AWS request
-    if queries:
-        _show_queries(state, output, scale)
-        return
-
-    usage = _gather(state, period)
-    from olistctl.cost import build_report
-
-    report = build_report(usage, region=_region(state), free_tier_plan=plan, scale=scale)
-    billed = _actual(state, period) if actual else None
-    _show_report(state, report, output, billed)
-
-
-def _region(state: AppState) -> str:
-    from olistctl.settings import DEFAULT_REGION
-
-    return state.settings().get("region") or DEFAULT_REGION
-
-
-def _memory_mb(state: AppState) -> int:
-    settings = state.settings()
-    raw = settings.get("lambda_memory_mb") or "1024"
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if not 128 <= value <= 10240:
-        raise ConfigError(
-            f"lambda_memory_mb {raw!r} (from {settings.source('lambda_memory_mb')}) is not a"
-            " Lambda memory size",
-            hint="set a whole number of MB between 128 and 10240",
-        )
-    return value
-
-
-def _gather(state: AppState, period: Period) -> Usage:
-    backend = state.backend()
-    if backend.name == "aws":
-        from olistctl.backends.aws.usage import StackResources, gather_aws_usage
-
-        settings = state.settings()
-        try:
-            entries = backend.ledger.entries(since=period.start)
-            missing_ledger = None
-        except ConfigError as exc:  # the ledger lives in the results bucket
-            entries, missing_ledger = [], exc.message
-        usage = gather_aws_usage(
-            backend.store.clients,  # the backend's clients: one boto3 session per command
-            StackResources.from_settings(settings),
-            period,
-            ledger_entries=entries,
-            memory_mb=_memory_mb(state),
-        )
-        if missing_ledger:
-            usage.notes.append(
-                f"No run ledger ({missing_ledger}): S3 requests and fallbacks count nothing."
-            )
-        return usage
-    from olistctl.cost.local_usage import gather_local_usage
-
-    entries = backend.ledger.entries(since=period.start)
-    return gather_local_usage(
-        backend.store, backend.catalog.tables(), entries, period, memory_mb=_memory_mb(state)
+    statement = pipeline.cost_report(
+        state.backend(),
+        state.settings(),
+        period=period,
+        free_tier_plan=plan,
+        scale=scale,
+        actual=actual,
+        queries=queries,
+        progress=Notes(state),
     )
+    if statement.comparisons is not None:
+        _show_queries(state, statement.comparisons, statement.region, output, scale)
+        return
+    assert statement.report is not None
+    if statement.billed is not None:
+        costs = statement.billed
+        state.info(
+            f"{costs.requests} Cost Explorer request(s) made: {dollars(costs.request_cost)}."
+            " Its figures lag by up to a day."
+        )
+    _show_report(state, statement.report, output, statement.billed)
+
+
+class Notes:
+    """The pipeline's notes as lines on stderr; ``report cost`` draws no bars."""
+
+    def __init__(self, state: AppState) -> None:
+        self.state = state
+
+    def task(self, description: str, total: int | None) -> Callable[[int], None]:
+        return lambda n: None
+
+    def note(self, message: str) -> None:
+        self.state.info(message)
 
 
 # -- the report -----------------------------------------------------------------
@@ -281,40 +244,7 @@ def _show_report(
     show_cost_table(state, report, _title(report), billed)
 
 
-# -- Cost Explorer ----------------------------------------------------------------
-
-
-def _actual(state: AppState, period: Period) -> ActualCosts:
-    from olistctl.backends.aws.usage import actual_costs
-    from olistctl.settings import STACK_TAG_KEY
-
-    stack = state.settings().require("stack")
-    state.info("Asking Cost Explorer what AWS billed: each Cost Explorer request costs $0.01.")
-    costs = actual_costs(
-        state.backend().store.clients.client("ce"),
-        period,
-        tag_key=STACK_TAG_KEY,
-        tag_value=stack,
-    )
-    state.info(
-        f"{costs.requests} Cost Explorer request(s) made: {dollars(costs.request_cost)}."
-        " Its figures lag by up to a day."
-    )
-    return costs
-
-
 # -- --queries --------------------------------------------------------------------
-
-
-def _comparisons(state: AppState, scale: float) -> list[ScanComparison]:
-    from olistctl.cost.scan_compare import compare_stored_queries
-
-    return compare_stored_queries(
-        state.backend(),
-        region=_region(state),
-        database=state.settings().get("database"),
-        scale=scale,
-    )
 
 
 def _query_record(c: ScanComparison) -> list:
@@ -331,14 +261,19 @@ def _query_record(c: ScanComparison) -> list:
     ]
 
 
-def _show_queries(state: AppState, output: OutputFormat, scale: float) -> None:
-    comparisons = _comparisons(state, scale)
+def _show_queries(
+    state: AppState,
+    comparisons: list[ScanComparison],
+    region: str,
+    output: OutputFormat,
+    scale: float,
+) -> None:
     if output is not OutputFormat.table:
         emit(state.out, QUERY_COLUMNS, [_query_record(c) for c in comparisons], output)
         return
     from olistctl.cli.cost_view import show_scans_table
 
-    title = f"Athena scan per named query, Parquet vs CSV ({_region(state)}" + (
+    title = f"Athena scan per named query, Parquet vs CSV ({region}" + (
         f", {scale:g}x the data)" if scale != 1 else ")"
     )
     show_scans_table(state, comparisons, title)

@@ -45,6 +45,15 @@ ConcurrencyOpt = Annotated[
         metavar="N",
     ),
 ]
+RunnerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--runner",
+        help="aws backend: `lambda` (default) or `local` to run the handler in this process"
+        " against S3 (an endpoint that runs no Lambda code, such as moto without Docker).",
+        show_default=False,
+    ),
+]
 
 
 # -- the stack's resource names (global options; help text from olistctl.settings) -----------

@@ -35,7 +35,7 @@ try:
     )
     from typer._typing import is_number_type
 except ImportError:  # a typer without the adapter layer: nothing to do
-    _core = None
+    _core = None  # type: ignore[assignment]  # a module, or None on a typer without it
 
 # A decimal integer as typed, short enough for any int type (longer ones go to typer).
 _INTEGER = re.compile(r"-?[0-9]{1,18}")

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 
 class RichProgress:
@@ -14,8 +18,8 @@ class RichProgress:
     def __init__(self, console: Console, *, enabled: bool) -> None:
         self.console = console
         self.enabled = enabled
-        self._progress = None
-        self._status_task = None
+        self._progress: Progress | None = None
+        self._status_task: TaskID | None = None
         self._lock = threading.Lock()
 
     def __enter__(self) -> RichProgress:

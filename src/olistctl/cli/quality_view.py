@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from olistctl.cli.render import OutputFormat, emit_summary
+from olistctl.cli.render import OutputFormat, QualityFormat, emit_summary
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -70,8 +70,9 @@ class FindingsTable:
                 expand=False,
             )
             for name, width in fixed:
-                justify = "right" if name == "rows" else "left"
-                table.add_column(name, width=width, no_wrap=True, justify=justify)
+                table.add_column(
+                    name, width=width, no_wrap=True, justify="right" if name == "rows" else "left"
+                )
             table.add_column("finding", width=text_width, overflow="fold")
             return table
 
@@ -83,7 +84,11 @@ class FindingsTable:
                 current = f.table
                 yield Text(current, style="bold")
             row = grid()
-            cells = [Text(f.severity, style=_STYLE[f.severity]), f.check, f"{f.count:,}"]
+            cells: list[Text | str] = [
+                Text(f.severity, style=_STYLE[f.severity]),
+                f.check,
+                f"{f.count:,}",
+            ]
             if self.show_stage:
                 cells.append(stage_word(entry))
             text = finding_text(entry, verbose=self.verbose)
@@ -101,10 +106,9 @@ class FindingsTable:
 
 
 def show_quality(
-    state: AppState, overview: QualityOverview, output: OutputFormat, *, verbose: bool
+    state: AppState, overview: QualityOverview, output: QualityFormat, *, verbose: bool
 ) -> str | None:
     """Print the report in ``output``; return the worst severity found."""
-    from olistctl.cli.render import QualityFormat
     from olistctl.quality.overview import summary_lines
 
     worst = overview.worst()

@@ -24,6 +24,7 @@ from olistctl.cli.state import get_state
 from olistctl.errors import UsageError
 
 if TYPE_CHECKING:
+    from olistctl.cli.state import AppState
     from olistctl.sql.named import NamedQuery
     from olistctl.sql.params import BoundParam
 
@@ -55,6 +56,18 @@ def command(
     ] = False,
     output: OutputOpt = OutputFormat.table,
     max_rows: MaxRowsOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write every row to this .parquet or .csv file (atomically) instead of"
+            " showing them.",
+            show_default=False,
+        ),
+    ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Let --out replace an existing file.")
+    ] = False,
     chart: Annotated[
         ChartKind | None,
         typer.Option(
@@ -88,6 +101,11 @@ def command(
             output,
         )
         return
+    if chart is not None and out is not None:
+        raise UsageError(
+            "--chart draws the answer in the terminal, and --out writes it to a file",
+            hint="drop one of them (or run the query once with each)",
+        )
     if chart is not None and output is not OutputFormat.table:
         raise UsageError(
             f"--chart draws in the terminal, and --output {output.value} writes data",
@@ -95,12 +113,18 @@ def command(
         )
     statement, named = _statement(sql, file, name)
     params = cli_params(param or [], named)
+    if out is not None or overwrite:
+        from olistctl.cli.query_out import write_out
+
+        write_out(state, statement, params, out, overwrite=overwrite, max_rows=max_rows)
+        return
     run_and_show(
         state,
         statement,
         params=params,
         output=output,
         max_rows=max_rows,
+        name=name,
         chart=chart,
         verbose=verbose,
     )
@@ -116,7 +140,7 @@ def _statement(
             hint='e.g. olistctl query "SELECT COUNT(*) FROM olist_orders_dataset"',
         )
     if file is not None:
-        from olistctl.inputs import refuse_special_file
+        from olistctl.ingest.inputs import refuse_special_file
 
         if file.exists():
             refuse_special_file(file, what="a file of SQL")  # a FIFO would block the read
@@ -173,19 +197,21 @@ def cli_params(texts: list[str], named: NamedQuery | None) -> list[BoundParam]:
 
 
 def run_and_show(
-    state,
+    state: AppState,
     statement: str,
     *,
     params: list[BoundParam] | None = None,
     output: OutputFormat,
     max_rows: int | None,
     title: str | None = None,
+    name: str | None = None,
     chart: ChartKind | None = None,
     verbose: bool = False,
 ) -> None:
+    """Run ``statement`` and print its answer; ``name``: a shipped query, warned about if empty."""
     from olistctl import pipeline
     from olistctl.cli.render import emit
-    from olistctl.cli.summaries import query_stats
+    from olistctl.cli.summaries import query_stats, warn_if_empty
     from olistctl.errors import Interrupted
 
     backend = state.backend()
@@ -203,3 +229,5 @@ def run_and_show(
     state.info(query_stats(state, result, verbose=verbose))
     for note in result.notes:
         state.info(note)
+    if name is not None:
+        warn_if_empty(state, [(name, result)])

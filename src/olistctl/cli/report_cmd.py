@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from olistctl.cli import cost_cmd, report_html_cmd
 from olistctl.cli.render import QualityFormat
-from olistctl.cli.state import get_state
+from olistctl.cli.state import AppState, get_state
 from olistctl.errors import ExitCode
+
+if TYPE_CHECKING:
+    from olistctl.quality.overview import QualityOverview
 
 app = typer.Typer(
     help="Reports: data quality, cost, and an HTML page with charts.",
     no_args_is_help=True,
     rich_markup_mode="rich",
+    add_completion=False,  # the root command has the completion options
 )
 
 
@@ -94,12 +98,11 @@ def quality(
         raise typer.Exit(ExitCode.FAILED)
 
 
-def quality_overview(state, paths: list[str] | None, samples: int):
-    """The streaming checks of each stage, and the rules over the catalog's tables."""
-    from olistctl.quality.overview import QualityOverview
-
+def quality_overview(state: AppState, paths: list[str] | None, samples: int) -> QualityOverview:
+    """Over the files given (the streaming checks only), or over what is stored."""
     if paths:
         from olistctl.quality import check_files
+        from olistctl.quality.overview import QualityOverview
 
         note = (
             "The rules across rows run over the catalog's tables, not over files:"
@@ -107,40 +110,8 @@ def quality_overview(state, paths: list[str] | None, samples: int):
         )
         return QualityOverview.build({"files": check_files(paths)}, notes=[note])
     from olistctl import pipeline
-    from olistctl.quality.rules import attach_samples, run_rules
-    from olistctl.quality.samples import sample_query
 
-    backend = state.backend()
-    stored = pipeline.quality(backend)
-    reports = {name: r for name, r in (("raw", stored.raw), ("processed", stored.processed)) if r}
-    available = [t.name for t in backend.catalog.tables()]
-    notes = []
-    if not available:
-        notes.append(
-            "The rules across rows run over the catalog's tables, and the catalog is empty:"
-            " run `olistctl crawl`, then check again."
-        )
-
-    def execute(sql: str):
-        return pipeline.query(backend, sql)
-
-    rules = run_rules(execute, available, samples=samples) if available else None
-    if rules is not None and rules.skipped:
-        missing = sorted({t for s in rules.skipped for t in s.missing})
-        notes.append(
-            f"{len(rules.skipped)} rule{'s' * (len(rules.skipped) != 1)} not run: the catalog"
-            f" has no {', '.join(missing)}."
-        )
-    overview = QualityOverview.build(reports, rules, notes)
-    if samples and available:
-        shown = [e.finding for e in overview.entries if "catalog" not in e.stages]
-        queries = {}
-        for i, finding in enumerate(shown):
-            sql = sample_query(finding)
-            if sql and all(t in available for t in pipeline.tables_named_in(sql)):
-                queries[i] = sql
-        attach_samples(execute, shown, queries, samples)
-    return overview
+    return pipeline.quality_overview(state.backend(), samples=samples)
 
 
 app.command("cost", help=cost_cmd.__doc__)(cost_cmd.command)

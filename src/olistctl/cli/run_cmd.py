@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from olistctl.cli.options import ConcurrencyOpt, ForceOpt, OutputOpt
+from olistctl.cli.options import ConcurrencyOpt, ForceOpt, OutputOpt, RunnerOpt
 from olistctl.cli.render import OutputFormat
 from olistctl.cli.state import get_state
 from olistctl.errors import ExitCode
@@ -36,12 +36,16 @@ def command(
             "registering tables from the Parquet footers.",
         ),
     ] = False,
+    runner: RunnerOpt = None,
     output: OutputOpt = OutputFormat.table,
 ) -> None:
     from olistctl import pipeline
     from olistctl.cli.run_view import show_run
+    from olistctl.cli.summaries import warn_if_empty
 
     state = get_state(ctx)
+    if runner is not None:
+        state.flags["runner"] = runner
     backend = state.backend()
     if not paths:
         sample = bundled_sample(state)
@@ -57,6 +61,7 @@ def command(
             progress=progress,
         )
     show_run(state, summary, output)
+    warn_if_empty(state, [(k.name, k.result) for k in summary.kpis])
     if summary.failed:
         raise typer.Exit(ExitCode.FAILED)
 

@@ -111,8 +111,8 @@ def _notes(state: AppState, summary: RunSummary) -> None:
             f"Skipped the KPI {k.name}: it needs {tables}, which the catalog does not hold"
             f" (add {', '.join(t + '.csv' for t in k.missing)} to the input and run again)."
         )
-    for k in summary.failed_kpis:
-        state.err.print(f"[red]failed[/red] KPI {k.name}: {k.error}")
-    for k in summary.kpis:
-        for note in k.result.notes:
-            state.info(f"{k.name}: {note}")
+    for failed in summary.failed_kpis:
+        state.err.print(f"[red]failed[/red] KPI {failed.name}: {failed.error}")
+    for kpi in summary.kpis:
+        for note in kpi.result.notes:
+            state.info(f"{kpi.name}: {note}")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 # SIGHUP does not exist on Windows.
 SIGNALS: tuple[signal.Signals, ...] = tuple(
-    s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s
+    s for name in ("SIGTERM", "SIGHUP") if (s := signal.Signals.__members__.get(name))
 )
 
 

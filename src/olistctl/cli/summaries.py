@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 from olistctl.cli.render import OutputFormat, dollars, emit_summary, human_bytes, rich_table
 
 if TYPE_CHECKING:
-    from olistctl.backends.base import CrawlReport, QueryResult
     from olistctl.cli.state import AppState
     from olistctl.pipeline import StatusReport, TransformSummary, UploadOutcome
+    from olistctl.records import CrawlReport, QueryResult
 
 _MB = 1_000_000
 
@@ -184,6 +184,38 @@ def query_footer(state: AppState, result: QueryResult, *, verbose: bool = False)
     if verbose and query_id and query_id not in line:
         lines.append(f"query id {query_id}")
     return lines
+
+
+def warn_if_empty(state: AppState, answers: Sequence[tuple[str, QueryResult]]) -> None:
+    """One stderr line when shipped queries (the KPIs, ``query --name``) came back empty on aws.
+
+    Each of them has rows on any loaded Olist data, so an empty answer is a sign, not a
+    result, and the line names its likely cause. GetQueryResults' ResultSetMetadata is
+    "the metadata that describes the column structure and data types of a table of query
+    results" (Athena API Reference, GetQueryResults/ResultSet): a SELECT that ran has
+    columns, so an answer with none did not come from running the SQL. moto's Athena gives
+    exactly that for every query no result was queued for (moto/athena/models.py,
+    ``get_query_results``).
+    """
+    if state.settings().get("backend") != "aws":
+        return
+    empty = [(name, r) for name, r in answers if not r.rows and not r.from_catalog]
+    if not empty:
+        return
+    names = ", ".join(name for name, _ in empty)
+    what = (
+        f"the query {names} returned no rows"
+        if len(answers) == 1
+        else f"{len(empty)} of {len(answers)} KPI queries returned no rows ({names})"
+    )
+    if all(not r.columns for _, r in empty):
+        cause = (
+            "the endpoint described no columns either, so its Athena did not run the SQL"
+            " (moto's runs none): the answers are not the data's"
+        )
+    else:
+        cause = "the tables hold no rows; `olistctl status` shows what is loaded"
+    state.err.print(f"Warning: {what}: {cause}.", markup=False)
 
 
 def show_status(state: AppState, report: StatusReport, output: OutputFormat) -> None:

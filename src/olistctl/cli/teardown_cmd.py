@@ -6,7 +6,6 @@ Locally: exactly the files olistctl wrote into the workspace (its manifest lists
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,7 +13,7 @@ import typer
 from olistctl.cli.options import DryRunOpt, OutputOpt, YesOpt
 from olistctl.cli.render import OutputFormat, emit_summary, human_bytes
 from olistctl.cli.state import get_state
-from olistctl.errors import OperationFailed, Refused, UsageError
+from olistctl.errors import Refused
 
 
 def command(
@@ -26,16 +25,11 @@ def command(
     ] = False,
     output: OutputOpt = OutputFormat.table,
 ) -> None:
+    from olistctl import pipeline
+
     state = get_state(ctx)
     backend = state.backend()
-    destroy = getattr(backend.teardown, "destroy_infra", None) if destroy_infra else None
-    if destroy_infra and destroy is None:
-        # Checked before anything is deleted, not after.
-        raise UsageError(
-            "--destroy-infra applies to the aws backend only",
-            hint="use --backend aws, or drop --destroy-infra",
-        )
-    plan = backend.teardown.plan()
+    plan = pipeline.teardown_plan(backend, destroy_infra=destroy_infra)
     rows = [(i.kind, i.name, i.count, human_bytes(i.bytes)) for i in plan.items]
     emit_summary(
         state.out,
@@ -47,7 +41,7 @@ def command(
     for refusal in plan.refusals:
         state.err.print(f"[yellow]refused:[/yellow] {refusal}")
     if plan.kept:
-        state.info(f"Left alone, because olistctl did not write them: {_listing(plan.kept)}.")
+        state.info(f"Left alone, because olistctl did not write them: {plan.kept_listing()}.")
     if dry_run:
         state.info("Dry run: nothing was deleted.")
         return
@@ -66,38 +60,14 @@ def command(
         if not typer.confirm(f"Delete {what}? This cannot be undone.", default=False):
             raise Refused("Teardown declined; nothing was deleted")
     with state.progress() as progress:
-        advance = progress.task("teardown", sum(i.count for i in plan.items))
-        with backend.exclusive():
-            report = backend.teardown.execute(plan, progress=advance)
-    deleted = sum(i.count for i in report.deleted)
-    state.info(f"Deleted {deleted:,} item(s).")
-    if not report.verified_empty:
-        left = ", ".join(f"{i.count} {i.kind} in {i.name}" for i in report.remaining if i.count)
-        raise OperationFailed(f"Teardown left {left}", hint="run teardown again")
-    if backend.name == "aws":
-        state.info("Verified: nothing of the stack's data is left.")
-    elif report.kept:
-        state.info(
-            f"Verified: every file olistctl wrote in {backend.store.name} is gone; it left the"
-            f" {len(report.kept)} it did not write: {_listing(report.kept)}."
-        )
-    elif Path(backend.store.name).exists():
-        state.info(
-            f"Verified: every file olistctl wrote in {backend.store.name} is gone (the folder"
-            " was there before, so it stays)."
-        )
-    else:
-        state.info(f"Verified: the workspace {backend.store.name} is gone.")
-    if destroy is not None:
+        outcome = pipeline.teardown(backend, plan, progress=progress)
+    state.info(f"Deleted {outcome.deleted:,} item(s).")
+    state.info(outcome.verified)
+    if destroy_infra:
         from rich.text import Text
 
         state.info("Running terraform destroy …")
         # Terraform's own last line ("Destroy complete! Resources: N destroyed."), as plain text.
-        state.info(Text(destroy(state.settings())))
+        state.info(Text(pipeline.destroy_infra(backend)))
     if plan.refusals:
         raise Refused(plan.refusals[0])
-
-
-def _listing(paths: list[str], shown: int = 10) -> str:
-    listed = ", ".join(paths[:shown])
-    return listed + (f" and {len(paths) - shown} more" if len(paths) > shown else "")

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from olistctl.cli.options import ConcurrencyOpt, ForceOpt, OutputOpt
+from olistctl.cli.options import ConcurrencyOpt, ForceOpt, OutputOpt, RunnerOpt
 from olistctl.cli.render import OutputFormat
 from olistctl.cli.state import get_state
 from olistctl.errors import ExitCode
@@ -27,15 +27,7 @@ def command(
     ] = None,
     force: ForceOpt = False,
     concurrency: ConcurrencyOpt = 2,
-    runner: Annotated[
-        str | None,
-        typer.Option(
-            "--runner",
-            help="aws backend: `lambda` (default) or `local` to run the "
-            "handler in this process against S3.",
-            show_default=False,
-        ),
-    ] = None,
+    runner: RunnerOpt = None,
     output: OutputOpt = OutputFormat.table,
 ) -> None:
     from olistctl import pipeline

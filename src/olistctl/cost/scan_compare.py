@@ -12,11 +12,13 @@ import io
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Protocol
 
-from olistctl.backends.base import ObjectInfo, ObjectStore
 from olistctl.errors import OperationFailed
 from olistctl.pricing import QueryCost, athena_query_cost
+from olistctl.records import CatalogTable, ObjectInfo, Stage
+from olistctl.sql.scan import ParquetSource
 
 # pyarrow reads a file's last 64 KiB to find the footer; one ranged GET of that
 # size holds the whole footer of an Olist table's file.
@@ -40,7 +42,7 @@ class ScanComparison:
 
 def compare_named_queries(
     schema: Mapping[str, Mapping[str, str]],
-    parquet_files: Mapping[str, Sequence[Any]],
+    parquet_files: Mapping[str, Sequence[ParquetSource]],
     raw_sizes: Mapping[str, int | Sequence[int]],
     *,
     region: str,
@@ -54,9 +56,9 @@ def compare_named_queries(
     ``scale`` prices ``scale`` times the data: where Athena's 10 MB minimum
     stops hiding the difference.
     """
-    from olistctl.sql.dialect import transpile
     from olistctl.sql.named import list_queries
     from olistctl.sql.scan import csv_scan_bytes, estimate_scan_bytes
+    from olistctl.sql.transpile import transpile
 
     # Each footer is fetched (and checked) once here; the queries then read it from memory.
     footers = {
@@ -82,7 +84,7 @@ def compare_named_queries(
     return comparisons
 
 
-def _footer(source: Any, table: str) -> TailFile:
+def _footer(source: ParquetSource, table: str) -> TailFile:
     """``source``'s tail in memory, its footer checked: a damaged file is named, not a crash."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -102,7 +104,7 @@ def _footer(source: Any, table: str) -> TailFile:
     return tail
 
 
-def _tail_of(source: Any, name: str) -> TailFile:
+def _tail_of(source: ParquetSource, name: str) -> TailFile:
     """A :class:`TailFile` over a local path or a seekable binary file object."""
     if isinstance(source, str | os.PathLike):
         path = os.fspath(source)
@@ -169,30 +171,47 @@ class TailFile(io.RawIOBase):
         return len(chunk)
 
 
-def parquet_sources(store: ObjectStore, objects: Sequence[ObjectInfo]) -> dict[str, list[Any]]:
+class StoredFiles(Protocol):
+    """What a comparison reads of an object store (``backends.base.ObjectStore`` has it)."""
+
+    def list(
+        self, stage: Stage, prefix: str = "", *, checksums: bool = True
+    ) -> list[ObjectInfo]: ...
+
+    def location(self, stage: Stage, key: str = "") -> str: ...
+
+    def local_path(self, stage: Stage, key: str) -> Path | None: ...
+
+    def read_range(self, stage: Stage, key: str, start: int, end: int) -> bytes: ...
+
+
+def parquet_sources(
+    store: StoredFiles, objects: Sequence[ObjectInfo]
+) -> dict[str, list[str | TailFile]]:
     """table -> what ``estimate_scan_bytes`` can read a footer from, for each Parquet object.
 
-    A local file is read in place; an object in S3 is a :class:`TailFile`
-    over ranged GETs (the aws store's ``read_range``, end inclusive).
+    A file on this machine is read in place; an object in S3 is a :class:`TailFile`
+    over ranged GETs (the store's ``read_range``, end inclusive).
     """
-    read_range = getattr(store, "read_range", None)
-    sources: dict[str, list[Any]] = {}
+    sources: dict[str, list[str | TailFile]] = {}
     for obj in objects:
         if not obj.key.endswith(".parquet"):
             continue
-        if read_range is None:
-            source: Any = store.location("processed", obj.key)
+        path = store.local_path("processed", obj.key)
+        source: str | TailFile
+        if path is not None:
+            source = str(path)
         else:
 
             def fetch(start: int, end: int, key: str = obj.key) -> bytes:
-                return read_range("processed", key, start, end - 1)
+                return store.read_range("processed", key, start, end - 1)
 
             source = TailFile(obj.size, fetch, name=store.location("processed", obj.key))
         sources.setdefault(obj.table, []).append(source)
     return sources
 
 
-def csv_sizes(store: ObjectStore) -> dict[str, int]:
+def csv_sizes(store: StoredFiles) -> dict[str, int]:
     """Bytes of raw CSV per table: what an Athena scan over the CSVs would read whole."""
     sizes: dict[str, int] = {}
     for obj in store.list("raw", checksums=False):
@@ -202,10 +221,14 @@ def csv_sizes(store: ObjectStore) -> dict[str, int]:
 
 
 def compare_stored_queries(
-    backend: Any, *, region: str, database: str | None = None, scale: float = 1.0
+    store: StoredFiles,
+    tables: Sequence[CatalogTable],
+    *,
+    region: str,
+    database: str | None = None,
+    scale: float = 1.0,
 ) -> list[ScanComparison]:
-    """Every named query's scan over the backend's Parquet tables and over its raw CSVs."""
-    tables = backend.catalog.tables()
+    """Every named query's scan over the stored Parquet tables and over the raw CSVs."""
     if not tables:
         raise OperationFailed(
             "There are no catalog tables to compare scans over yet",
@@ -213,11 +236,11 @@ def compare_stored_queries(
         )
     schema = {t.name: {c.name: c.type for c in t.columns} for t in tables}
     # Keys and sizes are all a comparison needs: no HEAD per object for its checksum.
-    files = parquet_sources(backend.store, backend.store.list("processed", checksums=False))
+    files = parquet_sources(store, store.list("processed", checksums=False))
     return compare_named_queries(
         schema,
         files,
-        csv_sizes(backend.store),
+        csv_sizes(store),
         region=region,
         database=database,
         scale=scale,

@@ -1,10 +1,12 @@
 """What the pipeline used in a period, in the quantities AWS bills, and how each was known.
 
-Both backends fill the same :class:`Usage`: the aws backend from the account
-(``olistctl.backends.aws.usage``), the local backend from its run ledger and
-workspace (``olistctl.cost.local_usage``). Where AWS does not report a figure
-per caller (S3 request counts, Glue Data Catalog requests), it is estimated
-from the run ledger with the assumptions below, and the report says so.
+Both backends fill the same :class:`Usage` (``Backend.usage``): each starts from
+what the run ledger says (:func:`ledger_usage`), then the local backend adds its
+workspace (``olistctl.backends.local.workspace_usage``) and the aws backend
+replaces every figure the account reports (``olistctl.backends.aws.account_usage``).
+Where AWS does not report a figure per caller (S3 request counts, Glue Data
+Catalog requests), it is estimated from the run ledger with the assumptions
+below (:func:`estimate_requests`), and the report says so.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
-from olistctl.backends.base import LedgerEntry
 from olistctl.cost.period import Period
 from olistctl.errors import UsageError
+from olistctl.records import LedgerEntry
 
 Basis = Literal["measured", "ledger", "estimated"]
 
@@ -160,6 +162,52 @@ def estimate_catalog_requests(entries: Sequence[LedgerEntry], *, tables: int) ->
         elif entry.stage == "query":
             total += CATALOG_REQUESTS_PER_QUERY
     return total
+
+
+def charge_transforms(usage: Usage, entries: Sequence[LedgerEntry]) -> None:
+    """Lambda invocations and GB-seconds from the ledger's transforms, at ``usage``'s memory."""
+    transforms = [e for e in entries if e.stage == "transform"]
+    usage.lambda_invocations = len(transforms)
+    usage.lambda_gb_seconds = sum(
+        gb_seconds(e.seconds, e.memory_mb or usage.lambda_memory_mb) for e in transforms
+    )
+    usage.basis.update(lambda_requests="ledger", lambda_compute="ledger")
+
+
+def ledger_usage(
+    period: Period, backend: str, entries: Sequence[LedgerEntry], *, memory_mb: int
+) -> Usage:
+    """What the run ledger alone says was used; ``entries`` are those of ``period``.
+
+    Each transform is a Lambda invocation of the ledger's duration at
+    ``memory_mb``; each crawl without ``--direct`` a crawler run; each query that
+    succeeded scanned the bytes it recorded; Lambda's logs are estimated per
+    invocation. Stocks (bytes stored, catalog objects) are not in the ledger:
+    the backend adds them, and replaces what it can measure.
+    """
+    usage = Usage(period=period, backend=backend, lambda_memory_mb=memory_mb)
+    charge_transforms(usage, entries)
+    usage.crawls = [CrawlRun(e.started, e.seconds) for e in entries if is_crawler_run(e)]
+    usage.query_bytes = [e.bytes_scanned for e in entries if e.stage == "query" and e.ok]
+    usage.logs_ingested_bytes = usage.lambda_invocations * LOG_BYTES_PER_INVOCATION
+    usage.logs_stored_bytes = usage.logs_ingested_bytes
+    usage.basis.update(
+        glue_crawler="ledger",
+        athena="ledger",
+        logs_ingestion="estimated",
+        logs_storage="estimated",
+    )
+    return usage
+
+
+def estimate_requests(usage: Usage, entries: Sequence[LedgerEntry], *, tables: int) -> None:
+    """S3 and Data Catalog request counts from the ledger's events (AWS does not report them)."""
+    processed_files = usage.stored_objects.get("processed", 0)
+    usage.s3_put_requests, usage.s3_get_requests = estimate_s3_requests(
+        entries, processed_files=processed_files, tables=tables
+    )
+    usage.catalog_requests = estimate_catalog_requests(entries, tables=tables)
+    usage.basis.update(s3_put="estimated", s3_get="estimated", glue_catalog_requests="estimated")
 
 
 ESTIMATE_NOTES = {

@@ -170,8 +170,8 @@ def _run(sources: Sequence[_Source]) -> DatasetQuality:
 
 def check_files(paths: Sequence[str | os.PathLike]) -> DatasetQuality:
     """Check CSV files (or folders, globs): each table streamed with the model's schema."""
-    from olistctl.inputs import discover
-    from olistctl.transform.reader import CsvBatches
+    from olistctl.ingest.inputs import discover
+    from olistctl.ingest.reader import CsvBatches
 
     groups: dict[str, list[str]] = {}
     tables: dict[str, Table | None] = {}

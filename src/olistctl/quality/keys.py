@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from olistctl.quality.memory import empty_u64
+from olistctl.ingest.memory import empty_u64
 
 _U64 = np.uint64
 _M1 = _U64(0xBF58476D1CE4E5B9)

@@ -12,16 +12,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlglot import exp
 
 from olistctl.sql import types as T
 from olistctl.sql.emit import cast, duck, power_of_ten_decimal, runtime_error, tenth_power_fraction
-from olistctl.sql.infer import set_type
 from olistctl.sql.rewrite import Rewriter, Rule, aggregate_call, integer_literal, rewrap, sql_text
+from olistctl.sql.type_inference import set_type
 from olistctl.sql.types import SqlType
 
 
-def number_literal(node: exp.Literal, rw: Rewriter) -> exp.Expression | None:
+def number_literal(node: exp.Literal, rw: Rewriter) -> exp.Expr | None:
     """A decimal-looking literal (``100.0``) as the DOUBLE Athena reads it (``100.0E0``)."""
     text = node.name
     if node.is_string or not rw.type(node).is_floating or "e" in text.lower():
@@ -34,7 +37,7 @@ def number_literal(node: exp.Literal, rw: Rewriter) -> exp.Expression | None:
 def constant(name: str, template: str) -> Rule:
     """A constant function (``infinity()``, ``nan()``) as a DuckDB DOUBLE expression."""
 
-    def rule(node: exp.Anonymous, rw: Rewriter) -> exp.Expression:
+    def rule(node: exp.Anonymous, rw: Rewriter) -> exp.Expr:
         if node.expressions:
             rw.refuse(node, f"{name}() takes no arguments in Athena")
         return duck(template, T.DOUBLE)
@@ -45,7 +48,7 @@ def constant(name: str, template: str) -> Rule:
 def double_predicate(name: str, duckdb_name: str) -> Rule:
     """is_nan/is_finite/is_infinite: Trino's take a double (numbers are widened to it)."""
 
-    def rule(node: exp.Expression, rw: Rewriter) -> exp.Expression:
+    def rule(node: exp.Expr, rw: Rewriter) -> exp.Expr:
         args = node.expressions if isinstance(node, exp.Anonymous) else [node.this]
         if len(args) != 1:
             rw.refuse(node, f"{name}() takes one argument in Athena")
@@ -57,7 +60,7 @@ def double_predicate(name: str, duckdb_name: str) -> Rule:
     return rule
 
 
-def _is_null(node: exp.Expression) -> bool:
+def _is_null(node: exp.Expr) -> bool:
     return isinstance(node, exp.Null) or (
         isinstance(node, exp.Cast) and isinstance(node.this, exp.Null)
     )
@@ -87,7 +90,7 @@ def _unknown_operands(node: exp.Binary, rw: Rewriter, symbol: str) -> None:
     )
 
 
-def _unscaled(node: exp.Expression, sql_type: SqlType, exponent: int) -> exp.Expression:
+def _unscaled(node: exp.Expr, sql_type: SqlType, exponent: int) -> exp.Expr:
     """``node * 10^exponent`` as an exact HUGEINT (exponent >= the node's scale)."""
     if sql_type.is_integer:
         as_int128 = duck("CAST(:x AS HUGEINT)", x=node)
@@ -100,8 +103,8 @@ def _unscaled(node: exp.Expression, sql_type: SqlType, exponent: int) -> exp.Exp
 
 
 def exact_divide(
-    left: exp.Expression, lt: SqlType, right: exp.Expression, rt: SqlType, result: SqlType
-) -> exp.Expression:
+    left: exp.Expr, lt: SqlType, right: exp.Expr, rt: SqlType, result: SqlType
+) -> exp.Expr:
     """``left / right`` as a decimal of type ``result``, rounded HALF_UP like Trino.
 
     The quotient is truncated one digit past the result's scale on 128-bit
@@ -118,7 +121,7 @@ def exact_divide(
     return cast(digits, result)
 
 
-def divide(node: exp.Div, rw: Rewriter) -> exp.Expression | None:
+def divide(node: exp.Div, rw: Rewriter) -> exp.Expr | None:
     types = _operand_types(node, rw, "/")
     if types is None:
         return None
@@ -133,7 +136,7 @@ def divide(node: exp.Div, rw: Rewriter) -> exp.Expression | None:
     return exact_divide(node.left, left, node.right, right, result)
 
 
-def modulo(node: exp.Mod, rw: Rewriter) -> exp.Expression | None:
+def modulo(node: exp.Mod, rw: Rewriter) -> exp.Expr | None:
     types = _operand_types(node, rw, "%")
     if types is None:
         return None
@@ -146,7 +149,7 @@ def modulo(node: exp.Mod, rw: Rewriter) -> exp.Expression | None:
     return cast(remainder, result) if result.is_decimal else remainder
 
 
-def add_sub_mul(node: exp.Binary, rw: Rewriter) -> exp.Expression | None:
+def add_sub_mul(node: exp.Binary, rw: Rewriter) -> exp.Expr | None:
     symbol = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*"}[type(node)]
     left, right = rw.type(node.left), rw.type(node.right)
     if left.is_temporal or right.is_temporal:
@@ -168,7 +171,7 @@ def add_sub_mul(node: exp.Binary, rw: Rewriter) -> exp.Expression | None:
     return None
 
 
-def _widened(node: exp.Expression, sql_type: SqlType) -> exp.Expression:
+def _widened(node: exp.Expr, sql_type: SqlType) -> exp.Expr:
     scale = int(sql_type.as_decimal().scale or 0)
     return duck(f"CAST(:x AS DECIMAL(38, {scale}))", x=node)
 
@@ -176,7 +179,7 @@ def _widened(node: exp.Expression, sql_type: SqlType) -> exp.Expression:
 # -- rounding --------------------------------------------------------------------------------
 
 
-def round_(node: exp.Round, rw: Rewriter) -> exp.Expression | None:
+def round_(node: exp.Round, rw: Rewriter) -> exp.Expr | None:
     arg = rw.type(node.this)
     decimals = node.args.get("decimals")
     if arg.is_decimal:
@@ -214,7 +217,7 @@ def round_(node: exp.Round, rw: Rewriter) -> exp.Expression | None:
     return duck("round(:x, :n)", rw.type(node), x=node.this, n=decimals)
 
 
-def _round_double(node: exp.Round, decimals: exp.Expression | None) -> exp.Expression:
+def _round_double(node: exp.Round, decimals: exp.Expr | None) -> exp.Expr:
     """Trino's round(double, n): ``Math.round(x * 10^n) / 10^n``, the sign set aside.
 
     Trino's MathFunctions.round multiplies first, then rounds half up (Java's
@@ -242,7 +245,7 @@ def _round_double(node: exp.Round, decimals: exp.Expression | None) -> exp.Expre
     )
 
 
-def ceil_floor(node: exp.Expression, rw: Rewriter) -> exp.Expression | None:
+def ceil_floor(node: exp.Expr, rw: Rewriter) -> exp.Expr | None:
     name = "ceil" if isinstance(node, exp.Ceil) else "floor"
     if node.args.get("decimals") is not None:
         rw.refuse(node, f"{rw.written_name(node) or name}() takes one argument in Athena")
@@ -251,7 +254,7 @@ def ceil_floor(node: exp.Expression, rw: Rewriter) -> exp.Expression | None:
     return cast(value, result) if result.is_known and result.is_numeric else value
 
 
-def sign(node: exp.Sign, rw: Rewriter) -> exp.Expression | None:
+def sign(node: exp.Sign, rw: Rewriter) -> exp.Expr | None:
     # DuckDB's sign() is a TINYINT; Trino's has the argument's type (decimal(1,0) for decimals).
     result = rw.type(node)
     if result.is_floating:  # sign(NaN) is NaN in Trino, 0 in DuckDB
@@ -261,7 +264,7 @@ def sign(node: exp.Sign, rw: Rewriter) -> exp.Expression | None:
     return cast(value, result) if result.is_known and result.is_numeric else value
 
 
-def truncate(node: exp.Trunc, rw: Rewriter) -> exp.Expression | None:
+def truncate(node: exp.Trunc, rw: Rewriter) -> exp.Expr | None:
     """truncate(double), truncate(decimal) and truncate(decimal, n) drop digits toward zero."""
     arg = rw.type(node.this)
     decimals = node.args.get("decimals")
@@ -282,7 +285,7 @@ def truncate(node: exp.Trunc, rw: Rewriter) -> exp.Expression | None:
 # -- aggregates ------------------------------------------------------------------------------
 
 
-def aggregate(node: exp.Expression, rw: Rewriter) -> exp.Expression | None:
+def aggregate(node: exp.Expr, rw: Rewriter) -> exp.Expr | None:
     """Rules for aggregates, applied at the outermost of ``agg FILTER (…) OVER (…)``."""
     if isinstance(node.parent, (exp.Window, exp.Filter)) and node.parent.this is node:
         return None  # handled when the enclosing FILTER / OVER node is visited
@@ -296,14 +299,14 @@ def aggregate(node: exp.Expression, rw: Rewriter) -> exp.Expression | None:
     return rule(outer, agg, rw)
 
 
-def _sum(outer: exp.Expression, agg: exp.Sum, rw: Rewriter) -> exp.Expression | None:
+def _sum(outer: exp.Expr, agg: exp.Sum, rw: Rewriter) -> exp.Expr | None:
     arg = rw.type(agg.this)
     if arg.is_integer:
         return cast(outer.copy(), T.BIGINT)  # DuckDB sums integers into an int128
     return None
 
 
-def _avg(outer: exp.Expression, agg: exp.Avg, rw: Rewriter) -> exp.Expression | None:
+def _avg(outer: exp.Expr, agg: exp.Avg, rw: Rewriter) -> exp.Expr | None:
     arg = rw.type(agg.this)
     if not arg.is_decimal:
         return None
@@ -314,13 +317,13 @@ def _avg(outer: exp.Expression, agg: exp.Avg, rw: Rewriter) -> exp.Expression | 
     return exact_divide(total, sum_type, count, T.BIGINT, arg)
 
 
-def _count_if(outer: exp.Expression, agg: exp.CountIf, rw: Rewriter) -> exp.Expression:
+def _count_if(outer: exp.Expr, agg: exp.CountIf, rw: Rewriter) -> exp.Expr:
     # DuckDB counts into an int128, and gives NULL where no row is true or there is no row;
     # Trino's count_if is 0 there (TestCountIfAggregation: testNoPositions).
     return duck("COALESCE(:c, 0)", T.BIGINT, c=cast(outer.copy(), T.BIGINT))
 
 
-def _arg_max_min(outer: exp.Expression, agg: exp.Expression, rw: Rewriter) -> exp.Expression:
+def _arg_max_min(outer: exp.Expr, agg: exp.Expr, rw: Rewriter) -> exp.Expr:
     if agg.args.get("count") is not None:
         rw.refuse(agg, "max_by/min_by with a count (returning an array) is not supported locally")
     # arg_max_null keeps a NULL x from the row with the largest y, as Trino's max_by does.
@@ -329,7 +332,7 @@ def _arg_max_min(outer: exp.Expression, agg: exp.Expression, rw: Rewriter) -> ex
     return rewrap(outer, agg, call)
 
 
-def _approx_percentile(outer: exp.Expression, agg: exp.ApproxQuantile, rw: Rewriter):
+def _approx_percentile(outer: exp.Expr, agg: exp.ApproxQuantile, rw: Rewriter):
     arg = rw.type(agg.this)
     quantile = agg.args.get("quantile")
     if any(agg.args.get(k) is not None for k in ("accuracy", "weight")) or not isinstance(
@@ -351,7 +354,9 @@ def _approx_percentile(outer: exp.Expression, agg: exp.ApproxQuantile, rw: Rewri
     return cast(call, rw.type(agg))
 
 
-_AGGREGATE_RULES = {
+# (outermost node, the aggregate of the key's class, the rewriter) -> replacement or None.
+AggregateRule = Callable[[exp.Expr, Any, Rewriter], exp.Expr | None]
+_AGGREGATE_RULES: dict[type[exp.Expr], AggregateRule] = {
     exp.Sum: _sum,
     exp.Avg: _avg,
     exp.CountIf: _count_if,

@@ -17,7 +17,7 @@ from olistctl.sql.emit import duck, runtime_error
 from olistctl.sql.rewrite import Rewriter, integer_literal
 
 
-def _array_argument(node: exp.Expression, rw: Rewriter, name: str) -> T.SqlType:
+def _array_argument(node: exp.Expr, rw: Rewriter, name: str) -> T.SqlType:
     t = rw.type(node.this)
     if t.is_known and t.name != "array":
         rw.refuse(node, f"Athena's {name} takes an array, not {t}")
@@ -28,7 +28,7 @@ def _kind(t: T.SqlType) -> str:
     return "string" if t.is_string else "number" if t.is_numeric else t.name
 
 
-def contains(node: exp.ArrayContains, rw: Rewriter) -> exp.Expression:
+def contains(node: exp.ArrayContains, rw: Rewriter) -> exp.Expr:
     name = rw.written_name(node) or "contains"
     element, item = _array_argument(node, rw, name).element, rw.type(node.expression)
     if element is not None and element.is_known and item.is_known and _kind(element) != _kind(item):
@@ -46,7 +46,7 @@ def contains(node: exp.ArrayContains, rw: Rewriter) -> exp.Expression:
     )
 
 
-def slice_(node: exp.ArraySlice, rw: Rewriter) -> exp.Expression:
+def slice_(node: exp.ArraySlice, rw: Rewriter) -> exp.Expr:
     name = rw.written_name(node) or "slice"
     array_type = _array_argument(node, rw, name)
     start, length = node.args.get("start"), node.args.get("end")

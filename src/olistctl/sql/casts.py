@@ -18,6 +18,7 @@ from sqlglot import exp
 from olistctl.sql import types as T
 from olistctl.sql.double_text import java_double_text
 from olistctl.sql.emit import duck
+from olistctl.sql.params import PARAM_INDEX
 from olistctl.sql.rewrite import Rewriter, sql_text
 from olistctl.sql.temporal import DATE_TEXT, TIMESTAMP_TEXT, parse_text
 from olistctl.sql.types import duckdb_type_sql
@@ -33,7 +34,7 @@ DOUBLE_TEXT = (
 DECIMAL_TEXT = (r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)", r".*[0-9].*")
 
 
-def cast_(node: exp.Cast, rw: Rewriter) -> exp.Expression | None:
+def cast_(node: exp.Cast, rw: Rewriter) -> exp.Expr | None:
     safe = isinstance(node, exp.TryCast) or bool(node.args.get("safe"))
     value = node.this
     source, target = rw.type(value), rw.type(node)
@@ -41,7 +42,7 @@ def cast_(node: exp.Cast, rw: Rewriter) -> exp.Expression | None:
     cast_sql = "TRY_CAST" if safe else "CAST"
     to = target.name
 
-    def plain(x: exp.Expression = value) -> exp.Expression:
+    def plain(x: exp.Expr = value) -> exp.Expr:
         return duck(f"{cast_sql}(:x AS {duckdb_type_sql(target)})", target, x=x)
 
     def refuse(why: str = "") -> None:
@@ -64,7 +65,7 @@ def cast_(node: exp.Cast, rw: Rewriter) -> exp.Expression | None:
             refuse()
         return plain()
 
-    def _from_text(x: exp.Expression, patterns, what: str) -> exp.Expression:
+    def _from_text(x: exp.Expr, patterns, what: str) -> exp.Expr:
         convert = f"{cast_sql}(:x AS {duckdb_type_sql(target)})"
         return parse_text(x, patterns, convert, target, safe=safe, what=what)
 
@@ -107,7 +108,7 @@ def cast_(node: exp.Cast, rw: Rewriter) -> exp.Expression | None:
     return None
 
 
-def _timestamp_text(value, source: T.SqlType, rw: Rewriter, node) -> exp.Expression:
+def _timestamp_text(value, source: T.SqlType, rw: Rewriter, node) -> exp.Expr:
     """Athena prints as many fractional digits as the timestamp type has (3 for columns)."""
     precision = source.precision if source.precision is not None else 3
     if precision > 6:
@@ -121,7 +122,7 @@ def _timestamp_text(value, source: T.SqlType, rw: Rewriter, node) -> exp.Express
     return text
 
 
-def typeof(node: exp.Typeof, rw: Rewriter) -> exp.Expression:
+def typeof(node: exp.Typeof, rw: Rewriter) -> exp.Expr:
     """typeof(x): the Athena type the local engine worked out, as Athena spells it.
 
     Text is answered only for a column: Athena types text expressions built from
@@ -144,13 +145,12 @@ def typeof(node: exp.Typeof, rw: Rewriter) -> exp.Expression:
     return duck(f"'{t}'", T.VARCHAR)
 
 
-def parameter(node: exp.Placeholder, rw: Rewriter) -> exp.Expression:
+def parameter(node: exp.Placeholder, rw: Rewriter) -> exp.Expr:
     """A ``?``: DuckDB's prepared parameter ``$n``, cast to the Athena type of its value.
 
     The value is bound when the query runs, never written into the SQL; the cast
     makes DuckDB type it as Athena types the literal sent on aws.
     """
-    from olistctl.sql.dialect import PARAM_INDEX
 
     sql_type = rw.type(node)
     cast = exp.Cast(

@@ -29,13 +29,19 @@ from olistctl.errors import SqlError
 
 
 class _Column(Protocol):
-    name: str
-    type: str  # Glue's spelling: string, int, decimal(10,2), timestamp …
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def type(self) -> str: ...  # Glue's spelling: string, int, decimal(10,2), timestamp …
 
 
 class _Table(Protocol):
-    name: str
-    columns: Sequence[_Column]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def columns(self) -> Sequence[_Column]: ...
 
 
 _NAME = r'(?:"[^"]+"|`[^`]+`|[A-Za-z_][A-Za-z0-9_]*)'

@@ -31,7 +31,7 @@ def _kind(t: T.SqlType) -> str:
     return "time" if t.is_temporal else t.name
 
 
-def _check_comparable(node: exp.Expression, left: exp.Expression, right: exp.Expression, rw):
+def _check_comparable(node: exp.Expr, left: exp.Expr, right: exp.Expr, rw):
     lt, rt = rw.type(left), rw.type(right)
     if _incomparable(lt, rt):
         hint = "write typed literals (TIMESTAMP '2018-01-01 00:00:00', DATE '2018-01-01')"
@@ -46,7 +46,7 @@ def _check_comparable(node: exp.Expression, left: exp.Expression, right: exp.Exp
 
 # What a comparison with NaN gives in Trino (NaN equals and orders with nothing);
 # DuckDB orders NaN above every number and makes it equal to itself.
-_NAN_RESULT = {
+_NAN_RESULT: dict[type[exp.Expr], str] = {
     exp.EQ: "false",
     exp.NEQ: "true",
     exp.GT: "false",
@@ -57,11 +57,11 @@ _NAN_RESULT = {
 }
 
 
-def _may_be_nan(node: exp.Expression, rw: Rewriter) -> bool:
+def _may_be_nan(node: exp.Expr, rw: Rewriter) -> bool:
     return rw.type(node).is_floating and not isinstance(node, exp.Literal)
 
 
-def _nan_aware(node: exp.Expression, operands: list[exp.Expression], rw: Rewriter):
+def _nan_aware(node: exp.Expr, operands: list[exp.Expr], rw: Rewriter):
     """``node`` with Trino's answer when an operand is NaN, or None if none can be."""
     doubles = [o for o in operands if _may_be_nan(o, rw)]
     if type(node) not in _NAN_RESULT or not doubles:
@@ -77,12 +77,12 @@ def _nan_aware(node: exp.Expression, operands: list[exp.Expression], rw: Rewrite
     )
 
 
-def compare(node: exp.Binary, rw: Rewriter) -> exp.Expression | None:
+def compare(node: exp.Binary, rw: Rewriter) -> exp.Expr | None:
     _check_comparable(node, node.left, node.right, rw)
     return _nan_aware(node, [node.left, node.right], rw)
 
 
-def between(node: exp.Between, rw: Rewriter) -> exp.Expression | None:
+def between(node: exp.Between, rw: Rewriter) -> exp.Expr | None:
     for bound in (node.args["low"], node.args["high"]):
         _check_comparable(node, node.this, bound, rw)
     return _nan_aware(node, [node.this, node.args["low"], node.args["high"]], rw)
@@ -94,7 +94,7 @@ def in_(node: exp.In, rw: Rewriter) -> None:
     return None
 
 
-def conditional(node: exp.Expression, rw: Rewriter) -> None:
+def conditional(node: exp.Expr, rw: Rewriter) -> None:
     """CASE/IF/COALESCE branches must share a type in Athena (DuckDB would cast to text)."""
     check_verified(node, rw)
     if isinstance(node, exp.Case):
@@ -120,5 +120,5 @@ def like(node: exp.Like, rw: Rewriter) -> None:
     return None
 
 
-def refuse_ilike(node: exp.Expression, rw: Rewriter) -> None:
+def refuse_ilike(node: exp.Expr, rw: Rewriter) -> None:
     rw.refuse(node, "ILIKE does not exist in Athena", hint="use lower(x) LIKE '…'")

@@ -17,7 +17,7 @@ from olistctl.errors import SqlError
 from olistctl.sql.rewrite import node_position
 
 
-def referenced_columns(tree: exp.Expression, tables: list[str]) -> dict[str, set[str]]:
+def referenced_columns(tree: exp.Expr, tables: list[str]) -> dict[str, set[str]]:
     """table -> the columns of it the query reads (an empty set when it reads none)."""
     columns: dict[str, set[str]] = {table: set() for table in tables}
     for scope in traverse_scope(tree):
@@ -28,7 +28,7 @@ def referenced_columns(tree: exp.Expression, tables: list[str]) -> dict[str, set
     return columns
 
 
-def _output_names(source: Scope | exp.Expression) -> list[str] | None:
+def _output_names(source: Scope | exp.Expr) -> list[str] | None:
     """The column names a derived source exposes (None when they cannot be listed)."""
     node = source.expression if isinstance(source, Scope) else source
     alias = node.args.get("alias") if isinstance(node, (exp.Unnest, exp.Values)) else None
@@ -67,7 +67,7 @@ def _in_order_by(column: exp.Column, scope: Scope) -> bool:
     return order is not None and any(node is column for node in order.walk())
 
 
-def check_columns(tree: exp.Expression, schema: Mapping[str, Mapping[str, object]]) -> None:
+def check_columns(tree: exp.Expr, schema: Mapping[str, Mapping[str, object]]) -> None:
     """Raise SqlError for the first column reference that no source provides."""
     for scope in traverse_scope(tree):
         for column in scope.columns:
@@ -89,10 +89,10 @@ def _problem(
         if source is None:
             if _enclosing_source(scope, column.table):
                 return None  # a correlated reference to an enclosing query's source
-            known = ", ".join(sorted(scope.sources)) or "none"
+            sources = ", ".join(sorted(scope.sources)) or "none"
             return (
                 f"{column.table}.{name}: no table or alias {column.table} in this query",
-                f"the tables and aliases here are {known}",
+                f"the tables and aliases here are {sources}",
             )
         if isinstance(source, exp.Table):
             known = list(schema.get(source.name, {}))
@@ -109,8 +109,11 @@ def _problem(
     query = scope.expression
     if isinstance(query, exp.SetOperation) and name in query.named_selects:
         return None
-    in_order_by = isinstance(query, exp.Select) and _in_order_by(column, scope)
-    if in_order_by and name in query.named_selects:
+    if (
+        isinstance(query, exp.Select)
+        and _in_order_by(column, scope)
+        and name in query.named_selects
+    ):
         return None
     candidates: list[str] = []
     holders: list[str] = []

@@ -63,7 +63,7 @@ END
 """
 
 
-def java_double_text(value: exp.Expression) -> exp.Expression:
+def java_double_text(value: exp.Expr) -> exp.Expr:
     """``value`` (a DOUBLE expression) as the varchar Athena prints for it."""
     subnormal = runtime_error(
         "A subnormal double (below 2.2250738585072014E-308) cannot be printed exactly"

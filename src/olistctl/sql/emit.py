@@ -13,12 +13,12 @@ import sqlglot
 from sqlglot import exp
 
 from olistctl.sql.failures import ERROR_MARKER, HINT_SEPARATOR
-from olistctl.sql.infer import set_type
+from olistctl.sql.type_inference import set_type
 from olistctl.sql.types import SqlType, duckdb_type_sql
 
 
 @lru_cache(maxsize=512)
-def _template(text: str) -> exp.Expression:
+def _template(text: str) -> exp.Expr:
     tree = sqlglot.parse_one(text, read="duckdb")
     for node in tree.walk():
         # Positions in the template text must not pass for positions in the user's SQL.
@@ -27,7 +27,7 @@ def _template(text: str) -> exp.Expression:
     return tree
 
 
-def duck(template: str, sql_type: SqlType | None = None, **parts: exp.Expression) -> exp.Expression:
+def duck(template: str, sql_type: SqlType | None = None, **parts: exp.Expr) -> exp.Expr:
     """The DuckDB expression ``template`` with each ``:name`` replaced by ``parts[name]``.
 
     A name used more than once gets a copy of its part at each further use.
@@ -43,7 +43,7 @@ def duck(template: str, sql_type: SqlType | None = None, **parts: exp.Expression
     return tree
 
 
-def cast(node: exp.Expression, sql_type: SqlType) -> exp.Expression:
+def cast(node: exp.Expr, sql_type: SqlType) -> exp.Expr:
     """``CAST(node AS <DuckDB spelling of sql_type>)``, typed."""
     return duck(f"CAST(:x AS {duckdb_type_sql(sql_type)})", sql_type, x=node)
 
@@ -52,21 +52,21 @@ def string(text: str) -> exp.Literal:
     return exp.Literal.string(text)
 
 
-def number(value: int | str) -> exp.Literal:
+def number(value: int | str) -> exp.Literal | exp.Neg:
     return exp.Literal.number(value)
 
 
-def runtime_error(message: str, sql_type: SqlType, hint: str | None = None) -> exp.Expression:
+def runtime_error(message: str, sql_type: SqlType, hint: str | None = None) -> exp.Expr:
     """An expression of ``sql_type`` that fails with ``message`` (and ``hint``) when evaluated."""
     text = string(ERROR_MARKER + message + (HINT_SEPARATOR + hint if hint else ""))
     return cast(duck("CAST(:m AS INTEGER)", m=text), sql_type)
 
 
-def power_of_ten_decimal(exponent: int) -> exp.Expression:
+def power_of_ten_decimal(exponent: int) -> exp.Expr:
     """10^exponent as an exact DECIMAL(38,0) (DuckDB's ``^`` would be a DOUBLE)."""
     return duck(f"CAST('1{'0' * exponent}' AS DECIMAL(38, 0))")
 
 
-def tenth_power_fraction(digits: int) -> exp.Expression:
+def tenth_power_fraction(digits: int) -> exp.Expr:
     """10^-digits as an exact decimal literal (``0.001``)."""
     return exp.Literal.number("0." + "0" * (digits - 1) + "1") if digits else number(1)

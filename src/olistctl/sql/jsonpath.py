@@ -60,9 +60,7 @@ def _duckdb_path(steps: list[str | int]) -> str:
     return "$" + "".join(f"[{s}]" if isinstance(s, int) else f'."{s}"' for s in steps)
 
 
-def _arguments(
-    node: exp.Anonymous, rw: Rewriter, name: str
-) -> tuple[exp.Expression, list[str | int]]:
+def _arguments(node: exp.Anonymous, rw: Rewriter, name: str) -> tuple[exp.Expr, list[str | int]]:
     if len(node.expressions) != 2:
         rw.refuse(node, f"{name} takes a JSON text and a JSONPath")
     document, path = node.expressions
@@ -98,12 +96,12 @@ def _guards(steps: list[str | int]) -> list[tuple[str, str]]:
 
 
 def _build(
-    document: exp.Expression, guards: list[tuple[str, str]], tail: str, sql_type: T.SqlType
-) -> exp.Expression:
+    document: exp.Expr, guards: list[tuple[str, str]], tail: str, sql_type: T.SqlType
+) -> exp.Expr:
     """CASE over the document: NULL, the guards' refusals, else ``tail`` (all over :j)."""
     whens = " ".join(f"WHEN {cond} THEN :unsure{i}" for i, (cond, _) in enumerate(guards))
     template = f"CASE WHEN :j IS NULL THEN NULL {whens} ELSE {tail} END"
-    parts: dict[str, exp.Expression] = {
+    parts: dict[str, exp.Expr] = {
         f"unsure{i}": runtime_error(
             f"A JSON value cannot be extracted exactly as Athena does ({why})",
             sql_type,
@@ -114,7 +112,7 @@ def _build(
     return duck(template, sql_type, j=document, **parts)
 
 
-def json_extract_scalar(node: exp.Anonymous, rw: Rewriter) -> exp.Expression:
+def json_extract_scalar(node: exp.Anonymous, rw: Rewriter) -> exp.Expr:
     document, steps = _arguments(node, rw, "json_extract_scalar")
     path = string(_duckdb_path(steps)).sql(dialect="duckdb")
     kind = f"json_type(:j, {path})"
@@ -126,7 +124,7 @@ def json_extract_scalar(node: exp.Anonymous, rw: Rewriter) -> exp.Expression:
     return _build(document, guards, tail, T.VARCHAR)
 
 
-def json_extract(node: exp.Anonymous, rw: Rewriter) -> exp.Expression:
+def json_extract(node: exp.Anonymous, rw: Rewriter) -> exp.Expr:
     document, steps = _arguments(node, rw, "json_extract")
     path = string(_duckdb_path(steps)).sql(dialect="duckdb")
     value = f"json_extract(:j, {path})"

@@ -44,6 +44,9 @@ from olistctl.sql import types as T
 
 # ExecutionParameter's length limit in Athena's API model.
 MAX_LITERAL_CHARS = 1024
+# The meta key under which the transpiler keeps a ``?``'s (1-based) position among
+# the query's parameters (the rewrites read it).
+PARAM_INDEX = "param_index"
 TYPES = ("varchar", "integer", "bigint", "double", "decimal", "date", "timestamp", "boolean")
 # What each type's text looks like, for messages.
 _FORMS = {

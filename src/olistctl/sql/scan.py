@@ -8,6 +8,7 @@ pricing rule and is applied by the pricing module, not here.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from os import PathLike
 from typing import BinaryIO
 
 # A Parquet file: its path, or a seekable binary file object (e.g. a ranged view of S3).
-ParquetSource = str | PathLike[str] | BinaryIO
+ParquetSource = str | PathLike[str] | BinaryIO | io.RawIOBase
 
 
 @dataclass

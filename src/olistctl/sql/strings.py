@@ -26,7 +26,7 @@ TRINO_WHITESPACE = (
 )
 
 
-def require_string(node: exp.Expression, arg: exp.Expression | None, rw: Rewriter, name: str):
+def require_string(node: exp.Expr, arg: exp.Expr | None, rw: Rewriter, name: str):
     t = rw.type(arg)
     if arg is not None and t.is_known and not t.is_string:
         rw.refuse(
@@ -37,21 +37,21 @@ def require_string(node: exp.Expression, arg: exp.Expression | None, rw: Rewrite
 
 
 def string_function(name: str) -> Rule:
-    def rule(node: exp.Expression, rw: Rewriter) -> None:
+    def rule(node: exp.Expr, rw: Rewriter) -> None:
         require_string(node, node.this, rw, rw.written_name(node) or name)
         return None
 
     return rule
 
 
-def concat(node: exp.Expression, rw: Rewriter) -> None:
-    parts = node.expressions if isinstance(node, exp.Concat) else [node.left, node.right]
+def concat(node: exp.Expr, rw: Rewriter) -> None:
+    parts = node.expressions if isinstance(node, exp.Concat) else [node.this, node.expression]
     for part in parts:
         require_string(node, part, rw, "|| (concat)")
     return None
 
 
-def substring(node: exp.Substring, rw: Rewriter) -> exp.Expression:
+def substring(node: exp.Substring, rw: Rewriter) -> exp.Expr:
     text, start, length = node.this, node.args.get("start"), node.args.get("length")
     require_string(node, text, rw, "substr")
     if start is None:
@@ -78,7 +78,7 @@ def substring(node: exp.Substring, rw: Rewriter) -> exp.Expression:
     )
 
 
-def trim(node: exp.Trim, rw: Rewriter) -> exp.Expression:
+def trim(node: exp.Trim, rw: Rewriter) -> exp.Expr:
     require_string(node, node.this, rw, "trim")
     chars = node.expression if node.expression is not None else string(TRINO_WHITESPACE)
     position = (node.args.get("position") or "BOTH").upper()
@@ -94,7 +94,7 @@ def replace(node: exp.Replace, rw: Rewriter) -> None:
     return None
 
 
-def split_part(node: exp.SplitPart, rw: Rewriter) -> exp.Expression:
+def split_part(node: exp.SplitPart, rw: Rewriter) -> exp.Expr:
     require_string(node, node.this, rw, "split_part")
     delimiter, index = node.args.get("delimiter"), node.args.get("part_index")
     if delimiter is None or index is None:
@@ -119,19 +119,19 @@ def split_part(node: exp.SplitPart, rw: Rewriter) -> exp.Expression:
     )
 
 
-def strpos(node: exp.StrPosition, rw: Rewriter) -> exp.Expression:
+def strpos(node: exp.StrPosition, rw: Rewriter) -> exp.Expr:
     require_string(node, node.this, rw, "strpos")
     if node.args.get("occurrence") is not None or node.args.get("position") is not None:
         rw.refuse(node, "strpos with an instance number is not supported by the local engine")
     return duck("strpos(:s, :sub)", T.BIGINT, s=node.this, sub=node.args["substr"])
 
 
-def _no_extra_args(node: exp.Expression, rw: Rewriter, name: str, *args: str) -> None:
+def _no_extra_args(node: exp.Expr, rw: Rewriter, name: str, *args: str) -> None:
     if any(node.args.get(a) is not None for a in args):
         rw.refuse(node, f"This form of {name} is not supported by the local engine")
 
 
-def regexp_extract(node: exp.RegexpExtract, rw: Rewriter) -> exp.Expression:
+def regexp_extract(node: exp.RegexpExtract, rw: Rewriter) -> exp.Expr:
     require_string(node, node.this, rw, "regexp_extract")
     _no_extra_args(node, rw, "regexp_extract", "position", "occurrence", "parameters")
     group = node.args.get("group")
@@ -149,7 +149,7 @@ def regexp_extract(node: exp.RegexpExtract, rw: Rewriter) -> exp.Expression:
     )
 
 
-def regexp_replace(node: exp.RegexpReplace, rw: Rewriter) -> exp.Expression:
+def regexp_replace(node: exp.RegexpReplace, rw: Rewriter) -> exp.Expr:
     require_string(node, node.this, rw, "regexp_replace")
     _no_extra_args(node, rw, "regexp_replace", "position", "occurrence")
     replacement = node.args.get("replacement") or string("")
@@ -169,13 +169,13 @@ def regexp_replace(node: exp.RegexpReplace, rw: Rewriter) -> exp.Expression:
     )
 
 
-def regexp_like(node: exp.RegexpLike, rw: Rewriter) -> exp.Expression:
+def regexp_like(node: exp.RegexpLike, rw: Rewriter) -> exp.Expr:
     require_string(node, node.this, rw, "regexp_like")
     _no_extra_args(node, rw, "regexp_like", "flag")
     return duck("regexp_matches(:s, :p)", T.BOOLEAN, s=node.this, p=node.expression)
 
 
-def split(node: exp.Split, rw: Rewriter) -> exp.Expression:
+def split(node: exp.Split, rw: Rewriter) -> exp.Expr:
     require_string(node, node.this, rw, "split")
     _no_extra_args(node, rw, "split", "limit")
     if isinstance(node.expression, exp.Literal) and node.expression.name == "":
@@ -183,7 +183,7 @@ def split(node: exp.Split, rw: Rewriter) -> exp.Expression:
     return duck("string_split(:s, :d)", T.array(T.VARCHAR), s=node.this, d=node.expression)
 
 
-def array_join(node: exp.ArrayToString, rw: Rewriter) -> exp.Expression:
+def array_join(node: exp.ArrayToString, rw: Rewriter) -> exp.Expr:
     _no_extra_args(node, rw, "array_join", "null")
     element = rw.type(node.this).element
     array = node.this
@@ -210,11 +210,11 @@ def array_join(node: exp.ArrayToString, rw: Rewriter) -> exp.Expression:
     )
 
 
-def cardinality(node: exp.ArraySize, rw: Rewriter) -> exp.Expression:
+def cardinality(node: exp.ArraySize, rw: Rewriter) -> exp.Expr:
     return duck("len(:a)", T.BIGINT, a=node.this)
 
 
-def subscript(node: exp.Bracket, rw: Rewriter) -> exp.Expression:
+def subscript(node: exp.Bracket, rw: Rewriter) -> exp.Expr:
     container = rw.type(node.this)
     if (container.is_known and container.name != "array") or len(node.expressions) != 1:
         rw.refuse(node, f"Subscripts of {container} are not supported by the local engine")

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from sqlglot import exp
 
@@ -59,7 +60,7 @@ _EXTRACT = {
 }
 
 # Date-part function classes -> the DuckDB function with the same answer.
-PART_FUNCTIONS = {
+PART_FUNCTIONS: dict[type[exp.Expr], str] = {
     exp.Year: "year",
     exp.Quarter: "quarter",
     exp.Month: "month",
@@ -75,7 +76,7 @@ PART_FUNCTIONS = {
 }
 
 
-def _unit(node: exp.Expression, rw: Rewriter, function: str, allowed=UNITS) -> str:
+def _unit(node: exp.Expr, rw: Rewriter, function: str, allowed=UNITS) -> str:
     unit = node.args.get("unit")
     name = unit.name.lower() if isinstance(unit, (exp.Literal, exp.Var)) else None
     if name is None:
@@ -89,7 +90,7 @@ def _unit(node: exp.Expression, rw: Rewriter, function: str, allowed=UNITS) -> s
     return name
 
 
-def require_temporal(node: exp.Expression, arg: exp.Expression, rw: Rewriter, function: str):
+def require_temporal(node: exp.Expr, arg: exp.Expr, rw: Rewriter, function: str):
     """Refuse what Athena refuses: a date/time function applied to text or numbers."""
     t = rw.type(arg)
     if t.is_known and not t.is_temporal:
@@ -105,7 +106,7 @@ def _date_only_units(node, arg, unit, rw, function):
         rw.refuse(node, f"'{unit}' is not a valid unit for {function} on a date in Athena")
 
 
-def date_diff(node: exp.DateDiff, rw: Rewriter) -> exp.Expression:
+def date_diff(node: exp.DateDiff, rw: Rewriter) -> exp.Expr:
     unit = _unit(node, rw, "date_diff")
     start, end = node.expression, node.this
     for arg in (start, end):
@@ -116,7 +117,7 @@ def date_diff(node: exp.DateDiff, rw: Rewriter) -> exp.Expression:
     return duck("date_sub(:u, :a, :b)", T.BIGINT, u=string(unit), a=start, b=end)
 
 
-def date_add(node: exp.DateAdd, rw: Rewriter) -> exp.Expression:
+def date_add(node: exp.DateAdd, rw: Rewriter) -> exp.Expr:
     unit = _unit(node, rw, "date_add")
     value, amount = node.this, node.expression
     require_temporal(node, value, rw, "date_add")
@@ -128,7 +129,7 @@ def date_add(node: exp.DateAdd, rw: Rewriter) -> exp.Expression:
     return _keep_type(shifted, rw.type(node))
 
 
-def _keep_type(value: exp.Expression, sql_type: T.SqlType) -> exp.Expression:
+def _keep_type(value: exp.Expr, sql_type: T.SqlType) -> exp.Expr:
     # DuckDB turns DATE + interval and date_trunc(DATE) into timestamps; Trino keeps DATEs.
     if sql_type == T.DATE:
         return cast(value, T.DATE)
@@ -137,7 +138,7 @@ def _keep_type(value: exp.Expression, sql_type: T.SqlType) -> exp.Expression:
     return value
 
 
-def date_trunc(node: exp.Expression, rw: Rewriter) -> exp.Expression:
+def date_trunc(node: exp.Expr, rw: Rewriter) -> exp.Expr:
     unit = _unit(node, rw, "date_trunc")
     require_temporal(node, node.this, rw, "date_trunc")
     _date_only_units(node, node.this, unit, rw, "date_trunc")
@@ -145,7 +146,7 @@ def date_trunc(node: exp.Expression, rw: Rewriter) -> exp.Expression:
     return _keep_type(truncated, rw.type(node))
 
 
-def extract(node: exp.Extract, rw: Rewriter) -> exp.Expression:
+def extract(node: exp.Extract, rw: Rewriter) -> exp.Expr:
     field = node.this.name.lower()
     if field not in _EXTRACT:
         rw.refuse(node, f"EXTRACT({field.upper()} FROM …) is not supported by the local engine")
@@ -153,14 +154,14 @@ def extract(node: exp.Extract, rw: Rewriter) -> exp.Expression:
     return duck(f"{_EXTRACT[field]}(:x)", T.BIGINT, x=node.expression)
 
 
-def date_part(node: exp.Expression, rw: Rewriter) -> exp.Expression:
+def date_part(node: exp.Expr, rw: Rewriter) -> exp.Expr:
     function = PART_FUNCTIONS[type(node)]
     written = rw.written_name(node) or function
     require_temporal(node, node.this, rw, written + "()")
     return duck(f"{function}(:x)", T.BIGINT, x=node.this)
 
 
-def year_of_week_alias(node: exp.Anonymous, rw: Rewriter) -> exp.Expression:
+def year_of_week_alias(node: exp.Anonymous, rw: Rewriter) -> exp.Expr:
     """yow(x), Trino's short name for year_of_week(x): the ISO week-based year."""
     if len(node.expressions) != 1:
         rw.refuse(node, "yow() takes one argument in Athena")
@@ -169,7 +170,7 @@ def year_of_week_alias(node: exp.Anonymous, rw: Rewriter) -> exp.Expression:
     return duck("isoyear(:x)", T.BIGINT, x=arg)
 
 
-def millisecond(node: exp.Anonymous, rw: Rewriter) -> exp.Expression:
+def millisecond(node: exp.Anonymous, rw: Rewriter) -> exp.Expr:
     (arg,) = node.expressions
     require_temporal(node, arg, rw, "millisecond()")
     # DuckDB's millisecond() includes the seconds (5.123 s -> 5123); Trino's is 0..999.
@@ -185,7 +186,13 @@ def _pattern(node: exp.Anonymous, rw: Rewriter, function: str) -> str:
     return pattern.name
 
 
-def _translate(node, rw, function: str, pattern: str, translate) -> str:
+def _translate(
+    node: exp.Expr,
+    rw: Rewriter,
+    function: str,
+    pattern: str,
+    translate: Callable[[str], str],
+) -> str:
     try:
         return translate(pattern)
     except UnsupportedPattern as problem:
@@ -196,21 +203,21 @@ def _translate(node, rw, function: str, pattern: str, translate) -> str:
         )
 
 
-def date_format(node: exp.Anonymous, rw: Rewriter) -> exp.Expression:
+def date_format(node: exp.Anonymous, rw: Rewriter) -> exp.Expr:
     pattern = _pattern(node, rw, "date_format")
     fmt = _translate(node, rw, "date_format", pattern, mysql_to_strftime)
     require_temporal(node, node.expressions[0], rw, "date_format")
     return duck("strftime(:x, :f)", T.VARCHAR, x=node.expressions[0], f=string(fmt))
 
 
-def format_datetime(node: exp.Anonymous, rw: Rewriter) -> exp.Expression:
+def format_datetime(node: exp.Anonymous, rw: Rewriter) -> exp.Expr:
     pattern = _pattern(node, rw, "format_datetime")
     fmt = _translate(node, rw, "format_datetime", pattern, joda_to_strftime)
     require_temporal(node, node.expressions[0], rw, "format_datetime")
     return duck("strftime(:x, :f)", T.VARCHAR, x=node.expressions[0], f=string(fmt))
 
 
-def date_parse(node: exp.Anonymous, rw: Rewriter) -> exp.Expression:
+def date_parse(node: exp.Anonymous, rw: Rewriter) -> exp.Expr:
     pattern = _pattern(node, rw, "date_parse")
     fmt = _translate(node, rw, "date_parse", pattern, lambda p: mysql_to_strftime(p, parsing=True))
     text = node.expressions[0]
@@ -240,14 +247,14 @@ ISO_DATE_TEXT = (r"\d{4}-\d{2}-\d{2}", r"\d{4}-.*")
 
 
 def parse_text(
-    value: exp.Expression,
+    value: exp.Expr,
     patterns: tuple[str, str | None],
     convert: str,
     target: T.SqlType,
     *,
     safe: bool,
     what: str,
-) -> exp.Expression:
+) -> exp.Expr:
     """Convert text with ``convert`` (a template over :x) only where both engines agree.
 
     ``patterns`` is (strict, loose): text matching ``strict`` is read the same way by
@@ -296,7 +303,7 @@ def parse_text(
     )
 
 
-def from_iso8601_timestamp(node: exp.Expression, rw: Rewriter) -> exp.Expression:
+def from_iso8601_timestamp(node: exp.Expr, rw: Rewriter) -> exp.Expr:
     _require_text(node, node.this, rw, "from_iso8601_timestamp")
     # Only UTC (or zone-less) values: Athena keeps other zones, DuckDB would convert them.
     return parse_text(
@@ -309,14 +316,14 @@ def from_iso8601_timestamp(node: exp.Expression, rw: Rewriter) -> exp.Expression
     )
 
 
-def from_iso8601_date(node: exp.Expression, rw: Rewriter) -> exp.Expression:
+def from_iso8601_date(node: exp.Expr, rw: Rewriter) -> exp.Expr:
     _require_text(node, node.this, rw, "from_iso8601_date")
     return parse_text(
         node.this, ISO_DATE_TEXT, "CAST(:x AS DATE)", T.DATE, safe=False, what="a date"
     )
 
 
-def date_(node: exp.Date, rw: Rewriter) -> exp.Expression:
+def date_(node: exp.Date, rw: Rewriter) -> exp.Expr:
     if node.args.get("zone") is not None or node.expressions:
         rw.refuse(node, "date() takes one argument in Athena")
     arg = node.this
@@ -334,7 +341,7 @@ def _require_text(node, arg, rw, function):
         rw.refuse(node, f"Athena's {function} takes varchar, not {t} ({sql_text(arg)})")
 
 
-def interval(node: exp.Interval, rw: Rewriter) -> exp.Expression | None:
+def interval(node: exp.Interval, rw: Rewriter) -> exp.Expr | None:
     unit = node.args.get("unit")
     value = node.this
     if not isinstance(unit, exp.Var) or unit.name.lower() not in (
@@ -352,7 +359,7 @@ def interval(node: exp.Interval, rw: Rewriter) -> exp.Expression | None:
     return None
 
 
-def temporal_arithmetic(node: exp.Binary, rw: Rewriter) -> exp.Expression:
+def temporal_arithmetic(node: exp.Binary, rw: Rewriter) -> exp.Expr:
     """``date/timestamp ± INTERVAL`` keeps the date or timestamp type, as in Trino."""
     left, right = rw.type(node.left), rw.type(node.right)
     symbol = {exp.Add: "+", exp.Sub: "-"}.get(type(node), "*")
@@ -378,7 +385,7 @@ def temporal_arithmetic(node: exp.Binary, rw: Rewriter) -> exp.Expression:
     return _keep_type(shifted, rw.type(node))
 
 
-def last_day_of_month(node: exp.Expression, rw: Rewriter) -> exp.Expression:
+def last_day_of_month(node: exp.Expr, rw: Rewriter) -> exp.Expr:
     name = rw.written_name(node) or "last_day_of_month"
     if node.args.get("unit") is not None:
         rw.refuse(node, f"{name} takes one argument in Athena")
@@ -386,7 +393,7 @@ def last_day_of_month(node: exp.Expression, rw: Rewriter) -> exp.Expression:
     return duck("last_day(:x)", T.DATE, x=node.this)
 
 
-def to_unixtime(node: exp.Expression, rw: Rewriter) -> exp.Expression:
+def to_unixtime(node: exp.Expr, rw: Rewriter) -> exp.Expr:
     name = rw.written_name(node) or "to_unixtime"
     t = rw.type(node.this)
     if t.is_known and not t.is_timestamp:
@@ -396,7 +403,7 @@ def to_unixtime(node: exp.Expression, rw: Rewriter) -> exp.Expression:
     return duck("epoch(:x)", T.DOUBLE, x=node.this)
 
 
-def from_unixtime(node: exp.Expression, rw: Rewriter) -> exp.Expression:
+def from_unixtime(node: exp.Expr, rw: Rewriter) -> exp.Expr:
     name = rw.written_name(node) or "from_unixtime"
     if any(node.args.get(k) is not None for k in ("scale", "zone", "hours", "minutes", "format")):
         rw.refuse(node, f"{name} with a time zone or offset is not supported by the local engine")

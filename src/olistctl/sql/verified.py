@@ -1,7 +1,7 @@
 """The functions the local engine runs as sqlglot writes them, and refusing all others.
 
 A function is on ``VERIFIED`` only when DuckDB, given sqlglot's translation,
-returns what Trino returns. Anything else needs a rule (``functions.RULES``)
+returns what Trino returns. Anything else needs a rule (``rules.RULES``)
 or is refused, naming the function as the user wrote it.
 """
 
@@ -71,7 +71,7 @@ VERIFIED: frozenset[type] = frozenset(
 
 
 # Athena's names for functions sqlglot models under another name, for refusal messages.
-_ATHENA_NAMES = {
+_ATHENA_NAMES: dict[type[exp.Expr], str] = {
     exp.GenerateSeries: "sequence",
     exp.ArrayContains: "contains",
     exp.JSONExtractScalar: "json_extract_scalar",
@@ -94,17 +94,18 @@ _ATHENA_NAMES = {
 }
 
 
-def athena_name(node: exp.Expression, rw: Rewriter | None = None) -> str:
+def athena_name(node: exp.Expr, rw: Rewriter | None = None) -> str:
     """The function's name as the user wrote it, or else its usual Athena name."""
     written = rw.written_name(node) if rw is not None else None
     if written:
         return written
     if isinstance(node, exp.Anonymous):
         return node.name.lower()
-    return _ATHENA_NAMES.get(type(node), node.sql_name().lower())
+    usual = node.sql_name() if isinstance(node, exp.Func) else type(node).__name__
+    return _ATHENA_NAMES.get(type(node), usual.lower())
 
 
-def check_verified(node: exp.Expression, rw: Rewriter) -> None:
+def check_verified(node: exp.Expr, rw: Rewriter) -> None:
     if type(node) not in VERIFIED:
         name = athena_name(node, rw)
         rw.refuse(

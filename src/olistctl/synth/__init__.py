@@ -70,7 +70,7 @@ def generate(
             f"Seed {seed!r} is not usable.", hint="pass a whole number of 0 or more as the seed"
         )
     # Heavy imports only when generating: the CLI imports this package for its help.
-    from olistctl.synth import distributions as dist
+    import olistctl.synth.distributions as dist
     from olistctl.synth.categories import TRANSLATION as TRANSLATION_ROWS
     from olistctl.synth.geo import build_universe, geo_scale, geolocation_blocks
     from olistctl.synth.items import assign_slots, build_catalogue, items_columns, sellers_needed

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from olistctl.synth import distributions as dist
+import olistctl.synth.distributions as dist
 from olistctl.synth.sampling import DAY, allocate, choose
 
 

@@ -1,6 +1,6 @@
 """Product categories: the real translation file verbatim and products per category.
 
-Both lists come from /work/shared/olist-dataset.md (§1.2.7, §1.2.9).
+Both lists come from docs/olist-dataset.md (§1.2.7, §1.2.9).
 """
 
 from __future__ import annotations

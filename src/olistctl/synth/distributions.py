@@ -1,4 +1,4 @@
-"""Calibration numbers for the synthetic dataset, from /work/shared/olist-dataset.md.
+"""Calibration numbers for the synthetic dataset, from docs/olist-dataset.md.
 
 Counts are the real dataset's (99,441 orders) and are scaled to the requested
 number of orders; shares and quantile curves are used as they are. A section

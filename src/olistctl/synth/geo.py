@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import olistctl.synth.distributions as dist
 from olistctl.dataset import BRAZIL_STATES
-from olistctl.synth import distributions as dist
 from olistctl.synth.places import BRAZIL_BOX, CITIES, OUTSIDE_BRAZIL, ZIP_RANGES, unaccented
 from olistctl.synth.sampling import Scale, allocate, choose, pick
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from olistctl.synth import distributions as dist
+import olistctl.synth.distributions as dist
 from olistctl.synth.calendar import as_datetimes, day_seconds
 from olistctl.synth.orders import OrderCounts, OrderFacts
 from olistctl.synth.plan import Dealer, Part, labels

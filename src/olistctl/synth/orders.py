@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import olistctl.synth.distributions as dist
 from olistctl.dataset import ORDER_STATUSES
-from olistctl.synth import distributions as dist
 from olistctl.synth.calendar import (
     as_datetimes,
     day_seconds,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from olistctl.synth import distributions as dist
+import olistctl.synth.distributions as dist
 from olistctl.synth.orders import OrderCounts, OrderFacts
 from olistctl.synth.plan import Part, Plan, labels
 from olistctl.synth.sampling import allocate, choose, pick
@@ -156,10 +156,10 @@ def _mismatches(
     per_chunk = counts.with_items - payers[:, 0]
     whole = int(per_chunk.sum())
     scale = part.scale
-    more = scale.share(whole, dist.PAID_MORE, dist.RECONCILE_COMPARABLE, minimum=1)
-    less = scale.share(whole, dist.PAID_LESS, dist.RECONCILE_COMPARABLE, minimum=1)
-    n_more = part.split("paid more", more, per_chunk)
-    n_less = part.split("paid less", less, per_chunk)
+    more_total = scale.share(whole, dist.PAID_MORE, dist.RECONCILE_COMPARABLE, minimum=1)
+    less_total = scale.share(whole, dist.PAID_LESS, dist.RECONCILE_COMPARABLE, minimum=1)
+    n_more = part.split("paid more", more_total, per_chunk)
+    n_less = part.split("paid less", less_total, per_chunk)
     # Card interest: the paid-more orders pay in instalments where possible.
     with_interest = comparable[(kind[comparable] == "credit_card") & (installments[comparable] > 1)]
     more = pick(rng, with_interest, n_more)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from olistctl.synth import distributions as dist
+import olistctl.synth.distributions as dist
 from olistctl.synth.geo import ZipUniverse
 from olistctl.synth.places import CITIES, unaccented
 from olistctl.synth.plan import Part, Plan, labels

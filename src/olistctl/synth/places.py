@@ -3,7 +3,7 @@
 Zip-prefix ranges are the Correios CEP ranges of each state (first five
 digits). Cities are a few real ones per state with approximate centre
 coordinates and a relative weight: the weights of the top customer cities are
-set to their share of their state's customers (olist-dataset.md §1.2.1: sao
+set to their share of their state's customers (docs/olist-dataset.md §1.2.1: sao
 paulo 15,540 of SP's 41,746 ...), the others roughly follow population. The
 real data has 4,119 customer cities; this list has 200. The first city of
 each state is its capital, which takes the lowest prefixes of the state's
@@ -310,7 +310,7 @@ CITIES: dict[str, tuple[tuple[str, float, float, float], ...]] = {
 BRAZIL_BOX = (-33.75, 5.27, -73.99, -34.79)
 
 # Coordinates that fall outside Brazil's bounding box, as a few real rows do
-# (olist-dataset.md §1.2.2: lat up to 45.07, lng up to 121.11, down to -101.47).
+# (docs/olist-dataset.md §1.2.2: lat up to 45.07, lng up to 121.11, down to -101.47).
 OUTSIDE_BRAZIL: tuple[tuple[float, float], ...] = (
     (45.065933, 9.341528),
     (42.184003, -8.723762),

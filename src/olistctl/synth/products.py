@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from olistctl.synth import distributions as dist
+import olistctl.synth.distributions as dist
 from olistctl.synth.categories import PRODUCTS_PER_CATEGORY, UNTRANSLATED
 from olistctl.synth.sampling import (
     QUIRKS_FROM_ORDERS,
@@ -136,7 +136,9 @@ def build_products(rng: np.random.Generator, scale: Scale, per_seller: np.ndarra
         no_measures[empty] = True
         no_measures[pick(rng, np.flatnonzero(described), no_size - 1)] = True
 
-    factor = np.array([dist.CATEGORY_PRICE_FACTOR.get(c, 1.0) for c in CATEGORIES])
+    factor = np.array(
+        [1.0 if c is None else dist.CATEGORY_PRICE_FACTOR.get(c, 1.0) for c in CATEGORIES]
+    )
     # Cents fit 32 bits (at most 673,500 and 40,968).
     price = np.empty(n, dtype=np.int32)
     freight = np.empty(n, dtype=np.int32)

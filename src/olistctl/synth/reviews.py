@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from olistctl.synth import distributions as dist
-from olistctl.synth import texts
+import olistctl.synth.distributions as dist
+import olistctl.synth.texts as texts
 from olistctl.synth.calendar import as_datetimes, day_seconds, midnight, months_from
 from olistctl.synth.orders import OrderCounts, OrderFacts
 from olistctl.synth.plan import Part

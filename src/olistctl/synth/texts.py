@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from olistctl.synth import distributions as dist
+import olistctl.synth.distributions as dist
 
 GOOD = (
     "Produto chegou antes do prazo",

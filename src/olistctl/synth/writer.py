@@ -11,8 +11,8 @@ column's logical type:
 - ``int``: an integer array, or a ``numpy.ma.MaskedArray`` whose masked cells are NULL;
 - ``double``: ``float64``, written as Python's shortest round-trip repr.
 
-Every file is written under a temporary name in the target folder and moved
-into place with ``os.replace``, so a reader never sees half a file.
+Every file is written under a temporary name in the target folder, flushed and
+renamed into place (:mod:`olistctl.fs`), so a reader never sees half a file.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from olistctl import fs
 from olistctl.dataset import Column, CsvFormat, Table
 
 # Rows formatted and written per step: bounds memory for the 1M-row geolocation file.
@@ -97,7 +98,7 @@ def format_cells(column: Column, values, fmt: CsvFormat) -> list[str]:
     raise ValueError(f"{column.name}: unknown type {column.type}")
 
 
-def _lines(table: Table, columns: Mapping[str, Sequence]) -> list[str]:
+def _lines(table: Table, columns: Mapping[str, Sequence | np.ndarray]) -> list[str]:
     """The rows of ``columns`` (name -> values) as the file's text lines, without terminators."""
     if set(columns) != set(table.column_names):
         raise ValueError(f"{table.name}: columns {sorted(columns)} != {table.column_names}")
@@ -120,7 +121,7 @@ class TableStream:
     """One table written part after part, byte for byte as if written whole.
 
     The file grows under a temporary name in the target folder; :meth:`commit`
-    finishes it and moves it into place (``os.replace``), :meth:`discard` removes
+    finishes it and moves it into place (:func:`olistctl.fs.publish`), :meth:`discard` removes
     it. A reader never sees half a file.
     """
 
@@ -136,13 +137,14 @@ class TableStream:
         self.rows = 0
         self._progress = progress
         self._eol = table.csv.line_terminator
-        self._tmp = out_dir / f".{table.file_name}.{os.getpid()}.tmp"
+        # The user's files: the permissions a plain open() gives.
+        self._tmp = fs.new_temporary(self.path, mode=fs.SHARED)
         self._fh = open(self._tmp, "wb")  # noqa: SIM115 - closed by commit or discard
         self._bytes = self._fh.write(header_line(table).encode("utf-8"))
         if progress is not None:
             progress(table.name, 0)
 
-    def write(self, columns: Mapping[str, Sequence]) -> None:
+    def write(self, columns: Mapping[str, Sequence | np.ndarray]) -> None:
         """Append rows (name -> values, in any order)."""
         self._append(_lines(self.table, columns))
 
@@ -159,13 +161,15 @@ class TableStream:
     def commit(self) -> WrittenFile:
         if self.table.csv.final_newline:
             self._bytes += self._fh.write(self._eol.encode("utf-8"))
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
         self._fh.close()
-        os.replace(self._tmp, self.path)
+        fs.publish(self._tmp, self.path)
         return WrittenFile(self.path, self.rows, self._bytes)
 
     def discard(self) -> None:
         self._fh.close()
-        self._tmp.unlink(missing_ok=True)
+        fs.discard(self._tmp)
 
 
 def _sort_key(line: str) -> str:
@@ -191,7 +195,7 @@ class SortedTableStream(TableStream):
         self._runs: list[tuple[int, Path]] = []  # (level, path), higher levels first
         self._made: list[Path] = []  # every run file made, removed in the end
 
-    def write(self, columns: Mapping[str, Sequence]) -> None:
+    def write(self, columns: Mapping[str, Sequence | np.ndarray]) -> None:
         lines = _lines(self.table, columns)
         if not lines:
             return
@@ -262,7 +266,7 @@ class SortedTableStream(TableStream):
 def write_table(
     out_dir: Path,
     table: Table,
-    columns: Mapping[str, Sequence],
+    columns: Mapping[str, Sequence | np.ndarray],
     *,
     progress: Callable[[str, int], None] | None = None,
 ) -> WrittenFile:

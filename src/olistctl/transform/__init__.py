@@ -1,13 +1,10 @@
 """The CSV -> Parquet transform core: the local runner and the Lambda both call :func:`convert_csv`.
 
-Modules: ``reader`` (typed record batches from a CSV, located errors),
-``source`` (the byte stream pyarrow reads), ``header`` (what file and which
-table; standard library only), ``infer`` (types for unknown CSVs), ``locate``
-(error positions), ``parquet_out`` (deterministic, atomic Parquet writing),
-``convert`` (the two-thread pipeline) and ``result`` (TransformResult).
+Modules: ``parquet_out`` (deterministic, atomic Parquet writing), ``convert``
+(the two-thread pipeline) and ``result`` (TransformResult). Reading the CSV
+(typed batches, located errors, headers) is :mod:`olistctl.ingest`'s.
 
-pyarrow is imported on first use of ``convert_csv``, not with this package:
-``olistctl.inputs`` (``upload``) needs only ``header``.
+pyarrow is imported on first use of ``convert_csv``, not with this package.
 """
 
 from __future__ import annotations

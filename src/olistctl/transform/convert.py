@@ -17,14 +17,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO
 
 import pyarrow as pa
 
 from olistctl.dataset import Table
+from olistctl.ingest.reader import BLOCK_BYTES, CsvBatches
+from olistctl.ingest.source import ByteSource
 from olistctl.quality.profile import TableProfiler
 from olistctl.transform.parquet_out import ParquetOutput, ParquetSink, schema_with_source
-from olistctl.transform.reader import BLOCK_BYTES, CsvBatches
 from olistctl.transform.result import TransformResult
 
 # CSV bytes per Parquet row group (~15 MB of Arrow data, ~117k orders-like
@@ -62,7 +62,7 @@ class _Failed:
 
 
 def convert_csv(
-    source: str | os.PathLike | BinaryIO,
+    source: str | os.PathLike | ByteSource,
     dest: str | os.PathLike | ParquetSink,
     *,
     table: Table | None = None,

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -26,9 +25,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from olistctl import layout
+from olistctl import fs, layout
 from olistctl.errors import OlistError, OperationFailed, is_disk_full, os_error
-from olistctl.quality.memory import arrow_pool
+from olistctl.ingest.memory import arrow_pool
 
 COMPRESSION = "snappy"
 # Dictionary encoding pays for repetitive columns (status, state, dates at
@@ -97,7 +96,8 @@ class ParquetSink(Protocol):
     """A destination that is not a local path: a writable binary file object (``io.RawIOBase``)
     whose content becomes visible only when published."""
 
-    name: str  # where it goes, for messages
+    @property
+    def name(self) -> str: ...  # where it goes, for messages
 
     def write(self, data: bytes) -> int: ...
 
@@ -131,11 +131,8 @@ class ParquetOutput:
             where = self.sink
         else:
             assert self.dest is not None
-            self.dest.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.dest.with_name(f".{self.dest.name}.{secrets.token_hex(6)}.tmp")
-            # Created here (not by mkstemp) so it gets the umask's permissions, as the final file.
-            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-            self.tmp = tmp
+            # The umask's permissions, as a file written in place would get.
+            tmp = self.tmp = fs.new_temporary(self.dest, mode=fs.SHARED)
             where = str(tmp)
         self._writer = pq.ParquetWriter(
             where,
@@ -171,11 +168,7 @@ class ParquetOutput:
         try:
             self._writer.close()
             self._writer = None
-            fd = os.open(self.tmp, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            fs.fsync_file(self.tmp)
         except OSError as exc:
             raise _write_failed(self.label, exc) from exc
         self.rows_written = pq.read_metadata(self.tmp).num_rows
@@ -186,19 +179,13 @@ class ParquetOutput:
         assert self.rows_written is not None
         if self.sink is not None:
             return self.sink.publish()
-        assert self.tmp is not None
+        assert self.tmp is not None and self.dest is not None
         try:
             size = self.tmp.stat().st_size
-            os.replace(self.tmp, self.dest)  # fails on a folder in the way, say
+            fs.publish(self.tmp, self.dest, sync_folder=True)  # fails on a folder in the way
         except OSError as exc:
             raise _write_failed(self.label, exc) from exc
         self.tmp = None
-        with contextlib.suppress(OSError):  # the rename's durability; not possible everywhere
-            fd = os.open(self.dest.parent, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
         return size
 
     def discard(self) -> None:
@@ -209,10 +196,8 @@ class ParquetOutput:
             self._writer = None
         if self.sink is not None:
             self.sink.discard()
-        if self.tmp is not None:
-            with contextlib.suppress(FileNotFoundError):
-                self.tmp.unlink()
-            self.tmp = None
+        fs.discard(self.tmp)
+        self.tmp = None
 
 
 def _write_failed(dest: str, exc: OSError) -> OlistError:

@@ -25,16 +25,11 @@ from olistctl import layout
 from olistctl.backends.aws.clients import AwsClients, aws_errors, error_code
 from olistctl.backends.aws.names import StackNames
 from olistctl.backends.aws.store import S3Store
-from olistctl.backends.base import (
-    CatalogColumn,
-    CatalogDiff,
-    CatalogTable,
-    CrawlReport,
-    ObjectInfo,
-)
+from olistctl.backends.base import Catalog
 from olistctl.errors import AwsError, Interrupted, OperationFailed
 from olistctl.glue_types import athena_type
 from olistctl.polling import poll
+from olistctl.records import CatalogColumn, CatalogDiff, CatalogTable, CrawlReport, ObjectInfo
 
 PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
 PARQUET_INPUT_FORMAT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
@@ -128,7 +123,7 @@ def _table_input(
     }
 
 
-class GlueCatalog:
+class GlueCatalog(Catalog):
     def __init__(
         self,
         clients: AwsClients,

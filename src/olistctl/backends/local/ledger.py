@@ -7,11 +7,12 @@ import os
 from collections.abc import Sequence
 from datetime import datetime
 
-from olistctl.backends.base import LedgerEntry
+from olistctl.backends.base import Ledger
 from olistctl.backends.local.workspace import Workspace
+from olistctl.records import LedgerEntry
 
 
-class LocalLedger:
+class LocalLedger(Ledger):
     def __init__(self, workspace: Workspace) -> None:
         self.ws = workspace
 

@@ -25,33 +25,16 @@ import errno
 import json
 import os
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from olistctl.fs import atomic_write_text
+from olistctl.fs import remove_temporaries as fs_remove_temporaries
+
 MANIFEST = "olistctl-manifest.jsonl"
-TMP_SUFFIX = ".tmp"
 # Past this size the manifest is rewritten with only what is still there (under the lock).
 COMPACT_BYTES = 1 << 20
-
-
-def is_temporary(name: str) -> bool:
-    """A temporary name of olistctl's writers: ``.<target>.<random>.tmp``."""
-    return name.startswith(".") and name.endswith(TMP_SUFFIX)
-
-
-def temporary_target(name: str, targets: set[str]) -> str | None:
-    """The file among ``targets`` (names in one folder) that ``name`` is a temporary of."""
-    if not is_temporary(name):
-        return None
-    stem = name[1 : -len(TMP_SUFFIX)]
-    at = stem.find(".")
-    while at != -1:
-        if stem[:at] in targets:
-            return stem[:at]
-        at = stem.find(".", at + 1)
-    return None
 
 
 def relative(path: str) -> str | None:
@@ -142,17 +125,7 @@ class Manifest:
             [json.dumps({"dir": d}) + "\n" for d in keep_dirs]
             + [json.dumps({"file": f}) + "\n" for f in keep_files]
         )
-        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=f".{MANIFEST}.", suffix=TMP_SUFFIX)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        atomic_write_text(self.path, data)
 
 
 def _lexists(root: Path, rel: str) -> bool:
@@ -247,16 +220,7 @@ def remove_temporaries(root_fd: int, owned: Owned) -> int:
         except OSError:
             continue
         try:
-            with os.scandir(fd) as entries:
-                names = [e.name for e in entries if is_temporary(e.name)]
-            for name in names:
-                if temporary_target(name, targets) is None:
-                    continue
-                with contextlib.suppress(OSError):
-                    st = os.stat(name, dir_fd=fd, follow_symlinks=False)
-                    if stat.S_ISREG(st.st_mode):
-                        os.unlink(name, dir_fd=fd)
-                        removed += 1
+            removed += fs_remove_temporaries(fd, targets)
         finally:
             os.close(fd)
     return removed

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 
 from olistctl import layout
-from olistctl.backends.base import ProgressCallback, TransformOutcome
+from olistctl.backends.base import TransformRunner
 from olistctl.backends.local.store import LocalStore
 from olistctl.backends.pool import convert_in_pool
 from olistctl.errors import OlistError, os_error
+from olistctl.records import ProgressCallback, TransformOutcome
 
 
-class LocalRunner:
+class LocalRunner(TransformRunner):
     def __init__(self, store: LocalStore) -> None:
         self.store = store
 
@@ -65,7 +66,7 @@ class LocalRunner:
         progress: ProgressCallback | None = None,
         sizes: Mapping[str, int] | None = None,
         finished: list[TransformOutcome] | None = None,
-    ) -> Iterator[TransformOutcome]:
+    ) -> Generator[TransformOutcome, None, None]:
         if sizes is None:
             sizes = {k: info.size for k in raw_keys if (info := self.store.head("raw", k))}
         return convert_in_pool(

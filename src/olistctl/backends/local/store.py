@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from olistctl import layout
-from olistctl.backends.base import ObjectInfo, ProgressCallback, Stage
-from olistctl.backends.local.workspace import (
-    PREVIOUS,
-    SHA_SUFFIX,
-    Workspace,
-    atomic_target,
-    atomic_write_text,
-    is_temporary,
-)
+from olistctl.backends.base import ObjectStore
+from olistctl.backends.local.workspace import PREVIOUS, SHA_SUFFIX, Workspace
 from olistctl.errors import os_error
+from olistctl.fs import atomic_target, atomic_write_text, is_temporary
+from olistctl.records import ObjectInfo, ProgressCallback, Stage
 
 _COPY_CHUNK = 1 << 20
 
@@ -34,10 +31,13 @@ def parquet_source_sha256(path: Path) -> str | None:
     return value.decode() if value else None
 
 
-class LocalStore:
+class LocalStore(ObjectStore):
     def __init__(self, workspace: Workspace) -> None:
         self.ws = workspace
-        self.name = str(workspace.root)
+
+    @property
+    def name(self) -> str:
+        return str(self.ws.root)
 
     def location(self, stage: Stage, key: str = "") -> str:
         return str(self.ws.path(stage, key))
@@ -157,7 +157,7 @@ class LocalStore:
             except OSError:
                 return  # kept a while longer: the next clean conversion tries again
 
-    def previous_versions(self) -> list[ObjectInfo]:
+    def previous_versions(self) -> builtins.list[ObjectInfo]:
         """The kept previous versions of raw files, keyed as the raw file they stand behind."""
         base = self.ws.stage_dir(PREVIOUS)
         if not base.is_dir():
@@ -178,8 +178,17 @@ class LocalStore:
                 )
         return found
 
-    def open(self, stage: Stage, key: str):
+    def open(self, stage: Stage, key: str) -> BinaryIO:
         return open(self.ws.path(stage, key), "rb")
+
+    def read_range(self, stage: Stage, key: str, start: int, end: int) -> bytes:
+        with self.open(stage, key) as fh:
+            fh.seek(start)
+            return fh.read(end - start + 1)
+
+    def local_path(self, stage: Stage, key: str) -> Path:
+        """Every object here is a file in the workspace."""
+        return self.ws.path(stage, key)
 
 
 def _sidecar(path: Path) -> Path:

@@ -12,11 +12,12 @@ import contextlib
 import os
 from collections import defaultdict
 
-from olistctl.backends.base import ProgressCallback, TeardownItem, TeardownPlan, TeardownReport
+from olistctl.backends.base import Teardown
 from olistctl.backends.local.manifest import MANIFEST, Owned, regular_size, remove_empty_folder
 from olistctl.backends.local.manifest import remove_file as _remove_file
 from olistctl.backends.local.workspace import CATALOG, LEDGER, LOCK, MARKER, Workspace
 from olistctl.errors import os_error
+from olistctl.records import ProgressCallback, TeardownItem, TeardownPlan, TeardownReport
 
 _LAST = (CATALOG, LEDGER, LOCK, MANIFEST, MARKER)
 # Plan rows: the first folder of a path names what it is.
@@ -41,7 +42,7 @@ def _removal_order(rel: str) -> tuple[int, str]:
     return (_LAST.index(rel) + 1 if rel in _LAST else 0, rel)
 
 
-class LocalTeardown:
+class LocalTeardown(Teardown):
     def __init__(self, workspace: Workspace) -> None:
         self.ws = workspace
 
@@ -94,6 +95,20 @@ class LocalTeardown:
         order = [*_KINDS.values(), _BOOKKEEPING]
         items.sort(key=lambda i: (order.index(i.kind), i.name))
         return TeardownPlan(items=items, kept=self._foreign(owned))
+
+    def verified(self, report: TeardownReport) -> str:
+        root = self.ws.root
+        if report.kept:
+            return (
+                f"Verified: every file olistctl wrote in {root} is gone; it left the"
+                f" {len(report.kept)} it did not write: {report.kept_listing()}."
+            )
+        if root.exists():
+            return (
+                f"Verified: every file olistctl wrote in {root} is gone (the folder"
+                " was there before, so it stays)."
+            )
+        return f"Verified: the workspace {root} is gone."
 
     def execute(
         self, plan: TeardownPlan, *, progress: ProgressCallback | None = None

@@ -32,19 +32,14 @@ import fcntl
 import json
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from olistctl.backends.local.manifest import (
-    MANIFEST,
-    TMP_SUFFIX,
-    Manifest,
-    Owned,
-    is_temporary,
-    remove_temporaries,
-)
+from olistctl.backends.local.manifest import MANIFEST, Manifest, Owned, remove_temporaries
 from olistctl.errors import ConfigError, DeadlineExceeded, UsageError, os_error
+from olistctl.fs import TMP_SUFFIX, atomic_write_text
 
 MARKER = "olistctl-workspace.json"
 LOCK = ".lock"
@@ -76,10 +71,6 @@ __all__ = [
     "MARKER",
     "SHA_SUFFIX",
     "Workspace",
-    "atomic_target",
-    "atomic_write_bytes",
-    "atomic_write_text",
-    "is_temporary",
 ]
 
 
@@ -88,6 +79,9 @@ class Workspace:
         self.root = Path(root)
         self.manifest = Manifest(self.root)
         self._claimed: set[str] = set()
+        # Transform threads claim files side by side: one at a time, or two of them
+        # could both list a new folder they share.
+        self._claim_lock = threading.Lock()
         self._listed: set[str] | None = None  # the manifest's files, read when first needed
         self._lock_fd: int | None = None
         self._lock_mode = 0  # fcntl.LOCK_EX or LOCK_SH while held
@@ -243,33 +237,35 @@ class Workspace:
         in between leaves nothing unlisted.
         """
         rel = self._rel(path)
-        if rel in self._claimed:
-            return Path(path)
-        if os.path.lexists(path):
-            # Written before (the ledger, a file converted again): most likely listed already.
-            if self._listed is None:
-                self._listed = self.owned().files
-            if rel in self._listed:
-                self._claimed.add(rel)
+        with self._claim_lock:
+            if rel in self._claimed:
                 return Path(path)
-        records = []
-        parts = rel.split("/")
-        for i in range(len(parts) - 1):
-            sub = "/".join(parts[: i + 1])
-            if sub not in self._claimed and not (self.root / sub).is_dir():
-                records.append({"dir": sub})
-        records.append({"file": rel})
-        self.manifest.append(records)
-        self._claimed.update(r.get("dir") or r["file"] for r in records)
-        return Path(path)
+            if os.path.lexists(path):
+                # Written before (the ledger, a file converted again): most likely listed already.
+                if self._listed is None:
+                    self._listed = self.owned().files
+                if rel in self._listed:
+                    self._claimed.add(rel)
+                    return Path(path)
+            records = []
+            parts = rel.split("/")
+            for i in range(len(parts) - 1):
+                sub = "/".join(parts[: i + 1])
+                if sub not in self._claimed and not (self.root / sub).is_dir():
+                    records.append({"dir": sub})
+            records.append({"file": rel})
+            self.manifest.append(records)
+            self._claimed.update(r.get("dir") or r["file"] for r in records)
+            return Path(path)
 
     def released(self, path: Path) -> None:
         """Note that olistctl removed ``path``: a file the user puts there later is theirs."""
         rel = self._rel(path)
-        self.manifest.append([{"gone": rel}])
-        self._claimed.discard(rel)
-        if self._listed is not None:
-            self._listed.discard(rel)
+        with self._claim_lock:
+            self.manifest.append([{"gone": rel}])
+            self._claimed.discard(rel)
+            if self._listed is not None:
+                self._listed.discard(rel)
 
     def write_text(self, path: Path, text: str) -> None:
         """Claim ``path`` and write it atomically."""
@@ -406,37 +402,3 @@ def _first_existing_ancestor(path: Path) -> Path | None:
         except OSError:
             return parent
     return None
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-@contextlib.contextmanager
-def atomic_target(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path``; renamed onto it if the block succeeds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise

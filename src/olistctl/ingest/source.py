@@ -4,7 +4,7 @@ pyarrow's streaming CSV reader pulls blocks from an I/O thread and would read
 ~32 blocks ahead of the batches it has handed out; :class:`SourceStream`
 holds it to a few, so memory stays bounded by the block size. It also keeps
 the last few blocks, with the physical line count and quote parity at each
-block start: when pyarrow rejects a block, :mod:`olistctl.transform.locate`
+block start: when pyarrow rejects a block, :mod:`olistctl.ingest.locate`
 re-reads them to name the exact line (pyarrow's errors carry no position).
 
 Any object with ``read(n)`` works as the source (a botocore StreamingBody has
@@ -20,12 +20,12 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, Protocol
 
 import numpy as np
 import pyarrow as pa
 
-from olistctl.quality.memory import arrow_pool
+from olistctl.ingest.memory import arrow_pool
 
 # Blocks pyarrow may read beyond the batches it has handed out. pyarrow needs
 # one block per batch (a record may straddle two); 4 leaves room for its open.
@@ -55,10 +55,16 @@ class Chunk:
     data: pa.Buffer  # bytes-like
 
 
+class ByteSource(Protocol):
+    """What a CSV is read from: a file, a botocore StreamingBody, the Lambda's hashing reader."""
+
+    def read(self, n: int = -1, /) -> bytes: ...
+
+
 class SourceStream(io.RawIOBase):
     def __init__(
         self,
-        raw: BinaryIO,
+        raw: ByteSource,
         *,
         block_size: int,
         progress: Callable[[int], None] | None = None,
@@ -68,7 +74,8 @@ class SourceStream(io.RawIOBase):
         self.block_size = block_size
         self._progress = progress
         self.bytes_in = 0  # bytes pulled from the source so far
-        self._prefix: pa.Buffer | bytes = b""  # peeked bytes, replayed before the rest
+        # Peeked bytes, replayed before the rest: a pyarrow Buffer, b"" once used up.
+        self._prefix: Any = b""
         self._eof = False
         # Bookkeeping of the blocks handed out.
         self._offset = 0
@@ -130,7 +137,7 @@ class SourceStream(io.RawIOBase):
     def seekable(self) -> bool:
         return False
 
-    def read(self, n: int = -1) -> pa.Buffer:  # type: ignore[override]  # bytes-like
+    def read(self, n: int = -1) -> pa.Buffer:  # bytes-like
         if n is None or n < 0:
             n = self.block_size
         with self._cond:

@@ -31,10 +31,11 @@ _ANONYMOUS: dict[str, Rule] = {
 }
 
 
-def anonymous(node: exp.Anonymous, rw: Rewriter) -> exp.Expression | None:
+def anonymous(node: exp.Anonymous, rw: Rewriter) -> exp.Expr | None:
     rule = _ANONYMOUS.get(node.name.lower())
     if rule is None:
         check_verified(node, rw)  # refuses, naming the function
+        return None
     return rule(node, rw)
 
 

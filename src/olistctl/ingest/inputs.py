@@ -22,7 +22,7 @@ from typing import BinaryIO
 
 from olistctl.dataset import Table, closest_table_for_header, get_table, table_for_header
 from olistctl.errors import InputError
-from olistctl.transform.header import check_is_text, header_error, other_separator, parse_header
+from olistctl.ingest.header import check_is_text, header_error, other_separator, parse_header
 
 _HEAD_BYTES = 1 << 20
 _GLOB_CHARS = frozenset("*?[")

@@ -9,9 +9,9 @@ division …). :func:`transpile` instead:
    qualifiers;
 3. names unnamed output columns ``_col0``, ``_col1`` … as Athena does;
 4. qualifies columns (sqlglot) and checks each one exists, suggesting the closest name;
-5. types every expression as Trino would (``infer.py``);
+5. types every expression as Trino would (``type_inference.py``);
 6. rewrites each construct into DuckDB that computes Trino's answer, or refuses it
-   (``rewrite.py`` with the rules of ``functions.py``).
+   (``rewrite.py`` with the rules of ``rules.py``).
 
 Parameters: the ``?`` marks of the query (Athena's execution parameters, see
 ``params.py``) are typed with ``param_types``, the Athena types of the values
@@ -35,20 +35,19 @@ from sqlglot.dialects.trino import Trino
 from sqlglot.errors import OptimizeError, ParseError, TokenError
 from sqlglot.optimizer.qualify import qualify
 from sqlglot.parsers.trino import TrinoParser
-from sqlglot.tokens import TokenType
+from sqlglot.tokenizer_core import TokenType
 
 from olistctl.errors import SqlError
 from olistctl.sql.columns import check_columns, referenced_columns
-from olistctl.sql.functions import RULES, VERIFIED
-from olistctl.sql.infer import TypeInference, set_type
-from olistctl.sql.params import count_mismatch
+from olistctl.sql.params import PARAM_INDEX, count_mismatch
 from olistctl.sql.rewrite import Rewriter
-from olistctl.sql.transpiled import Transpiled
+from olistctl.sql.rules import RULES, VERIFIED
+from olistctl.sql.translation import Transpiled
+from olistctl.sql.type_inference import TypeInference, set_type
 from olistctl.sql.types import SqlType, parse_catalog_type
+from olistctl.sql.verified import check_verified
 
 DEFAULT_CATALOG = "awsdatacatalog"
-# Where a ``?`` keeps its (1-based) position among the query's parameters.
-PARAM_INDEX = "param_index"
 
 # Transpiled lives in a light module (no sqlglot), re-exported here.
 __all__ = ["DEFAULT_CATALOG", "AthenaQuery", "Transpiled", "transpile"]
@@ -85,7 +84,7 @@ class AthenaQuery(Trino):
             TokenType.PLACEHOLDER: lambda self: self._positioned_placeholder(),
         }
 
-        def _positioned_placeholder(self) -> exp.Expression:
+        def _positioned_placeholder(self) -> exp.Expr:
             token = self._prev
             node = self.expression(exp.Placeholder())
             node.meta.update(line=token.line, col=token.col, start=token.start, end=token.end)
@@ -135,11 +134,11 @@ def transpile(
         index = placeholder.meta[PARAM_INDEX]
         set_type(placeholder, parse_catalog_type(param_types[index - 1]))
     TypeInference(tree, catalog).run(tree)
-    tree = Rewriter(RULES, VERIFIED, source=sql).run(tree)
+    tree = Rewriter(RULES, VERIFIED, check_verified, source=sql).run(tree)
     return Transpiled(duckdb_sql=tree.sql(dialect="duckdb"), tables=tables, columns=columns)
 
 
-def _parse(sql: str) -> exp.Expression:
+def _parse(sql: str) -> exp.Expr:
     if not sql.strip().rstrip(";").strip():
         raise SqlError("The query is empty", hint="write a SELECT statement")
     try:
@@ -205,7 +204,7 @@ def _quiet_sqlglot():
         logger.setLevel(level)
 
 
-def _number_placeholders(tree: exp.Expression, given: int) -> None:
+def _number_placeholders(tree: exp.Expr, given: int) -> None:
     """Number the ``?`` marks in the order written; refuse what Athena refuses.
 
     AWS's "Use parameterized queries" page: parameters are positional ``?``
@@ -233,7 +232,7 @@ def _number_placeholders(tree: exp.Expression, given: int) -> None:
 
 
 def _resolve_tables(
-    tree: exp.Expression, catalog: Mapping[str, Mapping[str, SqlType]], database: str | None
+    tree: exp.Expr, catalog: Mapping[str, Mapping[str, SqlType]], database: str | None
 ) -> list[str]:
     """Strip accepted qualifiers, check each table exists; the tables read, in order."""
     ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
@@ -275,14 +274,14 @@ def _tables_hint(name: str, catalog: Mapping[str, object]) -> str:
     return (f"did you mean {close[0]}? " if close else "") + f"known tables: {known}"
 
 
-def _position_error(node: exp.Expression, message: str, hint: str) -> SqlError:
+def _position_error(node: exp.Expr, message: str, hint: str) -> SqlError:
     from olistctl.sql.rewrite import node_position
 
     line, column = node_position(node)
     return SqlError(message, line=line, column=column, hint=hint)
 
 
-def _name_outputs(tree: exp.Expression) -> None:
+def _name_outputs(tree: exp.Expr) -> None:
     """Name unnamed output columns ``_col<i>``, as Athena does."""
     select = tree
     while isinstance(select, (exp.SetOperation, exp.Subquery)):

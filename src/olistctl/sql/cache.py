@@ -27,49 +27,16 @@ import functools
 import hashlib
 import importlib.util
 import json
-import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+
+from olistctl.fs import atomic_write_text
+from olistctl.sql.translation import Transpiled
 
 # Bump when the meaning of an entry changes.
 FORMAT = 2
 # Entries kept per cache folder; past it, the oldest quarter goes.
 MAX_ENTRIES = 256
-
-
-@dataclass
-class Transpiled:
-    duckdb_sql: str
-    tables: list[str]  # catalog table names referenced (unqualified), in order of appearance
-    columns: dict[str, set[str]]  # table -> columns the query reads (for scan estimates)
-
-    def to_json(self) -> dict:
-        return {
-            "duckdb_sql": self.duckdb_sql,
-            "tables": list(self.tables),
-            "columns": {table: sorted(cols) for table, cols in self.columns.items()},
-        }
-
-    @classmethod
-    def from_json(cls, data: object) -> Transpiled:
-        """The entry back; ValueError if it is not one."""
-        if not isinstance(data, dict):
-            raise ValueError("not an object")
-        sql, tables, columns = data.get("duckdb_sql"), data.get("tables"), data.get("columns")
-        if not (
-            isinstance(sql, str)
-            and isinstance(tables, list)
-            and all(isinstance(t, str) for t in tables)
-            and isinstance(columns, dict)
-            and all(
-                isinstance(cols, list) and all(isinstance(c, str) for c in cols)
-                for cols in columns.values()
-            )
-        ):
-            raise ValueError("not a transpiled query")
-        return cls(sql, tables, {table: set(cols) for table, cols in columns.items()})
 
 
 @functools.cache
@@ -146,23 +113,14 @@ class TranspileCache:
         content = transpiled.to_json()
         text = json.dumps({"key": key, "sha256": self._digest(content), "transpiled": content})
         path = self.folder / f"{key}.json"
-        tmp = None
         try:
             if self.on_write is not None:
                 self.on_write(path)
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{path.name}.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(tmp, path)
-            tmp = None
+            # Not flushed to disk: an entry a crash loses is transpiled again.
+            atomic_write_text(path, text, durable=False)
             self._prune()
         except OSError:
             pass
-        finally:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
 
     def _prune(self) -> None:
         entries = list(self.folder.glob("*.json"))
@@ -184,14 +142,14 @@ class TranspileCache:
         param_types: Sequence[str] = (),
         refresh: bool = False,
     ) -> Transpiled:
-        """:func:`olistctl.sql.dialect.transpile`, from the cache when it has the answer
+        """:func:`olistctl.sql.transpile.transpile`, from the cache when it has the answer
         (unless ``refresh``: then transpiled again and the entry replaced)."""
         key = self.key(sql, schema, database, param_types)
         found = None if refresh else self.get(key)
         self.hit = found is not None
         if found is not None:
             return found
-        from olistctl.sql.dialect import transpile
+        from olistctl.sql.transpile import transpile
 
         transpiled = transpile(sql, schema, database=database, param_types=param_types)
         self.put(key, transpiled)

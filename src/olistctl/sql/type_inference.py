@@ -8,6 +8,7 @@ query as the user wrote it, and stored in each node's ``meta``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope, traverse_scope
@@ -18,12 +19,12 @@ from olistctl.sql.types import SqlType
 TYPE_KEY = "athena_type"
 
 
-def type_of(node: exp.Expression) -> SqlType:
+def type_of(node: exp.Expr) -> SqlType:
     """The Trino type recorded on a node (unknown when none was)."""
     return node.meta.get(TYPE_KEY, T.UNKNOWN)
 
 
-def set_type(node: exp.Expression, sql_type: SqlType) -> exp.Expression:
+def set_type(node: exp.Expr, sql_type: SqlType) -> exp.Expr:
     node.meta[TYPE_KEY] = sql_type
     return node
 
@@ -188,13 +189,14 @@ _ANONYMOUS = {
 class TypeInference:
     """Records the Trino type of every node of a qualified query in ``node.meta``."""
 
-    def __init__(self, tree: exp.Expression, schema: Mapping[str, Mapping[str, SqlType]]):
+    def __init__(self, tree: exp.Expr, schema: Mapping[str, Mapping[str, SqlType]]):
         self.schema = schema
         self.scope_of: dict[int, Scope] = {}
         for scope in traverse_scope(tree):
             for column in scope.columns:
                 self.scope_of[id(column)] = scope
-        self._rules: list[tuple[type | tuple[type, ...], Callable[[exp.Expression], SqlType]]] = [
+        # Each typer takes the node class it is listed with (Any: Callable cannot say so).
+        self._rules: list[tuple[type | tuple[type, ...], Callable[[Any], SqlType]]] = [
             (exp.Column, self._column),
             (exp.Literal, _literal),
             (exp.Null, lambda n: T.UNKNOWN),
@@ -234,11 +236,11 @@ class TypeInference:
             (exp.Anonymous, lambda n: _ANONYMOUS.get(n.name.lower(), T.UNKNOWN)),
         ]
 
-    def run(self, tree: exp.Expression) -> None:
+    def run(self, tree: exp.Expr) -> None:
         for node in tree.walk():
             self.infer(node)
 
-    def infer(self, node: exp.Expression | None) -> SqlType:
+    def infer(self, node: exp.Expr | None) -> SqlType:
         if node is None:
             return T.UNKNOWN
         if TYPE_KEY in node.meta:
@@ -252,7 +254,7 @@ class TypeInference:
         node.meta[TYPE_KEY] = result
         return result
 
-    def _supertype(self, *nodes: exp.Expression | None) -> SqlType:
+    def _supertype(self, *nodes: exp.Expr | None) -> SqlType:
         return T.common_supertype([self.infer(n) for n in nodes if n is not None])
 
     # -- columns ---------------------------------------------------------------------------
@@ -291,7 +293,7 @@ class TypeInference:
             )
         return self._output_type(node, column.name)
 
-    def _output_type(self, query: exp.Expression, name: str | None) -> SqlType:
+    def _output_type(self, query: exp.Expr, name: str | None) -> SqlType:
         """The type of the output column ``name`` (the first one when None) of a query."""
         if isinstance(query, exp.SetOperation):
             return T.common_supertype(
@@ -358,7 +360,7 @@ class TypeInference:
             return T.decimal(p + 1, s)
         return T.decimal(p - s + min(s, 1), 0)
 
-    def _ceil_floor(self, node: exp.Expression) -> SqlType:
+    def _ceil_floor(self, node: exp.Expr) -> SqlType:
         arg = self.infer(node.this)
         if not arg.is_decimal:
             return arg
@@ -380,7 +382,7 @@ class TypeInference:
         branches = [i.args.get("true") for i in node.args.get("ifs") or []]
         return self._supertype(*branches, node.args.get("default"))
 
-    def _variadic(self, node: exp.Expression) -> SqlType:
+    def _variadic(self, node: exp.Expr) -> SqlType:
         return self._supertype(node.this, *node.expressions)
 
     def _bracket(self, node: exp.Bracket) -> SqlType:

@@ -8,7 +8,7 @@ from typing import Any
 import botocore.exceptions
 
 from olistctl.backends.aws.clients import AwsClients, aws_errors, error_code
-from olistctl.sse import sse_args_for_bucket
+from olistctl.sse_args import sse_args_for_bucket
 
 _NO_CONFIGURATION = "ServerSideEncryptionConfigurationNotFoundError"
 _DENIED = frozenset({"AccessDenied", "AccessDeniedException", "403"})

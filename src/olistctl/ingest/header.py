@@ -1,7 +1,7 @@
 """The first line of a CSV: is this a CSV at all, what are its columns, which table is it.
 
 Used before any parsing, by the transform and by input recognition
-(``olistctl.inputs``). Only the standard library: it runs on every upload.
+(``olistctl.ingest.inputs``). Only the standard library: it runs on every upload.
 """
 
 from __future__ import annotations

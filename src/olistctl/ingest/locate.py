@@ -2,7 +2,7 @@
 
 pyarrow's streaming reader says *what* failed ("Expected 7 columns, got 6",
 "invalid value 'abc'") but not *where*. The source keeps the blocks around
-the failing batch (:class:`~olistctl.transform.source.SourceStream`), each
+the failing batch (:class:`~olistctl.ingest.source.SourceStream`), each
 with the physical line count and quote parity at its start; this module
 re-reads those bytes record by record with the same rules pyarrow applies
 (field count, UTF-8, the column's type) and reports the first record that
@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 import pyarrow as pa
 
 from olistctl.errors import InputError
-from olistctl.transform.source import Chunk
+from olistctl.ingest.source import Chunk
 
 _QUOTE_OR_NEWLINE = re.compile(rb'["\n]')
 

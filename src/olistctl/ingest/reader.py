@@ -19,22 +19,22 @@ import pyarrow.csv as pcsv
 from olistctl.dataset import Table, arrow_schema, closest_table_for_header, table_for_header
 from olistctl.errors import InputError
 from olistctl.glue_types import athena_type
-from olistctl.inputs import open_input
-from olistctl.quality.memory import arrow_pool
-from olistctl.transform import header as hdr
-from olistctl.transform.infer import infer_schema
-from olistctl.transform.locate import locate, unlocated
-from olistctl.transform.source import SourceStream
+from olistctl.ingest import header as hdr
+from olistctl.ingest.csv_types import infer_schema
+from olistctl.ingest.inputs import open_input
+from olistctl.ingest.locate import locate, unlocated
+from olistctl.ingest.memory import arrow_pool
+from olistctl.ingest.source import ByteSource, SourceStream
 
-# pyarrow's read block: it bounds memory (DESIGN §5: 1 MiB blocks kept a 1 GB
-# conversion at ~266 MB, 64 MiB blocks at 1.3 GB).
+# pyarrow's read block: it bounds memory (docs/architecture.md: 1 MiB blocks kept a
+# 1 GB conversion at ~266 MB, 64 MiB blocks at 1.3 GB).
 BLOCK_BYTES = 1 << 20
 # The start of the file that settles what the stream cannot: an unknown CSV's
 # types, and the row-group size. Fixed, so neither depends on the block size.
 SAMPLE_BYTES = 1 << 20
 
 
-def source_label(source: str | os.PathLike | BinaryIO, source_name: str | None) -> str:
+def source_label(source: str | os.PathLike | ByteSource, source_name: str | None) -> str:
     """How a source is named in messages: the given name, the path, or the stream's name."""
     if source_name:
         return source_name
@@ -54,7 +54,7 @@ class CsvBatches:
 
     def __init__(
         self,
-        source: str | os.PathLike | BinaryIO,
+        source: str | os.PathLike | ByteSource,
         *,
         table: Table | None = None,
         source_name: str | None = None,
@@ -67,6 +67,7 @@ class CsvBatches:
         self.warnings: list[str] = []
         self.inferred = False
         self._owned: BinaryIO | None = None
+        raw: ByteSource
         if isinstance(source, str | os.PathLike):
             self._owned = raw = open_input(source, self.label)  # closed by close()
         else:

@@ -1,4 +1,4 @@
-"""Usage of the deployed stack, read from the account, and what Cost Explorer says it cost.
+"""Usage of the deployed stack, read from the account.
 
 Each figure comes from the service that bills it, with a fallback when the
 service cannot say (moto implements neither ``BatchGetQueryExecution`` nor
@@ -13,33 +13,33 @@ service cannot say (moto implements neither ``BatchGetQueryExecution`` nor
 - Athena: the workgroup's queries submitted in the period, with their bytes scanned.
 - CloudWatch Logs: the function's log group, stored bytes and ``IncomingBytes``.
 
-S3 and Data Catalog request counts are not reported per caller and are
-estimated from the ledger (:mod:`olistctl.cost.usage`).
+Every figure starts as the run ledger says it (:func:`olistctl.cost.usage.ledger_usage`)
+and is replaced by the service's own where it has one. S3 and Data Catalog
+request counts are not reported per caller and stay estimated from the ledger.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 import botocore.exceptions
 
 from olistctl.backends.aws.clients import aws_errors, error_code
-from olistctl.backends.base import LedgerEntry
-from olistctl.cost.estimate import COST_EXPLORER_USD_PER_REQUEST
 from olistctl.cost.period import Period
 from olistctl.cost.usage import (
     LOG_BYTES_PER_INVOCATION,
     CrawlRun,
     Usage,
-    estimate_catalog_requests,
-    estimate_s3_requests,
-    gb_seconds,
+    charge_transforms,
+    estimate_requests,
     in_period,
-    is_crawler_run,
+    ledger_usage,
 )
+from olistctl.records import LedgerEntry
 
 ATHENA_BATCH = 50  # BatchGetQueryExecution takes at most 50 ids
 METRIC_PERIOD_S = 86_400  # daily sums: valid at every CloudWatch retention resolution
@@ -82,7 +82,7 @@ class StackResources:
         from olistctl.backends.aws.names import StackNames
 
         return cls(
-            buckets=dict(StackNames(settings).known_buckets()),
+            buckets={stage: b for stage, b in StackNames(settings).known_buckets().items()},
             function_name=settings.get("function_name"),
             crawler=settings.get("crawler"),
             database=settings.get("database"),
@@ -156,37 +156,33 @@ def metric_sum(
 
 
 def _lambda_usage(
-    clients: ClientFactory, stack: StackResources, usage: Usage, transforms: Sequence[LedgerEntry]
+    clients: ClientFactory, stack: StackResources, usage: Usage, entries: Sequence[LedgerEntry]
 ) -> None:
     name = stack.function_name
     if name is None:
         usage.notes.append("No function name is configured: Lambda usage comes from the ledger.")
-    else:
-        with aws_errors("GetFunctionConfiguration", name):
-            config = clients.client("lambda").get_function_configuration(FunctionName=name)
-        usage.lambda_memory_mb = int(config.get("MemorySize", usage.lambda_memory_mb))
-        usage.lambda_architecture = (config.get("Architectures") or ["x86_64"])[0]
-        cloudwatch = clients.client("cloudwatch")
-        invocations = metric_sum(
-            cloudwatch, "AWS/Lambda", "Invocations", ("FunctionName", name), usage.period
-        )
-        duration_ms = metric_sum(
-            cloudwatch, "AWS/Lambda", "Duration", ("FunctionName", name), usage.period
-        )
-        if invocations is not None and duration_ms is not None:
-            usage.lambda_invocations = round(invocations)
-            usage.lambda_gb_seconds = duration_ms / 1000 * usage.lambda_memory_mb / 1024
-            usage.basis.update(lambda_requests="measured", lambda_compute="measured")
-            return
-        usage.notes.append(
-            f"CloudWatch has no Invocations/Duration datapoints for {name} in the period:"
-            " Lambda usage comes from the run ledger."
-        )
-    usage.lambda_invocations = len(transforms)
-    usage.lambda_gb_seconds = sum(
-        gb_seconds(e.seconds, e.memory_mb or usage.lambda_memory_mb) for e in transforms
+        return
+    with aws_errors("GetFunctionConfiguration", name):
+        config = clients.client("lambda").get_function_configuration(FunctionName=name)
+    usage.lambda_memory_mb = int(config.get("MemorySize", usage.lambda_memory_mb))
+    usage.lambda_architecture = (config.get("Architectures") or ["x86_64"])[0]
+    cloudwatch = clients.client("cloudwatch")
+    invocations = metric_sum(
+        cloudwatch, "AWS/Lambda", "Invocations", ("FunctionName", name), usage.period
     )
-    usage.basis.update(lambda_requests="ledger", lambda_compute="ledger")
+    duration_ms = metric_sum(
+        cloudwatch, "AWS/Lambda", "Duration", ("FunctionName", name), usage.period
+    )
+    if invocations is not None and duration_ms is not None:
+        usage.lambda_invocations = round(invocations)
+        usage.lambda_gb_seconds = duration_ms / 1000 * usage.lambda_memory_mb / 1024
+        usage.basis.update(lambda_requests="measured", lambda_compute="measured")
+        return
+    usage.notes.append(
+        f"CloudWatch has no Invocations/Duration datapoints for {name} in the period:"
+        " Lambda usage comes from the run ledger."
+    )
+    charge_transforms(usage, entries)  # again, at the function's own memory
 
 
 # -- Glue ---------------------------------------------------------------------
@@ -201,7 +197,7 @@ def crawler_runs(glue, crawler: str, period: Period) -> list[CrawlRun] | None:
         if token:
             kwargs["NextToken"] = token
         with aws_errors("ListCrawls", crawler):
-            page = _try(lambda kwargs=kwargs: glue.list_crawls(**kwargs))
+            page = _try(functools.partial(glue.list_crawls, **kwargs))
         if page is None:
             return None
         crawls.extend(page.get("Crawls", []))
@@ -367,7 +363,7 @@ def gather_aws_usage(
 ) -> Usage:
     """Usage of the stack over ``period``; ``memory_mb`` stands in until the function says."""
     entries = in_period(ledger_entries, period)
-    usage = Usage(period=period, backend="aws", lambda_memory_mb=memory_mb)
+    usage = ledger_usage(period, "aws", entries, memory_mb=memory_mb)
     s3 = clients.client("s3")
     for stage, bucket in stack.buckets.items():
         usage.stored_bytes[stage], usage.stored_objects[stage] = bucket_usage(s3, bucket)
@@ -375,42 +371,30 @@ def gather_aws_usage(
     if missing:
         usage.notes.append(f"No bucket is configured for: {', '.join(missing)} (not counted).")
 
-    _lambda_usage(clients, stack, usage, [e for e in entries if e.stage == "transform"])
+    _lambda_usage(clients, stack, usage, entries)
 
     glue = clients.client("glue")
-    ledger_runs = [CrawlRun(e.started, e.seconds) for e in entries if is_crawler_run(e)]
     if stack.crawler:
         runs = crawler_runs(glue, stack.crawler, period)
         if runs is None:
-            usage.crawls = _last_crawl(glue, stack.crawler, period, ledger_runs)
-            usage.basis["glue_crawler"] = "ledger"
+            usage.crawls = _last_crawl(glue, stack.crawler, period, usage.crawls)
             usage.notes.append("Glue ListCrawls is unavailable: crawler runs come from the ledger.")
         else:
             usage.crawls = runs
-    else:
-        usage.crawls = ledger_runs
-        usage.basis["glue_crawler"] = "ledger"
+            usage.basis["glue_crawler"] = "measured"
     catalog = catalog_objects(glue, stack.database) if stack.database else None
     tables = None
     if catalog is not None:
         tables, usage.catalog_objects = catalog
     elif stack.database:
         usage.notes.append(f"The Glue database {stack.database} does not exist yet.")
-    usage.catalog_requests = estimate_catalog_requests(entries, tables=tables or 0)
 
     if stack.workgroup:
         usage.query_bytes = query_scans(clients.client("athena"), stack.workgroup, period)
-    else:
-        usage.query_bytes = [e.bytes_scanned for e in entries if e.stage == "query" and e.ok]
-        usage.basis["athena"] = "ledger"
+        usage.basis["athena"] = "measured"
 
     _logs_usage(clients, stack, usage)
-
-    processed_files = usage.stored_objects.get("processed", 0)
-    usage.s3_put_requests, usage.s3_get_requests = estimate_s3_requests(
-        entries, processed_files=processed_files, tables=tables or 0
-    )
-    usage.basis.update(s3_put="estimated", s3_get="estimated", glue_catalog_requests="estimated")
+    estimate_requests(usage, entries, tables=tables or 0)
     return usage
 
 
@@ -430,74 +414,16 @@ def _logs_usage(clients: ClientFactory, stack: StackResources, usage: Usage) -> 
     )
     if incoming is not None:
         usage.logs_ingested_bytes = round(incoming)
+        usage.basis["logs_ingestion"] = "measured"
     else:
+        # The ledger's estimate, for the invocations counted above (measured or not).
         usage.logs_ingested_bytes = usage.lambda_invocations * LOG_BYTES_PER_INVOCATION
-        usage.basis["logs_ingestion"] = "estimated"
         usage.notes.append(
             f"No IncomingBytes datapoints for the log group: ingestion is estimated at"
             f" {LOG_BYTES_PER_INVOCATION:,} bytes per invocation."
         )
     if stored is not None:
         usage.logs_stored_bytes = stored
+        usage.basis["logs_storage"] = "measured"
     else:
         usage.logs_stored_bytes = usage.logs_ingested_bytes
-        usage.basis["logs_storage"] = "estimated"
-
-
-# -- Cost Explorer ------------------------------------------------------------
-
-
-@dataclass
-class ActualCosts:
-    """What AWS billed the stack's tagged resources, by service (Cost Explorer)."""
-
-    start: str  # ISO dates, end exclusive
-    end: str
-    by_service: dict[str, float]
-    currency: str
-    requests: int  # Cost Explorer requests made
-
-    @property
-    def total(self) -> float:
-        return sum(self.by_service.values())
-
-    @property
-    def request_cost(self) -> float:
-        return self.requests * COST_EXPLORER_USD_PER_REQUEST
-
-
-def actual_costs(ce, period: Period, *, tag_key: str, tag_value: str) -> ActualCosts:
-    """Unblended cost per service of resources tagged ``tag_key=tag_value`` (days, UTC).
-
-    Cost Explorer works in whole days and its end date is exclusive; each
-    page is a paid request.
-    """
-    start = period.start.date()
-    end = (period.end - timedelta(microseconds=1)).date() + timedelta(days=1)
-    by_service: dict[str, float] = {}
-    currency = "USD"
-    requests = 0
-    token: str | None = None
-    while True:
-        kwargs: dict[str, Any] = {
-            "TimePeriod": {"Start": start.isoformat(), "End": end.isoformat()},
-            "Granularity": "MONTHLY",
-            "Metrics": ["UnblendedCost"],
-            "Filter": {"Tags": {"Key": tag_key, "Values": [tag_value]}},
-            "GroupBy": [{"Type": "DIMENSION", "Key": "SERVICE"}],
-        }
-        if token:
-            kwargs["NextPageToken"] = token
-        with aws_errors("GetCostAndUsage", "Cost Explorer"):
-            page = ce.get_cost_and_usage(**kwargs)
-        requests += 1
-        for result in page.get("ResultsByTime", []):
-            for group in result.get("Groups", []):
-                amount = group.get("Metrics", {}).get("UnblendedCost", {})
-                service = group.get("Keys", ["?"])[0]
-                by_service[service] = by_service.get(service, 0.0) + float(amount.get("Amount", 0))
-                currency = amount.get("Unit", currency)
-        token = page.get("NextPageToken")
-        if not token:
-            break
-    return ActualCosts(start.isoformat(), end.isoformat(), by_service, currency, requests)

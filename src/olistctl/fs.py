@@ -1,0 +1,155 @@
+"""Atomic writes: every file olistctl writes appears whole or not at all.
+
+A writer puts the bytes under a temporary name in the target's own folder
+(``.<name>.<random>.tmp``: same file system, so the rename is atomic), flushes
+them to disk, and renames the temporary over the target; on any failure the
+temporary goes and the target stays as it was. A killed process (``kill -9``,
+a power cut) can leave a temporary behind: its name says which file it was
+for, which is how :func:`remove_temporaries` knows what it may delete.
+
+Every writer uses this module: the local workspace (objects, sidecars, the
+manifest), the transform's Parquet output, the SQL transpile cache, the
+query results and the sample generator.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+TMP_SUFFIX = ".tmp"
+PRIVATE = 0o600  # the owner only (what ``tempfile.mkstemp`` gives)
+SHARED = 0o666  # as the umask allows
+
+
+def is_temporary(name: str) -> bool:
+    """A temporary name of olistctl's writers: ``.<target>.<random>.tmp``."""
+    return name.startswith(".") and name.endswith(TMP_SUFFIX)
+
+
+def temporary_target(name: str, targets: set[str]) -> str | None:
+    """The file among ``targets`` (names in one folder) that ``name`` is a temporary of."""
+    if not is_temporary(name):
+        return None
+    stem = name[1 : -len(TMP_SUFFIX)]
+    at = stem.find(".")
+    while at != -1:
+        if stem[:at] in targets:
+            return stem[:at]
+        at = stem.find(".", at + 1)
+    return None
+
+
+def temporary_path(path: Path, tag: str | None = None) -> Path:
+    """A fresh temporary name beside ``path`` (``tag`` in place of the random part)."""
+    return path.with_name(f".{path.name}.{tag or secrets.token_hex(6)}{TMP_SUFFIX}")
+
+
+def new_temporary(path: Path, *, mode: int = PRIVATE) -> Path:
+    """Create an empty temporary file beside ``path`` (its folder made first) and return it.
+
+    Created with ``O_EXCL``; ``mode`` (less the umask) becomes the finished file's:
+    :data:`PRIVATE` for what only olistctl reads, :data:`SHARED` for files made for
+    the user (what a plain ``open(path, "w")`` would give).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        tmp = temporary_path(path)
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
+        except FileExistsError:  # 48 random bits met another: draw again
+            continue
+        return tmp
+
+
+def fsync_file(path: str | os.PathLike) -> None:
+    """Flush a written file's content to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_folder(folder: str | os.PathLike) -> None:
+    """Make a rename in ``folder`` durable; not possible on every system, so best effort."""
+    with contextlib.suppress(OSError):
+        fsync_file(folder)
+
+
+def publish(tmp: Path, path: Path, *, sync_folder: bool = False) -> None:
+    """Rename the finished temporary ``tmp`` over ``path``.
+
+    The writer flushes the content first where it must survive a power cut
+    (:func:`fsync_file`, or ``os.fsync`` on its own handle); ``sync_folder``
+    makes the rename itself durable too.
+    """
+    os.replace(tmp, path)
+    if sync_folder:
+        fsync_folder(path.parent)
+
+
+def discard(tmp: Path | None) -> None:
+    """Remove a temporary that will not be published (already gone is fine)."""
+    if tmp is not None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def atomic_target(path: Path, *, mode: int = PRIVATE) -> Iterator[Path]:
+    """A temporary path beside ``path`` to write; renamed onto ``path`` if the block succeeds.
+
+    The block flushes what it wrote when that must be durable (see :func:`publish`).
+    """
+    tmp = new_temporary(path, mode=mode)
+    try:
+        yield tmp
+        publish(tmp, path)
+    except BaseException:
+        discard(tmp)
+        raise
+
+
+def atomic_write_bytes(
+    path: Path, data: bytes, *, durable: bool = True, mode: int = PRIVATE
+) -> None:
+    """Write ``data`` to ``path`` atomically; ``durable`` flushes it to disk before the rename.
+
+    Not durable suits what can be made again (a cache entry, a copy of a result):
+    a crash may then lose the file, never leave half of it under its name. ``mode``
+    as in :func:`new_temporary`.
+    """
+    with atomic_target(path, mode=mode) as tmp, open(tmp, "wb") as out:
+        out.write(data)
+        if durable:
+            out.flush()
+            os.fsync(out.fileno())
+
+
+def atomic_write_text(path: Path, text: str, *, durable: bool = True, mode: int = PRIVATE) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"), durable=durable, mode=mode)
+
+
+def remove_temporaries(folder_fd: int, targets: set[str]) -> int:
+    """Delete the temporaries of ``targets`` in the open folder ``folder_fd``; how many.
+
+    Only regular files whose name is a temporary of one of ``targets`` (names in
+    that folder) go; nothing is followed through a symbolic link.
+    """
+    removed = 0
+    with os.scandir(folder_fd) as entries:
+        names = [e.name for e in entries if is_temporary(e.name)]
+    for name in names:
+        if temporary_target(name, targets) is None:
+            continue
+        with contextlib.suppress(OSError):
+            st = os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
+            if stat.S_ISREG(st.st_mode):
+                os.unlink(name, dir_fd=folder_fd)
+                removed += 1
+    return removed
