@@ -15,20 +15,35 @@ from typing import TYPE_CHECKING, Any
 from olistctl.report.numbers import money_format, quantity, unit_price
 
 if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
+    from rich.table import Table
+
+    from olistctl.cli.fit import ColumnText
     from olistctl.cli.state import AppState
     from olistctl.cost import CostReport
+    from olistctl.cost.billed import ActualCosts
     from olistctl.cost.scan_compare import ScanComparison
+
+
+Column = tuple[str, "JustifyMethod", bool]  # name, justify, whether its cells may wrap
 
 
 class NarrowingTable:
     """A table that leaves out its optional columns, least needed first, until it fits."""
 
-    def __init__(self, columns, rows, *, optional, title=None, footer=None, note=None):
-        # columns: [(name, justify, wraps)]; optional: names that may go, in that order
-        self.columns, self.rows, self.optional = columns, rows, list(optional)
-        self.title, self.footer, self.note = title, footer, note
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        rows: Sequence[Sequence[Any]],
+        *,
+        optional: Sequence[str],  # names of the columns that may go, in that order
+        title: str | None = None,
+        footer: Sequence[str] | None = None,
+    ) -> None:
+        self.columns, self.rows, self.optional = list(columns), rows, list(optional)
+        self.title, self.footer = title, footer
 
-    def texts(self, keep: list[int]) -> list:
+    def texts(self, keep: list[int]) -> list[ColumnText]:
         from olistctl.cli.fit import ColumnText
 
         return [
@@ -41,7 +56,7 @@ class NarrowingTable:
             for i in keep
         ]
 
-    def build(self, keep: list[int], widths: list[int] | None):
+    def build(self, keep: list[int], widths: list[int] | None) -> Table:
         from rich.table import Table
         from rich.text import Text
 
@@ -67,7 +82,7 @@ class NarrowingTable:
             table.add_row(*(Text(str(row[i])) for i in keep))
         return table
 
-    def __rich_console__(self, console, options):
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.text import Text
 
         from olistctl.cli.fit import fit_widths
@@ -95,7 +110,7 @@ def cost_table(report: CostReport, title: str) -> NarrowingTable:
         [line.cost for line in report.lines] + [report.total]
         + [line.projected_cost for line in report.lines] + [report.projection]
     )  # fmt: skip
-    columns = [
+    columns: list[Column] = [
         ("service", "left", True),
         ("usage", "right", True),  # the number and its unit may wrap apart
         ("free tier", "right", False),
@@ -128,7 +143,7 @@ def cost_table(report: CostReport, title: str) -> NarrowingTable:
     )
 
 
-def billed_table(billed: Any, title: str) -> NarrowingTable:
+def billed_table(billed: ActualCosts, title: str) -> NarrowingTable:
     money = money_format([*billed.by_service.values(), billed.total])
     rows = [(service, money(amount)) for service, amount in billed.by_service.items()]
     rows.append(("Total", money(billed.total)))
@@ -143,7 +158,7 @@ def scans_table(comparisons: Sequence[ScanComparison], title: str) -> NarrowingT
     money = money_format(
         [c.parquet.dollars for c in comparisons] + [c.csv.dollars for c in comparisons]
     )
-    columns = [
+    columns: list[Column] = [
         ("query", "left", False),  # a name to type back: never wrapped or cut
         ("parquet scanned", "right", True),
         ("parquet billed", "right", True),
@@ -165,7 +180,9 @@ def scans_table(comparisons: Sequence[ScanComparison], title: str) -> NarrowingT
     return NarrowingTable(columns, rows, optional=["csv billed", "parquet billed"], title=title)
 
 
-def show_cost_table(state: AppState, report: CostReport, title: str, billed: Any) -> None:
+def show_cost_table(
+    state: AppState, report: CostReport, title: str, billed: ActualCosts | None
+) -> None:
     state.out.print(cost_table(report, title))
     if billed is not None:
         from olistctl.settings import STACK_TAG_KEY

@@ -10,49 +10,54 @@ and short (``[error|warn|never]``), and otherwise its name in capitals
 
 :func:`install` changes how typer's parameter classes describe themselves in
 help and nothing else (parsing is untouched). A typer without these classes is
-left as it is; ``tests/cli/test_help.py`` fails if the brackets come back.
+left as it is; ``tests/cli/test_query_chart.py`` fails if the brackets come back.
 """
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 _SHORT_CHOICES = 24  # longer lists go into the option's help text, not its value column
 
 
 def value_word(param: Any, ctx: Any) -> str | None:
-    """The word shown for the value ``param`` takes (None for a flag or an argument)."""
-    if getattr(param, "param_type_name", "") == "argument":
+    """The word shown for the value ``param`` (a typer 0.29 parameter) takes: None for a
+    flag or an argument."""
+    if param.param_type_name == "argument":
         return None  # its name (or metavar) is already written in the first column
     if param.metavar is not None:
         return param.metavar or None
-    if getattr(param, "is_flag", False):
+    if param.is_flag:
         return None
-    descriptor = getattr(param, "type_descriptor", None)
-    if descriptor is not None and getattr(descriptor, "is_choice", False):
-        choices = "|".join(str(getattr(c, "value", c)) for c in descriptor.choices or ())
+    descriptor = param.type_descriptor
+    if descriptor.is_choice:
+        choices = "|".join(
+            str(c.value if isinstance(c, Enum) else c) for c in descriptor.choices or ()
+        )
         if choices and len(choices) <= _SHORT_CHOICES:
             return f"[{choices}]"
     name = (param.name or "value").upper()
-    return name + ("..." if getattr(param, "multiple", False) else "")
+    return name + ("..." if param.multiple else "")
+
+
+def _display_type_rich(self: Any, ctx: Any) -> str | None:
+    return value_word(self, ctx)
 
 
 def install() -> bool:
-    """Make typer's help use :func:`value_word`; False (nothing changed) on another typer."""
-    try:
-        from typer import core
-    except ImportError:  # pragma: no cover - typer is a dependency
+    """Make typer's help use :func:`value_word`; False (nothing changed) on another typer.
+
+    ``pyproject.toml`` pins typer below 0.30 (for ``plain_params`` too): value_word reads
+    the attributes 0.29's parameters have.
+    """
+    from typer import core
+
+    if not (hasattr(core, "TyperOption") and hasattr(core, "TyperArgument")):
         return False
-    classes = [getattr(core, n, None) for n in ("TyperOption", "TyperArgument")]
-    if not all(c is not None and hasattr(c, "display_type_rich") for c in classes):
+    classes: list[Any] = [core.TyperOption, core.TyperArgument]
+    if not all(hasattr(cls, "display_type_rich") for cls in classes):
         return False
     for cls in classes:
-        if getattr(cls.display_type_rich, "olistctl", False):
-            continue
-
-        def display_type_rich(self, ctx):
-            return value_word(self, ctx)
-
-        display_type_rich.olistctl = True  # type: ignore[attr-defined]
-        cls.display_type_rich = display_type_rich
+        cls.display_type_rich = _display_type_rich  # the same function: installing twice is a no-op
     return True

@@ -16,9 +16,17 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from rich.console import ConsoleOptions, JustifyMethod, RenderResult
+    from rich.measure import Measurement
+    from rich.table import Table
+    from rich.text import Text
+
+    from olistctl.cli.fit import ColumnText
 
 
 class OutputFormat(StrEnum):
@@ -181,7 +189,6 @@ def number_text_format(values: Sequence[Any]) -> Callable[[Any], str] | None:
         _, dot, frac = str(value).partition(".")
         return whole(value).rjust(width) + dot + frac
 
-    fmt.justify = "left"  # type: ignore[attr-defined]
     return fmt
 
 
@@ -196,24 +203,30 @@ class FittedTable:
 
     def __init__(
         self,
-        columns,
-        rows,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
         *,
-        title=None,
-        caption=None,
-        null="[dim]NULL[/dim]",
+        title: str | None = None,
+        caption: str | None = None,
+        null: str = "[dim]NULL[/dim]",
         numbers_in_text: bool = False,
-    ):
+    ) -> None:
         self.columns = list(columns)
         self.rows = [list(r) for r in rows]
         self.title, self.caption, self.null = title, caption, null
-        self.formats = [
-            number_format(name, [r[i] for r in self.rows])
-            or (number_text_format([r[i] for r in self.rows]) if numbers_in_text else None)
-            for i, name in enumerate(self.columns)
-        ]
+        self.formats: list[Callable[[Any], str] | None] = []
+        self.justify: list[JustifyMethod] = []
+        for i, name in enumerate(self.columns):
+            values = [r[i] for r in self.rows]
+            fmt = number_format(name, values)
+            justify: JustifyMethod = "right" if fmt else "left"
+            if fmt is None and numbers_in_text:
+                # Numbers written out as text line up on the decimal point by their padding.
+                fmt = number_text_format(values)
+            self.formats.append(fmt)
+            self.justify.append(justify)
 
-    def cell(self, i: int, value: Any):
+    def cell(self, i: int, value: Any) -> Text | str:
         from rich.text import Text
 
         if value is None:
@@ -221,19 +234,23 @@ class FittedTable:
         fmt = self.formats[i]
         return Text(fmt(value) if fmt else text(value))
 
-    def texts(self) -> list:
+    def texts(self) -> list[ColumnText]:
         from olistctl.cli.fit import ColumnText
+
+        def plain(i: int, value: Any) -> str:
+            cell = self.cell(i, value)
+            return "NULL" if value is None or isinstance(cell, str) else cell.plain
 
         return [
             ColumnText(
                 name,
-                [self.cell(i, r[i]).plain if r[i] is not None else "NULL" for r in self.rows],
+                [plain(i, r[i]) for r in self.rows],
                 wraps=self.formats[i] is None,
             )
             for i, name in enumerate(self.columns)
         ]
 
-    def table(self, widths: list[int] | None = None):
+    def table(self, widths: list[int] | None = None) -> Table:
         from rich.table import Table
 
         from olistctl.cli.fit import wrap_header
@@ -243,11 +260,10 @@ class FittedTable:
         )
         for i, name in enumerate(self.columns):
             numeric = self.formats[i] is not None
-            justify = getattr(self.formats[i], "justify", "right") if numeric else "left"
             width = widths[i] if widths else None
             table.add_column(
                 wrap_header(name, width) if width else name,
-                justify=justify,
+                justify=self.justify[i],
                 no_wrap=numeric,
                 overflow="fold",
                 width=width,
@@ -256,7 +272,7 @@ class FittedTable:
             table.add_row(*(self.cell(i, v) for i, v in enumerate(row)))
         return table
 
-    def __rich_console__(self, console, options):
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.table import Table
         from rich.text import Text
 
@@ -280,7 +296,7 @@ class FittedTable:
         if self.caption:
             yield Text(self.caption, style="dim")
 
-    def __rich_measure__(self, console, options):
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         from rich.measure import Measurement
 
         return Measurement.get(console, options, self.table())
@@ -341,6 +357,13 @@ def dollars(amount: float | Decimal) -> str:
     return f"${amount:,.2f}"
 
 
-def emit_summary(console: Console, columns, rows, fmt: OutputFormat, *, title=None) -> None:
+def emit_summary(
+    console: Console,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    fmt: OutputFormat,
+    *,
+    title: str | None = None,
+) -> None:
     """:func:`emit` for a command's own summary tables, where a missing value shows as "-"."""
     emit(console, columns, rows, fmt, title=title, null="-")

@@ -33,7 +33,7 @@ from olistctl.quality.report import Finding, Sample, Severity
 
 _PACKAGE = "olistctl.quality"
 _FOLDER = "sql"
-_SEVERITIES = ("error", "warn", "info")
+_SEVERITIES: dict[str, Severity] = {"error": "error", "warn": "warn", "info": "info"}
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,8 @@ def _parse(stem: str, text: str) -> Rule:
     missing = [k for k in ("severity", "table", "columns", "key") if k not in header]
     if missing:
         raise ValueError(f"{where} lacks the header line(s) {', '.join(missing)}")
-    if header["severity"] not in _SEVERITIES:
+    severity = _SEVERITIES.get(header["severity"])
+    if severity is None:
         raise ValueError(f"{where}: severity must be one of {', '.join(_SEVERITIES)}")
     if header["table"] not in TABLES_BY_NAME:
         raise ValueError(f"{where}: {header['table']} is not an Olist table")
@@ -85,7 +86,7 @@ def _parse(stem: str, text: str) -> Rule:
     return Rule(
         name=stem.replace("_", "-"),
         description=lines[0][2:].strip(),
-        severity=header["severity"],  # type: ignore[arg-type]
+        severity=severity,
         table=header["table"],
         columns=header["columns"],
         key=header["key"],

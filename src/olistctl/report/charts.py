@@ -142,7 +142,9 @@ def revenue_by_category(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -
 def delivery_by_state(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Any:
     import plotly.graph_objects as go
 
-    ordered = sorted(rows, key=lambda r: _number(r[list(columns).index("avg_delivery_days")]))
+    days = list(columns).index("avg_delivery_days")
+    # A state without a delivered order has no average: it goes last.
+    ordered = sorted(rows, key=lambda r: (r[days] is None, _number(r[days]) or 0.0))
     states = _column(columns, ordered, "state")
     fig = go.Figure()
     fig.add_trace(
@@ -204,11 +206,12 @@ def late_delivery_vs_review(columns: Sequence[str], rows: Sequence[Sequence[Any]
 def cohort_retention(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Any:
     import plotly.graph_objects as go
 
-    later = [r for r in rows if _number(r[list(columns).index("month_offset")]) > 0]
+    offset = list(columns).index("month_offset")  # a group key: never NULL
+    later = [r for r in rows if int(r[offset]) > 0]
     cohorts = sorted({r[list(columns).index("cohort")] for r in later})
-    offsets = sorted({int(_number(r[list(columns).index("month_offset")])) for r in later})
+    offsets = sorted({int(r[offset]) for r in later})
     cell = {
-        (r[list(columns).index("cohort")], int(_number(r[list(columns).index("month_offset")]))): (
+        (r[list(columns).index("cohort")], int(r[offset])): (
             _number(r[list(columns).index("retention_pct")])
         )
         for r in later
