@@ -90,6 +90,24 @@ def test_chart_and_a_data_format_do_not_mix(cli, lake):
     assert (ws / "ledger.jsonl").read_text() == ledger  # nothing ran
 
 
+def test_chart_and_out_do_not_mix(cli, lake, tmp_path):
+    """--chart draws in the terminal and --out writes every row to a file: refused together
+    (as --max-rows is with --out), before the query runs or the file is begun."""
+    ws = lake("crawled")
+    ledger = (ws / "ledger.jsonl").read_text()
+    out = tmp_path / "charted"
+    out.mkdir()
+    result = cli("query", BY_STATUS, "--chart", "bar", "--out", str(out / "s.parquet"))
+    assert result.exit_code == ExitCode.USAGE, result
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Error: --chart draws the answer in the terminal, and --out writes it to a file:"
+        " drop one of them (or run the query once with each).\n"
+    )
+    assert list(out.iterdir()) == []  # no file, no temporary
+    assert (ws / "ledger.jsonl").read_text() == ledger  # nothing ran
+
+
 def test_the_local_footer_has_no_query_id_unless_verbose(cli, lake):
     lake("crawled")
     plain = cli("query", BY_STATUS)
@@ -139,22 +157,20 @@ def test_the_footer_takes_the_longest_form_that_fits_the_terminal():
 
 # -- help ---------------------------------------------------------------------------------
 
-COMMANDS = [
-    [],
-    ["upload"],
-    ["transform"],
-    ["crawl"],
-    ["query"],
-    ["run"],
-    ["sample"],
-    ["status"],
-    ["teardown"],
-    ["report"],
-    ["report", "quality"],
-    ["report", "cost"],
-    ["report", "html"],
-    ["config", "show"],
-]
+
+def _every_command() -> list[list[str]]:
+    """The root, and every command and subcommand app.COMMANDS loads (so a new one is in)."""
+    from olistctl.cli.app import COMMANDS, load_command
+
+    found: list[list[str]] = [[]]
+    for name, (_, kind) in COMMANDS.items():
+        found.append([name])
+        if kind == "group":
+            found += [[name, sub] for sub in sorted(load_command(name).commands)]
+    return found
+
+
+COMMANDS = _every_command()
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "olistctl")
