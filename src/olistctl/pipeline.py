@@ -635,8 +635,10 @@ def refresh_price_cache(settings: Settings, region: str) -> list[str]:
         )
     except OlistError as error:
         why = error.message.rstrip(".")
+        if why[1:2].islower():  # "Could not …" -> "could not …", but "AWS kept …" stays
+            why = why[:1].lower() + why[1:]
         fix = f" ({error.hint})" if error.hint else ""
-        return [f"Prices not refreshed: {why[:1].lower()}{why[1:]}{fix}; {_priced_from(region)}."]
+        return [f"Prices not refreshed: {why}{fix}; {_priced_from(region)}."]
     try:
         path = price_cache.write(answer.cached())
     except OSError as error:

@@ -44,7 +44,7 @@ class PriceListApi(ProductSource):
     def products(self, service_code: str, filters: Sequence[tuple[str, str]]) -> list[Any]:
         pricing = self._client()
         entries: list[Any] = []
-        with aws_errors("GetProducts", f"the AWS Price List ({service_code})"):
+        with aws_errors("pricing:GetProducts", f"the AWS Price List ({service_code})"):
             paginator = pricing.get_paginator("get_products")  # follows NextToken
             for page in paginator.paginate(
                 ServiceCode=service_code,
