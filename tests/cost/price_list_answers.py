@@ -542,3 +542,20 @@ EXPECTED_US_EAST_1 = {
     "logs.usd_per_gb_ingested": 0.5,
     "logs.usd_per_gb_month_stored": 0.03,
 }
+
+
+def fetched(region: str = "us-east-1", *, now=None, **overrides):
+    """What olistctl reads from these answers (``price_list.fetch`` on a source serving them)."""
+    from datetime import UTC, datetime
+
+    from olistctl import price_list
+
+    answers = catalog(region, **overrides)
+    by_query = dict(zip(queries(region), (answers[n] for n in ANSWER_OF), strict=True))
+
+    class Source:
+        def products(self, service_code, filters):
+            return by_query[(service_code, tuple(filters))]
+
+    when = now or datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
+    return price_list.fetch(region, Source(), endpoint="us-east-1", now=when)

@@ -10,24 +10,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from price_list_answers import ANSWER_OF, catalog, queries
+from price_list_answers import catalog, fetched
 
-from olistctl import price_cache, price_list
+from olistctl import price_cache
 from olistctl.pricing import PRICE_LIST, prices_in_use, region_prices
 
 FETCHED = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
 
 
 def answer(region: str = "us-east-1", **overrides):
-    by_query = dict(
-        zip(queries(region), (catalog(region, **overrides)[n] for n in ANSWER_OF), strict=True)
-    )
-
-    class Source:
-        def products(self, service_code, filters):
-            return by_query[(service_code, tuple(filters))]
-
-    return price_list.fetch(region, Source(), endpoint="us-east-1", now=FETCHED)
+    return fetched(region, now=FETCHED, **overrides)
 
 
 @pytest.mark.parametrize(

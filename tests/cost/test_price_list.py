@@ -262,3 +262,21 @@ def test_a_spec_is_frozen_data():
         (("regionCode", "eu-west-1"), ("operation", "PutLogEvents")),
     )
     assert replace(spec, per=2).per == 2 and spec.per == 1
+
+
+def test_docs_prices_md_states_what_the_code_holds():
+    from pathlib import Path
+
+    from olistctl.pricing import bundled_date
+
+    repo = Path(__file__).resolve().parents[2]
+    doc = (repo / "docs" / "prices.md").read_text(encoding="utf-8")
+    assert "docs/prices.md" in (repo / "README.md").read_text(encoding="utf-8")
+    assert f"({len(price_list.specs())} keys:" in doc
+    assert f"taken ({bundled_date()})" in doc and f"bundled table of {bundled_date()}" in doc
+    for endpoint in price_list.ENDPOINT_REGIONS[1:]:
+        assert f"…{endpoint}…" in doc
+    # Where more than one unit name is accepted (not confirmed offline), the doc names them.
+    for spec in price_list.specs().values():
+        if len(spec.units) > 1:
+            assert all(f"`{unit}`" in doc for unit in spec.units), spec.key
