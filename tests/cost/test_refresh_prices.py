@@ -60,7 +60,8 @@ def test_refreshed_prices_are_marked_aws_price_list_and_cached(
     assert "athena.usd_per_tb_scanned $4.5," in from_list
     assert " s3.usd_per_gb_month $0.023." in from_list
     assert notes_starting(document, "Prices from the bundled table, 2026-11-26:") == [
-        "Prices from the bundled table, 2026-11-26: athena.min_mb_per_query."
+        "Prices from the bundled table, 2026-11-26: athena.min_mb_per_query (not in the Price"
+        " List)."
     ]
     assert (
         "Free Tier allowances from the bundled table, 2026-11-26: the AWS Price List does not"
@@ -196,8 +197,8 @@ def test_a_refused_key_keeps_the_bundled_price_and_says_why(
     )
     assert "Fetched 11 of 12 prices for us-east-1" in result.stderr
     assert notes_starting(document, "Prices from the bundled table") == [
-        "Prices from the bundled table, 2026-11-26: athena.min_mb_per_query,"
-        " s3.usd_per_gb_month (the Price List's answer was refused)."
+        "Prices from the bundled table, 2026-11-26: athena.min_mb_per_query (not in the Price"
+        " List), s3.usd_per_gb_month (the Price List's answer was refused)."
     ]
     cached = price_cache.load("us-east-1").prices
     assert cached is not None and "s3.usd_per_gb_month" not in cached.prices

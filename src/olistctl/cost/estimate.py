@@ -301,9 +301,7 @@ def _source_notes(prices: RegionPrices, used: set[str], plan: FreeTierPlan) -> l
                 " the AWS Price List."
             )
         else:
-            named = [
-                f"{k} (the Price List's answer was refused)" if k in refused else k for k in keys
-            ]
+            named = [_bundled_why(k, refused) for k in keys]
             notes.append(f"Prices from the {where}: {', '.join(named)}.")
     if cached is not None and cached.prices and plan is not FreeTierPlan.none:
         taken = max(a.taken for a in free_tier().values())
@@ -312,6 +310,14 @@ def _source_notes(prices: RegionPrices, used: set[str], plan: FreeTierPlan) -> l
             " not give them."
         )
     return notes
+
+
+def _bundled_why(key: str, refused: dict[str, str]) -> str:
+    if key not in specs():
+        return f"{key} (not in the Price List)"
+    if key in refused:
+        return f"{key} (the Price List's answer was refused)"
+    return key
 
 
 def _usd(value: float) -> str:
