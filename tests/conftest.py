@@ -70,7 +70,7 @@ def _moto_keeps_delete_markers_when_a_key_goes():
 
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_environment(tmp_path_factory):
-    """The developer's own AWS and olistctl settings never leak into the suite.
+    """The developer's own AWS and olistctl settings (and price cache) never leak into the suite.
 
     Done once per session (not per test), so fixtures that set their own
     variables for a moto server keep them.
@@ -86,6 +86,10 @@ def _isolated_environment(tmp_path_factory):
         mp.setenv("AWS_CONFIG_FILE", str(fake / "config"))
         mp.setenv("AWS_SHARED_CREDENTIALS_FILE", str(fake / "credentials"))
         mp.setenv("AWS_EC2_METADATA_DISABLED", "true")
+        # The user's price cache (report cost --refresh-prices) stays out: an empty one.
+        cache = tmp_path_factory.getbasetemp() / "xdg-cache"
+        cache.mkdir(exist_ok=True)
+        mp.setenv("XDG_CACHE_HOME", str(cache))
         yield
 
 

@@ -38,6 +38,8 @@ CORES = (
     "olistctl.errors",
     "olistctl.settings",
     "olistctl.pricing",
+    "olistctl.price_list",
+    "olistctl.price_cache",
     "olistctl.layout",
     "olistctl.glue_types",
     "olistctl.polling",

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from olistctl.cost.billed import ActualCosts
     from olistctl.cost.scan_compare import ScanComparison
     from olistctl.ingest.inputs import InputFile
+    from olistctl.pricing import RegionPrices
     from olistctl.quality import DatasetQuality
     from olistctl.quality.overview import QualityOverview
     from olistctl.report.html_report import ReportInputs
@@ -683,6 +684,7 @@ class CostStatement:
     report: CostReport | None = None  # None with ``queries``
     comparisons: list[ScanComparison] | None = None  # only with ``queries``
     billed: ActualCosts | None = None  # only with ``actual``
+    refresh_notes: list[str] = field(default_factory=list)  # only with ``refresh_prices``
 
 
 def cost_report(
@@ -694,16 +696,19 @@ def cost_report(
     scale: float = 1.0,
     actual: bool = False,
     queries: bool = False,
+    refresh_prices: bool = False,
     progress: ProgressSink | None = None,
 ) -> CostStatement:
     """What the pipeline costs over ``period`` in the configured region, against the Free Tier.
 
     ``queries`` compares each named query's scan over Parquet and over the CSVs
-    instead; ``actual`` adds what the cloud billed (where the backend can ask).
+    instead; ``actual`` adds what the cloud billed (where the backend can ask);
+    ``refresh_prices`` first fetches the region's prices from the AWS Price List into
+    the user's cache (the only network call a report makes for prices).
     """
     from olistctl.cost import build_report
     from olistctl.cost.usage import check_scale
-    from olistctl.pricing import region_prices
+    from olistctl.pricing import prices_in_use, region_prices
 
     progress = progress or NoProgress()
     check_scale(scale)
@@ -711,16 +716,79 @@ def cost_report(
         raise no_billing(backend.name)  # before anything is measured
     region = settings.region_or_default
     region_prices(region)  # an unpriced region fails here, before any AWS request
+    refresh_notes = refresh_price_cache(settings, region) if refresh_prices else []
+    for note in refresh_notes:
+        progress.note(note)
+    prices = prices_in_use(region)
     if queries:
-        return CostStatement(region, comparisons=scan_comparison(backend, settings, scale=scale))
+        comparisons = scan_comparison(backend, settings, scale=scale, prices=prices)
+        return CostStatement(region, comparisons=comparisons, refresh_notes=refresh_notes)
     usage = backend.usage(period, memory_mb=settings.lambda_memory_size_mb)
-    report = build_report(usage, region=region, free_tier_plan=free_tier_plan, scale=scale)
+    report = build_report(
+        usage, region=region, free_tier_plan=free_tier_plan, scale=scale, prices=prices
+    )
     billed = backend.billing(period, note=progress.note) if actual else None
-    return CostStatement(region, report=report, billed=billed)
+    return CostStatement(region, report=report, billed=billed, refresh_notes=refresh_notes)
+
+
+def refresh_price_cache(settings: Settings, region: str) -> list[str]:
+    """Fetch ``region``'s prices from the AWS Price List into the user's cache; sentences
+    saying what came of it. A failure leaves the cache as it was and is one sentence:
+    the report then prices from what there is, so it never stops a report."""
+    from olistctl import price_cache, price_list
+    from olistctl.backends import open_price_list
+
+    try:
+        answer = price_list.fetch(
+            region, open_price_list(settings, region), endpoint=price_list.endpoint_region(region)
+        )
+    except OlistError as error:
+        why = error.message.rstrip(".")
+        if why[1:2].islower():  # "Could not …" -> "could not …", but "AWS kept …" stays
+            why = why[:1].lower() + why[1:]
+        fix = f" ({error.hint})" if error.hint else ""
+        return [f"Prices not refreshed: {why}{fix}; {_priced_from(region)}."]
+    try:
+        path = price_cache.write(answer.cached())
+    except OSError as error:
+        where = price_cache.path_for(region)
+        return [
+            f"Prices fetched but not cached: {error.strerror or error} writing {where} (make"
+            f" {where.parent} writable, or set XDG_CACHE_HOME to a writable folder);"
+            f" {_priced_from(region)}."
+        ]
+    total = len(answer.prices) + len(answer.refused)
+    dates = sorted({p.effective for p in answer.prices.values()})
+    span = dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}" if dates else ""
+    notes = [
+        f"Fetched {len(answer.prices)} of {total} prices for {region} from the AWS Price List"
+        + (f" (effective {span})" if span else "")
+        + f" and cached them in {path}."
+    ]
+    notes += [
+        f"{key}: the AWS Price List's answer was not used ({why}); the bundled table's price stays."
+        for key, why in answer.refused.items()
+    ]
+    return notes
+
+
+def _priced_from(region: str) -> str:
+    """What a report prices from when a refresh failed: the cache as it was, or the table."""
+    from olistctl import price_cache
+    from olistctl.pricing import bundled_date
+
+    table = f"the bundled table of {bundled_date()}"
+    cached = price_cache.load(region).prices
+    if cached is not None and cached.prices:
+        return (
+            f"this report uses the prices cached from the AWS Price List on"
+            f" {cached.fetched_date} and {table} for the rest"
+        )
+    return f"this report uses {table}"
 
 
 def scan_comparison(
-    backend: Backend, settings: Settings, *, scale: float = 1.0
+    backend: Backend, settings: Settings, *, scale: float = 1.0, prices: RegionPrices | None = None
 ) -> list[ScanComparison]:
     """Each named query's Athena scan over the stored Parquet tables and over the raw CSVs."""
     from olistctl.cost.scan_compare import compare_stored_queries
@@ -731,6 +799,7 @@ def scan_comparison(
         region=settings.region_or_default,
         database=settings.get("database"),
         scale=scale,
+        prices=prices,
     )
 
 

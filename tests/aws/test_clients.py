@@ -187,3 +187,26 @@ def test_a_connection_that_keeps_breaking_is_retried_then_an_aws_error_naming_th
         "): check the network and run the same command again: what was finished is kept and skipped"
     )
     assert caught.value.exit_code == ExitCode.AWS
+
+
+@pytest.mark.parametrize(
+    ("stack_region", "endpoint"),
+    [("eu-west-1", "us-east-1"), ("af-south-1", "us-east-1"), ("ap-south-1", "ap-south-1")],
+)
+def test_the_price_list_client_is_made_where_the_query_api_answers(
+    aws_env, tmp_path, stack_region, endpoint
+):
+    """The Price List Query API answers from us-east-1, eu-central-1 and ap-south-1 only
+    (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/using-ppslong.html), for
+    every region; the client keeps the factory's retries, timeouts and user agent."""
+    from olistctl.backends.aws.price_list import open_price_list
+    from olistctl.settings import load_settings
+
+    settings = load_settings({"region": stack_region}, env={}, cwd=tmp_path)
+    api = open_price_list(settings, stack_region)
+    client = api._client()
+    assert client.meta.region_name == endpoint == api.endpoint
+    assert client.meta.service_model.service_name == "pricing"
+    assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 5}
+    assert f"olistctl/{__version__}" in client.meta.config.user_agent_extra
+    assert api._client() is client  # made once

@@ -200,3 +200,45 @@ def test_unconfirmed_prices_are_named_in_the_notes():
         "Unconfirmed prices for us-east-1 (not verified offline; check them on the AWS price"
         " pages or with --actual): glue.crawler_dpus_assumed."
     ]
+
+
+# -- where each price came from ------------------------------------------------------
+
+
+def test_each_line_names_the_source_of_its_price(cache_home):
+    from price_list_answers import fetched
+
+    from olistctl import price_cache
+
+    bundled = {
+        ln.key: ln.price_source for ln in build_report(big_usage(), region="us-east-1").lines
+    }
+    assert set(bundled.values()) == {"bundled table, 2026-11-26"}
+    price_cache.write(fetched("us-east-1").cached())
+    usage = big_usage()
+    usage.lambda_architecture = "arm64"
+    listed = {ln.key: ln.price_source for ln in build_report(usage, region="us-east-1").lines}
+    assert set(listed.values()) == {"AWS Price List, 2026-03-01"}
+    af = {ln.key: ln.price_source for ln in build_report(big_usage(), region="af-south-1").lines}
+    assert af["athena"] == "bundled table, 2026-11-26 (unconfirmed)"  # no af-south-1 cache
+    assert af["s3_storage"] == "bundled table, 2026-11-26"
+
+
+def test_a_month_past_the_first_paid_tier_is_said_and_priced_at_that_tier(cache_home):
+    from price_list_answers import fetched
+
+    from olistctl import price_cache
+
+    price_cache.write(fetched("us-east-1").cached())
+    usage = big_usage()
+    usage.stored_bytes = {"processed": 60 * 1024 * GIB}  # 60 TiB: past the first 50 TB
+    report = build_report(usage, region="us-east-1", free_tier_plan=FreeTierPlan.none)
+    storage = {ln.key: ln for ln in report.lines}["s3_storage"]
+    assert storage.cost == pytest.approx(60 * 1024 * 0.023)  # every GB at the first tier
+    assert [n for n in report.notes if n.startswith("S3 storage:")] == [
+        "S3 storage: a month at this rate passes the end of the AWS Price List's first paid"
+        " tier (51,200 GB-month); olistctl prices every unit at that tier's price, where AWS"
+        " bills the units past it at the next tier's."
+    ]
+    inside = build_report(big_usage(), region="us-east-1")
+    assert not [n for n in inside.notes if "first paid tier" in n]

@@ -17,8 +17,8 @@ from iam_calls import boto3_calls, iam_actions
 from iam_reference import privileges as reference_privileges
 
 SRC = tfhelpers.REPO / "src" / "olistctl"
-# What the aws backend runs in the operator's own process: the backend, the cost command's
-# Cost Explorer client, and the Lambda handler's code (`--runner local` runs it here).
+# What the aws backend runs in the operator's own process: the backend (its Cost Explorer and
+# Price List clients included), and the Lambda handler's code (`--runner local` runs it here).
 HANDLER_MODULES = [SRC / "lambda_handler.py", SRC / "s3_stream.py"]
 OPERATOR_MODULES = [
     *sorted((SRC / "backends" / "aws").glob("*.py")),
@@ -39,8 +39,6 @@ NOT_CALLED_BY_OLISTCTL = {
     "glue:GetTable",
     "glue:GetPartition",
     "glue:BatchGetPartition",
-    # `report cost --refresh-prices` (issue 16, item 5): the AWS Price List Query API.
-    "pricing:GetProducts",
 }
 
 
@@ -79,6 +77,14 @@ def test_the_code_calls_nothing_the_operator_policy_does_not_grant(documents):
         if action not in allowed
     )
     assert missing == [], "the operator policy lacks:\n" + "\n".join(missing)
+
+
+def test_the_scan_sees_the_price_list_call():
+    """`report cost --refresh-prices` pages GetProducts (backends/aws/price_list.py)."""
+    calls = boto3_calls(OPERATOR_MODULES, tfhelpers.REPO)
+    found = [c for c in calls if (c.service, c.operation) == ("pricing", "GetProducts")]
+    assert [c.where.split(":")[0] for c in found] == ["src/olistctl/backends/aws/price_list.py"]
+    assert [a for c in found for a in iam_actions(c)] == ["pricing:GetProducts"]
 
 
 def test_the_operator_policy_grants_nothing_that_nothing_needs(documents):

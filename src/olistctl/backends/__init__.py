@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from olistctl.backends.base import Backend
 from olistctl.settings import Settings
+
+if TYPE_CHECKING:
+    from olistctl.price_list import ProductSource
 
 
 def open_backend(settings: Settings, *, on_wait: Callable[[str], None] | None = None) -> Backend:
@@ -21,3 +25,10 @@ def open_backend(settings: Settings, *, on_wait: Callable[[str], None] | None = 
     from olistctl.backends.local import open_local_backend
 
     return open_local_backend(settings, on_wait=on_wait)
+
+
+def open_price_list(settings: Settings, region: str) -> ProductSource:
+    """The AWS Price List Query API, whichever backend runs (loads boto3 only now)."""
+    from olistctl.backends.aws.price_list import open_price_list as open_api
+
+    return open_api(settings, region)

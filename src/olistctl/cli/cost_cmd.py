@@ -108,6 +108,15 @@ def command(
             "--queries", help="Compare each named query's scan over Parquet and over the CSVs."
         ),
     ] = False,
+    refresh_prices: Annotated[
+        bool,
+        typer.Option(
+            "--refresh-prices",
+            help="Fetch the region's prices from the AWS Price List (needs AWS credentials) into"
+            " the user's cache, used from then on before the bundled table; without it no"
+            " network call is made for prices.",
+        ),
+    ] = False,
     output: OutputOpt = OutputFormat.table,
 ) -> None:
     from olistctl import pipeline
@@ -130,6 +139,7 @@ def command(
         scale=scale,
         actual=actual,
         queries=queries,
+        refresh_prices=refresh_prices,
         progress=Notes(state),
     )
     if statement.comparisons is not None:

@@ -16,7 +16,15 @@ from enum import StrEnum
 
 from olistctl.cost.period import Period
 from olistctl.cost.usage import ESTIMATE_NOTES, Usage
-from olistctl.pricing import GB, RegionPrices, athena_billed_bytes, free_tier, region_prices
+from olistctl.price_list import specs
+from olistctl.pricing import (
+    GB,
+    PRICE_LIST,
+    RegionPrices,
+    athena_billed_bytes,
+    free_tier,
+    prices_in_use,
+)
 
 # Cost Explorer charges for each API request (its pricing page).
 COST_EXPLORER_USD_PER_REQUEST = 0.01
@@ -51,6 +59,7 @@ class CostLine:
     projected_cost: float = 0.0
     basis: str = "measured"  # measured | ledger | estimated
     key: str = ""
+    price_source: str = ""  # "AWS Price List, 2026-03-01", "bundled table, 2026-11-26" …
 
 
 @dataclass
@@ -169,6 +178,7 @@ def _line(dimension: _Dimension, usage: Usage, prices: RegionPrices, plan: FreeT
         projected_cost=projected_billable / dimension.units_per_price * unit_price,
         basis=usage.basis.get(dimension.key, "measured"),
         key=dimension.key,
+        price_source=prices.prices[price_key].label,
     )
     return line, price_key
 
@@ -179,16 +189,22 @@ def build_report(
     region: str,
     free_tier_plan: FreeTierPlan = FreeTierPlan.legacy,
     scale: float = 1.0,
+    prices: RegionPrices | None = None,
 ) -> CostReport:
-    """Price ``usage`` (times ``scale``) in ``region``'s prices, against the Free Tier."""
-    prices = region_prices(region)
+    """Price ``usage`` (times ``scale``) in ``region``'s prices, against the Free Tier.
+
+    ``prices`` default to the prices in use (:func:`olistctl.pricing.prices_in_use`).
+    """
+    prices = prices or prices_in_use(region)
     scaled = usage.scaled(scale)
     lines: list[CostLine] = []
     used_prices: set[str] = set()
+    tier_notes: list[str] = []
     for dimension in DIMENSIONS:
         line, price_key = _line(dimension, scaled, prices, free_tier_plan)
         lines.append(line)
         used_prices.add(price_key)
+        tier_notes += _past_the_tier(line, dimension, prices.prices[price_key].tier_end)
     used_prices |= {"athena.min_mb_per_query"}
     if usage.crawls:
         used_prices |= {"glue.crawler_min_minutes_per_run"}
@@ -200,7 +216,7 @@ def build_report(
         lines=lines,
         total=sum(line.cost for line in lines),
         projection=sum(line.projected_cost for line in lines),
-        notes=_notes(scaled, prices, used_prices, free_tier_plan, scale),
+        notes=_notes(scaled, prices, used_prices, free_tier_plan, scale) + tier_notes,
         backend=usage.backend,
         free_tier_plan=free_tier_plan,
         scale=scale,
@@ -249,11 +265,84 @@ def _notes(
     if usage.basis.get("glue_catalog_requests") == "estimated":
         notes.append(ESTIMATE_NOTES["catalog_requests"])
     notes.extend(usage.notes)
+    notes.extend(_source_notes(prices, used, plan))
     unverified = [p for p in prices.unverified() if p.key in used]
     if unverified:
         names = ", ".join(p.key for p in unverified)
+        fetchable = [p.key for p in unverified if p.key in specs()]
         notes.append(
             f"Unconfirmed prices for {prices.region} (not verified offline; check them on the AWS"
-            f" price pages or with --actual): {names}."
+            f" price pages or with --actual): {names}." + _fetchable(fetchable, unverified)
         )
     return notes
+
+
+def _source_notes(prices: RegionPrices, used: set[str], plan: FreeTierPlan) -> list[str]:
+    """Which prices came from where: the AWS Price List (by effective date), the table."""
+    by_label: dict[str, list[str]] = {}
+    for key in sorted(used):
+        price = prices.prices[key]
+        where = price.label if price.source == PRICE_LIST else f"bundled table, {price.taken}"
+        by_label.setdefault(where, []).append(key)
+    cached = prices.cached.prices if prices.cached else None
+    refused = cached.refused if cached else {}
+    notes = list(prices.notes)
+    for where, keys in sorted(by_label.items()):
+        if where.startswith("AWS Price List"):
+            assert cached is not None
+            listed = ", ".join(f"{k} {_usd(prices.prices[k].value)}" for k in keys)
+            notes.append(
+                f"Prices from the {where} (effective date; fetched {cached.fetched_date}):"
+                f" {listed}."
+            )
+        elif len(by_label) == 1 and not refused:
+            notes.append(
+                f"Prices from the {where}; --refresh-prices fetches the region's prices from"
+                " the AWS Price List."
+            )
+        else:
+            named = [_bundled_why(k, refused) for k in keys]
+            notes.append(f"Prices from the {where}: {', '.join(named)}.")
+    if cached is not None and cached.prices and plan is not FreeTierPlan.none:
+        taken = max(a.taken for a in free_tier().values())
+        notes.append(
+            f"Free Tier allowances from the bundled table, {taken}: the AWS Price List does"
+            " not give them."
+        )
+    return notes
+
+
+def _bundled_why(key: str, refused: dict[str, str]) -> str:
+    if key not in specs():
+        return f"{key} (not in the Price List)"
+    if key in refused:
+        return f"{key} (the Price List's answer was refused)"
+    return key
+
+
+def _usd(value: float) -> str:
+    return "$" + f"{value:.10f}".rstrip("0").rstrip(".")
+
+
+def _fetchable(fetchable: list[str], unverified: list) -> str:
+    if not fetchable:
+        return ""
+    if len(fetchable) == len(unverified):
+        return " --refresh-prices fetches them from the AWS Price List."
+    rest = ", ".join(p.key for p in unverified if p.key not in fetchable)
+    return f" --refresh-prices fetches all but {rest} from the AWS Price List."
+
+
+def _past_the_tier(line: CostLine, dimension: _Dimension, tier_end: float | None) -> list[str]:
+    """A sentence when a month at this rate goes past the Price List's first paid tier."""
+    if tier_end is None:
+        return []
+    month = line.projected_usage / dimension.units_per_price  # in units of the price
+    if month <= tier_end:
+        return []
+    return [
+        f"{line.service}: a month at this rate passes the end of the AWS Price List's first"
+        f" paid tier ({tier_end * dimension.units_per_price:,.0f} {line.unit}); olistctl prices"
+        " every unit at that tier's price, where AWS bills the units past it at the next"
+        " tier's."
+    ]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from olistctl.errors import OperationFailed
-from olistctl.pricing import QueryCost, athena_query_cost
+from olistctl.pricing import QueryCost, RegionPrices, athena_query_cost, prices_in_use
 from olistctl.records import CatalogTable, ObjectInfo, Stage
 from olistctl.sql.scan import ParquetSource
 
@@ -48,13 +48,14 @@ def compare_named_queries(
     region: str,
     database: str | None = None,
     scale: float = 1.0,
+    prices: RegionPrices | None = None,
 ) -> list[ScanComparison]:
     """One comparison per named query.
 
     ``parquet_files`` maps table -> Parquet files (paths, or seekable file
     objects for objects in S3); ``raw_sizes`` maps table -> CSV bytes.
     ``scale`` prices ``scale`` times the data: where Athena's 10 MB minimum
-    stops hiding the difference.
+    stops hiding the difference. ``prices`` default to the prices in use.
     """
     from olistctl.sql.named import list_queries
     from olistctl.sql.scan import csv_scan_bytes, estimate_scan_bytes
@@ -65,6 +66,7 @@ def compare_named_queries(
         table: [_footer(source, table) for source in sources]
         for table, sources in parquet_files.items()
     }
+    prices = prices or prices_in_use(region)
     comparisons = []
     for query in list_queries():
         params = query.bind()  # the defaults: the scan does not depend on the values
@@ -77,8 +79,8 @@ def compare_named_queries(
             ScanComparison(
                 query=query.name,
                 tables=tuple(transpiled.tables),
-                parquet=athena_query_cost(round(parquet.bytes * scale), region),
-                csv=athena_query_cost(round(csv.bytes * scale), region),
+                parquet=athena_query_cost(round(parquet.bytes * scale), region, prices),
+                csv=athena_query_cost(round(csv.bytes * scale), region, prices),
             )
         )
     return comparisons
@@ -227,6 +229,7 @@ def compare_stored_queries(
     region: str,
     database: str | None = None,
     scale: float = 1.0,
+    prices: RegionPrices | None = None,
 ) -> list[ScanComparison]:
     """Every named query's scan over the stored Parquet tables and over the raw CSVs."""
     if not tables:
@@ -244,4 +247,5 @@ def compare_stored_queries(
         region=region,
         database=database,
         scale=scale,
+        prices=prices,
     )

@@ -6,7 +6,8 @@ service models dominates client creation (a moto suite runs ~4x faster).
 
 The Lambda client used for synchronous invokes is the exception: it never
 retries on its own (a retried invoke could run the function twice) and waits
-longer than the function's 900 s maximum.
+longer than the function's 900 s maximum. The Price List client is the other:
+it is made in a Price List endpoint's region, whatever region the stack is in.
 """
 
 from __future__ import annotations
@@ -155,14 +156,19 @@ class AwsClients:
                 raise botocore.exceptions.NoCredentialsError()
         return session
 
-    def _client(self, name: str, service: str, config: botocore.config.Config):
+    def _client(
+        self, name: str, service: str, config: botocore.config.Config, region: str | None = None
+    ):
         # boto3 sessions are not thread-safe; the clients they make are.
         with self._lock:
             if name not in self._clients:
                 if self._session is None:
                     self._session = self._make_session()
                 self._clients[name] = self._session.client(
-                    service, endpoint_url=self.endpoint_url, config=config
+                    service,
+                    region_name=region or self.region,
+                    endpoint_url=self.endpoint_url,
+                    config=config,
                 )
             return self._clients[name]
 
@@ -180,6 +186,11 @@ class AwsClients:
                 read_timeout=INVOKE_READ_TIMEOUT_S,
             ),
         )
+
+    def price_list_client(self, endpoint_region: str):
+        """The AWS Price List Query API's client, in ``endpoint_region``: the API answers
+        only from a few regions, for every region (``price_list.ENDPOINT_REGIONS``)."""
+        return self._client(f"pricing:{endpoint_region}", "pricing", _config(), endpoint_region)
 
     def transfer_config(self) -> TransferConfig:
         config = transfer_config()
