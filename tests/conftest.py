@@ -87,6 +87,11 @@ def _isolated_environment(tmp_path_factory):
         mp.setenv("AWS_SHARED_CREDENTIALS_FILE", str(fake / "credentials"))
         mp.setenv("AWS_EC2_METADATA_DISABLED", "true")
         # The user's price cache (report cost --refresh-prices) stays out: an empty one.
+        # uv finds its own cache through XDG_CACHE_HOME too, and the set-up benchmark's
+        # smoke test installs the lock offline from it: uv keeps the cache it had.
+        if "UV_CACHE_DIR" not in os.environ:
+            xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+            mp.setenv("UV_CACHE_DIR", str(Path(xdg) / "uv"))
         cache = tmp_path_factory.getbasetemp() / "xdg-cache"
         cache.mkdir(exist_ok=True)
         mp.setenv("XDG_CACHE_HOME", str(cache))
