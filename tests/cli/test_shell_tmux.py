@@ -25,6 +25,7 @@ pytestmark = pytest.mark.slow
 
 OLISTCTL = Path(sys.executable).with_name("olistctl")
 DEADLINE_S = 60
+RUNNING = "Running… (Ctrl-C cancels)"
 SLOW = (
     "SELECT COUNT(*) AS n FROM olist_order_items_dataset a"
     " CROSS JOIN olist_order_items_dataset b CROSS JOIN olist_order_items_dataset c"
@@ -77,6 +78,11 @@ def pane(tmp_path) -> Pane:
     pane.tmux("kill-server")
 
 
+def at_prompt(screen: str) -> bool:
+    """The shell has written its answer and waits for the next statement."""
+    return screen.rstrip().endswith("olist>")
+
+
 def test_shell_completes_runs_cancels_and_quits(pane, lake, sample_data, tmp_path):
     workspace = lake("crawled")
     exit_file = tmp_path / "exit-code"
@@ -90,6 +96,9 @@ def test_shell_completes_runs_cancels_and_quits(pane, lake, sample_data, tmp_pat
 
     # 1. Tab completes a table name; the query runs.
     pane.type("SELECT COUNT(*) AS n FROM olist_orders_d")
+    # Completion runs as one types; prompt_toolkit drops a Tab that comes while it is still
+    # working (a busy machine), so Tab is pressed once the menu offers the name.
+    pane.wait_for(lambda s: "olist_orders_dataset" in s, "the completion menu")
     pane.key("Tab")
     pane.wait_for(lambda s: "FROM olist_orders_dataset" in s, "the completed table name")
     pane.type(";")
@@ -98,9 +107,12 @@ def test_shell_completes_runs_cancels_and_quits(pane, lake, sample_data, tmp_pat
     pane.wait_for(lambda s: f"\nn\n{orders}\n" in s, f"the count {orders}")
 
     # 2. A query that cannot finish: Ctrl-C once it is running, and the shell stays.
+    # On a busy machine the first query may have shown the notice too: wait for a new one,
+    # or Ctrl-C reaches the line editor before the query starts.
+    notices = pane.wait_for(at_prompt, "the prompt after the count").count(RUNNING)
     pane.type(SLOW)
     pane.key("Enter")
-    pane.wait_for(lambda s: "Running… (Ctrl-C cancels)" in s, "the running query")
+    pane.wait_for(lambda s: s.count(RUNNING) > notices, "the running query")
     pane.key("C-c")
     pane.wait_for(lambda s: "Query cancelled." in s, "the cancellation")
 
@@ -110,7 +122,9 @@ def test_shell_completes_runs_cancels_and_quits(pane, lake, sample_data, tmp_pat
     pane.key("Enter")
     pane.wait_for(lambda s: f"\ncustomers\n{customers}\n" in s, f"the count {customers}")
 
-    # 4. Ctrl-D quits with exit code 0.
+    # 4. Ctrl-D quits with exit code 0 (pressed at the prompt: sent while the answer is
+    # still being written, the terminal would take it as end of input and drop it).
+    pane.wait_for(at_prompt, "the prompt after the count")
     pane.key("C-d")
     deadline = time.monotonic() + DEADLINE_S
     while not exit_file.exists():  # the command's own file, written once the shell ended
