@@ -307,18 +307,35 @@ def test_teardown_never_follows_a_link_out_of_the_workspace(cli, lake, tmp_path)
 
 
 def test_leftovers_of_a_killed_command_go_with_the_next_one_and_the_users_stay(cli, lake):
+    """Only temporaries the manifest lists go (a killed command listed them before making
+    them); a file of the user's named like one of olistctl's temporaries stays, and the
+    dry run and the clean-up agree on it."""
     ws = lake("crawled")
     folder = ws / "processed" / ORDERS
     leftovers = [
-        folder / f".{ORDERS}.parquet.0123abcd.tmp",  # the Parquet writer's name
-        ws / "raw" / ORDERS / f".{ORDERS}.csv.k2j3h4x9.tmp",  # an upload's
-        ws / ".catalog.json.a1b2c3d4.tmp",
+        folder / f".{ORDERS}.parquet.0123abcd0123.tmp",  # the Parquet writer's name
+        ws / "raw" / ORDERS / f".{ORDERS}.csv.k2j3h4x9a1b2.tmp",  # an upload's
+        ws / ".catalog.json.a1b2c3d4e5f6.tmp",
     ]
+    with open(ws / MANIFEST, "a") as manifest:  # as the killed command listed them
+        for path in leftovers:
+            manifest.write(json.dumps({"tmp": path.relative_to(ws).as_posix()}) + "\n")
     for path in leftovers:
         path.write_bytes(b"half a file")
-    users = [folder / ".my-own.tmp", ws / "raw" / ".olist_orders.tmp", folder / "x.parquet.tmp"]
+    users = [
+        folder / ".my-own.tmp",
+        ws / "raw" / ".olist_orders.tmp",
+        folder / "x.parquet.tmp",
+        # Named like a temporary of a listed file, but never listed: the user's.
+        ws / ".catalog.json.backup-2024.tmp",
+        folder / f".{ORDERS}.parquet.mine.tmp",
+    ]
     for path in users:
         path.write_bytes(b"the user's")
+    dry = cli("teardown", "--dry-run")
+    assert dry.exit_code == 0, dry
+    for path in users:
+        assert path.relative_to(ws).as_posix() in dry.stderr, dry.stderr
     before = snapshot(ws, skip=tuple(p.relative_to(ws).as_posix() for p in leftovers))
     result = cli("transform")  # takes the lock: cleans up first
     assert result.exit_code == 0, result
@@ -687,12 +704,17 @@ def test_a_read_only_workspace_refuses_an_upload_in_one_sentence(
 ):
     from olistctl.backends.local import workspace
 
-    lake("crawled")
+    ws = lake("crawled")
+    real_access = os.access
 
-    def no(*args, **kwargs):
-        raise PermissionError(errno.EACCES, "Permission denied")
+    def no_writes_here(path, mode, *args, **kwargs):
+        # The folder refuses new files, as a folder without write permission does (as
+        # root, chmod would not stop the test itself).
+        if Path(path).resolve() == ws.resolve() and mode & os.W_OK:
+            return False
+        return real_access(path, mode, *args, **kwargs)
 
-    monkeypatch.setattr(workspace.tempfile, "NamedTemporaryFile", no)
+    monkeypatch.setattr(workspace.os, "access", no_writes_here)
     refused(
         cli,
         tmp_path,

@@ -33,12 +33,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from olistctl import fs, layout
+from olistctl import layout
 from olistctl.backends.base import QueryEngine
 from olistctl.backends.local.catalog import LocalCatalog
 from olistctl.backends.local.guard import UnsafeQuery
 from olistctl.backends.local.store import LocalStore
-from olistctl.errors import OlistError, OperationFailed
+from olistctl.errors import Interrupted, OlistError, OperationFailed, Refused
 from olistctl.fs import is_temporary
 from olistctl.records import QueryResult
 from olistctl.sql.params import BoundParam
@@ -339,24 +339,31 @@ class LocalEngine(QueryEngine):
 class _ResultsFile:
     """``results/<query id>.csv``, as Athena writes results to S3, but best-effort.
 
-    A query needs to write nothing: on a read-only or full disk the answer is
-    still given, with a note that its copy under results/ is missing.
+    A query needs to write nothing: on a read-only or full disk (or with a file of
+    the user's in the way) the answer is still given, with a note that its copy under
+    results/ is missing. DuckDB writes the temporary files by path: the workspace made
+    them (listed, in a folder reached without links) for it to fill.
     """
 
     def __init__(self, ws, out: Path, notes: list[str]) -> None:
+        self.ws = ws
         self.out = out
         self.notes = notes
         self.tmp: Path | None = None
+        self.body: Path | None = None
         self.saved = False
         try:
             ws.claim(out)
-            self.tmp = Path(os.path.abspath(fs.new_temporary(out)))
-        except OSError as exc:
+            self.tmp = Path(os.path.abspath(ws.temporary(out)))
+            # Listed now, made by DuckDB if the header must be written apart (see below).
+            self.body = _body(self.tmp)
+            ws.list_temporary(self.body)
+        except (OSError, Refused) as exc:
             self._not_saved(exc)
 
     def paths(self) -> list[str]:
-        """What the connection may write: the temporary file (and its body, see below)."""
-        return [] if self.tmp is None else [str(self.tmp), str(_body(self.tmp))]
+        """What the connection may write: the temporary file and its body."""
+        return [str(p) for p in (self.tmp, self.body) if p is not None]
 
     def write(self, con, columns: list[str]) -> None:
         import duckdb
@@ -366,22 +373,25 @@ class _ResultsFile:
         try:
             _write_results_csv(con, columns, self.tmp)
             # Not flushed to disk: a copy of an answer already printed, that a crash may lose.
-            fs.publish(self.tmp, self.out)
+            self.ws.publish(self.tmp, self.out)
             self.tmp = None
             self.saved = True
-        except (duckdb.IOException, OSError) as exc:
+        except (duckdb.IOException, OSError, Refused) as exc:
             self._not_saved(exc)
             self.discard()
 
     def discard(self) -> None:
-        if self.tmp is not None:
-            for path in (self.tmp, _body(self.tmp)):
-                with contextlib.suppress(OSError):
-                    path.unlink()
-            self.tmp = None
+        for path in (self.tmp, self.body):
+            self.ws.discard(path)
+        self.tmp = self.body = None
 
     def _not_saved(self, exc: BaseException) -> None:
-        reason = exc.strerror if isinstance(exc, OSError) else _io_reason(str(exc))
+        if isinstance(exc, Refused):
+            reason = exc.message
+        elif isinstance(exc, OSError):
+            reason = exc.strerror or str(exc)
+        else:
+            reason = _io_reason(str(exc))
         self.notes.append(
             f"The result was not saved to {self.out.parent} ({reason}); the rows above are"
             " complete."
