@@ -70,7 +70,7 @@ def _moto_keeps_delete_markers_when_a_key_goes():
 
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_environment(tmp_path_factory):
-    """The developer's own AWS and olistctl settings never leak into the suite.
+    """The developer's own AWS and olistctl settings and state never leak into the suite.
 
     Done once per session (not per test), so fixtures that set their own
     variables for a moto server keep them.
@@ -86,6 +86,8 @@ def _isolated_environment(tmp_path_factory):
         mp.setenv("AWS_CONFIG_FILE", str(fake / "config"))
         mp.setenv("AWS_SHARED_CREDENTIALS_FILE", str(fake / "credentials"))
         mp.setenv("AWS_EC2_METADATA_DISABLED", "true")
+        # The user's state (the transpile cache's secret) in a folder of the suite's own.
+        mp.setenv("XDG_STATE_HOME", str(tmp_path_factory.getbasetemp() / "state"))
         yield
 
 

@@ -198,8 +198,9 @@ class LocalEngine(QueryEngine):
         return TranspileCache(
             ws.root / TRANSPILE_CACHE,
             engine=f"duckdb {duckdb.__version__}",
-            on_write=ws.claim,
-            on_remove=ws.released,
+            # Not flushed to disk: an entry a crash loses is transpiled again.
+            write=lambda path, data: ws.write_bytes(path, data, durable=False),
+            remove=ws.remove,
         )
 
     def prepare(self, statements: Iterable[tuple[str, Sequence[BoundParam]]]) -> None:
@@ -247,10 +248,22 @@ class LocalEngine(QueryEngine):
                     f"A cached translation of this query in {cache.folder} was refused"
                     f" ({refusal.why}) and replaced."
                 )
-                transpiled = cache.transpile(
-                    sql, schema, database=self.database, param_types=param_types, refresh=True
+                failed: OlistError | None = None
+            except Interrupted:
+                raise
+            except OlistError as error:
+                # Once: a fresh translation that is the same SQL fails the same way.
+                note = (
+                    f"A cached translation of this query in {cache.folder} failed"
+                    f" ({error.message.rstrip('.')}) and was replaced."
                 )
-                return self._run(transpiled, schema, params, max_rows, [note])
+                failed = error
+            fresh = cache.transpile(
+                sql, schema, database=self.database, param_types=param_types, refresh=True
+            )
+            if failed is not None and fresh.duckdb_sql == transpiled.duckdb_sql:
+                raise failed
+            return self._run(fresh, schema, params, max_rows, [note])
 
     def _run(
         self,
