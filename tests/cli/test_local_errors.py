@@ -528,6 +528,10 @@ def test_a_damaged_parquet_file_is_a_query_error_and_no_result_is_written(cli, l
     line = error_line(result)
     assert line.startswith("Error: The query failed in the local engine: ")
     assert "damaged.parquet" in line
+    # Not "check the values": the file is at fault, and writing it again is the fix.
+    assert line.endswith(
+        "convert the damaged file again with `olistctl transform --force olist_orders_dataset`."
+    )
     now = sorted((ws / "results").glob("*")) if (ws / "results").exists() else []
     assert now == results
 

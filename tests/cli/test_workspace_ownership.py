@@ -274,7 +274,7 @@ def test_a_command_waiting_on_a_teardown_writes_nothing_once_it_gets_the_lock(la
             with other.lock(waiting=waiting.set):
                 other.write_text(other.catalog_path, "{}")  # what a crawl would write
             outcome.append("wrote")
-        except BaseException as exc:  # noqa: BLE001 - handed to the test's thread
+        except BaseException as exc:  # handed to the test's thread
             outcome.append(exc)
 
     with tearing.lock():
@@ -315,4 +315,3 @@ def test_a_folder_every_user_may_write_to_is_no_workspace_but_a_folder_in_it_is(
     assert inside.exit_code == 0, inside
     assert stat.S_IMODE((shared / "lake").stat().st_mode) & stat.S_IWOTH == 0
     assert os.listdir(shared) == ["lake"]
-

@@ -303,15 +303,18 @@ class LocalEngine(QueryEngine):
         try:
             try:
                 check_duckdb_sql(con, transpiled.duckdb_sql, transpiled.tables)
-                for table, paths in files.items():
-                    file_list = ", ".join(_quote(str(p)) for p in paths)
-                    con.execute(
-                        f"CREATE VIEW {_identifier(table)} AS"
-                        f" SELECT * FROM read_parquet([{file_list}])"
-                    )
-                # First, from every file's footer: a damaged file fails here, as a query
-                # error, before any result is written (a query may never open a file).
-                scanned = duckdb_scan_bytes(con, transpiled.columns, files).bytes
+                try:
+                    for table, paths in files.items():
+                        file_list = ", ".join(_quote(str(p)) for p in paths)
+                        con.execute(
+                            f"CREATE VIEW {_identifier(table)} AS"
+                            f" SELECT * FROM read_parquet([{file_list}])"
+                        )
+                    # First, from every file's footer: a damaged file fails here, before
+                    # any result is written (a query may never open a file).
+                    scanned = duckdb_scan_bytes(con, transpiled.columns, files).bytes
+                except duckdb.Error as exc:
+                    raise _damaged_file(exc, files) from exc
                 # Binding gives the names and types (names may repeat, as in Athena);
                 # create() runs the query, once.
                 relation = con.sql(transpiled.duckdb_sql, params=[p.value for p in params] or None)
@@ -415,6 +418,20 @@ def _io_reason(text: str) -> str:
     if "No space left on device" in text or '"errno":"28"' in text:
         return "No space left on device"
     return text.strip().splitlines()[0] if text.strip() else "an I/O error"
+
+
+def _damaged_file(exc: BaseException, files: dict[str, list[Path]]) -> OlistError:
+    """A failure reading the tables' files (their schema, their footers): no fault of the
+    query's, so the advice is to write the file again."""
+    error = _engine_error(exc)
+    if isinstance(error, UnsafeQuery) or error.message.startswith("The disk is full"):
+        return error
+    text = str(exc)
+    table = next((t for t, paths in files.items() for p in paths if str(p) in text), None)
+    error.hint = "convert the damaged file again with `olistctl transform --force" + (
+        f" {table}`" if table else "`"
+    )
+    return error
 
 
 def _engine_error(exc: BaseException) -> OlistError:
