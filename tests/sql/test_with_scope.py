@@ -89,6 +89,29 @@ def test_a_with_query_inside_a_subquery_shadows_the_table_only_there():
     assert result.tables == [ORDERS]
 
 
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        # An earlier item reads the table, not the later item of the same name.
+        ("WITH a AS (SELECT count(*) AS n FROM t), t AS (SELECT 1 AS x) SELECT n FROM a", 3),
+        # The main query reads the WITH item that shadows the table.
+        ("WITH t AS (SELECT 1 AS x) SELECT count(*) FROM t", 1),
+        # Inside a subquery the WITH item; outside it the table (3 rows x 1).
+        ("SELECT count(*) FROM t, (WITH t AS (SELECT 1 AS x) SELECT x FROM t) s", 3),
+        # An outer WITH item is seen inside a subquery's own WITH.
+        (
+            "WITH b AS (SELECT 7 AS x) SELECT * FROM (WITH a AS (SELECT x FROM b) SELECT x FROM a)",
+            7,
+        ),
+    ],
+)
+def test_the_answer_follows_trinos_scope(athena, duck, sql, expected):
+    """Run by DuckDB over a 3-row table ``t`` after the transpile and the guard: each name is
+    bound where Trino binds it (the table has 3 rows, each WITH item 1)."""
+    duck.execute("CREATE TABLE t AS SELECT CAST(i AS INTEGER) AS x FROM range(3) r(i)")
+    assert athena(sql, {"t": {"x": "integer"}}).value == expected
+
+
 def test_with_recursive_sees_its_name_in_the_step_only():
     ok = transpile(
         "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 3)"
