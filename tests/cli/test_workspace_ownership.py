@@ -259,6 +259,28 @@ def test_a_link_in_place_of_the_ledger_manifest_or_lock_is_never_followed(
         assert not victim.exists()
 
 
+# -- D7: the transpile cache --------------------------------------------------------------
+
+
+def test_a_cache_folder_linked_elsewhere_is_neither_written_nor_pruned(cli, lake, tmp_path):
+    """The user's folder behind a link in place of .cache: no entry is written there, and
+    pruning (past 256 entries) never reaches its files, even named like entries."""
+    ws = lake("crawled")
+    shutil.rmtree(ws / ".cache")
+    outside = tmp_path / "mine"
+    (outside / "sql").mkdir(parents=True)
+    for i in range(300):  # more than the cache keeps, each named like an entry
+        (outside / "sql" / f"{i:064x}.json").write_text(USERS)
+    before = _files(outside)
+    (ws / ".cache").symlink_to(outside)
+    for n in range(3):
+        result = cli("query", f"SELECT {n} AS x", "-o", "csv")
+        assert result.exit_code == 0, result
+        assert result.stdout == f"x\n{n}\n"
+        assert_no_error(result)
+    assert _files(outside) == before
+
+
 # -- E3: a command that waited on the lock of a teardown ------------------------------------
 
 
