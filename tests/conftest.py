@@ -70,7 +70,7 @@ def _moto_keeps_delete_markers_when_a_key_goes():
 
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_environment(tmp_path_factory):
-    """The developer's own AWS and olistctl settings (and price cache) never leak into the suite.
+    """The developer's AWS and olistctl settings, state and price cache never reach the suite.
 
     Done once per session (not per test), so fixtures that set their own
     variables for a moto server keep them.
@@ -90,6 +90,8 @@ def _isolated_environment(tmp_path_factory):
         cache = tmp_path_factory.getbasetemp() / "xdg-cache"
         cache.mkdir(exist_ok=True)
         mp.setenv("XDG_CACHE_HOME", str(cache))
+        # The user's state (the transpile cache's secret) in a folder of the suite's own.
+        mp.setenv("XDG_STATE_HOME", str(tmp_path_factory.getbasetemp() / "state"))
         yield
 
 
