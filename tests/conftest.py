@@ -87,6 +87,10 @@ def _isolated_environment(tmp_path_factory):
         mp.setenv("AWS_SHARED_CREDENTIALS_FILE", str(fake / "credentials"))
         mp.setenv("AWS_EC2_METADATA_DISABLED", "true")
         # The user's price cache (report cost --refresh-prices) stays out: an empty one.
+        # uv's cache is kept where it was: the set-up benchmark's smoke run installs the
+        # lock offline from it.
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+        mp.setenv("UV_CACHE_DIR", os.environ.get("UV_CACHE_DIR") or os.path.join(base, "uv"))
         cache = tmp_path_factory.getbasetemp() / "xdg-cache"
         cache.mkdir(exist_ok=True)
         mp.setenv("XDG_CACHE_HOME", str(cache))
