@@ -70,7 +70,7 @@ def _moto_keeps_delete_markers_when_a_key_goes():
 
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_environment(tmp_path_factory):
-    """The developer's own AWS and olistctl settings (and price cache) never leak into the suite.
+    """The developer's AWS and olistctl settings, state and price cache never reach the suite.
 
     Done once per session (not per test), so fixtures that set their own
     variables for a moto server keep them.
@@ -87,14 +87,15 @@ def _isolated_environment(tmp_path_factory):
         mp.setenv("AWS_SHARED_CREDENTIALS_FILE", str(fake / "credentials"))
         mp.setenv("AWS_EC2_METADATA_DISABLED", "true")
         # The user's price cache (report cost --refresh-prices) stays out: an empty one.
-        # uv finds its own cache through XDG_CACHE_HOME too, and the set-up benchmark's
-        # smoke test installs the lock offline from it: uv keeps the cache it had.
-        if "UV_CACHE_DIR" not in os.environ:
-            xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-            mp.setenv("UV_CACHE_DIR", str(Path(xdg) / "uv"))
+        # uv's cache is kept where it was: the set-up benchmark's smoke run installs the
+        # lock offline from it.
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+        mp.setenv("UV_CACHE_DIR", os.environ.get("UV_CACHE_DIR") or os.path.join(base, "uv"))
         cache = tmp_path_factory.getbasetemp() / "xdg-cache"
         cache.mkdir(exist_ok=True)
         mp.setenv("XDG_CACHE_HOME", str(cache))
+        # The user's state (the transpile cache's secret) in a folder of the suite's own.
+        mp.setenv("XDG_STATE_HOME", str(tmp_path_factory.getbasetemp() / "state"))
         yield
 
 

@@ -4,12 +4,14 @@ A writer puts the bytes under a temporary name in the target's own folder
 (``.<name>.<random>.tmp``: same file system, so the rename is atomic), flushes
 them to disk, and renames the temporary over the target; on any failure the
 temporary goes and the target stays as it was. A killed process (``kill -9``,
-a power cut) can leave a temporary behind: its name says which file it was
-for, which is how :func:`remove_temporaries` knows what it may delete.
+a power cut) can leave a temporary behind. Where that must be cleaned up later,
+the writer records the temporary's exact name before creating it (the local
+workspace lists it in its manifest, see ``backends/local/manifest.py``): the
+shape of a name alone never makes a file olistctl's to delete.
 
-Every writer uses this module: the local workspace (objects, sidecars, the
-manifest), the transform's Parquet output, the SQL transpile cache, the
-query results and the sample generator.
+The sample generator and the transform's Parquet output write with this module;
+the local workspace takes the same steps through its own folder descriptors,
+without following links (``backends/local/nofollow.py``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,19 +30,6 @@ SHARED = 0o666  # as the umask allows
 def is_temporary(name: str) -> bool:
     """A temporary name of olistctl's writers: ``.<target>.<random>.tmp``."""
     return name.startswith(".") and name.endswith(TMP_SUFFIX)
-
-
-def temporary_target(name: str, targets: set[str]) -> str | None:
-    """The file among ``targets`` (names in one folder) that ``name`` is a temporary of."""
-    if not is_temporary(name):
-        return None
-    stem = name[1 : -len(TMP_SUFFIX)]
-    at = stem.find(".")
-    while at != -1:
-        if stem[:at] in targets:
-            return stem[:at]
-        at = stem.find(".", at + 1)
-    return None
 
 
 def temporary_path(path: Path, tag: str | None = None) -> Path:
@@ -133,23 +121,3 @@ def atomic_write_bytes(
 
 def atomic_write_text(path: Path, text: str, *, durable: bool = True, mode: int = PRIVATE) -> None:
     atomic_write_bytes(path, text.encode("utf-8"), durable=durable, mode=mode)
-
-
-def remove_temporaries(folder_fd: int, targets: set[str]) -> int:
-    """Delete the temporaries of ``targets`` in the open folder ``folder_fd``; how many.
-
-    Only regular files whose name is a temporary of one of ``targets`` (names in
-    that folder) go; nothing is followed through a symbolic link.
-    """
-    removed = 0
-    with os.scandir(folder_fd) as entries:
-        names = [e.name for e in entries if is_temporary(e.name)]
-    for name in names:
-        if temporary_target(name, targets) is None:
-            continue
-        with contextlib.suppress(OSError):
-            st = os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
-            if stat.S_ISREG(st.st_mode):
-                os.unlink(name, dir_fd=folder_fd)
-                removed += 1
-    return removed

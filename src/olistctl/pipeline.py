@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from olistctl import layout
 from olistctl.backends.base import Backend, no_billing, no_destroy_infra
-from olistctl.errors import InputError, OlistError, OperationFailed, UsageError
+from olistctl.errors import InputError, OlistError, OperationFailed, Refused, UsageError
 from olistctl.records import (
     CatalogTable,
     CrawlReport,
@@ -382,11 +382,13 @@ def _record_query(backend: Backend, entry: LedgerEntry, notes: list[str]) -> Non
     """The query's line in the run ledger, so ``report cost`` counts its scan."""
     try:
         backend.ledger.append([entry])
-    except OSError as exc:
-        # A query needs to write nothing (a read-only workspace, a full disk): the answer
-        # stands; only the cost report will not count it.
+    except (OSError, Refused) as exc:
+        # A query needs to write nothing (a read-only workspace, a full disk, a file of
+        # the user's in the ledger's place): the answer stands; only the cost report
+        # will not count it.
+        reason = exc.message if isinstance(exc, Refused) else exc.strerror or exc
         notes.append(
-            f"The query was not recorded in the run ledger ({exc.strerror or exc});"
+            f"The query was not recorded in the run ledger ({reason});"
             " `report cost` will not count it."
         )
 

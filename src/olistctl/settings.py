@@ -182,7 +182,9 @@ class Settings:
 
     @property
     def workspace_path(self) -> Path:
-        return Path(self.get("workspace") or DEFAULT_WORKSPACE)
+        # ~ as a shell would expand it: from OLISTCTL_WORKSPACE, olistctl.toml or
+        # --workspace=~/x it would otherwise become a folder named "~".
+        return Path(self.get("workspace") or DEFAULT_WORKSPACE).expanduser()
 
     @property
     def region_or_default(self) -> str:
@@ -214,6 +216,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(
             f"{path} is not valid TOML ({exc})", hint="fix the line it names or remove the file"
         ) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path} is not UTF-8 text (byte {exc.start} cannot be decoded)",
+            hint="save it as UTF-8, as TOML requires",
+        ) from exc
     except OSError as exc:
         raise ConfigError(f"Cannot read {path} ({exc.strerror})", hint="check the path") from exc
     # Accept a flat file or one with an [olistctl] table.
@@ -224,6 +231,15 @@ def _read_toml(path: Path) -> dict[str, Any]:
             f"{path} has unknown setting(s): {', '.join(unknown)}",
             hint="the settings are " + ", ".join(SPECS_BY_KEY),
         )
+    for key, value in data.items():
+        # Text, or a whole number (lambda_memory_mb = 1024); a folder must be text.
+        if not isinstance(value, str) and (
+            key == "workspace" or isinstance(value, bool) or not isinstance(value, int)
+        ):
+            raise ConfigError(
+                f"{path}: {key} is {value!r}, not a text value",
+                hint=f'write it in quotes, e.g. {key} = "{SPECS_BY_KEY[key].default or "…"}"',
+            )
     return {k: str(v) for k, v in data.items()}
 
 

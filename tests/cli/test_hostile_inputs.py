@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -307,18 +308,35 @@ def test_teardown_never_follows_a_link_out_of_the_workspace(cli, lake, tmp_path)
 
 
 def test_leftovers_of_a_killed_command_go_with_the_next_one_and_the_users_stay(cli, lake):
+    """Only temporaries the manifest lists go (a killed command listed them before making
+    them); a file of the user's named like one of olistctl's temporaries stays, and the
+    dry run and the clean-up agree on it."""
     ws = lake("crawled")
     folder = ws / "processed" / ORDERS
     leftovers = [
-        folder / f".{ORDERS}.parquet.0123abcd.tmp",  # the Parquet writer's name
-        ws / "raw" / ORDERS / f".{ORDERS}.csv.k2j3h4x9.tmp",  # an upload's
-        ws / ".catalog.json.a1b2c3d4.tmp",
+        folder / f".{ORDERS}.parquet.0123abcd0123.tmp",  # the Parquet writer's name
+        ws / "raw" / ORDERS / f".{ORDERS}.csv.k2j3h4x9a1b2.tmp",  # an upload's
+        ws / ".catalog.json.a1b2c3d4e5f6.tmp",
     ]
+    with open(ws / MANIFEST, "a") as manifest:  # as the killed command listed them
+        for path in leftovers:
+            manifest.write(json.dumps({"tmp": path.relative_to(ws).as_posix()}) + "\n")
     for path in leftovers:
         path.write_bytes(b"half a file")
-    users = [folder / ".my-own.tmp", ws / "raw" / ".olist_orders.tmp", folder / "x.parquet.tmp"]
+    users = [
+        folder / ".my-own.tmp",
+        ws / "raw" / ".olist_orders.tmp",
+        folder / "x.parquet.tmp",
+        # Named like a temporary of a listed file, but never listed: the user's.
+        ws / ".catalog.json.backup-2024.tmp",
+        folder / f".{ORDERS}.parquet.mine.tmp",
+    ]
     for path in users:
         path.write_bytes(b"the user's")
+    dry = cli("teardown", "--dry-run")
+    assert dry.exit_code == 0, dry
+    for path in users:
+        assert path.relative_to(ws).as_posix() in dry.stderr, dry.stderr
     before = snapshot(ws, skip=tuple(p.relative_to(ws).as_posix() for p in leftovers))
     result = cli("transform")  # takes the lock: cleans up first
     assert result.exit_code == 0, result
@@ -374,14 +392,22 @@ def test_a_truncated_upload_keeps_the_good_copy_until_a_good_one_converts(
 # -- 4. the SQL cache, tampered with ------------------------------------------------------
 
 
-def _tamper(ws: Path, **changes) -> Path:
-    """Rewrite the cache entry of ``sql`` with ``changes``, its checksum made to match."""
+def _tamper(ws: Path, *, sign: bool = True, **changes) -> Path:
+    """Rewrite the only cache entry with ``changes``; ``sign``: signed again with the user's
+    own secret, as if the first wall (the signature) had failed, so that what stands
+    behind it is tested."""
+    from olistctl.sql import cache as cache_module
+
     (entry,) = (ws / ".cache" / "sql").glob("*.json")
     data = json.loads(entry.read_text())
     data["transpiled"].update(changes)
-    data["sha256"] = hashlib.sha256(
-        json.dumps(data["transpiled"], sort_keys=True).encode()
-    ).hexdigest()
+    if sign:
+        secret = cache_module.user_secret()
+        assert secret is not None
+        message = [cache_module.FORMAT, data["key"], data["sql"], data["transpiled"]]
+        data["hmac"] = hmac.new(
+            secret, json.dumps(message, sort_keys=True).encode(), hashlib.sha256
+        ).hexdigest()
     entry.write_text(json.dumps(data))
     return entry
 
@@ -407,6 +433,11 @@ TAMPERED = {
     "a table outside the catalog": (
         {"duckdb_sql": "SELECT 42 AS answer", "tables": ["../../etc"]},
         "it reads ../../etc, which the catalog does not hold",
+    ),
+    # A scalar function that reads the engine's settings (the allowed paths among them).
+    "current_setting": (
+        {"duckdb_sql": "SELECT current_setting('allowed_paths') AS answer"},
+        "it calls the function current_setting()",
     ),
 }
 
@@ -443,6 +474,52 @@ def test_a_tampered_cache_entry_is_refused_not_run_and_replaced(cli, lake, tmp_p
         )
         == before
     )
+
+
+def test_an_entry_not_signed_with_the_users_secret_never_answers(cli, lake, tmp_path):
+    """The review's S3: the signed entry of ``SELECT 42`` copied over that of ``SELECT 1``
+    (relabelled, or re-signed with a made-up key) is not used: the query answers 1, and
+    the entry is replaced by one made from its own SQL."""
+    ws = lake("crawled")
+    shutil.rmtree(ws / ".cache")
+    assert cli("query", "SELECT 42 AS x").exit_code == 0
+    (forty_two,) = (ws / ".cache" / "sql").glob("*.json")
+    assert cli("query", "SELECT 1 AS x").exit_code == 0
+    (one,) = set((ws / ".cache" / "sql").glob("*.json")) - {forty_two}
+    for forged in ("copied", "relabelled", "signed with another key"):
+        data = json.loads(forty_two.read_text())
+        if forged != "copied":
+            data["key"] = json.loads(one.read_text())["key"]
+        if forged == "signed with another key":
+            data["sql"] = "SELECT 1 AS x"
+            message = json.dumps([data["format"], data["key"], data["sql"], data["transpiled"]])
+            data["hmac"] = hmac.new(b"k" * 32, message.encode(), hashlib.sha256).hexdigest()
+        one.write_text(json.dumps(data))
+        result = cli("query", "SELECT 1 AS x", "-o", "csv")
+        assert result.exit_code == 0, result
+        assert result.stdout == "x\n1\n", forged
+        assert_no_error(result)
+        entry = json.loads(one.read_text())
+        assert entry["sql"] == "SELECT 1 AS x" and "42" not in entry["transpiled"]["duckdb_sql"]
+
+
+def test_a_cached_entry_that_fails_when_run_is_replaced(cli, lake):
+    """A signed entry whose SQL passes the checks but fails in DuckDB (a tampered one, or
+    one a DuckDB upgrade broke) is replaced, not kept failing."""
+    ws = lake("crawled")
+    shutil.rmtree(ws / ".cache")
+    assert cli("query", "SELECT 42 AS answer").exit_code == 0
+    entry = _tamper(ws, duckdb_sql="SELECT CAST('not a number' AS INTEGER) AS answer")
+    result = cli("query", "SELECT 42 AS answer", "-o", "csv")
+    assert result.exit_code == 0, result
+    assert result.stdout == "answer\n42\n"
+    assert_no_error(result)
+    (note,) = [x for x in result.stderr.splitlines() if x.startswith("A cached translation")]
+    assert note.endswith("and was replaced."), note
+    assert "Could not convert string 'not a number'" in note, note
+    assert json.loads(entry.read_text())["transpiled"]["duckdb_sql"] == 'SELECT 42 AS "answer"'
+    again = cli("query", "SELECT 42 AS answer", "-o", "csv")
+    assert again.stdout == "answer\n42\n" and "A cached translation" not in again.stderr
 
 
 BYPASSED = {
@@ -687,12 +764,17 @@ def test_a_read_only_workspace_refuses_an_upload_in_one_sentence(
 ):
     from olistctl.backends.local import workspace
 
-    lake("crawled")
+    ws = lake("crawled")
+    real_access = os.access
 
-    def no(*args, **kwargs):
-        raise PermissionError(errno.EACCES, "Permission denied")
+    def no_writes_here(path, mode, *args, **kwargs):
+        # The folder refuses new files, as a folder without write permission does (as
+        # root, chmod would not stop the test itself).
+        if Path(path).resolve() == ws.resolve() and mode & os.W_OK:
+            return False
+        return real_access(path, mode, *args, **kwargs)
 
-    monkeypatch.setattr(workspace.tempfile, "NamedTemporaryFile", no)
+    monkeypatch.setattr(workspace.os, "access", no_writes_here)
     refused(
         cli,
         tmp_path,
@@ -962,6 +1044,43 @@ SQL_CASES = {
         " engine, not SET: run DDL and other statements on --backend aws.",
     ),
     "empty SQL": ("  ", 'Error: The SQL is empty: pass a statement: olistctl query "SELECT 1".'),
+    # A WITH item named after a DuckDB system view or a file, read by an earlier item: there
+    # the name is a table, as in Trino (tests/sql/test_with_scope.py), and no such table exists.
+    "a WITH item named like a system view": (
+        "WITH a AS (SELECT * FROM pragma_database_list), pragma_database_list AS"
+        " (SELECT 1 AS x) SELECT * FROM a",
+        f"Error: Table pragma_database_list does not exist (line 1, column 26): {KNOWN}.",
+    ),
+    "a WITH item named like DuckDB's catalog": (
+        "WITH a AS (SELECT * FROM sqlite_master), sqlite_master AS (SELECT 1) SELECT * FROM a",
+        f"Error: Table sqlite_master does not exist (line 1, column 26): {KNOWN}.",
+    ),
+    "a WITH item named like a file": (
+        'WITH a AS (SELECT * FROM "/etc/passwd"), "/etc/passwd" AS (SELECT 1 AS x) SELECT * FROM a',
+        f"Error: Table /etc/passwd does not exist (line 1, column 26): {KNOWN}.",
+    ),
+    "50 nested parentheses": (
+        "SELECT " + "(" * 50 + "1" + ")" * 50 + " AS x",
+        "Error: The SQL nests too deeply for olistctl to read it (too many nested parentheses,"
+        " subqueries or terms in one expression): split it into WITH queries or shorter"
+        " expressions.",
+    ),
+    "time travel": (
+        f"SELECT COUNT(*) FROM {ORDERS} FOR VERSION AS OF 1",
+        "Error: The local engine does not run time travel (FOR VERSION / FOR TIMESTAMP AS OF)"
+        " (line 1, column 22): query the table as it is now, or run the query on --backend aws.",
+    ),
+    "a WITH query reading the table it shadows": (
+        f"WITH {ORDERS} AS (SELECT * FROM {ORDERS} WHERE order_status = 'x')"
+        f" SELECT COUNT(*) FROM {ORDERS}",
+        f"Error: The WITH query {ORDERS} reads the table of the same name, which the local"
+        " engine cannot run (line 1, column 45): give the WITH query another name.",
+    ),
+    "a column list longer than the columns": (
+        "SELECT * FROM (SELECT 1) AS t(a, b)",
+        "Error: The column list of t names 2 column(s), but t has 1 (line 1, column 29): name"
+        " each of its columns once, as Athena requires.",
+    ),
 }
 
 
@@ -1091,6 +1210,29 @@ def test_a_binary_sql_file_is_refused(cli, lake, tmp_path):
         "Error: q.sql is not UTF-8 text (byte 7 cannot be decoded): give a file that holds the"
         " SQL as text.",
     )
+
+
+def test_a_sql_file_starting_with_a_byte_order_mark_is_read_as_sql(cli, lake, tmp_path):
+    lake("crawled")
+    (tmp_path / "q.sql").write_bytes(b"\xef\xbb\xbfSELECT 1 AS x")  # as Windows editors save
+    result = cli("query", "--file", "q.sql", "-o", "csv")
+    assert result.exit_code == 0, result
+    assert result.stdout == "x\n1\n"
+    assert_no_error(result)
+
+
+def test_a_with_query_in_a_subquery_shadows_the_table_only_there(cli, lake, sample_data):
+    """Valid Athena SQL the engine used to refuse as a bug: the outer name is the table."""
+    lake("crawled")
+    result = cli(
+        "query",
+        f"SELECT COUNT(*) AS n FROM {ORDERS} o, (WITH {ORDERS} AS (SELECT 1 AS x)"
+        f" SELECT x FROM {ORDERS}) t",
+        "-o",
+        "csv",
+    )
+    assert result.exit_code == 0, result
+    assert result.stdout == f"n\n{len(frame(sample_data, ORDERS))}\n"
 
 
 def test_a_huge_field_fails_its_file_and_keeps_the_table(cli, lake, tmp_path, sample_data):

@@ -298,10 +298,12 @@ def test_ctrl_c_while_a_file_is_being_written_leaves_nothing_half_written(
 
     def write_then_ctrl_c(self, group):
         real_write(self, group)
-        if self.dest not in started:
-            started.append(self.dest)
+        if Path(self.label) not in started:
+            started.append(Path(self.label))
             if len(started) == 2:  # the second file: one row group is on disk, unfinished
-                assert self.tmp is not None and self.tmp.stat().st_size > 0
+                # Written into the workspace through a listed temporary file.
+                tmp = self.sink.tmp
+                assert tmp is not None and tmp.stat().st_size > 0
                 raise KeyboardInterrupt
 
     monkeypatch.setattr(parquet_out.ParquetOutput, "write", write_then_ctrl_c)
@@ -370,7 +372,7 @@ real_write = parquet_out.ParquetOutput.write
 def write(self, group):
     real_write(self, group)
     if ready:
-        os.write(ready.pop(), str(self.tmp).encode())
+        os.write(ready.pop(), str(self.sink.tmp).encode())
         shutting_down.wait(60)
 
 
@@ -526,6 +528,10 @@ def test_a_damaged_parquet_file_is_a_query_error_and_no_result_is_written(cli, l
     line = error_line(result)
     assert line.startswith("Error: The query failed in the local engine: ")
     assert "damaged.parquet" in line
+    # Not "check the values": the file is at fault, and writing it again is the fix.
+    assert line.endswith(
+        "convert the damaged file again with `olistctl transform --force olist_orders_dataset`."
+    )
     now = sorted((ws / "results").glob("*")) if (ws / "results").exists() else []
     assert now == results
 

@@ -229,6 +229,22 @@ def test_the_history_file_is_the_workspaces_and_listed_before_it_is_written(back
     assert not kept.path.exists()  # listed first; the history writes it
 
 
+def test_a_link_in_place_of_the_history_is_never_written_through(backend, tmp_path, capsys):
+    from olistctl.cli.shell_cmd import history_for
+    from olistctl.cli.state import AppState
+
+    theirs = tmp_path / "someone-elses-file"
+    theirs.write_text("mine\n")
+    (tmp_path / WS / "shell_history").symlink_to(theirs)
+    history = history_for(AppState(), backend)
+    history.store_string("SELECT 1;")
+    history.store_string("SELECT 2;")
+    assert theirs.read_text() == "mine\n"
+    said = capsys.readouterr().err
+    assert said.count("The shell's history is not kept") == 1
+    assert "shell_history" in said and "Traceback" not in said
+
+
 def test_no_workspace_no_history_file_and_none_made(tmp_path, monkeypatch):
     from olistctl.backends import open_backend
     from olistctl.settings import load_settings

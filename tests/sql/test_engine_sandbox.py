@@ -93,6 +93,9 @@ GOOD = [
     "SELECT x FROM t, unnest([1, 2]) AS u(x)",
     "SELECT * FROM (VALUES (1), (2)) AS v(a)",
     "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT * FROM r",
+    # A WITH item is seen by the items after it (and by the main query).
+    "WITH a AS (SELECT 1 AS x), b AS (SELECT x FROM a) SELECT * FROM b",
+    "SELECT sum(x) OVER (), count(*) FILTER (WHERE x > 1) FROM t GROUP BY x",
 ]
 BAD = {
     "SELECT * FROM read_csv('/etc/passwd')": "it calls the table function read_csv()",
@@ -102,6 +105,27 @@ BAD = {
     "SELECT * FROM u": "it reads 'u', which is not a table of the catalog",
     # A CTE's name counts only inside its own query.
     'SELECT * FROM (WITH "/x" AS (SELECT 1) SELECT 1) AS s, "/x"': "it reads '/x'",
+    # Scope as in Trino (and DuckDB's binder): a WITH item is not seen by the items before
+    # it, so there the name is a system view or a file; nor in its own body, unless in
+    # the recursive part of WITH RECURSIVE.
+    "WITH a AS (SELECT * FROM pragma_database_list), pragma_database_list AS (SELECT 1 AS x)"
+    " SELECT * FROM a": "it reads 'pragma_database_list', which is not a table of the catalog",
+    "WITH a AS (SELECT * FROM sqlite_master), sqlite_master AS (SELECT 1) SELECT * FROM a": (
+        "it reads 'sqlite_master', which is not a table of the catalog"
+    ),
+    'WITH a AS (SELECT * FROM "/tmp/secret.csv"), "/tmp/secret.csv" AS (SELECT 1 AS x)'
+    " SELECT * FROM a": "it reads '/tmp/secret.csv', which is not a table of the catalog",
+    'WITH RECURSIVE "/x.csv" AS (SELECT * FROM "/x.csv") SELECT * FROM "/x.csv"': (
+        "it reads '/x.csv', which is not a table of the catalog"
+    ),
+    "WITH RECURSIVE r(n) AS (SELECT * FROM r UNION ALL SELECT 1) SELECT * FROM r": "it reads 'r'",
+    # Functions: only those the transpiler writes (settings, variables, error() are not).
+    "SELECT current_setting('allowed_paths') AS answer": (
+        "it calls the function current_setting()"
+    ),
+    "SELECT * FROM t WHERE x = (SELECT getvariable('v'))": "it calls the function getvariable()",
+    "SELECT error('boom')": "it calls the function error()",
+    "SELECT main.sum(x) FROM t": "it calls the function sum()",
     "SELECT 1; SELECT 2": "it holds 2 statements, not one",
     "COPY (SELECT 1) TO 'x'": "it is a COPY statement, not a SELECT",
     "PRAGMA version": "it is a PRAGMA statement, not a SELECT",

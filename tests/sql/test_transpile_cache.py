@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
+import stat
 import time
 from pathlib import Path
 
@@ -127,7 +130,7 @@ def test_an_unreadable_entry_is_a_miss_and_is_replaced(cache, count_transpiles, 
     result = cache.transpile(SQL, SCHEMA)
     assert count_transpiles == [SQL]
     assert result.duckdb_sql == transpiler.transpile(SQL, SCHEMA).duckdb_sql
-    assert cache.get(key) == result
+    assert cache.get(key, SQL) == result
 
 
 def test_refusals_are_not_cached(cache, count_transpiles):
@@ -204,18 +207,92 @@ def test_the_engine_version_is_part_of_the_key(tmp_path):
     assert older.key(SQL, SCHEMA, None) != newer.key(SQL, SCHEMA, None)
 
 
-def test_an_entry_whose_content_does_not_match_its_checksum_is_a_miss(cache, count_transpiles):
+def test_an_entry_whose_content_does_not_match_its_signature_is_a_miss(cache, count_transpiles):
     first = cache.transpile(SQL, SCHEMA)
     key = cache.key(SQL, SCHEMA, None)
     entry = cache.folder / f"{key}.json"
     data = json.loads(entry.read_text())
     data["transpiled"]["duckdb_sql"] = "SELECT * FROM read_csv('/etc/passwd')"
-    entry.write_text(json.dumps(data))  # the checksum left as it was
-    assert cache.get(key) is None
+    entry.write_text(json.dumps(data))  # the signature left as it was
+    assert cache.get(key, SQL) is None
     again = cache.transpile(SQL, SCHEMA)
     assert not cache.hit and again.duckdb_sql == first.duckdb_sql
     assert count_transpiles == [SQL, SQL]
     assert "/etc/passwd" not in entry.read_text()
+
+
+def _forge(cache: TranspileCache, key: str, sql: str, content: dict, secret: bytes) -> None:
+    """An entry as the cache writes it, signed with ``secret`` (an independent HMAC)."""
+    message = json.dumps([cache_module.FORMAT, key, sql, content], sort_keys=True).encode()
+    cache.folder.mkdir(parents=True, exist_ok=True)
+    (cache.folder / f"{key}.json").write_text(
+        json.dumps(
+            {
+                "format": cache_module.FORMAT,
+                "key": key,
+                "sql": sql,
+                "transpiled": content,
+                "hmac": hmac.new(secret, message, hashlib.sha256).hexdigest(),
+            }
+        )
+    )
+
+
+def test_an_entry_made_for_another_query_never_answers_this_one(cache, count_transpiles):
+    """Someone who can write the workspace copies the signed entry of ``SELECT 42`` over the
+    one of ``SELECT 1``, or signs their own with a key they made up: neither is used."""
+    one, forty_two = "SELECT 1 AS x", "SELECT 42 AS x"
+    cache.transpile(one, SCHEMA)
+    cache.transpile(forty_two, SCHEMA)
+    key_one, key_42 = cache.key(one, SCHEMA, None), cache.key(forty_two, SCHEMA, None)
+    other = json.loads((cache.folder / f"{key_42}.json").read_text())
+    (cache.folder / f"{key_one}.json").write_text(json.dumps(other))  # the whole entry
+    assert cache.get(key_one, one) is None
+    other["key"] = key_one  # and relabelled: its SQL and signature still say 42
+    (cache.folder / f"{key_one}.json").write_text(json.dumps(other))
+    assert cache.get(key_one, one) is None
+    _forge(cache, key_one, one, other["transpiled"], b"a key the attacker made up" * 2)
+    assert cache.get(key_one, one) is None
+    count_transpiles.clear()
+    assert cache.transpile(one, SCHEMA).duckdb_sql == 'SELECT 1 AS "x"'
+    assert count_transpiles == [one] and not cache.hit
+    # Signed with the user's own secret, it is the cache's: that is what the secret guards.
+    _forge(cache, key_one, one, other["transpiled"], cache_module.user_secret())
+    assert cache.get(key_one, one).duckdb_sql == 'SELECT 42 AS "x"'
+
+
+def test_the_secret_is_the_users_private_file_made_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    cache_module.user_secret.cache_clear()
+    try:
+        first = cache_module.user_secret()
+        path = tmp_path / "state" / "olistctl" / cache_module.SECRET_NAME
+        assert first is not None and len(first) == 32
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        cache_module.user_secret.cache_clear()
+        assert cache_module.user_secret() == first  # read back, not made again
+        assert [p.name for p in path.parent.iterdir()] == [cache_module.SECRET_NAME]
+        # Readable by others, or a link: not a secret, so nothing is cached.
+        path.chmod(0o640)
+        cache_module.user_secret.cache_clear()
+        assert cache_module.user_secret() is None
+        path.chmod(0o600)
+        link = tmp_path / "state2" / "olistctl" / cache_module.SECRET_NAME
+        link.parent.mkdir(parents=True)
+        link.symlink_to(path)
+        monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state2"))
+        cache_module.user_secret.cache_clear()
+        assert cache_module.user_secret() is None
+    finally:
+        cache_module.user_secret.cache_clear()
+
+
+def test_without_a_secret_nothing_is_cached(tmp_path, count_transpiles):
+    cache = TranspileCache(tmp_path / "cache", secret=lambda: None)
+    cache.transpile(SQL, SCHEMA)
+    cache.transpile(SQL, SCHEMA)
+    assert count_transpiles == [SQL, SQL] and not cache.hit
+    assert not (tmp_path / "cache").exists()
 
 
 def test_refresh_transpiles_again_and_replaces_the_entry(cache, count_transpiles):
@@ -226,10 +303,27 @@ def test_refresh_transpiles_again_and_replaces_the_entry(cache, count_transpiles
     assert not cache.hit and count_transpiles == [SQL, SQL]
 
 
-def test_the_cache_says_what_it_writes_and_removes(cache, monkeypatch):
+def test_the_cache_writes_and_removes_through_its_callers_and_only_its_own_entries(
+    cache, monkeypatch
+):
     monkeypatch.setattr(cache_module, "MAX_ENTRIES", 2)
     written, removed = [], []
-    cache.on_write, cache.on_remove = written.append, removed.append
+    real_write, real_remove = cache.write, cache.remove
+
+    def write(path, data):
+        written.append(path)
+        real_write(path, data)
+
+    def remove(path):
+        removed.append(path)
+        return real_remove(path)
+
+    cache.write, cache.remove = write, remove
+    cache.folder.mkdir(parents=True)
+    mine = [cache.folder / "notes.json", cache.folder / f"{'0' * 63}.json"]
+    for path in mine:  # the user's, or not named by a key: never pruned
+        path.write_text("the user's\n")
+        os.utime(path, (0, 0))  # the oldest of all
     an_hour_ago = time.time() - 3600
     for limit in range(1, 4):
         cache.transpile(f"SELECT status FROM orders LIMIT {limit}", SCHEMA)
@@ -237,6 +331,5 @@ def test_the_cache_says_what_it_writes_and_removes(cache, monkeypatch):
             if path.exists():
                 os.utime(path, (an_hour_ago + i, an_hour_ago + i))
     assert len(written) == 3 and all(p.parent == cache.folder for p in written)
-    assert removed and all(not p.exists() for p in removed)
-    # A temporary name of an entry is its name and more: the workspace can tell whose it is.
-    assert not list(cache.folder.glob(".*"))
+    assert removed and all(not p.exists() for p in removed) and set(removed) <= set(written)
+    assert all(p.read_text() == "the user's\n" for p in mine)

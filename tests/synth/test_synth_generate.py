@@ -80,7 +80,7 @@ def test_a_failed_write_leaves_the_previous_file_and_no_temp(tmp_path, monkeypat
 
     monkeypatch.setattr(writer, "format_cells", broken)
     with pytest.raises(RuntimeError, match="disk full"):
-        generate(tmp_path, orders=30, seed=1)
+        generate(tmp_path, orders=30, seed=1, overwrite=True)
     assert (tmp_path / "olist_orders_dataset.csv").read_bytes() == before
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
 

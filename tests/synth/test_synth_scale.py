@@ -233,7 +233,7 @@ def test_a_failure_in_a_later_chunk_leaves_nothing_behind(tmp_path, monkeypatch,
 
     monkeypatch.setattr(reviews, "reviews_columns", fails_in_chunk_3)
     with pieces(PIECES), pytest.raises(RuntimeError, match="disk full"):
-        generate(tmp_path, orders=ORDERS, seed=9)
+        generate(tmp_path, orders=ORDERS, seed=9, overwrite=True)
     # No temporary file or item run left, the previous files untouched.
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 

@@ -145,7 +145,8 @@ def _statement(
         if file.exists():
             refuse_special_file(file, what="a file of SQL")  # a FIFO would block the read
         try:
-            return file.read_text(encoding="utf-8"), None
+            # utf-8-sig: a byte-order mark (Windows editors write one) is not SQL.
+            return file.read_text(encoding="utf-8-sig"), None
         except OSError as exc:
             raise UsageError(f"Cannot read {file} ({exc.strerror})", hint="check the path") from exc
         except UnicodeDecodeError as exc:

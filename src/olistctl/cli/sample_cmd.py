@@ -20,11 +20,18 @@ def command(
     out: Annotated[
         Path, typer.Option("--out", "-d", help="Folder to write the CSV files into.")
     ] = Path("olist-sample"),
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace files of the same names already in --out."),
+    ] = False,
 ) -> None:
     from olistctl.cli.render import human_bytes, rich_table
-    from olistctl.synth import generate
+    from olistctl.synth import check_target, generate
 
     state = get_state(ctx)
+    out = out.expanduser()
+    refuse_location(out)
+    check_target(out, overwrite=force)
     with state.progress() as progress:
         tasks: dict[str, tuple] = {}
 
@@ -35,7 +42,7 @@ def command(
             advance(rows_done - seen)
             tasks[table] = (advance, rows_done)
 
-        result = generate(out, orders=orders, seed=seed, progress=report)
+        result = generate(out, orders=orders, seed=seed, progress=report, overwrite=force)
     rows = [
         (result.files[t].name, result.rows[t], human_bytes(result.bytes[t])) for t in result.files
     ]
@@ -44,3 +51,27 @@ def command(
         f"{sum(result.rows.values()):,} rows, {human_bytes(sum(result.bytes.values()))}"
         f" in {result.seconds:.1f} s (orders={orders}, seed={seed})."
     )
+
+
+def refuse_location(out: Path) -> None:
+    """UsageError for a folder that is not one for generated files: the root, the home
+    folder, or an olistctl workspace (or a folder in one), whose files are olistctl's."""
+    from olistctl.backends.local.workspace import MARKER
+    from olistctl.errors import UsageError
+
+    resolved = out.expanduser().resolve()
+    shown = str(out) if str(out) == str(resolved) else f"{out} ({resolved})"
+    reason = None
+    if resolved == Path(resolved.anchor):
+        reason = "is the root of the file system"
+    elif resolved == Path.home().resolve():
+        reason = "is your home folder"
+    else:
+        for folder in (resolved, *resolved.parents):
+            if (folder / MARKER).is_file():
+                reason = f"is in the olistctl workspace {folder}, whose files are olistctl's"
+                break
+    if reason is not None:
+        raise UsageError(
+            f"--out {shown} {reason}", hint="give a folder of its own, e.g. --out olist-sample"
+        )

@@ -87,6 +87,8 @@ def _claimed_history(path: Path, claim: Callable[[], None] | None, state: AppSta
     """
     from prompt_toolkit.history import FileHistory
 
+    from olistctl.errors import OlistError
+
     class ClaimedHistory(FileHistory):
         claimed = False
         broken = False
@@ -99,8 +101,11 @@ def _claimed_history(path: Path, claim: Callable[[], None] | None, state: AppSta
                     claim()
                 self.claimed = True
                 super().store_string(string)
-            except OSError as exc:
+            except (OSError, OlistError) as exc:
+                # A link or a file of the user's in its place is refused by claim(): the
+                # history is then kept in memory only, never written through it.
                 self.broken = True
-                state.info(f"The shell's history is not kept ({path}: {exc.strerror}).")
+                reason = exc.message if isinstance(exc, OlistError) else exc.strerror
+                state.info(f"The shell's history is not kept ({path}: {reason}).")
 
     return ClaimedHistory(str(path))

@@ -9,15 +9,21 @@ that runs the output (its version), and the types of the values bound to its
 serves every value of those types). The cache key covers all of them, so a crawl
 that changes a column's type, a sqlglot or DuckDB upgrade or an edit of the
 rewrites gives a new key and the old entry is never read again. Entries are
-small JSON files renamed into place, each carrying its key and the SHA-256 of
-its content; one that cannot be read or does not match counts as a miss. Only
-successful transpiles are cached: refusals are recomputed, so their messages
-always come from the current code.
+small JSON files renamed into place; one that cannot be read or does not
+verify counts as a miss. Only successful transpiles are cached: refusals are
+recomputed, so their messages always come from the current code.
 
 The cache lives in the workspace, where whoever can write the workspace can
-also write a matching entry: the local engine checks the SQL of every entry
-again before it runs it (``backends/local/guard.py``), and ``refresh``
-recomputes an entry it refused.
+write an entry too. So each entry records the SQL it was made from and is
+signed (HMAC-SHA256) with a secret of the user's, kept outside the workspace
+(``$XDG_STATE_HOME/olistctl/transpile-cache.key``, else
+``~/.local/state/olistctl/``; made once, mode 0600): an entry is used only when
+its key is the one the query being run computes, its SQL is that query's, and
+its signature checks. Someone who can write the workspace but not the user's
+state folder cannot make olistctl run SQL of their choosing from the cache.
+Without the secret (a read-only home, another user's file) nothing is cached.
+The local engine still checks the SQL of every entry before it runs it
+(``backends/local/guard.py``): the wall behind this one.
 """
 
 from __future__ import annotations
@@ -25,18 +31,83 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import hmac
 import importlib.util
 import json
+import os
+import re
+import secrets
+import stat
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from olistctl.fs import atomic_write_text
+from olistctl.errors import Refused
+from olistctl.fs import atomic_write_bytes
 from olistctl.sql.translation import Transpiled
 
 # Bump when the meaning of an entry changes.
-FORMAT = 2
+FORMAT = 3
 # Entries kept per cache folder; past it, the oldest quarter goes.
 MAX_ENTRIES = 256
+SECRET_NAME = "transpile-cache.key"
+_SECRET_BYTES = 32
+_ENTRY = re.compile(r"[0-9a-f]{64}\.json")
+
+
+def state_folder() -> Path:
+    """The user's olistctl state folder (XDG's state home), outside any workspace."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base).expanduser() / "olistctl"
+
+
+@functools.cache
+def user_secret() -> bytes | None:
+    """The user's secret that signs cache entries: read, or made once (mode 0600, in one
+    link, so two processes end up with the same one); None if it cannot be had."""
+    folder = state_folder()
+    path = folder / SECRET_NAME
+    try:
+        found = _read_secret(path)
+        if found is not None or os.path.lexists(path):
+            return found
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        tmp = folder / f".{SECRET_NAME}.{secrets.token_hex(6)}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            try:
+                os.write(fd, secrets.token_bytes(_SECRET_BYTES))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            with contextlib.suppress(FileExistsError):  # another process made it first
+                os.link(tmp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return _read_secret(path)
+    except OSError:
+        return None
+
+
+def _read_secret(path: Path) -> bytes | None:
+    """The secret at ``path`` if it is the user's own private file of the right size."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if (
+            not stat.S_ISREG(st.st_mode)
+            or st.st_uid != os.geteuid()
+            or st.st_mode & 0o077
+            or st.st_size != _SECRET_BYTES
+        ):
+            return None
+        data = os.read(fd, _SECRET_BYTES + 1)
+    finally:
+        os.close(fd)
+    return data if len(data) == _SECRET_BYTES else None
 
 
 @functools.cache
@@ -59,11 +130,13 @@ def code_fingerprint() -> str:
 
 
 class TranspileCache:
-    """Transpiled queries in a folder, one JSON file per key.
+    """Transpiled queries in a folder, one signed JSON file per key.
 
     ``engine`` names the engine and version that runs the output (part of the key);
-    ``on_write`` hears of each entry about to be written (the workspace lists it),
-    ``on_remove`` of each one removed.
+    ``secret`` gives the key that signs the entries (:func:`user_secret`; None: nothing
+    is cached);
+    ``write(path, data)`` stores an entry and ``remove(path)`` deletes one (True if it
+    went): the workspace's own, which list what they write and never follow a link.
     """
 
     def __init__(
@@ -71,13 +144,15 @@ class TranspileCache:
         folder: Path,
         *,
         engine: str = "",
-        on_write: Callable[[Path], None] | None = None,
-        on_remove: Callable[[Path], None] | None = None,
+        secret: Callable[[], bytes | None] = user_secret,
+        write: Callable[[Path, bytes], None] | None = None,
+        remove: Callable[[Path], bool] | None = None,
     ) -> None:
         self.folder = folder
         self.engine = engine
-        self.on_write = on_write
-        self.on_remove = on_remove
+        self.secret = secret()
+        self.write = write or _write
+        self.remove = remove or _remove
         self.hit = False  # whether the last transpile() came from the cache
 
     def key(
@@ -94,44 +169,60 @@ class TranspileCache:
         )
         return hashlib.sha256(text.encode()).hexdigest()
 
-    @staticmethod
-    def _digest(content: object) -> str:
-        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+    def _signature(self, key: str, sql: str, content: object) -> str:
+        assert self.secret is not None
+        message = json.dumps([FORMAT, key, sql, content], sort_keys=True).encode()
+        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
 
-    def get(self, key: str) -> Transpiled | None:
+    def get(self, key: str, sql: str) -> Transpiled | None:
+        """The entry of ``key``, if it was made from ``sql`` and its signature checks."""
+        if self.secret is None:
+            return None
         try:
             data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
             content = data.get("transpiled")
-            if data.get("key") != key or data.get("sha256") != self._digest(content):
+            if data.get("format") != FORMAT or data.get("key") != key or data.get("sql") != sql:
+                return None
+            signature = data.get("hmac")
+            if not isinstance(signature, str) or not hmac.compare_digest(
+                signature, self._signature(key, sql, content)
+            ):
                 return None
             return Transpiled.from_json(content)
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError, AttributeError, TypeError):
             return None
 
-    def put(self, key: str, transpiled: Transpiled) -> None:
+    def put(self, key: str, sql: str, transpiled: Transpiled) -> None:
         """Store an entry; a cache that cannot be written is only a slower next query."""
+        if self.secret is None:
+            return
         content = transpiled.to_json()
-        text = json.dumps({"key": key, "sha256": self._digest(content), "transpiled": content})
-        path = self.folder / f"{key}.json"
+        text = json.dumps(
+            {
+                "format": FORMAT,
+                "key": key,
+                "sql": sql,
+                "transpiled": content,
+                "hmac": self._signature(key, sql, content),
+            }
+        )
         try:
-            if self.on_write is not None:
-                self.on_write(path)
-            # Not flushed to disk: an entry a crash loses is transpiled again.
-            atomic_write_text(path, text, durable=False)
+            self.write(self.folder / f"{key}.json", text.encode("utf-8"))
             self._prune()
-        except OSError:
+        except (OSError, Refused):  # a full disk, or a file of the user's in the way
             pass
 
     def _prune(self) -> None:
-        entries = list(self.folder.glob("*.json"))
+        entries = []
+        with os.scandir(self.folder) as found:
+            for entry in found:
+                if _ENTRY.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                    entries.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.name))
         if len(entries) <= MAX_ENTRIES:
             return
-        by_age = sorted(entries, key=lambda p: p.stat().st_mtime_ns)
-        for path in by_age[: len(entries) - MAX_ENTRIES * 3 // 4]:
+        for _, name in sorted(entries)[: len(entries) - MAX_ENTRIES * 3 // 4]:
             with contextlib.suppress(OSError):
-                path.unlink()
-                if self.on_remove is not None:
-                    self.on_remove(path)
+                self.remove(self.folder / name)
 
     def transpile(
         self,
@@ -145,12 +236,28 @@ class TranspileCache:
         """:func:`olistctl.sql.transpile.transpile`, from the cache when it has the answer
         (unless ``refresh``: then transpiled again and the entry replaced)."""
         key = self.key(sql, schema, database, param_types)
-        found = None if refresh else self.get(key)
+        found = None if refresh else self.get(key, sql)
         self.hit = found is not None
         if found is not None:
             return found
         from olistctl.sql.transpile import transpile
 
         transpiled = transpile(sql, schema, database=database, param_types=param_types)
-        self.put(key, transpiled)
+        self.put(key, sql, transpiled)
         return transpiled
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Not flushed to disk: an entry a crash loses is transpiled again.
+    atomic_write_bytes(path, data, durable=False)
+
+
+def _remove(path: Path) -> bool:
+    try:
+        if not stat.S_ISREG(os.stat(path, follow_symlinks=False).st_mode):
+            return False
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    return True

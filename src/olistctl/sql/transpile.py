@@ -26,7 +26,8 @@ import contextlib
 import difflib
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
 from typing import ClassVar
 
 import sqlglot
@@ -104,6 +105,23 @@ def transpile(
     ``param_types`` has the Athena type of the value for each ``?``, in order.
     Raises :class:`olistctl.errors.SqlError` for bad or unsupported SQL.
     """
+    try:
+        return _transpile(sql, schema, database, param_types)
+    except RecursionError:
+        # sqlglot parses, walks and writes the tree recursively.
+        raise SqlError(
+            "The SQL nests too deeply for olistctl to read it (too many nested parentheses,"
+            " subqueries or terms in one expression)",
+            hint="split it into WITH queries or shorter expressions",
+        ) from None
+
+
+def _transpile(
+    sql: str,
+    schema: Mapping[str, Mapping[str, str]],
+    database: str | None,
+    param_types: Sequence[str],
+) -> Transpiled:
     catalog = {
         table.lower(): {column.lower(): parse_catalog_type(t) for column, t in cols.items()}
         for table, cols in schema.items()
@@ -112,8 +130,21 @@ def transpile(
     _number_placeholders(tree, len(param_types))
     tables = _resolve_tables(tree, catalog, database)
     _name_outputs(tree)
+    _check_column_aliases(tree, catalog)
+    tree = _qualify(tree, catalog)
+    check_columns(tree, catalog)
+    columns = referenced_columns(tree, tables)
+    for placeholder in tree.find_all(exp.Placeholder):
+        index = placeholder.meta[PARAM_INDEX]
+        set_type(placeholder, parse_catalog_type(param_types[index - 1]))
+    TypeInference(tree, catalog).run(tree)
+    tree = Rewriter(RULES, VERIFIED, check_verified, source=sql).run(tree)
+    return Transpiled(duckdb_sql=tree.sql(dialect="duckdb"), tables=tables, columns=columns)
+
+
+def _qualify(tree: exp.Expr, catalog: Mapping[str, Mapping[str, SqlType]]) -> exp.Expr:
     try:
-        tree = qualify(
+        return qualify(
             tree,
             dialect=AthenaQuery,
             schema={t: dict.fromkeys(cols, "VARCHAR") for t, cols in catalog.items()},
@@ -128,14 +159,57 @@ def transpile(
             f"The query cannot be resolved against the catalog: {error}",
             hint="check the table and column names",
         ) from None
-    check_columns(tree, catalog)
-    columns = referenced_columns(tree, tables)
-    for placeholder in tree.find_all(exp.Placeholder):
-        index = placeholder.meta[PARAM_INDEX]
-        set_type(placeholder, parse_catalog_type(param_types[index - 1]))
-    TypeInference(tree, catalog).run(tree)
-    tree = Rewriter(RULES, VERIFIED, check_verified, source=sql).run(tree)
-    return Transpiled(duckdb_sql=tree.sql(dialect="duckdb"), tables=tables, columns=columns)
+
+
+_ALIASED = "olistctl_aliased"
+
+
+def _check_column_aliases(tree: exp.Expr, catalog: Mapping[str, Mapping[str, SqlType]]) -> None:
+    """Refuse a column list that does not name every column of its relation, as Trino does
+    (``MISMATCHED_COLUMN_ALIASES``: "Column alias list has 2 entries but 't' has 1
+    columns available"); DuckDB would name the first ones and keep or drop the rest."""
+    aliased: list[tuple[exp.TableAlias, exp.Expr]] = [
+        (alias, alias.parent)
+        for alias in tree.find_all(exp.TableAlias)
+        if alias.columns
+        and isinstance(alias.parent, (exp.Subquery, exp.Table, exp.CTE, exp.Values))
+    ]
+    if not aliased:
+        return
+    # The width of a query with a * is known once qualify has expanded it: on a copy
+    # without the column lists (which qualify would otherwise apply, or drop).
+    for at, (_, relation) in enumerate(aliased):
+        relation.meta[_ALIASED] = at
+    bare = tree.copy()
+    for alias in bare.find_all(exp.TableAlias):
+        if alias.parent is not None and _ALIASED in alias.parent.meta:
+            alias.set("columns", None)
+    widths: dict[int, int] = {}
+    for node in _qualify(bare, catalog).walk():
+        marked = node.meta.get(_ALIASED)
+        if not isinstance(marked, int):
+            continue
+        index = marked
+        if isinstance(node, exp.Table):
+            columns = catalog.get(node.name.lower())
+            if columns is not None:
+                widths[index] = len(columns)
+        elif isinstance(node, exp.Values):
+            rows = node.expressions
+            if rows and isinstance(rows[0], exp.Tuple):
+                widths[index] = len(rows[0].expressions)
+        elif isinstance(node.this, exp.Query):
+            widths[index] = len(node.this.selects)
+    for at, (alias, relation) in enumerate(aliased):
+        relation.meta.pop(_ALIASED, None)
+        width = widths.get(at)
+        if width is not None and width != len(alias.columns):
+            raise _position_error(
+                alias,
+                f"The column list of {alias.name} names {len(alias.columns)} column(s), but"
+                f" {alias.name} has {width}",
+                hint="name each of its columns once, as Athena requires",
+            )
 
 
 def _parse(sql: str) -> exp.Expr:
@@ -234,15 +308,29 @@ def _number_placeholders(tree: exp.Expr, given: int) -> None:
 def _resolve_tables(
     tree: exp.Expr, catalog: Mapping[str, Mapping[str, SqlType]], database: str | None
 ) -> list[str]:
-    """Strip accepted qualifiers, check each table exists; the tables read, in order."""
-    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    """Strip accepted qualifiers, check each table exists; the tables read, in order.
+
+    A name is a WITH query's only where Trino's analyzer makes it one
+    (``StatementAnalyzer.analyzeWith``): in the query that holds the WITH clause and in
+    the WITH items after it (Trino's ``TestAnalyzer.testWithForwardReference``: a
+    reference to a later item is TABLE_NOT_FOUND), in its own body only under WITH
+    RECURSIVE. Everywhere else it is a table, which must be the catalog's: so a WITH
+    item named like a system view or a file never lets another item read that view
+    or file.
+    """
     found: list[str] = []
-    for table in tree.find_all(exp.Table):
+    for table, ctes in _tables_in_scope(tree):
         name = table.name.lower()
         db = table.args.get("db")
         catalog_part = table.args.get("catalog")
         if db is None and name in ctes:
             continue
+        if table.args.get("version") is not None:
+            raise _position_error(
+                table,
+                "The local engine does not run time travel (FOR VERSION / FOR TIMESTAMP AS OF)",
+                hint="query the table as it is now, or run the query on --backend aws",
+            )
         if catalog_part is not None and catalog_part.name.lower() != DEFAULT_CATALOG:
             raise _position_error(
                 table,
@@ -259,6 +347,7 @@ def _resolve_tables(
                 )
             table.set("db", None)
             table.set("catalog", None)
+        _refuse_self_reference(table, name, a_table=name in catalog)
         if name not in catalog:
             hint = _tables_hint(name, catalog)
             raise _position_error(table, f"Table {name} does not exist", hint=hint)
@@ -266,6 +355,68 @@ def _resolve_tables(
         if name not in found:
             found.append(name)
     return found
+
+
+def _tables_in_scope(tree: exp.Expr) -> Iterator[tuple[exp.Table, frozenset[str]]]:
+    """Every table reference (breadth first, as ``find_all``), with the WITH query names
+    visible where it stands."""
+    queue: deque[tuple[exp.Expr, frozenset[str]]] = deque([(tree, frozenset())])
+    while queue:
+        node, scope = queue.popleft()
+        if isinstance(node, exp.Table):
+            yield node, scope
+        with_ = node.args.get("with_") if isinstance(node, exp.Query) else None
+        inner = scope
+        bodies: list[tuple[exp.Expr, frozenset[str]]] = []
+        if isinstance(with_, exp.With):
+            recursive = bool(with_.args.get("recursive"))
+            for cte in with_.expressions:
+                name = cte.alias_or_name.lower()
+                body = cte.this
+                if recursive and isinstance(body, exp.Union):
+                    # Its own name counts in the recursive step (the UNION's second part).
+                    for key, value in body.args.items():
+                        step = inner | {name} if key == "expression" else inner
+                        bodies += [(child, step) for child in _children(value)]
+                else:
+                    bodies.append((body, inner))
+                inner = inner | {name}
+        for key, value in node.args.items():
+            if key == "with_" and value is with_:
+                queue.extend(bodies)
+            else:
+                queue.extend((child, inner) for child in _children(value))
+
+
+def _children(value: object) -> list[exp.Expr]:
+    return [c for c in (value if isinstance(value, list) else [value]) if isinstance(c, exp.Expr)]
+
+
+def _refuse_self_reference(table: exp.Table, name: str, *, a_table: bool) -> None:
+    """A WITH query that reads its own name where the name is not its own: under WITH
+    RECURSIVE, a reference Trino refuses outside the recursive step of a UNION; else the
+    catalog's table of that name (``a_table``) in Trino, which DuckDB would take for a
+    circular reference (a name that is no table is refused as a missing table)."""
+    node = table.parent
+    while node is not None:
+        if isinstance(node, exp.CTE) and node.alias_or_name.lower() == name:
+            with_ = node.parent
+            if not a_table and not (isinstance(with_, exp.With) and with_.args.get("recursive")):
+                return
+            if isinstance(with_, exp.With) and with_.args.get("recursive"):
+                raise _position_error(
+                    table,
+                    f"The WITH RECURSIVE query {node.alias_or_name} refers to itself outside"
+                    " the second part of a UNION, where Trino allows no recursive reference",
+                    hint="write it as <first rows> UNION ALL <next rows from the query itself>",
+                )
+            raise _position_error(
+                table,
+                f"The WITH query {node.alias_or_name} reads the table of the same name, which"
+                " the local engine cannot run",
+                hint="give the WITH query another name",
+            )
+        node = node.parent
 
 
 def _tables_hint(name: str, catalog: Mapping[str, object]) -> str:

@@ -15,6 +15,8 @@ the shared catalogue (tens of bytes per seller and product).
 
 from __future__ import annotations
 
+import os
+import stat
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -41,7 +43,7 @@ SAMPLE_SEED = 42
 
 Progress = Callable[[str, int], None]
 
-__all__ = ["SAMPLE_ORDERS", "SAMPLE_SEED", "GenerateResult", "generate"]
+__all__ = ["SAMPLE_ORDERS", "SAMPLE_SEED", "GenerateResult", "check_target", "generate"]
 
 
 @dataclass
@@ -53,14 +55,60 @@ class GenerateResult:
     seconds: float
 
 
+def check_target(out_dir: str | Path, *, overwrite: bool = False) -> None:
+    """UsageError unless ``out_dir`` can take the 9 files: a folder (or nothing yet) that does
+    not hold files of those names, unless ``overwrite`` (then only plain files)."""
+    target = Path(out_dir)
+    try:
+        if os.path.lexists(target) and not target.is_dir():
+            raise UsageError(
+                f"--out {target} is not a folder",
+                hint="give a folder, new or existing, e.g. --out olist-sample",
+            )
+        names = [t.file_name for t in TABLES if os.path.lexists(target / t.file_name)]
+        if names and overwrite:
+            odd = [n for n in names if not _regular(target / n)]
+            if odd:
+                raise UsageError(
+                    f"{target / odd[0]} is not a plain file, so sample will not replace it",
+                    hint="move it away, or give another --out folder",
+                )
+    except OSError as exc:
+        raise UsageError(
+            f"--out {target} cannot be used ({exc.strerror or exc})",
+            hint="give another folder, e.g. --out olist-sample",
+        ) from exc
+    if names and not overwrite:
+        shown = (
+            names[0]
+            if len(names) == 1
+            else f"{len(names)} of the files it writes ({', '.join(names[:2])}, …)"
+        )
+        raise UsageError(
+            f"{target} already holds {shown}, and sample would write over"
+            f" {'it' if len(names) == 1 else 'them'}",
+            hint="give another --out folder, or add --force to replace"
+            f" {'it' if len(names) == 1 else 'them'}",
+        )
+
+
+def _regular(path: Path) -> bool:
+    return stat.S_ISREG(os.stat(path, follow_symlinks=False).st_mode)
+
+
 def generate(
     out_dir: str | Path,
     *,
     orders: int = 100_000,
     seed: int = 42,
     progress: Progress | None = None,
+    overwrite: bool = False,
 ) -> GenerateResult:
-    """Write the 9 Olist CSV files for ``orders`` orders into ``out_dir`` (created if missing)."""
+    """Write the 9 Olist CSV files for ``orders`` orders into ``out_dir`` (created if missing).
+
+    Files of those names already there are refused (:func:`check_target`) unless
+    ``overwrite``.
+    """
     if isinstance(orders, bool) or not isinstance(orders, int) or orders < 1:
         raise UsageError(
             f"Cannot generate {orders!r} orders.", hint="pass a whole number of orders of 1 or more"
@@ -83,6 +131,7 @@ def generate(
     from olistctl.synth.sampling import Scale
     from olistctl.synth.writer import SortedTableStream, TableStream
 
+    check_target(out_dir, overwrite=overwrite)
     started = time.perf_counter()
     target = Path(out_dir)
     target.mkdir(parents=True, exist_ok=True)

@@ -161,7 +161,10 @@ class ParquetOutput:
         assert self._writer is not None
         if self.sink is not None:
             writer, self._writer = self._writer, None
-            writer.close()  # writes the footer into the stream; the stream stays open
+            try:
+                writer.close()  # writes the footer into the stream; the stream stays open
+            except OSError as exc:
+                raise _write_failed(self.label, exc) from exc
             self.rows_written = writer.writer.metadata.num_rows  # the footer just written
             return self.rows_written
         assert self.tmp is not None
@@ -178,7 +181,10 @@ class ParquetOutput:
         """Put the finished file in place; returns its size."""
         assert self.rows_written is not None
         if self.sink is not None:
-            return self.sink.publish()
+            try:
+                return self.sink.publish()
+            except OSError as exc:  # a local file's rename (S3's errors are not OSErrors)
+                raise _write_failed(self.label, exc) from exc
         assert self.tmp is not None and self.dest is not None
         try:
             size = self.tmp.stat().st_size

@@ -27,7 +27,14 @@ def read_table_from_footers(store: LocalStore, table: str) -> CatalogTable | Non
     columns: list[CatalogColumn] | None = None
     rows = 0
     for obj in files:
-        meta = pq.read_metadata(store.ws.path("processed", obj.key))
+        path = store.ws.path("processed", obj.key)
+        try:
+            meta = pq.read_metadata(path)
+        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            raise OperationFailed(
+                f"{path} is not a readable Parquet file ({str(exc).strip().rstrip('.')})",
+                hint=f"convert it again with `olistctl transform --force {table}`",
+            ) from exc
         rows += meta.num_rows
         schema = meta.schema.to_arrow_schema()
         these = [CatalogColumn(f.name, athena_type(f.type)) for f in schema]
@@ -73,19 +80,44 @@ def _to_json(tables: list[CatalogTable]) -> str:
 
 
 def _from_json(text: str) -> list[CatalogTable]:
+    """The catalog's tables; ValueError naming what is wrong when the file is not one."""
     data = json.loads(text)
-    return [
-        CatalogTable(
-            name=t["name"],
-            location=t["location"],
-            columns=[CatalogColumn(n, ty) for n, ty in t["columns"]],
-            rows=t.get("rows"),
-            bytes=t.get("bytes"),
-            files=t.get("files"),
-            updated=datetime.fromisoformat(t["updated"]) if t.get("updated") else None,
-        )
-        for t in data["tables"]
-    ]
+    entries = data.get("tables") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise ValueError('it holds no list of "tables"')
+    return [_table_from_json(entry, i) for i, entry in enumerate(entries)]
+
+
+def _table_from_json(entry: object, index: int) -> CatalogTable:
+    def text(value: object, what: str) -> str:
+        if not isinstance(value, str) or not value:
+            raise ValueError(f"table {index + 1} has no {what}")
+        return value
+
+    def count(value: object, what: str) -> int | None:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValueError(f"table {index + 1} has a {what} that is not a number")
+        return value
+
+    if not isinstance(entry, dict):
+        raise ValueError(f"table {index + 1} is not an object")
+    columns = entry.get("columns")
+    if not isinstance(columns, list) or not all(
+        isinstance(c, list) and len(c) == 2 and all(isinstance(x, str) for x in c) for c in columns
+    ):
+        raise ValueError(f"table {index + 1} has no list of [name, type] columns")
+    updated = entry.get("updated")
+    if updated is not None and not isinstance(updated, str):
+        raise ValueError(f"table {index + 1} has an update time that is not text")
+    return CatalogTable(
+        name=text(entry.get("name"), "name"),
+        location=text(entry.get("location"), "location"),
+        columns=[CatalogColumn(n, ty) for n, ty in columns],
+        rows=count(entry.get("rows"), "row count"),
+        bytes=count(entry.get("bytes"), "size"),
+        files=count(entry.get("files"), "file count"),
+        updated=datetime.fromisoformat(updated) if updated else None,
+    )
 
 
 class LocalCatalog(Catalog):
@@ -97,17 +129,22 @@ class LocalCatalog(Catalog):
         if not path.is_file():
             return []
         try:
-            return _from_json(path.read_text())
-        except (ValueError, KeyError) as exc:
+            return _from_json(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError too
+            reason = exc.strerror if isinstance(exc, OSError) else str(exc)
             raise OperationFailed(
-                f"The catalog {path} is damaged ({exc})", hint="run `olistctl crawl` to rebuild it"
+                f"The catalog {path} is damaged ({reason})",
+                hint="run `olistctl crawl` to rebuild it",
             ) from exc
 
     def crawl(
         self, *, direct: bool = False, progress: Callable[[str], None] | None = None
     ) -> CrawlReport:
         started = time.perf_counter()
-        before = self.tables()
+        try:
+            before = self.tables()
+        except OperationFailed:
+            before = []  # a damaged catalog is what a crawl rebuilds: all of it is new
         processed = self.store.ws.stage_dir("processed")
         folders = (
             sorted(p.name for p in processed.iterdir() if p.is_dir()) if processed.is_dir() else []

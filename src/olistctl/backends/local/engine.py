@@ -33,12 +33,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from olistctl import fs, layout
+from olistctl import layout
 from olistctl.backends.base import QueryEngine
 from olistctl.backends.local.catalog import LocalCatalog
 from olistctl.backends.local.guard import UnsafeQuery
 from olistctl.backends.local.store import LocalStore
-from olistctl.errors import OlistError, OperationFailed
+from olistctl.errors import Interrupted, OlistError, OperationFailed, Refused
 from olistctl.fs import is_temporary
 from olistctl.records import QueryResult, WrittenResult
 from olistctl.sql.params import BoundParam
@@ -206,8 +206,9 @@ class LocalEngine(QueryEngine):
         return TranspileCache(
             ws.root / TRANSPILE_CACHE,
             engine=f"duckdb {duckdb.__version__}",
-            on_write=ws.claim,
-            on_remove=ws.released,
+            # Not flushed to disk: an entry a crash loses is transpiled again.
+            write=lambda path, data: ws.write_bytes(path, data, durable=False),
+            remove=ws.remove,
         )
 
     def prepare(self, statements: Iterable[tuple[str, Sequence[BoundParam]]]) -> None:
@@ -286,10 +287,22 @@ class LocalEngine(QueryEngine):
                     f"A cached translation of this query in {cache.folder} was refused"
                     f" ({refusal.why}) and replaced."
                 )
-                transpiled = cache.transpile(
-                    sql, schema, database=self.database, param_types=param_types, refresh=True
+                failed: OlistError | None = None
+            except Interrupted:
+                raise
+            except OlistError as error:
+                # Once: a fresh translation that is the same SQL fails the same way.
+                note = (
+                    f"A cached translation of this query in {cache.folder} failed"
+                    f" ({error.message.rstrip('.')}) and was replaced."
                 )
-                return run(transpiled, schema, [note])
+                failed = error
+            fresh = cache.transpile(
+                sql, schema, database=self.database, param_types=param_types, refresh=True
+            )
+            if failed is not None and fresh.duckdb_sql == transpiled.duckdb_sql:
+                raise failed
+            return run(fresh, schema, [note])
 
     def _files(self, transpiled: Transpiled, schema: _Schema) -> dict[str, list[Path]]:
         """The Parquet files of each table the query reads; refused before anything is made."""
@@ -329,15 +342,18 @@ class LocalEngine(QueryEngine):
         try:
             try:
                 check_duckdb_sql(con, transpiled.duckdb_sql, transpiled.tables)
-                for table, paths in files.items():
-                    file_list = ", ".join(_quote(str(p)) for p in paths)
-                    con.execute(
-                        f"CREATE VIEW {_identifier(table)} AS"
-                        f" SELECT * FROM read_parquet([{file_list}])"
-                    )
-                # First, from every file's footer: a damaged file fails here, as a query
-                # error, before any result is written (a query may never open a file).
-                scanned = duckdb_scan_bytes(con, transpiled.columns, files).bytes
+                try:
+                    for table, paths in files.items():
+                        file_list = ", ".join(_quote(str(p)) for p in paths)
+                        con.execute(
+                            f"CREATE VIEW {_identifier(table)} AS"
+                            f" SELECT * FROM read_parquet([{file_list}])"
+                        )
+                    # First, from every file's footer: a damaged file fails here, before
+                    # any result is written (a query may never open a file).
+                    scanned = duckdb_scan_bytes(con, transpiled.columns, files).bytes
+                except duckdb.Error as exc:
+                    raise _damaged_file(exc, files) from exc
             except duckdb.Error as exc:
                 raise _engine_error(exc) from exc
             yield con, scanned
@@ -436,24 +452,31 @@ class LocalEngine(QueryEngine):
 class _ResultsFile:
     """``results/<query id>.csv``, as Athena writes results to S3, but best-effort.
 
-    A query needs to write nothing: on a read-only or full disk the answer is
-    still given, with a note that its copy under results/ is missing.
+    A query needs to write nothing: on a read-only or full disk (or with a file of
+    the user's in the way) the answer is still given, with a note that its copy under
+    results/ is missing. DuckDB writes the temporary files by path: the workspace made
+    them (listed, in a folder reached without links) for it to fill.
     """
 
     def __init__(self, ws, out: Path, notes: list[str]) -> None:
+        self.ws = ws
         self.out = out
         self.notes = notes
         self.tmp: Path | None = None
+        self.body: Path | None = None
         self.saved = False
         try:
             ws.claim(out)
-            self.tmp = Path(os.path.abspath(fs.new_temporary(out)))
-        except OSError as exc:
+            self.tmp = Path(os.path.abspath(ws.temporary(out)))
+            # Listed now, made by DuckDB if the header must be written apart (see below).
+            self.body = _body(self.tmp)
+            ws.list_temporary(self.body)
+        except (OSError, Refused) as exc:
             self._not_saved(exc)
 
     def paths(self) -> list[str]:
-        """What the connection may write: the temporary file (and its body, see below)."""
-        return [] if self.tmp is None else [str(self.tmp), str(_body(self.tmp))]
+        """What the connection may write: the temporary file and its body."""
+        return [str(p) for p in (self.tmp, self.body) if p is not None]
 
     def write(self, con, columns: list[str]) -> None:
         import duckdb
@@ -463,22 +486,25 @@ class _ResultsFile:
         try:
             _write_results_csv(con, columns, self.tmp)
             # Not flushed to disk: a copy of an answer already printed, that a crash may lose.
-            fs.publish(self.tmp, self.out)
+            self.ws.publish(self.tmp, self.out)
             self.tmp = None
             self.saved = True
-        except (duckdb.IOException, OSError) as exc:
+        except (duckdb.IOException, OSError, Refused) as exc:
             self._not_saved(exc)
             self.discard()
 
     def discard(self) -> None:
-        if self.tmp is not None:
-            for path in (self.tmp, _body(self.tmp)):
-                with contextlib.suppress(OSError):
-                    path.unlink()
-            self.tmp = None
+        for path in (self.tmp, self.body):
+            self.ws.discard(path)
+        self.tmp = self.body = None
 
     def _not_saved(self, exc: BaseException) -> None:
-        reason = exc.strerror if isinstance(exc, OSError) else _io_reason(str(exc))
+        if isinstance(exc, Refused):
+            reason = exc.message
+        elif isinstance(exc, OSError):
+            reason = exc.strerror or str(exc)
+        else:
+            reason = _io_reason(str(exc))
         self.notes.append(
             f"The result was not saved to {self.out.parent} ({reason}); the rows above are"
             " complete."
@@ -489,6 +515,20 @@ def _io_reason(text: str) -> str:
     if "No space left on device" in text or '"errno":"28"' in text:
         return "No space left on device"
     return text.strip().splitlines()[0] if text.strip() else "an I/O error"
+
+
+def _damaged_file(exc: BaseException, files: dict[str, list[Path]]) -> OlistError:
+    """A failure reading the tables' files (their schema, their footers): no fault of the
+    query's, so the advice is to write the file again."""
+    error = _engine_error(exc)
+    if isinstance(error, UnsafeQuery) or error.message.startswith("The disk is full"):
+        return error
+    text = str(exc)
+    table = next((t for t, paths in files.items() for p in paths if str(p) in text), None)
+    error.hint = "convert the damaged file again with `olistctl transform --force" + (
+        f" {table}`" if table else "`"
+    )
+    return error
 
 
 def _engine_error(exc: BaseException) -> OlistError:

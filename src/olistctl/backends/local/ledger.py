@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -24,14 +23,9 @@ class LocalLedger(Ledger):
         with self.ws.shared():  # a query's append; a no-op under a command's exclusive lock
             if not self.ws.exists():
                 self.ws.ensure()
-            if not self.ws.ledger_path.exists():  # listed when made; not re-read per query
-                self.ws.claim(self.ws.ledger_path)
-            # One write(2) on an O_APPEND descriptor: concurrent appenders never interleave lines.
-            fd = os.open(self.ws.ledger_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-            try:
-                os.write(fd, data.encode("utf-8"))
-            finally:
-                os.close(fd)
+            # One write(2) on an O_APPEND descriptor: concurrent appenders never interleave
+            # lines. Never through a link, and never into a file of the user's.
+            self.ws.append(self.ws.ledger_path, data.encode("utf-8"))
 
     def entries(self, since: datetime | None = None) -> list[LedgerEntry]:
         path = self.ws.ledger_path

@@ -8,29 +8,32 @@ last line, which is skipped)::
     {"dir": "."}                                  the workspace folder itself
     {"dir": "raw/olist_orders_dataset"}
     {"file": "raw/olist_orders_dataset/olist_orders_dataset.csv"}
+    {"tmp": "raw/olist_orders_dataset/.olist_orders_dataset.csv.3f9a0c1d2e4b.tmp"}
     {"gone": "previous/olist_orders_dataset/olist_orders_dataset.csv"}
 
-A file's temporary names (``.<name>.<random>.tmp`` in its folder) belong to it:
-that is how the next command that takes the lock knows which leftovers of a
-killed command it may delete. Anything not listed is the user's: teardown
-leaves it and says so. A line naming an absolute path or ``..`` (an edited
-manifest) is ignored, and removal walks folders without following symbolic
-links, so no line can reach outside the workspace.
+A temporary file is listed (``tmp``) before it is created, under its exact
+name: that, and not the shape of a name, is how the next command that takes the
+lock knows which leftovers of a killed command it may delete (a file of the
+user's named like a temporary is never one of them). Anything not listed is the
+user's: olistctl neither writes over it nor deletes it, and teardown leaves it
+and names it. A line naming an absolute path or ``..`` (an edited manifest) is
+ignored, and every file is reached without following symbolic links
+(``nofollow.py``), so no line can reach outside the workspace.
 """
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import json
 import os
+import secrets
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from olistctl.fs import atomic_write_text
-from olistctl.fs import remove_temporaries as fs_remove_temporaries
+import olistctl.backends.local.nofollow as nofollow
+from olistctl.fs import TMP_SUFFIX
 
 MANIFEST = "olistctl-manifest.jsonl"
 # Past this size the manifest is rewritten with only what is still there (under the lock).
@@ -39,7 +42,7 @@ COMPACT_BYTES = 1 << 20
 
 def relative(path: str) -> str | None:
     """``path`` as a clean relative POSIX path inside the workspace, or None if it is not one."""
-    if not isinstance(path, str) or not path or "\0" in path or "\\" in path:
+    if not isinstance(path, str) or not path or "\0" in path:
         return None
     if path == ".":
         return path
@@ -49,21 +52,25 @@ def relative(path: str) -> str | None:
     return pure.as_posix()
 
 
+def temporary_name(name: str) -> str:
+    """A fresh temporary name for the file ``name``, in the same folder."""
+    return f".{name}.{secrets.token_hex(6)}{TMP_SUFFIX}"
+
+
 @dataclass
 class Owned:
     """What the manifest says olistctl made (and has not removed since)."""
 
     files: set[str] = field(default_factory=set)
     dirs: set[str] = field(default_factory=set)  # "." is the workspace folder
+    temporaries: set[str] = field(default_factory=set)  # listed before they were created
     lines: int = 0
 
-    def temporaries_by_folder(self) -> dict[str, set[str]]:
-        """Folder -> names of the files in it, for matching temporary names."""
-        found: dict[str, set[str]] = {}
-        for path in self.files:
-            folder, _, name = path.rpartition("/")
-            found.setdefault(folder or ".", set()).add(name)
-        return found
+
+def encode(records: Iterable[dict[str, str]]) -> bytes:
+    # ASCII JSON: a name that is not UTF-8 (kept by Python as surrogates) is written
+    # escaped, and read back as the same name.
+    return "".join(json.dumps(r, sort_keys=True) + "\n" for r in records).encode("ascii")
 
 
 class Manifest:
@@ -72,25 +79,40 @@ class Manifest:
         self.path = root / MANIFEST
 
     def exists(self) -> bool:
-        return self.path.is_file()
+        return self.path.is_file() and not self.path.is_symlink()
 
     def append(self, records: Iterable[dict[str, str]]) -> None:
-        data = "".join(json.dumps(r, sort_keys=True) + "\n" for r in records)
+        """Write ``records`` down (one ``write(2)``); a link in the manifest's place raises."""
+        data = encode(records)
         if not data:
             return
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        root_fd = nofollow.open_root(self.root)
         try:
-            os.write(fd, data.encode("utf-8"))
+            fd = nofollow.open_append(root_fd, MANIFEST)
+        finally:
+            os.close(root_fd)
+        try:
+            os.write(fd, data)
         finally:
             os.close(fd)
 
     def read(self) -> Owned:
         owned = Owned()
         try:
-            text = self.path.read_text(encoding="utf-8", errors="replace")
+            root_fd = nofollow.open_root(self.root)
         except FileNotFoundError:
             return owned
-        for line in text.splitlines():
+        try:
+            data = nofollow.read_bytes(root_fd, MANIFEST)
+        except FileNotFoundError:
+            return owned
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:
+                raise
+            return owned  # a link in its place lists nothing (and is never written through)
+        finally:
+            os.close(root_fd)
+        for line in data.decode("utf-8", errors="replace").splitlines():
             owned.lines += 1
             try:
                 record = json.loads(line)
@@ -106,6 +128,8 @@ class Manifest:
                     owned.files.add(rel)
                 elif kind == "dir":
                     owned.dirs.add(rel)
+                elif kind == "tmp" and rel != ".":
+                    owned.temporaries.add(rel)
                 elif kind == "gone":
                     owned.files.discard(rel)
         return owned
@@ -113,71 +137,57 @@ class Manifest:
     def compact(self, owned: Owned) -> None:
         """Rewrite the manifest with what still exists, when that halves it at least.
 
-        The caller holds the exclusive lock: no other command appends meanwhile.
+        The caller holds the exclusive lock (no other command appends meanwhile) and
+        has removed the listed temporaries.
         """
-        if not self.exists() or self.path.stat().st_size < COMPACT_BYTES:
+        try:
+            size = os.stat(self.path, follow_symlinks=False).st_size
+        except FileNotFoundError:
             return
-        keep_files = sorted(f for f in owned.files if _lexists(self.root, f))
-        keep_dirs = sorted(owned.dirs)
-        if owned.lines < 2 * (len(keep_files) + len(keep_dirs)):
+        if size < COMPACT_BYTES:
             return
-        data = "".join(
-            [json.dumps({"dir": d}) + "\n" for d in keep_dirs]
-            + [json.dumps({"file": f}) + "\n" for f in keep_files]
-        )
-        atomic_write_text(self.path, data)
+        root_fd = nofollow.open_root(self.root)
+        try:
+            keep_files = sorted(f for f in owned.files if _lexists(root_fd, f))
+            keep_dirs = sorted(owned.dirs)
+            if owned.lines < 2 * (len(keep_files) + len(keep_dirs)):
+                return
+            data = encode([{"dir": d} for d in keep_dirs] + [{"file": f} for f in keep_files])
+            tmp = temporary_name(MANIFEST)
+            self.append([{"tmp": tmp}])  # listed in the manifest it replaces
+            fd = nofollow.create_new(root_fd, tmp, 0o644)
+            try:
+                nofollow.write_all(fd, data)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, MANIFEST, src_dir_fd=root_fd, dst_dir_fd=root_fd)
+        finally:
+            os.close(root_fd)
 
 
-def _lexists(root: Path, rel: str) -> bool:
-    return os.path.lexists(root / rel)
+def _lexists(root_fd: int, rel: str) -> bool:
+    try:
+        with nofollow.folder_of(root_fd, rel) as (fd, name):
+            return nofollow.describe(fd, name) is not None
+    except (OSError, nofollow.Blocked):
+        return False
 
 
 # -- removing without following links -------------------------------------------------
 
-
-def open_folder(root_fd: int, rel: str) -> int:
-    """A descriptor of the folder ``rel`` ("." for the workspace), reached without links."""
-    fd = os.dup(root_fd)
-    if rel == ".":
-        return fd
-    try:
-        for part in rel.split("/"):
-            inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
-            os.close(fd)
-            fd = inner
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-@contextlib.contextmanager
-def parent_folder(root_fd: int, rel: str) -> Iterator[tuple[int, str]]:
-    """The descriptor of ``rel``'s folder, reached from the workspace without following links.
-
-    Raises OSError (ELOOP, ENOTDIR, ENOENT) when a folder on the way is a link or
-    missing: nothing under a link is ever touched.
-    """
-    folder, _, name = rel.rpartition("/")
-    fd = open_folder(root_fd, folder or ".")
-    try:
-        yield fd, name
-    finally:
-        os.close(fd)
+# A folder on the way is missing, a file, or a link: there is nothing of olistctl's to reach.
+_UNREACHABLE = {errno.ENOENT, errno.ENOTDIR, errno.ELOOP}
 
 
 def regular_size(root_fd: int, rel: str) -> int | None:
     """The size of ``rel`` if it is a regular file reached without links, else None."""
     try:
-        with parent_folder(root_fd, rel) as (fd, name):
+        with nofollow.folder_of(root_fd, rel) as (fd, name):
             st = os.stat(name, dir_fd=fd, follow_symlinks=False)
-    except OSError:
+    except (OSError, nofollow.Blocked):
         return None
     return st.st_size if stat.S_ISREG(st.st_mode) else None
-
-
-# A folder on the way is missing, a file, or a link: there is nothing of olistctl's to reach.
-_UNREACHABLE = {errno.ENOENT, errno.ENOTDIR, errno.ELOOP}
 
 
 def remove_file(root_fd: int, rel: str) -> int | None:
@@ -186,12 +196,10 @@ def remove_file(root_fd: int, rel: str) -> int | None:
     An OSError other than "not there" (a read-only disk, say) is raised.
     """
     try:
-        with parent_folder(root_fd, rel) as (fd, name):
-            st = os.stat(name, dir_fd=fd, follow_symlinks=False)
-            if not stat.S_ISREG(st.st_mode):
-                return None
-            os.unlink(name, dir_fd=fd)
-            return st.st_size
+        with nofollow.folder_of(root_fd, rel) as (fd, name):
+            return nofollow.unlink_file(fd, name)
+    except nofollow.Blocked:
+        return None
     except OSError as exc:
         if exc.errno in _UNREACHABLE:
             return None
@@ -201,26 +209,23 @@ def remove_file(root_fd: int, rel: str) -> int | None:
 def remove_empty_folder(root_fd: int, rel: str) -> bool:
     """Remove the folder ``rel`` if it is empty (and not a link); True if it went."""
     try:
-        with parent_folder(root_fd, rel) as (fd, name):
+        with nofollow.folder_of(root_fd, rel) as (fd, name):
             st = os.stat(name, dir_fd=fd, follow_symlinks=False)
             if not stat.S_ISDIR(st.st_mode):
                 return False
             os.rmdir(name, dir_fd=fd)
             return True
-    except OSError:  # not empty (the user's files are in it), gone, or a link on the way
+    except (OSError, nofollow.Blocked):  # not empty (the user's files are in it), gone, a link
         return False
 
 
 def remove_temporaries(root_fd: int, owned: Owned) -> int:
-    """Delete the temporary files of listed files (a killed command's leftovers); how many."""
+    """Delete the listed temporaries still there (a killed command's leftovers); how many."""
     removed = 0
-    for folder, targets in owned.temporaries_by_folder().items():
+    for rel in sorted(owned.temporaries):
         try:
-            fd = open_folder(root_fd, folder)
+            if remove_file(root_fd, rel) is not None:
+                removed += 1
         except OSError:
-            continue
-        try:
-            removed += fs_remove_temporaries(fd, targets)
-        finally:
-            os.close(fd)
+            continue  # a read-only disk, say: the next command tries again
     return removed

@@ -2,14 +2,84 @@
 
 from __future__ import annotations
 
+import io
+import os
 from collections.abc import Generator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
 from olistctl import layout
 from olistctl.backends.base import TransformRunner
 from olistctl.backends.local.store import LocalStore
+from olistctl.backends.local.workspace import Workspace
 from olistctl.backends.pool import convert_in_pool
 from olistctl.errors import OlistError, os_error
+from olistctl.fs import SHARED
 from olistctl.records import ProgressCallback, TransformOutcome
+
+
+class WorkspaceParquetFile(io.RawIOBase):
+    """A Parquet file being written into the workspace (a ``ParquetSink``).
+
+    The bytes go to a temporary file the manifest lists, created and written through
+    a descriptor (no link followed); :meth:`publish` flushes it and renames it into
+    place, :meth:`discard` removes it. The transform core writes the same bytes here
+    as to the Lambda's S3 stream. What is in the way (a file of the user's, a link) is
+    refused at once; the file and its folders are listed and made at the first write,
+    so a CSV that fails before its first row group leaves nothing behind.
+    """
+
+    def __init__(self, ws: Workspace, dest: Path) -> None:
+        super().__init__()
+        self.ws = ws
+        self.dest = dest
+        ws.check_claim(dest)
+        self.tmp: Path | None = None
+        self._fd = -1
+        self.size = 0
+
+    def _open(self) -> None:
+        if self._fd < 0:
+            # The umask's permissions, as a file written in place would get.
+            self.tmp, self._fd = self.ws.new_temporary(self.dest, mode=SHARED)
+
+    @property
+    def name(self) -> str:
+        return str(self.dest)
+
+    def writable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.size
+
+    def write(self, data: Any) -> int:
+        self._open()
+        view = memoryview(data).cast("B")
+        written = 0
+        while written < len(view):
+            written += os.write(self._fd, view[written:])
+        self.size += written
+        return written
+
+    def publish(self) -> int:
+        self._open()
+        os.fsync(self._fd)
+        self._close_fd()
+        assert self.tmp is not None
+        self.ws.publish(self.tmp, self.dest, sync_folder=True)
+        self.tmp = None
+        return self.size
+
+    def discard(self) -> None:
+        self._close_fd()
+        self.ws.discard(self.tmp)
+        self.tmp = None
+
+    def _close_fd(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
 
 
 class LocalRunner(TransformRunner):
@@ -29,14 +99,17 @@ class LocalRunner(TransformRunner):
             table = None  # an unknown CSV: the core infers its types and warns
         dest = self.store.ws.path("processed", processed_key)
         try:
-            self.store.ws.claim(dest)
+            # Refused if a file of the user's (or a link) is in the way: that table fails.
+            sink = WorkspaceParquetFile(self.store.ws, dest)
         except OSError as exc:
             error = os_error(exc, f"writing {dest}", where=str(self.store.ws.root))
             return TransformOutcome(raw_key=raw_key, table=table_name, ok=False, error=str(error))
+        except OlistError as exc:
+            return TransformOutcome(raw_key=raw_key, table=table_name, ok=False, error=str(exc))
         try:
             result = convert_csv(
                 self.store.ws.path("raw", raw_key),
-                dest,
+                sink,
                 table=table,
                 source_name=raw_key,
                 source_sha256=info.sha256 if info else None,
@@ -44,6 +117,8 @@ class LocalRunner(TransformRunner):
             )
         except OlistError as exc:
             return TransformOutcome(raw_key=raw_key, table=table_name, ok=False, error=str(exc))
+        finally:
+            sink.discard()  # nothing, once published
         # Converted cleanly: the version this upload replaced is no longer needed.
         self.store.drop_previous(raw_key)
         return TransformOutcome(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-import contextlib
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +12,7 @@ from olistctl import layout
 from olistctl.backends.base import ObjectStore
 from olistctl.backends.local.workspace import PREVIOUS, SHA_SUFFIX, Workspace
 from olistctl.errors import os_error
-from olistctl.fs import atomic_target, atomic_write_text, is_temporary
+from olistctl.fs import is_temporary
 from olistctl.records import ObjectInfo, ProgressCallback, Stage
 
 _COPY_CHUNK = 1 << 20
@@ -66,11 +65,17 @@ class LocalStore(ObjectStore):
     def list(self, stage: Stage, prefix: str = "", *, checksums: bool = True) -> list[ObjectInfo]:
         # ``checksums`` is the protocol's: here a checksum costs a local read, not a request.
         base = self.ws.stage_dir(stage)
+        if base.is_symlink():
+            raise self.ws.refuse_link(base)
         if not base.is_dir():
             return []
         found: list[ObjectInfo] = []
         for dirpath, dirnames, filenames in os.walk(base):
             dirnames.sort()
+            for name in dirnames:
+                if dirpath == str(base) and os.path.islink(os.path.join(dirpath, name)):
+                    # A table folder that leads elsewhere: said, never skipped in silence.
+                    raise self.ws.refuse_link(base / name)
             for name in sorted(filenames):
                 if is_temporary(name) or name.endswith(SHA_SUFFIX):
                     continue
@@ -78,6 +83,8 @@ class LocalStore(ObjectStore):
                 key = path.relative_to(base).as_posix()
                 if stage != layout.RESULTS and key.count("/") != 1:
                     continue  # not <table>/<file>: no object of the pipeline's
+                if not _utf8(key):
+                    continue  # a name S3 could not hold as a key: no object of the pipeline's
                 if key.startswith(prefix):
                     found.append(self._info(stage, key, path))
         return found
@@ -94,24 +101,36 @@ class LocalStore(ObjectStore):
         dest = self.ws.path(stage, key)
         sidecar = _sidecar(dest)
         try:
+            # Both refused (exit 6) if a file of the user's, or a link, is in the way.
             self.ws.claim(dest)
             self.ws.claim(sidecar)
+            if stage == layout.RAW:
+                # Before any byte is written: the previous version's place must be free of
+                # the user's files and links, or the upload is refused.
+                kept = self.ws.path(PREVIOUS, key)
+                self.ws.check_claim(kept)
+                self.ws.check_claim(_sidecar(kept))
             replaced_sha256 = _read_sha(sidecar)
-            with atomic_target(dest) as tmp, open(path, "rb") as src, open(tmp, "wb") as out:
-                while chunk := src.read(_COPY_CHUNK):
-                    out.write(chunk)
-                    if progress:
-                        progress(len(chunk))
-                out.flush()
-                os.fsync(out.fileno())
+            tmp, fd = self.ws.new_temporary(dest)
+            try:
+                with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
+                    while chunk := src.read(_COPY_CHUNK):
+                        out.write(chunk)
+                        if progress:
+                            progress(len(chunk))
+                    out.flush()
+                    os.fsync(out.fileno())
                 # Complete on disk: only now may the file it replaces move aside.
                 if stage == layout.RAW:
                     self._keep_previous(key, sha256, replaced_sha256)
                 # Drop the old checksum before the rename: a crash between the two
                 # renames then leaves "unknown" (re-upload next time), never a stale one.
-                with contextlib.suppress(FileNotFoundError):
-                    sidecar.unlink()
-            atomic_write_text(sidecar, sha256 + "\n")
+                self.ws.remove(sidecar)
+                self.ws.publish(tmp, dest)
+            except BaseException:
+                self.ws.discard(tmp)
+                raise
+            self.ws.write_text(sidecar, sha256 + "\n")
         except OSError as exc:
             raise os_error(
                 exc, f"storing {path} as {self.location(stage, key)}", where=str(self.ws.root)
@@ -128,6 +147,11 @@ class LocalStore(ObjectStore):
         if not current.is_file():
             return
         kept = self.ws.path(PREVIOUS, key)
+        if os.path.lexists(kept) or os.path.lexists(_sidecar(kept)):
+            # Refused unless olistctl put them there (a file of the user's, or a link, is
+            # never taken for the previous version, nor deleted with it).
+            self.ws.claim(kept)
+            self.ws.claim(_sidecar(kept))
         if kept.is_file():
             # Already holding the version before the unconverted ones: keep it, unless
             # the upload brings that very content back.
@@ -136,24 +160,20 @@ class LocalStore(ObjectStore):
             return
         if current_sha256 == new_sha256:
             return  # the same content again (--force): nothing to keep
-        self.ws.claim(kept)
-        self.ws.claim(_sidecar(kept))
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(_sidecar(kept))
-        os.replace(current, kept)
+        self.ws.remove(_sidecar(kept))
+        self.ws.move(current, kept)
         if current_sha256:
-            atomic_write_text(_sidecar(kept), current_sha256 + "\n")
+            self.ws.write_text(_sidecar(kept), current_sha256 + "\n")
 
     def drop_previous(self, key: str) -> None:
-        """The raw file ``key`` has converted: its kept previous version can go."""
+        """The raw file ``key`` has converted: its kept previous version can go.
+
+        Only what olistctl listed goes, reached without following links; a file of the
+        user's there stays."""
         kept = self.ws.path(PREVIOUS, key)
         for path in (kept, _sidecar(kept)):
             try:
-                path.unlink()
-                self.ws.released(path)
-            except FileNotFoundError:
-                continue
+                self.ws.remove(path)
             except OSError:
                 return  # kept a while longer: the next clean conversion tries again
 
@@ -189,6 +209,15 @@ class LocalStore(ObjectStore):
     def local_path(self, stage: Stage, key: str) -> Path:
         """Every object here is a file in the workspace."""
         return self.ws.path(stage, key)
+
+
+def _utf8(name: str) -> bool:
+    """Whether ``name`` is UTF-8 text (Python keeps other bytes of a file name as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _sidecar(path: Path) -> Path:

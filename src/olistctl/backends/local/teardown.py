@@ -1,9 +1,15 @@
 """Local teardown: remove what olistctl made in the workspace (its manifest), nothing else.
 
 A file the user put in a workspace folder is not in the manifest: teardown
-leaves it, with the folders that hold it, and names it. Files go first, the
-bookkeeping (catalog, ledger, lock) after them, the manifest and the marker
-last, so an interrupted teardown is finished by running it again.
+leaves it, with the folders that hold it, and names it.
+
+The order makes a teardown killed at any point safe to run again: the marker is
+first rewritten to say a teardown has begun (other commands then refuse the
+workspace until a teardown finishes it); the data goes, then the bookkeeping
+(catalog, ledger), then the folders; the manifest only once everything it
+lists is gone; the lock and the marker last. A workspace left with its marker
+but no manifest owns nothing but its marker and lock, so a second run never
+takes a file of the user's for olistctl's.
 """
 
 from __future__ import annotations
@@ -15,11 +21,20 @@ from collections import defaultdict
 from olistctl.backends.base import Teardown
 from olistctl.backends.local.manifest import MANIFEST, Owned, regular_size, remove_empty_folder
 from olistctl.backends.local.manifest import remove_file as _remove_file
-from olistctl.backends.local.workspace import CATALOG, LEDGER, LOCK, MARKER, Workspace
+from olistctl.backends.local.workspace import (
+    CATALOG,
+    FORMAT_VERSION,
+    LEDGER,
+    LOCK,
+    MARKER,
+    Workspace,
+)
 from olistctl.errors import os_error
 from olistctl.records import ProgressCallback, TeardownItem, TeardownPlan, TeardownReport
 
-_LAST = (CATALOG, LEDGER, LOCK, MANIFEST, MARKER)
+# Removed after the data, in this order; the manifest, the lock and the marker after the folders.
+_BOOKKEEPING_FILES = (CATALOG, LEDGER)
+_FINAL = (MANIFEST, LOCK, MARKER)
 # Plan rows: the first folder of a path names what it is.
 _KINDS = {
     "raw": "raw files",
@@ -38,8 +53,8 @@ def _kind(rel: str) -> str:
 
 
 def _removal_order(rel: str) -> tuple[int, str]:
-    """The data first, the bookkeeping after it, the manifest and the marker last."""
-    return (_LAST.index(rel) + 1 if rel in _LAST else 0, rel)
+    """The data first, the bookkeeping after it."""
+    return (_BOOKKEEPING_FILES.index(rel) + 1 if rel in _BOOKKEEPING_FILES else 0, rel)
 
 
 class LocalTeardown(Teardown):
@@ -72,7 +87,8 @@ class LocalTeardown(Teardown):
             links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
             for name in sorted(names) + links:
                 rel = name if base == "." else f"{base}/{name}"
-                if rel not in owned.files or os.path.islink(os.path.join(dirpath, name)):
+                mine = rel in owned.files or rel in owned.temporaries
+                if not mine or os.path.islink(os.path.join(dirpath, name)):
                     found.append(rel)
         return sorted(found)
 
@@ -82,6 +98,8 @@ class LocalTeardown(Teardown):
         if not self.ws.exists():
             # check() refused a folder with files in it; this one is empty.
             return TeardownPlan(items=[])
+        # The lock then lets this teardown finish one that was interrupted.
+        self.ws.finishing_teardown = True
         owned = self.ws.owned()
         present = self._present(owned)
         rows: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
@@ -116,23 +134,29 @@ class LocalTeardown(Teardown):
         if not self.ws.exists():
             return TeardownReport(deleted=[], remaining=[])
         owned = self.ws.owned()
-        files = sorted(owned.files, key=_removal_order)
+        made_root = "." in owned.dirs
+        try:
+            self.ws.write_marker(
+                {"olistctl_workspace": FORMAT_VERSION, "teardown": True, "made_root": made_root}
+            )
+        except OSError as exc:
+            raise os_error(exc, f"removing {MARKER}", where=str(self.ws.root)) from exc
+        data = sorted((owned.files | owned.temporaries) - set(_FINAL), key=_removal_order)
         fd = self._open_root()
         try:
-            for rel in files:
-                try:
-                    removed = _remove_file(fd, rel)
-                except OSError as exc:
-                    raise os_error(exc, f"removing {rel}", where=str(self.ws.root)) from exc
-                if removed is not None and progress:
-                    progress(1)
+            for rel in data:
+                self._remove(fd, rel, progress)
             # Deepest first; a folder holding the user's files stays.
             for rel in sorted(owned.dirs - {"."}, key=lambda d: -d.count("/")):
                 remove_empty_folder(fd, rel)
+            # Everything the manifest lists is gone: now the manifest, then lock and marker.
+            for rel in _FINAL:
+                if rel in owned.files:
+                    self._remove(fd, rel, progress)
         finally:
             os.close(fd)
         kept = self._foreign(owned) if self.ws.root.is_dir() else []
-        if "." in owned.dirs and not kept:
+        if made_root and not kept:
             with contextlib.suppress(OSError):  # something appeared meanwhile: reported below
                 os.rmdir(self.ws.root)
         remaining = []
@@ -144,3 +168,11 @@ class LocalTeardown(Teardown):
                 )
             kept = self._foreign(owned)
         return TeardownReport(deleted=plan.items, remaining=remaining, kept=kept)
+
+    def _remove(self, fd: int, rel: str, progress: ProgressCallback | None) -> None:
+        try:
+            removed = _remove_file(fd, rel)
+        except OSError as exc:
+            raise os_error(exc, f"removing {rel}", where=str(self.ws.root)) from exc
+        if removed is not None and progress:
+            progress(1)

@@ -16,12 +16,16 @@
 
 A workspace owns only what it made: olistctl refuses a folder that holds
 files and is not a workspace, and refuses the current folder, the home
-folder, the root and the folders above them. Every write goes to a temporary
-name in the same folder and is renamed into place, so a crash or Ctrl-C never
-leaves a half-written object; commands that change the workspace hold an
-exclusive ``flock`` on ``.lock`` and, having taken it, delete the temporary
-files a killed command left. Queries hold it shared, so their own temporary
-files are never taken for leftovers.
+folder, the root, the folders above them and a folder every user may write
+to. Inside it, olistctl writes and deletes only what its manifest lists, and
+never through a symbolic link (``workspace_files.py``): a file of the user's
+where olistctl would write is refused, never taken over. Every write goes to
+a listed temporary name in the same folder and is renamed into place, so a
+crash or Ctrl-C never leaves a half-written object; commands that change the
+workspace hold an exclusive ``flock`` on ``.lock`` and, having taken it,
+check that the workspace is still there and delete the listed temporaries a
+killed command left. Queries hold it shared, so their own temporary files are
+never taken for leftovers.
 """
 
 from __future__ import annotations
@@ -31,15 +35,16 @@ import errno
 import fcntl
 import json
 import os
-import tempfile
-import threading
+import re
+import stat
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from olistctl.backends.local.manifest import MANIFEST, Manifest, Owned, remove_temporaries
-from olistctl.errors import ConfigError, DeadlineExceeded, UsageError, os_error
-from olistctl.fs import TMP_SUFFIX, atomic_write_text
+import olistctl.backends.local.nofollow as nofollow
+from olistctl.backends.local.manifest import MANIFEST, Owned, remove_temporaries
+from olistctl.backends.local.workspace_files import WorkspaceFiles
+from olistctl.errors import ConfigError, DeadlineExceeded, Refused, UsageError, os_error
 
 MARKER = "olistctl-workspace.json"
 LOCK = ".lock"
@@ -47,22 +52,12 @@ CATALOG = "catalog.json"
 LEDGER = "ledger.jsonl"
 SHA_SUFFIX = ".sha256"
 PREVIOUS = "previous"
-# 2: the manifest lists what olistctl made. A version-1 workspace's files are
-# adopted by their layout the first time a command writes to it.
+# 2: the manifest lists what olistctl made (every marker written since says so, so a
+# workspace whose manifest went missing is never adopted by its layout). A version-1
+# workspace's files are adopted by their layout the first time a command writes to it.
 FORMAT_VERSION = 2
-# What a version-1 workspace held, by layout (folder glob, file glob).
-_LEGACY_LAYOUT = [
-    ("raw/*", "*.csv"),
-    ("raw/*", f"*.csv{SHA_SUFFIX}"),
-    ("processed/*", "*.parquet"),
-    ("results", "*.csv"),
-    (".cache/sql", "*.json"),
-    ("sample_data", "*.csv"),
-    (".", CATALOG),
-    (".", LEDGER),
-    (".", LOCK),
-    (".", MARKER),
-]
+_HEX64 = re.compile(r"[0-9a-f]{64}\.json")
+_QUERY_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.csv")
 
 __all__ = [
     "CATALOG",
@@ -74,20 +69,16 @@ __all__ = [
 ]
 
 
-class Workspace:
+class Workspace(WorkspaceFiles):
     def __init__(self, root: str | os.PathLike) -> None:
-        self.root = Path(root)
-        self.manifest = Manifest(self.root)
-        self._claimed: set[str] = set()
-        # Transform threads claim files side by side: one at a time, or two of them
-        # could both list a new folder they share.
-        self._claim_lock = threading.Lock()
-        self._listed: set[str] | None = None  # the manifest's files, read when first needed
+        super().__init__(Path(root))
         self._lock_fd: int | None = None
         self._lock_mode = 0  # fcntl.LOCK_EX or LOCK_SH while held
         self._lock_depth = 0
         # Told (once) when a command must wait for another that holds the lock.
         self.waiting: Callable[[], None] | None = None
+        # Set by the local teardown: a teardown that was interrupted may be finished.
+        self.finishing_teardown = False
 
     # -- layout ---------------------------------------------------------------
     def stage_dir(self, stage: str) -> Path:
@@ -109,7 +100,25 @@ class Workspace:
         return self.root / MARKER
 
     def exists(self) -> bool:
-        return self.marker_path.is_file()
+        return self.marker() is not None
+
+    def marker(self) -> dict | None:
+        """The marker's content ({} if it is not JSON), or None where there is no marker."""
+        try:
+            root_fd = nofollow.open_root(self.root)
+        except OSError:
+            return None
+        try:
+            data = nofollow.read_bytes(root_fd, MARKER)
+        except OSError:
+            return None  # missing, or a link (which is no marker of olistctl's)
+        finally:
+            os.close(root_fd)
+        try:
+            content = json.loads(data)
+        except ValueError:
+            return {}
+        return content if isinstance(content, dict) else {}
 
     # -- where a workspace may be ---------------------------------------------
     def check(self) -> None:
@@ -117,14 +126,15 @@ class Workspace:
 
         Not the current folder, the home folder, the root, an existing top-level folder
         or any folder above the current or the home folder; not a file; not a folder
-        that already holds files and is not a workspace.
+        that already holds files and is not a workspace; not a folder every user may
+        write to (/var/tmp), unless it is a workspace already.
         """
-        refuse_unsafe_location(self.root)
         try:
+            refuse_unsafe_location(self.root)
             is_dir = self.root.is_dir()
             exists = is_dir or self.root.exists()
         except OSError as exc:
-            raise os_error(exc, f"looking at the workspace {self.root}") from exc
+            raise _unusable(self.root, exc) from exc
         if exists and not is_dir:
             raise ConfigError(
                 f"The workspace {self.root} is a file, not a folder",
@@ -141,6 +151,7 @@ class Workspace:
             return
         if self.exists():
             return
+        _refuse_shared_folder(self.root)
         try:
             names = sorted(os.listdir(self.root))
         except OSError as exc:
@@ -164,19 +175,31 @@ class Workspace:
         try:
             created = not self.root.exists()
             self.root.mkdir(parents=True, exist_ok=True)
+            marker = self.marker()
+            if marker is not None and marker.get("teardown"):
+                if not self.finishing_teardown:
+                    raise _teardown_unfinished(self.root)
+                if not nofollow_exists(self.root, LOCK):
+                    self._create_lock_file()  # the teardown that finishes removes it too
+                return
             if not self.manifest.exists():
-                self.manifest.append(self._first_records(created))
-            if not self.marker_path.exists():
-                atomic_write_text(
-                    self.marker_path,
-                    json.dumps({"olistctl_workspace": FORMAT_VERSION}) + "\n",
-                )
+                self.manifest.append(self._first_records(created, marker))
+            if marker is None or marker.get("olistctl_workspace") != FORMAT_VERSION:
+                self.write_marker({"olistctl_workspace": FORMAT_VERSION})
+            if not nofollow_exists(self.root, LOCK):
+                self.claim(self.root / LOCK)
+                self._create_lock_file()
             # The workspace may exist but be read-only: find out now, not mid-write.
-            with tempfile.NamedTemporaryFile(
-                dir=self.root, prefix=f".{MANIFEST}.", suffix=TMP_SUFFIX
-            ):
-                pass
+            root_fd = nofollow.open_root(self.root)
+            try:
+                os.close(nofollow.open_append(root_fd, MANIFEST))
+            finally:
+                os.close(root_fd)
+            if not os.access(self.root, os.W_OK):
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
         except OSError as exc:
+            if exc.errno == errno.ELOOP:  # the manifest's place holds a link: never followed
+                raise self.refuse_link(self.manifest.path) from None
             if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
                 raise ConfigError(
                     f"The workspace {self.root} is not writable ({exc.strerror})",
@@ -192,84 +215,96 @@ class Workspace:
                 hint="choose another folder with --workspace or OLISTCTL_WORKSPACE",
             ) from exc
 
-    def _first_records(self, created: bool) -> list[dict[str, str]]:
+    def write_marker(self, content: dict) -> None:
+        self.write_bytes(self.marker_path, (json.dumps(content) + "\n").encode())
+
+    def _create_lock_file(self) -> None:
+        root_fd = nofollow.open_root(self.root)
+        try:
+            with contextlib.suppress(FileExistsError):
+                os.close(nofollow.create_new(root_fd, LOCK, 0o644))
+        finally:
+            os.close(root_fd)
+
+    def _first_records(self, created: bool, marker: dict | None) -> list[dict[str, str]]:
         records = [{"dir": "."}] if created else []
-        if self.exists():  # a version-1 workspace: adopt what its layout says it made
+        if marker is not None and marker.get("olistctl_workspace") == 1:
+            # A version-1 workspace: adopt what its layout says it made (its marker says
+            # it never had a manifest).
             owned = self.adopted()
             records += [{"dir": d} for d in sorted(owned.dirs)]
             records += [{"file": f} for f in sorted(owned.files)]
-        return [*records, {"file": MARKER}, {"file": LOCK}]
+        elif marker is not None:
+            # A workspace whose manifest went missing: it owns its marker and lock (and
+            # its folder, if its marker says olistctl made it), never what else is there.
+            records += [{"dir": d} for d in sorted(self.owned().dirs)]
+            records += [{"file": f} for f in (MARKER, LOCK) if nofollow_exists(self.root, f)]
+        return records  # else the marker and the lock are claimed when they are made
 
     # -- what olistctl made here ----------------------------------------------
     def owned(self) -> Owned:
-        """What olistctl made here and has not removed (the manifest; a v1 layout's files)."""
-        owned = self.manifest.read() if self.manifest.exists() else self.adopted()
+        """What olistctl made here and has not removed.
+
+        The manifest; for a version-1 workspace (its marker says so, and it has no
+        manifest), the files its layout made. A workspace whose manifest is gone
+        otherwise (a teardown killed after removing it) owns only its marker and lock.
+        """
+        marker = self.marker()
+        if self.manifest.exists():
+            owned = self.manifest.read()
+        elif marker is not None and marker.get("olistctl_workspace") == 1:
+            owned = self.adopted()
+        else:
+            owned = Owned()
+            if marker is not None:
+                owned.files.update((MARKER, LOCK))
+                if marker.get("made_root"):
+                    owned.dirs.add(".")
         owned.files.add(MANIFEST)
         return owned
 
     def adopted(self) -> Owned:
-        """A version-1 workspace (no manifest): the files its fixed layout puts where they are."""
+        """A version-1 workspace: the files its fixed layout made, recognised by their shape.
+
+        Raw files with their checksum sidecar, Parquet files whose footer names their
+        source CSV, results named by a query id, cache entries named by their key, the
+        sample's files, and the bookkeeping; any other file is the user's.
+        """
+        from olistctl.dataset import TABLES
+
         owned = Owned()
-        if not self.exists():
+        if self.marker() is None:
             return owned
         owned.dirs.add(".")
-        for folder_glob, file_glob in _LEGACY_LAYOUT:
-            folders = [self.root] if folder_glob == "." else sorted(self.root.glob(folder_glob))
-            for folder in folders:
-                if folder.is_symlink() or not folder.is_dir():
-                    continue
-                rel_folder = folder.relative_to(self.root).as_posix()
-                if rel_folder != ".":
-                    parts = rel_folder.split("/")
-                    owned.dirs.update("/".join(parts[: i + 1]) for i in range(len(parts)))
-                for path in folder.glob(file_glob):
-                    if path.is_file() and not path.is_symlink():
-                        owned.files.add(path.relative_to(self.root).as_posix())
-        return owned
 
-    def _rel(self, path: Path) -> str:
-        return Path(path).relative_to(self.root).as_posix()
-
-    def claim(self, path: Path) -> Path:
-        """List ``path``, and the folders above it that do not exist yet, as olistctl's.
-
-        Called before the file is written (its writer makes the folders), so a crash
-        in between leaves nothing unlisted.
-        """
-        rel = self._rel(path)
-        with self._claim_lock:
-            if rel in self._claimed:
-                return Path(path)
-            if os.path.lexists(path):
-                # Written before (the ledger, a file converted again): most likely listed already.
-                if self._listed is None:
-                    self._listed = self.owned().files
-                if rel in self._listed:
-                    self._claimed.add(rel)
-                    return Path(path)
-            records = []
+        def files(folder: Path, accept: Callable[[Path], bool]) -> None:
+            if folder.is_symlink() or not folder.is_dir():
+                return
+            found = [p for p in sorted(folder.iterdir()) if _regular(p) and accept(p)]
+            if not found:
+                return
+            rel = folder.relative_to(self.root).as_posix()
             parts = rel.split("/")
-            for i in range(len(parts) - 1):
-                sub = "/".join(parts[: i + 1])
-                if sub not in self._claimed and not (self.root / sub).is_dir():
-                    records.append({"dir": sub})
-            records.append({"file": rel})
-            self.manifest.append(records)
-            self._claimed.update(r.get("dir") or r["file"] for r in records)
-            return Path(path)
+            owned.dirs.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+            owned.files.update(p.relative_to(self.root).as_posix() for p in found)
 
-    def released(self, path: Path) -> None:
-        """Note that olistctl removed ``path``: a file the user puts there later is theirs."""
-        rel = self._rel(path)
-        with self._claim_lock:
-            self.manifest.append([{"gone": rel}])
-            self._claimed.discard(rel)
-            if self._listed is not None:
-                self._listed.discard(rel)
+        def raw_file(p: Path) -> bool:
+            if p.name.endswith(SHA_SUFFIX):
+                return _regular(p.with_name(p.name[: -len(SHA_SUFFIX)]))
+            return p.suffix == ".csv" and _regular(p.with_name(p.name + SHA_SUFFIX))
 
-    def write_text(self, path: Path, text: str) -> None:
-        """Claim ``path`` and write it atomically."""
-        atomic_write_text(self.claim(path), text)
+        for table in sorted(self.root.glob("raw/*")):
+            files(table, raw_file)
+        for table in sorted(self.root.glob("processed/*")):
+            files(table, _olistctl_parquet)
+        files(self.root / "results", lambda p: bool(_QUERY_ID.fullmatch(p.name)))
+        files(self.root / ".cache" / "sql", lambda p: bool(_HEX64.fullmatch(p.name)))
+        sample = {t.file_name for t in TABLES}
+        files(self.root / "sample_data", lambda p: p.name in sample)
+        for name in (CATALOG, LEDGER, LOCK, MARKER):
+            if _regular(self.root / name):
+                owned.files.add(name)
+        return owned
 
     # -- locking --------------------------------------------------------------
     @contextlib.contextmanager
@@ -277,7 +312,8 @@ class Workspace:
         self, *, waiting: Callable[[], None] | None = None, timeout_s: float = 600.0
     ) -> Iterator[None]:
         """Hold the workspace's exclusive lock; wait (up to ``timeout_s``) if another
-        olistctl command holds it. Having it, delete what killed commands left."""
+        olistctl command holds it. Having it, check the workspace is still there (a
+        teardown may have removed it meanwhile) and delete what killed commands left."""
         if self._lock_mode == fcntl.LOCK_EX:
             self._lock_depth += 1
             try:
@@ -286,9 +322,8 @@ class Workspace:
                 self._lock_depth -= 1
             return
         self.ensure()
-        fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = self._acquire(fcntl.LOCK_EX, os.O_RDWR, waiting, timeout_s)
         try:
-            _flock(fd, fcntl.LOCK_EX, self.root, waiting or self.waiting, timeout_s)
             self._hold(fd, fcntl.LOCK_EX)
             self._clean_up()
             yield
@@ -312,16 +347,61 @@ class Workspace:
                 self._lock_depth -= 1
             return
         try:
-            fd = os.open(self.root / LOCK, os.O_RDONLY)
+            fd = self._open_lock(os.O_RDONLY)
         except OSError:
             yield
             return
+        os.close(fd)
+        fd = self._acquire(fcntl.LOCK_SH, os.O_RDONLY, waiting, timeout_s)
         try:
-            _flock(fd, fcntl.LOCK_SH, self.root, waiting or self.waiting, timeout_s)
             self._hold(fd, fcntl.LOCK_SH)
             yield
         finally:
             self._release(fd)
+
+    def _open_lock(self, flags: int) -> int:
+        root_fd = nofollow.open_root(self.root)
+        try:
+            return os.open(LOCK, flags | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=root_fd)
+        finally:
+            os.close(root_fd)
+
+    def _acquire(
+        self, mode: int, flags: int, waiting: Callable[[], None] | None, timeout_s: float
+    ) -> int:
+        """The lock file's descriptor, locked; the workspace checked after any wait."""
+        for _ in range(3):
+            try:
+                fd = self._open_lock(flags)
+            except FileNotFoundError:
+                raise _torn_down(self.root) from None
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:  # never opened, let alone made, through a link
+                    raise self.refuse_link(self.root / LOCK) from None
+                raise os_error(exc, f"locking the workspace {self.root}") from exc
+            try:
+                _flock(fd, mode, self.root, waiting or self.waiting, timeout_s)
+                if self._still_the_lock(fd):
+                    return fd
+            except BaseException:
+                os.close(fd)
+                raise
+            os.close(fd)  # the lock file was replaced while this command waited: again
+        raise _torn_down(self.root)
+
+    def _still_the_lock(self, fd: int) -> bool:
+        """After the wait: the workspace is still there and ``fd`` is still its lock file."""
+        marker = self.marker()
+        if marker is None:
+            raise _torn_down(self.root)
+        if marker.get("teardown") and not self.finishing_teardown:
+            raise _teardown_unfinished(self.root)
+        try:
+            here = os.stat(self.root / LOCK, follow_symlinks=False)
+        except FileNotFoundError:
+            return False
+        held = os.fstat(fd)
+        return (here.st_dev, here.st_ino) == (held.st_dev, held.st_ino)
 
     def _hold(self, fd: int, mode: int) -> None:
         self._lock_fd, self._lock_mode, self._lock_depth = fd, mode, 1
@@ -332,14 +412,62 @@ class Workspace:
         os.close(fd)  # closing the descriptor releases the lock
 
     def _clean_up(self) -> None:
-        """Delete the temporary files of killed commands; keep the manifest small."""
+        """Delete the listed temporary files of killed commands; keep the manifest small."""
         owned = self.owned()
-        root_fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
+        root_fd = nofollow.open_root(self.root)
         try:
             remove_temporaries(root_fd, owned)
         finally:
             os.close(root_fd)
         self.manifest.compact(owned)
+
+
+def nofollow_exists(root: Path, name: str) -> bool:
+    """Whether anything (a link included) is at ``name`` in the folder ``root``."""
+    return os.path.lexists(root / name)
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
+
+
+def _olistctl_parquet(path: Path) -> bool:
+    """A Parquet file olistctl wrote: its footer names the CSV it was made from."""
+    if path.suffix != ".parquet":
+        return False
+    import pyarrow.parquet as pq
+
+    from olistctl.layout import SOURCE_SHA256
+
+    try:
+        meta = pq.read_metadata(path).metadata or {}
+    except Exception:  # not a Parquet file: not one olistctl wrote
+        return False
+    return SOURCE_SHA256.encode() in meta
+
+
+def _torn_down(root: Path) -> Refused:
+    return Refused(
+        f"The workspace {root} was torn down while this command waited for it",
+        hint="run the command again to start a new workspace there",
+    )
+
+
+def _teardown_unfinished(root: Path) -> Refused:
+    return Refused(
+        f"A teardown of the workspace {root} did not finish",
+        hint="run `olistctl teardown` to finish it, then run the command again",
+    )
+
+
+def _unusable(root: Path, exc: OSError) -> ConfigError:
+    return ConfigError(
+        f"The workspace {root} cannot be used ({exc.strerror or type(exc).__name__})",
+        hint="choose another folder with --workspace or OLISTCTL_WORKSPACE",
+    )
 
 
 def _flock(
@@ -391,6 +519,21 @@ def refuse_unsafe_location(root: Path) -> None:
             f"The workspace {shown} is {reason}, and olistctl keeps a workspace in a folder"
             " of its own",
             hint="give a new folder, e.g. --workspace olist-lake",
+        )
+
+
+def _refuse_shared_folder(root: Path) -> None:
+    """UsageError for a folder every user may write to (/var/tmp, /dev/shm), not yet a workspace.
+
+    Anyone could put files or links there, under the names olistctl uses; a new
+    folder inside it is the user's own.
+    """
+    mode = root.stat().st_mode
+    if mode & stat.S_IWOTH:
+        raise UsageError(
+            f"The workspace {root} is a folder every user may write to (mode"
+            f" {stat.S_IMODE(mode):o}), and olistctl keeps a workspace in a folder of its own",
+            hint=f"give a new folder inside it, e.g. --workspace {root / 'olist-lake'}",
         )
 
 
