@@ -18,7 +18,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: run test lint typecheck pytest test-tools checkov lock lock-check check-moto-pin bench bench-smoke deploy clean
+.PHONY: run test browser lint typecheck pytest test-tools checkov lock lock-check check-moto-pin bench bench-smoke deploy clean
 
 # uv itself, pinned by hash, in a venv of its own (a `uv sync` would remove it from $(VENV)).
 $(UV): requirements/uv.txt
@@ -38,12 +38,17 @@ $(STAMP): pyproject.toml uv.lock $(UV)
 run: $(STAMP)
 	$(BIN)/olistctl run
 
-test: lock-check lint typecheck pytest checkov
+test: lock-check lint typecheck browser pytest checkov
 
 lock-check: $(UV)
 	@$(UV) lock --check --quiet 2>/dev/null || { \
 		echo "uv.lock does not match pyproject.toml: run 'make lock' and commit uv.lock." >&2; \
 		exit 1; }
+
+# Debian's headless Chromium for the HTML report's browser test (root and apt-get; elsewhere
+# it says so and that test is skipped).
+browser:
+	scripts/install-chromium.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

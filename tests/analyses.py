@@ -485,3 +485,38 @@ ANALYSES = {
     "purchase_heatmap": purchase_heatmap,
     "freight_loss_zone": freight_loss_zone,
 }
+
+
+# -- the quality rules -----------------------------------------------------------------------
+
+
+def quality_rule_counts(frames) -> dict[str, int]:
+    """How often each quality rule (quality/sql/*.sql) fails, counted with pandas."""
+    orders, payments, items = frames["orders"], frames["order_payments"], frames["order_items"]
+    geo, products = frames["geolocation"], frames["products"]
+    carrier, bought = orders["order_delivered_carrier_date"], orders["order_purchase_timestamp"]
+    delivered, approved = orders["order_delivered_customer_date"], orders["order_approved_at"]
+    status = orders["order_status"]
+    paid = payments.groupby("order_id")["payment_value"].sum()
+    due = (items["price"] + items["freight_value"]).groupby(items["order_id"]).sum()
+    both = paid.index.intersection(due.index)
+    gap = (paid[both] - due[both]).abs()
+    in_box = geo["geolocation_lat"].between(-33.75, 5.27) & geo["geolocation_lng"].between(
+        -73.98, -34.79
+    )
+    states = geo.groupby("geolocation_zip_code_prefix")["geolocation_state"].nunique()
+    return {
+        "carrier-before-purchase": int((carrier < bought).sum()),
+        "delivered-before-carrier": int((delivered < carrier).sum()),
+        "approved-after-carrier": int((approved > carrier).sum()),
+        "delivered-without-date": int(((status == "delivered") & delivered.isna()).sum()),
+        "canceled-but-delivered": int(((status == "canceled") & delivered.notna()).sum()),
+        "payment-mismatch": int((gap > Decimal("0.01")).sum()),
+        "zero-value-voucher": int(
+            ((payments["payment_type"] == "voucher") & (payments["payment_value"] == 0)).sum()
+        ),
+        "zero-installments": int((payments["payment_installments"] == 0).sum()),
+        "outside-brazil": int((~in_box).sum()),
+        "prefix-in-two-states": int((states > 1).sum()),
+        "zero-weight": int((products["product_weight_g"] == 0).sum()),
+    }

@@ -30,6 +30,7 @@ CORES = (
     "olistctl.sql",
     "olistctl.cost",
     "olistctl.synth",
+    "olistctl.report",
     "olistctl.records",
     "olistctl.fs",
     "olistctl.result_file",

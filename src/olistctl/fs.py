@@ -103,18 +103,21 @@ def atomic_target(path: Path, *, mode: int = PRIVATE) -> Iterator[Path]:
         raise
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
+def atomic_write_bytes(
+    path: Path, data: bytes, *, durable: bool = True, mode: int = PRIVATE
+) -> None:
     """Write ``data`` to ``path`` atomically; ``durable`` flushes it to disk before the rename.
 
     Not durable suits what can be made again (a cache entry, a copy of a result):
-    a crash may then lose the file, never leave half of it under its name.
+    a crash may then lose the file, never leave half of it under its name. ``mode``
+    as in :func:`new_temporary`.
     """
-    with atomic_target(path) as tmp, open(tmp, "wb") as out:
+    with atomic_target(path, mode=mode) as tmp, open(tmp, "wb") as out:
         out.write(data)
         if durable:
             out.flush()
             os.fsync(out.fileno())
 
 
-def atomic_write_text(path: Path, text: str, *, durable: bool = True) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"), durable=durable)
+def atomic_write_text(path: Path, text: str, *, durable: bool = True, mode: int = PRIVATE) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"), durable=durable, mode=mode)

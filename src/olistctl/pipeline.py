@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from olistctl.ingest.inputs import InputFile
     from olistctl.pricing import RegionPrices
     from olistctl.quality import DatasetQuality
+    from olistctl.quality.overview import QualityOverview
+    from olistctl.report.html_report import ReportInputs
     from olistctl.result_file import ResultTarget
     from olistctl.sql.params import BoundParam
 
@@ -558,6 +560,46 @@ def quality(backend: Backend) -> StoredQuality:
     return StoredQuality(raw=raw_report, processed=processed_report)
 
 
+def quality_overview(backend: Backend, *, samples: int = 0) -> QualityOverview:
+    """``report quality`` over what is stored: the streaming checks of each stage, the rules
+    across columns and rows over the catalog's tables, and ``samples`` failing keys per
+    finding (read from those tables)."""
+    from olistctl.quality.overview import QualityOverview
+    from olistctl.quality.rules import attach_samples, run_rules
+    from olistctl.quality.samples import sample_query
+
+    stored = quality(backend)
+    reports = {name: r for name, r in (("raw", stored.raw), ("processed", stored.processed)) if r}
+    available = [t.name for t in backend.catalog.tables()]
+    notes = []
+    if not available:
+        notes.append(
+            "The rules across rows run over the catalog's tables, and the catalog is empty:"
+            " run `olistctl crawl`, then check again."
+        )
+
+    def execute(sql: str) -> QueryResult:
+        return query(backend, sql)
+
+    rules = run_rules(execute, available, samples=samples) if available else None
+    if rules is not None and rules.skipped:
+        missing = sorted({t for s in rules.skipped for t in s.missing})
+        notes.append(
+            f"{len(rules.skipped)} rule{'s' * (len(rules.skipped) != 1)} not run: the catalog"
+            f" has no {', '.join(missing)}."
+        )
+    overview = QualityOverview.build(reports, rules, notes)
+    if samples and available:
+        shown = [e.finding for e in overview.entries if "catalog" not in e.stages]
+        queries = {}
+        for i, finding in enumerate(shown):
+            sql = sample_query(finding)
+            if sql and all(t in available for t in tables_named_in(sql)):
+                queries[i] = sql
+        attach_samples(execute, shown, queries, samples)
+    return overview
+
+
 # -- status -------------------------------------------------------------------
 
 
@@ -761,6 +803,50 @@ def scan_comparison(
         scale=scale,
         prices=prices,
     )
+
+
+# -- report html ----------------------------------------------------------------
+
+
+def report_inputs(
+    backend: Backend, settings: Settings, *, with_quality: bool = True
+) -> ReportInputs:
+    """What ``report html`` shows, from the backend: the KPIs, the charts' answers, the
+    quality overview and this month's cost (as ``report cost`` prices it)."""
+    from olistctl.cost import FreeTierPlan, resolve_period
+    from olistctl.report.charts import CHARTS
+    from olistctl.report.html_report import ReportInputs, answer_of
+    from olistctl.sql.named import get_query
+
+    available = {t.name for t in backend.catalog.tables()}
+    if not available:
+        raise OperationFailed(
+            "The catalog holds no tables, so there is nothing to report",
+            hint="run `olistctl run` (or upload, transform and crawl) first",
+        )
+    inputs = ReportInputs(
+        title="Olist e-commerce report",
+        generated=_now().strftime("%Y-%m-%d %H:%M UTC"),
+        source=f"{backend.name} backend ({backend.store.name})",
+    )
+    if with_quality:
+        inputs.quality = quality_overview(backend)
+    for name in ["executive_kpis", *(spec.query for spec in CHARTS)]:
+        named = get_query(name)
+        missing = [t for t in tables_named_in(named.sql) if t not in available]
+        if missing:
+            inputs.skipped[name] = missing
+            continue
+        answer = answer_of(query(backend, named.sql, params=named.bind()))
+        if name == "executive_kpis":
+            inputs.kpis = answer
+        else:
+            inputs.answers[name] = answer
+    statement = cost_report(
+        backend, settings, period=resolve_period(), free_tier_plan=FreeTierPlan.legacy
+    )
+    inputs.cost = statement.report
+    return inputs
 
 
 # -- teardown -----------------------------------------------------------------

@@ -688,3 +688,71 @@ def test_the_stats_line_prices_athenas_bytes_with_the_regions_table(
         f"2 rows · 2.35 s · scanned 123.5 MB (billed {billed_mb * 2**20 / 1e6:.1f} MB) · {shown} "
         f"in {REGION} · {ids[0]}"
     )
+
+
+# -- report quality's rules go to Athena as one query -------------------------------------------
+
+
+def test_the_quality_rules_reach_athena_unchanged_and_their_answer_is_read(aws_cli, stack):
+    """moto's Athena runs no SQL: the answer is queued here. What this shows is the way there
+    and back (the rules' SQL exactly as the local engine runs it, Athena's typed answer read
+    into findings and samples), not that Athena would find the same rows; the local tests
+    compare the rules' counts with pandas."""
+    import json
+
+    from olistctl.dataset import ORDERS
+    from olistctl.quality.rules import list_rules, ranked_union
+
+    s3, glue, athena = stack.client("s3"), stack.client("glue"), stack.client("athena")
+    s3.put_object(Bucket=NAMES["raw_bucket"], Key=ORDERS_KEY, Body=ORDERS_CSV)
+    glue.create_table(
+        DatabaseName=NAMES["database"],
+        TableInput={
+            "Name": ORDERS.name,
+            "TableType": "EXTERNAL_TABLE",
+            "StorageDescriptor": {
+                "Columns": [{"Name": c.name, "Type": c.athena_type} for c in ORDERS.columns],
+                "Location": f"s3://{NAMES['processed_bucket']}/{ORDERS.name}/",
+            },
+        },
+    )
+    sent: list[str] = []
+    athena.meta.events.register(
+        "before-parameter-build.athena.StartQueryExecution",
+        lambda params, **kwargs: sent.append(params["QueryString"]),
+    )
+    columns = [
+        ("label", "varchar"),
+        ("failing", "bigint"),
+        ("key", "varchar"),
+        ("detail", "varchar"),
+    ]
+    queue_result(
+        [
+            ["carrier-before-purchase", "3", "a" * 32, "carrier 2018-03-18 19:07:28.000"],
+            ["delivered-without-date", "1", "b" * 32, "bought 2018-08-29 19:36:16.000"],
+        ],
+        columns,
+    )
+    result = aws_cli("report", "quality", "-o", "json", "--samples", "1", "--fail-on", "never")
+    assert result.exit_code == 0, result
+
+    on_orders = [r for r in list_rules() if r.tables == [ORDERS.name]]
+    # The rules first, then the samples of the streaming checks' findings (none queued).
+    assert sent[0] == ranked_union([(r.name, r.sql) for r in on_orders], 1) and len(sent) == 2
+    report = json.loads(result.stdout)
+    found = {f["check"]: f for f in report["findings"] if f["stages"] == ["catalog"]}
+    assert {name: (f["count"], f["samples"]) for name, f in found.items()} == {
+        "carrier-before-purchase": (
+            3,
+            [{"key": "a" * 32, "detail": "carrier 2018-03-18 19:07:28.000"}],
+        ),
+        "delivered-without-date": (
+            1,
+            [{"key": "b" * 32, "detail": "bought 2018-08-29 19:36:16.000"}],
+        ),
+    }
+    assert report["rules"]["ran"] == [r.name for r in on_orders]
+    assert {s["rule"] for s in report["rules"]["skipped"]} == {
+        r.name for r in list_rules() if r not in on_orders
+    }

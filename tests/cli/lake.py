@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import cache
@@ -85,10 +86,18 @@ def rows_from(fmt: str, out: str) -> list[dict[str, str | None]]:
         header = next(_cells(x, "┃") for x in out.splitlines() if "┃" in x)
         data = [_cells(x, "│") for x in out.splitlines() if "│" in x]
         return [
-            dict(zip(header, (None if c == "NULL" else c for c in cells), strict=True))
+            dict(zip(header, (None if c == "NULL" else _digits(c) for c in cells), strict=True))
             for cells in data
         ]
     raise AssertionError(f"unknown format {fmt}")
+
+
+_GROUPED = re.compile(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
+
+
+def _digits(cell: str) -> str:
+    """A number the table wrote with thousands separators, as its digits."""
+    return cell.replace(",", "") if _GROUPED.fullmatch(cell) else cell
 
 
 def _cells(line: str, bar: str) -> list[str]:

@@ -232,7 +232,8 @@ def test_report_quality_on_the_workspace(ran, cli):
     result = cli("report", "quality", "-o", "json")
     assert result.exit_code == 0, result
     payload = json.loads(result.stdout)
-    assert set(payload) == {"raw", "processed"}
+    assert {"raw", "processed", "verdict", "findings", "rules"} <= set(payload)
+    assert payload["verdict"] == "warn" and payload["rules"]["skipped"] == []
 
 
 def test_teardown_dry_run_refusal_and_removal(ran, cli, tmp_path):

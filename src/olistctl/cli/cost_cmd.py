@@ -24,14 +24,13 @@ Parquet tables and over the raw CSVs, in bytes and billed dollars.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from olistctl.cli.options import OutputOpt
-from olistctl.cli.render import OutputFormat, dollars, emit, human_bytes, rich_table
+from olistctl.cli.render import OutputFormat, dollars, emit
 from olistctl.cli.state import AppState, get_state
 from olistctl.errors import UsageError
 
@@ -172,24 +171,6 @@ class Notes:
 # -- the report -----------------------------------------------------------------
 
 
-def _quantity(value: float) -> str:
-    """Whole numbers with separators; small ones fixed-point with three significant digits."""
-    if value == int(value):
-        return f"{value:,.0f}"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    if abs(value) >= 1:
-        return f"{value:,.2f}"
-    digits = 2 - math.floor(math.log10(abs(value)))
-    return f"{value:.{digits}f}"
-
-
-def _price(value: float) -> str:
-    """At least two decimals, and every significant one of a sub-cent price."""
-    whole, _, fraction = f"{value:.10f}".rstrip("0").partition(".")
-    return f"${int(whole):,}.{fraction.ljust(2, '0')}"
-
-
 def _line_record(line) -> list:
     return [
         line.service,
@@ -268,44 +249,9 @@ def _show_report(
         emit(state.out, LINE_COLUMNS, rows, output)
         return
 
-    from rich.table import Table
+    from olistctl.cli.cost_view import show_cost_table
 
-    table = Table(title=_title(report), title_justify="left", header_style="bold", show_footer=True)
-    table.add_column("service", footer="Total")
-    table.add_column("usage", justify="right")
-    table.add_column("free tier", justify="right")
-    table.add_column("billable", justify="right")
-    table.add_column("unit price", justify="right")
-    table.add_column("cost", justify="right", footer=dollars(report.total))
-    table.add_column("month (projected)", justify="right", footer=dollars(report.projection))
-    table.add_column("basis")
-    for line in report.lines:
-        table.add_row(
-            line.service,
-            f"{_quantity(line.usage)} {line.unit}",
-            _quantity(line.free_tier),
-            _quantity(line.billable),
-            f"{_price(line.unit_price)} / {line.price_unit}",
-            dollars(line.cost),
-            dollars(line.projected_cost),
-            line.basis,
-        )
-    state.out.print(table)
-    if billed is not None:
-        from olistctl.settings import STACK_TAG_KEY
-
-        billed_rows = [(service, dollars(amount)) for service, amount in billed.by_service.items()]
-        billed_rows.append(("Total", dollars(billed.total)))
-        state.out.print(
-            rich_table(
-                ["service", "billed"],
-                billed_rows,
-                title=f"Billed by AWS to resources tagged {STACK_TAG_KEY}"
-                f" ({billed.start} to {billed.end}, end exclusive; {billed.currency})",
-            )
-        )
-    for note in report.notes:
-        state.info(f"[dim]·[/dim] {note}")
+    show_cost_table(state, report, _title(report), billed)
 
 
 # -- --queries --------------------------------------------------------------------
@@ -335,27 +281,9 @@ def _show_queries(
     if output is not OutputFormat.table:
         emit(state.out, QUERY_COLUMNS, [_query_record(c) for c in comparisons], output)
         return
-    from rich.table import Table
+    from olistctl.cli.cost_view import show_scans_table
 
-    table = Table(
-        title=f"Athena scan per named query, Parquet vs CSV ({region}"
-        + (f", {scale:g}x the data)" if scale != 1 else ")"),
-        title_justify="left",
-        header_style="bold",
+    title = f"Athena scan per named query, Parquet vs CSV ({region}" + (
+        f", {scale:g}x the data)" if scale != 1 else ")"
     )
-    for name in ("query", "parquet scanned", "billed", "csv scanned", "billed", "csv / parquet"):
-        table.add_column(name, justify="left" if name == "query" else "right")
-    for c in comparisons:
-        table.add_row(
-            c.query,
-            human_bytes(c.parquet.bytes_scanned),
-            dollars(c.parquet.dollars),
-            human_bytes(c.csv.bytes_scanned),
-            dollars(c.csv.dollars),
-            "-" if c.ratio is None else f"{c.ratio:,.1f}x",
-        )
-    state.out.print(table)
-    state.info(
-        "Billed: rounded up to the MB with Athena's 10 MB minimum per query, so on small data"
-        " both sides cost the minimum; the bytes show what grows with the data."
-    )
+    show_scans_table(state, comparisons, title)

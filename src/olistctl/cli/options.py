@@ -6,7 +6,11 @@ from typing import Annotated
 
 import typer
 
+from olistctl.cli.help_types import install as _install_help_words
 from olistctl.cli.render import OutputFormat
+
+# Help writes a word for an option's value, not its Python type (every command imports this).
+_install_help_words()
 
 OutputOpt = Annotated[
     OutputFormat,
@@ -14,13 +18,14 @@ OutputOpt = Annotated[
         "--output",
         "-o",
         envvar="OLISTCTL_OUTPUT",
-        help="Output format for data on stdout.",
+        help="Output format for data on stdout: table, csv, json, jsonl or markdown.",
         case_sensitive=False,
+        metavar="FORMAT",
     ),
 ]
 MaxRowsOpt = Annotated[
     int | None,
-    typer.Option("--max-rows", min=1, help="Show at most this many rows."),
+    typer.Option("--max-rows", min=1, help="Show at most this many rows.", metavar="N"),
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 DryRunOpt = Annotated[
@@ -37,6 +42,7 @@ ConcurrencyOpt = Annotated[
         min=1,
         max=256,
         help="How many files to convert at once (local: threads; aws: Lambda invocations).",
+        metavar="N",
     ),
 ]
 RunnerOpt = Annotated[
@@ -66,6 +72,7 @@ def _stack_name_option(key: str):
             help=help_text[0].upper() + help_text[1:] + ".",
             show_default=False,
             rich_help_panel=STACK_PANEL,
+            metavar="NAME",
         ),
     ]
 

@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from olistctl.cli.options import MaxRowsOpt, OutputOpt
-from olistctl.cli.render import OutputFormat
+from olistctl.cli.render import ChartKind, OutputFormat
 from olistctl.cli.state import get_state
 from olistctl.errors import UsageError
 
 if TYPE_CHECKING:
+    from olistctl.cli.state import AppState
     from olistctl.sql.named import NamedQuery
     from olistctl.sql.params import BoundParam
 
@@ -67,6 +68,20 @@ def command(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Let --out replace an existing file.")
     ] = False,
+    chart: Annotated[
+        ChartKind | None,
+        typer.Option(
+            "--chart",
+            help="Draw the answer in the terminal instead of a table: bar or line, for two"
+            " columns (a label or time, and a number).",
+            case_sensitive=False,
+            show_default=False,
+            metavar="KIND",
+        ),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also show the query id (aws shows it anyway).")
+    ] = False,
 ) -> None:
     from olistctl.cli.render import emit
 
@@ -86,6 +101,16 @@ def command(
             output,
         )
         return
+    if chart is not None and out is not None:
+        raise UsageError(
+            "--chart draws the answer in the terminal, and --out writes it to a file",
+            hint="drop one of them (or run the query once with each)",
+        )
+    if chart is not None and output is not OutputFormat.table:
+        raise UsageError(
+            f"--chart draws in the terminal, and --output {output.value} writes data",
+            hint="drop one of them",
+        )
     statement, named = _statement(sql, file, name)
     params = cli_params(param or [], named)
     if out is not None or overwrite:
@@ -93,7 +118,16 @@ def command(
 
         write_out(state, statement, params, out, overwrite=overwrite, max_rows=max_rows)
         return
-    run_and_show(state, statement, params=params, output=output, max_rows=max_rows, name=name)
+    run_and_show(
+        state,
+        statement,
+        params=params,
+        output=output,
+        max_rows=max_rows,
+        name=name,
+        chart=chart,
+        verbose=verbose,
+    )
 
 
 def _statement(
@@ -164,7 +198,7 @@ def cli_params(texts: list[str], named: NamedQuery | None) -> list[BoundParam]:
 
 
 def run_and_show(
-    state,
+    state: AppState,
     statement: str,
     *,
     params: list[BoundParam] | None = None,
@@ -172,6 +206,8 @@ def run_and_show(
     max_rows: int | None,
     title: str | None = None,
     name: str | None = None,
+    chart: ChartKind | None = None,
+    verbose: bool = False,
 ) -> None:
     """Run ``statement`` and print its answer; ``name``: a shipped query, warned about if empty."""
     from olistctl import pipeline
@@ -185,8 +221,13 @@ def run_and_show(
     except KeyboardInterrupt:
         backend.engine.cancel()
         raise Interrupted("The query was cancelled") from None
-    emit(state.out, result.columns, result.rows, output, title=title)
-    state.info(query_stats(state, result))
+    if chart is not None:
+        from olistctl.cli.chart import show_chart
+
+        show_chart(state.out, result.columns, result.rows, chart, title=title)
+    else:
+        emit(state.out, result.columns, result.rows, output, title=title)
+    state.info(query_stats(state, result, verbose=verbose))
     for note in result.notes:
         state.info(note)
     if name is not None:

@@ -11,13 +11,22 @@ import csv
 import io
 import json
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from rich.console import ConsoleOptions, JustifyMethod, RenderResult
+    from rich.measure import Measurement
+    from rich.table import Table
+    from rich.text import Text
+
+    from olistctl.cli.fit import ColumnText
 
 
 class OutputFormat(StrEnum):
@@ -26,6 +35,24 @@ class OutputFormat(StrEnum):
     json = "json"
     jsonl = "jsonl"
     markdown = "markdown"
+
+
+class ChartKind(StrEnum):
+    """`query --chart`: a terminal chart of a two-column answer."""
+
+    bar = "bar"
+    line = "line"
+
+
+class QualityFormat(StrEnum):
+    """`report quality`'s formats: the data formats, and a page to open in a browser."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+    markdown = "markdown"
+    html = "html"
 
 
 def text(value: Any) -> str:
@@ -104,6 +131,177 @@ def _is_numeric(values: Sequence[Any]) -> bool:
     )
 
 
+# Columns whose whole numbers are not quantities: a year reads 2017, not 2,017.
+_NOT_QUANTITY = re.compile(r"(^|_)(year|yyyy|id|zip|prefix|code)(_|$)", re.IGNORECASE)
+_MAX_DECIMALS = 12
+
+
+def _decimals(value: int | float | Decimal) -> int:
+    if isinstance(value, int):
+        return 0
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return 0
+        value = Decimal(repr(value))
+    exponent = value.as_tuple().exponent
+    return min(-exponent, _MAX_DECIMALS) if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def number_format(name: str, values: Sequence[Any]) -> Callable[[Any], str] | None:
+    """How a numeric column's values read in a table: thousands separators, and as many
+    decimals as the most precise value needs, the same for every row; None for text."""
+    if not _is_numeric(values):
+        return None
+    present = [v for v in values if v is not None]
+    places = max(_decimals(v) for v in present)
+    separator = "" if _NOT_QUANTITY.search(name) else ","
+
+    def fmt(value: Any) -> str:
+        if isinstance(value, float) and not math.isfinite(value):
+            return text(value)
+        if places == 0 and isinstance(value, int):
+            return format(value, f"{separator}d")
+        return format(
+            Decimal(repr(value)) if isinstance(value, float) else value, f"{separator}.{places}f"
+        )
+
+    return fmt
+
+
+_NUMBER_TEXT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
+
+
+def number_text_format(values: Sequence[Any]) -> Callable[[Any], str] | None:
+    """For a text column that holds numbers written out (a KPI's value column): each with
+    thousands separators and its own decimals, padded so the decimal points line up."""
+    present = [v for v in values if v is not None]
+    if not present or not all(isinstance(v, str) and _NUMBER_TEXT.fullmatch(v) for v in present):
+        return None
+
+    def whole(value: str) -> str:
+        head = value.partition(".")[0]
+        return ("-" if head.startswith("-") else "") + f"{int(head.lstrip('-')):,}"
+
+    # Aligned on the decimal point by padding on the left (rich trims trailing spaces).
+    width = max(len(whole(v)) for v in present)
+
+    def fmt(value: Any) -> str:
+        _, dot, frac = str(value).partition(".")
+        return whole(value).rjust(width) + dot + frac
+
+    return fmt
+
+
+class FittedTable:
+    """A table of rows that fits the width it is printed in.
+
+    Numbers are right-aligned, with separators and a fixed number of decimals per column;
+    text wraps between words. When even that does not fit (more columns than the
+    terminal is wide), each row is shown as a list of ``column  value`` lines instead,
+    so no value is cut short.
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        *,
+        title: str | None = None,
+        caption: str | None = None,
+        null: str = "[dim]NULL[/dim]",
+        numbers_in_text: bool = False,
+    ) -> None:
+        self.columns = list(columns)
+        self.rows = [list(r) for r in rows]
+        self.title, self.caption, self.null = title, caption, null
+        self.formats: list[Callable[[Any], str] | None] = []
+        self.justify: list[JustifyMethod] = []
+        for i, name in enumerate(self.columns):
+            values = [r[i] for r in self.rows]
+            fmt = number_format(name, values)
+            justify: JustifyMethod = "right" if fmt else "left"
+            if fmt is None and numbers_in_text:
+                # Numbers written out as text line up on the decimal point by their padding.
+                fmt = number_text_format(values)
+            self.formats.append(fmt)
+            self.justify.append(justify)
+
+    def cell(self, i: int, value: Any) -> Text | str:
+        from rich.text import Text
+
+        if value is None:
+            return self.null
+        fmt = self.formats[i]
+        return Text(fmt(value) if fmt else text(value))
+
+    def texts(self) -> list[ColumnText]:
+        from olistctl.cli.fit import ColumnText
+
+        def plain(i: int, value: Any) -> str:
+            cell = self.cell(i, value)
+            return "NULL" if value is None or isinstance(cell, str) else cell.plain
+
+        return [
+            ColumnText(
+                name,
+                [plain(i, r[i]) for r in self.rows],
+                wraps=self.formats[i] is None,
+            )
+            for i, name in enumerate(self.columns)
+        ]
+
+    def table(self, widths: list[int] | None = None) -> Table:
+        from rich.table import Table
+
+        from olistctl.cli.fit import wrap_header
+
+        table = Table(
+            title=self.title, caption=self.caption, title_justify="left", header_style="bold"
+        )
+        for i, name in enumerate(self.columns):
+            numeric = self.formats[i] is not None
+            width = widths[i] if widths else None
+            table.add_column(
+                wrap_header(name, width) if width else name,
+                justify=self.justify[i],
+                no_wrap=numeric,
+                overflow="fold",
+                width=width,
+            )
+        for row in self.rows:
+            table.add_row(*(self.cell(i, v) for i, v in enumerate(row)))
+        return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.table import Table
+        from rich.text import Text
+
+        from olistctl.cli.fit import fit_widths
+
+        widths = fit_widths(self.texts(), options.max_width)
+        if widths is not None:
+            yield self.table(widths)
+            return
+        if self.title:
+            yield Text(self.title, style="italic")
+        for n, row in enumerate(self.rows, start=1):
+            record = Table(
+                title=f"row {n}", title_justify="left", show_header=False, header_style="bold"
+            )
+            record.add_column("column", style="bold", overflow="fold")
+            record.add_column("value", overflow="fold")
+            for i, value in enumerate(row):
+                record.add_row(self.columns[i], self.cell(i, value))
+            yield record
+        if self.caption:
+            yield Text(self.caption, style="dim")
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        from rich.measure import Measurement
+
+        return Measurement.get(console, options, self.table())
+
+
 def rich_table(
     columns: Sequence[str],
     rows: Sequence[Sequence[Any]],
@@ -111,16 +309,8 @@ def rich_table(
     title: str | None = None,
     caption: str | None = None,
     null: str = "[dim]NULL[/dim]",
-):
-    from rich.table import Table
-
-    table = Table(title=title, caption=caption, title_justify="left", header_style="bold")
-    for i, name in enumerate(columns):
-        numeric = _is_numeric([row[i] for row in rows])
-        table.add_column(name, justify="right" if numeric else "left", overflow="fold")
-    for row in rows:
-        table.add_row(*(text(v) if v is not None else null for v in row))
-    return table
+) -> FittedTable:
+    return FittedTable(columns, rows, title=title, caption=caption, null=null)
 
 
 def emit(
@@ -167,6 +357,13 @@ def dollars(amount: float | Decimal) -> str:
     return f"${amount:,.2f}"
 
 
-def emit_summary(console: Console, columns, rows, fmt: OutputFormat, *, title=None) -> None:
+def emit_summary(
+    console: Console,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    fmt: OutputFormat,
+    *,
+    title: str | None = None,
+) -> None:
     """:func:`emit` for a command's own summary tables, where a missing value shows as "-"."""
     emit(console, columns, rows, fmt, title=title, null="-")

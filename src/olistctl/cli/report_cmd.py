@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from olistctl.cli import cost_cmd
-from olistctl.cli.options import OutputOpt
-from olistctl.cli.render import OutputFormat
-from olistctl.cli.state import get_state
+from olistctl.cli import cost_cmd, report_html_cmd
+from olistctl.cli.render import QualityFormat
+from olistctl.cli.state import AppState, get_state
 from olistctl.errors import ExitCode
 
+if TYPE_CHECKING:
+    from olistctl.quality.overview import QualityOverview
+
 app = typer.Typer(
-    help="Reports: data quality and cost.",
+    help="Reports: data quality, cost, and an HTML page with charts.",
     no_args_is_help=True,
     rich_markup_mode="rich",
     add_completion=False,  # the root command has the completion options
@@ -34,42 +36,83 @@ def quality(
         list[str] | None,
         typer.Argument(
             help="CSV files or folders to check; default: what is stored "
-            "(raw CSVs and processed Parquet).",
+            "(raw CSVs, processed Parquet and the catalog's tables).",
             show_default=False,
+            metavar="PATH",
         ),
     ] = None,
-    output: OutputOpt = OutputFormat.table,
+    output: Annotated[
+        QualityFormat,
+        typer.Option(
+            "--output",
+            "-o",
+            envvar="OLISTCTL_OUTPUT",
+            help="Output format: table, csv, json (every finding in full), jsonl, markdown"
+            " or html (a page to open in a browser).",
+            case_sensitive=False,
+            metavar="FORMAT",
+        ),
+    ] = QualityFormat.table,
     fail_on: Annotated[
         FailOn,
         typer.Option(
-            "--fail-on", help="Exit 1 when a finding of this severity (or worse) is found."
+            "--fail-on",
+            help="Exit 1 when a finding of this severity (or worse) is found:"
+            " error, warn or never.",
+            metavar="SEVERITY",
         ),
     ] = FailOn.error,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Show info findings too, and what each finding expected."
+        ),
+    ] = False,
+    samples: Annotated[
+        int,
+        typer.Option(
+            "--samples",
+            min=0,
+            max=1000,
+            help="Show up to N failing rows (their keys) under each finding, read from the"
+            " catalog's tables.",
+            metavar="N",
+        ),
+    ] = 0,
 ) -> None:
-    """Check the data: nulls, row counts, keys, value domains and cross-table orphans.
+    """Check the data: nulls, row counts, keys, value domains, cross-table orphans, and
+    rules across columns and rows (dates out of order, payments that do not add up, points
+    outside Brazil, ...).
 
     Known facts of the real Olist data (duplicate review ids, products without a
-    category) are warnings or info, not errors.
+    category, the rules' anomalies) are warnings or info, not errors.
     """
     from olistctl.cli.quality_view import show_quality
 
     state = get_state(ctx)
-    if paths:
-        from olistctl.quality import check_files
-
-        reports = {"files": check_files(paths)}
-    else:
-        from olistctl import pipeline
-
-        stored = pipeline.quality(state.backend())
-        reports = {
-            name: r for name, r in (("raw", stored.raw), ("processed", stored.processed)) if r
-        }
+    overview = quality_overview(state, paths, samples)
     from olistctl.quality.report import reaches
 
-    worst = show_quality(state, reports, output)
+    worst = show_quality(state, overview, output, verbose=verbose)
     if reaches(worst, fail_on.value):
         raise typer.Exit(ExitCode.FAILED)
 
 
+def quality_overview(state: AppState, paths: list[str] | None, samples: int) -> QualityOverview:
+    """Over the files given (the streaming checks only), or over what is stored."""
+    if paths:
+        from olistctl.quality import check_files
+        from olistctl.quality.overview import QualityOverview
+
+        note = (
+            "The rules across rows run over the catalog's tables, not over files:"
+            " `olistctl run PATH...` loads the files, then `olistctl report quality` checks them."
+        )
+        return QualityOverview.build({"files": check_files(paths)}, notes=[note])
+    from olistctl import pipeline
+
+    return pipeline.quality_overview(state.backend(), samples=samples)
+
+
 app.command("cost", help=cost_cmd.__doc__)(cost_cmd.command)
+app.command("html", help=report_html_cmd.__doc__)(report_html_cmd.command)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from olistctl.cli.render import OutputFormat, _json_value, emit, human_bytes, rich_table
+from olistctl.cli.render import (
+    FittedTable,
+    OutputFormat,
+    _json_value,
+    emit,
+    human_bytes,
+    rich_table,
+)
 
 if TYPE_CHECKING:
     from olistctl.cli.state import AppState
@@ -71,7 +78,18 @@ def show_run(state: AppState, summary: RunSummary, output: OutputFormat) -> None
         _notes(state, summary)
         return
     for kpi in summary.kpis:
-        emit(state.out, kpi.result.columns, kpi.result.rows, output, title=kpi.description)
+        if output is OutputFormat.table:
+            # KPI values are text (one column holds every metric): shown as the numbers they are.
+            state.out.print(
+                FittedTable(
+                    kpi.result.columns,
+                    kpi.result.rows,
+                    title=kpi.description,
+                    numbers_in_text=True,
+                )
+            )
+        else:
+            emit(state.out, kpi.result.columns, kpi.result.rows, output, title=kpi.description)
     for o in summary.transform.failed:
         state.err.print(f"[red]failed[/red] {o.raw_key}: {o.error}")
     _notes(state, summary)

@@ -135,23 +135,55 @@ def show_crawl(state: AppState, report: CrawlReport, output: OutputFormat) -> No
     state.info("Changes since the previous crawl:\n" + "\n".join(lines))
 
 
-def query_stats(state: AppState, result: QueryResult) -> str:
+def query_stats(state: AppState, result: QueryResult, *, verbose: bool = False) -> str:
+    """The line after a query's rows: rows, time, bytes scanned and billed, cost.
+
+    One line in the terminal's width: the longest form that fits, dropping first the
+    region, then words, and last the query id (shown on aws; locally with --verbose,
+    which puts it on a line of its own when it does not fit).
+    """
+    lines = query_footer(state, result, verbose=verbose)
+    return "\n".join(lines)
+
+
+def query_footer(state: AppState, result: QueryResult, *, verbose: bool = False) -> list[str]:
     from olistctl.pricing import athena_query_cost
     from olistctl.settings import DEFAULT_REGION
 
     region = state.settings().get("region") or DEFAULT_REGION
-    cost = athena_query_cost(result.bytes_scanned, region)
-    verb = "scanned" if state.settings().get("backend") == "aws" else "Athena would scan"
-    rows = f"{len(result.rows)} row{'s' * (len(result.rows) != 1)}"
-    if result.truncated:
-        rows += " shown (more exist; raise --max-rows)"
+    on_aws = state.settings().get("backend") == "aws"
+    n = len(result.rows)
+    rows = f"{n:,} row{'s' * (n != 1)}"
     if result.from_catalog:
-        return f"{rows} · from the catalog (no query ran, nothing billed)"
-    return (
-        f"{rows} · {result.engine_ms / 1000:.2f} s · {verb} {human_bytes(result.bytes_scanned)}"
-        f" (billed {human_bytes(cost.billed_bytes)}) · {dollars(cost.dollars)} in {region}"
-        + (f" · {result.query_id}" if result.query_id else "")
-    )
+        tail = " shown (more exist; raise --max-rows)" if result.truncated else ""
+        return [f"{rows}{tail} · from the catalog (no query ran, nothing billed)"]
+    cost = athena_query_cost(result.bytes_scanned, region)
+    scanned, billed = human_bytes(result.bytes_scanned), human_bytes(cost.billed_bytes)
+    seconds = f"{result.engine_ms / 1000:.2f} s"
+    money = dollars(cost.dollars)
+    verb = "scanned" if on_aws else "Athena would scan"
+    query_id = result.query_id if (on_aws or verbose) else None
+    width = state.err.width
+    long_rows = rows + (" shown (more exist; raise --max-rows)" if result.truncated else "")
+    short_rows = rows + (" (more: --max-rows)" if result.truncated else "")
+    short_scan = f"scan {scanned}, billed {billed}"
+    forms = [
+        f"{row_text} · {seconds} · {scan} · {money}{place}"
+        for row_text, scan, place in (
+            (long_rows, f"{verb} {scanned} (billed {billed})", f" in {region}"),
+            (long_rows, f"{verb} {scanned} (billed {billed})", ""),
+            (short_rows, f"{verb} {scanned} (billed {billed})", ""),
+            (short_rows, short_scan, ""),
+        )
+    ]
+    # The id matters more than the wording: every form with it first, then without.
+    candidates = [f"{form} · {query_id}" for form in forms] if query_id else []
+    candidates += forms
+    line = next((c for c in candidates if len(c) <= width), candidates[-1])
+    lines = [line]
+    if verbose and query_id and query_id not in line:
+        lines.append(f"query id {query_id}")
+    return lines
 
 
 def warn_if_empty(state: AppState, answers: Sequence[tuple[str, QueryResult]]) -> None:

@@ -28,6 +28,14 @@ def worst_of(findings: list[Finding]) -> str | None:
 
 
 @dataclass
+class Sample:
+    """One failing row of a finding: its key, and what is wrong with it."""
+
+    key: str
+    detail: str | None = None
+
+
+@dataclass
 class Finding:
     severity: Severity
     check: str  # row-count, nulls, null-share, unique, domain, orphans, childless, schema, …
@@ -37,13 +45,17 @@ class Finding:
     found: str
     message: str
     count: int = 0  # rows (or values) concerned
+    # A few failing rows, when asked for (`report quality --samples N`).
+    samples: list[Sample] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Finding:
-        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+        kw = {k: d[k] for k in cls.__dataclass_fields__ if k in d}
+        kw["samples"] = [Sample(**s) for s in d.get("samples", [])]
+        return cls(**kw)
 
 
 @dataclass

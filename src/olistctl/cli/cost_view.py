@@ -1,0 +1,206 @@
+"""`report cost` in a terminal: tables that fit its width without cutting an answer.
+
+Money columns have one number of decimals for every row and the total (enough
+for the smallest amount, two at least); service names and units wrap between
+words. When the terminal is too narrow for every column, the least needed ones
+(basis, billable units, free tier, unit price) are left out and named under the
+table; ``-o json`` or ``-o csv`` always has them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from olistctl.report.numbers import money_format, quantity, unit_price
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
+    from rich.table import Table
+
+    from olistctl.cli.fit import ColumnText
+    from olistctl.cli.state import AppState
+    from olistctl.cost import CostReport
+    from olistctl.cost.billed import ActualCosts
+    from olistctl.cost.scan_compare import ScanComparison
+
+
+Column = tuple[str, "JustifyMethod", bool]  # name, justify, whether its cells may wrap
+
+
+class NarrowingTable:
+    """A table that leaves out its optional columns, least needed first, until it fits."""
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        rows: Sequence[Sequence[Any]],
+        *,
+        optional: Sequence[str],  # names of the columns that may go, in that order
+        title: str | None = None,
+        footer: Sequence[str] | None = None,
+    ) -> None:
+        self.columns, self.rows, self.optional = list(columns), rows, list(optional)
+        self.title, self.footer = title, footer
+
+    def texts(self, keep: list[int]) -> list[ColumnText]:
+        from olistctl.cli.fit import ColumnText
+
+        return [
+            ColumnText(
+                self.columns[i][0],
+                [str(r[i]) for r in self.rows],
+                wraps=self.columns[i][2],
+                footer=self.footer[i] if self.footer else "",
+            )
+            for i in keep
+        ]
+
+    def build(self, keep: list[int], widths: list[int] | None) -> Table:
+        from rich.table import Table
+        from rich.text import Text
+
+        from olistctl.cli.fit import wrap_header
+
+        table = Table(
+            title=self.title,
+            title_justify="left",
+            header_style="bold",
+            show_footer=self.footer is not None,
+        )
+        for n, i in enumerate(keep):
+            name, justify, wraps = self.columns[i]
+            width = widths[n] if widths else None
+            table.add_column(
+                wrap_header(name, width) if width else name,
+                justify=justify,
+                footer=(self.footer[i] if self.footer else "") or "",
+                no_wrap=not wraps,
+                width=width,
+            )
+        for row in self.rows:
+            table.add_row(*(Text(str(row[i])) for i in keep))
+        return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.text import Text
+
+        from olistctl.cli.fit import fit_widths
+
+        dropped: list[str] = []
+        keep = list(range(len(self.columns)))
+        widths = fit_widths(self.texts(keep), options.max_width)
+        for name in self.optional:
+            if widths is not None:
+                break
+            dropped.append(name)
+            keep = [i for i, c in enumerate(self.columns) if c[0] not in dropped]
+            widths = fit_widths(self.texts(keep), options.max_width)
+        yield self.build(keep, widths)
+        if dropped:
+            yield Text(
+                f"Left out at this width: {', '.join(dropped)} (a wider terminal, or -o json,"
+                " shows them).",
+                style="dim",
+            )
+
+
+def cost_table(report: CostReport, title: str) -> NarrowingTable:
+    money = money_format(
+        [line.cost for line in report.lines] + [report.total]
+        + [line.projected_cost for line in report.lines] + [report.projection]
+    )  # fmt: skip
+    columns: list[Column] = [
+        ("service", "left", True),
+        ("usage", "right", True),  # the number and its unit may wrap apart
+        ("free tier", "right", False),
+        ("billable", "right", False),
+        ("unit price", "right", True),
+        ("cost", "right", False),
+        ("month (projected)", "right", True),  # the header wraps; the amounts are one word
+        ("basis", "left", True),
+    ]
+    rows = [
+        (
+            line.service,
+            f"{quantity(line.usage)} {line.unit}",
+            quantity(line.free_tier),
+            quantity(line.billable),
+            f"{unit_price(line.unit_price)} / {line.price_unit}",
+            money(line.cost),
+            money(line.projected_cost),
+            line.basis,
+        )
+        for line in report.lines
+    ]
+    footer = ["Total", "", "", "", "", money(report.total), money(report.projection), ""]
+    return NarrowingTable(
+        columns,
+        rows,
+        optional=["basis", "billable", "free tier", "unit price"],
+        title=title,
+        footer=footer,
+    )
+
+
+def billed_table(billed: ActualCosts, title: str) -> NarrowingTable:
+    money = money_format([*billed.by_service.values(), billed.total])
+    rows = [(service, money(amount)) for service, amount in billed.by_service.items()]
+    rows.append(("Total", money(billed.total)))
+    return NarrowingTable(
+        [("service", "left", True), ("billed", "right", False)], rows, optional=[], title=title
+    )
+
+
+def scans_table(comparisons: Sequence[ScanComparison], title: str) -> NarrowingTable:
+    from olistctl.cli.render import human_bytes
+
+    money = money_format(
+        [c.parquet.dollars for c in comparisons] + [c.csv.dollars for c in comparisons]
+    )
+    columns: list[Column] = [
+        ("query", "left", False),  # a name to type back: never wrapped or cut
+        ("parquet scanned", "right", True),
+        ("parquet billed", "right", True),
+        ("csv scanned", "right", True),
+        ("csv billed", "right", True),
+        ("csv / parquet", "right", True),
+    ]
+    rows = [
+        (
+            c.query,
+            human_bytes(c.parquet.bytes_scanned),
+            money(c.parquet.dollars),
+            human_bytes(c.csv.bytes_scanned),
+            money(c.csv.dollars),
+            "-" if c.ratio is None else f"{c.ratio:,.1f}x",
+        )
+        for c in comparisons
+    ]
+    return NarrowingTable(columns, rows, optional=["csv billed", "parquet billed"], title=title)
+
+
+def show_cost_table(
+    state: AppState, report: CostReport, title: str, billed: ActualCosts | None
+) -> None:
+    state.out.print(cost_table(report, title))
+    if billed is not None:
+        from olistctl.settings import STACK_TAG_KEY
+
+        state.out.print(
+            billed_table(
+                billed,
+                f"Billed by AWS to resources tagged {STACK_TAG_KEY}"
+                f" ({billed.start} to {billed.end}, end exclusive; {billed.currency})",
+            )
+        )
+    for note in report.notes:
+        state.info(f"[dim]·[/dim] {note}")
+
+
+def show_scans_table(state: AppState, comparisons: Sequence[ScanComparison], title: str) -> None:
+    state.out.print(scans_table(comparisons, title))
+    state.info(
+        "Billed: rounded up to the MB with Athena's 10 MB minimum per query, so on small data"
+        " both sides cost the minimum; the bytes show what grows with the data."
+    )

@@ -1,0 +1,7 @@
+"""Reports to read outside the terminal: markdown and self-contained HTML pages.
+
+``page`` holds the HTML building blocks (no dependencies); ``quality_doc`` renders
+a quality overview as markdown or HTML; ``charts`` and ``html_report`` build
+``olistctl report html``, which needs plotly (``pip install 'olistctl[report]'``)
+and imports it only there.
+"""

@@ -1,0 +1,167 @@
+"""`report quality` on the sample's workspace: the rules' counts against pandas, the failing
+keys it samples, one entry per finding across stages, a stage column only where the stages
+differ, and the markdown and HTML forms."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analyses import arrow_tables, frames_of, quality_rule_counts
+from olistctl.errors import ExitCode
+from olistctl.quality.rules import list_rules
+
+RULES = {r.name: r for r in list_rules()}
+
+
+@pytest.fixture(scope="module")
+def frames(sample_data):
+    return frames_of(arrow_tables(sample_data))
+
+
+def _report(cli, *args):
+    result = cli("report", "quality", "-o", "json", *args)
+    assert result.exit_code == 0, result
+    return json.loads(result.stdout)
+
+
+def test_the_rules_count_what_pandas_counts_on_the_sample(cli, lake, frames):
+    lake("crawled")
+    report = _report(cli)
+    found = {f["check"]: f for f in report["findings"] if f["check"] in RULES}
+    expected = {name: n for name, n in quality_rule_counts(frames).items() if n}
+    assert {name: f["count"] for name, f in found.items()} == expected
+    # The generator plants every fault at the real data's rate (at least one from 1,000 orders).
+    assert set(expected) == set(RULES)
+    for name, f in found.items():
+        rule = RULES[name]
+        assert (f["severity"], f["table"], f["stages"]) == (rule.severity, rule.table, ["catalog"])
+        assert f["message"] == f"{rule.description}: {f['count']:,}."
+        assert f["expected"].startswith(f"none (the real Olist data has {rule.real:,}")
+    assert report["rules"]["ran"] == sorted(RULES) and report["rules"]["skipped"] == []
+
+
+def test_json_holds_every_finding_once_with_the_stages_it_was_found_in(cli, lake):
+    lake("crawled")
+    report = _report(cli)
+    streamed = [f for f in report["findings"] if f["stages"] != ["catalog"]]
+    # The sample's raw CSVs and Parquet files find the same things: each once, in both.
+    assert all(f["stages"] == ["raw", "processed"] for f in streamed)
+    per_stage = [
+        (f["severity"], f["check"], f["table"], f["column"], f["found"])
+        for f in report["processed"]["findings"]
+        + [g for t in report["processed"]["tables"].values() for g in t["findings"]]
+    ]
+    assert sorted(per_stage) == sorted(
+        (f["severity"], f["check"], f["table"], f["column"], f["found"]) for f in streamed
+    )
+    counts = {s: sum(1 for f in report["findings"] if f["severity"] == s) for s in SEVERITY}
+    assert (report["errors"], report["warnings"], report["info"]) == tuple(counts.values())
+    assert report["verdict"] == "warn"
+    for f in report["findings"]:  # the full text of each, whatever the table shows
+        assert f["message"] and f["expected"] and f["found"], f
+
+
+SEVERITY = ("error", "warn", "info")
+
+
+def test_samples_are_the_first_failing_keys(cli, lake, frames):
+    lake("crawled")
+    report = _report(cli, "--samples", "2")
+    by_check = {(f["check"], f["column"]): f for f in report["findings"]}
+    orders = frames["orders"]
+    early = orders[orders["order_delivered_carrier_date"] < orders["order_purchase_timestamp"]]
+    carrier = by_check[("carrier-before-purchase", RULES["carrier-before-purchase"].columns)]
+    assert [s["key"] for s in carrier["samples"]] == sorted(early["order_id"])[:2]
+    reviews = frames["order_reviews"]
+    repeated = reviews["review_id"][reviews["review_id"].duplicated()].unique()
+    unique = by_check[("unique", "review_id")]
+    assert [s["key"] for s in unique["samples"]] == sorted(repeated)[:2]
+    assert all(s["detail"] == "2 rows" for s in unique["samples"])
+    # Without --samples, none are read.
+    assert all(f["samples"] == [] for f in _report(cli)["findings"])
+
+
+def test_the_table_hides_info_unless_verbose_and_says_so(cli, lake):
+    lake("crawled")
+    default = cli("report", "quality")
+    assert default.exit_code == 0, default
+    lines = default.stdout.splitlines()
+    assert lines[0] == "Data quality: WARNINGS (0 errors, 11 warnings, 24 info)."
+    assert "24 info findings are hidden: --verbose shows them." in default.stdout
+    assert "approved-after-carrier" not in default.stdout  # an info rule
+    assert "stage" not in default.stdout.split("\n\n", 1)[1].splitlines()[0]
+    verbose = cli("report", "quality", "--verbose")
+    assert "approved-after-carrier" in verbose.stdout and "hidden" not in verbose.stdout
+
+
+def test_a_stage_column_appears_where_raw_and_processed_differ(cli, lake):
+    ws = lake("crawled")
+    raw = next((ws / "raw" / "olist_orders_dataset").glob("*.csv"))
+    lines = raw.read_text(encoding="utf-8").splitlines(keepends=True)
+    fields = lines[1].split(",")
+    fields[0] = "f" * 32  # a new order, with a status no order has
+    fields[2] = "lost"
+    raw.write_text("".join(lines) + ",".join(fields), encoding="utf-8")
+
+    result = cli("report", "quality")
+    assert result.exit_code == ExitCode.FAILED, result  # an error, in the raw CSV only
+    header = next(line for line in result.stdout.splitlines() if line.startswith("severity"))
+    assert header.split() == ["severity", "check", "rows", "stage", "finding"]
+    assert "they differ (see the stage column)" in result.stdout
+    report = json.loads(cli("report", "quality", "-o", "json", "--fail-on", "never").stdout)
+    [domain] = [f for f in report["findings"] if f["check"] == "domain"]
+    assert (domain["stages"], domain["column"], domain["count"]) == (
+        ["raw"],
+        "order_status",
+        1,
+    )
+
+
+def test_markdown_and_html(cli, lake):
+    lake("crawled")
+    markdown = cli("report", "quality", "-o", "markdown")
+    assert markdown.exit_code == 0, markdown
+    text = markdown.stdout
+    assert text.startswith("# Data quality\n\nData quality: WARNINGS (0 errors, 11 warnings")
+    assert "| table | severity | check | rows | finding |" in text
+    assert "| `olist_orders_dataset` | warn | carrier-before-purchase | 2 |" in text
+
+    page = cli("report", "quality", "-o", "html", "--samples", "1")
+    assert page.exit_code == 0, page
+    assert page.stdout.startswith("<!DOCTYPE html>")
+    assert '<h1 id="quality">Data quality <span class="verdict WARNINGS">' in page.stdout
+    assert '<ul class="samples"><li class="key">' in page.stdout
+    assert "<script" not in page.stdout  # a plain page: no script at all
+
+
+def test_rules_do_not_run_over_given_files_and_say_so(cli, sample_data):
+    result = cli("report", "quality", str(sample_data), "-o", "json")
+    assert result.exit_code == 0, result
+    report = json.loads(result.stdout)
+    assert report["rules"] is None and "files" in report
+    assert report["notes"] == [
+        "The rules across rows run over the catalog's tables, not over files:"
+        " `olistctl run PATH...` loads the files, then `olistctl report quality` checks them."
+    ]
+    assert not Path("olist-lake").exists()
+
+
+def test_a_rule_whose_table_is_not_in_the_catalog_is_named(cli, sample_data, tmp_path):
+    part = tmp_path / "part"
+    part.mkdir()
+    for csv in sample_data.glob("*.csv"):
+        if csv.name != "olist_products_dataset.csv":
+            shutil.copy(csv, part / csv.name)
+    assert cli("--no-progress", "run", str(part)).exit_code == 0
+    result = cli("report", "quality", "-o", "json")
+    assert result.exit_code == 0, result
+    report = json.loads(result.stdout)
+    assert report["rules"]["skipped"] == [
+        {"rule": "zero-weight", "missing": ["olist_products_dataset"]}
+    ]
+    assert "zero-weight" not in report["rules"]["ran"] and len(report["rules"]["ran"]) == 10
+    assert "1 rule not run: the catalog has no olist_products_dataset." in report["notes"]
