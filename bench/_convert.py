@@ -10,6 +10,8 @@ Methods:
 - ``pandas-default``: ``read_csv`` with inferred types (what many Lambdas do).
 - ``pyarrow-stream``: a single-threaded pyarrow streaming reader and writer.
 - ``duckdb-copy``: DuckDB ``COPY … TO … (FORMAT parquet)``, on every core.
+- ``polars-sink``: polars ``scan_csv`` with the model's types, ``sink_parquet``
+  (streaming, every core).
 
 Prints nothing: the benchmark reads the result's footer afterwards, untimed.
 """
@@ -84,12 +86,26 @@ def duckdb_copy(source: str, dest: str) -> None:
     con.close()
 
 
+_POLARS_TYPES = {"string": "String", "int": "Int32", "double": "Float64", "decimal": "Float64"}
+
+
+def polars_sink(source: str, dest: str) -> None:
+    import polars as pl
+
+    schema = {
+        c.name: pl.Datetime("ms") if c.type == "timestamp" else getattr(pl, _POLARS_TYPES[c.type])
+        for c in table_for_file(source).columns
+    }
+    pl.scan_csv(source, schema=schema).sink_parquet(dest, compression="snappy")
+
+
 METHODS = {
     "olistctl": olistctl,
     "pandas-typed": pandas_typed,
     "pandas-default": pandas_default,
     "pyarrow-stream": pyarrow_stream,
     "duckdb-copy": duckdb_copy,
+    "polars-sink": polars_sink,
 }
 
 
