@@ -124,6 +124,12 @@ def _options(parser) -> None:
         " pandas-typed are always run)",
     )
     parser.add_argument(
+        "--big-reps",
+        type=int,
+        default=None,
+        help="repetitions for CSVs of 2 GB and more (default: --reps)",
+    )
+    parser.add_argument(
         "--baseline",
         default=DEFAULT_BEFORE,
         help=f"the git commit whose command is 'before' (default {DEFAULT_BEFORE})",
@@ -148,7 +154,8 @@ def main(argv=None) -> int:
         name = size_label(size).replace(" ", "")
         source, rows = ensure_orders_csv(orders_csv, scratch / f"orders-{name}.csv", size)
         ws = cli_workspace(scratch / f"ws-{name}", source)
-        result = bench_size(options, methods, source, rows, size_label(size), ws, before_src)
+        reps = options.reps if size < 2 * GB or options.smoke else (args.big_reps or options.reps)
+        result = bench_size(options, methods, source, rows, size_label(size), ws, before_src, reps)
         results.append(result)
     markdown, targets = render(options, results, args.baseline)
     data = {"machine": machine(), "before": args.baseline, "sizes": results}
@@ -224,6 +231,7 @@ def bench_size(
     label: str,
     ws: Path,
     before_src: Path | None,
+    reps: int,
 ) -> dict:
     size = source.stat().st_size
     runs = {m: Measured(m, "") for m in methods}
@@ -232,10 +240,11 @@ def bench_size(
     out_bytes: dict[str, int] = {}
     env = olistctl_env()
     before_env = dict(env, PYTHONPATH=str(before_src)) if before_src else env
-    for rep in range(options.reps):
+    load = [os.getloadavg()[0]]
+    for rep in range(reps):
         shift = rep % len(methods)
         for method in methods[shift:] + methods[:shift]:
-            progress(f"{label}: {method}, repetition {rep + 1}/{options.reps}")
+            progress(f"{label}: {method}, repetition {rep + 1}/{reps}")
             cmd = _command(method, source, outputs[method], ws)
             shown = shell(cmd)
             if method == BEFORE and before_src is not None:
@@ -252,12 +261,15 @@ def bench_size(
                 raise BenchError(f"{method} wrote {written:,} rows of {rows:,} ({source})")
             out_bytes[method] = outputs[method].stat().st_size
             schemas[method] = str(pq.read_schema(outputs[method]).field(3).type)
+            load.append(os.getloadavg()[0])
     progress(f"{label}: comparing the command's output with pandas' value by value")
     mismatch = compare_parquet(outputs["cli"], outputs[BASELINE])
     for path in outputs.values():
         path.unlink(missing_ok=True)
     return {
         "label": label,
+        "reps": reps,
+        "load_1min": load,
         "csv_bytes": size,
         "rows": rows,
         "source": str(source),
@@ -345,8 +357,9 @@ def render(options, results: list[dict], before_ref: str) -> tuple[str, list[Tar
         " same workspace, in the same interleaved run). The in-process function and the peers"
         " run as `.venv/bin/python bench/_convert.py METHOD SOURCE DEST`. Wall time is the whole"
         " process (interpreter start-up and imports included); peak RSS is the process's"
-        f" `ru_maxrss`. Median of {options.reps} (min–max); the order of the methods rotates"
-        " between repetitions; the CSV is in the page cache. The pandas baseline is the usual"
+        " `ru_maxrss`. Median of the repetitions (min–max; their number and the machine's"
+        " 1-minute load average during them are under each table); the order of the methods"
+        " rotates between repetitions; the CSV is in the page cache. The pandas baseline is the usual"
         " Lambda way done right: `pandas.read_csv(dtype=str for the ids and status,"
         " parse_dates=[the 5 timestamps])` then `to_parquet(compression='snappy')`.",
         "",
@@ -388,8 +401,11 @@ def render(options, results: list[dict], before_ref: str) -> tuple[str, list[Tar
                 "lrrrrrl",
             ),
             "",
-            "The command's output holds the same values as the pandas baseline's, column by"
-            " column: " + ("yes." if not result["mismatch"] else f"**no**: {result['mismatch']}."),
+            f"{result['reps']} repetitions; 1-minute load average"
+            f" {min(result['load_1min']):.1f}–{max(result['load_1min']):.1f} on"
+            f" {os.cpu_count()} cores during them. The command's output holds the same values"
+            " as the pandas baseline's, column by column: "
+            + ("yes." if not result["mismatch"] else f"**no**: {result['mismatch']}."),
             "",
         ]
         label = result["label"]
@@ -461,7 +477,8 @@ def render(options, results: list[dict], before_ref: str) -> tuple[str, list[Tar
         "",
         table(["CSV", "figure", "measured", "target", "result"], verdict_rows, "llrll"),
         "",
-        f"Command: `.venv/bin/python bench/transform.py --reps {options.reps} --sizes {sizes}`."
+        f"Command: `.venv/bin/python bench/transform.py --reps {results[0]['reps']}"
+        f" --big-reps {results[-1]['reps']} --sizes {sizes}`."
         " Each measured process, e.g.:",
         "",
         *[f"- {LABELS[m]}: `{c}`" for m, c in commands.items()],
