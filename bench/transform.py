@@ -359,8 +359,8 @@ def render(options, results: list[dict], before_ref: str) -> tuple[str, list[Tar
         " process (interpreter start-up and imports included); peak RSS is the process's"
         " `ru_maxrss`. Median of the repetitions (min–max; their number and the machine's"
         " 1-minute load average during them are under each table); the order of the methods"
-        " rotates between repetitions; the CSV is in the page cache. The pandas baseline is the usual"
-        " Lambda way done right: `pandas.read_csv(dtype=str for the ids and status,"
+        " rotates between repetitions; the CSV is in the page cache. The pandas baseline is"
+        " the usual Lambda way done right: `pandas.read_csv(dtype=str for the ids and status,"
         " parse_dates=[the 5 timestamps])` then `to_parquet(compression='snappy')`.",
         "",
     ]
