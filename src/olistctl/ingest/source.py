@@ -4,8 +4,9 @@ pyarrow's streaming CSV reader pulls blocks from an I/O thread and would read
 ~32 blocks ahead of the batches it has handed out; :class:`SourceStream`
 holds it to a few, so memory stays bounded by the block size. It also keeps
 the last few blocks, with the physical line count and quote parity at each
-block start: when pyarrow rejects a block, :mod:`olistctl.ingest.locate`
-re-reads them to name the exact line (pyarrow's errors carry no position).
+block start (for a regular file, counted only when needed: :meth:`counted`):
+when pyarrow rejects a block, :mod:`olistctl.ingest.locate` re-reads them to
+name the exact line (pyarrow's errors carry no position).
 
 Any object with ``read(n)`` works as the source (a botocore StreamingBody has
 nothing else); each ``read`` returns a full block unless the source has ended,
