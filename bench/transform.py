@@ -148,6 +148,8 @@ def main(argv=None) -> int:
     scratch = options.work / "transform"
     scratch.mkdir(exist_ok=True)
     before_src = baseline_src(scratch, args.baseline) if BEFORE in methods else None
+    if before_src is None and BEFORE in methods:
+        methods.remove(BEFORE)
 
     results = []
     for size in sizes:
@@ -166,14 +168,21 @@ def main(argv=None) -> int:
     return 0
 
 
-def baseline_src(scratch: Path, ref: str) -> Path:
-    """The ``src/`` of commit ``ref``, extracted once (and byte-compiled, as installed)."""
-    commit = subprocess.run(
-        ["git", "-C", REPO, "rev-parse", "--verify", f"{ref}^{{commit}}"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+def baseline_src(scratch: Path, ref: str) -> Path | None:
+    """The ``src/`` of commit ``ref``, extracted once (and byte-compiled, as installed).
+
+    None, said on stderr, where the commit is not there (a shallow clone, no git).
+    """
+    try:
+        commit = subprocess.run(
+            ["git", "-C", REPO, "rev-parse", "--verify", f"{ref}^{{commit}}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        progress(f"commit {ref} is not in this clone: the command before it is not measured")
+        return None
     target = scratch / f"before-{commit[:12]}"
     stamp = target / ".extracted"
     if not stamp.is_file():
