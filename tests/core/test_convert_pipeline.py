@@ -10,6 +10,7 @@ import pytest
 from tiny_olist import files_in, orders_csv
 
 from olistctl.dataset import get_table
+from olistctl.errors import InputError
 from olistctl.ingest import source
 from olistctl.ingest.reader import CsvBatches
 from olistctl.quality import profile
@@ -144,3 +145,21 @@ def test_the_read_ahead_stays_within_its_blocks(monkeypatch, readahead):
         assert batches.stream.max_ahead <= source.READAHEAD_BLOCKS + 1
     else:  # unthrottled, pyarrow reads further ahead: the bound above is the throttle's doing
         assert batches.stream.max_ahead > source.READAHEAD_BLOCKS + 1
+
+
+def test_a_bad_value_deep_in_a_file_is_located_alike_from_a_path_and_a_stream(tmp_path):
+    # A file's lines are counted only when an error needs them (read again up to the
+    # failing block); a stream's as its blocks pass. Both must name the same line.
+    lines = orders_csv(20_000).split(b"\n")
+    lines[15_001] = lines[15_001].replace(b"2017-10-", b"2017-13-", 1)  # data row 15,001
+    data = b"\n".join(lines)
+    src = tmp_path / "olist_orders_dataset.csv"
+    src.write_bytes(data)
+    messages = []
+    for source_ in (src, io.BytesIO(data)):
+        with pytest.raises(InputError) as caught:
+            convert_csv(source_, tmp_path / "o.parquet", source_name="o.csv", batch_bytes=16 << 10)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert messages[0].startswith("o.csv, line 15002: column order_purchase_timestamp holds")
+    assert not (tmp_path / "o.parquet").exists()

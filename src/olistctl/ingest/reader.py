@@ -163,7 +163,7 @@ class CsvBatches:
         window = list(self.stream.window)
         # The failing batch's records start in the block before its own at the earliest.
         failing = self.stream.batches_done
-        window = [c for c in window if c.index >= failing - 1]
+        window = self.stream.counted([c for c in window if c.index >= failing - 1])
         table = self.table
 
         def nullable(name: str) -> bool:

@@ -153,10 +153,16 @@ def _count_repeats(values: np.ndarray) -> int:
 
 
 class _Spill:
-    """Fingerprints on disk, split by their top bits into files that can be checked one by one.
+    """Fingerprints on disk, one sorted run per spill, checked partition by partition at the end.
 
-    Fingerprints are uniform, so each of the 64 partitions holds 1/64 of them,
-    and equal values always land in the same partition.
+    Each spill is sorted and written as one file, with where each partition
+    (the values' top bits) starts in it. At the end each partition's slices of
+    every run are read and merged (a stable sort finds the runs: timsort), so
+    memory holds one partition of all runs: fingerprints are uniform, so that
+    is 1/64 of them, and equal values always land in the same partition.
+    Sorting at each spill, while the file is still being read, leaves only
+    the merge for the end: with one file per partition instead, sorting every
+    partition at the end took ~0.5 s of a 1 GB transform after its last row.
     """
 
     BITS = 6
@@ -165,29 +171,30 @@ class _Spill:
         self.folder = Path(tempfile.mkdtemp(prefix="olistctl-keys-"))
         # Removed with the KeySet even if nobody calls close() (an error midway).
         self._cleanup = weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
-
-    def _path(self, part: int) -> Path:
-        return self.folder / f"{part:02d}.u64"
+        self._runs: list[tuple[Path, list[int]]] = []  # file, where each partition starts
+        starts = np.arange(1 << self.BITS, dtype=_U64) << _U64(64 - self.BITS)
+        self._starts = starts
 
     def write(self, values: np.ndarray) -> None:
-        part = (values >> _U64(64 - self.BITS)).astype(np.uint8)
-        order = np.argsort(part, kind="stable")  # a radix sort on 8 bits: linear
-        grouped = values[order]
-        ends = np.cumsum(np.bincount(part, minlength=1 << self.BITS))
-        start = 0
-        for p, end in enumerate(ends.tolist()):
-            if end > start:
-                with open(self._path(p), "ab") as f:
-                    grouped[start:end].tofile(f)
-            start = end
+        """Spill ``values`` (sorted in place: the caller hands them over)."""
+        values.sort()
+        bounds = [*np.searchsorted(values, self._starts).tolist(), len(values)]
+        path = self.folder / f"{len(self._runs):05d}.u64"
+        values.tofile(path)
+        self._runs.append((path, bounds))
 
     def parts(self):
         """Each partition's values, sorted, one at a time."""
         for p in range(1 << self.BITS):
-            path = self._path(p)
-            if path.exists():
-                values = np.fromfile(path, dtype=_U64)
-                values.sort()
+            pieces = []
+            for path, bounds in self._runs:
+                count = bounds[p + 1] - bounds[p]
+                if count:
+                    offset = bounds[p] * _U64().itemsize
+                    pieces.append(np.fromfile(path, dtype=_U64, count=count, offset=offset))
+            if pieces:
+                values = np.concatenate(pieces) if len(pieces) > 1 else pieces[0]
+                values.sort(kind="stable")  # merges the sorted runs
                 yield values
 
     def close(self) -> None:
