@@ -18,7 +18,8 @@ import duckdb
 
 
 def main(argv: list[str]) -> None:
-    query = json.loads(open(argv[0]).read())[argv[1]]
+    with open(argv[0]) as f:
+        query = json.load(f)[argv[1]]
     con = duckdb.connect()
     con.execute("SET TimeZone='UTC'")
     for table, files in query["files"].items():
