@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from olistctl.cost import CostReport, FreeTierPlan, Period
     from olistctl.cost.billed import ActualCosts
     from olistctl.cost.scan_compare import ScanComparison
+    from olistctl.ingest.checksums import ChecksumMemo
     from olistctl.ingest.inputs import InputFile
     from olistctl.quality import DatasetQuality
     from olistctl.result_file import ResultTarget
@@ -92,10 +93,18 @@ def upload(
     from olistctl.ingest.inputs import discover
 
     progress = progress or NoProgress()
-    files = discover(paths)
+    # The checksums of unchanged local files, remembered (--force reads every file).
+    memo = None if force else _checksum_memo(backend)
+    files = discover(paths, checksums=memo)
     _refuse_two_files_for_one_table(files)
     outcomes: list[UploadOutcome] = []
     with backend.exclusive():
+        if memo is not None:
+            if memo.path is None:  # the workspace is made now: the memo can be kept there
+                own = backend.own_file(CHECKSUM_MEMO)
+                if own is not None and own.path is not None:
+                    memo.keep_in(own.path, own.claim)
+            memo.save()
         todo = []
         for f in files:
             table = f.table.name if f.table else f.path.stem
@@ -132,6 +141,18 @@ def upload(
                 ]
             )
     return outcomes
+
+
+CHECKSUM_MEMO = ".cache/source-checksums.json"
+
+
+def _checksum_memo(backend: Backend) -> ChecksumMemo:
+    from olistctl.ingest.checksums import ChecksumMemo
+
+    own = backend.own_file(CHECKSUM_MEMO)
+    if own is None:  # no state on this machine to keep it with
+        return ChecksumMemo(None)
+    return ChecksumMemo(own.path, own.claim)
 
 
 def _refuse_two_files_for_one_table(files: Sequence[InputFile]) -> None:
