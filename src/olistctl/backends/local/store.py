@@ -20,15 +20,14 @@ _COPY_CHUNK = 8 << 20
 
 
 def parquet_source_sha256(path: Path) -> str | None:
-    """The SHA-256 of the CSV a Parquet file was made from (its key-value metadata)."""
-    import pyarrow.parquet as pq
+    """The SHA-256 of the CSV a Parquet file was made from (its key-value metadata).
 
-    try:
-        meta = pq.read_metadata(path).metadata or {}
-    except Exception:  # an unreadable file counts as "not converted"
-        return None
-    value = meta.get(layout.SOURCE_SHA256.encode())
-    return value.decode() if value else None
+    Read from the footer without pyarrow (``parquet_meta``): a re-run with nothing to
+    convert then imports no pyarrow. An unreadable file counts as "not converted".
+    """
+    from olistctl.parquet_meta import key_value_metadata
+
+    return (key_value_metadata(path) or {}).get(layout.SOURCE_SHA256) or None
 
 
 class LocalStore(ObjectStore):
