@@ -97,3 +97,45 @@ def test_the_deferred_rich_modules_work_in_full_when_used():
         "isinstance": True,
         "table": "TableElement",
     }
+
+
+_QUERY = """
+import io, json, sys, contextlib
+from olistctl.cli.app import app
+out, err = io.StringIO(), io.StringIO()
+with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    code = app(['--workspace', sys.argv[1], 'query', '--name', 'order_status_mix', '-o', 'csv'],
+               standalone_mode=False)
+print(json.dumps({'code': code, 'rich': 'rich.console' in sys.modules,
+                  'out': out.getvalue(), 'err': err.getvalue()}), file=sys.__stdout__)
+"""
+
+
+def test_a_csv_query_draws_nothing_with_rich_and_says_the_same(lake):
+    ws = lake("crawled")
+    report = _python(_QUERY, str(ws))
+    assert report["code"] == 0 and report["rich"] is False
+    assert report["out"].startswith("order_status,orders,pct\n")
+    (stats,) = report["err"].splitlines()
+    assert " rows · " in stats and "Athena would scan" in stats
+
+
+def test_a_line_printed_without_rich_is_what_rich_prints_off_a_terminal():
+    import io
+
+    from rich.console import Console
+
+    from olistctl.cli.state import _prints_as_is
+
+    lines = [
+        "8 rows · 0.06 s · Athena would scan 10.0 KB (billed 10.5 MB) · $0.000048 in us-east-1",
+        "a note with ümlauts, (parentheses) and 'quotes' & <angles> * stars ~ 100%",
+        "x" * 200,
+    ]
+    for line in lines:
+        assert _prints_as_is(line)
+        buffer = io.StringIO()
+        Console(file=buffer, highlight=False, width=200, soft_wrap=True).print(line)
+        assert buffer.getvalue() == line + "\n"
+    for odd in ["[bold]x[/bold]", "emoji :smile:", "tab\there", "two\nlines", "x" * 201, 3]:
+        assert not _prints_as_is(odd)

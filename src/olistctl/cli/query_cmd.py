@@ -184,7 +184,7 @@ def run_and_show(
     except KeyboardInterrupt:
         backend.engine.cancel()
         raise Interrupted("The query was cancelled") from None
-    emit(state.out, result.columns, result.rows, output, title=title)
+    emit(state.data_out(output), result.columns, result.rows, output, title=title)
     state.info(query_stats(state, result))
     for note in result.notes:
         state.info(note)

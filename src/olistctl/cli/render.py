@@ -11,13 +11,24 @@ import csv
 import io
 import json
 import math
+import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
+if TYPE_CHECKING:  # rich is imported only where a table is drawn (~30 ms of a start-up)
+    from rich.console import Console
+
+
+class PlainOut:
+    """Where the machine formats (csv, json, jsonl, markdown) go: stdout, with no rich
+    Console made for it."""
+
+    @property
+    def file(self) -> Any:
+        return sys.stdout
 
 
 class OutputFormat(StrEnum):
@@ -124,7 +135,7 @@ def rich_table(
 
 
 def emit(
-    console: Console,
+    console: Console | PlainOut,
     columns: Sequence[str],
     rows: Sequence[Sequence[Any]],
     fmt: OutputFormat,
@@ -134,6 +145,7 @@ def emit(
 ) -> None:
     """Write rows to stdout in ``fmt`` (``null`` is how the table format shows a NULL)."""
     if fmt is OutputFormat.table:
+        assert not isinstance(console, PlainOut), "a table is drawn by a rich Console"
         console.print(rich_table(columns, rows, title=title, null=null))
         return
     writer = {
