@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from _harness import BENCH_DIR, DEFAULT_WORK, PYTHON, REPO, machine, measure, table, verdict
@@ -72,9 +74,19 @@ def main(argv=None) -> int:
             if args.smoke:
                 cmd.append("--smoke")
             print(f"[run_all] {name}", file=sys.stderr, flush=True)
+            began, load_start = datetime.now(UTC), os.getloadavg()[0]
             started = time.perf_counter()
             done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             took[name] = time.perf_counter() - started
+            # How loaded the shared machine was while it ran: every figure is read with it.
+            run_info = {
+                "started": began.strftime("%Y-%m-%d %H:%M UTC"),
+                "minutes": took[name] / 60,
+                "reps": 1 if args.smoke else args.reps,
+                "load_start": load_start,
+                "load_end": os.getloadavg()[0],
+            }
+            (results / f"{name}.run.json").write_text(json.dumps(run_info))
             if done.returncode != 0:
                 failures[name] = "\n".join(done.stderr.strip().splitlines()[-12:])
                 print(done.stderr, file=sys.stderr)
@@ -163,12 +175,29 @@ def render(chosen, results: Path, failures, took, args) -> str:
     ]
     if missing:
         lines += ["", "Not measured in this run: " + ", ".join(missing) + "."]
-    if took:
+    runs = []
+    for name in chosen:
+        info_file = results / f"{name}.run.json"
+        if info_file.is_file():
+            run = json.loads(info_file.read_text())
+            runs.append(
+                [
+                    name,
+                    run["started"],
+                    str(run["reps"]),
+                    f"{run['load_start']:.1f} → {run['load_end']:.1f}",
+                    f"{run['minutes']:.1f} min",
+                ]
+            )
+    if runs:
         lines += [
             "",
-            "Time each benchmark took: "
-            + ", ".join(f"{name} {seconds / 60:.1f} min" for name, seconds in took.items())
-            + ".",
+            "Each benchmark's run: when, repetitions (`--reps`; some benchmarks cap their"
+            " largest sizes lower, as their sections say), the machine's 1-minute load average"
+            " when it started and ended (2 cores, shared with other engineers' test runs: a"
+            " load above 2 means processes waited for a core), and how long it took.",
+            "",
+            table(["benchmark", "started", "reps", "load average", "took"], runs, "llrrr"),
         ]
     for section in sections:
         lines += ["", section]
