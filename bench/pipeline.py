@@ -2,7 +2,7 @@
 scale and at 10x, against a DuckDB-only script and a pandas script in the same run.
 
 Sizes: the 100,000-order synthetic dataset (~125 MB, ~1.56 M rows), and 10x
-(``olistctl sample --orders 1000000``, ~1.25 GB), local backend: upload,
+(``olistctl sample --orders 1000000``), local backend: upload,
 transform, crawl and the KPI queries. Baselines, taking turns with olistctl
 in every repetition:
 
