@@ -3,7 +3,8 @@
     python bench/_duckdb_pipeline.py SOURCE_DIR LAKE_DIR KPI_SQL.json OUT.json
 
 1. "transform": for each of the 9 Olist files, ``COPY (SELECT * FROM
-   read_csv(FILE, columns = the model's types)) TO LAKE/<table>.parquet
+   read_csv(FILE, the CSV dialect and the model's column types given, no
+   sniffing)) TO LAKE/<table>.parquet
    (COMPRESSION snappy)`` on one DuckDB connection (all its threads);
 2. "query": the KPI queries ``olistctl run`` shows, as the same DuckDB SQL
    olistctl runs (translated from Athena SQL once by the benchmark, read from
@@ -46,7 +47,8 @@ def main(argv: list[str]) -> None:
         target = lake / f"{table.name}.parquet"
         con.execute(
             f"COPY (SELECT * FROM read_csv({_quote(str(source / table.file_name))},"
-            f" header = true, columns = {{{columns}}}, timestampformat = '%Y-%m-%d %H:%M:%S'))"
+            f" header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"',"
+            f" columns = {{{columns}}}, timestampformat = '%Y-%m-%d %H:%M:%S'))"
             f" TO {_quote(str(target))} (FORMAT parquet, COMPRESSION snappy)"
         )
         con.execute(
