@@ -105,7 +105,9 @@ def render(chosen, results: Path, failures, took, args) -> str:
         section = results / f"{name}.md"
         figures = results / f"{name}.json"
         if section.is_file() and figures.is_file():
-            sections.append(section.read_text(encoding="utf-8").rstrip())
+            # The work folder as WORK: the document names no folder of the machine it ran on.
+            text = section.read_text(encoding="utf-8").rstrip()
+            sections.append(text.replace(str(args.work_dir.resolve()), "WORK"))
             targets += json.loads(figures.read_text())["targets"]
         else:
             missing.append(name)
@@ -116,7 +118,7 @@ def render(chosen, results: Path, failures, took, args) -> str:
         loop = json.loads((results / "steadiness.json").read_text())
         steady = (
             f" CPU steadiness: a fixed CPU-bound loop took {min(loop):.3f}–{max(loop):.3f} s"
-            f" over {len(loop)} runs at the start of this run (±"
+            f" over {len(loop)} runs at the start of the last benchmark run (±"
             f"{(max(loop) - min(loop)) / 2 / statistics.median(loop):.0%} around the median),"
             " so sub-second figures can move by that much between runs."
         )
@@ -139,7 +141,8 @@ def render(chosen, results: Path, failures, took, args) -> str:
         " byte-compiled before measuring and `PYTHONDONTWRITEBYTECODE` is cleared for the"
         " measured processes, as in an installed copy (the editable install has no `.pyc`"
         " files, and compiling them cost every olistctl process ~25 ms that the baselines'"
-        " compiled libraries never paid). Sizes and memory are in"
+        " compiled libraries never paid). `WORK` is the `--work-dir` (default `bench/.work`),"
+        " where the generated data and workspaces are. Sizes and memory are in"
         " decimal units (1 MB = 10^6 bytes)." + steady,
         "",
         "## Machine",
@@ -161,7 +164,13 @@ def render(chosen, results: Path, failures, took, args) -> str:
                 ],
                 [
                     "command",
-                    f"`.venv/bin/python bench/run_all.py --reps {args.reps}{smoke_flag}`",
+                    (
+                        "`.venv/bin/python bench/run_all.py --only NAME --reps N` for each"
+                        " benchmark (its repetitions in the run table below), then"
+                        " `--render-only`"
+                    )
+                    if args.render_only
+                    else f"`.venv/bin/python bench/run_all.py --reps {args.reps}{smoke_flag}`",
                 ],
             ],
         ),
