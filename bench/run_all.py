@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from _harness import BENCH_DIR, DEFAULT_WORK, PYTHON, REPO, machine, measure, table, verdict
@@ -72,9 +74,19 @@ def main(argv=None) -> int:
             if args.smoke:
                 cmd.append("--smoke")
             print(f"[run_all] {name}", file=sys.stderr, flush=True)
+            began, load_start = datetime.now(UTC), os.getloadavg()[0]
             started = time.perf_counter()
             done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             took[name] = time.perf_counter() - started
+            # How loaded the shared machine was while it ran: every figure is read with it.
+            run_info = {
+                "started": began.strftime("%Y-%m-%d %H:%M UTC"),
+                "minutes": took[name] / 60,
+                "reps": 1 if args.smoke else args.reps,
+                "load_start": load_start,
+                "load_end": os.getloadavg()[0],
+            }
+            (results / f"{name}.run.json").write_text(json.dumps(run_info))
             if done.returncode != 0:
                 failures[name] = "\n".join(done.stderr.strip().splitlines()[-12:])
                 print(done.stderr, file=sys.stderr)
@@ -93,7 +105,9 @@ def render(chosen, results: Path, failures, took, args) -> str:
         section = results / f"{name}.md"
         figures = results / f"{name}.json"
         if section.is_file() and figures.is_file():
-            sections.append(section.read_text(encoding="utf-8").rstrip())
+            # The work folder as WORK: the document names no folder of the machine it ran on.
+            text = section.read_text(encoding="utf-8").rstrip()
+            sections.append(text.replace(str(args.work_dir.resolve()), "WORK"))
             targets += json.loads(figures.read_text())["targets"]
         else:
             missing.append(name)
@@ -104,7 +118,7 @@ def render(chosen, results: Path, failures, took, args) -> str:
         loop = json.loads((results / "steadiness.json").read_text())
         steady = (
             f" CPU steadiness: a fixed CPU-bound loop took {min(loop):.3f}–{max(loop):.3f} s"
-            f" over {len(loop)} runs at the start of this run (±"
+            f" over {len(loop)} runs at the start of the last benchmark run (±"
             f"{(max(loop) - min(loop)) / 2 / statistics.median(loop):.0%} around the median),"
             " so sub-second figures can move by that much between runs."
         )
@@ -127,7 +141,8 @@ def render(chosen, results: Path, failures, took, args) -> str:
         " byte-compiled before measuring and `PYTHONDONTWRITEBYTECODE` is cleared for the"
         " measured processes, as in an installed copy (the editable install has no `.pyc`"
         " files, and compiling them cost every olistctl process ~25 ms that the baselines'"
-        " compiled libraries never paid). Sizes and memory are in"
+        " compiled libraries never paid). `WORK` is the `--work-dir` (default `bench/.work`),"
+        " where the generated data and workspaces are. Sizes and memory are in"
         " decimal units (1 MB = 10^6 bytes)." + steady,
         "",
         "## Machine",
@@ -149,7 +164,13 @@ def render(chosen, results: Path, failures, took, args) -> str:
                 ],
                 [
                     "command",
-                    f"`.venv/bin/python bench/run_all.py --reps {args.reps}{smoke_flag}`",
+                    (
+                        "`.venv/bin/python bench/run_all.py --only NAME --reps N` for each"
+                        " benchmark (its repetitions in the run table below), then"
+                        " `--render-only`"
+                    )
+                    if args.render_only
+                    else f"`.venv/bin/python bench/run_all.py --reps {args.reps}{smoke_flag}`",
                 ],
             ],
         ),
@@ -163,12 +184,29 @@ def render(chosen, results: Path, failures, took, args) -> str:
     ]
     if missing:
         lines += ["", "Not measured in this run: " + ", ".join(missing) + "."]
-    if took:
+    runs = []
+    for name in chosen:
+        info_file = results / f"{name}.run.json"
+        if info_file.is_file():
+            run = json.loads(info_file.read_text())
+            runs.append(
+                [
+                    name,
+                    run["started"],
+                    str(run["reps"]),
+                    f"{run['load_start']:.1f} → {run['load_end']:.1f}",
+                    f"{run['minutes']:.1f} min",
+                ]
+            )
+    if runs:
         lines += [
             "",
-            "Time each benchmark took: "
-            + ", ".join(f"{name} {seconds / 60:.1f} min" for name, seconds in took.items())
-            + ".",
+            "Each benchmark's run: when, repetitions (`--reps`; some benchmarks cap their"
+            " largest sizes lower, as their sections say), the machine's 1-minute load average"
+            " when it started and ended (2 cores, shared with other engineers' test runs: a"
+            " load above 2 means processes waited for a core), and how long it took.",
+            "",
+            table(["benchmark", "started", "reps", "load average", "took"], runs, "llrrr"),
         ]
     for section in sections:
         lines += ["", section]

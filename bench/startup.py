@@ -3,7 +3,8 @@
 Whole-process wall time and peak RSS of each, and which modules the help path
 imports: none of boto3, botocore, pandas, pyarrow, duckdb may be among them
 (they cost 0.1–0.5 s each). ``python -X importtime`` shows where the rest goes.
-Target: each help <= 0.3 s.
+Target: each help <= 0.15 s, as installed by the README's ``make run`` (``uv sync
+--compile-bytecode`` and ``compileall`` of the source: every module byte-compiled).
 
 One row measures ``query --help`` without ``cli/plain_params.py`` (its
 ``install`` replaced by a no-op): what keeping that patch of typer's value
@@ -41,7 +42,7 @@ from _harness import (
     targets_table,
 )
 
-TARGET_S = 0.3
+TARGET_S = 0.15
 HEAVY = ("boto3", "botocore", "pandas", "pyarrow", "duckdb")
 # Reported, not forbidden: what else the help path pulls in.
 NOTABLE = ("numpy", "sqlglot", "rich", "pydantic", "typer")
@@ -161,7 +162,9 @@ def render(options, runs, heavy, notable, slowest) -> tuple[str, list[Target]]:
         if "--help" in label and label != WITHOUT_PLAIN:
             verdicts.append(
                 Target(
-                    f"start-up: `{label}` <= 0.3 s", secs(m.wall.median), m.wall.median <= TARGET_S
+                    f"start-up: `{label}` <= {TARGET_S} s",
+                    secs(m.wall.median),
+                    m.wall.median <= TARGET_S,
                 )
             )
     for cmd, found in heavy.items():
@@ -177,7 +180,10 @@ def render(options, runs, heavy, notable, slowest) -> tuple[str, list[Target]]:
             "## Start-up",
             "",
             "Whole-process wall time and peak RSS, each command a fresh process after one"
-            f" unmeasured warm-up run; median of {options.reps} (min–max).",
+            f" unmeasured warm-up run; median of {options.reps} (min–max). Measured in the"
+            " `.venv` the README's `make run` installs (`uv sync --compile-bytecode`, then"
+            " `compileall` of `src/olistctl`), so every module, olistctl's included, is"
+            " byte-compiled as in any installed copy.",
             "",
             table(["command", "wall", "over `python -c pass`", "peak RSS"], rows, "lrrr"),
             "",

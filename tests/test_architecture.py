@@ -194,6 +194,8 @@ def test_no_capability_probing_in_the_cli_or_the_pipeline():
         for number, line in enumerate(path.read_text().splitlines(), 1):
             if "backend.name ==" in line or "getattr(" in line:
                 found.append(f"{path.relative_to(SRC.parent)}:{number}: {line.strip()}")
-    # cli/plain_params.py reads typer's internals, which is what it is for (kept by a
-    # measurement: docs/benchmarks.md); it probes typer, not a backend.
-    assert [f for f in found if "plain_params.py" not in f] == []
+    # cli/plain_params.py reads typer's internals and cli/deferred_rich.py forwards to
+    # rich's classes, which is what they are for (kept by a measurement:
+    # docs/benchmarks.md); they probe typer and rich, not a backend.
+    shims = ("plain_params.py", "deferred_rich.py")
+    assert [f for f in found if not any(shim in f for shim in shims)] == []

@@ -149,6 +149,9 @@ class OwnFile:
 
     path: Path | None  # None: no place for it yet (no workspace made): the caller keeps none
     claim: Callable[[], None]  # lists it as olistctl's; called before it is first written
+    # Writes the whole file atomically through the backend's own walls (never by a path a
+    # link could redirect); None where the backend has no such writer.
+    write: Callable[[bytes], None] | None = None
 
 
 @dataclass

@@ -22,7 +22,6 @@ import json
 import os
 import shutil
 import subprocess
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -209,6 +208,8 @@ class Settings:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # only when there is a settings file (~5-10 ms of every start-up otherwise)
+
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)

@@ -254,4 +254,5 @@ def test_run_all_writes_one_document(tmp_path):
     for heading in ("## Machine", "## Targets", "## Start-up", "## Scan cost"):
         assert heading in document
     assert "## Transform: one orders-like CSV" not in document  # not asked for
-    assert "start-up: `olistctl --help` <= 0.3 s" in document
+    assert "start-up: `olistctl --help` <= 0.15 s" in document
+    assert "| startup | " in document and "| scan_cost | " in document  # each run's load

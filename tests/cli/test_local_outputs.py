@@ -516,12 +516,31 @@ def test_sql_that_starts_with_a_comment_is_the_query_not_an_option(cli, lake, sa
     assert {r["order_status"]: r["n"] for r in json.loads(result.stdout)} == expected.to_dict()
 
 
+def test_run_translates_only_the_queries_it_runs(cli, sample_data, tmp_path, monkeypatch):
+    from olistctl.sql import transpile as transpiler
+
+    transpiled: list[str] = []
+    real = transpiler.transpile
+
+    def counted(sql, schema, *, database=None, param_types=()):
+        transpiled.append(sql)
+        return real(sql, schema, database=database, param_types=param_types)
+
+    monkeypatch.setattr(transpiler, "transpile", counted)
+    assert cli("run", str(sample_data)).exit_code == 0
+    kpis = [q.sql for q in list_queries() if q.kpi]
+    assert 0 < len(kpis) < len(list_queries())
+    assert sorted(transpiled) == sorted(kpis)
+    assert len(list((tmp_path / WS / ".cache" / "sql").glob("*.json"))) == len(kpis)
+
+
 def test_a_crawl_prepares_every_shipped_query_so_none_transpiles_again(
     cli, sample_data, tmp_path, monkeypatch
 ):
     from olistctl.sql import transpile as transpiler
 
     assert cli("run", str(sample_data)).exit_code == 0
+    assert cli("crawl").exit_code == 0
     transpiled: list[str] = []
     real = transpiler.transpile
 

@@ -135,6 +135,51 @@ def test_the_scan_estimate_is_the_footers_column_chunks(engine):
     assert result.bytes_scanned == expected > 0
 
 
+def test_queries_share_one_sandboxed_connection_whose_scratch_goes_with_it(
+    engine, sales, tmp_path, monkeypatch
+):
+    import duckdb
+
+    from olistctl.backends.local import engine as engine_module
+
+    opened = []
+    real = engine_module.connect
+
+    def counted(**kwargs):
+        opened.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(engine_module, "connect", counted)
+    first = engine.execute("SELECT COUNT(*) AS n FROM sales")
+    second = engine.execute("SELECT MAX(qty) AS top FROM sales")
+    assert (first.rows, second.rows) == ([(ROWS,)], [(12,)])
+    assert len(opened) == 1
+    (scratch,) = opened[0]["allowed_directories"]
+    assert sorted(opened[0]["allowed_paths"]) == sorted(
+        str(p) for p in engine.files_by_table()["sales"]
+    )
+    # The results are in results/, nothing stays in the scratch folder.
+    assert Path(first.output_location).parent == engine.store.ws.path("results")
+    assert os.listdir(scratch) == []
+    # The connection is the same wall: nothing outside the catalog's files and the scratch.
+    outside = tmp_path / "outside.parquet"
+    pq.write_table(sales.slice(0, 3), outside)
+    con = engine._con
+    assert con is not None
+    with pytest.raises(duckdb.Error, match="Cannot access file"):
+        con.execute(f"SELECT * FROM read_parquet('{outside}')").fetchall()
+    with pytest.raises(duckdb.Error, match="Cannot access"):
+        con.execute(f"COPY (SELECT 1) TO '{engine.store.ws.path('results', 'x.csv')}'")
+    # A file the connection was not opened for: a new connection that may read it.
+    pq.write_table(sales.slice(0, 10), engine.store.ws.path("processed", "sales/part-9.parquet"))
+    engine.catalog.crawl()
+    assert engine.execute("SELECT COUNT(*) AS n FROM sales").rows == [(ROWS + 10,)]
+    assert len(opened) == 2 and not os.path.exists(scratch)
+    engine.close()
+    assert engine._con is None
+    assert not os.path.exists(opened[1]["allowed_directories"][0])
+
+
 def test_the_second_run_of_a_query_comes_from_the_cache(engine, monkeypatch):
     sql = "SELECT status, COUNT(*) AS n FROM sales GROUP BY status ORDER BY n DESC, status"
     first = engine.execute(sql)

@@ -226,7 +226,7 @@ def run_and_show(
 
         show_chart(state.out, result.columns, result.rows, chart, title=title)
     else:
-        emit(state.out, result.columns, result.rows, output, title=title)
+        emit(state.data_out(output), result.columns, result.rows, output, title=title)
     state.info(query_stats(state, result, verbose=verbose))
     for note in result.notes:
         state.info(note)

@@ -12,21 +12,29 @@ import io
 import json
 import math
 import re
+import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-
-if TYPE_CHECKING:
-    from rich.console import ConsoleOptions, JustifyMethod, RenderResult
+if TYPE_CHECKING:  # rich is imported only where a table is drawn (~30 ms of a start-up)
+    from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
     from rich.measure import Measurement
     from rich.table import Table
     from rich.text import Text
 
     from olistctl.cli.fit import ColumnText
+
+
+class PlainOut:
+    """Where the machine formats (csv, json, jsonl, markdown) go: stdout, with no rich
+    Console made for it."""
+
+    @property
+    def file(self) -> Any:
+        return sys.stdout
 
 
 class OutputFormat(StrEnum):
@@ -314,7 +322,7 @@ def rich_table(
 
 
 def emit(
-    console: Console,
+    console: Console | PlainOut,
     columns: Sequence[str],
     rows: Sequence[Sequence[Any]],
     fmt: OutputFormat,
@@ -324,6 +332,7 @@ def emit(
 ) -> None:
     """Write rows to stdout in ``fmt`` (``null`` is how the table format shows a NULL)."""
     if fmt is OutputFormat.table:
+        assert not isinstance(console, PlainOut), "a table is drawn by a rich Console"
         console.print(rich_table(columns, rows, title=title, null=null))
         return
     writer = {

@@ -11,7 +11,6 @@ and what differs; callers that can take a foreign CSV as a table of its own
 from __future__ import annotations
 
 import glob
-import hashlib
 import os
 import re
 import stat
@@ -22,6 +21,7 @@ from typing import BinaryIO
 
 from olistctl.dataset import Table, closest_table_for_header, get_table, table_for_header
 from olistctl.errors import InputError
+from olistctl.ingest.checksums import ChecksumMemo, sha256_file
 from olistctl.ingest.header import check_is_text, header_error, other_separator, parse_header
 
 _HEAD_BYTES = 1 << 20
@@ -36,15 +36,6 @@ class InputFile:
     table: Table | None  # None only with discover(allow_unknown=True): not an Olist table
     size: int
     sha256: str
-
-
-def sha256_file(path: str | os.PathLike) -> str:
-    """The SHA-256 of a file's content, hex."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def table_for_file_name(name: str) -> Table | None:
@@ -204,8 +195,16 @@ def _expand(paths: Sequence[str | os.PathLike]) -> list[Path]:
     return list(unique.values())
 
 
-def discover(paths: Sequence[str | os.PathLike], *, allow_unknown: bool = False) -> list[InputFile]:
+def discover(
+    paths: Sequence[str | os.PathLike],
+    *,
+    allow_unknown: bool = False,
+    checksums: ChecksumMemo | None = None,
+) -> list[InputFile]:
     """The CSV files named by ``paths`` (files, folders non-recursively, globs), recognised.
+
+    ``checksums`` remembers the SHA-256 of files that have not changed since it was
+    last read (see ``ingest.checksums``); without one every file is read.
 
     Raises InputError for a path or pattern that finds nothing, a file that is
     not CSV, and a header that is no Olist table's (naming the closest table
@@ -215,5 +214,6 @@ def discover(paths: Sequence[str | os.PathLike], *, allow_unknown: bool = False)
     files = []
     for path in _expand(paths):
         table = recognise(path) if allow_unknown else identify(path)
-        files.append(InputFile(path, table, path.stat().st_size, sha256_file(path)))
+        sha = checksums.sha256(path) if checksums is not None else sha256_file(path)
+        files.append(InputFile(path, table, path.stat().st_size, sha))
     return files

@@ -54,7 +54,11 @@ class LocalBackend(Backend):
             with workspace.shared():
                 workspace.claim(path)
 
-        return OwnFile(path=path, claim=claim)
+        def write(data: bytes) -> None:
+            # Not flushed to disk: olistctl's own files here can all be made again.
+            workspace.write_bytes(path, data, durable=False)
+
+        return OwnFile(path=path, claim=claim, write=write)
 
     def previous_versions(self) -> list[ObjectInfo]:
         return self.store.previous_versions()

@@ -1,15 +1,21 @@
 """The local query engine: Athena SQL, transpiled, run by DuckDB over the workspace's Parquet.
 
-Each query gets a fresh in-memory DuckDB connection with one view per catalog
-table it reads, so the engine holds no state between queries. DuckDB runs the
-query once into a table, writes that to ``results/<query id>.csv`` the way
+The engine keeps one in-memory DuckDB connection for the process (opening one
+costs 10-60 ms on a busy machine; ``olistctl run`` asks three queries), made
+again only when a query reads a Parquet file it was not opened for. Each query
+(re)defines a view for each catalog table it reads. DuckDB runs the query once
+into a table, writes that into the engine's private scratch folder the way
 Athena writes results to S3 (every value quoted, timestamps with milliseconds,
-NULL as an empty field), and hands over the rows to display.
+NULL as an empty field), from where it is moved to ``results/<query id>.csv``,
+and hands over the rows to display.
 
 DuckDB is the second wall behind the SQL checks: before it runs, the SQL is
 checked again by DuckDB's own parser (``guard.py``: one SELECT over the
-catalog's views), and the connection may open only the query's Parquet files
-and its results file, may load no extension, and cannot change its settings.
+query's own views), and the connection may open only the catalog's Parquet
+files and the engine's scratch folder (a new empty folder of the user's, mode
+0700, that holds nothing but this engine's result files, copied from there into the
+workspace through its own unlinked folders), may load no extension, and cannot change
+its settings.
 A query writes nothing it needs: on a read-only or full disk the answer is
 still given, without its copy under ``results/``.
 
@@ -29,6 +35,7 @@ import shutil
 import tempfile
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -106,11 +113,17 @@ def result_type(duckdb_type) -> str:
     return _RESULT_TYPES.get(duckdb_type.id, "varchar")
 
 
-def connect(*, allowed_paths: Sequence[str] = (), temp_directory: str | None = None):
+def connect(
+    *,
+    allowed_paths: Sequence[str] = (),
+    allowed_directories: Sequence[str] = (),
+    temp_directory: str | None = None,
+):
     """A DuckDB connection as Athena sessions behave (UTC), sandboxed to ``allowed_paths``.
 
-    The second wall behind the SQL checks: no file but the ones listed (the query's
-    Parquet files and its results file) can be opened, no extension can be
+    The second wall behind the SQL checks: no file but the ones listed (the
+    catalog's Parquet files) or inside ``allowed_directories`` (the engine's
+    scratch folder for result files) can be opened, no extension can be
     installed or loaded, nothing is fetched from the network, and the settings are
     locked so the query itself cannot undo any of it. DuckDB spills to
     ``temp_directory`` (default: a new folder under the system's temporary folder,
@@ -131,6 +144,9 @@ def connect(*, allowed_paths: Sequence[str] = (), temp_directory: str | None = N
         con.execute("SET allow_community_extensions=false")
         # The allowed paths first: they cannot change once external access is off.
         con.execute("SET allowed_paths=?", [[os.path.abspath(p) for p in allowed_paths]])
+        con.execute(
+            "SET allowed_directories=?", [[os.path.abspath(d) for d in allowed_directories]]
+        )
         con.execute("SET enable_external_access=false")
         con.execute("SET lock_configuration=true")
     except BaseException:
@@ -144,7 +160,12 @@ class LocalEngine(QueryEngine):
         self.store = store
         self.catalog = catalog
         self.database = database
+        # The process's one connection, the files it may read, and its scratch folder.
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._allowed: frozenset[str] = frozenset()
+        self._scratch: Path | None = None
+        self._forget_scratch: Callable[[], object] = lambda: None
+        self._running = False
 
     def parquet_files(self, table: str) -> list[Path]:
         """The Parquet files of ``processed/<table>/``, by name, as absolute paths.
@@ -324,21 +345,52 @@ class LocalEngine(QueryEngine):
                 )
         return files
 
+    def _connection(self, files: dict[str, list[Path]]) -> duckdb.DuckDBPyConnection:
+        """The engine's connection, opened (again) when it may not read one of ``files``.
+
+        It may read the Parquet files of every catalog table (a table whose folder
+        the engine refuses to read is left out, so it refuses only the queries that
+        read it) and write only in its scratch folder.
+        """
+        wanted = {str(p) for paths in files.values() for p in paths}
+        if self._con is not None and wanted <= self._allowed:
+            return self._con
+        self.close()
+        allowed = set(wanted)
+        for table in self.catalog.tables():
+            with contextlib.suppress(UnsafeQuery):
+                allowed.update(str(p) for p in self.parquet_files(table.name))
+        scratch = Path(tempfile.mkdtemp(prefix="olistctl-results-"))  # mode 0700
+        # Removed with the engine, or at exit by an engine never closed (a script's).
+        cleanup = weakref.finalize(self, shutil.rmtree, scratch, ignore_errors=True)
+        try:
+            con = connect(allowed_paths=sorted(allowed), allowed_directories=[str(scratch)])
+        except BaseException:
+            cleanup()
+            raise
+        self._con, self._allowed, self._scratch = con, frozenset(allowed), scratch
+        self._forget_scratch = cleanup
+        return con
+
+    def close(self) -> None:
+        """Close the connection and remove its scratch folder (a query's files are elsewhere)."""
+        con, self._con, self._allowed = self._con, None, frozenset()
+        if con is not None:
+            con.close()
+            self._forget_scratch()
+            self._scratch = None
+
     @contextlib.contextmanager
     def _session(
-        self, transpiled: Transpiled, files: dict[str, list[Path]], writable: Sequence[str] = ()
+        self, transpiled: Transpiled, files: dict[str, list[Path]]
     ) -> Iterator[tuple[duckdb.DuckDBPyConnection, int]]:
-        """A sandboxed connection with the query's views: ``(connection, bytes it scans)``.
-
-        ``writable`` are the only files besides the query's Parquet that it may open.
-        """
+        """The sandboxed connection with the query's views: ``(connection, bytes it scans)``."""
         import duckdb
 
         from olistctl.backends.local.guard import check_duckdb_sql
         from olistctl.sql.scan import duckdb_scan_bytes
 
-        allowed = [str(p) for paths in files.values() for p in paths] + list(writable)
-        con = self._con = connect(allowed_paths=allowed)
+        con = self._connection(files)
         try:
             try:
                 check_duckdb_sql(con, transpiled.duckdb_sql, transpiled.tables)
@@ -346,7 +398,7 @@ class LocalEngine(QueryEngine):
                     for table, paths in files.items():
                         file_list = ", ".join(_quote(str(p)) for p in paths)
                         con.execute(
-                            f"CREATE VIEW {_identifier(table)} AS"
+                            f"CREATE OR REPLACE VIEW {_identifier(table)} AS"
                             f" SELECT * FROM read_parquet([{file_list}])"
                         )
                     # First, from every file's footer: a damaged file fails here, before
@@ -356,10 +408,18 @@ class LocalEngine(QueryEngine):
                     raise _damaged_file(exc, files) from exc
             except duckdb.Error as exc:
                 raise _engine_error(exc) from exc
+            self._running = True
             yield con, scanned
+        except BaseException:
+            # Interrupted or failed: a fresh connection for the next query, to be sure
+            # nothing of this one's state carries over.
+            self.close()
+            raise
         finally:
-            self._con = None
-            con.close()
+            self._running = False
+            if self._con is con:
+                with contextlib.suppress(duckdb.Error):
+                    con.execute(f"DROP TABLE IF EXISTS {_RESULT_TABLE}")
 
     def _run(
         self,
@@ -376,24 +436,20 @@ class LocalEngine(QueryEngine):
         out = self.store.ws.path("results", f"{query_id}.csv")
         started = time.perf_counter()
         results = _ResultsFile(self.store.ws, out, notes)
-        try:
-            with self._session(transpiled, files, results.paths()) as (con, scanned):
-                try:
-                    # Binding gives the names and types (names may repeat, as in Athena);
-                    # create() runs the query, once.
-                    relation = con.sql(
-                        transpiled.duckdb_sql, params=[p.value for p in params] or None
-                    )
-                    columns = list(relation.columns)
-                    types = [result_type(t) for t in relation.types]
-                    relation.create(_RESULT_TABLE)
-                    results.write(con, columns)
-                    limit = "" if max_rows is None else f" LIMIT {max_rows + 1}"
-                    rows = con.execute(f"SELECT * FROM {_RESULT_TABLE}{limit}").fetchall()
-                except duckdb.Error as exc:
-                    raise _engine_error(exc) from exc
-        finally:
-            results.discard()
+        with self._session(transpiled, files) as (con, scanned):
+            try:
+                # Binding gives the names and types (names may repeat, as in Athena);
+                # create() runs the query, once.
+                relation = con.sql(transpiled.duckdb_sql, params=[p.value for p in params] or None)
+                columns = list(relation.columns)
+                types = [result_type(t) for t in relation.types]
+                relation.create(_RESULT_TABLE)
+                assert self._scratch is not None  # the session's connection has one
+                results.write(con, columns, self._scratch / f"{query_id}.csv")
+                limit = "" if max_rows is None else f" LIMIT {max_rows + 1}"
+                rows = con.execute(f"SELECT * FROM {_RESULT_TABLE}{limit}").fetchall()
+            except duckdb.Error as exc:
+                raise _engine_error(exc) from exc
         truncated = max_rows is not None and len(rows) > max_rows
         if truncated:
             rows = rows[:max_rows]
@@ -445,7 +501,7 @@ class LocalEngine(QueryEngine):
 
     def cancel(self) -> None:
         con = self._con
-        if con is not None:
+        if con is not None and self._running:
             con.interrupt()
 
 
@@ -454,49 +510,46 @@ class _ResultsFile:
 
     A query needs to write nothing: on a read-only or full disk (or with a file of
     the user's in the way) the answer is still given, with a note that its copy under
-    results/ is missing. DuckDB writes the temporary files by path: the workspace made
-    them (listed, in a folder reached without links) for it to fill.
+    results/ is missing. DuckDB writes the CSV in the engine's scratch folder; it is
+    copied from there into a temporary the workspace made (listed, in a folder reached
+    without links) and renamed into place, so nothing is written into the workspace by
+    a path that a link could redirect.
     """
 
     def __init__(self, ws, out: Path, notes: list[str]) -> None:
         self.ws = ws
         self.out = out
         self.notes = notes
-        self.tmp: Path | None = None
-        self.body: Path | None = None
+        self.ready = False
         self.saved = False
         try:
             ws.claim(out)
-            self.tmp = Path(os.path.abspath(ws.temporary(out)))
-            # Listed now, made by DuckDB if the header must be written apart (see below).
-            self.body = _body(self.tmp)
-            ws.list_temporary(self.body)
+            self.ready = True
         except (OSError, Refused) as exc:
             self._not_saved(exc)
 
-    def paths(self) -> list[str]:
-        """What the connection may write: the temporary file and its body."""
-        return [str(p) for p in (self.tmp, self.body) if p is not None]
-
-    def write(self, con, columns: list[str]) -> None:
+    def write(self, con, columns: list[str], staged: Path) -> None:
+        """DuckDB writes ``staged`` (in the engine's scratch folder), copied here from there."""
         import duckdb
 
-        if self.tmp is None:
+        if not self.ready:
             return
+        tmp: Path | None = None
         try:
-            _write_results_csv(con, columns, self.tmp)
+            _write_results_csv(con, columns, staged)
+            tmp, fd = self.ws.new_temporary(self.out)
+            with os.fdopen(fd, "wb") as copy, open(staged, "rb") as rows:
+                shutil.copyfileobj(rows, copy, 1 << 20)
             # Not flushed to disk: a copy of an answer already printed, that a crash may lose.
-            self.ws.publish(self.tmp, self.out)
-            self.tmp = None
+            self.ws.publish(tmp, self.out)
+            tmp = None
             self.saved = True
         except (duckdb.IOException, OSError, Refused) as exc:
             self._not_saved(exc)
-            self.discard()
-
-    def discard(self) -> None:
-        for path in (self.tmp, self.body):
-            self.ws.discard(path)
-        self.tmp = self.body = None
+        finally:
+            self.ws.discard(tmp)
+            with contextlib.suppress(OSError):
+                staged.unlink()
 
     def _not_saved(self, exc: BaseException) -> None:
         if isinstance(exc, Refused):

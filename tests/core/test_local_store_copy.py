@@ -1,0 +1,38 @@
+"""The local store's upload copy: in the kernel where it can, through Python where it cannot."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+
+import pytest
+
+from olistctl.backends.local import store as store_module
+from olistctl.backends.local.store import LocalStore
+from olistctl.backends.local.workspace import Workspace
+
+
+@pytest.mark.parametrize("kernel", ["copy_file_range", "refused", "absent"])
+def test_the_copy_is_whole_and_reported_in_progress(tmp_path, monkeypatch, kernel):
+    data = os.urandom(3 * store_module._COPY_CHUNK + 12345)
+    source = tmp_path / "orders.csv"
+    source.write_bytes(data)
+    if kernel == "refused":
+
+        def refuse(*args, **kwargs):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+        monkeypatch.setattr(os, "copy_file_range", refuse)
+    elif kernel == "absent":
+        monkeypatch.delattr(os, "copy_file_range")
+    ws = Workspace(tmp_path / "ws")
+    ws.ensure()
+    sha = hashlib.sha256(data).hexdigest()
+    seen: list[int] = []
+    info = LocalStore(ws).put_file(
+        "raw", "orders/orders.csv", str(source), sha256=sha, progress=seen.append
+    )
+    assert ws.path("raw", "orders/orders.csv").read_bytes() == data
+    assert info.sha256 == sha and info.size == len(data)
+    assert sum(seen) == len(data) and len(seen) >= 4
