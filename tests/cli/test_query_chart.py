@@ -142,13 +142,16 @@ def test_the_footer_takes_the_longest_form_that_fits_the_terminal():
     for width, backend in ((80, "local"), (80, "aws"), (120, "aws"), (200, "local")):
         state = SimpleNamespace(
             err=Console(width=width),
+            err_width=width,
             settings=lambda b=backend: {"backend": b, "region": "us-east-1"},
         )
         lines = query_footer(state, result)
         assert len(lines) == 1 and len(lines[0]) <= width, (width, backend, lines)
         assert lines[0].startswith("5 rows")
         assert ("b7659e02" in lines[0]) == (backend == "aws" and width >= 120), lines
-    wide = query_footer(SimpleNamespace(err=Console(width=200), settings=lambda: {}), result)
+    wide = query_footer(
+        SimpleNamespace(err=Console(width=200), err_width=200, settings=lambda: {}), result
+    )
     assert wide == [
         "5 rows shown (more exist; raise --max-rows) · 0.29 s · Athena would scan 63.0 KB"
         " (billed 10.5 MB) · $0.000048 in us-east-1"
