@@ -460,13 +460,14 @@ def render(options, results: list[dict], before_ref: str) -> tuple[str, list[Tar
     if len(labels) >= 2:
         small, big = labels[-2], labels[-1]
         growth = per_gb[big] / per_gb[small]
-        met = growth <= 1 + LINEAR_TOLERANCE
+        # Both ways: a bigger size that ran faster per GB says the load moved, not linearity.
+        met = abs(growth - 1) <= LINEAR_TOLERANCE
         verdict_rows.append(
             [
                 f"{small} → {big}",
                 "the command's seconds per GB, ratio",
                 f"{growth:.2f} ({per_gb[small]:.2f} → {per_gb[big]:.2f} s/GB)",
-                f"<= {1 + LINEAR_TOLERANCE:.2f}",
+                f"{1 - LINEAR_TOLERANCE:.2f}–{1 + LINEAR_TOLERANCE:.2f}",
                 _v(met),
             ]
         )
