@@ -569,3 +569,37 @@ def test_a_column_stored_with_another_type_is_a_finding_not_a_crash(cli, lake):
     ]
     assert on_status == [("error", "schema", "string", "int64")]  # and no domain check of it
     assert [f["check"] for f in orders["findings"]].count("schema") == 1
+
+
+def test_a_query_duckdb_reports_interrupted_is_130_and_one_sentence(cli, lake, monkeypatch):
+    """DuckDB answers a SIGINT that reaches it mid-query with RuntimeError('Query
+    interrupted') (seen from `timeout -s INT 3 olistctl query …` on a four-way cross join):
+    it ends as Ctrl-C does everywhere else, not as "a bug in olistctl"."""
+    from olistctl.backends.local import engine
+
+    def interrupted(*args, **kwargs):
+        raise RuntimeError("Query interrupted")
+
+    lake("crawled")
+    monkeypatch.setattr(engine, "_write_results_csv", interrupted)
+    result = cli("query", "SELECT COUNT(*) AS n FROM olist_orders_dataset")
+    assert result.exit_code == ExitCode.INTERRUPTED, result
+    assert "Traceback" not in result.stderr and "bug" not in result.stderr
+    assert result.stderr.rstrip().splitlines()[-1] == "Error: The query was cancelled."
+    assert result.stdout == ""
+
+
+def test_no_scratch_folder_still_answers_without_the_results_copy(cli, lake, monkeypatch):
+    """The engine's private scratch folder cannot be made (a full temporary folder)."""
+    import errno
+    import tempfile
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    ws = lake("crawled")
+    monkeypatch.setattr(tempfile, "mkdtemp", full)
+    result = cli("query", "SELECT 42 AS answer", "-o", "csv")
+    assert result.exit_code == 0 and result.stdout == "answer\n42\n", result
+    assert "(No space left on device); the rows above are complete." in result.stderr
+    assert list(ws.glob("results/*.csv")) == []

@@ -166,6 +166,7 @@ class LocalEngine(QueryEngine):
         self._scratch: Path | None = None
         self._forget_scratch: Callable[[], object] = lambda: None
         self._running = False
+        self._scratch_error: OSError | None = None
 
     def parquet_files(self, table: str) -> list[Path]:
         """The Parquet files of ``processed/<table>/``, by name, as absolute paths.
@@ -360,11 +361,23 @@ class LocalEngine(QueryEngine):
         for table in self.catalog.tables():
             with contextlib.suppress(UnsafeQuery):
                 allowed.update(str(p) for p in self.parquet_files(table.name))
-        scratch = Path(tempfile.mkdtemp(prefix="olistctl-results-"))  # mode 0700
-        # Removed with the engine, or at exit by an engine never closed (a script's).
-        cleanup = weakref.finalize(self, shutil.rmtree, scratch, ignore_errors=True)
+        scratch: Path | None
         try:
-            con = connect(allowed_paths=sorted(allowed), allowed_directories=[str(scratch)])
+            scratch = Path(tempfile.mkdtemp(prefix="olistctl-results-"))  # mode 0700
+        except OSError as exc:
+            # No scratch folder (a full temporary folder): answer, without the results copy.
+            scratch, self._scratch_error = None, exc
+        cleanup: Callable[[], object] = (
+            # Removed with the engine, or at exit by an engine never closed (a script's).
+            weakref.finalize(self, shutil.rmtree, scratch, ignore_errors=True)
+            if scratch is not None
+            else (lambda: None)
+        )
+        try:
+            con = connect(
+                allowed_paths=sorted(allowed),
+                allowed_directories=[str(scratch)] if scratch is not None else [],
+            )
         except BaseException:
             cleanup()
             raise
@@ -408,6 +421,8 @@ class LocalEngine(QueryEngine):
                     raise _damaged_file(exc, files) from exc
             except duckdb.Error as exc:
                 raise _engine_error(exc) from exc
+            except RuntimeError as exc:
+                raise _interrupted(exc) from None
             self._running = True
             yield con, scanned
         except BaseException:
@@ -444,12 +459,16 @@ class LocalEngine(QueryEngine):
                 columns = list(relation.columns)
                 types = [result_type(t) for t in relation.types]
                 relation.create(_RESULT_TABLE)
-                assert self._scratch is not None  # the session's connection has one
-                results.write(con, columns, self._scratch / f"{query_id}.csv")
+                if self._scratch is None:
+                    results.unsaved(self._scratch_error)
+                else:
+                    results.write(con, columns, self._scratch / f"{query_id}.csv")
                 limit = "" if max_rows is None else f" LIMIT {max_rows + 1}"
                 rows = con.execute(f"SELECT * FROM {_RESULT_TABLE}{limit}").fetchall()
             except duckdb.Error as exc:
                 raise _engine_error(exc) from exc
+            except RuntimeError as exc:
+                raise _interrupted(exc) from None
         truncated = max_rows is not None and len(rows) > max_rows
         if truncated:
             rows = rows[:max_rows]
@@ -488,6 +507,8 @@ class LocalEngine(QueryEngine):
                 rows = target.write(reader, reader.schema)
             except duckdb.Error as exc:
                 raise _engine_error(exc) from exc
+            except RuntimeError as exc:
+                raise _interrupted(exc) from None
         return WrittenResult(
             path=str(target.path),
             format=target.format,
@@ -500,9 +521,13 @@ class LocalEngine(QueryEngine):
         )
 
     def cancel(self) -> None:
+        import duckdb
+
         con = self._con
         if con is not None and self._running:
-            con.interrupt()
+            # The query's thread may close the connection at this very moment.
+            with contextlib.suppress(duckdb.Error):
+                con.interrupt()
 
 
 class _ResultsFile:
@@ -527,6 +552,12 @@ class _ResultsFile:
             self.ready = True
         except (OSError, Refused) as exc:
             self._not_saved(exc)
+
+    def unsaved(self, exc: OSError | None) -> None:
+        """No scratch folder to write the results in: the answer stands, without its copy."""
+        if self.ready:
+            self._not_saved(exc or OSError("no temporary folder"))
+            self.ready = False
 
     def write(self, con, columns: list[str], staged: Path) -> None:
         """DuckDB writes ``staged`` (in the engine's scratch folder), copied here from there."""
@@ -568,6 +599,13 @@ def _io_reason(text: str) -> str:
     if "No space left on device" in text or '"errno":"28"' in text:
         return "No space left on device"
     return text.strip().splitlines()[0] if text.strip() else "an I/O error"
+
+
+def _interrupted(exc: RuntimeError) -> BaseException:
+    """DuckDB's answer to a Ctrl-C (SIGINT) that reached it mid-query, as olistctl's."""
+    if "interrupted" in str(exc).lower():
+        return Interrupted("The query was cancelled")
+    return exc
 
 
 def _damaged_file(exc: BaseException, files: dict[str, list[Path]]) -> OlistError:

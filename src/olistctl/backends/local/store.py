@@ -220,11 +220,18 @@ def _copy(src: BinaryIO, out: BinaryIO, progress: ProgressCallback | None) -> No
     through Python, half the time of a read/write loop on the full-scale dataset)."""
     src_fd, out_fd = src.fileno(), out.fileno()
     in_kernel = hasattr(os, "copy_file_range")
+    total = 0
     while True:
         if in_kernel:
             try:
                 copied = os.copy_file_range(src_fd, out_fd, _COPY_CHUNK)
             except OSError:  # not between these file systems: copy through Python
+                in_kernel = False
+                continue
+            if not copied and not total:
+                # 0 at once is not proof of an empty file: some file systems (procfs,
+                # overlays) answer 0 before their end, so read it through Python instead
+                # (Rust's std does the same, library/std/src/sys/pal/unix/kernel_copy.rs).
                 in_kernel = False
                 continue
         else:
@@ -235,6 +242,7 @@ def _copy(src: BinaryIO, out: BinaryIO, progress: ProgressCallback | None) -> No
                 view = view[os.write(out_fd, view) :]
         if not copied:
             return
+        total += copied
         if progress:
             progress(copied)
 
