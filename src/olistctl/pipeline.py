@@ -381,48 +381,13 @@ def query(
     max_rows: int | None = None,
 ) -> QueryResult:
     """Run ``sql`` with ``params`` bound to its ``?`` marks in order (see ``sql.params``)."""
-    from olistctl.sql.params import check_count
-
-    if not sql.strip():
-        raise UsageError("The SQL is empty", hint='pass a statement: olistctl query "SELECT 1"')
-    begun = _now()
-    started = time.perf_counter()
-    result = _catalog_answer(backend, sql, max_rows)
-    if result is not None:
-        if params:
-            raise UsageError(
-                "SHOW and DESCRIBE statements take no parameters", hint="drop the values"
-            )
-        return result  # no query ran: nothing to bill or record
-    check_count(sql, params)  # one clear message on both backends, before anything runs
+    begun, started = _now(), time.perf_counter()
+    answered = _checked(backend, sql, params, max_rows)
+    if answered is not None:
+        return answered  # no query ran: nothing to bill or record
     result = backend.engine.execute(sql, params=params, max_rows=max_rows)
-    entry = LedgerEntry(
-        stage="query",
-        started=begun,
-        seconds=time.perf_counter() - started,
-        rows=len(result.rows),
-        bytes_scanned=result.bytes_scanned,
-        requests=1,
-        backend=backend.name,
-        detail=result.query_id,
-    )
-    _record_query(backend, entry, result.notes)
+    _record_query(backend, begun, started, len(result.rows), result)
     return result
-
-
-def _record_query(backend: Backend, entry: LedgerEntry, notes: list[str]) -> None:
-    """The query's line in the run ledger, so ``report cost`` counts its scan."""
-    try:
-        backend.ledger.append([entry])
-    except (OSError, Refused) as exc:
-        # A query needs to write nothing (a read-only workspace, a full disk, a file of
-        # the user's in the ledger's place): the answer stands; only the cost report
-        # will not count it.
-        reason = exc.message if isinstance(exc, Refused) else exc.strerror or exc
-        notes.append(
-            f"The query was not recorded in the run ledger ({reason});"
-            " `report cost` will not count it."
-        )
 
 
 def export(
@@ -438,33 +403,63 @@ def export(
     the same checks, the engine's ``export`` instead of ``execute``, the same line in
     the run ledger; a catalog statement is answered from the catalog and written alike.
     """
+    begun, started = _now(), time.perf_counter()
+    answered = _checked(backend, sql, params, None)
+    if answered is not None:
+        return _write_catalog_answer(answered, target)
+    written = backend.engine.export(sql, params=params, target=target)
+    _record_query(backend, begun, started, written.rows, written)
+    return written
+
+
+def _checked(
+    backend: Backend, sql: str, params: Sequence[BoundParam], max_rows: int | None
+) -> QueryResult | None:
+    """The checks every query passes before it runs; a catalog statement's answer, if it is one."""
     from olistctl.sql.params import check_count
 
     if not sql.strip():
         raise UsageError("The SQL is empty", hint='pass a statement: olistctl query "SELECT 1"')
-    begun = _now()
-    started = time.perf_counter()
-    answered = _catalog_answer(backend, sql, None)
+    answered = _catalog_answer(backend, sql, max_rows)
     if answered is not None:
         if params:
             raise UsageError(
                 "SHOW and DESCRIBE statements take no parameters", hint="drop the values"
             )
-        return _write_catalog_answer(answered, target)
-    check_count(sql, params)
-    written = backend.engine.export(sql, params=params, target=target)
+        return answered
+    check_count(sql, params)  # one clear message on both backends, before anything runs
+    return None
+
+
+def _record_query(
+    backend: Backend,
+    begun: datetime,
+    started: float,
+    rows: int,
+    ran: QueryResult | WrittenResult,
+) -> None:
+    """The query's line in the run ledger, so ``report cost`` counts its scan."""
     entry = LedgerEntry(
         stage="query",
         started=begun,
         seconds=time.perf_counter() - started,
-        rows=written.rows,
-        bytes_scanned=written.bytes_scanned,
+        rows=rows,
+        bytes_scanned=ran.bytes_scanned,
         requests=1,
         backend=backend.name,
-        detail=written.query_id,
+        detail=ran.query_id,
     )
-    _record_query(backend, entry, written.notes)
-    return written
+    try:
+        backend.ledger.append([entry])
+    except (OSError, Refused) as exc:
+        # A query needs to write nothing (a read-only workspace, a full disk, a file of
+        # the user's in the ledger's place): the answer stands; only the cost report
+        # will not count it.
+        reason = exc.message if isinstance(exc, Refused) else exc.strerror or exc
+        ran.notes.append(
+            f"The query was not recorded in the run ledger ({reason});"
+            " `report cost` will not count it."
+        )
 
 
 def _write_catalog_answer(result: QueryResult, target: ResultTarget) -> WrittenResult:
