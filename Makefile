@@ -18,7 +18,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: run test browser lint typecheck pytest test-tools checkov lock lock-check check-moto-pin bench bench-smoke deploy clean
+.PHONY: run test browser lint typecheck pytest test-tools checkov lock lock-check check-moto-pin prebuilt-sql bench bench-smoke deploy clean
 
 # uv itself, pinned by hash, in a venv of its own (a `uv sync` would remove it from $(VENV)).
 $(UV): requirements/uv.txt
@@ -79,6 +79,11 @@ lock: $(UV)
 # against the newest boto3/botocore in a scratch venv. Passing means: drop the pin, make lock.
 check-moto-pin: $(UV)
 	UV=$(abspath $(UV)) scripts/check-moto-pin.sh
+
+# The shipped queries' translations for the Olist catalog (src/olistctl/sql/prebuilt.json),
+# made again after an edit of src/olistctl/sql/ or a sqlglot/DuckDB upgrade; a test fails until then.
+prebuilt-sql: $(STAMP)
+	$(BIN)/python scripts/prebuild_sql.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -43,6 +43,7 @@ from pathlib import Path
 
 from olistctl.errors import Refused
 from olistctl.fs import atomic_write_bytes
+from olistctl.sql import prebuilt
 from olistctl.sql.translation import Transpiled
 
 # Bump when the meaning of an entry changes.
@@ -120,12 +121,16 @@ def code_fingerprint() -> str:
     for path in sorted(here.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     # sqlglot's version without importing sqlglot (the import is what the cache saves).
+    # Its version file, not where it is installed: the same release gives the same key
+    # on every machine, so translations built at release (prebuilt.py) are found. Only
+    # an install without that file is told apart by its place.
     spec = importlib.util.find_spec("sqlglot")
     origin = Path(spec.origin) if spec is not None and spec.origin else None
-    digest.update(f"sqlglot {origin}\n".encode())
+    version = None
     if origin is not None:
         with contextlib.suppress(OSError):
-            digest.update(origin.with_name("_version.py").read_bytes())
+            version = origin.with_name("_version.py").read_bytes()
+    digest.update(b"sqlglot\n" + version if version else f"sqlglot at {origin}\n".encode())
     return digest.hexdigest()
 
 
@@ -153,7 +158,7 @@ class TranspileCache:
         self.secret = secret()
         self.write = write or _write
         self.remove = remove or _remove
-        self.hit = False  # whether the last transpile() came from the cache
+        self.hit = False  # whether the last transpile() came from the cache or the prebuilt set
 
     def key(
         self,
@@ -236,7 +241,7 @@ class TranspileCache:
         """:func:`olistctl.sql.transpile.transpile`, from the cache when it has the answer
         (unless ``refresh``: then transpiled again and the entry replaced)."""
         key = self.key(sql, schema, database, param_types)
-        found = None if refresh else self.get(key, sql)
+        found = None if refresh else self.get(key, sql) or prebuilt.lookup(key, sql)
         self.hit = found is not None
         if found is not None:
             return found

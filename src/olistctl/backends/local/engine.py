@@ -220,14 +220,12 @@ class LocalEngine(QueryEngine):
         return {t.name: {c.name: c.type for c in t.columns} for t in tables}
 
     def _cache(self):
-        import duckdb
-
         from olistctl.sql.cache import TranspileCache
 
         ws = self.store.ws
         return TranspileCache(
             ws.root / TRANSPILE_CACHE,
-            engine=f"duckdb {duckdb.__version__}",
+            engine=engine_label(),
             # Not flushed to disk: an entry a crash loses is transpiled again.
             write=lambda path, data: ws.write_bytes(path, data, durable=False),
             remove=ws.remove,
@@ -599,6 +597,13 @@ def _io_reason(text: str) -> str:
     if "No space left on device" in text or '"errno":"28"' in text:
         return "No space left on device"
     return text.strip().splitlines()[0] if text.strip() else "an I/O error"
+
+
+def engine_label() -> str:
+    """What runs the translations, as the transpile cache's key names it: DuckDB and its release."""
+    import duckdb
+
+    return f"duckdb {duckdb.__version__}"
 
 
 def _interrupted(exc: RuntimeError) -> BaseException:

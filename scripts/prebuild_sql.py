@@ -1,0 +1,72 @@
+"""Make src/olistctl/sql/prebuilt.json again: the shipped queries' translations at release.
+
+Crawls the bundled sample_data/ into a scratch workspace with the local
+backend (the catalog every crawl of the Olist dataset makes), then translates
+each shipped query that runs as it is, with its default parameters, under the
+key the transpile cache would give it (olistctl/sql/prebuilt.py says why).
+
+    .venv/bin/python scripts/prebuild_sql.py          # writes the file
+    .venv/bin/python scripts/prebuild_sql.py --check  # exit 1 if it is not current
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def olist_catalog() -> tuple[dict[str, dict[str, str]], str | None]:
+    """The local catalog's tables and types, and its database, after a crawl of the Olist data."""
+    from olistctl import pipeline
+    from olistctl.backends import open_backend
+    from olistctl.settings import load_settings
+
+    with tempfile.TemporaryDirectory() as scratch:
+        env = {"OLISTCTL_BACKEND": "local", "OLISTCTL_WORKSPACE": str(Path(scratch) / "ws")}
+        backend = open_backend(load_settings(env=env, cwd=Path(scratch)))
+        try:
+            pipeline.upload(backend, [str(REPO / "sample_data")])
+            pipeline.transform(backend)
+            pipeline.crawl(backend, prepare=False)
+            return backend.engine.schema(), backend.database()  # type: ignore[attr-defined]
+        finally:
+            backend.close()
+
+
+def generate() -> bytes:
+    """What prebuilt.json must hold for this code, sqlglot and DuckDB."""
+    from olistctl.backends.local.engine import engine_label
+    from olistctl.sql import prebuilt
+    from olistctl.sql.named import list_queries
+
+    schema, database = olist_catalog()
+    statements = [(q.sql, [p.sql_type for p in q.bind()]) for q in list_queries() if q.runs_as_is]
+    return prebuilt.build(statements, schema=schema, database=database, engine=engine_label())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only say whether it is current")
+    args = parser.parse_args(argv)
+    from olistctl.fs import SHARED, atomic_write_bytes
+    from olistctl.sql import prebuilt
+
+    wanted = generate()
+    current = prebuilt.PATH.read_bytes() if prebuilt.PATH.exists() else b""
+    if args.check:
+        if current != wanted:
+            print(f"{prebuilt.PATH.name} is not current: run `make prebuilt-sql`", file=sys.stderr)
+            return 1
+        return 0
+    if current != wanted:
+        atomic_write_bytes(prebuilt.PATH, wanted, mode=SHARED)
+    print(f"{prebuilt.PATH.relative_to(REPO)}: {len(wanted):,} bytes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
