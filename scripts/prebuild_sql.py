@@ -12,6 +12,7 @@ key the transpile cache would give it (olistctl/sql/prebuilt.py says why).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 from pathlib import Path
@@ -41,11 +42,26 @@ def generate() -> bytes:
     """What prebuilt.json must hold for this code, sqlglot and DuckDB."""
     from olistctl.backends.local.engine import engine_label
     from olistctl.sql import prebuilt
+    from olistctl.sql.cache import TranspileCache
     from olistctl.sql.named import list_queries
+    from olistctl.sql.transpile import transpile
 
     schema, database = olist_catalog()
-    statements = [(q.sql, [p.sql_type for p in q.bind()]) for q in list_queries() if q.runs_as_is]
-    return prebuilt.build(statements, schema=schema, database=database, engine=engine_label())
+    keys = TranspileCache(Path(), engine=engine_label(), secret=lambda: None)
+    entries = {}
+    for q in list_queries():
+        if not q.runs_as_is:
+            continue
+        param_types = [p.sql_type for p in q.bind()]
+        key = keys.key(q.sql, schema, database, param_types)
+        translated = transpile(q.sql, schema, database=database, param_types=param_types)
+        entries[key] = {"sql": q.sql, "transpiled": translated.to_json()}
+    text = json.dumps(
+        {"format": prebuilt.FORMAT, "engine": keys.engine, "entries": entries},
+        indent=1,
+        sort_keys=True,
+    )
+    return (text + "\n").encode("utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

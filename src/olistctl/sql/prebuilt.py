@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 from olistctl.sql.translation import Transpiled
@@ -54,28 +54,3 @@ def lookup(key: str, sql: str) -> Transpiled | None:
         return Transpiled.from_json(entry.get("transpiled"))
     except ValueError:
         return None
-
-
-def build(
-    statements: Iterable[tuple[str, Sequence[str]]],
-    *,
-    schema: Mapping[str, Mapping[str, str]],
-    database: str | None,
-    engine: str,
-) -> bytes:
-    """The content of ``prebuilt.json`` for ``statements`` (SQL and its parameters' types)."""
-    from olistctl.sql.cache import TranspileCache
-    from olistctl.sql.transpile import transpile
-
-    keys = TranspileCache(Path(), engine=engine, secret=lambda: None)
-    entries = {}
-    for sql, param_types in statements:
-        key = keys.key(sql, schema, database, param_types)
-        translated = transpile(sql, schema, database=database, param_types=param_types)
-        entries[key] = {"sql": sql, "transpiled": translated.to_json()}
-    text = json.dumps(
-        {"format": FORMAT, "engine": engine, "entries": dict(sorted(entries.items()))},
-        indent=1,
-        sort_keys=True,
-    )
-    return (text + "\n").encode("utf-8")
