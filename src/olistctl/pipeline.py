@@ -152,11 +152,14 @@ CHECKSUM_MEMO = ".cache/source-checksums.json"
 
 def _checksum_memo(backend: Backend) -> ChecksumMemo:
     from olistctl.ingest.checksums import ChecksumMemo
+    from olistctl.user_secret import user_secret
 
     own = backend.own_file(CHECKSUM_MEMO)
     if own is None:  # no state on this machine to keep it with
         return ChecksumMemo(None)
-    return ChecksumMemo(own.path, own.write)
+    # Signed: whoever can write the workspace must not be able to say a file is unchanged.
+    # (A workspace made by this upload has no path yet: keep_in gives it one after.)
+    return ChecksumMemo(own.path, own.write, secret=user_secret())
 
 
 def _refuse_two_files_for_one_table(files: Sequence[InputFile]) -> None:

@@ -37,6 +37,9 @@ def _writer(path, written):
     return write
 
 
+SECRET = b"s" * 32
+
+
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -46,13 +49,13 @@ def test_an_unchanged_file_is_read_once_even_across_runs(tmp_path, reads):
     data.write_bytes(b"a,b\n1,2\n")
     memo_file = tmp_path / "ws" / ".cache" / "memo.json"
     written = []
-    memo = ChecksumMemo(memo_file, _writer(memo_file, written))
+    memo = ChecksumMemo(memo_file, _writer(memo_file, written), secret=SECRET)
     assert memo.sha256(data) == _sha(b"a,b\n1,2\n")
     assert memo.sha256(data) == _sha(b"a,b\n1,2\n")
     memo.save()
     memo.save()  # unchanged: not written again
     assert len(written) == 1 and memo_file.is_file()
-    again = ChecksumMemo(memo_file)
+    again = ChecksumMemo(memo_file, secret=SECRET)
     assert again.sha256(data) == _sha(b"a,b\n1,2\n")
     assert reads == [str(data)]
 
@@ -85,7 +88,7 @@ def test_an_unreadable_memo_is_empty_and_replaced(tmp_path, reads, content):
     data.write_bytes(b"x\n")
     memo_file = tmp_path / "memo.json"
     memo_file.write_text(content)
-    memo = ChecksumMemo(memo_file, _writer(memo_file, []))
+    memo = ChecksumMemo(memo_file, _writer(memo_file, []), secret=SECRET)
     assert memo.sha256(data) == _sha(b"x\n")
     memo.save()
     assert json.loads(memo_file.read_text())["format"] == checksums.FORMAT
@@ -98,4 +101,53 @@ def test_a_tampered_entry_for_another_identity_is_not_trusted(tmp_path, reads):
     memo_file = tmp_path / "memo.json"
     entry = {"stat": [2, 0, 0, 0, 0], "sha256": "0" * 64}
     memo_file.write_text(json.dumps({"format": 1, "files": {str(data): entry}}))
-    assert ChecksumMemo(memo_file).sha256(data) == _sha(b"x\n")
+    assert ChecksumMemo(memo_file, secret=SECRET).sha256(data) == _sha(b"x\n")
+
+
+def _memo_saying(tmp_path, data, sha: str, *, secret: bytes | None):
+    """A memo file whose entry says ``data`` (as it is now) has ``sha``, signed with ``secret``."""
+    memo_file = tmp_path / "memo.json"
+    honest = ChecksumMemo(memo_file, _writer(memo_file, []), secret=SECRET)
+    honest.sha256(data)
+    honest.save()
+    content = json.loads(memo_file.read_text())
+    (entry,) = content["files"].values()
+    entry["sha256"] = sha
+    if secret is not None:
+        signer = ChecksumMemo(None, secret=secret)
+        content["hmac"] = signer._signature(content["files"])
+    memo_file.write_text(json.dumps(content))
+    return memo_file
+
+
+@pytest.mark.parametrize("secret", [None, b"another user's secret".ljust(32)])
+def test_a_memo_not_signed_with_the_users_secret_is_not_trusted(tmp_path, reads, secret):
+    # Whoever can write the workspace edits the memo to say a changed file is unchanged.
+    data = tmp_path / "orders.csv"
+    data.write_bytes(b"x\n")
+    memo_file = _memo_saying(tmp_path, data, "0" * 64, secret=secret)
+    reads.clear()
+    assert ChecksumMemo(memo_file, secret=SECRET).sha256(data) == _sha(b"x\n")
+    assert reads == [str(data)]
+
+
+def test_the_same_memo_signed_with_the_users_secret_is_trusted(tmp_path, reads):
+    # The control for the test above: only the signature differs.
+    data = tmp_path / "orders.csv"
+    data.write_bytes(b"x\n")
+    memo_file = _memo_saying(tmp_path, data, "0" * 64, secret=SECRET)
+    reads.clear()
+    assert ChecksumMemo(memo_file, secret=SECRET).sha256(data) == "0" * 64
+    assert reads == []
+
+
+def test_without_the_users_secret_nothing_is_read_or_kept(tmp_path, reads):
+    data = tmp_path / "orders.csv"
+    data.write_bytes(b"x\n")
+    memo_file = _memo_saying(tmp_path, data, "0" * 64, secret=SECRET)
+    before = memo_file.read_bytes()
+    written: list[bytes] = []
+    memo = ChecksumMemo(memo_file, _writer(memo_file, written), secret=None)
+    assert memo.sha256(data) == _sha(b"x\n")
+    memo.save()
+    assert written == [] and memo_file.read_bytes() == before

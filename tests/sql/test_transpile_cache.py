@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import json
 import os
-import stat
 import time
 from pathlib import Path
 
@@ -259,32 +258,6 @@ def test_an_entry_made_for_another_query_never_answers_this_one(cache, count_tra
     # Signed with the user's own secret, it is the cache's: that is what the secret guards.
     _forge(cache, key_one, one, other["transpiled"], cache_module.user_secret())
     assert cache.get(key_one, one).duckdb_sql == 'SELECT 42 AS "x"'
-
-
-def test_the_secret_is_the_users_private_file_made_once(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    cache_module.user_secret.cache_clear()
-    try:
-        first = cache_module.user_secret()
-        path = tmp_path / "state" / "olistctl" / cache_module.SECRET_NAME
-        assert first is not None and len(first) == 32
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600
-        cache_module.user_secret.cache_clear()
-        assert cache_module.user_secret() == first  # read back, not made again
-        assert [p.name for p in path.parent.iterdir()] == [cache_module.SECRET_NAME]
-        # Readable by others, or a link: not a secret, so nothing is cached.
-        path.chmod(0o640)
-        cache_module.user_secret.cache_clear()
-        assert cache_module.user_secret() is None
-        path.chmod(0o600)
-        link = tmp_path / "state2" / "olistctl" / cache_module.SECRET_NAME
-        link.parent.mkdir(parents=True)
-        link.symlink_to(path)
-        monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state2"))
-        cache_module.user_secret.cache_clear()
-        assert cache_module.user_secret() is None
-    finally:
-        cache_module.user_secret.cache_clear()
 
 
 def test_without_a_secret_nothing_is_cached(tmp_path, count_transpiles):

@@ -14,13 +14,18 @@ case). ``--force`` reads and uploads everything whatever the memo says.
 
 The memo is a JSON file of olistctl's own (the local backend keeps it in the
 workspace); one that cannot be read is empty, and one that cannot be written
-only costs the next run a read.
+only costs the next run a read. Whoever can write the workspace could write it
+too, and a memo saying a changed file is unchanged would make an upload keep
+stale data. So it is signed (HMAC-SHA256) with the user's secret that signs the
+transpile cache (kept outside the workspace): a memo whose signature does not
+check is empty, and without the secret nothing is remembered.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import os
 import time
@@ -31,7 +36,7 @@ from olistctl.errors import OlistError
 
 # A file must have been still this long before it was hashed for its checksum to be kept.
 SETTLE_NS = 2_000_000_000
-FORMAT = 1
+FORMAT = 2  # 2: signed
 # Past this many files, only those of the last run are kept.
 MAX_ENTRIES = 256
 
@@ -52,17 +57,36 @@ def _identity(st: os.stat_result) -> list[int]:
 class ChecksumMemo:
     """Checksums of files by path, valid while the file's identity is unchanged."""
 
-    def __init__(self, path: Path | None, write: Callable[[bytes], None] | None = None) -> None:
-        self.path = path
+    def __init__(
+        self,
+        path: Path | None,
+        write: Callable[[bytes], None] | None = None,
+        *,
+        secret: bytes | None = None,
+    ) -> None:
+        """``secret`` signs the memo (None: nothing is read or kept)."""
+        self.path = path if secret is not None else None
         self.write = write
+        self.secret = secret
         self._entries: dict[str, dict] = {}
         self._seen: set[str] = set()
         self._changed = False
-        if path is not None:
-            with contextlib.suppress(OSError, ValueError, AttributeError):
-                data = json.loads(path.read_text(encoding="utf-8"))
-                if data.get("format") == FORMAT and isinstance(data.get("files"), dict):
-                    self._entries = data["files"]
+        if self.path is not None:
+            with contextlib.suppress(OSError, ValueError, AttributeError, TypeError):
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                files, signature = data.get("files"), data.get("hmac")
+                if (
+                    data.get("format") == FORMAT
+                    and isinstance(files, dict)
+                    and isinstance(signature, str)
+                    and hmac.compare_digest(signature, self._signature(files))
+                ):
+                    self._entries = files
+
+    def _signature(self, files: dict) -> str:
+        assert self.secret is not None
+        message = json.dumps([FORMAT, files], sort_keys=True).encode()
+        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
 
     def sha256(self, path: Path) -> str:
         key = os.path.abspath(path)
@@ -91,11 +115,13 @@ class ChecksumMemo:
 
     def save(self) -> None:
         """Write the memo if it changed; a memo that cannot be written is left out."""
-        if self.write is None or not self._changed:
+        if self.write is None or self.secret is None or not self._changed:
             return
         if len(self._entries) > MAX_ENTRIES:
             self._entries = {k: v for k, v in self._entries.items() if k in self._seen}
-        text = json.dumps({"format": FORMAT, "files": self._entries})
+        text = json.dumps(
+            {"format": FORMAT, "files": self._entries, "hmac": self._signature(self._entries)}
+        )
         # A memo that cannot be written (a read-only disk, a link or a file of the user's
         # in its place) is left out: it only saves reading files again.
         with contextlib.suppress(OSError, OlistError):

@@ -16,8 +16,7 @@ recomputed, so their messages always come from the current code.
 The cache lives in the workspace, where whoever can write the workspace can
 write an entry too. So each entry records the SQL it was made from and is
 signed (HMAC-SHA256) with a secret of the user's, kept outside the workspace
-(``$XDG_STATE_HOME/olistctl/transpile-cache.key``, else
-``~/.local/state/olistctl/``; made once, mode 0600): an entry is used only when
+(:mod:`olistctl.user_secret`): an entry is used only when
 its key is the one the query being run computes, its SQL is that query's, and
 its signature checks. Someone who can write the workspace but not the user's
 state folder cannot make olistctl run SQL of their choosing from the cache.
@@ -36,7 +35,6 @@ import importlib.util
 import json
 import os
 import re
-import secrets
 import stat
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -45,70 +43,13 @@ from olistctl.errors import Refused
 from olistctl.fs import atomic_write_bytes
 from olistctl.sql import prebuilt
 from olistctl.sql.translation import Transpiled
+from olistctl.user_secret import user_secret
 
 # Bump when the meaning of an entry changes.
 FORMAT = 3
 # Entries kept per cache folder; past it, the oldest quarter goes.
 MAX_ENTRIES = 256
-SECRET_NAME = "transpile-cache.key"
-_SECRET_BYTES = 32
 _ENTRY = re.compile(r"[0-9a-f]{64}\.json")
-
-
-def state_folder() -> Path:
-    """The user's olistctl state folder (XDG's state home), outside any workspace."""
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base).expanduser() / "olistctl"
-
-
-@functools.cache
-def user_secret() -> bytes | None:
-    """The user's secret that signs cache entries: read, or made once (mode 0600, in one
-    link, so two processes end up with the same one); None if it cannot be had."""
-    folder = state_folder()
-    path = folder / SECRET_NAME
-    try:
-        found = _read_secret(path)
-        if found is not None or os.path.lexists(path):
-            return found
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        tmp = folder / f".{SECRET_NAME}.{secrets.token_hex(6)}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-        try:
-            try:
-                os.write(fd, secrets.token_bytes(_SECRET_BYTES))
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            with contextlib.suppress(FileExistsError):  # another process made it first
-                os.link(tmp, path)
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        return _read_secret(path)
-    except OSError:
-        return None
-
-
-def _read_secret(path: Path) -> bytes | None:
-    """The secret at ``path`` if it is the user's own private file of the right size."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError:
-        return None
-    try:
-        st = os.fstat(fd)
-        if (
-            not stat.S_ISREG(st.st_mode)
-            or st.st_uid != os.geteuid()
-            or st.st_mode & 0o077
-            or st.st_size != _SECRET_BYTES
-        ):
-            return None
-        data = os.read(fd, _SECRET_BYTES + 1)
-    finally:
-        os.close(fd)
-    return data if len(data) == _SECRET_BYTES else None
 
 
 @functools.cache

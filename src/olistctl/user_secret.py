@@ -1,0 +1,79 @@
+"""The user's secret that signs what olistctl keeps in a workspace and later trusts.
+
+Whoever can write a workspace can write olistctl's files in it: the transpile
+cache (SQL that will run) and the upload's checksum memo (which files count as
+unchanged). Each is signed (HMAC-SHA256) with a secret of the user's kept
+outside any workspace (``$XDG_STATE_HOME/olistctl/transpile-cache.key``, else
+``~/.local/state/olistctl/``; made once, mode 0600), so someone who can write
+the workspace but not the user's state folder cannot forge them. Without the
+secret (a read-only home, another user's file) nothing is kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import secrets
+import stat
+from pathlib import Path
+
+# The name it was first made under, for the transpile cache: kept, so existing keys still count.
+SECRET_NAME = "transpile-cache.key"
+_SECRET_BYTES = 32
+
+
+def state_folder() -> Path:
+    """The user's olistctl state folder (XDG's state home), outside any workspace."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base).expanduser() / "olistctl"
+
+
+@functools.cache
+def user_secret() -> bytes | None:
+    """The user's secret that signs cache entries: read, or made once (mode 0600, in one
+    link, so two processes end up with the same one); None if it cannot be had."""
+    folder = state_folder()
+    path = folder / SECRET_NAME
+    try:
+        found = _read_secret(path)
+        if found is not None or os.path.lexists(path):
+            return found
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        tmp = folder / f".{SECRET_NAME}.{secrets.token_hex(6)}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            try:
+                os.write(fd, secrets.token_bytes(_SECRET_BYTES))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            with contextlib.suppress(FileExistsError):  # another process made it first
+                os.link(tmp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return _read_secret(path)
+    except OSError:
+        return None
+
+
+def _read_secret(path: Path) -> bytes | None:
+    """The secret at ``path`` if it is the user's own private file of the right size."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if (
+            not stat.S_ISREG(st.st_mode)
+            or st.st_uid != os.geteuid()
+            or st.st_mode & 0o077
+            or st.st_size != _SECRET_BYTES
+        ):
+            return None
+        data = os.read(fd, _SECRET_BYTES + 1)
+    finally:
+        os.close(fd)
+    return data if len(data) == _SECRET_BYTES else None
