@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -121,3 +122,29 @@ def atomic_write_bytes(
 
 def atomic_write_text(path: Path, text: str, *, durable: bool = True, mode: int = PRIVATE) -> None:
     atomic_write_bytes(path, text.encode("utf-8"), durable=durable, mode=mode)
+
+
+def read_own_file(path: Path, *, limit: int) -> bytes | None:
+    """The content of olistctl's own small file at ``path``, or None if it is not one to read.
+
+    Not through a link, not a FIFO or device (which could block or never end), not
+    over ``limit`` bytes: a file in a workspace anyone else could have replaced.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+            return None
+        data = b""
+        while chunk := os.read(fd, limit + 1 - len(data)):
+            data += chunk
+            if len(data) > limit:
+                return None
+        return data
+    except OSError:
+        return None
+    finally:
+        os.close(fd)

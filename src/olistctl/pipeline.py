@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from olistctl.cost.scan_compare import ScanComparison
     from olistctl.ingest.checksums import ChecksumMemo
     from olistctl.ingest.inputs import InputFile
+    from olistctl.kpi_answers import KpiAnswers
     from olistctl.pricing import RegionPrices
     from olistctl.quality import DatasetQuality
     from olistctl.quality.overview import QualityOverview
@@ -148,6 +149,21 @@ def upload(
 
 
 CHECKSUM_MEMO = ".cache/source-checksums.json"
+
+
+def _kpi_answers(backend: Backend) -> KpiAnswers | None:
+    """The kept KPI answers, where the backend keeps own files and its engine can say
+    what an answer depends on; None (every query runs) elsewhere."""
+    from olistctl.kpi_answers import NAME, KpiAnswers
+    from olistctl.user_secret import user_secret
+
+    own = backend.own_file(NAME)
+    if own is None or own.path is None:
+        return None
+    version = backend.engine.data_version()
+    if version is None:
+        return None
+    return KpiAnswers(own.path, own.write, secret=user_secret(), data_version=version)
 
 
 def _checksum_memo(backend: Backend) -> ChecksumMemo:
@@ -984,11 +1000,16 @@ def run(
     paths: Sequence[str],
     *,
     force: bool = False,
+    reuse: bool = True,
     direct_crawl: bool = True,
     concurrency: int = 2,
     progress: ProgressSink | None = None,
 ) -> RunSummary:
-    """upload -> transform -> crawl -> the KPI queries."""
+    """upload -> transform -> crawl -> the KPI queries.
+
+    A KPI answer is reused while nothing it depends on changed (``olistctl.kpi_answers``),
+    unless ``force`` or not ``reuse``.
+    """
     from olistctl.sql.named import list_queries
 
     progress = progress or NoProgress()
@@ -1016,6 +1037,8 @@ def run(
     kpis: list[KpiResult] = []
     skipped: list[SkippedKpi] = []
     failed: list[FailedKpi] = []
+    answers = _kpi_answers(backend) if reuse and not force else None
+    ran: list[tuple[str, Sequence[BoundParam]]] = []
     for q in list_queries():
         if not q.kpi:
             continue
@@ -1024,9 +1047,20 @@ def run(
             # A partial dataset: the KPIs it can answer, and a note for the others.
             skipped.append(SkippedKpi(q.name, q.description, missing))
             continue
+        params = q.bind()
+        ran.append((q.sql, params))
         try:
-            kpis.append(KpiResult(q.name, q.description, query(backend, q.sql, params=q.bind())))
+            result = answers.get(q.sql, params) if answers is not None else None
+            if result is None:
+                answered = _now().isoformat(timespec="seconds")
+                result = query(backend, q.sql, params=params)
+                if answers is not None:
+                    answers.put(q.sql, params, result, answered)
+            kpis.append(KpiResult(q.name, q.description, result))
         except OlistError as exc:
             failed.append(FailedKpi(q.name, q.description, str(exc)))
+    if answers is not None:
+        answers.keep_only(ran)
+        answers.save()
     seconds["query"] = time.perf_counter() - started
     return RunSummary(uploads, summary, report, kpis, seconds, skipped, failed)

@@ -126,6 +126,9 @@ class QueryResult:
     output_location: str | None = None
     from_catalog: bool = False  # answered from the catalog (SHOW TABLES …): no query ran
     notes: list[str] = field(default_factory=list)  # what the user should know (one line each)
+    # ISO time of the run whose answer this is, reused as nothing it depends on changed
+    # (olistctl.kpi_answers): no query ran.
+    reused_from: str | None = None
 
 
 @dataclass

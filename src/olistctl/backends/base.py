@@ -144,6 +144,12 @@ class QueryEngine(Protocol):
         """
         return None
 
+    def data_version(self) -> str | None:
+        """A digest that changes whenever an answer could: the catalog, every data file's
+        identity, the engine's release. None (the default): the engine cannot tell, and
+        ``run`` never reuses an answer (``olistctl.kpi_answers``)."""
+        return None
+
     def close(self) -> None:
         """Release what the engine holds; a no-op by default."""
         return None

@@ -2,7 +2,8 @@
 
 PATH defaults to the bundled sample data (`sample_data/`, 1,000 synthetic
 orders). A second run on unchanged input uploads nothing, converts nothing
-and gives the same answers.
+and gives the same answers: the KPI answers of the first, reused while nothing they
+depend on changed (local backend; --no-reuse or --force runs the queries again).
 """
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ def command(
         ),
     ] = False,
     runner: RunnerOpt = None,
+    reuse: Annotated[
+        bool,
+        typer.Option(
+            "--reuse/--no-reuse",
+            help="Reuse a KPI answer of an earlier run while nothing it depends on changed "
+            "(the catalog, every Parquet file, olistctl, DuckDB); --force runs them all again.",
+        ),
+    ] = True,
     output: OutputOpt = OutputFormat.table,
 ) -> None:
     from olistctl import pipeline
@@ -56,6 +65,7 @@ def command(
             backend,
             paths,
             force=force,
+            reuse=reuse,
             direct_crawl=not crawler,
             concurrency=concurrency,
             progress=progress,

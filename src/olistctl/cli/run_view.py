@@ -47,7 +47,15 @@ def stage_rows(summary: RunSummary) -> list[tuple]:
         rows.append(("crawl", "catalog current, skipped", summary.seconds.get("crawl")))
     if summary.kpis or summary.skipped_kpis or summary.failed_kpis:
         scanned = sum(k.result.bytes_scanned for k in summary.kpis)
+        reused = [k.result.reused_from for k in summary.kpis if k.result.reused_from]
         what = f"{len(summary.kpis)} KPI queries, {human_bytes(scanned)} scanned"
+        if reused:
+            # The answers of an earlier run, nothing they depend on having changed since.
+            when = _when(min(reused))
+            if len(reused) == len(summary.kpis):
+                what = f"{len(reused)} KPI queries, answers of {when} reused (data unchanged)"
+            else:
+                what += f", {len(reused)} answers of {when} reused"
         if summary.skipped_kpis:
             missing = sorted({t for k in summary.skipped_kpis for t in k.missing})
             what += f", {len(summary.skipped_kpis)} skipped (no {', '.join(missing)})"
@@ -55,6 +63,18 @@ def stage_rows(summary: RunSummary) -> list[tuple]:
             what += f", {len(summary.failed_kpis)} failed"
         rows.append(("query", what, summary.seconds.get("query")))
     return [(s, w, round(t, 2) if t is not None else None) for s, w, t in rows]
+
+
+def _when(iso: str) -> str:
+    """An ISO time (UTC) as the local time a person reads it at."""
+    from datetime import datetime
+
+    try:
+        when = datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return iso
+    today = datetime.now().astimezone().date()
+    return when.strftime("%H:%M:%S" if when.date() == today else "%Y-%m-%d %H:%M")
 
 
 def show_run(state: AppState, summary: RunSummary, output: OutputFormat) -> None:
@@ -70,6 +90,9 @@ def show_run(state: AppState, summary: RunSummary, output: OutputFormat) -> None
                     for row in k.result.rows
                 ]
                 for k in summary.kpis
+            },
+            "reused_kpis": {
+                k.name: k.result.reused_from for k in summary.kpis if k.result.reused_from
             },
             "skipped_kpis": {k.name: k.missing for k in summary.skipped_kpis},
             "failed_kpis": {k.name: k.error for k in summary.failed_kpis},

@@ -1,0 +1,173 @@
+"""`run` reuses a KPI answer only while nothing it depends on changed, and never a forged one.
+
+The reference for every reused answer is the same query run again
+(``run --no-reuse``); the KPI answers themselves are checked against pandas in
+test_local_outputs.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+from lake import WS
+
+from olistctl import kpi_answers
+from olistctl.backends.local.engine import LocalEngine
+from olistctl.sql.named import list_queries
+
+KPIS = sorted(q.name for q in list_queries() if q.kpi)
+
+
+def _run(cli, *args: str) -> dict:
+    result = cli("run", *args, "-o", "json")
+    assert result.exit_code == 0, result
+    return json.loads(result.stdout)
+
+
+def _query_lines(tmp_path) -> int:
+    ledger = tmp_path / WS / "ledger.jsonl"
+    return sum(json.loads(line)["stage"] == "query" for line in ledger.read_text().splitlines())
+
+
+@pytest.fixture
+def no_engine(monkeypatch):
+    """Fails the test if a query reaches DuckDB."""
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("a query ran")
+
+    return lambda: monkeypatch.setattr(LocalEngine, "execute", refuse)
+
+
+def test_a_rerun_over_unchanged_data_reuses_the_answers_without_running_a_query(
+    cli, sample_data, tmp_path, no_engine
+):
+    first = _run(cli, str(sample_data))
+    assert sorted(first["kpis"]) == KPIS and first["reused_kpis"] == {}
+    lines = _query_lines(tmp_path)
+    no_engine()
+    second = _run(cli, str(sample_data))
+    assert second["kpis"] == first["kpis"]
+    assert sorted(second["reused_kpis"]) == KPIS
+    assert _query_lines(tmp_path) == lines  # nothing ran, nothing scanned: no ledger line
+    table = cli("run", str(sample_data))
+    (line,) = [row for row in (table.stdout + table.stderr).splitlines() if "│ query" in row]
+    assert "3 KPI queries, answers of" in line and "reused (data unchanged)" in line, line
+
+
+def test_the_reused_answers_are_the_ones_running_the_queries_again_gives(
+    cli, sample_data, tmp_path
+):
+    _run(cli, str(sample_data))
+    reused = _run(cli, str(sample_data))
+    assert sorted(reused["reused_kpis"]) == KPIS
+    lines = _query_lines(tmp_path)
+    fresh = _run(cli, str(sample_data), "--no-reuse")
+    assert fresh["reused_kpis"] == {} and _query_lines(tmp_path) == lines + len(KPIS)
+    assert fresh["kpis"] == reused["kpis"]
+    forced = _run(cli, str(sample_data), "--force")
+    assert forced["reused_kpis"] == {} and forced["kpis"] == reused["kpis"]
+
+
+def test_changed_data_is_queried_again_and_gives_the_new_answer(cli, sample_data, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(sample_data, data)
+    before = _run(cli, str(data))
+    # One order fewer: the KPIs over orders move.
+    orders = data / "olist_orders_dataset.csv"
+    lines = orders.read_text(encoding="utf-8").splitlines(keepends=True)
+    orders.write_text("".join(lines[:-1]), encoding="utf-8")
+    after = _run(cli, str(data))
+    assert after["reused_kpis"] == {}
+    assert after["kpis"] != before["kpis"]
+    assert _run(cli, str(data), "--no-reuse")["kpis"] == after["kpis"]
+
+
+def test_a_parquet_file_rewritten_in_place_is_seen(cli, sample_data, tmp_path):
+    _run(cli, str(sample_data))
+    # Same bytes, written again: a new identity, so the answer is not taken on trust.
+    parquet = next((tmp_path / WS / "processed" / "olist_orders_dataset").glob("*.parquet"))
+    content = parquet.read_bytes()
+    parquet.write_bytes(content)
+    again = _run(cli, str(sample_data))
+    assert again["reused_kpis"] == {}
+
+
+def _answers_file(tmp_path):
+    return tmp_path / WS / kpi_answers.NAME
+
+
+def _one_number_changed(content: dict) -> tuple[dict, str]:
+    """The kept answers with one value of order_status_mix's first row changed."""
+    for entry in content["entries"].values():
+        if entry["columns"][:2] == ["order_status", "orders"]:
+            entry["rows"][0][1] += 1000
+            return content, entry["rows"][0][0]
+    raise AssertionError("order_status_mix not kept")
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_a_forged_answer_is_never_shown_unless_signed_with_the_users_secret(
+    cli, sample_data, tmp_path, signed
+):
+    first = _run(cli, str(sample_data))
+    path = _answers_file(tmp_path)
+    content, status = _one_number_changed(json.loads(path.read_text()))
+    if signed:  # the control: the same edit, signed with the user's secret, is believed
+        from olistctl.user_secret import user_secret
+
+        forger = kpi_answers.KpiAnswers(None, None, secret=user_secret(), data_version="x")
+        content["hmac"] = forger._signature(content["entries"])
+    path.write_text(json.dumps(content))
+    shown = _run(cli, str(sample_data))
+    orders = {r["order_status"]: r["orders"] for r in shown["kpis"]["order_status_mix"]}
+    truth = {r["order_status"]: r["orders"] for r in first["kpis"]["order_status_mix"]}
+    if signed:
+        assert orders[status] == truth[status] + 1000
+    else:
+        assert orders == truth and shown["reused_kpis"] == {}
+
+
+@pytest.mark.parametrize("kind", ["link", "fifo"])
+def test_a_link_or_fifo_in_place_of_the_answers_is_neither_read_nor_written_through(
+    cli, sample_data, tmp_path, kind
+):
+    _run(cli, str(sample_data))
+    path = _answers_file(tmp_path)
+    path.unlink()
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_text("mine")
+    if kind == "link":
+        path.symlink_to(elsewhere)
+    else:
+        os.mkfifo(path)
+    again = cli("run", str(sample_data), "-o", "json")
+    # Refused as a file of the user's in olistctl's way, or left alone: never followed.
+    assert elsewhere.read_text() == "mine"
+    assert path.is_symlink() if kind == "link" else path.is_fifo()
+    assert again.exit_code == 0, again
+    assert json.loads(again.stdout)["reused_kpis"] == {}
+
+
+def test_without_the_users_secret_nothing_is_reused_or_kept(
+    cli, sample_data, tmp_path, monkeypatch
+):
+    from olistctl import user_secret
+
+    monkeypatch.setattr(user_secret, "user_secret", lambda: None)
+    _run(cli, str(sample_data))
+    assert not _answers_file(tmp_path).exists()
+    assert _run(cli, str(sample_data))["reused_kpis"] == {}
+
+
+def test_an_engine_that_cannot_say_its_data_version_never_reuses(
+    cli, sample_data, tmp_path, monkeypatch
+):
+    # The protocol's default, which the Athena engine keeps.
+    monkeypatch.setattr(LocalEngine, "data_version", lambda self: None)
+    _run(cli, str(sample_data))
+    assert _run(cli, str(sample_data))["reused_kpis"] == {}
+    assert not _answers_file(tmp_path).exists()
