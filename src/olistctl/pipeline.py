@@ -160,7 +160,10 @@ def _kpi_answers(backend: Backend) -> KpiAnswers | None:
     own = backend.own_file(NAME)
     if own is None or own.path is None:
         return None
-    version = backend.engine.data_version()
+    try:
+        version = backend.engine.data_version()
+    except OlistError:  # no tables, or one the engine refuses: the queries say why
+        return None
     if version is None:
         return None
     return KpiAnswers(own.path, own.write, secret=user_secret(), data_version=version)

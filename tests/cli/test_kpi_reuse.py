@@ -171,3 +171,20 @@ def test_an_engine_that_cannot_say_its_data_version_never_reuses(
     _run(cli, str(sample_data))
     assert _run(cli, str(sample_data))["reused_kpis"] == {}
     assert not _answers_file(tmp_path).exists()
+
+
+def test_a_data_version_the_engine_refuses_leaves_the_queries_to_say_why(
+    cli, sample_data, tmp_path
+):
+    _run(cli, str(sample_data))
+    folder = tmp_path / WS / "processed" / "olist_orders_dataset"
+    (parquet,) = folder.glob("*.parquet")
+    outside = tmp_path / "outside.parquet"
+    shutil.copy(parquet, outside)
+    (folder / "extra.parquet").symlink_to(outside)
+    result = cli("run", str(sample_data), "-o", "json")
+    # As before reuse existed: the KPIs over orders fail with the engine's sentence, exit 1.
+    assert result.exit_code == 1, result
+    failed = json.loads(result.stdout)["failed_kpis"]
+    assert failed and all("links to a file outside" in why for why in failed.values())
+    assert "Traceback" not in result.stderr
