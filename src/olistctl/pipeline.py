@@ -1011,7 +1011,7 @@ def run(
     """upload -> transform -> crawl -> the KPI queries.
 
     A KPI answer is reused while nothing it depends on changed (``olistctl.kpi_answers``),
-    unless ``force`` or not ``reuse``.
+    unless ``force`` or not ``reuse``; the answers of the queries that ran are kept either way.
     """
     from olistctl.sql.named import list_queries
 
@@ -1040,7 +1040,8 @@ def run(
     kpis: list[KpiResult] = []
     skipped: list[SkippedKpi] = []
     failed: list[FailedKpi] = []
-    answers = _kpi_answers(backend) if reuse and not force else None
+    answers = _kpi_answers(backend)  # kept after every run; read only when reused
+    reusing = answers is not None and reuse and not force
     ran: list[tuple[str, Sequence[BoundParam]]] = []
     for q in list_queries():
         if not q.kpi:
@@ -1053,7 +1054,7 @@ def run(
         params = q.bind()
         ran.append((q.sql, params))
         try:
-            result = answers.get(q.sql, params) if answers is not None else None
+            result = answers.get(q.sql, params) if reusing and answers is not None else None
             if result is None:
                 answered = _now().isoformat(timespec="seconds")
                 result = query(backend, q.sql, params=params)

@@ -188,3 +188,17 @@ def test_a_data_version_the_engine_refuses_leaves_the_queries_to_say_why(
     failed = json.loads(result.stdout)["failed_kpis"]
     assert failed and all("links to a file outside" in why for why in failed.values())
     assert "Traceback" not in result.stderr
+
+
+def test_a_change_behind_a_link_inside_a_tables_folder_is_seen(cli, sample_data, tmp_path):
+    _run(cli, str(sample_data))
+    folder = tmp_path / WS / "processed" / "olist_orders_dataset"
+    (parquet,) = folder.glob("*.parquet")
+    target = folder / "orders.data"  # not a .parquet name: listed only through the link
+    parquet.rename(target)
+    parquet.symlink_to(target.name)
+    first = _run(cli, str(sample_data), "--no-reuse")
+    assert _run(cli, str(sample_data))["reused_kpis"]  # the same data: reused
+    target.write_bytes(target.read_bytes())  # the file DuckDB reads changes; the link does not
+    again = _run(cli, str(sample_data))
+    assert again["reused_kpis"] == {} and again["kpis"] == first["kpis"]

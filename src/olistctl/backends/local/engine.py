@@ -213,7 +213,7 @@ class LocalEngine(QueryEngine):
         for table, columns in self.schema().items():
             files = []
             for path in self.parquet_files(table):
-                st = os.stat(path, follow_symlinks=False)
+                st = os.stat(path)  # of what DuckDB reads, through a link if it is one
                 files.append(
                     [path.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
                 )
