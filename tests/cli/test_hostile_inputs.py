@@ -19,6 +19,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pyarrow as pa
@@ -696,19 +697,46 @@ def test_a_full_disk_for_the_results_file_still_gives_the_answer(cli, lake, tmp_
     def full(con, columns, path):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(engine, "_write_results_csv", full)
+    monkeypatch.setattr(engine, "_write_results_csv", full)  # DuckDB's write, in the scratch
     lets_change = (f"{WS}/{MANIFEST}", f"{WS}/ledger.jsonl", f"{WS}/results", f"{WS}/.cache")
     before = snapshot(tmp_path, skip=lets_change)
     result = cli("query", "SELECT 42 AS answer", "-o", "csv")
     assert result.exit_code == 0, result
     assert result.stdout == "answer\n42\n"
     assert_no_error(result)
+    # The full disk is the temporary folder's, and the note says so (not the workspace's).
+    note = " ".join(result.stderr.split())
     assert (
-        f"The result was not saved to {WS}/results (No space left on device); the rows above are"
-        " complete." in result.stderr
-    )
+        f"The result was not saved to {WS}/results (writing it first in the temporary folder"
+        f" {tempfile.gettempdir()}: No space left on device); the rows above are complete."
+    ) in note
     assert "check the values" not in result.stderr
     assert not list((tmp_path / WS / "results").glob("*"))  # nothing half-written either
+    assert snapshot(tmp_path, skip=lets_change) == before
+
+
+def test_a_full_workspace_disk_for_the_results_copy_names_the_workspace(
+    cli, lake, tmp_path, monkeypatch
+):
+    lake("crawled")
+    lets_change = (f"{WS}/{MANIFEST}", f"{WS}/ledger.jsonl", f"{WS}/results", f"{WS}/.cache")
+    before = snapshot(tmp_path, skip=lets_change)
+    real_copy = shutil.copyfileobj
+
+    def copy_fails(src, dst, length=0):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    # The copy from the scratch folder into the workspace's results/ is what fails.
+    monkeypatch.setattr(shutil, "copyfileobj", copy_fails)
+    result = cli("query", "SELECT 42 AS answer", "-o", "csv")
+    monkeypatch.setattr(shutil, "copyfileobj", real_copy)
+    assert result.exit_code == 0, result
+    assert result.stdout == "answer\n42\n"
+    assert (
+        f"The result was not saved to {WS}/results (No space left on device); the rows above are"
+        " complete." in " ".join(result.stderr.split())
+    )
+    assert not list((tmp_path / WS / "results").glob("*"))
     assert snapshot(tmp_path, skip=lets_change) == before
 
 

@@ -572,7 +572,7 @@ class _ResultsFile:
     def unsaved(self, exc: OSError | None) -> None:
         """No scratch folder to write the results in: the answer stands, without its copy."""
         if self.ready:
-            self._not_saved(exc or OSError("no temporary folder"))
+            self._not_saved(exc or OSError("no temporary folder"), scratch=tempfile.gettempdir())
             self.ready = False
 
     def write(self, con, columns: list[str], staged: Path) -> None:
@@ -583,7 +583,12 @@ class _ResultsFile:
             return
         tmp: Path | None = None
         try:
-            _write_results_csv(con, columns, staged)
+            try:
+                _write_results_csv(con, columns, staged)
+            except (duckdb.IOException, OSError) as exc:
+                # The scratch folder's disk, not the workspace's: say which one to free.
+                self._not_saved(exc, scratch=str(staged.parent.parent))
+                return
             tmp, fd = self.ws.new_temporary(self.out)
             with os.fdopen(fd, "wb") as copy, open(staged, "rb") as rows:
                 shutil.copyfileobj(rows, copy, 1 << 20)
@@ -598,13 +603,15 @@ class _ResultsFile:
             with contextlib.suppress(OSError):
                 staged.unlink()
 
-    def _not_saved(self, exc: BaseException) -> None:
+    def _not_saved(self, exc: BaseException, *, scratch: str | None = None) -> None:
         if isinstance(exc, Refused):
             reason = exc.message
         elif isinstance(exc, OSError):
             reason = exc.strerror or str(exc)
         else:
             reason = _io_reason(str(exc))
+        if scratch is not None:  # written in the temporary folder first, which failed
+            reason = f"writing it first in the temporary folder {scratch}: {reason}"
         self.notes.append(
             f"The result was not saved to {self.out.parent} ({reason}); the rows above are"
             " complete."
