@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import hmac
 import importlib.util
 import json
 import os
@@ -41,6 +40,7 @@ from olistctl.errors import OlistError
 from olistctl.fs import read_own_file
 from olistctl.records import QueryResult
 from olistctl.sql.params import BoundParam
+from olistctl.user_secret import signed_document, verified_content
 
 NAME = ".cache/kpi-answers.json"
 FORMAT = 1
@@ -130,26 +130,9 @@ class KpiAnswers:
         self._changed = False
         if self.version is None or path is None:
             return
+        assert secret is not None
         raw = read_own_file(path, limit=MAX_BYTES)
-        with contextlib.suppress(ValueError, AttributeError, TypeError):
-            data = json.loads(raw or b"")
-            entries, signature = data.get("entries"), data.get("hmac")
-            if (
-                data.get("format") == FORMAT
-                and isinstance(entries, dict)
-                and isinstance(signature, str)
-                and hmac.compare_digest(signature, self._signature(entries))
-            ):
-                self._entries = entries
-
-    @property
-    def active(self) -> bool:
-        return self.version is not None
-
-    def _signature(self, entries: dict) -> str:
-        assert self.secret is not None
-        message = json.dumps([FORMAT, entries], sort_keys=True).encode()
-        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
+        self._entries = verified_content(raw, secret, FORMAT, "entries") or {}
 
     def _key(self, sql: str, params: Sequence[BoundParam]) -> str:
         text = json.dumps([self.version, sql, [[p.type, p.literal] for p in params]])
@@ -215,10 +198,9 @@ class KpiAnswers:
         """Write the answers if they changed; a file that cannot be written is left out."""
         if self.write is None or self.version is None or not self._changed:
             return
-        text = json.dumps(
-            {"format": FORMAT, "entries": self._entries, "hmac": self._signature(self._entries)}
-        )
+        assert self.secret is not None
+        data = signed_document(self.secret, FORMAT, "entries", self._entries)
         # Like the checksum memo: not writing it only costs the next run its queries.
         with contextlib.suppress(OSError, OlistError):
-            self.write(text.encode("utf-8"))
+            self.write(data)
             self._changed = False

@@ -1,8 +1,8 @@
 """The user's secret that signs what olistctl keeps in a workspace and later trusts.
 
 Whoever can write a workspace can write olistctl's files in it: the transpile
-cache (SQL that will run) and the upload's checksum memo (which files count as
-unchanged). Each is signed (HMAC-SHA256) with a secret of the user's kept
+cache (SQL that will run), the upload's checksum memo (which files count as
+unchanged) and ``run``'s kept KPI answers (numbers shown as answers). Each is signed (HMAC-SHA256) with a secret of the user's kept
 outside any workspace (``$XDG_STATE_HOME/olistctl/transpile-cache.key``, else
 ``~/.local/state/olistctl/``; made once, mode 0600), so someone who can write
 the workspace but not the user's state folder cannot forge them. Without the
@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
+import hmac
+import json
 import os
 import secrets
 import stat
@@ -77,3 +80,32 @@ def _read_secret(path: Path) -> bytes | None:
     finally:
         os.close(fd)
     return data if len(data) == _SECRET_BYTES else None
+
+
+def _signature(secret: bytes, version: int, content: object) -> str:
+    message = json.dumps([version, content], sort_keys=True).encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def signed_document(secret: bytes, version: int, field: str, content: object) -> bytes:
+    """``{"format": version, field: content, "hmac": …}`` as JSON, signed with ``secret``."""
+    signature = _signature(secret, version, content)
+    return json.dumps({"format": version, field: content, "hmac": signature}).encode("utf-8")
+
+
+def verified_content(raw: bytes | None, secret: bytes, version: int, field: str) -> dict | None:
+    """The ``field`` object of a :func:`signed_document`, if it is one of ``version`` signed
+    with ``secret``; None for anything else (missing, damaged, forged, another format)."""
+    try:
+        data = json.loads(raw or b"")
+        content, signature = data.get(field), data.get("hmac")
+    except (ValueError, AttributeError):
+        return None
+    if (
+        data.get("format") != version
+        or not isinstance(content, dict)
+        or not isinstance(signature, str)
+        or not hmac.compare_digest(signature, _signature(secret, version, content))
+    ):
+        return None
+    return content

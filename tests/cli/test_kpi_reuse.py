@@ -117,11 +117,14 @@ def test_a_forged_answer_is_never_shown_unless_signed_with_the_users_secret(
     path = _answers_file(tmp_path)
     content, status = _one_number_changed(json.loads(path.read_text()))
     if signed:  # the control: the same edit, signed with the user's secret, is believed
-        from olistctl.user_secret import user_secret
+        from olistctl.user_secret import signed_document, user_secret
 
-        forger = kpi_answers.KpiAnswers(None, None, secret=user_secret(), data_version="x")
-        content["hmac"] = forger._signature(content["entries"])
-    path.write_text(json.dumps(content))
+        secret = user_secret()
+        assert secret is not None
+        entries = content["entries"]
+        path.write_bytes(signed_document(secret, kpi_answers.FORMAT, "entries", entries))
+    else:
+        path.write_text(json.dumps(content))
     shown = _run(cli, str(sample_data))
     orders = {r["order_status"]: r["orders"] for r in shown["kpis"]["order_status_mix"]}
     truth = {r["order_status"]: r["orders"] for r in first["kpis"]["order_status_mix"]}

@@ -10,6 +10,7 @@ import pytest
 
 from olistctl.ingest import checksums
 from olistctl.ingest.checksums import ChecksumMemo
+from olistctl.user_secret import signed_document
 
 
 @pytest.fixture
@@ -113,10 +114,10 @@ def _memo_saying(tmp_path, data, sha: str, *, secret: bytes | None):
     content = json.loads(memo_file.read_text())
     (entry,) = content["files"].values()
     entry["sha256"] = sha
-    if secret is not None:
-        signer = ChecksumMemo(None, secret=secret)
-        content["hmac"] = signer._signature(content["files"])
-    memo_file.write_text(json.dumps(content))
+    if secret is None:
+        memo_file.write_text(json.dumps(content))  # the old signature, for other content
+    else:
+        memo_file.write_bytes(signed_document(secret, checksums.FORMAT, "files", content["files"]))
     return memo_file
 
 

@@ -25,20 +25,21 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import hmac
-import json
 import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from olistctl.errors import OlistError
+from olistctl.fs import read_own_file
+from olistctl.user_secret import signed_document, verified_content
 
 # A file must have been still this long before it was hashed for its checksum to be kept.
 SETTLE_NS = 2_000_000_000
 FORMAT = 2  # 2: signed
 # Past this many files, only those of the last run are kept.
 MAX_ENTRIES = 256
+MAX_BYTES = 4 << 20  # a memo of MAX_ENTRIES files is ~50 KB
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -71,22 +72,9 @@ class ChecksumMemo:
         self._entries: dict[str, dict] = {}
         self._seen: set[str] = set()
         self._changed = False
-        if self.path is not None:
-            with contextlib.suppress(OSError, ValueError, AttributeError, TypeError):
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-                files, signature = data.get("files"), data.get("hmac")
-                if (
-                    data.get("format") == FORMAT
-                    and isinstance(files, dict)
-                    and isinstance(signature, str)
-                    and hmac.compare_digest(signature, self._signature(files))
-                ):
-                    self._entries = files
-
-    def _signature(self, files: dict) -> str:
-        assert self.secret is not None
-        message = json.dumps([FORMAT, files], sort_keys=True).encode()
-        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
+        if self.path is not None and secret is not None:
+            raw = read_own_file(self.path, limit=MAX_BYTES)
+            self._entries = verified_content(raw, secret, FORMAT, "files") or {}
 
     def sha256(self, path: Path) -> str:
         key = os.path.abspath(path)
@@ -119,11 +107,9 @@ class ChecksumMemo:
             return
         if len(self._entries) > MAX_ENTRIES:
             self._entries = {k: v for k, v in self._entries.items() if k in self._seen}
-        text = json.dumps(
-            {"format": FORMAT, "files": self._entries, "hmac": self._signature(self._entries)}
-        )
+        data = signed_document(self.secret, FORMAT, "files", self._entries)
         # A memo that cannot be written (a read-only disk, a link or a file of the user's
         # in its place) is left out: it only saves reading files again.
         with contextlib.suppress(OSError, OlistError):
-            self.write(text.encode("utf-8"))
+            self.write(data)
             self._changed = False
