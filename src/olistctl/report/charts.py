@@ -139,31 +139,39 @@ def revenue_by_category(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -
     )
 
 
-def delivery_by_state(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Any:
+def _bars_and_points(
+    x: list, bars: list, bar_name: str, points: list, point_name: str, *, joined: bool
+) -> Any:
+    """Bars on the left axis and points on the right one (``y2``), ``joined`` by a line."""
     import plotly.graph_objects as go
 
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=x, y=bars, name=bar_name, marker={"color": BLUE}))
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=points,
+            name=point_name,
+            mode="lines+markers" if joined else "markers",
+            yaxis="y2",
+            marker={"color": ORANGE, "size": 9},
+            **({"line": {"color": ORANGE}} if joined else {}),
+        )
+    )
+    return fig
+
+
+def delivery_by_state(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Any:
     days = list(columns).index("avg_delivery_days")
     # A state without a delivered order has no average: it goes last.
     ordered = sorted(rows, key=lambda r: (r[days] is None, _number(r[days]) or 0.0))
-    states = _column(columns, ordered, "state")
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            x=states,
-            y=[_number(v) for v in _column(columns, ordered, "avg_delivery_days")],
-            name="average delivery days",
-            marker={"color": BLUE},
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=states,
-            y=[_number(v) for v in _column(columns, ordered, "late_pct")],
-            name="late (% of delivered)",
-            mode="markers",
-            yaxis="y2",
-            marker={"color": ORANGE, "size": 9},
-        )
+    fig = _bars_and_points(
+        _column(columns, ordered, "state"),
+        [_number(v) for v in _column(columns, ordered, "avg_delivery_days")],
+        "average delivery days",
+        [_number(v) for v in _column(columns, ordered, "late_pct")],
+        "late (% of delivered)",
+        joined=False,
     )
     return _layout(
         fig, y_title="days", y2_title="late %", xaxis={"type": "category", "title": "state"}
@@ -171,29 +179,14 @@ def delivery_by_state(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> 
 
 
 def late_delivery_vs_review(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Any:
-    import plotly.graph_objects as go
-
     calendar = [r for r in rows if r[list(columns).index("comparison")] == "calendar-day rule"]
-    buckets = _column(columns, calendar, "bucket")
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            x=buckets,
-            y=[_number(v) for v in _column(columns, calendar, "avg_score")],
-            name="average review score",
-            marker={"color": BLUE},
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=buckets,
-            y=[_number(v) for v in _column(columns, calendar, "bad_review_pct")],
-            name="1-2 star reviews (%)",
-            mode="lines+markers",
-            yaxis="y2",
-            marker={"color": ORANGE, "size": 9},
-            line={"color": ORANGE},
-        )
+    fig = _bars_and_points(
+        _column(columns, calendar, "bucket"),
+        [_number(v) for v in _column(columns, calendar, "avg_score")],
+        "average review score",
+        [_number(v) for v in _column(columns, calendar, "bad_review_pct")],
+        "1-2 star reviews (%)",
+        joined=True,
     )
     return _layout(
         fig,
