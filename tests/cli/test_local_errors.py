@@ -601,5 +601,9 @@ def test_no_scratch_folder_still_answers_without_the_results_copy(cli, lake, mon
     monkeypatch.setattr(tempfile, "mkdtemp", full)
     result = cli("query", "SELECT 42 AS answer", "-o", "csv")
     assert result.exit_code == 0 and result.stdout == "answer\n42\n", result
-    assert "(No space left on device); the rows above are complete." in result.stderr
+    # Names the temporary folder that is full, not the workspace.
+    assert (
+        f"(writing it first in the temporary folder {tempfile.gettempdir()}: No space left on"
+        " device); the rows above are complete." in " ".join(result.stderr.split())
+    )
     assert list(ws.glob("results/*.csv")) == []
