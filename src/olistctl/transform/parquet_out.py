@@ -11,23 +11,14 @@ failure the temporary file goes and an existing destination is untouched.
 The destination may instead be a :class:`ParquetSink` (the Lambda's S3
 multipart upload, ``olistctl.s3_stream``): the same bytes are streamed to it,
 and it becomes visible only when published.
-
-Encoding and compressing a row group was the transform's critical path on one
-thread. So each row group is encoded on one of two threads (pyarrow releases
-the GIL) into a Parquet file of its own in memory, a piece; the pieces' bytes
-go out in row-group order as they complete, and the footer joins theirs
-(``parquet_meta.FooterJoin``). The file is byte for byte what one ParquetWriter
-writing the row groups in turn writes (tests/core/test_parquet_pieces.py).
 """
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import os
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import BinaryIO, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import pyarrow as pa
@@ -37,7 +28,6 @@ import pyarrow.parquet as pq
 from olistctl import fs, layout
 from olistctl.errors import OlistError, OperationFailed, is_disk_full, os_error
 from olistctl.ingest.memory import arrow_pool
-from olistctl.parquet_meta import MAGIC, FooterJoin
 
 COMPRESSION = "snappy"
 # Dictionary encoding pays for repetitive columns (status, state, dates at
@@ -56,9 +46,6 @@ DICTIONARY_SAMPLE_ROWS = 16_384
 DICTIONARY_SAMPLE_SHARE = 8  # at least 1/8 of the group: 1 - f/2 <= 0.94
 CLEARLY_REPEATING = 0.45
 NEARLY_ALL_DISTINCT = 0.95
-# Row groups being encoded at once: one per core. With the one the parser is
-# cutting, three row groups in memory at most.
-ENCODERS = 2
 
 
 def _distinct_share(col: pa.ChunkedArray | pa.Array) -> float | None:
@@ -104,45 +91,6 @@ def schema_with_source(schema: pa.Schema, source_sha256: str | None) -> pa.Schem
     return schema
 
 
-def writer_options(use_dictionary: list[str]) -> dict:
-    """The ParquetWriter settings of every file (and every piece of one)."""
-    return {
-        "compression": COMPRESSION,
-        "use_dictionary": use_dictionary,
-        # Athena engine v2 cannot read nanoseconds: INT64 TIMESTAMP(MILLIS).
-        "coerce_timestamps": "ms",
-        "allow_truncated_timestamps": False,
-        "write_statistics": True,
-        "memory_pool": arrow_pool(),
-    }
-
-
-def encode_piece(
-    group: pa.Table, schema: pa.Schema, options: dict, row_group_rows: int, space: pa.Buffer | None
-) -> pa.Buffer:
-    """``group`` as a whole Parquet file in memory (``PAR1``, its row groups, its footer).
-
-    Written into ``space`` if it fits (a slice of it is returned), else into a new buffer.
-    """
-    if space is not None:
-        out = pa.FixedSizeBufferWriter(space)
-        try:
-            with pq.ParquetWriter(out, schema, **options) as writer:
-                writer.write_table(group, row_group_size=row_group_rows)
-            return space.slice(0, out.tell())
-        except OSError:
-            pass  # larger than the space: again below (where any other error recurs)
-    grown = pa.BufferOutputStream(memory_pool=arrow_pool())
-    with pq.ParquetWriter(grown, schema, **options) as writer:
-        writer.write_table(group, row_group_size=row_group_rows)
-    return grown.getvalue()
-
-
-def _room_for(piece_size: int) -> int:
-    """The buffer for the next pieces, after one of ``piece_size`` bytes (row groups vary)."""
-    return piece_size * 5 // 4
-
-
 @runtime_checkable
 class ParquetSink(Protocol):
     """A destination that is not a local path: a writable binary file object (``io.RawIOBase``)
@@ -174,108 +122,59 @@ class ParquetOutput:
         self.schema = schema
         self.row_group_rows = row_group_rows
         self.tmp: Path | None = None
+        self._writer: pq.ParquetWriter | None = None
         self.rows_written: int | None = None
-        self._file: BinaryIO | None = None
-        self._options: dict | None = None
-        self._encoders: ThreadPoolExecutor | None = None
-        self._pieces: collections.deque[tuple[Future[pa.Buffer], pa.Buffer | None]] = (
-            collections.deque()
-        )
-        # Buffers the pieces are encoded into, reused: fresh ones for every piece cost
-        # ~0.5 s of page faults per GB.
-        self._spare: list[pa.Buffer] = []
-        self._footer = FooterJoin()
-        self._size = 0
 
     def _open(self, first: pa.Table) -> None:
-        self._options = writer_options(dictionary_columns(first))
-        if self.sink is None:
+        where: str | ParquetSink
+        if self.sink is not None:
+            where = self.sink
+        else:
             assert self.dest is not None
             # The umask's permissions, as a file written in place would get.
             tmp = self.tmp = fs.new_temporary(self.dest, mode=fs.SHARED)
-            self._file = open(tmp, "wb")  # noqa: SIM115 (closed by finish or discard)
-        self._encoders = ThreadPoolExecutor(ENCODERS, thread_name_prefix="olistctl-parquet")
-        self._out(MAGIC)
-
-    def _out(self, data: bytes | memoryview) -> None:
-        if self._file is not None:
-            self._file.write(data)
-        else:
-            assert self.sink is not None
-            self.sink.write(data)  # type: ignore[arg-type]
-        self._size += len(data)
-
-    def _write_oldest(self) -> None:
-        future, space = self._pieces.popleft()
-        encoded = future.result()
-        piece = memoryview(encoded)
-        footer_size = int.from_bytes(piece[-8:-4], "little")
-        footer_at = len(piece) - 8 - footer_size
-        self._footer.add(bytes(piece[footer_at:-8]), self._size)
-        self._out(piece[len(MAGIC) : footer_at])
-        if space is not None and encoded.address == space.address:
-            self._spare.append(space)
-        else:  # the first pieces, or one that outgrew its space: room for a bigger one
-            self._spare.append(pa.allocate_buffer(_room_for(len(piece)), memory_pool=arrow_pool()))
+            where = str(tmp)
+        self._writer = pq.ParquetWriter(
+            where,
+            self.schema,
+            compression=COMPRESSION,
+            use_dictionary=dictionary_columns(first),
+            # Athena engine v2 cannot read nanoseconds: INT64 TIMESTAMP(MILLIS).
+            coerce_timestamps="ms",
+            allow_truncated_timestamps=False,
+            write_statistics=True,
+            memory_pool=arrow_pool(),
+        )
 
     def write(self, group: pa.Table) -> None:
-        """Write one row group (at most ``row_group_rows`` rows, one chunk per column).
-
-        Returns once it is being encoded; if both encoders were busy, the oldest
-        piece is written out first.
-        """
+        """Write one row group (at most ``row_group_rows`` rows, one chunk per column)."""
         try:
-            if self._encoders is None:
+            if self._writer is None:
                 self._open(group)
-            assert self._encoders is not None and self._options is not None
-            self.make_room()
-            space = self._spare.pop() if self._spare else None
-            self._pieces.append(
-                (
-                    self._encoders.submit(
-                        encode_piece, group, self.schema, self._options, self.row_group_rows, space
-                    ),
-                    space,
-                )
-            )
-        except OSError as exc:
-            raise _write_failed(self.label, exc) from exc
-
-    def make_room(self) -> None:
-        """Write out pieces, in order as they complete, until an encoder is free.
-
-        Called before taking the next row group: the parser holds that one
-        meanwhile, so three row groups at most are in memory, not four.
-        """
-        try:
-            while len(self._pieces) >= ENCODERS:
-                self._write_oldest()
+            assert self._writer is not None
+            self._writer.write_table(group, row_group_size=self.row_group_rows)
         except OSError as exc:
             raise _write_failed(self.label, exc) from exc
 
     def finish(self) -> int:
         """Close the file, flush it to disk, and return the rows its footer records."""
-        assert self._encoders is not None
+        assert self._writer is not None
+        if self.sink is not None:
+            writer, self._writer = self._writer, None
+            try:
+                writer.close()  # writes the footer into the stream; the stream stays open
+            except OSError as exc:
+                raise _write_failed(self.label, exc) from exc
+            self.rows_written = writer.writer.metadata.num_rows  # the footer just written
+            return self.rows_written
+        assert self.tmp is not None
         try:
-            while self._pieces:
-                self._write_oldest()
-            self._encoders.shutdown()
-            self._encoders = None
-            self._spare.clear()
-            footer = self._footer.footer()
-            self._out(footer + len(footer).to_bytes(4, "little") + MAGIC)
-            if self._file is not None:
-                self._file.close()
-                self._file = None
-                assert self.tmp is not None
-                fs.fsync_file(self.tmp)
+            self._writer.close()
+            self._writer = None
+            fs.fsync_file(self.tmp)
         except OSError as exc:
             raise _write_failed(self.label, exc) from exc
-        if self.sink is not None:
-            self.rows_written = self._footer.rows  # the footer just written
-        else:
-            assert self.tmp is not None
-            self.rows_written = pq.read_metadata(self.tmp).num_rows
+        self.rows_written = pq.read_metadata(self.tmp).num_rows
         return self.rows_written
 
     def publish(self) -> int:
@@ -297,15 +196,10 @@ class ParquetOutput:
 
     def discard(self) -> None:
         """Remove everything written so far; the destination stays as it was."""
-        if self._encoders is not None:  # waits for the row groups being encoded
-            self._encoders.shutdown(cancel_futures=True)
-            self._encoders = None
-        self._pieces.clear()
-        self._spare.clear()
-        if self._file is not None:
+        if self._writer is not None:
             with contextlib.suppress(Exception):
-                self._file.close()
-            self._file = None
+                self._writer.close()
+            self._writer = None
         if self.sink is not None:
             self.sink.discard()
         fs.discard(self.tmp)
