@@ -2,11 +2,12 @@
 
 Whoever can write a workspace can write olistctl's files in it: the transpile
 cache (SQL that will run), the upload's checksum memo (which files count as
-unchanged) and ``run``'s kept KPI answers (numbers shown as answers). Each is signed (HMAC-SHA256) with a secret of the user's kept
-outside any workspace (``$XDG_STATE_HOME/olistctl/transpile-cache.key``, else
-``~/.local/state/olistctl/``; made once, mode 0600), so someone who can write
-the workspace but not the user's state folder cannot forge them. Without the
-secret (a read-only home, another user's file) nothing is kept.
+unchanged) and ``run``'s kept KPI answers (numbers shown as answers). Each is
+signed (HMAC-SHA256) with a secret of the user's kept outside any workspace
+(``$XDG_STATE_HOME/olistctl/transpile-cache.key``, else ``~/.local/state/olistctl/``;
+made once, mode 0600), so someone who can write the workspace but not the user's
+state folder cannot forge them. Without the secret (a read-only home, another
+user's file) nothing is kept.
 """
 
 from __future__ import annotations

@@ -294,6 +294,13 @@ def test_fingerprints_tell_values_apart_and_skip_nulls():
     ids = pa.array([f"{i:032x}" for i in range(1000)])
     mixed = pa.array([f"{i:032x}" for i in range(1000)] + ["short"])
     assert (fingerprint([ids])[0] == fingerprint([mixed])[0][:1000]).all()
+    # A value's fingerprint does not depend on the longest value beside it: the same key
+    # in two row groups (or two tables) is the same key.
+    alone = fingerprint([pa.array(["ab"])])[0][0]
+    for batch in (["ab", "xyz"], ["ab", "x" * 20], ["ab", "cd"], ["y" * 9, "ab", None]):
+        assert fingerprint([pa.array(batch)])[0][batch.index("ab")] == alone, batch
+    nine = fingerprint([pa.array(["y" * 9])])[0][0]
+    assert fingerprint([pa.array(["y" * 9, "z" * 30])])[0][0] == nine
     # Composite keys: order matters, and (a, 1) differs from (a, 2).
     a = pa.array(["x", "x", "y"])
     n = pa.array([1, 2, 1], pa.int32())

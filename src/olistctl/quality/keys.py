@@ -54,15 +54,30 @@ def _mix(h: np.ndarray, scratch: np.ndarray | None = None) -> np.ndarray:
 
 
 def _fold_words(words: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Hash rows of 64-bit words (zero padded) together with their byte lengths."""
+    """Hash rows of 64-bit words (zero padded) together with their byte lengths.
+
+    Each row folds only its own words (``ceil(length / 8)``), not the padding up to
+    the longest row beside it: a value's fingerprint must not depend on its batch, or
+    the same key in two row groups would look like two keys (false orphans).
+    """
     h = empty_u64(len(lengths))
     h[:] = lengths
     h *= _GOLDEN
     scratch = empty_u64(len(h))
+    needed = (lengths + 7) // 8
+    every = int(needed.min()) if len(needed) else 0
     for j in range(words.shape[1]):
-        h ^= words[:, j]
-        h *= _M1
-        _shift_xor(h, _U64(32), scratch)
+        if j < every:  # every row has this word: in place, as fast as before
+            h ^= words[:, j]
+            h *= _M1
+            _shift_xor(h, _U64(32), scratch)
+            continue
+        rows = np.flatnonzero(needed > j)
+        part = h[rows]
+        part ^= words[rows, j]
+        part *= _M1
+        part ^= part >> _U64(32)
+        h[rows] = part
     return _mix(h, scratch)
 
 
