@@ -202,3 +202,32 @@ def test_a_change_behind_a_link_inside_a_tables_folder_is_seen(cli, sample_data,
     target.write_bytes(target.read_bytes())  # the file DuckDB reads changes; the link does not
     again = _run(cli, str(sample_data))
     assert again["reused_kpis"] == {} and again["kpis"] == first["kpis"]
+
+
+def test_an_answer_over_data_that_changed_while_it_ran_is_not_reused_once_it_changes_back(
+    cli, sample_data, tmp_path, monkeypatch
+):
+    # Another process copies a file into a table's folder after run took the data's
+    # version but before its queries read the data, and removes it after the run: the
+    # answers over the doubled orders must not be kept under the version of the single ones.
+    from olistctl import pipeline
+
+    _run(cli, str(sample_data))
+    folder = tmp_path / WS / "processed" / "olist_orders_dataset"
+    (parquet,) = folder.glob("*.parquet")
+    extra = folder / "extra.parquet"
+    real_query = pipeline.query
+
+    def copy_in_first(*args, **kwargs):
+        if not extra.exists():
+            shutil.copy(parquet, extra)
+        return real_query(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "query", copy_in_first)
+    doubled = _run(cli, str(sample_data), "--no-reuse")
+    monkeypatch.setattr(pipeline, "query", real_query)
+    extra.unlink()
+    shown = _run(cli, str(sample_data))
+    truth = _run(cli, str(sample_data), "--no-reuse")
+    assert doubled["kpis"] != truth["kpis"]  # the copy did change the answers
+    assert shown["kpis"] == truth["kpis"], shown["reused_kpis"]
