@@ -86,8 +86,20 @@ def _decode(value: Any) -> Any:
     raise ValueError(f"unknown tag {tag!r}")
 
 
+# What answers a query besides olistctl: DuckDB (its Python package and, beside it, the
+# compiled module that does the work) and sqlglot.
+_ENGINE_MODULES = ("duckdb", "_duckdb", "sqlglot")
+
+
 def code_identity() -> list[object]:
-    """What answers a query, by stat identity: olistctl's files, DuckDB's and sqlglot's."""
+    """What answers a query, by stat identity: olistctl's files, DuckDB's and sqlglot's.
+
+    olistctl's files count with their status-change time and inode: an edit that keeps a
+    file's size and modification time (``cp -p``, ``rsync -a``, ``touch -r``) still
+    moves them. An installed package's files count by inode instead (a reinstall writes
+    new files) but not by status-change time, which a hard link made by another
+    environment's install from the same cache moves too.
+    """
     found: list[object] = []
     root = Path(__file__).parent
     for folder, subfolders, names in os.walk(root):
@@ -96,17 +108,22 @@ def code_identity() -> list[object]:
             if name.endswith((".py", ".sql", ".json")):
                 path = os.path.join(folder, name)
                 st = os.stat(path)
-                found.append([os.path.relpath(path, root), st.st_size, st.st_mtime_ns])
-    for package in ("duckdb", "sqlglot"):
-        spec = importlib.util.find_spec(package)
+                identity = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+                found.append([os.path.relpath(path, root), *identity])
+    for module in _ENGINE_MODULES:
+        spec = importlib.util.find_spec(module)
         if spec is None or not spec.origin:
-            found.append([package, None])
+            found.append([module, None])
             continue
-        with os.scandir(Path(spec.origin).parent) as entries:
-            for entry in sorted(entries, key=lambda e: e.name):
-                if entry.is_file(follow_symlinks=False):
-                    st = entry.stat(follow_symlinks=False)
-                    found.append([package, entry.name, st.st_size, st.st_mtime_ns])
+        origin = Path(spec.origin)
+        if spec.submodule_search_locations is None:  # a module: its one file
+            paths = [origin]
+        else:  # a package: the files at its top
+            with os.scandir(origin.parent) as entries:
+                paths = [Path(e.path) for e in entries if e.is_file(follow_symlinks=False)]
+        for path in sorted(paths, key=lambda p: p.name):
+            st = os.stat(path)
+            found.append([module, path.name, st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev])
     return found
 
 
