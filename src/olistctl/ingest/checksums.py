@@ -33,12 +33,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from olistctl.errors import OlistError
+from olistctl.fs import read_own_file
 
 # A file must have been still this long before it was hashed for its checksum to be kept.
 SETTLE_NS = 2_000_000_000
 FORMAT = 2  # 2: signed
 # Past this many files, only those of the last run are kept.
 MAX_ENTRIES = 256
+# A memo of MAX_ENTRIES long paths is well under this; a bigger file is not one to read.
+MAX_BYTES = 4 << 20
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -73,7 +76,8 @@ class ChecksumMemo:
         self._changed = False
         if self.path is not None:
             with contextlib.suppress(OSError, ValueError, AttributeError, TypeError):
-                data = json.loads(self.path.read_text(encoding="utf-8"))
+                # Not through a link, a FIFO (which blocks the upload forever) or a device.
+                data = json.loads(read_own_file(self.path, limit=MAX_BYTES) or b"")
                 files, signature = data.get("files"), data.get("hmac")
                 if (
                     data.get("format") == FORMAT
