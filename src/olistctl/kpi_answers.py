@@ -121,9 +121,9 @@ def code_identity() -> list[object]:
         else:  # a package: the files at its top
             with os.scandir(origin.parent) as entries:
                 paths = [Path(e.path) for e in entries if e.is_file(follow_symlinks=False)]
-        for path in sorted(paths, key=lambda p: p.name):
-            st = os.stat(path)
-            found.append([module, path.name, st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev])
+        for file in sorted(paths, key=lambda p: p.name):
+            st = os.stat(file)
+            found.append([module, file.name, st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev])
     return found
 
 
