@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from olistctl.errors import OlistError
-from olistctl.fs import read_own_file
+from olistctl.fs import read_own_json
 from olistctl.records import QueryResult
 from olistctl.sql.params import BoundParam
 
@@ -147,9 +147,8 @@ class KpiAnswers:
         self._changed = False
         if self.version is None or path is None:
             return
-        raw = read_own_file(path, limit=MAX_BYTES)
+        data = read_own_json(path, limit=MAX_BYTES)
         with contextlib.suppress(ValueError, AttributeError, TypeError):
-            data = json.loads(raw or b"")
             entries, signature = data.get("entries"), data.get("hmac")
             if (
                 data.get("format") == FORMAT

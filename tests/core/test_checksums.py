@@ -82,7 +82,15 @@ def test_a_file_changed_just_before_it_was_hashed_is_not_remembered(tmp_path, re
     assert len(reads) == 2
 
 
-@pytest.mark.parametrize("content", ["not json", '{"format": 99, "files": {}}', "[1, 2]"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "not json",
+        '{"format": 99, "files": {}}',
+        "[1, 2]",
+        "[" * 100_000 + "]" * 100_000,  # deeper than json.loads recurses
+    ],
+)
 def test_an_unreadable_memo_is_empty_and_replaced(tmp_path, reads, content):
     data = tmp_path / "orders.csv"
     data.write_bytes(b"x\n")

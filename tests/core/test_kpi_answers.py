@@ -157,6 +157,15 @@ def test_own_files_are_read_only_when_they_are_plain_files_under_the_limit(tmp_p
     assert read_own_file(tmp_path / "missing", limit=10) is None
 
 
+@pytest.mark.parametrize(
+    "content", [b"", b"{", b"[1]", b'{"format": 1, "entries": 7}', b"[" * 100_000 + b"]" * 100_000]
+)
+def test_a_damaged_answers_file_is_no_answers(tmp_path, content):
+    path = tmp_path / "answers.json"
+    path.write_bytes(content)
+    assert KpiAnswers(path, None, secret=SECRET, data_version="v1").get("SELECT 1", ()) is None
+
+
 def _rewritten_keeping_size_and_mtime(path, data: bytes, *, in_place: bool) -> None:
     """``path`` holds ``data`` (as long as before), its modification time as it was."""
     st = os.stat(path)

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from olistctl.errors import OlistError
-from olistctl.fs import read_own_file
+from olistctl.fs import read_own_json
 
 # A file must have been still this long before it was hashed for its checksum to be kept.
 SETTLE_NS = 2_000_000_000
@@ -77,7 +77,7 @@ class ChecksumMemo:
         if self.path is not None:
             with contextlib.suppress(OSError, ValueError, AttributeError, TypeError):
                 # Not through a link, a FIFO (which blocks the upload forever) or a device.
-                data = json.loads(read_own_file(self.path, limit=MAX_BYTES) or b"")
+                data = read_own_json(self.path, limit=MAX_BYTES)
                 files, signature = data.get("files"), data.get("hmac")
                 if (
                     data.get("format") == FORMAT
