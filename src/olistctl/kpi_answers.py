@@ -137,11 +137,14 @@ class KpiAnswers:
         *,
         secret: bytes | None,
         data_version: str | None,
+        code: list[object] | None = None,
     ) -> None:
+        """``code``: the :func:`code_identity` of when the process began (default: now)."""
         self.path, self.write, self.secret = path, write, secret
+        self.code = code_identity() if code is None else code
         self.version = None
         if secret is not None and data_version is not None:
-            text = json.dumps([FORMAT, data_version, code_identity()])
+            text = json.dumps([FORMAT, data_version, self.code])
             self.version = hashlib.sha256(text.encode()).hexdigest()
         self._entries: dict[str, dict] = {}
         self._changed = False
@@ -230,6 +233,10 @@ class KpiAnswers:
     def save(self) -> None:
         """Write the answers if they changed; a file that cannot be written is left out."""
         if self.write is None or self.version is None or not self._changed:
+            return
+        if code_identity() != self.code:
+            # olistctl, DuckDB or sqlglot changed on disk since the process began: its
+            # answers came from the code it had loaded, which the next run will not have.
             return
         text = json.dumps(
             {"format": FORMAT, "entries": self._entries, "hmac": self._signature(self._entries)}

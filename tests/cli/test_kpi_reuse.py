@@ -231,3 +231,31 @@ def test_an_answer_over_data_that_changed_while_it_ran_is_not_reused_once_it_cha
     truth = _run(cli, str(sample_data), "--no-reuse")
     assert doubled["kpis"] != truth["kpis"]  # the copy did change the answers
     assert shown["kpis"] == truth["kpis"], shown["reused_kpis"]
+
+
+def test_answers_of_a_run_during_which_olistctls_code_changed_are_not_kept(
+    cli, sample_data, tmp_path, monkeypatch
+):
+    # An edit while a long run converts: its queries ran on the code it had loaded, so
+    # their answers must not be kept under the code now on disk (which the next run has).
+    from olistctl import pipeline
+
+    real_identity = kpi_answers.code_identity
+    edited = [False]
+    monkeypatch.setattr(
+        kpi_answers,
+        "code_identity",
+        lambda: [*real_identity(), ["edited.py", 1, 2]] if edited[0] else real_identity(),
+    )
+    real_transform = pipeline.transform
+
+    def edit_while_converting(*args, **kwargs):
+        edited[0] = True
+        return real_transform(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "transform", edit_while_converting)
+    _run(cli, str(sample_data))
+    assert not _answers_file(tmp_path).exists()
+    monkeypatch.setattr(pipeline, "transform", real_transform)
+    assert _run(cli, str(sample_data))["reused_kpis"] == {}  # the edited code answers anew
+    assert sorted(_run(cli, str(sample_data))["reused_kpis"]) == KPIS
