@@ -17,11 +17,13 @@ without following links (``backends/local/nofollow.py``).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 TMP_SUFFIX = ".tmp"
 PRIVATE = 0o600  # the owner only (what ``tempfile.mkstemp`` gives)
@@ -148,3 +150,16 @@ def read_own_file(path: Path, *, limit: int) -> bytes | None:
         return None
     finally:
         os.close(fd)
+
+
+def read_own_json(path: Path, *, limit: int) -> Any:
+    """The JSON value of olistctl's own small file at ``path`` (:func:`read_own_file`), or
+    None if it is not one to read or not JSON, nested deeper than the parser recurses
+    included (a RecursionError, which anyone who can write the file can cause)."""
+    raw = read_own_file(path, limit=limit)
+    if raw is None:
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        return None

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from olistctl.errors import OlistError
-from olistctl.fs import read_own_file
+from olistctl.fs import read_own_json
 from olistctl.records import QueryResult
 from olistctl.sql.params import BoundParam
 from olistctl.user_secret import signed_document, verified_content
@@ -86,8 +86,20 @@ def _decode(value: Any) -> Any:
     raise ValueError(f"unknown tag {tag!r}")
 
 
+# What answers a query besides olistctl: DuckDB (its Python package and, beside it, the
+# compiled module that does the work) and sqlglot.
+_ENGINE_MODULES = ("duckdb", "_duckdb", "sqlglot")
+
+
 def code_identity() -> list[object]:
-    """What answers a query, by stat identity: olistctl's files, DuckDB's and sqlglot's."""
+    """What answers a query, by stat identity: olistctl's files, DuckDB's and sqlglot's.
+
+    olistctl's files count with their status-change time and inode: an edit that keeps a
+    file's size and modification time (``cp -p``, ``rsync -a``, ``touch -r``) still
+    moves them. An installed package's files count by inode instead (a reinstall writes
+    new files) but not by status-change time, which a hard link made by another
+    environment's install from the same cache moves too.
+    """
     found: list[object] = []
     root = Path(__file__).parent
     for folder, subfolders, names in os.walk(root):
@@ -96,17 +108,22 @@ def code_identity() -> list[object]:
             if name.endswith((".py", ".sql", ".json")):
                 path = os.path.join(folder, name)
                 st = os.stat(path)
-                found.append([os.path.relpath(path, root), st.st_size, st.st_mtime_ns])
-    for package in ("duckdb", "sqlglot"):
-        spec = importlib.util.find_spec(package)
+                identity = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+                found.append([os.path.relpath(path, root), *identity])
+    for module in _ENGINE_MODULES:
+        spec = importlib.util.find_spec(module)
         if spec is None or not spec.origin:
-            found.append([package, None])
+            found.append([module, None])
             continue
-        with os.scandir(Path(spec.origin).parent) as entries:
-            for entry in sorted(entries, key=lambda e: e.name):
-                if entry.is_file(follow_symlinks=False):
-                    st = entry.stat(follow_symlinks=False)
-                    found.append([package, entry.name, st.st_size, st.st_mtime_ns])
+        origin = Path(spec.origin)
+        if spec.submodule_search_locations is None:  # a module: its one file
+            paths = [origin]
+        else:  # a package: the files at its top
+            with os.scandir(origin.parent) as entries:
+                paths = [Path(e.path) for e in entries if e.is_file(follow_symlinks=False)]
+        for file in sorted(paths, key=lambda p: p.name):
+            st = os.stat(file)
+            found.append([module, file.name, st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev])
     return found
 
 
@@ -120,19 +137,22 @@ class KpiAnswers:
         *,
         secret: bytes | None,
         data_version: str | None,
+        code: list[object] | None = None,
     ) -> None:
+        """``code``: the :func:`code_identity` of when the process began (default: now)."""
         self.path, self.write, self.secret = path, write, secret
+        self.code = code_identity() if code is None else code
         self.version = None
         if secret is not None and data_version is not None:
-            text = json.dumps([FORMAT, data_version, code_identity()])
+            text = json.dumps([FORMAT, data_version, self.code])
             self.version = hashlib.sha256(text.encode()).hexdigest()
         self._entries: dict[str, dict] = {}
         self._changed = False
         if self.version is None or path is None:
             return
         assert secret is not None
-        raw = read_own_file(path, limit=MAX_BYTES)
-        self._entries = verified_content(raw, secret, FORMAT, "entries") or {}
+        data = read_own_json(path, limit=MAX_BYTES)
+        self._entries = verified_content(data, secret, FORMAT, "entries") or {}
 
     def _key(self, sql: str, params: Sequence[BoundParam]) -> str:
         text = json.dumps([self.version, sql, [[p.type, p.literal] for p in params]])
@@ -197,6 +217,10 @@ class KpiAnswers:
     def save(self) -> None:
         """Write the answers if they changed; a file that cannot be written is left out."""
         if self.write is None or self.version is None or not self._changed:
+            return
+        if code_identity() != self.code:
+            # olistctl, DuckDB or sqlglot changed on disk since the process began: its
+            # answers came from the code it had loaded, which the next run will not have.
             return
         assert self.secret is not None
         data = signed_document(self.secret, FORMAT, "entries", self._entries)

@@ -151,9 +151,10 @@ def upload(
 CHECKSUM_MEMO = ".cache/source-checksums.json"
 
 
-def _kpi_answers(backend: Backend) -> KpiAnswers | None:
+def _kpi_answers(backend: Backend, code: list[object]) -> KpiAnswers | None:
     """The kept KPI answers, where the backend keeps own files and its engine can say
-    what an answer depends on; None (every query runs) elsewhere."""
+    what an answer depends on; None (every query runs) elsewhere. ``code``: the code's
+    identity when the run began (kept only if it is still the same at the end)."""
     from olistctl.kpi_answers import NAME, KpiAnswers
     from olistctl.user_secret import user_secret
 
@@ -166,7 +167,7 @@ def _kpi_answers(backend: Backend) -> KpiAnswers | None:
         return None
     if version is None:
         return None
-    return KpiAnswers(own.path, own.write, secret=user_secret(), data_version=version)
+    return KpiAnswers(own.path, own.write, secret=user_secret(), data_version=version, code=code)
 
 
 def _checksum_memo(backend: Backend) -> ChecksumMemo:
@@ -1013,10 +1014,13 @@ def run(
     A KPI answer is reused while nothing it depends on changed (``olistctl.kpi_answers``),
     unless ``force`` or not ``reuse``; the answers of the queries that ran are kept either way.
     """
+    from olistctl.kpi_answers import code_identity
     from olistctl.sql.named import list_queries
 
     progress = progress or NoProgress()
     seconds: dict[str, float] = {}
+    # The code as loaded (near enough: as it is now, before a long upload or transform).
+    code = code_identity()
 
     started = time.perf_counter()
     uploads = upload(backend, paths, force=force, progress=progress)
@@ -1040,7 +1044,7 @@ def run(
     kpis: list[KpiResult] = []
     skipped: list[SkippedKpi] = []
     failed: list[FailedKpi] = []
-    answers = _kpi_answers(backend)  # kept after every run; read only when reused
+    answers = _kpi_answers(backend, code)  # kept after every run; read only when reused
     reusing = answers is not None and reuse and not force
     ran: list[tuple[str, Sequence[BoundParam]]] = []
     for q in list_queries():

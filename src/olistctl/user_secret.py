@@ -21,6 +21,7 @@ import os
 import secrets
 import stat
 from pathlib import Path
+from typing import Any
 
 # The name it was first made under, for the transpile cache: kept, so existing keys still count.
 SECRET_NAME = "transpile-cache.key"
@@ -94,14 +95,13 @@ def signed_document(secret: bytes, version: int, field: str, content: object) ->
     return json.dumps({"format": version, field: content, "hmac": signature}).encode("utf-8")
 
 
-def verified_content(raw: bytes | None, secret: bytes, version: int, field: str) -> dict | None:
-    """The ``field`` object of a :func:`signed_document`, if it is one of ``version`` signed
-    with ``secret``; None for anything else (missing, damaged, forged, another format)."""
-    try:
-        data = json.loads(raw or b"")
-        content, signature = data.get(field), data.get("hmac")
-    except (ValueError, AttributeError):
+def verified_content(data: Any, secret: bytes, version: int, field: str) -> dict | None:
+    """The ``field`` object of a parsed :func:`signed_document` (``fs.read_own_json``), if it
+    is one of ``version`` signed with ``secret``; None for anything else (missing, damaged,
+    forged, another format)."""
+    if not isinstance(data, dict):
         return None
+    content, signature = data.get(field), data.get("hmac")
     if (
         data.get("format") != version
         or not isinstance(content, dict)

@@ -205,3 +205,60 @@ def test_a_change_behind_a_link_inside_a_tables_folder_is_seen(cli, sample_data,
     target.write_bytes(target.read_bytes())  # the file DuckDB reads changes; the link does not
     again = _run(cli, str(sample_data))
     assert again["reused_kpis"] == {} and again["kpis"] == first["kpis"]
+
+
+def test_an_answer_over_data_that_changed_while_it_ran_is_not_reused_once_it_changes_back(
+    cli, sample_data, tmp_path, monkeypatch
+):
+    # Another process copies a file into a table's folder after run took the data's
+    # version but before its queries read the data, and removes it after the run: the
+    # answers over the doubled orders must not be kept under the version of the single ones.
+    from olistctl import pipeline
+
+    _run(cli, str(sample_data))
+    folder = tmp_path / WS / "processed" / "olist_orders_dataset"
+    (parquet,) = folder.glob("*.parquet")
+    extra = folder / "extra.parquet"
+    real_query = pipeline.query
+
+    def copy_in_first(*args, **kwargs):
+        if not extra.exists():
+            shutil.copy(parquet, extra)
+        return real_query(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "query", copy_in_first)
+    doubled = _run(cli, str(sample_data), "--no-reuse")
+    monkeypatch.setattr(pipeline, "query", real_query)
+    extra.unlink()
+    shown = _run(cli, str(sample_data))
+    truth = _run(cli, str(sample_data), "--no-reuse")
+    assert doubled["kpis"] != truth["kpis"]  # the copy did change the answers
+    assert shown["kpis"] == truth["kpis"], shown["reused_kpis"]
+
+
+def test_answers_of_a_run_during_which_olistctls_code_changed_are_not_kept(
+    cli, sample_data, tmp_path, monkeypatch
+):
+    # An edit while a long run converts: its queries ran on the code it had loaded, so
+    # their answers must not be kept under the code now on disk (which the next run has).
+    from olistctl import pipeline
+
+    real_identity = kpi_answers.code_identity
+    edited = [False]
+    monkeypatch.setattr(
+        kpi_answers,
+        "code_identity",
+        lambda: [*real_identity(), ["edited.py", 1, 2]] if edited[0] else real_identity(),
+    )
+    real_transform = pipeline.transform
+
+    def edit_while_converting(*args, **kwargs):
+        edited[0] = True
+        return real_transform(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "transform", edit_while_converting)
+    _run(cli, str(sample_data))
+    assert not _answers_file(tmp_path).exists()
+    monkeypatch.setattr(pipeline, "transform", real_transform)
+    assert _run(cli, str(sample_data))["reused_kpis"] == {}  # the edited code answers anew
+    assert sorted(_run(cli, str(sample_data))["reused_kpis"]) == KPIS

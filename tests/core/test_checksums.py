@@ -83,7 +83,15 @@ def test_a_file_changed_just_before_it_was_hashed_is_not_remembered(tmp_path, re
     assert len(reads) == 2
 
 
-@pytest.mark.parametrize("content", ["not json", '{"format": 99, "files": {}}', "[1, 2]"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "not json",
+        '{"format": 99, "files": {}}',
+        "[1, 2]",
+        "[" * 100_000 + "]" * 100_000,  # deeper than json.loads recurses
+    ],
+)
 def test_an_unreadable_memo_is_empty_and_replaced(tmp_path, reads, content):
     data = tmp_path / "orders.csv"
     data.write_bytes(b"x\n")
@@ -152,3 +160,24 @@ def test_without_the_users_secret_nothing_is_read_or_kept(tmp_path, reads):
     assert memo.sha256(data) == _sha(b"x\n")
     memo.save()
     assert written == [] and memo_file.read_bytes() == before
+
+
+def test_a_fifo_in_place_of_the_memo_is_not_read(tmp_path, reads):
+    # Opening a FIFO to read waits for a writer: an upload must not wait forever on one
+    # that someone who can write the workspace left in the memo's place.
+    import threading
+
+    memo_file = tmp_path / "memo.json"
+    os.mkfifo(memo_file)
+    made: list[ChecksumMemo] = []
+    reader = threading.Thread(target=lambda: made.append(ChecksumMemo(memo_file, secret=SECRET)))
+    reader.start()
+    reader.join(timeout=30)  # a bound on a hang, not a measure: a plain read takes ms
+    waited = reader.is_alive()
+    if waited:  # let it go: a writer that closes at once gives it an end
+        os.close(os.open(memo_file, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join()
+    assert not waited, "the memo was opened as a FIFO and waited for a writer"
+    data = tmp_path / "orders.csv"
+    data.write_bytes(b"x\n")
+    assert made[0].sha256(data) == _sha(b"x\n")

@@ -155,3 +155,57 @@ def test_own_files_are_read_only_when_they_are_plain_files_under_the_limit(tmp_p
     assert read_own_file(fifo, limit=10) is None
     assert read_own_file(tmp_path, limit=10) is None
     assert read_own_file(tmp_path / "missing", limit=10) is None
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"{", b"[1]", b'{"format": 1, "entries": 7}', b"[" * 100_000 + b"]" * 100_000]
+)
+def test_a_damaged_answers_file_is_no_answers(tmp_path, content):
+    path = tmp_path / "answers.json"
+    path.write_bytes(content)
+    assert KpiAnswers(path, None, secret=SECRET, data_version="v1").get("SELECT 1", ()) is None
+
+
+def _rewritten_keeping_size_and_mtime(path, data: bytes, *, in_place: bool) -> None:
+    """``path`` holds ``data`` (as long as before), its modification time as it was."""
+    st = os.stat(path)
+    if in_place:  # cp -p over the file: the same inode, written again
+        path.write_bytes(data)
+    else:  # an install: a new file renamed into place
+        new = path.with_name(path.name + ".new")
+        new.write_bytes(data)
+        new.replace(path)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_an_edit_of_olistctl_that_keeps_size_and_mtime_is_another_code_identity(
+    tmp_path, monkeypatch
+):
+    module = tmp_path / "olistctl" / "engine.py"
+    module.parent.mkdir()
+    module.write_bytes(b"ANSWER = 1\n")
+    monkeypatch.setattr(kpi_answers, "__file__", str(tmp_path / "olistctl" / "kpi_answers.py"))
+    before = kpi_answers.code_identity()
+    _rewritten_keeping_size_and_mtime(module, b"ANSWER = 2\n", in_place=True)
+    assert kpi_answers.code_identity() != before
+
+
+def test_a_new_build_of_duckdbs_compiled_module_is_another_code_identity(tmp_path, monkeypatch):
+    # DuckDB's work is done by _duckdb, a module beside the duckdb package, not in it.
+    import importlib.machinery
+
+    site = tmp_path / "site-packages"
+    (site / "duckdb").mkdir(parents=True)
+    (site / "duckdb" / "__init__.py").write_text("from _duckdb import *\n")
+    binary = site / "_duckdb.cpython-311-x86_64-linux-gnu.so"
+    binary.write_bytes(b"build 1")
+    specs = {
+        "duckdb": importlib.machinery.ModuleSpec(
+            "duckdb", None, origin=str(site / "duckdb" / "__init__.py"), is_package=True
+        ),
+        "_duckdb": importlib.machinery.ModuleSpec("_duckdb", None, origin=str(binary)),
+    }
+    monkeypatch.setattr(kpi_answers.importlib.util, "find_spec", lambda name: specs.get(name))
+    before = kpi_answers.code_identity()
+    _rewritten_keeping_size_and_mtime(binary, b"build 2", in_place=False)
+    assert kpi_answers.code_identity() != before

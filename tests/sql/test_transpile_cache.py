@@ -120,7 +120,13 @@ def test_a_changed_catalog_type_is_transpiled_again_with_its_new_type(cache, cou
 
 @pytest.mark.parametrize(
     "damage",
-    ["", "{not json", '{"key": "other", "transpiled": {}}', '{"key": "K", "transpiled": 7}'],
+    [
+        "",
+        "{not json",
+        '{"key": "other", "transpiled": {}}',
+        '{"key": "K", "transpiled": 7}',
+        "[" * 100_000 + "]" * 100_000,  # deeper than json.loads recurses
+    ],
 )
 def test_an_unreadable_entry_is_a_miss_and_is_replaced(cache, count_transpiles, damage):
     key = cache.key(SQL, SCHEMA, None)
@@ -130,6 +136,27 @@ def test_an_unreadable_entry_is_a_miss_and_is_replaced(cache, count_transpiles, 
     assert count_transpiles == [SQL]
     assert result.duckdb_sql == transpiler.transpile(SQL, SCHEMA).duckdb_sql
     assert cache.get(key, SQL) == result
+
+
+def test_a_fifo_in_place_of_an_entry_is_a_miss_without_waiting(cache, count_transpiles):
+    # The shipped queries' keys are public (prebuilt.json): whoever can write the
+    # workspace can put a FIFO under one, and opening a FIFO to read waits for a writer.
+    import threading
+
+    key = cache.key(SQL, SCHEMA, None)
+    cache.folder.mkdir(parents=True)
+    entry = cache.folder / f"{key}.json"
+    os.mkfifo(entry)
+    found: list[object] = []
+    reader = threading.Thread(target=lambda: found.append(cache.get(key, SQL)))
+    reader.start()
+    reader.join(timeout=30)  # a bound on a hang, not a measure: a plain read takes ms
+    waited = reader.is_alive()
+    if waited:  # let it go: a writer that closes at once gives it an end
+        os.close(os.open(entry, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join()
+    assert not waited, "the entry was opened as a FIFO and waited for a writer"
+    assert found == [None]
 
 
 def test_refusals_are_not_cached(cache, count_transpiles):

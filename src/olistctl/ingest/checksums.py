@@ -31,7 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from olistctl.errors import OlistError
-from olistctl.fs import read_own_file
+from olistctl.fs import read_own_json
 from olistctl.user_secret import signed_document, verified_content
 
 # A file must have been still this long before it was hashed for its checksum to be kept.
@@ -39,7 +39,8 @@ SETTLE_NS = 2_000_000_000
 FORMAT = 2  # 2: signed
 # Past this many files, only those of the last run are kept.
 MAX_ENTRIES = 256
-MAX_BYTES = 4 << 20  # a memo of MAX_ENTRIES files is ~50 KB
+# A memo of MAX_ENTRIES long paths is well under this; a bigger file is not one to read.
+MAX_BYTES = 4 << 20
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -73,8 +74,9 @@ class ChecksumMemo:
         self._seen: set[str] = set()
         self._changed = False
         if self.path is not None and secret is not None:
-            raw = read_own_file(self.path, limit=MAX_BYTES)
-            self._entries = verified_content(raw, secret, FORMAT, "files") or {}
+            # Not through a link, a FIFO (which blocks the upload forever) or a device.
+            data = read_own_json(self.path, limit=MAX_BYTES)
+            self._entries = verified_content(data, secret, FORMAT, "files") or {}
 
     def sha256(self, path: Path) -> str:
         key = os.path.abspath(path)

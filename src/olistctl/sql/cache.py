@@ -40,7 +40,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from olistctl.errors import Refused
-from olistctl.fs import atomic_write_bytes
+from olistctl.fs import atomic_write_bytes, read_own_json
 from olistctl.sql import prebuilt
 from olistctl.sql.translation import Transpiled
 from olistctl.user_secret import user_secret
@@ -49,6 +49,8 @@ from olistctl.user_secret import user_secret
 FORMAT = 3
 # Entries kept per cache folder; past it, the oldest quarter goes.
 MAX_ENTRIES = 256
+# An entry bigger than this is not read (the largest shipped query's is ~40 KB).
+MAX_BYTES = 16 << 20
 _ENTRY = re.compile(r"[0-9a-f]{64}\.json")
 
 
@@ -125,7 +127,8 @@ class TranspileCache:
         if self.secret is None:
             return None
         try:
-            data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            # Not through a link, a FIFO (its key may be public: prebuilt.json) or a device.
+            data = read_own_json(self.folder / f"{key}.json", limit=MAX_BYTES)
             content = data.get("transpiled")
             if data.get("format") != FORMAT or data.get("key") != key or data.get("sql") != sql:
                 return None

@@ -208,16 +208,22 @@ class LocalEngine(QueryEngine):
         """The catalog (database, tables, columns, types) and each table's Parquet files by
         stat identity (size, modification and status-change times, inode, device: a file
         olistctl writes again is renamed into place, a new inode). DuckDB's release is in
-        the code identity the caller adds (importing DuckDB to ask costs ~60 ms)."""
+        the code identity the caller adds (importing DuckDB to ask costs ~60 ms).
+
+        The catalog file and each table's folder count by stat identity too: what they
+        hold could change after this and change back before the next run (a file copied
+        in while a query ran, then removed; a crawl, then the old catalog again), and an
+        answer read in between must not be kept under a version that comes back. Their
+        status-change times only move forward, so a version never does."""
         parts: list[object] = ["local", self.database]
+        parts.append(_identity(self.store.ws.catalog_path))
         for table, columns in self.schema().items():
             files = []
             for path in self.parquet_files(table):
-                st = os.stat(path)  # of what DuckDB reads, through a link if it is one
-                files.append(
-                    [path.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
-                )
-            parts.append([table, list(columns.items()), files])
+                # Of what DuckDB reads, through a link if it is one.
+                files.append([path.name, _identity(path)])
+            folder = self.store.ws.path(layout.PROCESSED, table)
+            parts.append([table, list(columns.items()), _identity(folder), files])
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
     def files_by_table(self) -> dict[str, list[Path]]:
@@ -622,6 +628,15 @@ def _io_reason(text: str) -> str:
     if "No space left on device" in text or '"errno":"28"' in text:
         return "No space left on device"
     return text.strip().splitlines()[0] if text.strip() else "an I/O error"
+
+
+def _identity(path: Path) -> list[int] | None:
+    """A file's or folder's stat identity (through a link), None where there is none."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
 
 
 def engine_label() -> str:
