@@ -84,14 +84,15 @@ def _read_secret(path: Path) -> bytes | None:
     return data if len(data) == _SECRET_BYTES else None
 
 
-def _signature(secret: bytes, version: int, content: object) -> str:
-    message = json.dumps([version, content], sort_keys=True).encode()
+def _signature(secret: bytes, version: int, field: str, content: object) -> str:
+    # The field names the kind of file, so one kind's signature never verifies another's.
+    message = json.dumps([field, version, content], sort_keys=True).encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
 def signed_document(secret: bytes, version: int, field: str, content: object) -> bytes:
     """``{"format": version, field: content, "hmac": …}`` as JSON, signed with ``secret``."""
-    signature = _signature(secret, version, content)
+    signature = _signature(secret, version, field, content)
     return json.dumps({"format": version, field: content, "hmac": signature}).encode("utf-8")
 
 
@@ -106,7 +107,7 @@ def verified_content(data: Any, secret: bytes, version: int, field: str) -> dict
         data.get("format") != version
         or not isinstance(content, dict)
         or not isinstance(signature, str)
-        or not hmac.compare_digest(signature, _signature(secret, version, content))
+        or not hmac.compare_digest(signature, _signature(secret, version, field, content))
     ):
         return None
     return content

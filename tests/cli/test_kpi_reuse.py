@@ -43,7 +43,7 @@ def no_engine(monkeypatch):
 
 
 def test_a_rerun_over_unchanged_data_reuses_the_answers_without_running_a_query(
-    cli, sample_data, tmp_path, no_engine
+    cli, sample_data, tmp_path, no_engine, monkeypatch
 ):
     first = _run(cli, str(sample_data))
     assert sorted(first["kpis"]) == KPIS and first["reused_kpis"] == {}
@@ -53,9 +53,12 @@ def test_a_rerun_over_unchanged_data_reuses_the_answers_without_running_a_query(
     assert second["kpis"] == first["kpis"]
     assert sorted(second["reused_kpis"]) == KPIS
     assert _query_lines(tmp_path) == lines  # nothing ran, nothing scanned: no ledger line
+    monkeypatch.setenv("COLUMNS", "80")
     table = cli("run", str(sample_data))
-    (line,) = [row for row in (table.stdout + table.stderr).splitlines() if "│ query" in row]
-    assert "3 KPI queries, answers of" in line and "reused (data unchanged)" in line, line
+    lines = (table.stdout + table.stderr).splitlines()
+    (line,) = [row for row in lines if "│ query" in row]
+    assert "3 KPIs reused (data unchanged since " in line and ")" in line, line
+    assert max(len(row) for row in lines) <= 80  # one line each: nothing wraps or is cut
 
 
 def test_the_reused_answers_are_the_ones_running_the_queries_again_gives(

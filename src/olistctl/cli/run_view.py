@@ -51,11 +51,11 @@ def stage_rows(summary: RunSummary) -> list[tuple]:
         what = f"{len(summary.kpis)} KPI queries, {human_bytes(scanned)} scanned"
         if reused:
             # The answers of an earlier run, nothing they depend on having changed since.
-            when = _when(min(reused))
+            # As wide as the transform's line, so the table fits 80 columns.
             if len(reused) == len(summary.kpis):
-                what = f"{len(reused)} KPI queries, answers of {when} reused (data unchanged)"
+                what = f"{len(reused)} KPIs reused (data unchanged since {_when(min(reused))})"
             else:
-                what += f", {len(reused)} answers of {when} reused"
+                what += f", {len(reused)} reused"
         if summary.skipped_kpis:
             missing = sorted({t for k in summary.skipped_kpis for t in k.missing})
             what += f", {len(summary.skipped_kpis)} skipped (no {', '.join(missing)})"
