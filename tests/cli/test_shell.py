@@ -180,16 +180,22 @@ from rich.console import Console
 from olistctl.cli.shell import Shell
 
 class Engine:
-    # Runs until cancelled: what a slow query looks like to the shell.
+    # Runs until cancelled: what a slow query looks like to the shell. The first cancel()
+    # finds nothing to stop yet, as the local engine's does while a query is prepared.
     def __init__(self):
         self.started, self.stopped, self.cancels = threading.Event(), threading.Event(), 0
+        self.ended = threading.Event()
     def execute(self, sql, *, params=(), max_rows=None):
-        self.started.set()
-        assert self.stopped.wait(30), "never cancelled"
-        raise RuntimeError("interrupted by cancel()")
+        try:
+            self.started.set()
+            assert self.stopped.wait(30), "never cancelled"
+            raise RuntimeError("interrupted by cancel()")
+        finally:
+            self.ended.set()
     def cancel(self):
         self.cancels += 1
-        self.stopped.set()
+        if self.cancels >= 2:
+            self.stopped.set()
 
 engine = Engine()
 backend = SimpleNamespace(
@@ -205,7 +211,8 @@ threading.Thread(target=press_ctrl_c, daemon=True).start()
 err = io.StringIO()
 shell = Shell(backend, out=Console(file=io.StringIO()), err=Console(file=err, width=200))
 kept = shell.handle("SELECT COUNT(*) FROM olist_orders_dataset;")
-print(kept, engine.cancels >= 1, err.getvalue().strip().splitlines()[-1])
+# The prompt comes back only once the query has ended (not while it runs on).
+print(kept, engine.ended.is_set(), err.getvalue().strip().splitlines()[-1])
 """
 
 

@@ -90,6 +90,9 @@ def test_shell_completes_runs_cancels_and_quits(pane, lake, sample_data, tmp_pat
 
     # 1. Tab completes a table name; the query runs.
     pane.type("SELECT COUNT(*) AS n FROM olist_orders_d")
+    # The menu completion-while-typing draws first: a Tab while it was still being worked
+    # out was seen to leave the name as typed (under load).
+    pane.wait_for(lambda s: "olist_orders_dataset" in s, "the completion menu")
     pane.key("Tab")
     pane.wait_for(lambda s: "FROM olist_orders_dataset" in s, "the completed table name")
     pane.type(";")
@@ -100,22 +103,16 @@ def test_shell_completes_runs_cancels_and_quits(pane, lake, sample_data, tmp_pat
     # 2. A query that cannot finish: Ctrl-C once it is running, and the shell stays.
     pane.type(SLOW)
     pane.key("Enter")
-    # The notice after the slow statement: the first query may have shown one too, and a
-    # Ctrl-C sent before this query runs would reach the prompt, not the query.
+    # The notice after the slow statement, once that statement is on the screen. The first
+    # query may have shown a notice too: waited for before the statement was drawn (as this
+    # test once did), that notice passed, and Ctrl-C reached prompt_toolkit, still in raw
+    # mode and reading the statement, as a key (no ^C echoed, no signal), and was lost.
     pane.wait_for(
-        lambda s: "Running… (Ctrl-C cancels)" in s.rpartition(SLOW)[2], "the running query"
+        lambda s: SLOW in s and "Running… (Ctrl-C cancels)" in s.rpartition(SLOW)[2],
+        "the running query",
     )
-    # Under heavy load a Ctrl-C sent the instant the notice shows was seen lost before it
-    # reached the shell (no ^C echoed by the terminal, no signal; cause not found), so a
-    # second Ctrl-C is sent as a user would; the query must still end cancelled.
-    for attempt in range(3):
-        pane.key("C-c")
-        try:
-            pane.wait_for(lambda s: "Query cancelled." in s, "the cancellation", seconds=10)
-            break
-        except AssertionError:
-            if attempt == 2:
-                raise
+    pane.key("C-c")
+    pane.wait_for(lambda s: "Query cancelled." in s, "the cancellation")
 
     # 3. Another query answers in the same shell.
     customers = len(frame(sample_data, "olist_customers_dataset"))

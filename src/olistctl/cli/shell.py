@@ -236,15 +236,22 @@ class Shell:
     def _interruptible(self, run: Callable[[], QueryResult]) -> QueryResult | None:
         """``run()`` in a worker thread; Ctrl-C cancels it and returns None."""
         outcome: dict[str, Any] = {}
+        # Waited on, not the thread: Python 3.11's Thread.join, interrupted by Ctrl-C's
+        # KeyboardInterrupt, takes the running thread for ended (the prompt came back
+        # while the query ran on).
+        done = threading.Event()
 
         def work() -> None:
             try:
                 outcome["result"] = run()
             except BaseException as exc:  # handed to the main thread
                 outcome["error"] = exc
+            finally:
+                done.set()
 
         worker = threading.Thread(target=work, name="olistctl-shell-query", daemon=True)
         noticed = cancelled = launched = False
+        terminated: Terminated | None = None
         started = time.monotonic()
         while True:
             try:
@@ -253,24 +260,24 @@ class Shell:
                     launched = True
                     worker.start()
                     continue
-                if not worker.is_alive():
+                if done.is_set() or worker not in threading.enumerate():
                     break
                 if cancelled:
                     self.backend.engine.cancel()
-                    worker.join(CANCEL_EVERY_S)
+                    done.wait(CANCEL_EVERY_S)
                     continue
-                worker.join(0.05)
+                done.wait(0.05)
                 running_s = time.monotonic() - started
-                if not noticed and worker.is_alive() and running_s > RUNNING_NOTICE_S:
+                if not noticed and not done.is_set() and running_s > RUNNING_NOTICE_S:
                     noticed = True
                     self.err.print(RUNNING, markup=False)
             except KeyboardInterrupt as exc:
                 cancelled = True
                 self.backend.engine.cancel()
-                if isinstance(exc, Terminated):
-                    # A termination signal ends the shell once the query has stopped.
-                    worker.join()
-                    raise
+                if isinstance(exc, Terminated) and terminated is None:
+                    terminated = exc  # ends the shell once the query has stopped
+        if terminated is not None:
+            raise terminated
         if cancelled:
             self.err.print(CANCELLED, markup=False)
             return None

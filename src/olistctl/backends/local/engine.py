@@ -35,12 +35,13 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from olistctl import layout
 from olistctl.backends.base import QueryEngine
@@ -67,6 +68,8 @@ _R = TypeVar("_R")
 TRANSPILE_CACHE = Path(".cache") / "sql"
 # The table each query's result is materialised in, in the query's own connection.
 _RESULT_TABLE = "olistctl_result"
+# How long the main thread waits on a query's thread before it looks for a signal again.
+_WAIT_S = 0.1
 # How Athena writes a results CSV.
 # USE_TMP_FILE false: the file is already a temporary name, renamed when complete.
 _CSV_OPTIONS = "FORCE_QUOTE *, TIMESTAMPFORMAT '%Y-%m-%d %H:%M:%S.%g', USE_TMP_FILE false"
@@ -144,6 +147,8 @@ def connect(
         con.execute("SET TimeZone='UTC'")
         con.execute("SET temp_directory=?", [spill])
         con.execute("SET allow_community_extensions=false")
+        # DuckDB draws a progress bar on stdout after 2 s: it would land in `-o csv > file`.
+        con.execute("SET enable_progress_bar=false")
         # The allowed paths first: they cannot change once external access is off.
         con.execute("SET allowed_paths=?", [[os.path.abspath(p) for p in allowed_paths]])
         con.execute(
@@ -322,9 +327,9 @@ class LocalEngine(QueryEngine):
                 sql, schema, database=self.database, param_types=param_types
             )
             if not cache.hit:
-                return run(transpiled, schema, [])
+                return self._interruptible(lambda: run(transpiled, schema, []))
             try:
-                return run(transpiled, schema, [])
+                return self._interruptible(lambda: run(transpiled, schema, []))
             except UnsafeQuery as refusal:
                 # Not what olistctl wrote: never run it; transpile again and replace it.
                 note = (
@@ -346,7 +351,64 @@ class LocalEngine(QueryEngine):
             )
             if failed is not None and fresh.duckdb_sql == transpiled.duckdb_sql:
                 raise failed
-            return run(fresh, schema, [note])
+            return self._interruptible(lambda: run(fresh, schema, [note]))
+
+    def _interruptible(self, call: Callable[[], _R]) -> _R:
+        """``call()`` (a query's DuckDB work) where Ctrl-C, SIGTERM and SIGHUP stop it at once.
+
+        On the main thread the work runs in a thread of its own while this one waits
+        in Python, where the signal's handler runs within ``_WAIT_S``; it then
+        interrupts DuckDB, waits for the work to end (its files removed, the lock let
+        go) and raises the ``KeyboardInterrupt`` on. Run on the main thread, DuckDB
+        checks for signals only between the pieces of work that thread does itself:
+        while one of its worker threads ran the long part, the main thread waited in
+        C++ and a SIGINT went unnoticed until the query ended (docs/architecture.md,
+        "Ctrl-C and the local engine"). Elsewhere (the shell's query thread) the
+        caller's main thread cancels, and ``call()`` runs here as it is.
+        """
+        if threading.current_thread() is not threading.main_thread():
+            return call()
+        outcome: dict[str, Any] = {}
+        done = threading.Event()
+
+        def work() -> None:
+            try:
+                outcome["result"] = call()
+            except BaseException as exc:  # handed to the main thread
+                outcome["error"] = exc
+            finally:
+                done.set()
+
+        worker = threading.Thread(target=work, name="olistctl-query", daemon=True)
+        try:
+            worker.start()
+            # Event.wait, not Thread.join: Python 3.11's join, interrupted by a signal's
+            # exception, takes the running thread for ended. A timeout, because a signal
+            # the kernel hands to another thread does not wake a wait without one.
+            while not done.wait(_WAIT_S):
+                pass
+        except KeyboardInterrupt:
+            self._stop(done, worker)
+            raise
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["result"]
+
+    def _stop(self, done: threading.Event, worker: threading.Thread) -> None:
+        """Interrupt the query until its thread has ended, through any further signal.
+
+        Again and again: ``cancel()`` does nothing while the query is being prepared,
+        and DuckDB forgets an interrupt that finds no statement running (before the
+        query, or between two of its statements): the next one runs.
+        """
+        # enumerate() holds a thread from its start() on: one a signal kept from starting
+        # is not waited for.
+        while not done.is_set() and worker in threading.enumerate():
+            try:
+                self.cancel()
+                done.wait(_WAIT_S)
+            except KeyboardInterrupt:
+                continue  # a second Ctrl-C: the first one is already being acted on
 
     def _files(self, transpiled: Transpiled, schema: _Schema) -> dict[str, list[Path]]:
         """The Parquet files of each table the query reads; refused before anything is made."""
