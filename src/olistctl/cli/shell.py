@@ -16,7 +16,6 @@ query and end the shell, as they end any command.
 from __future__ import annotations
 
 import shlex
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from olistctl.cli.render import OutputFormat, emit
 from olistctl.cli.shell_complete import COMMANDS
 from olistctl.cli.signals import Terminated
 from olistctl.errors import OlistError, UsageError
+from olistctl.worker import Worker
 
 if TYPE_CHECKING:
     from prompt_toolkit import PromptSession
@@ -235,21 +235,9 @@ class Shell:
 
     def _interruptible(self, run: Callable[[], QueryResult]) -> QueryResult | None:
         """``run()`` in a worker thread; Ctrl-C cancels it and returns None."""
-        outcome: dict[str, Any] = {}
-        # Waited on, not the thread: Python 3.11's Thread.join, interrupted by Ctrl-C's
-        # KeyboardInterrupt, takes the running thread for ended (the prompt came back
-        # while the query ran on).
-        done = threading.Event()
-
-        def work() -> None:
-            try:
-                outcome["result"] = run()
-            except BaseException as exc:  # handed to the main thread
-                outcome["error"] = exc
-            finally:
-                done.set()
-
-        worker = threading.Thread(target=work, name="olistctl-shell-query", daemon=True)
+        # Waited on through an Event (olistctl.worker): the prompt comes back only once a
+        # cancelled query has ended.
+        work = Worker(run, "olistctl-shell-query")
         noticed = cancelled = launched = False
         terminated: Terminated | None = None
         started = time.monotonic()
@@ -258,17 +246,17 @@ class Shell:
                 # Started inside the try, so a Ctrl-C at any moment is the shell's to handle.
                 if not launched:
                     launched = True
-                    worker.start()
+                    work.start()
                     continue
-                if done.is_set() or worker not in threading.enumerate():
+                if not work.running:
                     break
                 if cancelled:
                     self.backend.engine.cancel()
-                    done.wait(CANCEL_EVERY_S)
+                    work.wait(CANCEL_EVERY_S)
                     continue
-                done.wait(0.05)
+                ended = work.wait(0.05)
                 running_s = time.monotonic() - started
-                if not noticed and not done.is_set() and running_s > RUNNING_NOTICE_S:
+                if not noticed and not ended and running_s > RUNNING_NOTICE_S:
                     noticed = True
                     self.err.print(RUNNING, markup=False)
             except KeyboardInterrupt as exc:
@@ -281,9 +269,7 @@ class Shell:
         if cancelled:
             self.err.print(CANCELLED, markup=False)
             return None
-        if "error" in outcome:
-            raise outcome["error"]
-        return outcome["result"]
+        return work.result()
 
     def _catalog(self) -> dict[str, list[str]]:
         try:

@@ -41,7 +41,7 @@ import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from olistctl import layout
 from olistctl.backends.base import QueryEngine
@@ -52,6 +52,7 @@ from olistctl.errors import Interrupted, OlistError, OperationFailed, Refused
 from olistctl.fs import is_temporary
 from olistctl.records import QueryResult, WrittenResult
 from olistctl.sql.params import BoundParam
+from olistctl.worker import Worker
 
 if TYPE_CHECKING:
     import duckdb
@@ -368,45 +369,27 @@ class LocalEngine(QueryEngine):
         """
         if threading.current_thread() is not threading.main_thread():
             return call()
-        outcome: dict[str, Any] = {}
-        done = threading.Event()
-
-        def work() -> None:
-            try:
-                outcome["result"] = call()
-            except BaseException as exc:  # handed to the main thread
-                outcome["error"] = exc
-            finally:
-                done.set()
-
-        worker = threading.Thread(target=work, name="olistctl-query", daemon=True)
+        work = Worker(call, "olistctl-query")
         try:
-            worker.start()
-            # Event.wait, not Thread.join: Python 3.11's join, interrupted by a signal's
-            # exception, takes the running thread for ended. A timeout, because a signal
-            # the kernel hands to another thread does not wake a wait without one.
-            while not done.wait(_WAIT_S):
+            work.start()
+            while not work.wait(_WAIT_S):
                 pass
         except KeyboardInterrupt:
-            self._stop(done, worker)
+            self._stop(work)
             raise
-        if "error" in outcome:
-            raise outcome["error"]
-        return outcome["result"]
+        return work.result()
 
-    def _stop(self, done: threading.Event, worker: threading.Thread) -> None:
+    def _stop(self, work: Worker) -> None:
         """Interrupt the query until its thread has ended, through any further signal.
 
         Again and again: ``cancel()`` does nothing while the query is being prepared,
         and DuckDB forgets an interrupt that finds no statement running (before the
         query, or between two of its statements): the next one runs.
         """
-        # enumerate() holds a thread from its start() on: one a signal kept from starting
-        # is not waited for.
-        while not done.is_set() and worker in threading.enumerate():
+        while work.running:
             try:
                 self.cancel()
-                done.wait(_WAIT_S)
+                work.wait(_WAIT_S)
             except KeyboardInterrupt:
                 continue  # a second Ctrl-C: the first one is already being acted on
 
