@@ -19,8 +19,10 @@ Only ``run``'s KPI queries are kept: shipped queries, none of which calls a
 function whose answer changes by itself (``now()``, ``rand()``; a test checks).
 The file lives with the backend's own files, so whoever can write the workspace
 could write it: it is signed with the user's secret (:mod:`olistctl.user_secret`),
-and one that does not verify counts as empty. A reused answer scanned nothing
-and ran nothing, so the run ledger gets no line for it, as a catalog statement's.
+and one that does not verify counts as empty. A reused answer ran and scanned
+nothing here, but the run ledger still gets its line, with the scan of the run
+that answered it: the cost report prices the ledger as AWS would bill it, and
+Athena (which ``run`` never reuses on) would scan it again.
 """
 
 from __future__ import annotations
@@ -184,6 +186,7 @@ class KpiAnswers:
                 bytes_scanned=0,
                 output_location=location if isinstance(location, str) else None,
                 reused_from=str(entry["answered"]),
+                scan_if_run_again=int(entry.get("bytes_scanned") or 0),
             )
         except (KeyError, ValueError, TypeError):
             return None
@@ -204,6 +207,7 @@ class KpiAnswers:
             "rows": rows,
             "output_location": result.output_location,
             "answered": answered,
+            "bytes_scanned": result.bytes_scanned,
         }
         self._changed = True
 

@@ -163,7 +163,7 @@ def _kpi_answers(backend: Backend, code: list[object]) -> KpiAnswers | None:
         return None
     try:
         version = backend.engine.data_version()
-    except OlistError:  # no tables, or one the engine refuses: the queries say why
+    except (OlistError, OSError):  # no tables, or a file the engine refuses: the queries say why
         return None
     if version is None:
         return None
@@ -483,6 +483,25 @@ def _record_query(
             f"The query was not recorded in the run ledger ({reason});"
             " `report cost` will not count it."
         )
+
+
+def _record_reused(backend: Backend, result: QueryResult) -> None:
+    """A reused KPI answer's line in the run ledger: nothing ran here, but the cost report
+    prices the ledger as AWS would bill it, and Athena (which never reuses in ``run``)
+    would scan it again, so the line carries the scan of the run that answered it."""
+    entry = LedgerEntry(
+        stage="query",
+        started=_now(),
+        seconds=0.0,
+        rows=len(result.rows),
+        bytes_scanned=result.scan_if_run_again,
+        requests=1,
+        backend=backend.name,
+        detail="reused",
+    )
+    # As for a query that ran: a ledger that cannot be written leaves the answer standing.
+    with contextlib.suppress(OSError, Refused):
+        backend.ledger.append([entry])
 
 
 def _write_catalog_answer(result: QueryResult, target: ResultTarget) -> WrittenResult:
@@ -1044,7 +1063,7 @@ def run(
     kpis: list[KpiResult] = []
     skipped: list[SkippedKpi] = []
     failed: list[FailedKpi] = []
-    answers = _kpi_answers(backend, code)  # kept after every run; read only when reused
+    answers = _kpi_answers(backend, code)  # kept after every run; used only when reusing
     reusing = answers is not None and reuse and not force
     ran: list[tuple[str, Sequence[BoundParam]]] = []
     for q in list_queries():
@@ -1059,7 +1078,9 @@ def run(
         ran.append((q.sql, params))
         try:
             result = answers.get(q.sql, params) if reusing and answers is not None else None
-            if result is None:
+            if result is not None:
+                _record_reused(backend, result)
+            else:
                 answered = _now().isoformat(timespec="seconds")
                 result = query(backend, q.sql, params=params)
                 if answers is not None:

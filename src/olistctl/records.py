@@ -127,8 +127,9 @@ class QueryResult:
     from_catalog: bool = False  # answered from the catalog (SHOW TABLES …): no query ran
     notes: list[str] = field(default_factory=list)  # what the user should know (one line each)
     # ISO time of the run whose answer this is, reused as nothing it depends on changed
-    # (olistctl.kpi_answers): no query ran.
+    # (olistctl.kpi_answers): no query ran. ``scan_if_run_again``: what that run scanned.
     reused_from: str | None = None
+    scan_if_run_again: int = 0
 
 
 @dataclass

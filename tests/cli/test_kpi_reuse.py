@@ -32,6 +32,11 @@ def _query_lines(tmp_path) -> int:
     return sum(json.loads(line)["stage"] == "query" for line in ledger.read_text().splitlines())
 
 
+def _ledger(tmp_path) -> list[dict]:
+    ledger = tmp_path / WS / "ledger.jsonl"
+    return [json.loads(line) for line in ledger.read_text().splitlines()]
+
+
 @pytest.fixture
 def no_engine(monkeypatch):
     """Fails the test if a query reaches DuckDB."""
@@ -47,12 +52,17 @@ def test_a_rerun_over_unchanged_data_reuses_the_answers_without_running_a_query(
 ):
     first = _run(cli, str(sample_data))
     assert sorted(first["kpis"]) == KPIS and first["reused_kpis"] == {}
-    lines = _query_lines(tmp_path)
+    ran = [e for e in _ledger(tmp_path) if e["stage"] == "query"]
     no_engine()
     second = _run(cli, str(sample_data))
     assert second["kpis"] == first["kpis"]
     assert sorted(second["reused_kpis"]) == KPIS
-    assert _query_lines(tmp_path) == lines  # nothing ran, nothing scanned: no ledger line
+    # Nothing ran, but the ledger (priced as Athena would bill, where run never reuses)
+    # gets a line per reused answer with the scan of the query that answered it.
+    reused = _ledger(tmp_path)[len(_ledger(tmp_path)) - len(KPIS) :]
+    assert [e["detail"] for e in reused] == ["reused"] * len(KPIS)
+    assert sorted(e["bytes_scanned"] for e in reused) == sorted(e["bytes_scanned"] for e in ran)
+    assert all(e["bytes_scanned"] > 0 and e["requests"] == 1 for e in reused)
     monkeypatch.setenv("COLUMNS", "80")
     table = cli("run", str(sample_data))
     lines = (table.stdout + table.stderr).splitlines()
@@ -70,6 +80,7 @@ def test_the_reused_answers_are_the_ones_running_the_queries_again_gives(
     lines = _query_lines(tmp_path)
     fresh = _run(cli, str(sample_data), "--no-reuse")
     assert fresh["reused_kpis"] == {} and _query_lines(tmp_path) == lines + len(KPIS)
+    assert all(e.get("detail") != "reused" for e in _ledger(tmp_path)[-len(KPIS) :])
     assert fresh["kpis"] == reused["kpis"]
     forced = _run(cli, str(sample_data), "--force")
     assert forced["reused_kpis"] == {} and forced["kpis"] == reused["kpis"]
@@ -265,3 +276,16 @@ def test_answers_of_a_run_during_which_olistctls_code_changed_are_not_kept(
     monkeypatch.setattr(pipeline, "transform", real_transform)
     assert _run(cli, str(sample_data))["reused_kpis"] == {}  # the edited code answers anew
     assert sorted(_run(cli, str(sample_data))["reused_kpis"]) == KPIS
+
+
+def test_a_data_version_that_cannot_be_read_means_the_queries_run(
+    cli, sample_data, tmp_path, monkeypatch
+):
+    first = _run(cli, str(sample_data))
+
+    def unreadable(self):
+        raise PermissionError(13, "Permission denied", "processed/olist_orders_dataset")
+
+    monkeypatch.setattr(LocalEngine, "data_version", unreadable)
+    again = _run(cli, str(sample_data))  # exit 0: the queries ran and answered
+    assert again["reused_kpis"] == {} and again["kpis"] == first["kpis"]

@@ -472,8 +472,9 @@ def test_a_second_run_uploads_and_converts_nothing_and_answers_the_same(cli, sam
     assert second.exit_code == 0, second
     assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in files} == files
     # Nothing uploaded, converted or crawled, and no query ran: the answers are the first
-    # run's, reused (tests/cli/test_kpi_reuse.py).
-    assert len((ws / "ledger.jsonl").read_text().splitlines()) == ledger_lines
+    # run's, reused, each with its ledger line for the cost report (tests/cli/test_kpi_reuse.py).
+    new = [json.loads(x) for x in (ws / "ledger.jsonl").read_text().splitlines()[ledger_lines:]]
+    assert {(e["stage"], e["detail"]) for e in new} == {("query", "reused")}
     assert sorted(json.loads(second.stdout)["reused_kpis"]) == sorted(
         q.name for q in list_queries() if q.kpi
     )

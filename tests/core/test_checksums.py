@@ -109,8 +109,11 @@ def test_a_tampered_entry_for_another_identity_is_not_trusted(tmp_path, reads):
     data.write_bytes(b"x\n")
     memo_file = tmp_path / "memo.json"
     entry = {"stat": [2, 0, 0, 0, 0], "sha256": "0" * 64}
-    memo_file.write_text(json.dumps({"format": 1, "files": {str(data): entry}}))
+    # Signed, so only the identity check can turn it down.
+    memo_file.write_bytes(signed_document(SECRET, checksums.FORMAT, "files", {str(data): entry}))
+    reads.clear()
     assert ChecksumMemo(memo_file, secret=SECRET).sha256(data) == _sha(b"x\n")
+    assert reads == [str(data)]
 
 
 def _memo_saying(tmp_path, data, sha: str, *, secret: bytes | None):

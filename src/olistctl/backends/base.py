@@ -145,9 +145,10 @@ class QueryEngine(Protocol):
         return None
 
     def data_version(self) -> str | None:
-        """A digest that changes whenever an answer could: the catalog, every data file's
-        identity, the engine's release. None (the default): the engine cannot tell, and
-        ``run`` never reuses an answer (``olistctl.kpi_answers``)."""
+        """A digest that changes whenever the data an answer comes from could: the catalog
+        and every data file's identity (the code, the engine's release included, is the
+        caller's to add: ``kpi_answers.code_identity``). None (the default): the engine
+        cannot tell, and ``run`` never reuses an answer (``olistctl.kpi_answers``)."""
         return None
 
     def close(self) -> None:

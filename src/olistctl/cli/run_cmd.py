@@ -43,7 +43,8 @@ def command(
         typer.Option(
             "--reuse/--no-reuse",
             help="Reuse a KPI answer of an earlier run while nothing it depends on changed "
-            "(the catalog, every Parquet file, olistctl, DuckDB); --force runs them all again.",
+            "(the catalog, every Parquet file, olistctl, DuckDB, sqlglot); --force runs them "
+            "all again.",
         ),
     ] = True,
     output: OutputOpt = OutputFormat.table,
