@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -339,3 +341,51 @@ def test_a_folder_every_user_may_write_to_is_no_workspace_but_a_folder_in_it_is(
     assert inside.exit_code == 0, inside
     assert stat.S_IMODE((shared / "lake").stat().st_mode) & stat.S_IWOTH == 0
     assert os.listdir(shared) == ["lake"]
+
+
+# -- a FIFO where olistctl keeps a file of its own -------------------------------------------
+
+SPECIAL = (
+    "is a special file (a FIFO, socket or device) where olistctl keeps a file of its own:"
+    " move it out of the workspace, then run the command again."
+)
+
+
+def _olistctl(ws: Path, *args: str) -> subprocess.CompletedProcess:
+    """A real process with a bound on the wait: a FIFO opened for reading blocks forever."""
+    return subprocess.run(
+        [sys.executable, "-m", "olistctl", "--workspace", str(ws), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("name", [MANIFEST, LOCK])
+@pytest.mark.parametrize("command", [["transform"], ["teardown", "--yes"]])
+def test_a_fifo_in_place_of_the_manifest_or_lock_is_refused_not_waited_on(
+    lake, tmp_path, name, command
+):
+    ws = lake("uploaded")
+    (ws / name).unlink()
+    os.mkfifo(ws / name)
+    before = {p.relative_to(ws) for p in ws.rglob("*")}
+    done = _olistctl(ws, *command)
+    assert done.returncode == ExitCode.REFUSED, done
+    # (teardown first says what it leaves: with the manifest unreadable, all of it)
+    assert done.stderr.strip().splitlines()[-1] == f"Error: {name} in the workspace {ws} {SPECIAL}"
+    assert "Traceback" not in done.stderr
+    assert {p.relative_to(ws) for p in ws.rglob("*")} == before  # nothing made or removed
+    assert (ws / name).is_fifo()
+
+
+def test_a_fifo_in_place_of_the_marker_is_no_workspace_and_nothing_is_touched(lake, tmp_path):
+    ws = lake("uploaded")
+    (ws / MARKER).unlink()
+    os.mkfifo(ws / MARKER)
+    before = {p.relative_to(ws) for p in ws.rglob("*")}
+    done = _olistctl(ws, "teardown", "--yes")
+    assert done.returncode == ExitCode.USAGE, done
+    assert done.stderr.startswith(f"Error: The folder {ws} is not an olistctl workspace")
+    assert "Traceback" not in done.stderr
+    assert {p.relative_to(ws) for p in ws.rglob("*")} == before

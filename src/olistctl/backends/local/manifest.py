@@ -107,9 +107,10 @@ class Manifest:
         except FileNotFoundError:
             return owned
         except OSError as exc:
-            if exc.errno != errno.ELOOP:
+            if exc.errno != errno.ELOOP and not isinstance(exc, nofollow.SpecialFile):
                 raise
-            return owned  # a link in its place lists nothing (and is never written through)
+            # A link or a FIFO in its place lists nothing (and is never written through).
+            return owned
         finally:
             os.close(root_fd)
         for line in data.decode("utf-8", errors="replace").splitlines():

@@ -109,16 +109,40 @@ def create_new(dir_fd: int, name: str, mode: int) -> int:
     return os.open(name, flags, mode, dir_fd=dir_fd)
 
 
+class SpecialFile(OSError):
+    """A FIFO, socket or device where olistctl keeps one of its regular files."""
+
+
+def open_file(dir_fd: int, name: str, flags: int, mode: int = 0o644) -> int:
+    """Open the regular file ``name``: a link there raises OSError (ELOOP), anything else
+    that is not a regular file :class:`SpecialFile`. Opened without blocking, so a FIFO
+    in its place cannot stop the command forever (reads and writes of a regular file
+    do not block either way)."""
+    try:
+        fd = os.open(
+            name,
+            flags | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC,
+            mode,
+            dir_fd=dir_fd,
+        )
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:  # a FIFO nobody reads, opened to write
+            raise SpecialFile(errno.ENXIO, "a special file", name) from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise SpecialFile(errno.EINVAL, "a special file", name)
+    return fd
+
+
 def open_append(dir_fd: int, name: str, mode: int = 0o644) -> int:
-    """Open ``name`` to append to it (made if missing); a link there raises OSError (ELOOP)."""
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
-    return os.open(name, flags, mode, dir_fd=dir_fd)
+    """Open ``name`` to append to it (made if missing), as :func:`open_file` does."""
+    return open_file(dir_fd, name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, mode)
 
 
 def read_bytes(dir_fd: int, name: str) -> bytes:
-    """The content of the regular file ``name``; a link raises OSError (ELOOP)."""
-    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dir_fd)
-    with os.fdopen(fd, "rb") as fh:
+    """The content of the regular file ``name``, opened as :func:`open_file` does."""
+    with os.fdopen(open_file(dir_fd, name, os.O_RDONLY), "rb") as fh:
         return fh.read()
 
 

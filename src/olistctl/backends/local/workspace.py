@@ -200,6 +200,8 @@ class Workspace(WorkspaceFiles):
         except OSError as exc:
             if exc.errno == errno.ELOOP:  # the manifest's place holds a link: never followed
                 raise self.refuse_link(self.manifest.path) from None
+            if isinstance(exc, nofollow.SpecialFile):
+                raise self.refuse_special(self.root / exc.filename) from None
             if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
                 raise ConfigError(
                     f"The workspace {self.root} is not writable ({exc.strerror})",
@@ -362,7 +364,7 @@ class Workspace(WorkspaceFiles):
     def _open_lock(self, flags: int) -> int:
         root_fd = nofollow.open_root(self.root)
         try:
-            return os.open(LOCK, flags | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=root_fd)
+            return nofollow.open_file(root_fd, LOCK, flags, 0o644)
         finally:
             os.close(root_fd)
 
@@ -378,6 +380,8 @@ class Workspace(WorkspaceFiles):
             except OSError as exc:
                 if exc.errno == errno.ELOOP:  # never opened, let alone made, through a link
                     raise self.refuse_link(self.root / LOCK) from None
+                if isinstance(exc, nofollow.SpecialFile):
+                    raise self.refuse_special(self.root / LOCK) from None
                 raise os_error(exc, f"locking the workspace {self.root}") from exc
             try:
                 _flock(fd, mode, self.root, waiting or self.waiting, timeout_s)

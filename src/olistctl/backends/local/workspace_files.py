@@ -297,6 +297,14 @@ class WorkspaceFiles:
         """The refusal for a symbolic link at ``path`` in the workspace."""
         return self._blocked(nofollow.Blocked(self._rel(path), "a symbolic link"))
 
+    def refuse_special(self, path: Path) -> Refused:
+        """The refusal for a FIFO, socket or device at ``path``, where olistctl keeps a file."""
+        return Refused(
+            f"{self._rel(path)} in the workspace {self.root} is a special file (a FIFO, socket"
+            " or device) where olistctl keeps a file of its own",
+            hint="move it out of the workspace, then run the command again",
+        )
+
     def _foreign(self, rel: str) -> Refused:
         return Refused(
             f"{rel} in the workspace {self.root} is not a file olistctl wrote, and olistctl"
