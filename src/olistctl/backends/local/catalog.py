@@ -130,8 +130,11 @@ class LocalCatalog(Catalog):
             return []
         try:
             return _from_json(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError too
-            reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        except (OSError, ValueError, RecursionError) as exc:  # UnicodeDecodeError: ValueError
+            if isinstance(exc, RecursionError):  # JSON nested deeper than the parser goes
+                reason = "it is nested too deeply to read"
+            else:
+                reason = exc.strerror if isinstance(exc, OSError) else str(exc)
             raise OperationFailed(
                 f"The catalog {path} is damaged ({reason})",
                 hint="run `olistctl crawl` to rebuild it",

@@ -116,7 +116,7 @@ class Workspace(WorkspaceFiles):
             os.close(root_fd)
         try:
             content = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than json reads
             return {}
         return content if isinstance(content, dict) else {}
 
