@@ -131,10 +131,11 @@ class LocalCatalog(Catalog):
         try:
             return _from_json(path.read_text(encoding="utf-8"))
         except (OSError, ValueError, RecursionError) as exc:  # UnicodeDecodeError: ValueError
+            reason: str | None = str(exc)
             if isinstance(exc, RecursionError):  # JSON nested deeper than the parser goes
                 reason = "it is nested too deeply to read"
-            else:
-                reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+            elif isinstance(exc, OSError):
+                reason = exc.strerror
             raise OperationFailed(
                 f"The catalog {path} is damaged ({reason})",
                 hint="run `olistctl crawl` to rebuild it",
