@@ -126,11 +126,12 @@ def atomic_write_text(path: Path, text: str, *, durable: bool = True, mode: int 
     atomic_write_bytes(path, text.encode("utf-8"), durable=durable, mode=mode)
 
 
-def read_own_file(path: Path, *, limit: int) -> bytes | None:
+def read_own_file(path: Path, *, limit: int, head: bool = False) -> bytes | None:
     """The content of olistctl's own small file at ``path``, or None if it is not one to read.
 
     Not through a link, not a FIFO or device (which could block or never end), not
     over ``limit`` bytes: a file in a workspace anyone else could have replaced.
+    With ``head``, a file of any size gives its first ``limit`` bytes.
     """
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
@@ -138,13 +139,13 @@ def read_own_file(path: Path, *, limit: int) -> bytes | None:
         return None
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+        if not stat.S_ISREG(st.st_mode) or (st.st_size > limit and not head):
             return None
         data = b""
         while chunk := os.read(fd, limit + 1 - len(data)):
             data += chunk
             if len(data) > limit:
-                return None
+                return data[:limit] if head else None
         return data
     except OSError:
         return None

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -198,3 +200,36 @@ def test_the_page_opens_offline_in_chromium_and_draws_every_chart(report_page):
     # (the thinnest, the monthly line, draws about 3,000 blue pixels).
     for chart_id, (ink, data) in stats.items():
         assert ink > 10_000 and data > 1_500, (chart_id, stats)
+
+
+def test_the_generator_mark_is_read_whatever_the_css_grows_to(cli, lake):
+    from olistctl.report.html_report import HEAD_BYTES, is_ours
+
+    lake("crawled")
+    assert cli("report", "html", "--no-quality").exit_code == 0
+    page = Path("report.html").read_bytes()
+    assert is_ours(page[:HEAD_BYTES])
+    assert page.index(b'<meta name="generator"') < page.index(b"<style>")
+
+
+OLISTCTL = (sys.executable, "-m", "olistctl")
+
+
+def test_a_fifo_or_a_link_as_out_is_refused_without_waiting(lake, tmp_path):
+    ws = lake("crawled")
+    os.mkfifo(tmp_path / "pipe.html")
+    (tmp_path / "link.html").symlink_to(tmp_path / "pipe.html")
+    for name in ("pipe.html", "link.html"):
+        out = str(tmp_path / name)
+        done = subprocess.run(  # a real process, with a bound: a FIFO opened to read blocks
+            [*OLISTCTL, "-w", str(ws), "report", "html", "--no-quality", "--out", out],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == ExitCode.REFUSED, done
+        assert done.stderr == (
+            f"Error: {tmp_path / name} exists and olistctl did not write it, so it is left as it"
+            " is: choose another --out, or move that file away.\n"
+        )
+    assert (tmp_path / "pipe.html").is_fifo() and (tmp_path / "link.html").is_symlink()

@@ -51,7 +51,8 @@ def command(
 
 
 def _check_target(out: Path) -> None:
-    from olistctl.report.html_report import is_ours
+    from olistctl.fs import read_own_file
+    from olistctl.report.html_report import HEAD_BYTES, is_ours
 
     if out.is_dir():
         raise UsageError(f"{out} is a folder", hint="give a file name, e.g. --out report.html")
@@ -60,12 +61,9 @@ def _check_target(out: Path) -> None:
             f"The folder {out.parent} does not exist", hint="create it, or choose another --out"
         )
     if out.exists() or out.is_symlink():
-        try:
-            with open(out, "rb") as fh:
-                head = fh.read(4096)
-        except OSError:
-            head = b""
-        if out.is_symlink() or not out.is_file() or not is_ours(head):
+        # Not through a link, and never blocking on a FIFO: None for anything but a file.
+        head = read_own_file(out, limit=HEAD_BYTES, head=True)
+        if head is None or not is_ours(head):
             raise Refused(
                 f"{out} exists and olistctl did not write it, so it is left as it is",
                 hint="choose another --out, or move that file away",

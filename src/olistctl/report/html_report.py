@@ -136,10 +136,7 @@ def render(inputs: ReportInputs) -> str:
     pio, offline = plotly_modules()
     from olistctl.report.quality_doc import quality_section
 
-    head = (
-        f'<meta name="generator" content="{GENERATOR}">\n'
-        f"<script>{offline.get_plotlyjs()}</script>\n"
-    )
+    head = f"<script>{offline.get_plotlyjs()}</script>\n"
     body = [
         f"<h1>{esc(inputs.title)}</h1>",
         f'<p class="lead">{esc(inputs.source)} · generated {esc(inputs.generated)}</p>',
@@ -154,7 +151,11 @@ def render(inputs: ReportInputs) -> str:
         "<footer>Made by olistctl report html. Charts drawn with plotly.js, which this file"
         " carries: it opens offline.</footer>"
     )
-    return document(inputs.title, [b for b in body if b], head=head)
+    return document(inputs.title, [b for b in body if b], head=head, generator=GENERATOR)
+
+
+# How much of an existing file is read to recognise it (the generator meta is in it).
+HEAD_BYTES = 4096
 
 
 def is_ours(head: bytes) -> bool:

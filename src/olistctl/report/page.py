@@ -50,10 +50,16 @@ def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def document(title: str, body: Iterable[str], *, head: str = "") -> str:
-    """A whole page: the title, the inline CSS, anything else for the head, the body."""
+def document(
+    title: str, body: Iterable[str], *, head: str = "", generator: str | None = None
+) -> str:
+    """A whole page: the title, the inline CSS, anything else for the head, the body.
+
+    ``generator`` goes first in the head, so that the few bytes read to recognise the
+    file (``html_report.is_ours``) hold it whatever the CSS grows to."""
+    meta = f'<meta name="generator" content="{esc(generator)}">\n' if generator else ""
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n{meta}'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n{head}</head>\n<body>\n"
         + "\n".join(body)
