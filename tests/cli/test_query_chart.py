@@ -188,3 +188,28 @@ def test_help_names_values_in_words_and_breaks_no_word(cli, monkeypatch, command
     assert not re.search(r"<[a-z][^<>]*>", narrow), re.findall(r"<[a-z][^<>]*>", narrow)
     split = re.compile(r"[\s\u2500-\u257f]+")
     assert set(split.split(narrow)) - set(split.split(texts[200])) == set()
+
+
+def test_an_answer_with_only_null_values_says_so_instead_of_drawing(cli, lake, sample_data):
+    lake("crawled")
+    sql = "SELECT order_status, CAST(NULL AS double) AS x FROM olist_orders_dataset GROUP BY 1"
+    result = cli("query", sql, "--chart", "bar")  # plotext crashed on no points before
+    assert result.exit_code == 0, result
+    statuses = frame(sample_data, "olist_orders_dataset")["order_status"].nunique()
+    assert result.stdout.splitlines() == [
+        "No rows to draw.",
+        f"{statuses} row(s) with a NULL (or NaN or infinite) x are not drawn.",
+    ]
+
+
+def test_nan_and_infinite_values_are_left_out_and_counted(cli, lake):
+    lake("crawled")
+    sql = (
+        "SELECT * FROM (VALUES ('a', 1.5e0), ('b', nan()), ('c', infinity()), ('d', 2e0))"
+        " AS t(k, v)"
+    )
+    result = cli("query", sql, "--chart", "bar")  # NaN crashed plotext's int() before
+    assert result.exit_code == 0, result
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert {line.split()[0]: line.split()[-1] for line in lines[1:-1]} == {"a": "1.50", "d": "2.00"}
+    assert lines[-1] == "2 row(s) with a NULL (or NaN or infinite) v are not drawn."

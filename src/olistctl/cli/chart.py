@@ -7,6 +7,7 @@ the bar; a line chart puts the rows in their order along the x axis.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -37,7 +38,8 @@ def chart_points(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> tuple
             f"--chart draws numbers, and the second column {columns[1]} holds {text(bad)!r}",
             hint="put the number in the second column (CAST it if it is text)",
         )
-    kept = [row for row in rows if row[1] is not None]
+    # NULL, NaN and the infinities have no place on an axis: left out, and counted by the caller.
+    kept = [row for row in rows if row[1] is not None and math.isfinite(float(row[1]))]
     return [text(r[0]) if r[0] is not None else "NULL" for r in kept], [float(r[1]) for r in kept]
 
 
@@ -82,13 +84,16 @@ def show_chart(
     *,
     title: str | None = None,
 ) -> None:
-    if not rows:
+    _, numbers = chart_points(columns, rows)
+    if numbers:
+        color = console.is_terminal and not console.no_color
+        drawn = render_chart(columns, rows, kind, width=console.width, title=title, color=color)
+        console.file.write(drawn.rstrip("\n") + "\n")
+    else:
         console.file.write("No rows to draw.\n")
-        return
-    color = console.is_terminal and not console.no_color
-    drawn = render_chart(columns, rows, kind, width=console.width, title=title, color=color)
-    console.file.write(drawn.rstrip("\n") + "\n")
-    console.file.flush()
-    skipped = sum(1 for row in rows if row[1] is None)
+    skipped = len(rows) - len(numbers)
     if skipped:
-        console.file.write(f"{skipped} row(s) with a NULL {columns[1]} are not drawn.\n")
+        console.file.write(
+            f"{skipped} row(s) with a NULL (or NaN or infinite) {columns[1]} are not drawn.\n"
+        )
+    console.file.flush()
