@@ -177,14 +177,12 @@ class KpiAnswers:
                 and len(types) == len(columns)
             ):
                 return None
-            location = entry.get("output_location")
             return QueryResult(
                 columns=[str(c) for c in columns],
                 types=[str(t) for t in types],
                 rows=[tuple(_decode(v) for v in row) for row in rows],
                 engine_ms=0.0,
                 bytes_scanned=0,
-                output_location=location if isinstance(location, str) else None,
                 reused_from=str(entry["answered"]),
                 scan_if_run_again=int(entry.get("bytes_scanned") or 0),
             )
@@ -205,7 +203,6 @@ class KpiAnswers:
             "columns": list(result.columns),
             "types": list(result.types),
             "rows": rows,
-            "output_location": result.output_location,
             "answered": answered,
             "bytes_scanned": result.bytes_scanned,
         }

@@ -461,16 +461,24 @@ def _record_query(
     rows: int,
     ran: QueryResult | WrittenResult,
 ) -> None:
-    """The query's line in the run ledger, so ``report cost`` counts its scan."""
+    """The query's line in the run ledger, so ``report cost`` counts its scan.
+
+    A reused KPI answer (``kpi_answers``) ran and scanned nothing here, but the cost
+    report prices the ledger as AWS would bill it, and Athena (which ``run`` never
+    reuses on) would scan it again: its line carries the scan of the run that answered it.
+    """
+    seconds, scanned, detail = time.perf_counter() - started, ran.bytes_scanned, ran.query_id
+    if isinstance(ran, QueryResult) and ran.reused_from is not None:
+        seconds, scanned, detail = 0.0, ran.scan_if_run_again, "reused"
     entry = LedgerEntry(
         stage="query",
         started=begun,
-        seconds=time.perf_counter() - started,
+        seconds=seconds,
         rows=rows,
-        bytes_scanned=ran.bytes_scanned,
+        bytes_scanned=scanned,
         requests=1,
         backend=backend.name,
-        detail=ran.query_id,
+        detail=detail,
     )
     try:
         backend.ledger.append([entry])
@@ -483,25 +491,6 @@ def _record_query(
             f"The query was not recorded in the run ledger ({reason});"
             " `report cost` will not count it."
         )
-
-
-def _record_reused(backend: Backend, result: QueryResult) -> None:
-    """A reused KPI answer's line in the run ledger: nothing ran here, but the cost report
-    prices the ledger as AWS would bill it, and Athena (which never reuses in ``run``)
-    would scan it again, so the line carries the scan of the run that answered it."""
-    entry = LedgerEntry(
-        stage="query",
-        started=_now(),
-        seconds=0.0,
-        rows=len(result.rows),
-        bytes_scanned=result.scan_if_run_again,
-        requests=1,
-        backend=backend.name,
-        detail="reused",
-    )
-    # As for a query that ran: a ledger that cannot be written leaves the answer standing.
-    with contextlib.suppress(OSError, Refused):
-        backend.ledger.append([entry])
 
 
 def _write_catalog_answer(result: QueryResult, target: ResultTarget) -> WrittenResult:
@@ -1079,7 +1068,7 @@ def run(
         try:
             result = answers.get(q.sql, params) if reusing and answers is not None else None
             if result is not None:
-                _record_reused(backend, result)
+                _record_query(backend, _now(), time.perf_counter(), len(result.rows), result)
             else:
                 answered = _now().isoformat(timespec="seconds")
                 result = query(backend, q.sql, params=params)

@@ -289,3 +289,25 @@ def test_a_data_version_that_cannot_be_read_means_the_queries_run(
     monkeypatch.setattr(LocalEngine, "data_version", unreadable)
     again = _run(cli, str(sample_data))  # exit 0: the queries ran and answered
     assert again["reused_kpis"] == {} and again["kpis"] == first["kpis"]
+
+
+def test_a_reused_answer_the_ledger_cannot_record_is_said_as_for_a_query_that_ran(
+    cli, sample_data, tmp_path, monkeypatch
+):
+    from olistctl.backends.local.ledger import LocalLedger
+
+    first = _run(cli, str(sample_data))
+
+    def full(self, entries):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(LocalLedger, "append", full)
+    result = cli("run", str(sample_data), "-o", "json")
+    assert result.exit_code == 0, result
+    again = json.loads(result.stdout)
+    assert sorted(again["reused_kpis"]) == KPIS and again["kpis"] == first["kpis"]
+    for name in KPIS:
+        assert (
+            f"{name}: The query was not recorded in the run ledger (No space left on device);"
+            " `report cost` will not count it." in " ".join(result.stderr.split())
+        )
