@@ -808,6 +808,16 @@ def refresh_price_cache(settings: Settings, region: str) -> list[str]:
             why = why[:1].lower() + why[1:]
         fix = f" ({error.hint})" if error.hint else ""
         return [f"Prices not refreshed: {why}{fix}; {_priced_from(region)}."]
+    refused = [
+        f"{key}: the AWS Price List's answer was not used ({why}); the bundled table's price stays."
+        for key, why in answer.refused.items()
+    ]
+    if not answer.prices:  # nothing usable: an earlier good cache is worth more than this
+        return [
+            f"Prices not refreshed: the AWS Price List gave no price olistctl could use for"
+            f" {region}; {_priced_from(region)}.",
+            *refused,
+        ]
     try:
         path = price_cache.write(answer.cached())
     except OSError as error:
@@ -825,11 +835,7 @@ def refresh_price_cache(settings: Settings, region: str) -> list[str]:
         + (f" (effective {span})" if span else "")
         + f" and cached them in {path}."
     ]
-    notes += [
-        f"{key}: the AWS Price List's answer was not used ({why}); the bundled table's price stays."
-        for key, why in answer.refused.items()
-    ]
-    return notes
+    return notes + refused
 
 
 def _priced_from(region: str) -> str:

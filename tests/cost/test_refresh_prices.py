@@ -223,3 +223,23 @@ def test_queries_are_priced_with_the_refreshed_athena_price(cli, ran_workspace, 
         assert record["csv_usd"] == pytest.approx(
             record["csv_billed_bytes"] / 2**40 * 4.0, abs=1e-8
         )
+
+
+def test_a_refresh_with_no_usable_price_keeps_an_earlier_cache(
+    cli, ran_workspace, stubbed_price_list, cache_home
+):
+    stubbed_price_list.answer("us-east-1", catalog("us-east-1"))
+    report(cli, ran_workspace, "--refresh-prices")
+    cache = cache_home / "olistctl" / "prices" / "us-east-1.json"
+    cached = cache.read_text()
+    fetched = json.loads(cached)["fetched"][:10]
+    stubbed_price_list.calls.clear()
+    stubbed_price_list.answer("us-east-1", {key: [] for key in catalog("us-east-1")})
+    result, document = report(cli, ran_workspace, "--refresh-prices")
+    assert (
+        "Prices not refreshed: the AWS Price List gave no price olistctl could use for"
+        " us-east-1; this report uses the prices cached from the AWS Price List on"
+        f" {fetched} and {BUNDLED} for the rest." in result.stderr
+    )
+    assert cache.read_text() == cached  # not replaced by an answer with nothing in it
+    assert notes_starting(document, "Prices from the AWS Price List, 2026-03-01")
