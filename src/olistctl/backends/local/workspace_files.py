@@ -269,7 +269,9 @@ class WorkspaceFiles:
         """Delete ``path`` if it is a regular file olistctl listed, reached without links;
         True if it went. Anything else there (the user's file, a link) is left."""
         rel = self._rel(path)
-        if not self._is_listed(rel):
+        # Nothing there (the common case: a previous version that was never kept): no need
+        # to read the manifest again to know there is nothing to remove.
+        if not os.path.lexists(path) or not self._is_listed(rel):
             return False
         try:
             with self._root_fd() as root_fd, nofollow.folder_of(root_fd, rel) as (fd, name):
