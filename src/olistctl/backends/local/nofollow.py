@@ -146,7 +146,7 @@ def read_bytes(dir_fd: int, name: str) -> bytes:
         return fh.read()
 
 
-def write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes | memoryview) -> None:
     """Write every byte of ``data`` (``os.write`` may write part of it)."""
     view = memoryview(data)
     while view:

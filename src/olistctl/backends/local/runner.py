@@ -8,6 +8,7 @@ from collections.abc import Generator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import olistctl.backends.local.nofollow as nofollow
 from olistctl import layout
 from olistctl.backends.base import TransformRunner
 from olistctl.backends.local.store import LocalStore
@@ -56,11 +57,9 @@ class WorkspaceParquetFile(io.RawIOBase):
     def write(self, data: Any) -> int:
         self._open()
         view = memoryview(data).cast("B")
-        written = 0
-        while written < len(view):
-            written += os.write(self._fd, view[written:])
-        self.size += written
-        return written
+        nofollow.write_all(self._fd, view)
+        self.size += len(view)
+        return len(view)
 
     def publish(self) -> int:
         self._open()

@@ -176,17 +176,6 @@ class WorkspaceFiles:
             fd = nofollow.create_new(dir_fd, tmp, mode)
         return self.root / tmp_rel, fd
 
-    def list_temporary(self, tmp: Path) -> None:
-        """List ``tmp`` as a temporary that another program (DuckDB) will create by its path,
-        in a folder this workspace reached without links (a claimed file's)."""
-        self.manifest.append([{"tmp": self._rel(tmp)}])
-
-    def temporary(self, path: Path, *, mode: int = PRIVATE) -> Path:
-        """:meth:`new_temporary`, closed: for a writer that opens it by its path."""
-        tmp, fd = self.new_temporary(path, mode=mode)
-        os.close(fd)
-        return tmp
-
     def publish(self, tmp: Path, path: Path, *, sync_folder: bool = False) -> None:
         """Rename the finished temporary ``tmp`` over ``path`` (same folder), listed again if
         it was released meanwhile (the raw file an upload moved aside, say)."""
