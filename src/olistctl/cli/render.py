@@ -176,26 +176,20 @@ def number_format(name: str, values: Sequence[Any]) -> Callable[[Any], str] | No
     return fmt
 
 
-_NUMBER_TEXT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
-
-
 def number_text_format(values: Sequence[Any]) -> Callable[[Any], str] | None:
     """For a text column that holds numbers written out (a KPI's value column): each with
     thousands separators and its own decimals, padded so the decimal points line up."""
+    from olistctl.report.numbers import grouped, is_number_text
+
     present = [v for v in values if v is not None]
-    if not present or not all(isinstance(v, str) and _NUMBER_TEXT.fullmatch(v) for v in present):
+    if not present or not all(is_number_text(v) for v in present):
         return None
-
-    def whole(value: str) -> str:
-        head = value.partition(".")[0]
-        return ("-" if head.startswith("-") else "") + f"{int(head.lstrip('-')):,}"
-
     # Aligned on the decimal point by padding on the left (rich trims trailing spaces).
-    width = max(len(whole(v)) for v in present)
+    width = max(len(grouped(v).partition(".")[0]) for v in present)
 
     def fmt(value: Any) -> str:
-        _, dot, frac = str(value).partition(".")
-        return whole(value).rjust(width) + dot + frac
+        whole, dot, frac = grouped(str(value)).partition(".")
+        return whole.rjust(width) + dot + frac
 
     return fmt
 

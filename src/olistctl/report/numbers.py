@@ -46,9 +46,14 @@ def unit_price(value: float) -> str:
 _NUMBER_TEXT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
 
 
+def is_number_text(value: object) -> bool:
+    """Whether ``value`` is a number written out as text (a KPI's value column)."""
+    return isinstance(value, str) and _NUMBER_TEXT.fullmatch(value) is not None
+
+
 def grouped(text: str) -> str:
     """A number written as text (a KPI's value) with thousands separators: 165,951.94."""
-    if not _NUMBER_TEXT.fullmatch(text):
+    if not is_number_text(text):
         return text
     head, dot, frac = text.partition(".")
     sign = "-" if head.startswith("-") else ""
