@@ -164,3 +164,10 @@ def read_own_json(path: Path, *, limit: int) -> Any:
         return json.loads(raw)
     except (ValueError, RecursionError):
         return None
+
+
+def stat_identity(st: os.stat_result) -> list[int]:
+    """What any change of a file moves: size, modification and status-change times (the
+    kernel sets ``st_ctime`` on every write, rename and ``touch``; no user can set it back),
+    inode and device. The identity git's index and rsync trust a file by."""
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]

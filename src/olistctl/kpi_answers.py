@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from olistctl.errors import OlistError
-from olistctl.fs import read_own_json
+from olistctl.fs import read_own_json, stat_identity
 from olistctl.records import QueryResult
 from olistctl.sql.params import BoundParam
 from olistctl.user_secret import signed_document, verified_content
@@ -109,9 +109,7 @@ def code_identity() -> list[object]:
         for name in sorted(names):
             if name.endswith((".py", ".sql", ".json")):
                 path = os.path.join(folder, name)
-                st = os.stat(path)
-                identity = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
-                found.append([os.path.relpath(path, root), *identity])
+                found.append([os.path.relpath(path, root), *stat_identity(os.stat(path))])
     for module in _ENGINE_MODULES:
         spec = importlib.util.find_spec(module)
         if spec is None or not spec.origin:

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from olistctl.errors import OlistError
-from olistctl.fs import read_own_json
+from olistctl.fs import read_own_json, stat_identity
 from olistctl.user_secret import signed_document, verified_content
 
 # A file must have been still this long before it was hashed for its checksum to be kept.
@@ -50,10 +50,6 @@ def sha256_file(path: str | os.PathLike) -> str:
         while chunk := f.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _identity(st: os.stat_result) -> list[int]:
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
 
 
 class ChecksumMemo:
@@ -85,15 +81,15 @@ class ChecksumMemo:
         entry = self._entries.get(key)
         if (
             isinstance(entry, dict)
-            and entry.get("stat") == _identity(st)
+            and entry.get("stat") == stat_identity(st)
             and isinstance(entry.get("sha256"), str)
         ):
             return str(entry["sha256"])
         hashed_at = time.time_ns()
         sha = sha256_file(key)
         after = os.stat(key)
-        if _identity(after) == _identity(st) and st.st_ctime_ns <= hashed_at - SETTLE_NS:
-            self._entries[key] = {"stat": _identity(st), "sha256": sha}
+        if stat_identity(after) == stat_identity(st) and st.st_ctime_ns <= hashed_at - SETTLE_NS:
+            self._entries[key] = {"stat": stat_identity(st), "sha256": sha}
             self._changed = True
         elif self._entries.pop(key, None) is not None:
             self._changed = True

@@ -49,7 +49,7 @@ from olistctl.backends.local.catalog import LocalCatalog
 from olistctl.backends.local.guard import UnsafeQuery
 from olistctl.backends.local.store import LocalStore
 from olistctl.errors import Interrupted, OlistError, OperationFailed, Refused
-from olistctl.fs import is_temporary
+from olistctl.fs import is_temporary, stat_identity
 from olistctl.records import QueryResult, WrittenResult
 from olistctl.sql.params import BoundParam
 from olistctl.worker import Worker
@@ -678,10 +678,9 @@ def _io_reason(text: str) -> str:
 def _identity(path: Path) -> list[int] | None:
     """A file's or folder's stat identity (through a link), None where there is none."""
     try:
-        st = os.stat(path)
+        return stat_identity(os.stat(path))
     except FileNotFoundError:
         return None
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
 
 
 def engine_label() -> str:
