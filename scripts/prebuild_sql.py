@@ -3,7 +3,9 @@
 Crawls the bundled sample_data/ into a scratch workspace with the local
 backend (the catalog every crawl of the Olist dataset makes), then translates
 each shipped query that runs as it is, with its default parameters, under the
-key the transpile cache would give it (olistctl/sql/prebuilt.py says why).
+key the transpile cache would give it (olistctl/sql/prebuilt.py says why). The
+local engine's guard reads each translation first: the engine runs these
+without it.
 
     .venv/bin/python scripts/prebuild_sql.py          # writes the file
     .venv/bin/python scripts/prebuild_sql.py --check  # exit 1 if it is not current
@@ -40,7 +42,8 @@ def olist_catalog() -> tuple[dict[str, dict[str, str]], str | None]:
 
 def generate() -> bytes:
     """What prebuilt.json must hold for this code, sqlglot and DuckDB."""
-    from olistctl.backends.local.engine import engine_label
+    from olistctl.backends.local.engine import connect, engine_label
+    from olistctl.backends.local.guard import check_duckdb_sql
     from olistctl.sql import prebuilt
     from olistctl.sql.cache import TranspileCache
     from olistctl.sql.named import list_queries
@@ -49,13 +52,20 @@ def generate() -> bytes:
     schema, database = olist_catalog()
     keys = TranspileCache(Path(), engine=engine_label(), secret=lambda: None)
     entries = {}
-    for q in list_queries():
-        if not q.runs_as_is:
-            continue
-        param_types = [p.sql_type for p in q.bind()]
-        key = keys.key(q.sql, schema, database, param_types)
-        translated = transpile(q.sql, schema, database=database, param_types=param_types)
-        entries[key] = {"sql": q.sql, "transpiled": translated.to_json()}
+    # The engine runs these without its guard (they are package data, like its code), so
+    # the guard reads each one here: a translation it refuses is never shipped.
+    con = connect()
+    try:
+        for q in list_queries():
+            if not q.runs_as_is:
+                continue
+            param_types = [p.sql_type for p in q.bind()]
+            key = keys.key(q.sql, schema, database, param_types)
+            translated = transpile(q.sql, schema, database=database, param_types=param_types)
+            check_duckdb_sql(con, translated.duckdb_sql, translated.tables)
+            entries[key] = {"sql": q.sql, "transpiled": translated.to_json()}
+    finally:
+        con.close()
     text = json.dumps(
         {"format": prebuilt.FORMAT, "engine": keys.engine, "entries": entries},
         indent=1,

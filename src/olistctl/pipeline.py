@@ -62,6 +62,12 @@ class ProgressSink(Protocol):
 
 
 class NoProgress:
+    def __enter__(self) -> NoProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
     def task(self, description: str, total: int | None) -> Callable[[int], None]:
         return lambda n: None
 

@@ -477,6 +477,50 @@ def test_a_tampered_cache_entry_is_refused_not_run_and_replaced(cli, lake, tmp_p
     )
 
 
+def test_the_releases_own_translations_are_run_as_its_code_is(cli, lake, monkeypatch):
+    """A decision, not an accident: the shipped queries' translations (sql/prebuilt.json)
+    are package data, checked by the guard when they are made (scripts/prebuild_sql.py,
+    tests/sql/test_prebuilt.py) and then run as the engine's own code is, without the
+    guard's ~80 ms read of a 40 KB translation. Whoever can write them can write the
+    guard. What the guard refuses in the workspace's cache (the case above), it lets
+    through from there."""
+    from olistctl.sql import prebuilt
+    from olistctl.sql.translation import Transpiled
+
+    lake("crawled")
+    sql = "SELECT 42 AS answer"
+    # current_setting is no function the transpiler writes: the guard refuses it.
+    shipped = Transpiled.from_json(
+        {"duckdb_sql": "SELECT current_setting('TimeZone') AS answer", "tables": [], "columns": {}}
+    )
+    monkeypatch.setattr(prebuilt, "lookup", lambda key, text: shipped if text == sql else None)
+    result = cli("query", sql, "-o", "csv")
+    assert result.exit_code == 0, result
+    assert result.stdout == "answer\nUTC\n"
+    assert "translation" not in result.stderr
+
+
+def test_a_cache_entry_never_stands_in_for_a_shipped_translation(cli, lake, monkeypatch):
+    """The release's translation is looked up first: an entry in the workspace's cache
+    under a shipped query's key (signed, as if the first wall had failed) is never read."""
+    from olistctl.sql.cache import TranspileCache
+    from olistctl.sql.translation import Transpiled
+
+    ws = lake("crawled")
+    shutil.rmtree(ws / ".cache")
+    expected = cli("query", "--name", "order_status_mix", "-o", "csv")
+    assert expected.exit_code == 0, expected
+    assert not list((ws / ".cache" / "sql").glob("*.json"))  # shipped: nothing cached
+    hostile = Transpiled.from_json(
+        {"duckdb_sql": "SELECT current_setting('allowed_paths') AS x", "tables": [], "columns": {}}
+    )
+    monkeypatch.setattr(TranspileCache, "get", lambda self, key, sql: hostile)
+    result = cli("query", "--name", "order_status_mix", "-o", "csv")
+    assert result.exit_code == 0, result
+    assert result.stdout == expected.stdout and "allowed_paths" not in result.stdout
+    assert "translation" not in result.stderr
+
+
 def test_an_entry_not_signed_with_the_users_secret_never_answers(cli, lake, tmp_path):
     """The review's S3: the signed entry of ``SELECT 42`` copied over that of ``SELECT 1``
     (relabelled, or re-signed with a made-up key) is not used: the query answers 1, and

@@ -140,3 +140,23 @@ def test_a_line_printed_without_rich_is_what_rich_prints_off_a_terminal():
         assert buffer.getvalue() == line + "\n"
     for odd in ["[bold]x[/bold]", "emoji :smile:", "tab\there", "two\nlines", "x" * 201, 3]:
         assert not _prints_as_is(odd)
+
+
+_RUN = """
+import io, json, sys, contextlib
+from olistctl.cli.app import app
+out, err = io.StringIO(), io.StringIO()
+with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    code = app(['--workspace', sys.argv[1], '--no-progress', 'run', sys.argv[2], '-o', 'json'],
+               standalone_mode=False)
+print(json.dumps({'code': code, 'rich': 'rich.console' in sys.modules,
+                  'out': out.getvalue(), 'err': err.getvalue()}), file=sys.__stdout__)
+"""
+
+
+def test_a_json_run_without_progress_draws_nothing_with_rich(tmp_path, sample_data):
+    report = _python(_RUN, str(tmp_path / "ws"), str(sample_data))
+    assert report["code"] == 0 and report["rich"] is False, report["err"]
+    answer = json.loads(report["out"])
+    assert [s["stage"] for s in answer["stages"]] == ["upload", "transform", "crawl", "query"]
+    assert set(answer["kpis"]) == {"executive_kpis", "on_time_delivery", "order_status_mix"}

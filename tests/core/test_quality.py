@@ -324,6 +324,32 @@ def test_key_set_counts_repeats_exactly(spill, monkeypatch):
     assert keyset.rows == len(values)
 
 
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 1_000, 200_000])
+def test_distinct_fingerprints_are_numpys_unique(size):
+    from olistctl.quality.keys import _distinct
+
+    rng = np.random.default_rng(size)
+    values = rng.integers(0, max(size // 3, 1), size=size, dtype=np.int64).view(np.uint64)
+    expected = np.unique(values)
+    for got in (_distinct(values), _distinct(np.sort(values), ordered=True)):
+        assert got.dtype == expected.dtype and np.array_equal(got, expected)
+
+
+def test_a_deduplicating_key_set_answers_membership(monkeypatch):
+    monkeypatch.setattr(KeySet, "_BLOCK", 1 << 12)
+    rng = np.random.default_rng(7)
+    values = rng.integers(0, 20_000, size=100_000, dtype=np.int64).view(np.uint64)
+    keyset = KeySet(dedupe=True)
+    for chunk in np.array_split(values, 31):
+        keyset.add(chunk)
+    keyset.finish()
+    assert keyset.distinct == len(set(values.tolist()))
+    probe = np.arange(0, 25_000, dtype=np.int64).view(np.uint64)
+    present = set(values.tolist())
+    found, _ = keyset.contains(probe)
+    assert found.tolist() == [int(v) in present for v in probe]
+
+
 def test_a_spilling_key_set_holds_its_budget_and_cleans_up(monkeypatch, tmp_path):
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     keyset = KeySet(spill=True)

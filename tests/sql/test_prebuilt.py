@@ -79,6 +79,23 @@ def test_a_first_run_translates_nothing_and_imports_no_sqlglot(tmp_path):
     assert not list((tmp_path / "ws" / ".cache" / "sql").glob("*.json"))
 
 
+def test_the_guard_passes_every_committed_translation():
+    """The engine runs these without its guard (package data): so every one must pass it."""
+    from olistctl.backends.local.engine import connect
+    from olistctl.backends.local.guard import check_duckdb_sql
+    from olistctl.sql.translation import Transpiled
+
+    entries = json.loads(prebuilt.PATH.read_bytes())["entries"]
+    con = connect()
+    try:
+        for entry in entries.values():
+            made = Transpiled.from_json(entry["transpiled"])
+            check_duckdb_sql(con, made.duckdb_sql, made.tables)
+    finally:
+        con.close()
+    assert len(entries) >= 20
+
+
 def test_an_entry_is_used_only_for_its_own_sql_and_key(monkeypatch, tmp_path):
     kpis = get_query("executive_kpis")
     cache = TranspileCache(tmp_path / "c", engine="duckdb 0.0.0", secret=lambda: None)

@@ -97,7 +97,7 @@ def show_run(state: AppState, summary: RunSummary, output: OutputFormat) -> None
             "skipped_kpis": {k.name: k.missing for k in summary.skipped_kpis},
             "failed_kpis": {k.name: k.error for k in summary.failed_kpis},
         }
-        state.out.file.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        state.data_out(output).file.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         _notes(state, summary)
         return
     for kpi in summary.kpis:

@@ -100,10 +100,13 @@ class AppState:
         self.err.print(message)
 
     def progress(self):
+        if not self.show_progress or self.quiet:
+            from olistctl.pipeline import NoProgress
+
+            return NoProgress()  # nothing to draw: no rich to import (~20 ms)
         from olistctl.cli.progress import RichProgress
 
-        enabled = self.show_progress and not self.quiet and self.err.is_terminal
-        return RichProgress(self.err, enabled=enabled)
+        return RichProgress(self.err, enabled=self.err.is_terminal)
 
 
 def _prints_as_is(message: Any) -> bool:

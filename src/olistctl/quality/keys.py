@@ -176,6 +176,21 @@ def fingerprint(columns: Sequence[pa.Array | pa.ChunkedArray]) -> tuple[np.ndarr
     return h, valid
 
 
+def _distinct(values: np.ndarray, *, ordered: bool = False) -> np.ndarray:
+    """``np.unique(values)`` for 1-D fingerprints (``ordered``: already sorted).
+
+    Not ``np.unique``: its one use of ``numpy.ma`` (a check for a masked array)
+    imports that module, ~50 ms of CPU on a key thread at the end of a run's
+    transform."""
+    values = values if ordered else np.sort(values)
+    if len(values) < 2:
+        return values
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
 def _count_repeats(values: np.ndarray) -> int:
     """Values equal to their predecessor in a sorted array (compared 1M at a time)."""
     repeats = 0
@@ -267,7 +282,7 @@ class KeySet:
         assert self._distinct is None, "KeySet.add() after finish()"
         self.rows += len(fps)
         if self.dedupe:
-            fps = np.unique(fps)
+            fps = _distinct(fps)
         at = 0
         while at < len(fps):
             if not self._blocks or self._fill == self._BLOCK:
@@ -301,7 +316,7 @@ class KeySet:
         return out
 
     def _fold(self) -> None:
-        self._base = np.unique(self._gather())
+        self._base = _distinct(self._gather())
 
     def _to_disk(self) -> None:
         if self._disk is None:
@@ -323,7 +338,7 @@ class KeySet:
             merged = self._gather()
             merged.sort()
             if _count_repeats(merged):
-                merged = np.unique(merged)
+                merged = _distinct(merged, ordered=True)
             self._sorted = merged
             distinct = len(merged)
         self._distinct = distinct

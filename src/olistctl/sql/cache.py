@@ -102,6 +102,8 @@ class TranspileCache:
         self.write = write or _write
         self.remove = remove or _remove
         self.hit = False  # whether the last transpile() came from the cache or the prebuilt set
+        # Whether it came from the prebuilt set: package data, trusted as the code is.
+        self.shipped = False
 
     def key(
         self,
@@ -185,8 +187,11 @@ class TranspileCache:
         """:func:`olistctl.sql.transpile.transpile`, from the cache when it has the answer
         (unless ``refresh``: then transpiled again and the entry replaced)."""
         key = self.key(sql, schema, database, param_types)
-        found = None if refresh else self.get(key, sql) or prebuilt.lookup(key, sql)
-        self.hit = found is not None
+        # The release's translation first: it is the one this code would make, and it is
+        # not a file in the workspace.
+        shipped = None if refresh else prebuilt.lookup(key, sql)
+        found = shipped or (None if refresh else self.get(key, sql))
+        self.hit, self.shipped = found is not None, shipped is not None
         if found is not None:
             return found
         from olistctl.sql.transpile import transpile

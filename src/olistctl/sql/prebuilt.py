@@ -13,8 +13,12 @@ it without sqlglot; any other catalog, database, edit of the SQL modules or
 upgrade gives another key and the query is translated as before.
 
 The file is package data, trusted as the code next to it is (no signature:
-whoever can write it can write the modules). The local engine's guard checks
-its SQL before it runs, as it checks every translation. ``make prebuilt-sql``
+whoever can write it can write the modules, the guard among them). So it is
+looked up before the workspace's cache, and the local engine runs its SQL
+without the guard's read (~80 ms for the 40 KB of ``executive_kpis``): the
+guard reads each translation when the file is made instead, and a test reads
+them all again. The sandboxed connection stands behind it as behind every
+query. ``make prebuilt-sql``
 makes it again (``scripts/prebuild_sql.py``); a test makes it again and fails
 if the committed one differs.
 """
