@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from olistctl.cli.render import FittedTable
 from olistctl.report.numbers import money_format, quantity, unit_price
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
-    from rich.table import Table
 
-    from olistctl.cli.fit import ColumnText
     from olistctl.cli.state import AppState
     from olistctl.cost import CostReport
     from olistctl.cost.billed import ActualCosts
@@ -28,8 +27,9 @@ if TYPE_CHECKING:
 Column = tuple[str, "JustifyMethod", bool]  # name, justify, whether its cells may wrap
 
 
-class NarrowingTable:
-    """A table that leaves out its optional columns, least needed first, until it fits."""
+class NarrowingTable(FittedTable):
+    """A :class:`FittedTable` of cells written out as text that leaves out its optional
+    columns, least needed first, until it fits (rather than showing rows as lists)."""
 
     def __init__(
         self,
@@ -40,47 +40,14 @@ class NarrowingTable:
         title: str | None = None,
         footer: Sequence[str] | None = None,
     ) -> None:
-        self.columns, self.rows, self.optional = list(columns), rows, list(optional)
-        self.title, self.footer = title, footer
-
-    def texts(self, keep: list[int]) -> list[ColumnText]:
-        from olistctl.cli.fit import ColumnText
-
-        return [
-            ColumnText(
-                self.columns[i][0],
-                [str(r[i]) for r in self.rows],
-                wraps=self.columns[i][2],
-                footer=self.footer[i] if self.footer else "",
-            )
-            for i in keep
-        ]
-
-    def build(self, keep: list[int], widths: list[int] | None) -> Table:
-        from rich.table import Table
-        from rich.text import Text
-
-        from olistctl.cli.fit import wrap_header
-
-        table = Table(
-            title=self.title,
-            title_justify="left",
-            header_style="bold",
-            show_footer=self.footer is not None,
+        super().__init__(
+            [name for name, _, _ in columns],
+            rows,
+            title=title,
+            layout=[(justify, wraps) for _, justify, wraps in columns],
+            footer=footer,
         )
-        for n, i in enumerate(keep):
-            name, justify, wraps = self.columns[i]
-            width = widths[n] if widths else None
-            table.add_column(
-                wrap_header(name, width) if width else name,
-                justify=justify,
-                footer=(self.footer[i] if self.footer else "") or "",
-                no_wrap=not wraps,
-                width=width,
-            )
-        for row in self.rows:
-            table.add_row(*(Text(str(row[i])) for i in keep))
-        return table
+        self.optional = list(optional)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.text import Text
@@ -94,9 +61,9 @@ class NarrowingTable:
             if widths is not None:
                 break
             dropped.append(name)
-            keep = [i for i, c in enumerate(self.columns) if c[0] not in dropped]
+            keep = [i for i, c in enumerate(self.columns) if c not in dropped]
             widths = fit_widths(self.texts(keep), options.max_width)
-        yield self.build(keep, widths)
+        yield self.table(widths, keep)
         if dropped:
             yield Text(
                 f"Left out at this width: {', '.join(dropped)} (a wider terminal, or -o json,"
