@@ -2,9 +2,13 @@
 
 Money columns have one number of decimals for every row and the total (enough
 for the smallest amount, two at least); service names and units wrap between
-words. When the terminal is too narrow for every column, the least needed ones
-(basis, billable units, free tier, unit price) are left out and named under the
-table; ``-o json`` or ``-o csv`` always has them all.
+words. Where the unit prices came from (the bundled table and its date, or the
+AWS Price List and the date AWS says the price took effect; the notes say when
+it was fetched) is said once under the table when every line's came from the
+same place, else in a "price from" column. When the terminal is too narrow for
+every column, the least needed ones (price from, basis, billable units, free
+tier, unit price) are left out and named under the table; ``-o json`` or ``-o
+csv`` always has them all.
 """
 
 from __future__ import annotations
@@ -38,12 +42,14 @@ class NarrowingTable(FittedTable):
         *,
         optional: Sequence[str],  # names of the columns that may go, in that order
         title: str | None = None,
+        caption: str | None = None,
         footer: Sequence[str] | None = None,
     ) -> None:
         super().__init__(
             [name for name, _, _ in columns],
             rows,
             title=title,
+            caption=caption,
             layout=[(justify, wraps) for _, justify, wraps in columns],
             footer=footer,
         )
@@ -77,12 +83,17 @@ def cost_table(report: CostReport, title: str) -> NarrowingTable:
         [line.cost for line in report.lines] + [report.total]
         + [line.projected_cost for line in report.lines] + [report.projection]
     )  # fmt: skip
+    sources = sorted({line.price_source for line in report.lines})
+    # One source for every line: said once, under the table, rather than on every row.
+    by_line = len(sources) > 1
+    price_from: list[Column] = [("price from", "left", True)] if by_line else []
     columns: list[Column] = [
         ("service", "left", True),
         ("usage", "right", True),  # the number and its unit may wrap apart
         ("free tier", "right", False),
         ("billable", "right", False),
         ("unit price", "right", True),
+        *price_from,
         ("cost", "right", False),
         ("month (projected)", "right", True),  # the header wraps; the amounts are one word
         ("basis", "left", True),
@@ -94,18 +105,21 @@ def cost_table(report: CostReport, title: str) -> NarrowingTable:
             quantity(line.free_tier),
             quantity(line.billable),
             f"{unit_price(line.unit_price)} / {line.price_unit}",
+            *([line.price_source] if by_line else []),
             money(line.cost),
             money(line.projected_cost),
             line.basis,
         )
         for line in report.lines
     ]
-    footer = ["Total", "", "", "", "", money(report.total), money(report.projection), ""]
+    footer = ["Total", "", "", "", "", *([""] if by_line else []), money(report.total)]
+    footer += [money(report.projection), ""]
     return NarrowingTable(
         columns,
         rows,
-        optional=["basis", "billable", "free tier", "unit price"],
+        optional=["price from", "basis", "billable", "free tier", "unit price"],
         title=title,
+        caption=None if by_line or not sources else f"Unit prices from the {sources[0]}.",
         footer=footer,
     )
 

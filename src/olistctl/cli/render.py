@@ -274,6 +274,7 @@ class FittedTable:
             title=self.title,
             caption=self.caption,
             title_justify="left",
+            caption_justify="left",
             header_style="bold",
             show_footer=self.footer is not None,
         )
