@@ -805,9 +805,7 @@ def refresh_price_cache(settings: Settings, region: str) -> list[str]:
     from olistctl.backends import open_price_list
 
     try:
-        answer = price_list.fetch(
-            region, open_price_list(settings, region), endpoint=price_list.endpoint_region(region)
-        )
+        answer = price_list.fetch(region, open_price_list(settings, region))
     except OlistError as error:
         why = error.message.rstrip(".")
         if why[1:2].islower():  # "Could not …" -> "could not …", but "AWS kept …" stays

@@ -73,6 +73,11 @@ def specs() -> dict[str, Spec]:
 class ProductSource(Protocol):
     """Answers GetProducts: every ``PriceList`` entry of every page, as the API gives them."""
 
+    @property
+    def endpoint_region(self) -> str:
+        """The region of the Price List endpoint that answers."""
+        ...
+
     def products(self, service_code: str, filters: Sequence[tuple[str, str]]) -> list[Any]: ...
 
 
@@ -98,9 +103,7 @@ class PriceListAnswer:
         )
 
 
-def fetch(
-    region: str, source: ProductSource, *, endpoint: str, now: datetime | None = None
-) -> PriceListAnswer:
+def fetch(region: str, source: ProductSource, *, now: datetime | None = None) -> PriceListAnswer:
     """Every mapped key's price in ``region``; an error of ``source`` (no network, no
     credentials …) is raised as it is, since then nothing was fetched."""
     answers: dict[tuple[str, tuple[tuple[str, str], ...]], list[Any]] = {}
@@ -114,7 +117,9 @@ def fetch(
             prices[key] = read_price(spec, answers[query])
         except NotOnePrice as why:
             refused[key] = str(why)
-    return PriceListAnswer(region, endpoint, now or datetime.now(UTC), prices, refused)
+    return PriceListAnswer(
+        region, source.endpoint_region, now or datetime.now(UTC), prices, refused
+    )
 
 
 def _usage_pattern(usagetype: str) -> re.Pattern[str]:

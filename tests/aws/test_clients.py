@@ -205,7 +205,7 @@ def test_the_price_list_client_is_made_where_the_query_api_answers(
     settings = load_settings({"region": stack_region}, env={}, cwd=tmp_path)
     api = open_price_list(settings, stack_region)
     client = api._client()
-    assert client.meta.region_name == endpoint == api.endpoint
+    assert client.meta.region_name == endpoint == api.endpoint_region
     assert client.meta.service_model.service_name == "pricing"
     assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 5}
     assert f"olistctl/{__version__}" in client.meta.config.user_agent_extra

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import hmac
 import json
 import os
 import shutil
@@ -31,6 +30,8 @@ from olistctl.backends.local.manifest import MANIFEST
 from olistctl.backends.local.workspace import Workspace
 from olistctl.dataset import TABLES
 from olistctl.errors import ExitCode
+from olistctl.sql.cache import KIND
+from olistctl.user_secret import signed_document
 
 ALL_TABLES = ", ".join(sorted(t.name for t in TABLES))
 ALL_FILES = ", ".join(sorted(t.file_name for t in TABLES))
@@ -401,15 +402,14 @@ def _tamper(ws: Path, *, sign: bool = True, **changes) -> Path:
 
     (entry,) = (ws / ".cache" / "sql").glob("*.json")
     data = json.loads(entry.read_text())
-    data["transpiled"].update(changes)
+    content = data[KIND]
+    content["transpiled"].update(changes)
     if sign:
         secret = cache_module.user_secret()
         assert secret is not None
-        message = [cache_module.FORMAT, data["key"], data["sql"], data["transpiled"]]
-        data["hmac"] = hmac.new(
-            secret, json.dumps(message, sort_keys=True).encode(), hashlib.sha256
-        ).hexdigest()
-    entry.write_text(json.dumps(data))
+        entry.write_bytes(signed_document(secret, cache_module.FORMAT, KIND, content))
+    else:
+        entry.write_text(json.dumps(data))
     return entry
 
 
@@ -466,7 +466,9 @@ def test_a_tampered_cache_entry_is_refused_not_run_and_replaced(cli, lake, tmp_p
     note = [x for x in result.stderr.splitlines() if x.startswith("A cached translation")]
     assert len(note) == 1 and why in note[0] and note[0].endswith("and replaced."), result
     assert "PWNED" not in entry.read_text() and "/etc/passwd" not in entry.read_text()
-    assert json.loads(entry.read_text())["transpiled"]["duckdb_sql"] == 'SELECT 42 AS "answer"'
+    assert (
+        json.loads(entry.read_text())[KIND]["transpiled"]["duckdb_sql"] == 'SELECT 42 AS "answer"'
+    )
     assert not (tmp_path / "pwned").exists()
     assert (
         snapshot(
@@ -533,18 +535,18 @@ def test_an_entry_not_signed_with_the_users_secret_never_answers(cli, lake, tmp_
     (one,) = set((ws / ".cache" / "sql").glob("*.json")) - {forty_two}
     for forged in ("copied", "relabelled", "signed with another key"):
         data = json.loads(forty_two.read_text())
+        content = data[KIND]
         if forged != "copied":
-            data["key"] = json.loads(one.read_text())["key"]
+            content["key"] = json.loads(one.read_text())[KIND]["key"]
         if forged == "signed with another key":
-            data["sql"] = "SELECT 1 AS x"
-            message = json.dumps([data["format"], data["key"], data["sql"], data["transpiled"]])
-            data["hmac"] = hmac.new(b"k" * 32, message.encode(), hashlib.sha256).hexdigest()
+            content["sql"] = "SELECT 1 AS x"
+            data = json.loads(signed_document(b"k" * 32, data["format"], KIND, content))
         one.write_text(json.dumps(data))
         result = cli("query", "SELECT 1 AS x", "-o", "csv")
         assert result.exit_code == 0, result
         assert result.stdout == "x\n1\n", forged
         assert_no_error(result)
-        entry = json.loads(one.read_text())
+        entry = json.loads(one.read_text())[KIND]
         assert entry["sql"] == "SELECT 1 AS x" and "42" not in entry["transpiled"]["duckdb_sql"]
 
 
@@ -562,7 +564,9 @@ def test_a_cached_entry_that_fails_when_run_is_replaced(cli, lake):
     (note,) = [x for x in result.stderr.splitlines() if x.startswith("A cached translation")]
     assert note.endswith("and was replaced."), note
     assert "Could not convert string 'not a number'" in note, note
-    assert json.loads(entry.read_text())["transpiled"]["duckdb_sql"] == 'SELECT 42 AS "answer"'
+    assert (
+        json.loads(entry.read_text())[KIND]["transpiled"]["duckdb_sql"] == 'SELECT 42 AS "answer"'
+    )
     again = cli("query", "SELECT 42 AS answer", "-o", "csv")
     assert again.stdout == "answer\n42\n" and "A cached translation" not in again.stderr
 

@@ -554,8 +554,10 @@ def fetched(region: str = "us-east-1", *, now=None, **overrides):
     by_query = dict(zip(queries(region), (answers[n] for n in ANSWER_OF), strict=True))
 
     class Source:
+        endpoint_region = "us-east-1"
+
         def products(self, service_code, filters):
             return by_query[(service_code, tuple(filters))]
 
     when = now or datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
-    return price_list.fetch(region, Source(), endpoint="us-east-1", now=when)
+    return price_list.fetch(region, Source(), now=when)

@@ -56,6 +56,9 @@ def test_table_output(cli, ran_workspace):
     for service in SERVICES:
         assert service in result.stdout
     assert "Total" in result.stdout and "month (projected)" in result.stdout
+    # Every unit price is the bundled table's: said once under the table, not on every row.
+    assert "Unit prices from the bundled table, 2026-11-26." in result.stdout
+    assert "price from" not in result.stdout
     assert "Priced as if this workspace's runs had happened on AWS in us-east-1" in result.stderr
 
 
@@ -129,6 +132,7 @@ def test_csv_output_has_one_row_per_line(cli, ran_workspace):
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["service"] for r in rows] == SERVICES
     assert rows[0]["unit"] == "GB-month"
+    assert {r["price_source"] for r in rows} == {"bundled table, 2026-11-26"}
 
 
 @pytest.mark.parametrize(

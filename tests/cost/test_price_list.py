@@ -19,6 +19,8 @@ from olistctl.price_list import NotOnePrice, Spec, read_price
 class CatalogSource:
     """A ProductSource answering from ``catalog``; it records what it was asked."""
 
+    endpoint_region = "us-east-1"
+
     def __init__(self, region: str, answers: dict[str, list]) -> None:
         from price_list_answers import ANSWER_OF
 
@@ -33,7 +35,7 @@ class CatalogSource:
 
 def fetch(region: str = "us-east-1", **overrides):
     source = CatalogSource(region, catalog(region, **overrides))
-    return price_list.fetch(region, source, endpoint="us-east-1"), source
+    return price_list.fetch(region, source), source
 
 
 def test_aws_own_recorded_example_is_read_as_it_is():

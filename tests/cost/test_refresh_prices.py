@@ -68,6 +68,8 @@ def test_refreshed_prices_are_marked_aws_price_list_and_cached(
         " give them." in document["notes"]
     )
     assert notes_starting(document, "Unconfirmed") == []  # every unconfirmed figure replaced
+    # Each line says where its unit price came from: the Price List, with its effective date.
+    assert {ln["price_source"] for ln in document["lines"]} == {"AWS Price List, 2026-03-01"}
 
 
 def test_the_table_output_prints_the_prices_marked(cli, ran_workspace, stubbed_price_list):
@@ -202,6 +204,18 @@ def test_a_refused_key_keeps_the_bundled_price_and_says_why(
     ]
     cached = price_cache.load("us-east-1").prices
     assert cached is not None and "s3.usd_per_gb_month" not in cached.prices
+    # The line priced from the table says so; the others name the Price List.
+    sources = {service: ln["price_source"] for service, ln in lines(document).items()}
+    assert sources.pop("S3 storage") == "bundled table, 2026-11-26"
+    assert set(sources.values()) == {"AWS Price List, 2026-03-01"}
+    # Two sources: the table gives each line's in a column of its own.
+    table = cli("--workspace", ran_workspace, "report", "cost")
+    assert table.exit_code == 0, table
+    rows = {line.split("│")[1].strip(): line for line in table.stdout.splitlines() if "│" in line}
+    assert "price from" in table.stdout.splitlines()[2]  # the header row
+    assert "bundled table, 2026-11-26" in rows["S3 storage"]
+    assert "AWS Price List, 2026-03-01" in rows["Athena"]
+    assert "Unit prices from" not in table.stdout
 
 
 def test_queries_are_priced_with_the_refreshed_athena_price(cli, ran_workspace, stubbed_price_list):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
 import time
@@ -15,6 +13,7 @@ from olistctl.errors import SqlError
 from olistctl.sql import cache as cache_module
 from olistctl.sql import transpile as transpiler
 from olistctl.sql.cache import TranspileCache
+from olistctl.user_secret import signed_document
 
 SCHEMA = {
     "orders": {"order_id": "string", "status": "string", "amount": "decimal(10,2)"},
@@ -238,7 +237,7 @@ def test_an_entry_whose_content_does_not_match_its_signature_is_a_miss(cache, co
     key = cache.key(SQL, SCHEMA, None)
     entry = cache.folder / f"{key}.json"
     data = json.loads(entry.read_text())
-    data["transpiled"]["duckdb_sql"] = "SELECT * FROM read_csv('/etc/passwd')"
+    data[cache_module.KIND]["transpiled"]["duckdb_sql"] = "SELECT * FROM read_csv('/etc/passwd')"
     entry.write_text(json.dumps(data))  # the signature left as it was
     assert cache.get(key, SQL) is None
     again = cache.transpile(SQL, SCHEMA)
@@ -248,19 +247,11 @@ def test_an_entry_whose_content_does_not_match_its_signature_is_a_miss(cache, co
 
 
 def _forge(cache: TranspileCache, key: str, sql: str, content: dict, secret: bytes) -> None:
-    """An entry as the cache writes it, signed with ``secret`` (an independent HMAC)."""
-    message = json.dumps([cache_module.FORMAT, key, sql, content], sort_keys=True).encode()
+    """An entry as the cache writes it, signed with ``secret``."""
     cache.folder.mkdir(parents=True, exist_ok=True)
-    (cache.folder / f"{key}.json").write_text(
-        json.dumps(
-            {
-                "format": cache_module.FORMAT,
-                "key": key,
-                "sql": sql,
-                "transpiled": content,
-                "hmac": hmac.new(secret, message, hashlib.sha256).hexdigest(),
-            }
-        )
+    entry = {"key": key, "sql": sql, "transpiled": content}
+    (cache.folder / f"{key}.json").write_bytes(
+        signed_document(secret, cache_module.FORMAT, cache_module.KIND, entry)
     )
 
 
@@ -274,17 +265,67 @@ def test_an_entry_made_for_another_query_never_answers_this_one(cache, count_tra
     other = json.loads((cache.folder / f"{key_42}.json").read_text())
     (cache.folder / f"{key_one}.json").write_text(json.dumps(other))  # the whole entry
     assert cache.get(key_one, one) is None
-    other["key"] = key_one  # and relabelled: its SQL and signature still say 42
+    other[cache_module.KIND]["key"] = key_one  # and relabelled: its SQL and signature say 42
     (cache.folder / f"{key_one}.json").write_text(json.dumps(other))
     assert cache.get(key_one, one) is None
-    _forge(cache, key_one, one, other["transpiled"], b"a key the attacker made up" * 2)
+    forged = other[cache_module.KIND]["transpiled"]
+    _forge(cache, key_one, one, forged, b"a key the attacker made up" * 2)
     assert cache.get(key_one, one) is None
     count_transpiles.clear()
     assert cache.transpile(one, SCHEMA).duckdb_sql == 'SELECT 1 AS "x"'
     assert count_transpiles == [one] and not cache.hit
     # Signed with the user's own secret, it is the cache's: that is what the secret guards.
-    _forge(cache, key_one, one, other["transpiled"], cache_module.user_secret())
+    _forge(cache, key_one, one, forged, cache_module.user_secret())
     assert cache.get(key_one, one).duckdb_sql == 'SELECT 42 AS "x"'
+
+
+def test_a_signed_memo_or_answers_file_is_no_cache_entry_nor_the_other_way(cache):
+    """Each kind of signed file is signed under its own name: the workspace's checksum
+    memo or kept answers (signed with the user's secret) moved over a cache entry, with
+    their fields renamed to the cache's, do not verify; nor does an entry as either."""
+    from olistctl import kpi_answers
+    from olistctl.ingest import checksums
+    from olistctl.user_secret import verified_content
+
+    secret = cache_module.user_secret()
+    cache.transpile(SQL, SCHEMA)
+    key = cache.key(SQL, SCHEMA, None)
+    entry = cache.folder / f"{key}.json"
+    mine = json.loads(entry.read_text())
+    content = mine[cache_module.KIND]
+    for version, field in ((checksums.FORMAT, "files"), (kpi_answers.FORMAT, "entries")):
+        theirs = json.loads(signed_document(secret, version, field, content))
+        entry.write_text(
+            json.dumps(
+                {"format": cache_module.FORMAT, cache_module.KIND: content, "hmac": theirs["hmac"]}
+            )
+        )
+        assert cache.get(key, SQL) is None
+        relabelled = {"format": version, field: content, "hmac": mine["hmac"]}
+        assert verified_content(relabelled, secret, version, field) is None
+    entry.write_text(json.dumps(mine))
+    assert cache.get(key, SQL) is not None  # the entry as written still verifies
+
+
+def test_an_entry_of_the_previous_format_is_a_miss_and_is_replaced(cache, count_transpiles):
+    """Entries signed by an older olistctl (format 3: their own HMAC layout) are transpiled
+    again and replaced, never an error."""
+    import hashlib
+    import hmac
+
+    key = cache.key(SQL, SCHEMA, None)
+    content = transpiler.transpile(SQL, SCHEMA).to_json()
+    count_transpiles.clear()
+    message = json.dumps([3, key, SQL, content], sort_keys=True).encode()
+    signature = hmac.new(cache_module.user_secret(), message, hashlib.sha256).hexdigest()
+    old = {"format": 3, "key": key, "sql": SQL, "transpiled": content, "hmac": signature}
+    cache.folder.mkdir(parents=True)
+    (cache.folder / f"{key}.json").write_text(json.dumps(old))
+    assert cache.get(key, SQL) is None
+    assert cache.transpile(SQL, SCHEMA).duckdb_sql == content["duckdb_sql"]
+    assert count_transpiles == [SQL] and not cache.hit
+    replaced = json.loads((cache.folder / f"{key}.json").read_text())
+    assert replaced["format"] == cache_module.FORMAT and cache.get(key, SQL) is not None
 
 
 def test_without_a_secret_nothing_is_cached(tmp_path, count_transpiles):

@@ -51,6 +51,7 @@ LINE_COLUMNS = [
     "projected_usage",
     "projected_cost",
     "basis",
+    "price_source",  # "bundled table, 2026-11-26", "AWS Price List, 2026-03-01" (effective)
 ]
 QUERY_COLUMNS = [
     "query",
@@ -184,6 +185,7 @@ def _line_record(line) -> list:
         line.projected_usage,
         round(line.projected_cost, 6),
         line.basis,
+        line.price_source,
     ]
 
 
@@ -243,6 +245,7 @@ def _show_report(
                     None,
                     None,
                     "cost explorer",
+                    None,
                 ]
                 for service, amount in billed.by_service.items()
             ]

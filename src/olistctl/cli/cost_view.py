@@ -2,9 +2,13 @@
 
 Money columns have one number of decimals for every row and the total (enough
 for the smallest amount, two at least); service names and units wrap between
-words. When the terminal is too narrow for every column, the least needed ones
-(basis, billable units, free tier, unit price) are left out and named under the
-table; ``-o json`` or ``-o csv`` always has them all.
+words. Where the unit prices came from (the bundled table and its date, or the
+AWS Price List and the date AWS says the price took effect; the notes say when
+it was fetched) is said once under the table when every line's came from the
+same place, else in a "price from" column. When the terminal is too narrow for
+every column, the least needed ones (price from, basis, billable units, free
+tier, unit price) are left out and named under the table; ``-o json`` or ``-o
+csv`` always has them all.
 """
 
 from __future__ import annotations
@@ -12,13 +16,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from olistctl.cli.render import FittedTable
 from olistctl.report.numbers import money_format, quantity, unit_price
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
-    from rich.table import Table
 
-    from olistctl.cli.fit import ColumnText
     from olistctl.cli.state import AppState
     from olistctl.cost import CostReport
     from olistctl.cost.billed import ActualCosts
@@ -28,8 +31,9 @@ if TYPE_CHECKING:
 Column = tuple[str, "JustifyMethod", bool]  # name, justify, whether its cells may wrap
 
 
-class NarrowingTable:
-    """A table that leaves out its optional columns, least needed first, until it fits."""
+class NarrowingTable(FittedTable):
+    """A :class:`FittedTable` of cells written out as text that leaves out its optional
+    columns, least needed first, until it fits (rather than showing rows as lists)."""
 
     def __init__(
         self,
@@ -38,49 +42,18 @@ class NarrowingTable:
         *,
         optional: Sequence[str],  # names of the columns that may go, in that order
         title: str | None = None,
+        caption: str | None = None,
         footer: Sequence[str] | None = None,
     ) -> None:
-        self.columns, self.rows, self.optional = list(columns), rows, list(optional)
-        self.title, self.footer = title, footer
-
-    def texts(self, keep: list[int]) -> list[ColumnText]:
-        from olistctl.cli.fit import ColumnText
-
-        return [
-            ColumnText(
-                self.columns[i][0],
-                [str(r[i]) for r in self.rows],
-                wraps=self.columns[i][2],
-                footer=self.footer[i] if self.footer else "",
-            )
-            for i in keep
-        ]
-
-    def build(self, keep: list[int], widths: list[int] | None) -> Table:
-        from rich.table import Table
-        from rich.text import Text
-
-        from olistctl.cli.fit import wrap_header
-
-        table = Table(
-            title=self.title,
-            title_justify="left",
-            header_style="bold",
-            show_footer=self.footer is not None,
+        super().__init__(
+            [name for name, _, _ in columns],
+            rows,
+            title=title,
+            caption=caption,
+            layout=[(justify, wraps) for _, justify, wraps in columns],
+            footer=footer,
         )
-        for n, i in enumerate(keep):
-            name, justify, wraps = self.columns[i]
-            width = widths[n] if widths else None
-            table.add_column(
-                wrap_header(name, width) if width else name,
-                justify=justify,
-                footer=(self.footer[i] if self.footer else "") or "",
-                no_wrap=not wraps,
-                width=width,
-            )
-        for row in self.rows:
-            table.add_row(*(Text(str(row[i])) for i in keep))
-        return table
+        self.optional = list(optional)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.text import Text
@@ -94,9 +67,9 @@ class NarrowingTable:
             if widths is not None:
                 break
             dropped.append(name)
-            keep = [i for i, c in enumerate(self.columns) if c[0] not in dropped]
+            keep = [i for i, c in enumerate(self.columns) if c not in dropped]
             widths = fit_widths(self.texts(keep), options.max_width)
-        yield self.build(keep, widths)
+        yield self.table(widths, keep)
         if dropped:
             yield Text(
                 f"Left out at this width: {', '.join(dropped)} (a wider terminal, or -o json,"
@@ -110,12 +83,17 @@ def cost_table(report: CostReport, title: str) -> NarrowingTable:
         [line.cost for line in report.lines] + [report.total]
         + [line.projected_cost for line in report.lines] + [report.projection]
     )  # fmt: skip
+    sources = sorted({line.price_source for line in report.lines})
+    # One source for every line: said once, under the table, rather than on every row.
+    by_line = len(sources) > 1
+    price_from: list[Column] = [("price from", "left", True)] if by_line else []
     columns: list[Column] = [
         ("service", "left", True),
         ("usage", "right", True),  # the number and its unit may wrap apart
         ("free tier", "right", False),
         ("billable", "right", False),
         ("unit price", "right", True),
+        *price_from,
         ("cost", "right", False),
         ("month (projected)", "right", True),  # the header wraps; the amounts are one word
         ("basis", "left", True),
@@ -127,18 +105,21 @@ def cost_table(report: CostReport, title: str) -> NarrowingTable:
             quantity(line.free_tier),
             quantity(line.billable),
             f"{unit_price(line.unit_price)} / {line.price_unit}",
+            *([line.price_source] if by_line else []),
             money(line.cost),
             money(line.projected_cost),
             line.basis,
         )
         for line in report.lines
     ]
-    footer = ["Total", "", "", "", "", money(report.total), money(report.projection), ""]
+    footer = ["Total", "", "", "", "", *([""] if by_line else []), money(report.total)]
+    footer += [money(report.projection), ""]
     return NarrowingTable(
         columns,
         rows,
-        optional=["basis", "billable", "free tier", "unit price"],
+        optional=["price from", "basis", "billable", "free tier", "unit price"],
         title=title,
+        caption=None if by_line or not sources else f"Unit prices from the {sources[0]}.",
         footer=footer,
     )
 

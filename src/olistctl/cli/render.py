@@ -201,6 +201,9 @@ class FittedTable:
     text wraps between words. When even that does not fit (more columns than the
     terminal is wide), each row is shown as a list of ``column  value`` lines instead,
     so no value is cut short.
+
+    ``layout`` gives, for cells already written out as text, each column's justification
+    and whether its cells may wrap; ``footer`` a last row drawn under a rule (totals).
     """
 
     def __init__(
@@ -212,21 +215,25 @@ class FittedTable:
         caption: str | None = None,
         null: str = "[dim]NULL[/dim]",
         numbers_in_text: bool = False,
+        layout: Sequence[tuple[JustifyMethod, bool]] | None = None,
+        footer: Sequence[str] | None = None,
     ) -> None:
         self.columns = list(columns)
         self.rows = [list(r) for r in rows]
-        self.title, self.caption, self.null = title, caption, null
+        self.title, self.caption, self.null, self.footer = title, caption, null, footer
         self.formats: list[Callable[[Any], str] | None] = []
         self.justify: list[JustifyMethod] = []
+        self.wraps: list[bool] = []
         for i, name in enumerate(self.columns):
             values = [r[i] for r in self.rows]
-            fmt = number_format(name, values)
+            fmt = None if layout else number_format(name, values)
             justify: JustifyMethod = "right" if fmt else "left"
             if fmt is None and numbers_in_text:
                 # Numbers written out as text line up on the decimal point by their padding.
                 fmt = number_text_format(values)
             self.formats.append(fmt)
-            self.justify.append(justify)
+            self.justify.append(layout[i][0] if layout else justify)
+            self.wraps.append(layout[i][1] if layout else fmt is None)
 
     def cell(self, i: int, value: Any) -> Text | str:
         from rich.text import Text
@@ -236,7 +243,8 @@ class FittedTable:
         fmt = self.formats[i]
         return Text(fmt(value) if fmt else text(value))
 
-    def texts(self) -> list[ColumnText]:
+    def texts(self, keep: Sequence[int] | None = None) -> list[ColumnText]:
+        """The text of the columns ``keep`` (all by default), as :func:`fit_widths` takes it."""
         from olistctl.cli.fit import ColumnText
 
         def plain(i: int, value: Any) -> str:
@@ -245,33 +253,45 @@ class FittedTable:
 
         return [
             ColumnText(
-                name,
+                self.columns[i],
                 [plain(i, r[i]) for r in self.rows],
-                wraps=self.formats[i] is None,
+                wraps=self.wraps[i],
+                footer=self.footer[i] if self.footer else "",
             )
-            for i, name in enumerate(self.columns)
+            for i in self._kept(keep)
         ]
 
-    def table(self, widths: list[int] | None = None) -> Table:
+    def _kept(self, keep: Sequence[int] | None) -> Sequence[int]:
+        return range(len(self.columns)) if keep is None else keep
+
+    def table(self, widths: list[int] | None = None, keep: Sequence[int] | None = None) -> Table:
+        """The columns ``keep`` (all by default) as a rich table, at content ``widths``."""
         from rich.table import Table
 
         from olistctl.cli.fit import wrap_header
 
         table = Table(
-            title=self.title, caption=self.caption, title_justify="left", header_style="bold"
+            title=self.title,
+            caption=self.caption,
+            title_justify="left",
+            caption_justify="left",
+            header_style="bold",
+            show_footer=self.footer is not None,
         )
-        for i, name in enumerate(self.columns):
-            numeric = self.formats[i] is not None
-            width = widths[i] if widths else None
+        kept = self._kept(keep)
+        for n, i in enumerate(kept):
+            width = widths[n] if widths else None
+            name = self.columns[i]
             table.add_column(
                 wrap_header(name, width) if width else name,
                 justify=self.justify[i],
-                no_wrap=numeric,
+                footer=self.footer[i] if self.footer else "",
+                no_wrap=not self.wraps[i],
                 overflow="fold",
                 width=width,
             )
         for row in self.rows:
-            table.add_row(*(self.cell(i, v) for i, v in enumerate(row)))
+            table.add_row(*(self.cell(i, row[i]) for i in kept))
         return table
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:

@@ -14,9 +14,10 @@ verify counts as a miss. Only successful transpiles are cached: refusals are
 recomputed, so their messages always come from the current code.
 
 The cache lives in the workspace, where whoever can write the workspace can
-write an entry too. So each entry records the SQL it was made from and is
-signed (HMAC-SHA256) with a secret of the user's, kept outside the workspace
-(:mod:`olistctl.user_secret`): an entry is used only when
+write an entry too. So each entry records its key and the SQL it was made from
+and is signed as the checksum memo and the kept KPI answers are
+(:mod:`olistctl.user_secret`, under its own kind, so neither of theirs verifies
+as an entry): an entry is used only when
 its key is the one the query being run computes, its SQL is that query's, and
 its signature checks. Someone who can write the workspace but not the user's
 state folder cannot make olistctl run SQL of their choosing from the cache.
@@ -30,7 +31,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import hmac
 import importlib.util
 import json
 import os
@@ -43,10 +43,12 @@ from olistctl.errors import Refused
 from olistctl.fs import atomic_write_bytes, read_own_json
 from olistctl.sql import prebuilt
 from olistctl.sql.translation import Transpiled
-from olistctl.user_secret import user_secret
+from olistctl.user_secret import signed_document, user_secret, verified_content
 
-# Bump when the meaning of an entry changes.
-FORMAT = 3
+# Bump when the meaning of an entry changes (an entry of another format is a miss).
+FORMAT = 4
+# The kind of signed document an entry is (user_secret): no memo or answers file verifies as one.
+KIND = "translation"
 # Entries kept per cache folder; past it, the oldest quarter goes.
 MAX_ENTRIES = 256
 # An entry bigger than this is not read (the largest shipped query's is ~40 KB).
@@ -119,11 +121,6 @@ class TranspileCache:
         )
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def _signature(self, key: str, sql: str, content: object) -> str:
-        assert self.secret is not None
-        message = json.dumps([FORMAT, key, sql, content], sort_keys=True).encode()
-        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
-
     def get(self, key: str, sql: str) -> Transpiled | None:
         """The entry of ``key``, if it was made from ``sql`` and its signature checks."""
         if self.secret is None:
@@ -131,34 +128,22 @@ class TranspileCache:
         try:
             # Not through a link, a FIFO (its key may be public: prebuilt.json) or a device.
             data = read_own_json(self.folder / f"{key}.json", limit=MAX_BYTES)
-            content = data.get("transpiled")
-            if data.get("format") != FORMAT or data.get("key") != key or data.get("sql") != sql:
+            entry = verified_content(data, self.secret, FORMAT, KIND)
+            if entry is None or entry.get("key") != key or entry.get("sql") != sql:
                 return None
-            signature = data.get("hmac")
-            if not isinstance(signature, str) or not hmac.compare_digest(
-                signature, self._signature(key, sql, content)
-            ):
-                return None
-            return Transpiled.from_json(content)
-        except (OSError, ValueError, AttributeError, TypeError):
+            return Transpiled.from_json(entry.get("transpiled"))
+        except (OSError, ValueError):
             return None
 
     def put(self, key: str, sql: str, transpiled: Transpiled) -> None:
         """Store an entry; a cache that cannot be written is only a slower next query."""
         if self.secret is None:
             return
-        content = transpiled.to_json()
-        text = json.dumps(
-            {
-                "format": FORMAT,
-                "key": key,
-                "sql": sql,
-                "transpiled": content,
-                "hmac": self._signature(key, sql, content),
-            }
-        )
+        entry = {"key": key, "sql": sql, "transpiled": transpiled.to_json()}
         try:
-            self.write(self.folder / f"{key}.json", text.encode("utf-8"))
+            self.write(
+                self.folder / f"{key}.json", signed_document(self.secret, FORMAT, KIND, entry)
+            )
             self._prune()
         except (OSError, Refused):  # a full disk, or a file of the user's in the way
             pass

@@ -26,13 +26,16 @@ PAGE_SIZE = 100  # GetProducts' MaxResults: 1 to 100
 
 
 class PriceListApi(ProductSource):
-    def __init__(self, clients: AwsClients, endpoint: str) -> None:
-        self.clients = clients
-        self.endpoint = endpoint
+    def __init__(self, clients: AwsClients) -> None:
+        self.clients = clients  # made in a Price List endpoint's region (open_price_list)
+
+    @property
+    def endpoint_region(self) -> str:
+        return self.clients.region
 
     def _client(self):
         try:
-            return self.clients.price_list_client(self.endpoint)
+            return self.clients.price_list_client(self.endpoint_region)
         except ConfigError as error:
             if isinstance(error.__cause__, botocore.exceptions.NoCredentialsError):
                 raise ConfigError(
@@ -59,10 +62,11 @@ class PriceListApi(ProductSource):
 def open_price_list(settings: Settings, region: str) -> PriceListApi:
     """The Price List, to be asked for ``region``'s prices (from ``region`` itself when it
     is an endpoint's region, else from us-east-1)."""
-    endpoint = endpoint_region(region)
+    # The one place the endpoint is chosen: the client is made there, and fetch() records
+    # it from the source.
     clients = AwsClients(
-        region=endpoint,
+        region=endpoint_region(region),
         profile=settings.get("profile"),
         endpoint_url=settings.get("endpoint_url"),
     )
-    return PriceListApi(clients, endpoint)
+    return PriceListApi(clients)

@@ -55,6 +55,29 @@ def open_root(root: str | os.PathLike) -> int:
     return os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
 
 
+def open_existing(root_fd: int, rel: str) -> tuple[int, list[str]]:
+    """A descriptor of the deepest folder of ``rel`` ("." for the workspace) that exists,
+    reached without links, and the names of the folders below it that do not, in order
+    (the caller closes the descriptor). A link or a file on the way raises :class:`Blocked`.
+    """
+    fd = os.dup(root_fd)
+    if rel == ".":
+        return fd, []
+    parts = rel.split("/")
+    try:
+        for i, part in enumerate(parts):
+            try:
+                inner = _open_folder_in(fd, part, "/".join(parts[: i + 1]))
+            except FileNotFoundError:
+                return fd, parts[i:]
+            os.close(fd)
+            fd = inner
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, []
+
+
 def open_folder(root_fd: int, rel: str, *, make: Callable[[str], None] | None = None) -> int:
     """A descriptor of the folder ``rel`` ("." for the workspace), reached without links.
 
@@ -62,32 +85,38 @@ def open_folder(root_fd: int, rel: str, *, make: Callable[[str], None] | None = 
     the folder's path (to list it) and the folder is then made. A link or a file on
     the way raises :class:`Blocked`.
     """
-    fd = os.dup(root_fd)
-    if rel == ".":
+    fd, missing = open_existing(root_fd, rel)
+    if not missing:
         return fd
-    done: list[str] = []
+    done = rel.split("/")[: -len(missing)]
     try:
-        for part in rel.split("/"):
+        if make is None:
+            path = "/".join([*done, missing[0]])
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
+        for part in missing:
             done.append(part)
-            try:
-                inner = os.open(part, _FOLDER, dir_fd=fd)
-            except FileNotFoundError:
-                if make is None:
-                    raise
-                make("/".join(done))
-                with contextlib.suppress(FileExistsError):
-                    os.mkdir(part, 0o777, dir_fd=fd)
-                inner = os.open(part, _FOLDER, dir_fd=fd)
-            except OSError as exc:
-                if exc.errno in _IN_THE_WAY:
-                    raise Blocked("/".join(done), describe(fd, part) or "missing") from None
-                raise
+            make("/".join(done))
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(part, 0o777, dir_fd=fd)
+            inner = _open_folder_in(fd, part, "/".join(done))
             os.close(fd)
             fd = inner
     except BaseException:
         os.close(fd)
         raise
     return fd
+
+
+def _open_folder_in(dir_fd: int, name: str, rel: str) -> int:
+    """The folder ``name`` in the open folder (``rel`` in the workspace), not through a link."""
+    try:
+        return os.open(name, _FOLDER, dir_fd=dir_fd)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        if exc.errno in _IN_THE_WAY:
+            raise Blocked(rel, describe(dir_fd, name) or "missing") from None
+        raise
 
 
 @contextlib.contextmanager

@@ -121,8 +121,9 @@ class Workspace(WorkspaceFiles):
         return content if isinstance(content, dict) else {}
 
     # -- where a workspace may be ---------------------------------------------
-    def check(self) -> None:
-        """Refuse a place olistctl must not use as a workspace, before anything is written.
+    def check(self) -> dict | None:
+        """Refuse a place olistctl must not use as a workspace, before anything is written;
+        the marker as :meth:`marker` reads it (None: no workspace there yet).
 
         Not the current folder, the home folder, the root, an existing top-level folder
         or any folder above the current or the home folder; not a file; not a folder
@@ -148,9 +149,10 @@ class Workspace(WorkspaceFiles):
                     " not a folder)",
                     hint="choose another folder with --workspace or OLISTCTL_WORKSPACE",
                 )
-            return
-        if self.exists():
-            return
+            return None
+        marker = self.marker()
+        if marker is not None:
+            return marker
         _refuse_shared_folder(self.root)
         try:
             names = sorted(os.listdir(self.root))
@@ -168,14 +170,14 @@ class Workspace(WorkspaceFiles):
                 hint="give a new or empty folder with --workspace (or OLISTCTL_WORKSPACE),"
                 " so that olistctl never mixes its files with yours",
             )
+        return None
 
     def ensure(self) -> None:
         """Create the workspace (idempotent), or say why it cannot be written."""
-        self.check()
+        marker = self.check()  # read once: nothing but the mkdir below comes between
         try:
             created = not self.root.exists()
             self.root.mkdir(parents=True, exist_ok=True)
-            marker = self.marker()
             if marker is not None and marker.get("teardown"):
                 if not self.finishing_teardown:
                     raise _teardown_unfinished(self.root)
@@ -251,7 +253,10 @@ class Workspace(WorkspaceFiles):
         manifest), the files its layout made. A workspace whose manifest is gone
         otherwise (a teardown killed after removing it) owns only its marker and lock.
         """
-        marker = self.marker()
+        return self._owned(self.marker())
+
+    def _owned(self, marker: dict | None) -> Owned:
+        """:meth:`owned`, given the marker as it is now (read under the lock)."""
         if self.manifest.exists():
             owned = self.manifest.read()
         elif marker is not None and marker.get("olistctl_workspace") == 1:
@@ -324,10 +329,10 @@ class Workspace(WorkspaceFiles):
                 self._lock_depth -= 1
             return
         self.ensure()
-        fd = self._acquire(fcntl.LOCK_EX, os.O_RDWR, waiting, timeout_s)
+        fd, marker = self._acquire(fcntl.LOCK_EX, os.O_RDWR, waiting, timeout_s)
         try:
             self._hold(fd, fcntl.LOCK_EX)
-            self._clean_up()
+            self._clean_up(marker)
             yield
         finally:
             self._release(fd)
@@ -354,7 +359,7 @@ class Workspace(WorkspaceFiles):
             yield
             return
         os.close(fd)
-        fd = self._acquire(fcntl.LOCK_SH, os.O_RDONLY, waiting, timeout_s)
+        fd, _ = self._acquire(fcntl.LOCK_SH, os.O_RDONLY, waiting, timeout_s)
         try:
             self._hold(fd, fcntl.LOCK_SH)
             yield
@@ -370,8 +375,9 @@ class Workspace(WorkspaceFiles):
 
     def _acquire(
         self, mode: int, flags: int, waiting: Callable[[], None] | None, timeout_s: float
-    ) -> int:
-        """The lock file's descriptor, locked; the workspace checked after any wait."""
+    ) -> tuple[int, dict]:
+        """The lock file's descriptor, locked, and the marker read once it was: the
+        workspace checked after any wait."""
         for _ in range(3):
             try:
                 fd = self._open_lock(flags)
@@ -385,16 +391,18 @@ class Workspace(WorkspaceFiles):
                 raise os_error(exc, f"locking the workspace {self.root}") from exc
             try:
                 _flock(fd, mode, self.root, waiting or self.waiting, timeout_s)
-                if self._still_the_lock(fd):
-                    return fd
+                marker = self._still_the_lock(fd)
+                if marker is not None:
+                    return fd, marker
             except BaseException:
                 os.close(fd)
                 raise
             os.close(fd)  # the lock file was replaced while this command waited: again
         raise _torn_down(self.root)
 
-    def _still_the_lock(self, fd: int) -> bool:
-        """After the wait: the workspace is still there and ``fd`` is still its lock file."""
+    def _still_the_lock(self, fd: int) -> dict | None:
+        """After the wait: the workspace is still there and ``fd`` is still its lock file;
+        its marker if so, None if the lock file was replaced."""
         marker = self.marker()
         if marker is None:
             raise _torn_down(self.root)
@@ -403,9 +411,9 @@ class Workspace(WorkspaceFiles):
         try:
             here = os.stat(self.root / LOCK, follow_symlinks=False)
         except FileNotFoundError:
-            return False
+            return None
         held = os.fstat(fd)
-        return (here.st_dev, here.st_ino) == (held.st_dev, held.st_ino)
+        return marker if (here.st_dev, here.st_ino) == (held.st_dev, held.st_ino) else None
 
     def _hold(self, fd: int, mode: int) -> None:
         self._lock_fd, self._lock_mode, self._lock_depth = fd, mode, 1
@@ -415,9 +423,10 @@ class Workspace(WorkspaceFiles):
             self._lock_fd, self._lock_mode, self._lock_depth = None, 0, 0
         os.close(fd)  # closing the descriptor releases the lock
 
-    def _clean_up(self) -> None:
-        """Delete the listed temporary files of killed commands; keep the manifest small."""
-        owned = self.owned()
+    def _clean_up(self, marker: dict) -> None:
+        """Delete the listed temporary files of killed commands; keep the manifest small
+        (``marker``: as read with the lock held, which no other command can change)."""
+        owned = self._owned(marker)
         root_fd = nofollow.open_root(self.root)
         try:
             remove_temporaries(root_fd, owned)

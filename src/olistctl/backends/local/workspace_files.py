@@ -30,8 +30,6 @@ from olistctl.backends.local.manifest import Manifest, Owned, temporary_name
 from olistctl.errors import Refused
 from olistctl.fs import PRIVATE
 
-_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-
 
 class WorkspaceFiles:
     """The file operations of a :class:`~olistctl.backends.local.workspace.Workspace`."""
@@ -89,12 +87,12 @@ class WorkspaceFiles:
                         return Path(path)
                     records.append({"file": rel})
                     self.manifest.append(records)
-                    for part in missing:
-                        with contextlib.suppress(FileExistsError):
-                            os.mkdir(part, 0o777, dir_fd=fd)
-                        inner = os.open(part, _FOLDER, dir_fd=fd)
-                        os.close(fd)
-                        fd = inner
+                    if missing:  # made now that they are listed, above, with the file
+                        try:
+                            made = nofollow.open_folder(fd, "/".join(missing), make=_listed_already)
+                        except nofollow.Blocked as blocked:
+                            raise self._blocked(blocked) from None
+                        os.close(made)
                 finally:
                     os.close(fd)
             self._claimed.update(r.get("dir") or r["file"] for r in records)
@@ -131,27 +129,17 @@ class WorkspaceFiles:
     def _walk(self, root_fd: int, rel: str) -> tuple[list[dict[str, str]], list[str], int]:
         """The folders of ``rel``: records of the missing ones, their names, and the
         descriptor of the deepest one that exists (the caller closes it)."""
-        parts = rel.split("/")[:-1]
-        fd = os.dup(root_fd)
+        folder = rel.rpartition("/")[0] or "."
         try:
-            for i, part in enumerate(parts):
-                try:
-                    inner = os.open(part, _FOLDER, dir_fd=fd)
-                except FileNotFoundError:
-                    missing = parts[i:]
-                    records = [{"dir": "/".join(parts[: j + 1])} for j in range(i, len(parts))]
-                    return records, missing, fd
-                except OSError as exc:
-                    what = nofollow.describe(fd, part)
-                    if what is None or what == "a folder":
-                        raise
-                    raise self._blocked(nofollow.Blocked("/".join(parts[: i + 1]), what)) from exc
-                os.close(fd)
-                fd = inner
-        except BaseException:
-            os.close(fd)
-            raise
-        return [], [], fd
+            fd, missing = nofollow.open_existing(root_fd, folder)
+        except nofollow.Blocked as blocked:
+            raise self._blocked(blocked) from None
+        parts = folder.split("/")
+        records = [
+            {"dir": "/".join(parts[:j])}
+            for j in range(len(parts) - len(missing) + 1, len(parts) + 1)
+        ]
+        return records, missing, fd
 
     def released(self, path: Path) -> None:
         """Note that olistctl removed ``path``: a file the user puts there later is theirs."""
@@ -315,3 +303,7 @@ class WorkspaceFiles:
             f"{where} is {blocked.what} where olistctl keeps {expected}",
             hint="move it out of the workspace, then run the command again",
         )
+
+
+def _listed_already(rel: str) -> None:
+    """``open_folder``'s ``make`` for folders :meth:`WorkspaceFiles.claim` listed before."""
