@@ -102,6 +102,7 @@ class TranspileCache:
         self.write = write or _write
         self.remove = remove or _remove
         self.hit = False  # whether the last transpile() came from the cache or the prebuilt set
+        self.shipped = False  # whether that hit was the prebuilt set's (not the folder's)
 
     def key(
         self,
@@ -185,8 +186,11 @@ class TranspileCache:
         """:func:`olistctl.sql.transpile.transpile`, from the cache when it has the answer
         (unless ``refresh``: then transpiled again and the entry replaced)."""
         key = self.key(sql, schema, database, param_types)
-        found = None if refresh else self.get(key, sql) or prebuilt.lookup(key, sql)
+        cached = None if refresh else self.get(key, sql)
+        shipped = None if refresh or cached is not None else prebuilt.lookup(key, sql)
+        found = cached or shipped
         self.hit = found is not None
+        self.shipped = shipped is not None
         if found is not None:
             return found
         from olistctl.sql.transpile import transpile
