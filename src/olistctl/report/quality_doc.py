@@ -16,7 +16,8 @@ from olistctl.report.page import document, esc, table
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\r\n", " ").replace("\n", " ")
+    # A line ending (CommonMark's: LF, CR or CRLF) inside a value would end the row.
+    return re.sub(r"\r\n?|\n", " ", text.replace("|", "\\|"))
 
 
 def code_span(value: str) -> str:
