@@ -134,7 +134,11 @@ def read_own_file(path: Path, *, limit: int, head: bool = False) -> bytes | None
     With ``head``, a file of any size gives its first ``limit`` bytes.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        # O_NOCTTY: a terminal device opened without it becomes the controlling terminal
+        # of a process that has none (a session leader: a cron job, a daemon's child), and
+        # that terminal's hang-up and Ctrl-C would then reach olistctl. The check below
+        # refuses the device, but only after the open.
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except OSError:
         return None
     try:

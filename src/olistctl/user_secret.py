@@ -66,7 +66,9 @@ def user_secret() -> bytes | None:
 def _read_secret(path: Path) -> bytes | None:
     """The secret at ``path`` if it is the user's own private file of the right size."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        # Not blocking on a FIFO in its place; not taking a terminal there for the
+        # controlling one (O_NOCTTY, as fs.read_own_file): the checks below come after.
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except OSError:
         return None
     try:

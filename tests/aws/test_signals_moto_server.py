@@ -76,6 +76,6 @@ def test_a_termination_signal_stops_the_running_athena_query_and_exits_128_plus_
     assert execution.status == "CANCELLED"
     assert "Traceback" not in stderr and stdout == ""
     assert stderr.splitlines() == [
-        f"Error: Stopped by {signal.Signals(signum).name}; Athena query {execution.id} was "
+        f"Error: Stopped by {signal.Signals(signum).name}. Athena query {execution.id} was "
         "cancelled: nothing more is billed for it."
     ]

@@ -10,6 +10,7 @@ that goes ahead changes exactly what the case says.
 
 from __future__ import annotations
 
+import csv
 import errno
 import hashlib
 import json
@@ -465,6 +466,10 @@ def test_a_tampered_cache_entry_is_refused_not_run_and_replaced(cli, lake, tmp_p
     assert_no_error(result)
     note = [x for x in result.stderr.splitlines() if x.startswith("A cached translation")]
     assert len(note) == 1 and why in note[0] and note[0].endswith("and replaced."), result
+    folder = Path(WS, ".cache", "sql")  # as the workspace was given: ./olist-lake
+    assert note[0].startswith(
+        f"A cached translation of this query in the workspace's cache folder {folder} was refused ("
+    )
     assert "PWNED" not in entry.read_text() and "/etc/passwd" not in entry.read_text()
     assert (
         json.loads(entry.read_text())[KIND]["transpiled"]["duckdb_sql"] == 'SELECT 42 AS "answer"'
@@ -521,6 +526,61 @@ def test_a_cache_entry_never_stands_in_for_a_shipped_translation(cli, lake, monk
     assert result.exit_code == 0, result
     assert result.stdout == expected.stdout and "allowed_paths" not in result.stdout
     assert "translation" not in result.stderr
+
+
+SHIPPED_BROKEN = {
+    # Run without the guard (package data), so the sandbox is what stops it.
+    "refused by the sandbox": (
+        "SELECT * FROM read_text('/etc/passwd')",
+        "was refused (The local engine refused a file access the query is not allowed",
+    ),
+    "failing": (
+        "SELECT CAST('x' AS INTEGER) AS order_status",
+        "failed (The query failed in the local engine: Conversion Error: Could not convert"
+        " string 'x' to INT32",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", SHIPPED_BROKEN, ids=list(SHIPPED_BROKEN))
+def test_a_broken_shipped_translation_is_named_as_shipped_and_the_query_answers(
+    cli, lake, sample_data, monkeypatch, case
+):
+    """A translation from the package's prebuilt.json that the sandbox refuses (or DuckDB
+    fails) is not used; the note says it was the shipped one (the review's finding: it
+    named the workspace's cache folder, which held nothing), and the query is translated
+    again and answers."""
+    from olistctl.sql import prebuilt
+
+    ws = lake("crawled")
+    shutil.rmtree(ws / ".cache")  # so the translation can only come from prebuilt.json
+    entries = json.loads(json.dumps(prebuilt._entries()))
+    (key,) = [k for k, e in entries.items() if e["sql"].startswith("-- Orders by status")]
+    broken, what = SHIPPED_BROKEN[case]
+    entries[key]["transpiled"]["duckdb_sql"] = broken
+    monkeypatch.setattr(prebuilt, "_entries", lambda: entries)
+
+    result = cli("query", "--name", "order_status_mix", "-o", "csv")
+    assert result.exit_code == 0, result
+    assert_no_error(result)
+    stats, *notes = result.stderr.splitlines()
+    assert stats.startswith("6 rows · ")
+    (note,) = notes
+    assert note.startswith(
+        f"The translation of this query shipped with olistctl ({prebuilt.PATH}) {what}"
+    )
+    assert note.endswith("; the query was translated again instead."), note
+    with open(sample_data / "olist_orders_dataset.csv", newline="", encoding="utf-8") as f:
+        statuses = [row["order_status"] for row in csv.DictReader(f)]
+    counts = {s: statuses.count(s) for s in set(statuses)}
+    expected = sorted(counts.items(), key=lambda sc: (-sc[1], sc[0]))
+    assert result.stdout.splitlines() == ["order_status,orders,pct"] + [
+        f"{s},{n},{round(n * 100 / len(statuses), 2)}" for s, n in expected
+    ]
+    assert "root:" not in result.stdout
+    # The new translation went to the workspace's cache, not into the package.
+    assert len(list((ws / ".cache" / "sql").glob("*.json"))) == 1
+    assert entries[key]["transpiled"]["duckdb_sql"] == broken
 
 
 def test_an_entry_not_signed_with_the_users_secret_never_answers(cli, lake, tmp_path):

@@ -150,6 +150,22 @@ def test_rules_do_not_run_over_given_files_and_say_so(cli, sample_data):
     assert not Path("olist-lake").exists()
 
 
+def test_samples_with_given_files_is_refused_not_ignored(cli, sample_data):
+    """--samples reads the catalog's tables: over given files it would show keys of other
+    data (or none, as it silently did), so the combination is a usage error."""
+    result = cli("report", "quality", str(sample_data), "--samples", "3", "-o", "markdown")
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Error: --samples reads failing rows from the catalog's tables, not from the files"
+        " given: drop --samples, or load the files with `olistctl run PATH...` and run"
+        " `olistctl report quality --samples N`.\n"
+    )
+    assert "Traceback" not in result.stderr and not Path("olist-lake").exists()
+    # --samples 0 (the default) asks for none: the files are checked.
+    assert cli("report", "quality", str(sample_data), "--samples", "0").exit_code == 0
+
+
 def test_a_rule_whose_table_is_not_in_the_catalog_is_named(cli, sample_data, tmp_path):
     part = tmp_path / "part"
     part.mkdir()

@@ -79,7 +79,9 @@ main()
 """
 
 
-def _interrupt_a_running_query(cwd: Path) -> subprocess.CompletedProcess:
+def _interrupt_a_running_query(
+    cwd: Path, signum: int = signal.SIGINT
+) -> subprocess.CompletedProcess:
     read_end, write_end = os.pipe()
     process = subprocess.Popen(
         [sys.executable, "-c", _WATCHED_QUERY_CLI, str(write_end), "--no-progress", "query", SLOW],
@@ -97,11 +99,11 @@ def _interrupt_a_running_query(cwd: Path) -> subprocess.CompletedProcess:
             process.kill()
             _, stderr = process.communicate()
             pytest.fail(f"the query never ran (the CLI said {stderr!r})")
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         try:
             stdout, stderr = process.communicate(timeout=DEADLINE_S)
         except subprocess.TimeoutExpired:
-            pytest.fail(f"olistctl query was still running {DEADLINE_S} s after SIGINT")
+            pytest.fail(f"olistctl query was still running {DEADLINE_S} s after {signum!r}")
     finally:
         os.close(read_end)
         if process.poll() is None:
@@ -121,3 +123,16 @@ def test_sigint_stops_a_running_local_query_at_once_with_130_and_one_sentence(la
         results = ws / "results"
         assert not results.exists() or list(results.iterdir()) == []
         assert [p for p in ws.rglob("*") if is_temporary(p.name)] == []
+
+
+def test_sigterm_stops_a_running_local_query_with_143_and_says_so_in_sentences(lake, tmp_path):
+    """It printed "Stopped by SIGTERM; The query was cancelled." (a capital after the
+    semicolon): the signal's sentence and the reason's are now two sentences."""
+    ws = lake("crawled")
+    done = _interrupt_a_running_query(tmp_path, signal.SIGTERM)
+    assert done.returncode == ExitCode.TERMINATED == 128 + signal.SIGTERM, done.stderr
+    assert done.stderr == "Error: Stopped by SIGTERM. The query was cancelled.\n"
+    assert done.stdout == ""
+    results = ws / "results"
+    assert not results.exists() or list(results.iterdir()) == []
+    assert [p for p in ws.rglob("*") if is_temporary(p.name)] == []

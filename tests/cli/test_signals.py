@@ -70,9 +70,33 @@ def test_a_signal_inside_the_handlers_is_a_keyboard_interrupt_and_the_old_handle
     assert {s: signal.getsignal(s) for s in SIGNALS} == before
 
 
-def test_the_sentence_names_the_signal():
-    caught = Caught(signal.SIGHUP)
-    assert caught.explain("Interrupted: run it again.") == "Stopped by SIGHUP: run it again."
-    assert caught.explain("Athena query q1 was cancelled.") == (
-        "Stopped by SIGHUP; Athena query q1 was cancelled."
-    )
+@pytest.mark.parametrize(
+    ("reason", "told"),
+    [
+        # The reasons olistctl gives (cli/app.py and every `raise Interrupted`), as the
+        # CLI's edge makes them sentences.
+        (
+            "Interrupted: run the same command again to finish (nothing half-written is kept).",
+            "Stopped by SIGHUP: run the same command again to finish (nothing half-written is"
+            " kept).",
+        ),
+        ("Interrupted; nothing was changed.", "Stopped by SIGHUP; nothing was changed."),
+        ("The query was cancelled.", "Stopped by SIGHUP. The query was cancelled."),
+        (
+            "The query was cancelled: nothing was written to out.csv.",
+            "Stopped by SIGHUP. The query was cancelled: nothing was written to out.csv.",
+        ),
+        (
+            "Athena query q1 was cancelled: nothing more is billed for it.",
+            "Stopped by SIGHUP. Athena query q1 was cancelled: nothing more is billed for it.",
+        ),
+        (
+            "Stopped waiting for the Glue crawler c; it keeps running on AWS: run `olistctl"
+            " crawl` again to wait for it and see the tables.",
+            "Stopped by SIGHUP. Stopped waiting for the Glue crawler c; it keeps running on"
+            " AWS: run `olistctl crawl` again to wait for it and see the tables.",
+        ),
+    ],
+)
+def test_the_sentence_names_the_signal(reason, told):
+    assert Caught(signal.SIGHUP).explain(reason) == told

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import stat
+import subprocess
+import sys
 
 from olistctl import user_secret as secret_module
 
@@ -31,3 +34,23 @@ def test_the_secret_is_the_users_private_file_made_once(tmp_path, monkeypatch):
         assert secret_module.user_secret() is None
     finally:
         secret_module.user_secret.cache_clear()
+
+
+def test_a_fifo_in_place_of_the_secret_means_no_secret_not_a_hang(tmp_path):
+    """A FIFO at the secret's path (made by mistake, or by whoever can write there) used to
+    block the open for good: ``olistctl query`` then hung before running anything. The
+    process runs apart, so that the old behaviour fails the test at its deadline instead of
+    hanging the suite."""
+    folder = tmp_path / "state" / "olistctl"
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / secret_module.SECRET_NAME)
+    code = "from olistctl.user_secret import user_secret; print(user_secret())"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "XDG_STATE_HOME": str(tmp_path / "state")},
+        capture_output=True,
+        text=True,
+        timeout=60,  # a bound on a wait, not a timing: it answers in well under a second
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "None\n", "")
+    assert stat.S_ISFIFO((folder / secret_module.SECRET_NAME).lstat().st_mode)  # left as it was

@@ -135,6 +135,74 @@ def test_the_scan_estimate_is_the_footers_column_chunks(engine):
     assert result.bytes_scanned == expected > 0
 
 
+# Trino lets a table's alias rename its columns by position: its SELECT reference gives
+# ``table_name [ [ AS ] alias [ ( column_alias [, ...] ) ] ]`` as a from_item
+# (docs/src/main/sphinx/sql/select.md), and its analyzer
+# (``StatementAnalyzer.visitAliasedRelation``) checks that the list names every column
+# ("Column alias list has %s entries but '%s' has %s columns available") and gives the
+# i-th column the i-th name. Athena engine v3 is Trino.
+def test_a_column_list_on_a_table_alias_renames_its_columns_by_position(engine, sales):
+    result = engine.execute(
+        "SELECT s.b AS status, COUNT(*) AS n, SUM(c) AS total, MAX(s.e) AS top"
+        " FROM sales AS s(a, b, c, d, e) WHERE e > 3 GROUP BY s.b ORDER BY n DESC, status"
+    )
+    groups: dict[object, list] = {}
+    for status, amount, qty in zip(
+        *(sales.column(c).to_pylist() for c in ("status", "amount", "qty")), strict=True
+    ):
+        if qty > 3:
+            group = groups.setdefault(status, [0, Decimal(0), qty])
+            group[0] += 1
+            group[1] += amount
+            group[2] = max(group[2], qty)
+    expected = sorted(
+        ((status, n, total, top) for status, (n, total, top) in groups.items()),
+        key=lambda r: (-r[1], r[0] is None, r[0] or ""),  # Trino sorts NULL last
+    )
+    assert result.columns == ["status", "n", "total", "top"]
+    assert result.types == ["varchar", "bigint", "decimal(38,2)", "integer"]
+    assert result.rows == expected
+    # Athena bills the table's columns the aliases read, under their own names.
+    files = engine.files_by_table()
+    scan = estimate_scan_bytes({"sales": {"status", "amount", "qty"}}, files).bytes
+    assert result.bytes_scanned == scan > 0
+    star = engine.execute("SELECT * FROM sales AS s(a, b, c, d, e) ORDER BY a LIMIT 1")
+    assert star.columns == ["a", "b", "c", "d", "e"]
+    assert star.rows == [tuple(sales.slice(0, 1).to_pylist()[0].values())]
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        # The aliases hide the table's own names, as Trino's analyzer replaces them.
+        (
+            "SELECT s.status FROM sales AS s(a, b, c, d, e)",
+            "Column status does not exist in s (line 1, column 8): the columns available"
+            " here are a, b, c, d, e",
+        ),
+        (
+            "SELECT status FROM sales AS s(a, b, c, d, e)",
+            "Column status cannot be resolved (line 1, column 8): the columns available here"
+            " are a, b, c, d, e",
+        ),
+        (
+            "SELECT a FROM sales AS s(a, b, a, d, e)",
+            "The column list of s names a twice (line 1, column 32): give each column its own name",
+        ),
+        (
+            "SELECT a FROM sales AS s(a, b)",
+            "The column list of s names 2 column(s), but s has 5 (line 1, column 24): name"
+            " each of its columns once, as Athena requires",
+        ),
+    ],
+)
+def test_a_table_alias_column_list_refuses_what_trino_refuses(engine, sql, message):
+    with pytest.raises(SqlError) as caught:
+        engine.execute(sql)
+    assert str(caught.value) == message
+    assert not list(engine.store.ws.path("results").glob("*"))
+
+
 def test_queries_share_one_sandboxed_connection_whose_scratch_goes_with_it(
     engine, sales, tmp_path, monkeypatch
 ):

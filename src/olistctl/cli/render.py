@@ -125,7 +125,8 @@ def to_jsonl(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 def to_markdown(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     def cell(v: Any) -> str:
-        return text(v).replace("|", "\\|").replace("\r\n", " ").replace("\n", " ")
+        # A line ending (CommonMark's: LF, CR or CRLF) inside a value would end the row.
+        return re.sub(r"\r\n?|\n", " ", text(v).replace("|", "\\|"))
 
     lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]

@@ -10,7 +10,7 @@ import typer
 from olistctl.cli import cost_cmd, report_html_cmd
 from olistctl.cli.render import QualityFormat
 from olistctl.cli.state import AppState, get_state
-from olistctl.errors import ExitCode
+from olistctl.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from olistctl.quality.overview import QualityOverview
@@ -75,7 +75,8 @@ def quality(
             min=0,
             max=1000,
             help="Show up to N failing rows (their keys) under each finding, read from the"
-            " catalog's tables.",
+            " catalog's tables (so not with PATH arguments, which check files: load them with"
+            " `olistctl run PATH...` first).",
             metavar="N",
         ),
     ] = 0,
@@ -100,6 +101,14 @@ def quality(
 
 def quality_overview(state: AppState, paths: list[str] | None, samples: int) -> QualityOverview:
     """Over the files given (the streaming checks only), or over what is stored."""
+    if paths and samples:
+        # The samples are SQL over the catalog's tables: keys from other data than the
+        # files checked would mislead, and leaving them out silently hides that.
+        raise UsageError(
+            "--samples reads failing rows from the catalog's tables, not from the files given",
+            hint="drop --samples, or load the files with `olistctl run PATH...` and run"
+            " `olistctl report quality --samples N`",
+        )
     if paths:
         from olistctl.quality import check_files
         from olistctl.quality.overview import QualityOverview

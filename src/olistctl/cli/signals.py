@@ -47,11 +47,17 @@ class Caught:
         return 128 + self.signum
 
     def explain(self, sentence: str) -> str:
-        """The interruption's sentence, naming the signal that caused it."""
+        """The interruption's sentence, naming the signal that caused it.
+
+        The generic "Interrupted…" becomes "Stopped by SIGTERM…". Any other reason is a
+        sentence of its own, kept as written after one naming the signal: its first word
+        may be a name ("Athena query … was cancelled") or not ("The query was cancelled"),
+        so lower-casing it to join the two would be wrong for some.
+        """
         generic = "Interrupted"
         if sentence.startswith(generic):
             return f"Stopped by {self.name}{sentence[len(generic) :]}"
-        return f"Stopped by {self.name}; {sentence}"
+        return f"Stopped by {self.name}. {sentence}"
 
 
 @contextlib.contextmanager

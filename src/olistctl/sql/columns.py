@@ -15,16 +15,21 @@ from sqlglot.optimizer.scope import Scope, traverse_scope
 
 from olistctl.errors import SqlError
 from olistctl.sql.rewrite import node_position
+from olistctl.sql.table_alias import alias_columns, catalog_column, table_columns
 
 
-def referenced_columns(tree: exp.Expr, tables: list[str]) -> dict[str, set[str]]:
+def referenced_columns(
+    tree: exp.Expr, tables: list[str], schema: Mapping[str, Mapping[str, object]]
+) -> dict[str, set[str]]:
     """table -> the columns of it the query reads (an empty set when it reads none)."""
     columns: dict[str, set[str]] = {table: set() for table in tables}
     for scope in traverse_scope(tree):
         for column in scope.columns:
             source = scope.sources.get(column.table)
             if isinstance(source, exp.Table) and source.name in columns:
-                columns[source.name].add(column.name)
+                own = catalog_column(source, column.name, schema)
+                if own is not None:
+                    columns[source.name].add(own)
     return columns
 
 
@@ -95,8 +100,8 @@ def _problem(
                 f"the tables and aliases here are {sources}",
             )
         if isinstance(source, exp.Table):
-            known = list(schema.get(source.name, {}))
-            where = f"the table {source.name}"
+            known = table_columns(source, schema)
+            where = f"the table {source.name}" if alias_columns(source) is None else column.table
         else:
             listed = _output_names(source)
             if listed is None:
@@ -119,7 +124,7 @@ def _problem(
     holders: list[str] = []
     for alias, source in scope.sources.items():
         if isinstance(source, exp.Table):
-            names = list(schema.get(source.name, {}))
+            names = table_columns(source, schema)
         else:
             names = _output_names(source) or []
         candidates += names

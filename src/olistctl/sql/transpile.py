@@ -133,7 +133,7 @@ def _transpile(
     _check_column_aliases(tree, catalog)
     tree = _qualify(tree, catalog)
     check_columns(tree, catalog)
-    columns = referenced_columns(tree, tables)
+    columns = referenced_columns(tree, tables, catalog)
     for placeholder in tree.find_all(exp.Placeholder):
         index = placeholder.meta[PARAM_INDEX]
         set_type(placeholder, parse_catalog_type(param_types[index - 1]))
@@ -176,6 +176,18 @@ def _check_column_aliases(tree: exp.Expr, catalog: Mapping[str, Mapping[str, Sql
     ]
     if not aliased:
         return
+    for alias, _ in aliased:
+        seen: set[str] = set()
+        for column in alias.columns:
+            if column.name.lower() in seen:
+                # Trino would call a reference to it ambiguous; DuckDB picks the first
+                # (and renames the second a_1 in a SELECT *).
+                raise _position_error(
+                    column,
+                    f"The column list of {alias.name} names {column.name} twice",
+                    hint="give each column its own name",
+                )
+            seen.add(column.name.lower())
     # The width of a query with a * is known once qualify has expanded it: on a copy
     # without the column lists (which qualify would otherwise apply, or drop).
     for at, (_, relation) in enumerate(aliased):

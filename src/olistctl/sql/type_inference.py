@@ -14,6 +14,7 @@ from sqlglot import exp
 from sqlglot.optimizer.scope import Scope, traverse_scope
 
 from olistctl.sql import types as T
+from olistctl.sql.table_alias import catalog_column
 from olistctl.sql.types import SqlType
 
 TYPE_KEY = "athena_type"
@@ -268,7 +269,8 @@ class TypeInference:
             return self._output_type(scope.expression, column.name)
         source = scope.sources.get(column.table)
         if isinstance(source, exp.Table):
-            return self.schema.get(source.name, {}).get(column.name, T.UNKNOWN)
+            own = catalog_column(source, column.name, self.schema)
+            return T.UNKNOWN if own is None else self.schema[source.name][own]
         if isinstance(source, Scope):
             return self._source_column_type(source, column)
         return T.UNKNOWN

@@ -334,23 +334,31 @@ class LocalEngine(QueryEngine):
             # The release's translations were checked when they were made
             # (scripts/prebuild_sql.py): package data, as trusted as this module.
             check = not cache.shipped
+            # Where the translation came from, for the note if it is not used: a shipped
+            # one stays in the package, and the query's new translation goes to the cache.
+            if cache.shipped:
+                from olistctl.sql import prebuilt
+
+                where = f"The translation of this query shipped with olistctl ({prebuilt.PATH})"
+                then = "; the query was translated again instead."
+            else:
+                where = (
+                    "A cached translation of this query in the workspace's cache folder"
+                    f" {cache.folder}"
+                )
+                then = None
             try:
                 return self._interruptible(lambda: run(transpiled, schema, [], check))
             except UnsafeQuery as refusal:
                 # Not what olistctl wrote: never run it; transpile again and replace it.
-                note = (
-                    f"A cached translation of this query in {cache.folder} was refused"
-                    f" ({refusal.why}) and replaced."
-                )
+                note = f"{where} was refused ({refusal.why})" + (then or " and replaced.")
                 failed: OlistError | None = None
             except Interrupted:
                 raise
             except OlistError as error:
                 # Once: a fresh translation that is the same SQL fails the same way.
-                note = (
-                    f"A cached translation of this query in {cache.folder} failed"
-                    f" ({error.message.rstrip('.')}) and was replaced."
-                )
+                reason = error.message.rstrip(".")
+                note = f"{where} failed ({reason})" + (then or " and was replaced.")
                 failed = error
             fresh = cache.transpile(
                 sql, schema, database=self.database, param_types=param_types, refresh=True

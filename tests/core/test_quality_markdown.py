@@ -1,0 +1,79 @@
+"""`report quality -o markdown`: values from the data (sample keys, odd values in a finding)
+show exactly as they are, checked by rendering the Markdown with markdown-it-py (a CommonMark
+parser, which rich already depends on) rather than by reading the text we wrote."""
+
+from __future__ import annotations
+
+import pytest
+from markdown_it import MarkdownIt
+
+from olistctl.quality.overview import QualityOverview
+from olistctl.quality.report import DatasetQuality, Finding, QualityReport, Sample
+from olistctl.report.quality_doc import code_span, quality_markdown
+
+MARKDOWN = MarkdownIt("commonmark").enable("table")  # GitHub's tables on CommonMark
+
+VALUES = [
+    "plain",
+    "a`b",  # one backtick
+    "a``b",  # two
+    "a```b`c",  # three, and a shorter run
+    "`lead",
+    "trail`",
+    "``both``",
+    "`",
+    " x ",  # CommonMark strips one space each side when both ends have one
+    " lead space",
+    "a  b",
+    "back\\slash",
+]
+
+
+def _inline(text: str) -> list:
+    (paragraph,) = [t for t in MARKDOWN.parse(text) if t.type == "inline"]
+    return paragraph.children
+
+
+@pytest.mark.parametrize("value", VALUES)
+def test_a_code_span_shows_exactly_its_value(value):
+    tokens = _inline(code_span(value))
+    assert [(t.type, t.content) for t in tokens] == [("code_inline", value)]
+
+
+def _overview(samples: list[str], found: str) -> QualityOverview:
+    finding = Finding(
+        severity="error",
+        check="domain",
+        table="olist_orders_dataset",
+        column="order_status",
+        expected="one of the known statuses",
+        found=found,
+        message="order_status: values outside the domain.",
+        count=len(samples),
+        samples=[Sample(key=s) for s in samples],
+    )
+    report = QualityReport.from_dict({"table": "olist_orders_dataset", "rows": 3})
+    report.findings = [finding]
+    return QualityOverview.build({"raw": DatasetQuality(tables={"olist_orders_dataset": report})})
+
+
+def test_sample_keys_and_finding_text_with_backticks_render_as_written():
+    samples = ["o1  deli`very", "o2  ``odd", "o3  `c`", "o4 | pipe", "o5  a\rb"]
+    found = "2 values outside it, e.g. 'deli`very', '``odd', <b>, a\\`b"
+    text = quality_markdown(_overview(samples, found), verbose=False)
+    tokens = MARKDOWN.parse(text)
+    body = next(i for i, t in enumerate(tokens) if t.type == "tbody_open")
+    cells = [t.children for t in tokens[body:] if t.type == "inline"]
+    assert [[(t.type, t.content) for t in cell] for cell in cells[:4]] == [
+        [("code_inline", "olist_orders_dataset")],
+        [("text", "error")],
+        [("text", "domain")],
+        [("text", "5")],
+    ]
+    finding = cells[4]
+    # A bare CR would have ended the row; in a code span a line ending is a space anyway.
+    shown = [s.replace("\r", " ") for s in samples]
+    assert [t.content for t in finding if t.type == "code_inline"] == shown
+    plain = "".join(t.content for t in finding if t.type == "text")
+    assert plain == f"order_status: {found} (e.g. ; ; ; ; )"
+    assert {t.type for t in finding} == {"text", "code_inline"}  # no HTML, no emphasis
