@@ -307,6 +307,26 @@ def test_fingerprints_tell_values_apart_and_skip_nulls():
     assert len(set(fingerprint([a, n])[0].tolist())) == 3
 
 
+def test_chunked_columns_get_the_fingerprints_of_the_whole_column():
+    # A row group's columns come in chunks (one per CSV block), hashed where they lie.
+    texts = ["a", None, "bb", "c" * 33, "", None, "dd", "e" * 8]
+    numbers = [1, 2, None, 4, 5, 6, 7, None]
+    whole = [pa.array(texts), pa.array(numbers, pa.int64())]
+    chunked = [
+        pa.chunked_array([texts[:3], [], texts[3:4], texts[4:]], pa.string()),
+        pa.chunked_array([numbers[:5], numbers[5:]], pa.int64()),
+    ]
+    for cols in ([0], [1], [0, 1]):
+        fps, valid = fingerprint([whole[i] for i in cols])
+        fps_c, valid_c = fingerprint([chunked[i] for i in cols])
+        assert valid_c.tolist() == valid.tolist()
+        assert fps_c[valid].tolist() == fps[valid].tolist()
+    assert fingerprint([chunked[0]])[1].tolist() == [t is not None for t in texts]
+    # A column that is only chunks without NULLs has every row valid.
+    fps, valid = fingerprint([pa.chunked_array([["x"], ["y", "z"]])])
+    assert valid.all() and len(set(fps.tolist())) == 3
+
+
 @pytest.mark.parametrize("spill", [False, True])
 def test_key_set_counts_repeats_exactly(spill, monkeypatch):
     monkeypatch.setattr(KeySet, "_BLOCK", 1 << 14)

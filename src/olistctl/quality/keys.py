@@ -149,6 +149,31 @@ def _valid_mask(arr: pa.Array) -> np.ndarray:
     return np.unpackbits(bits, bitorder="little")[arr.offset : arr.offset + len(arr)].view(bool)
 
 
+def _column_hash(col: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray | None]:
+    """A column's fingerprints, and which of its values are not NULL (None: all of them).
+
+    Chunk by chunk where the values lie (a value's fingerprint does not depend on
+    its neighbours): concatenating a row group's chunks first copied its key
+    columns into fresh memory, ~400 MB per GB of orders, and made every scratch
+    array a row group long instead of a chunk long.
+    """
+    if isinstance(col, pa.ChunkedArray) and col.num_chunks <= 1:
+        col = col.chunk(0) if col.num_chunks else col.combine_chunks()
+    if isinstance(col, pa.Array):
+        return _hash_array(col), (_valid_mask(col) if col.null_count else None)
+    h = empty_u64(len(col))
+    valid = np.ones(len(col), dtype=bool) if col.null_count else None
+    at = 0
+    for chunk in col.chunks:
+        n = len(chunk)
+        if n:
+            h[at : at + n] = _hash_array(chunk)
+            if valid is not None and chunk.null_count:
+                valid[at : at + n] = _valid_mask(chunk)
+        at += n
+    return h, valid
+
+
 def fingerprint(columns: Sequence[pa.Array | pa.ChunkedArray]) -> tuple[np.ndarray, np.ndarray]:
     """One 64-bit fingerprint per row of these columns, and which rows have no NULL part.
 
@@ -158,11 +183,8 @@ def fingerprint(columns: Sequence[pa.Array | pa.ChunkedArray]) -> tuple[np.ndarr
     h: np.ndarray | None = None
     valid: np.ndarray | None = None
     for col in columns:
-        if isinstance(col, pa.ChunkedArray):
-            col = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
-        hc = _hash_array(col)
-        if col.null_count:
-            ok = _valid_mask(col)
+        hc, ok = _column_hash(col)
+        if ok is not None:
             valid = ok if valid is None else valid & ok
         if h is None:
             h = hc
