@@ -62,6 +62,19 @@ def test_columns_a_having_clause_reads_unqualified_are_read(sql, read):
     assert transpile(sql, MODEL).columns == {ORDERS: read}
 
 
+def test_a_having_clause_reads_a_column_of_the_enclosing_query_unqualified():
+    result = transpile(
+        f"""SELECT o.order_id FROM {ORDERS} o WHERE EXISTS (
+              SELECT 1 FROM olist_order_items_dataset GROUP BY seller_id
+              HAVING max(price) > length(order_status))""",
+        MODEL,
+    )
+    assert result.columns == {
+        ORDERS: {"order_id", "order_status"},
+        "olist_order_items_dataset": {"seller_id", "price"},
+    }
+
+
 def test_columns_read_through_ctes_and_subqueries_belong_to_the_base_table():
     result = transpile(
         f"""WITH d AS (SELECT order_id, order_status FROM {ORDERS})
