@@ -321,6 +321,16 @@ class FittedTable:
             for i, value in enumerate(row):
                 record.add_row(self.columns[i], self.cell(i, value))
             yield record
+        if self.footer:  # the totals row, under its own label
+            total = Table(
+                title=self.footer[0], title_justify="left", show_header=False, header_style="bold"
+            )
+            total.add_column("column", style="bold", overflow="fold")
+            total.add_column("value", overflow="fold")
+            for i in range(1, len(self.columns)):
+                if self.footer[i]:
+                    total.add_row(self.columns[i], self.footer[i])
+            yield total
         if self.caption:
             yield Text(self.caption, style="dim")
 
