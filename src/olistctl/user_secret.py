@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import stat
 from pathlib import Path
@@ -26,6 +27,8 @@ from typing import Any
 # The name it was first made under, for the transpile cache: kept, so existing keys still count.
 SECRET_NAME = "transpile-cache.key"
 _SECRET_BYTES = 32
+# An HMAC-SHA256 as hexdigest() writes it.
+_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 def state_folder() -> Path:
@@ -109,7 +112,12 @@ def verified_content(data: Any, secret: bytes, version: int, field: str) -> dict
         data.get("format") != version
         or not isinstance(content, dict)
         or not isinstance(signature, str)
-        or not hmac.compare_digest(signature, _signature(secret, version, field, content))
+        # Hex digits only: compare_digest raises TypeError on a non-ASCII string.
+        or not _HEX_DIGEST.fullmatch(signature)
     ):
         return None
-    return content
+    try:
+        expected = _signature(secret, version, field, content)
+    except (RecursionError, ValueError):  # nested deeper than json.dumps recurses
+        return None
+    return content if hmac.compare_digest(signature, expected) else None

@@ -147,6 +147,25 @@ def test_each_report_fits_the_terminal_without_breaking_a_word(
     assert_fits(narrow, captured["wide"].getvalue(), width, report)
 
 
+def test_report_cost_too_narrow_for_its_table_shows_rows_as_lines_and_the_total(
+    crawled_copy, at_width, monkeypatch
+):
+    """At 40 columns even the cost table without its optional columns does not fit: it
+    was drawn anyway, rich folding numbers and money across lines ("$0.000" over "0").
+    Each line as a list of ``column  value`` instead (as every other table), the total too."""
+    from typer.testing import CliRunner
+
+    from olistctl.cli.app import app
+
+    monkeypatch.chdir(crawled_copy)
+    captured = at_width(40)
+    result = CliRunner().invoke(app, ["--no-progress", "report", "cost"])
+    assert result.exit_code == 0, (result.stdout, result.stderr, result.exception)
+    narrow = captured["out"].getvalue() + captured["err"].getvalue()
+    assert_fits(narrow, captured["wide"].getvalue(), 40, "report cost")
+    assert "row 1" in narrow and "Total" in narrow
+
+
 def test_report_quality_on_the_sample_fits_60_lines_at_80_columns(
     crawled_copy, at_width, monkeypatch
 ):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import random
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from tiny_olist import TINY
 
 from olistctl.dataset import TABLES, get_table
 from olistctl.errors import InputError
+from olistctl.ingest import inputs
 from olistctl.ingest.inputs import discover, identify, sha256_file, table_for_file_name
 
 ORDERS_COLUMNS = ",".join(get_table("orders").column_names)
@@ -143,3 +146,49 @@ def test_not_a_csv_is_refused_before_upload(tmp_path):
 def test_the_committed_sample_data_is_recognised(sample_data: Path):
     files = discover([str(sample_data)])
     assert sorted(f.table.name for f in files if f.table) == sorted(t.name for t in TABLES)
+
+
+def _files_of_sizes(folder: Path, sizes: list[int]) -> list[Path]:
+    folder.mkdir()
+    paths = []
+    for i, size in enumerate(sizes):
+        path = folder / f"f{i}.csv"
+        path.write_bytes(bytes((i + k) % 251 for k in range(size)))
+        paths.append(path)
+    return paths
+
+
+@pytest.mark.parametrize("order", ["as made", "reversed", "shuffled"])
+def test_two_threads_give_each_file_its_own_checksum(tmp_path, monkeypatch, order):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    paths = _files_of_sizes(tmp_path / "in", [5, 300_000, 0, 70_000, 2_100_000, 1, 70_000])
+    if order == "reversed":
+        paths.reverse()
+    elif order == "shuffled":
+        random.Random(7).shuffle(paths)
+    shas = inputs._sha256_all(inputs.sha256_file, paths)
+    assert shas == [hashlib.sha256(p.read_bytes()).hexdigest() for p in paths]
+
+
+def test_of_two_files_that_cannot_be_read_the_first_in_order_is_named_as_one_thread_did(
+    tmp_path, monkeypatch
+):
+    """One hashing thread named the first file (in the order given) that could not be read;
+    two must name the same one, whichever of them read it (the largest file is hashed
+    first, on this thread, so it used to win)."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    paths = _files_of_sizes(tmp_path / "in", [10, 20, 3_000_000, 30])
+    bad = {paths[1], paths[2]}
+
+    def digest(path: Path) -> str:
+        if path in bad:
+            raise PermissionError(13, "Permission denied", str(path))
+        return inputs.sha256_file(path)
+
+    for _ in range(3):
+        with pytest.raises(PermissionError) as caught:
+            inputs._sha256_all(digest, paths)
+        assert caught.value.filename == str(paths[1])
+        with pytest.raises(PermissionError) as caught:
+            inputs._sha256_all(digest, list(reversed(paths)))
+        assert caught.value.filename == str(paths[2])

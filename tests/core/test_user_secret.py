@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -54,3 +55,32 @@ def test_a_fifo_in_place_of_the_secret_means_no_secret_not_a_hang(tmp_path):
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "None\n", "")
     assert stat.S_ISFIFO((folder / secret_module.SECRET_NAME).lstat().st_mode)  # left as it was
+
+
+def _nested(depth: int) -> list:
+    inner: list = []
+    for _ in range(depth):
+        inner = [inner]
+    return inner
+
+
+def test_any_parsed_json_that_is_no_signed_document_is_none_never_an_error():
+    """Whoever can write a workspace writes the files verified_content reads (the transpile
+    cache, the checksum memo, the kept answers): a signature with a non-ASCII character
+    (hmac.compare_digest raised TypeError on it) or content nested deeper than json.dumps
+    recurses (json.loads had read it: RecursionError) made `olistctl query`, `upload` and
+    `run` end in "Unexpected TypeError ... This is a bug". Each is a forgery: None."""
+    from olistctl.user_secret import signed_document, verified_content
+
+    key = b"k" * 32
+    good = json.loads(signed_document(key, 4, "translation", {"a": 1}))
+    assert verified_content(good, key, 4, "translation") == {"a": 1}
+    for forged in (
+        {**good, "hmac": "é" * 64},
+        {**good, "hmac": "\ud800"},
+        {**good, "hmac": ""},
+        {**good, "hmac": good["hmac"].upper()},
+        {**good, "translation": {"a": _nested(100_000)}},
+        {**good, "translation": {"a": float("nan")}},
+    ):
+        assert verified_content(forged, key, 4, "translation") is None

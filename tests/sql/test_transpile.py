@@ -36,6 +36,45 @@ def test_count_star_reads_no_column_and_select_star_reads_all():
     assert every == set(MODEL[ORDERS])
 
 
+@pytest.mark.parametrize(
+    ("sql", "read"),
+    [
+        (
+            f"SELECT count(*) FROM {ORDERS} GROUP BY order_status HAVING max(order_id) > 'a'",
+            {"order_id", "order_status"},
+        ),
+        (
+            f"SELECT count(*) FROM {ORDERS} HAVING max(order_id) > 'a' AND count(order_status) > 0",
+            {"order_id", "order_status"},
+        ),
+        # The column list renames by position: its order_status is the table's customer_id.
+        (
+            f"SELECT count(*) FROM {ORDERS} AS o(a, order_status, c, d, e, f, g, h)"
+            " HAVING max(a) > 'a' AND count(order_status) > 0",
+            {"order_id", "customer_id"},
+        ),
+    ],
+)
+def test_columns_a_having_clause_reads_unqualified_are_read(sql, read):
+    """sqlglot leaves HAVING's unqualified columns out of a scope's columns (they might
+    name a SELECT alias) and unqualified: the scan estimate left them out, less than
+    Athena scans."""
+    assert transpile(sql, MODEL).columns == {ORDERS: read}
+
+
+def test_a_having_clause_reads_a_column_of_the_enclosing_query_unqualified():
+    result = transpile(
+        f"""SELECT o.order_id FROM {ORDERS} o WHERE EXISTS (
+              SELECT 1 FROM olist_order_items_dataset GROUP BY seller_id
+              HAVING max(price) > length(order_status))""",
+        MODEL,
+    )
+    assert result.columns == {
+        ORDERS: {"order_id", "order_status"},
+        "olist_order_items_dataset": {"seller_id", "price"},
+    }
+
+
 def test_columns_read_through_ctes_and_subqueries_belong_to_the_base_table():
     result = transpile(
         f"""WITH d AS (SELECT order_id, order_status FROM {ORDERS})

@@ -69,6 +69,11 @@ class NarrowingTable(FittedTable):
             dropped.append(name)
             keep = [i for i, c in enumerate(self.columns) if c not in dropped]
             widths = fit_widths(self.texts(keep), options.max_width)
+        if widths is None:
+            # Not even the needed columns fit: each row as lines, every column kept (drawn
+            # anyway, rich would fold numbers and money across lines).
+            yield from super().__rich_console__(console, options)
+            return
         yield self.table(widths, keep)
         if dropped:
             yield Text(

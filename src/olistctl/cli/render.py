@@ -125,10 +125,15 @@ def to_jsonl(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 def to_markdown(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     def cell(v: Any) -> str:
-        # A line ending (CommonMark's: LF, CR or CRLF) inside a value would end the row.
-        return re.sub(r"\r\n?|\n", " ", text(v).replace("|", "\\|"))
+        # Shown as written: a backslash would escape what follows (a pipe's escape taken
+        # for the value's), a backtick open a code span, "<" raw HTML (CommonMark 2.4, 6.1,
+        # 6.6; as report/quality_doc.py escapes them). A line ending (LF, CR or CRLF)
+        # inside a value would end the row.
+        escaped = re.sub(r"([\\`<])", r"\\\1", text(v)).replace("|", "\\|")
+        return re.sub(r"\r\n?|\n", " ", escaped)
 
-    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+    lines = ["| " + " | ".join(cell(c) for c in columns) + " |"]
+    lines.append("|" + "|".join("---" for _ in columns) + "|")
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
@@ -316,6 +321,16 @@ class FittedTable:
             for i, value in enumerate(row):
                 record.add_row(self.columns[i], self.cell(i, value))
             yield record
+        if self.footer:  # the totals row, under its own label
+            total = Table(
+                title=self.footer[0], title_justify="left", show_header=False, header_style="bold"
+            )
+            total.add_column("column", style="bold", overflow="fold")
+            total.add_column("value", overflow="fold")
+            for i in range(1, len(self.columns)):
+                if self.footer[i]:
+                    total.add_row(self.columns[i], self.footer[i])
+            yield total
         if self.caption:
             yield Text(self.caption, style="dim")
 

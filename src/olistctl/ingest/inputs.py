@@ -226,13 +226,15 @@ def _sha256_all(digest: Callable[[Path], str], paths: list[Path]) -> list[str]:
     so a second core takes half the bytes (the full-scale dataset is 124 MB to hash).
 
     The other half runs on a daemon thread (:class:`olistctl.worker.Worker`): a Ctrl-C
-    stops this thread at once and never waits for that one.
+    stops this thread at once and never waits for that one. A file that cannot be read
+    raises the error one thread would have: that of the first such file in ``paths``
+    (each side hashes its files in that order and stops at its first error).
     """
     if len(paths) < 2 or (os.cpu_count() or 1) < 2:
         return [digest(p) for p in paths]
     from olistctl.worker import Worker
 
-    # Largest first, each to the lighter side, so the two finish together.
+    # Each file, largest first, to the lighter side, so the two finish together.
     mine: list[int] = []
     theirs: list[int] = []
     loads = [0, 0]
@@ -240,13 +242,28 @@ def _sha256_all(digest: Callable[[Path], str], paths: list[Path]) -> list[str]:
         side = 0 if loads[0] <= loads[1] else 1
         (mine, theirs)[side].append(i)
         loads[side] += _size(paths[i])
-    other = Worker(lambda: [digest(paths[i]) for i in theirs], "olistctl-sha256")
+
+    def hash_side(indices: list[int]) -> dict[int, str | Exception]:
+        done: dict[int, str | Exception] = {}
+        for i in sorted(indices):
+            try:
+                done[i] = digest(paths[i])
+            except Exception as exc:  # raised below if no earlier file failed
+                done[i] = exc
+                break
+        return done
+
+    other = Worker(lambda: hash_side(theirs), "olistctl-sha256")
     other.start()
-    shas = dict(zip(mine, [digest(paths[i]) for i in mine], strict=True))
+    shas = hash_side(mine)
     while not other.wait(0.1):
         pass
-    shas.update(zip(theirs, other.result(), strict=True))
-    return [shas[i] for i in range(len(paths))]
+    shas.update(other.result())
+    for i in sorted(shas):
+        found = shas[i]
+        if isinstance(found, Exception):
+            raise found
+    return [str(shas[i]) for i in range(len(paths))]
 
 
 def _size(path: Path) -> int:
