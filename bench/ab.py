@@ -8,8 +8,11 @@ peak RSS of a fresh process, byte-compiled modules). For example, the code
 before a change (a copy of ``src`` in /tmp/before) against the working tree:
 
     .venv/bin/python bench/ab.py --reps 15 \\
-        'before=PYTHONPATH=/tmp/before/src :: .venv/bin/olistctl query --name payment_mix' \\
-        'after= :: .venv/bin/olistctl query --name payment_mix'
+        'before=PYTHONPATH=/tmp/before/src :: .venv/bin/python -m olistctl query -n payment_mix' \\
+        'after= :: .venv/bin/python -m olistctl query -n payment_mix'
+
+(``python -m olistctl``, not the console script: the script imports
+``olistctl.cli.entry``, which code before 2026-12-07 does not have.)
 
 A command starting with ``sh -c`` can prepare each run (e.g. empty a cache).
 Not a benchmark of the product (nothing is written to docs/benchmarks.md):

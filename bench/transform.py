@@ -219,7 +219,13 @@ def cli_workspace(ws: Path, source: Path) -> Path:
     return ws
 
 
+# What the console script ran before it became olistctl.cli.entry (which older code lacks).
+_OLD_SCRIPT = "import sys; from olistctl.cli.app import main; sys.exit(main())"
+
+
 def _command(method: str, source: Path, dest: Path, ws: Path) -> list:
+    if method == BEFORE:
+        return [PYTHON, "-c", _OLD_SCRIPT, "--workspace", ws, "transform", "--force"]
     if method in CLI_METHODS:
         return [OLISTCTL, "--workspace", ws, "transform", "--force"]
     return [PYTHON, BENCH_DIR / "_convert.py", method, source, dest]

@@ -1,3 +1,3 @@
-from olistctl.cli.app import main
+from olistctl.cli.entry import main
 
 main()

@@ -100,3 +100,41 @@ def test_a_signal_inside_the_handlers_is_a_keyboard_interrupt_and_the_old_handle
 )
 def test_the_sentence_names_the_signal(reason, told):
     assert Caught(signal.SIGHUP).explain(reason) == told
+
+
+_CTRL_C_WHILE_STARTING = """
+import builtins, os, signal, sys
+real_import = builtins.__import__
+def importing(name, *args, **kwargs):
+    if name == "typer":  # inside the CLI's own imports: no handler of olistctl's yet
+        os.kill(os.getpid(), signal.SIGINT)
+    return real_import(name, *args, **kwargs)
+builtins.__import__ = importing
+sys.argv = ["olistctl", "--help"]
+from olistctl.cli.entry import main
+main()
+"""
+
+
+def test_ctrl_c_while_the_cli_starts_is_one_line_and_exit_130(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-c", _CTRL_C_WHILE_STARTING],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == ExitCode.INTERRUPTED, done.stderr
+    assert done.stderr == "Interrupted; nothing was changed.\n"
+    assert done.stdout == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_console_script_and_python_m_start_through_the_guarded_entry():
+    import tomllib
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    scripts = tomllib.loads((repo / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"olistctl": "olistctl.cli.entry:main"}
+    assert "from olistctl.cli.entry import main" in (repo / "src/olistctl/__main__.py").read_text()
