@@ -633,7 +633,6 @@ def test_a_cached_entry_that_fails_when_run_is_replaced(cli, lake):
 
 BYPASSED = {
     "read_csv": ("SELECT * FROM read_csv('/etc/passwd', header = false)", '"/etc/passwd"'),
-    "COPY": ("COPY (SELECT 42) TO 'PWNED'", "pwned"),
     "a workspace file that is not a table": ("SELECT * FROM read_text('CATALOG')", "catalog.json"),
     "glob": ("SELECT * FROM glob('/etc/*')", '"/etc/*"'),
 }
@@ -703,6 +702,32 @@ def test_with_the_checks_bypassed_the_sandbox_refuses_the_transpilers_output(
     )
     assert result.stdout == ""
     assert not (tmp_path / "pwned").exists()
+
+
+def test_with_the_checks_bypassed_a_statement_that_is_no_query_never_runs(
+    cli, lake, tmp_path, monkeypatch
+):
+    """Another wall: the engine runs a query as ``CREATE TABLE … AS <query>``, which DuckDB
+    parses only around a query, so a COPY (the one statement that writes a file; the
+    sandbox refuses it too, tests/sql/test_engine_sandbox.py) fails to parse, never runs."""
+    ws = lake("crawled")
+    shutil.rmtree(ws / ".cache")
+    asked = "SELECT 42 AS answer"
+    assert cli("query", asked).exit_code == 0
+    from olistctl.backends.local import guard
+
+    monkeypatch.setattr(guard, "check_duckdb_sql", lambda con, sql, views: None)
+    _tamper(ws, duckdb_sql=f"COPY (SELECT 42) TO '{tmp_path / 'pwned'}'")
+    lets_change = (f"{WS}/{MANIFEST}", f"{WS}/results", f"{WS}/ledger.jsonl", f"{WS}/.cache")
+    before = snapshot(tmp_path, skip=lets_change)
+    result = cli("query", asked, "-o", "csv")
+    assert result.exit_code == 0, result
+    assert result.stdout == "answer\n42\n"
+    assert_no_error(result)
+    (note,) = [x for x in result.stderr.splitlines() if x.startswith("A cached translation")]
+    assert "CREATE TABLE AS requires a SELECT clause" in note and note.endswith("replaced."), note
+    assert not (tmp_path / "pwned").exists()
+    assert snapshot(tmp_path, skip=lets_change) == before
 
 
 def test_a_catalog_naming_a_folder_outside_processed_is_refused(cli, lake, tmp_path):

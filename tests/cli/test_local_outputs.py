@@ -234,6 +234,43 @@ def test_max_rows_shows_the_first_rows_and_says_more_exist(cli, lake, sample_dat
     assert "2 rows shown (more exist; raise --max-rows)" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("select", "header"),
+    [
+        ("s AS a, n AS a, n * 2 AS a", ["a", "a", "a"]),  # renamed a, a_1, a_2 in a table
+        ("n AS a_1, s AS a, n AS a", ["a_1", "a", "a"]),  # a_1 taken: the third is a_2
+        ("s AS a, n AS a, n AS a_1", ["a", "a", "a_1"]),  # and then a_1_1
+        ("n AS a_1, s AS a", ["a_1", "a"]),  # nothing repeats, nothing renamed
+        ("s AS status, n AS orders", ["status", "orders"]),
+    ],
+)
+def test_repeated_answer_names_are_kept_as_athena_keeps_them(
+    cli, lake, sample_data, select, header
+):
+    """Athena's result may repeat a column name; DuckDB's result table renames repeats
+    (a, a -> a, a_1), so the engine takes the query's own names back."""
+    import csv
+
+    lake("crawled")
+    sql = (
+        f"SELECT {select} FROM (SELECT order_status AS s, count(*) AS n"
+        " FROM olist_orders_dataset GROUP BY order_status) ORDER BY n DESC, s LIMIT 2"
+    )
+    result = cli("query", sql, "-o", "csv")
+    assert result.exit_code == 0, result
+    lines = result.stdout.splitlines()
+    assert lines[0].split(",") == header
+    with open(sample_data / "olist_orders_dataset.csv", newline="", encoding="utf-8") as f:
+        statuses = [row["order_status"] for row in csv.DictReader(f)]
+    top = sorted({s: statuses.count(s) for s in statuses}.items(), key=lambda x: (-x[1], x[0]))
+    s, n = top[0]
+    first = {"s": s, "n": str(n), "n * 2": str(2 * n)}
+    expected = [first[item.split(" AS ")[0]] for item in select.split(", ")]
+    assert lines[1].split(",") == expected
+    (saved,) = (Path(WS) / "results").glob("*.csv")
+    assert saved.read_text().splitlines()[0] == ",".join(f'"{h}"' for h in header)
+
+
 def test_query_file_name_and_inline_sql_give_the_same_rows(cli, lake, sample_data, tmp_path):
     lake("crawled")
     named = next(q for q in list_queries() if q.name == "order_status_mix")

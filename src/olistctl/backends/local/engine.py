@@ -537,12 +537,17 @@ class LocalEngine(QueryEngine):
         results = _ResultsFile(self.store.ws, out, notes)
         with self._session(transpiled, files, check=check) as (con, scanned):
             try:
-                # Binding gives the names and types (names may repeat, as in Athena);
-                # create() runs the query, once.
-                relation = con.sql(transpiled.duckdb_sql, params=[p.value for p in params] or None)
-                columns = list(relation.columns)
-                types = [result_type(t) for t in relation.types]
-                relation.create(_RESULT_TABLE)
+                values = [p.value for p in params] or None
+                # Bound and run once, into the result table: asking the relational API for
+                # the names first bound it twice (45-78 ms of executive_kpis' 40 KB).
+                con.execute(f"CREATE TABLE {_RESULT_TABLE} AS {transpiled.duckdb_sql}", values)
+                table = con.table(_RESULT_TABLE)
+                columns = list(table.columns)
+                types = [result_type(t) for t in table.types]
+                if _maybe_renamed(columns):
+                    # Names may repeat, as in Athena, but not in a table: the query's own
+                    # names, from binding it once more (it does not run again).
+                    columns = list(con.sql(transpiled.duckdb_sql, params=values).columns)
                 if self._scratch is None:
                     results.unsaved(self._scratch_error)
                 else:
@@ -756,6 +761,20 @@ def _engine_error(exc: BaseException) -> OlistError:
 def _body(tmp: Path) -> Path:
     """Where the rows go first when the header must be written apart (a temporary name)."""
     return tmp.with_name(f"{tmp.stem}.body.tmp")
+
+
+_NUMBERED = re.compile(r"(.+)_[0-9]+")
+
+
+def _maybe_renamed(columns: list[str]) -> bool:
+    """Whether DuckDB may have renamed a repeated name in a result table: it keeps the
+    first ``a`` (or ``A``) and makes the next one the first free ``a_1``, ``a_2``, … (so a
+    renamed column's stem is always another column's name)."""
+    names = {c.lower() for c in columns}
+    return any(
+        (found := _NUMBERED.fullmatch(c)) is not None and found.group(1).lower() in names
+        for c in columns
+    )
 
 
 def _write_results_csv(con, columns: list[str], path: Path) -> None:
