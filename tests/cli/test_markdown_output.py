@@ -3,8 +3,12 @@ GitHub's tables), not by reading the text we wrote."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+import pytest
 from markdown_it import MarkdownIt
 
+from markdown_cells import NASTY, RENDERERS, shown_cells
 from olistctl.cli.render import to_markdown
 
 
@@ -35,3 +39,36 @@ def test_a_value_is_shown_as_written_not_read_as_markdown():
 def test_a_column_name_with_a_pipe_stays_one_column():
     html = MarkdownIt("commonmark").enable("table").render(to_markdown(["a|b", "c"], [(1, 2)]))
     assert [x for x in html.splitlines() if x.startswith("<th>")] == ["<th>a|b</th>", "<th>c</th>"]
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_every_nasty_value_renders_as_exactly_itself(renderer):
+    """Each value in a row and as a column name: the rendered cell's text is the value."""
+    rows = [(v, i) for i, v in enumerate(NASTY)]
+    shown = shown_cells(to_markdown(["v", "n"], rows), RENDERERS[renderer])
+    assert shown[2:] == [x for v, i in rows for x in (v, str(i))]
+    header = shown_cells(to_markdown(NASTY, [NASTY]), RENDERERS[renderer])
+    assert header == NASTY + NASTY
+
+
+def test_plain_values_are_written_as_they_were():
+    """No special character, no escape: the plain output is byte for byte what it was."""
+    rows = [("delivered", 96478, Decimal("99.10")), ("order_id", None, Decimal("-1.5"))]
+    assert to_markdown(["order_status", "orders", "pct"], rows) == (
+        "| order_status | orders | pct |\n"
+        "|---|---|---|\n"
+        "| delivered | 96478 | 99.10 |\n"
+        "| order_id |  | -1.5 |\n"
+    )
+
+
+def test_query_markdown_shows_values_from_sql_as_written(cli, lake):
+    """`query -o markdown` end to end: string literals that look like markup come back
+    from the engine and show as written."""
+    lake("crawled")
+    values = NASTY
+    literals = ", ".join("(" + "'" + v.replace("'", "''") + "')" for v in values)
+    result = cli("query", f"SELECT v FROM (VALUES {literals}) AS t(v)", "-o", "markdown")
+    assert result.exit_code == 0, result
+    for renderer in RENDERERS.values():
+        assert shown_cells(result.stdout, renderer) == ["v", *values]
