@@ -45,9 +45,9 @@ def test_a_column_name_with_a_pipe_stays_one_column():
 def test_every_nasty_value_renders_as_exactly_itself(renderer):
     """Each value in a row and as a column name: the rendered cell's text is the value."""
     rows = [(v, i) for i, v in enumerate(NASTY)]
-    shown = shown_cells(to_markdown(["v", "n"], rows), RENDERERS[renderer])
+    shown = shown_cells(to_markdown(["v", "n"], rows), renderer)
     assert shown[2:] == [x for v, i in rows for x in (v, str(i))]
-    header = shown_cells(to_markdown(NASTY, [NASTY]), RENDERERS[renderer])
+    header = shown_cells(to_markdown(NASTY, [NASTY]), renderer)
     assert header == NASTY + NASTY
 
 
@@ -70,5 +70,5 @@ def test_query_markdown_shows_values_from_sql_as_written(cli, lake):
     literals = ", ".join("(" + "'" + v.replace("'", "''") + "')" for v in values)
     result = cli("query", f"SELECT v FROM (VALUES {literals}) AS t(v)", "-o", "markdown")
     assert result.exit_code == 0, result
-    for renderer in RENDERERS.values():
+    for renderer in RENDERERS:
         assert shown_cells(result.stdout, renderer) == ["v", *values]

@@ -110,7 +110,7 @@ def test_every_nasty_value_in_a_finding_and_a_sample_renders_as_itself(renderer)
     report.findings = findings
     overview = QualityOverview.build({"raw": DatasetQuality(tables={report.table: report})})
     text = quality_markdown(overview, verbose=False)
-    cells = shown_cells(text, RENDERERS[renderer])
+    cells = shown_cells(text, renderer)
     header, body = cells[:5], cells[5:]
     assert header == ["table", "severity", "check", "rows", "finding"]
     rows = [body[i : i + 5] for i in range(0, len(body), 5)]

@@ -23,13 +23,19 @@ What a cell's text escapes, and why (§ numbers are CommonMark's):
   ``#`` follows (``&amp;`` in data shows as ``&amp;``); ``AT&T`` is left alone.
 - ``|`` ends the cell (GFM tables): ``\\|``, which the table unescapes before the cell's
   inline parse, inside a code span too.
-- ``~`` is GitHub's strikethrough and ``$`` GitHub's math, neither CommonMark's: escaped so
-  a value shows the same on GitHub (any ASCII punctuation may be escaped, §2.4).
+- GitHub adds to CommonMark (github.github.com/gfm): ``~`` strikes through and ``$``
+  starts math, escaped; a bare ``http://…`` or ``www.…`` becomes a link ("Autolinks
+  (extension)"), so the ``:`` of ``://`` and the ``.`` of ``www.`` are escaped, which the
+  extension then does not match (any ASCII punctuation may be escaped, §2.4). A bare
+  e-mail address still becomes a ``mailto:`` link there, its text unchanged: GitHub finds
+  those in the text after escapes are undone, so no escape stops it.
 - A line ending (LF, CR, CRLF) would end the row, and whitespace at either end of a cell
   is trimmed: they are written as numeric character references (``&#10;``), which §2.5
   turns back into the character after the table has split the row.
 
-What cannot be written: U+0000 (CommonMark replaces it with U+FFFD, §2.3).
+What cannot be written: U+0000 (CommonMark replaces it with U+FFFD, §2.3). markdown-it
+also reads a reference to a C0 or C1 control other than tab, LF, FF and CR as U+FFFD
+(CommonMark does not), so there a vertical tab at a cell's end shows as U+FFFD.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ _ESCAPED = re.compile(
     r"\\(?![^\W_])"  # a backslash not before a letter or digit
     r"|[`<*_\[|~$]"  # markup starts (the `_`s left inside words were taken out before)
     r"|&(?=#|[A-Za-z0-9]+;)"  # a character reference's start
+    r"|:(?=//)|(?<=[Ww]{3})\."  # GitHub's autolinks of a bare http:// or www.
 )
 _LINE_ENDING = re.compile(r"\r\n|\r|\n")
 # What a table may trim at a cell's ends: Unicode whitespace (CommonMark's: Zs, tab, LF, FF,
