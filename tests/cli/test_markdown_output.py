@@ -3,6 +3,8 @@ GitHub's tables), not by reading the text we wrote."""
 
 from __future__ import annotations
 
+import random
+import string
 from decimal import Decimal
 
 import pytest
@@ -72,3 +74,18 @@ def test_query_markdown_shows_values_from_sql_as_written(cli, lake):
     assert result.exit_code == 0, result
     for renderer in RENDERERS:
         assert shown_cells(result.stdout, renderer) == ["v", *values]
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_random_strings_of_markup_characters_render_as_themselves(renderer):
+    """Property-style: seeded random strings over markup's characters, letters, spaces and
+    line endings (the combinations NASTY does not list) each show as written."""
+    rnd = random.Random(7)
+    alphabets = [string.punctuation + "ab w.:/@\n\r\t\u00a0é_", "www.http:/ab_*&#;amp<>`\\|~$[]!"]
+    values = [
+        "".join(rnd.choice(chars) for _ in range(rnd.randint(1, 12)))
+        for chars in alphabets
+        for _ in range(3000)
+    ]
+    shown = shown_cells(to_markdown(["v"], [(v,) for v in values]), renderer)
+    assert [(v, s) for v, s in zip(values, shown[1:], strict=True) if v != s] == []
