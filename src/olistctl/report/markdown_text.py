@@ -56,6 +56,8 @@ _LINE_ENDING = re.compile(r"\r\n|\r|\n")
 # takes).
 _SPACE = "[ \t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
 _EDGE_SPACE = re.compile(f"\\A{_SPACE}+|{_SPACE}+\\Z")
+# Most values (ids, dates, numbers, words) have none of it: they are returned as they are.
+_ANY = re.compile(f"[\\\\`<*_\\[|~$&\r\n]|://|[Ww]{{3}}\\.|\\A{_SPACE}|{_SPACE}\\Z")
 
 
 def _reference(chars: str) -> str:
@@ -64,6 +66,8 @@ def _reference(chars: str) -> str:
 
 def cell_text(value: str) -> str:
     """``value`` as a table cell's Markdown text that renders as exactly ``value``."""
+    if not _ANY.search(value):
+        return value
     parts: list[str] = []
     at = 0
     for keep in _INTRAWORD_UNDERSCORES.finditer(value):
