@@ -124,17 +124,12 @@ def to_jsonl(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def to_markdown(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    def cell(v: Any) -> str:
-        # Shown as written: a backslash would escape what follows (a pipe's escape taken
-        # for the value's), a backtick open a code span, "<" raw HTML (CommonMark 2.4, 6.1,
-        # 6.6; as report/quality_doc.py escapes them). A line ending (LF, CR or CRLF)
-        # inside a value would end the row.
-        escaped = re.sub(r"([\\`<])", r"\\\1", text(v)).replace("|", "\\|")
-        return re.sub(r"\r\n?|\n", " ", escaped)
+    # Every value renders as written: the one escape is report/markdown_text.py's.
+    from olistctl.report.markdown_text import cell_text
 
-    lines = ["| " + " | ".join(cell(c) for c in columns) + " |"]
+    lines = ["| " + " | ".join(cell_text(text(c)) for c in columns) + " |"]
     lines.append("|" + "|".join("---" for _ in columns) + "|")
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(cell_text(text(v)) for v in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from olistctl.quality.overview import (
     QualityOverview,
     finding_text,
@@ -12,39 +10,8 @@ from olistctl.quality.overview import (
     summary_lines,
     verdict_word,
 )
+from olistctl.report.markdown_text import cell_code, cell_text
 from olistctl.report.page import document, esc, table
-
-
-def _cell(text: str) -> str:
-    # A line ending (CommonMark's: LF, CR or CRLF) inside a value would end the row.
-    return re.sub(r"\r\n?|\n", " ", text.replace("|", "\\|"))
-
-
-def code_span(value: str) -> str:
-    """``value`` as a Markdown code span whose text is exactly ``value``.
-
-    CommonMark 0.31.2, section 6.1 "Code spans" (spec.commonmark.org/0.31.2/#code-spans):
-    a span ends at the next backtick string as long as the one that opened it, so the
-    fence is one backtick longer than the longest run inside; and one space is stripped
-    from each end when both ends have one (unless all are spaces), so a value starting or
-    ending with a backtick (which would join the fence) or with a space at both ends is
-    padded with one space each side.
-    """
-    fence = "`" * (max((len(run) for run in re.findall(r"`+", value)), default=0) + 1)
-    if (
-        value[:1] == "`"
-        or value[-1:] == "`"
-        or (value[:1] == value[-1:] == " " and value.strip(" "))
-    ):
-        value = f" {value} "
-    return f"{fence}{value}{fence}"
-
-
-def _text(value: str) -> str:
-    """Plain text that Markdown shows as written: a backslash or a backtick in a value (an
-    odd order status, say) would start an escape or a code span (CommonMark 2.4: any ASCII
-    punctuation may be backslash-escaped), and ``<`` an HTML tag (6.6)."""
-    return re.sub(r"([\\`<])", r"\\\1", value)
 
 
 def quality_markdown(overview: QualityOverview, *, verbose: bool) -> str:
@@ -59,14 +26,14 @@ def quality_markdown(overview: QualityOverview, *, verbose: bool) -> str:
     lines.append("|" + "|".join("---:" if c == "rows" else "---" for c in columns) + "|")
     for e in entries:
         f = e.finding
-        text = _text(finding_text(e, verbose=verbose))
+        text = cell_text(finding_text(e, verbose=verbose))
         samples = sample_lines(e)
         if samples:
-            text += " (e.g. " + "; ".join(code_span(s) for s in samples) + ")"
-        cells = [code_span(f.table), f.severity, f.check, f"{f.count:,}"]
-        cells += [stage_word(e)] if stage else []
+            text += " (e.g. " + "; ".join(cell_code(s) for s in samples) + ")"
+        cells = [cell_code(f.table), *map(cell_text, [f.severity, f.check, f"{f.count:,}"])]
+        cells += [cell_text(stage_word(e))] if stage else []
         cells.append(text)
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
