@@ -190,6 +190,16 @@ def test_a_column_list_on_a_table_alias_renames_its_columns_by_position(engine, 
             "The column list of s names a twice (line 1, column 32): give each column its own name",
         ),
         (
+            "WITH w AS (SELECT status, qty FROM sales) SELECT v.status FROM w AS v(p, q)",
+            "Column status does not exist in v (line 1, column 50): the columns available"
+            " here are p, q",
+        ),
+        (
+            "WITH w AS (SELECT status, qty FROM sales) SELECT p FROM w AS v(p)",
+            "The column list of v names 1 column(s), but v has 2 (line 1, column 62): name"
+            " each of its columns once, as Athena requires",
+        ),
+        (
             "SELECT a FROM (SELECT * FROM sales) AS s(a, b)",
             "The column list of s names 2 column(s), but s has 5 (line 1, column 40): name"
             " each of its columns once, as Athena requires",
@@ -405,3 +415,37 @@ def test_join_using_a_column_named_only_by_table_alias_column_lists(engine, sale
         " USING (e) WHERE s.a < 'o000100'"
     )
     assert derived.rows == result.rows
+
+
+# A WITH query is a relation like any other to Trino's ``visitAliasedRelation``: a column
+# list on a reference to it renames its columns by position (the ``from_item``
+# ``table_name [ [ AS ] alias [ ( column_alias [, ...] ) ] ]`` of its SELECT grammar,
+# where a table name may be a WITH query's).
+def test_a_column_list_on_a_with_query_reference_renames_its_columns(engine, sales):
+    result = engine.execute(
+        "WITH w AS (SELECT status, qty FROM sales WHERE qty > 3)"
+        " SELECT v.p, COUNT(*) AS n, SUM(q) AS total FROM w AS v(p, q)"
+        " GROUP BY v.p ORDER BY n DESC, p"
+    )
+    groups: dict[object, list[int]] = {}
+    for status, qty in zip(*(sales.column(c).to_pylist() for c in ("status", "qty")), strict=True):
+        if qty > 3:
+            group = groups.setdefault(status, [0, 0])
+            group[0] += 1
+            group[1] += qty
+    expected = sorted(
+        ((status, n, total) for status, (n, total) in groups.items()),
+        key=lambda r: (-r[1], r[0] is None, r[0] or ""),  # Trino sorts NULL last
+    )
+    assert result.columns == ["p", "n", "total"]
+    assert result.types == ["varchar", "bigint", "bigint"]
+    assert result.rows == expected
+    files = engine.files_by_table()
+    scan = estimate_scan_bytes({"sales": {"status", "qty"}}, files).bytes
+    assert result.bytes_scanned == scan > 0
+    # A recursive WITH query's step may read itself under a column list too.
+    recursive = engine.execute(
+        "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r AS s(x) WHERE x < 5)"
+        " SELECT SUM(n) AS total FROM r"
+    )
+    assert recursive.rows == [(sum(range(1, 6)),)]

@@ -354,11 +354,15 @@ def _resolve_tables(
     or file.
     """
     found: list[str] = []
+    renamed: list[exp.Table] = []
     for table, ctes in _tables_in_scope(tree):
         name = table.name.lower()
         db = table.args.get("db")
         catalog_part = table.args.get("catalog")
         if db is None and name in ctes:
+            alias = table.args.get("alias")
+            if alias is not None and alias.columns:
+                renamed.append(table)
             continue
         if table.args.get("version") is not None:
             raise _position_error(
@@ -389,7 +393,21 @@ def _resolve_tables(
         table.set("this", exp.to_identifier(name))
         if name not in found:
             found.append(name)
+    for table in renamed:
+        _wrap_renamed_with_query(table)
     return found
+
+
+def _wrap_renamed_with_query(table: exp.Table) -> None:
+    """``w AS v(p, q)``, a WITH query read under a column list, as the derived table
+    ``(SELECT * FROM w) AS v(p, q)``: the same relation renamed by position, as Trino's
+    ``visitAliasedRelation`` renames any relation, and the form whose list the column
+    check, the typing and the width check already apply (sqlglot's scope takes a WITH
+    query's own names for the reference and leaves the list out)."""
+    alias = table.args["alias"]
+    inner = table.copy()
+    inner.set("alias", None)
+    table.replace(exp.Subquery(this=exp.select("*").from_(inner), alias=alias.copy()))
 
 
 def _tables_in_scope(tree: exp.Expr) -> Iterator[tuple[exp.Table, frozenset[str]]]:
