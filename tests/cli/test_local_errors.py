@@ -140,6 +140,14 @@ SQL_ERRORS = {
             "did you mean order_status?",
         ],
     ),
+    "unknown column in HAVING": (
+        "SELECT count(*) FROM olist_orders_dataset HAVING count(order_statuz) > 0",
+        [
+            "Column order_statuz cannot be resolved",
+            "(line 1, column 56)",
+            "did you mean order_status?",
+        ],
+    ),
     "unknown column of an aliased table": (
         "SELECT o.order_statuz FROM olist_orders_dataset o",
         [

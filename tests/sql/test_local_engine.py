@@ -190,6 +190,21 @@ def test_a_column_list_on_a_table_alias_renames_its_columns_by_position(engine, 
             "The column list of s names a twice (line 1, column 32): give each column its own name",
         ),
         (
+            "WITH w AS (SELECT status, qty FROM sales) SELECT v.status FROM w AS v(p, q)",
+            "Column status does not exist in v (line 1, column 50): the columns available"
+            " here are p, q",
+        ),
+        (
+            "WITH w AS (SELECT status, qty FROM sales) SELECT p FROM w AS v(p)",
+            "The column list of v names 1 column(s), but v has 2 (line 1, column 62): name"
+            " each of its columns once, as Athena requires",
+        ),
+        (
+            "SELECT a FROM (SELECT * FROM sales) AS s(a, b)",
+            "The column list of s names 2 column(s), but s has 5 (line 1, column 40): name"
+            " each of its columns once, as Athena requires",
+        ),
+        (
             "SELECT a FROM sales AS s(a, b)",
             "The column list of s names 2 column(s), but s has 5 (line 1, column 24): name"
             " each of its columns once, as Athena requires",
@@ -371,3 +386,66 @@ def test_parameters_are_bound_typed_and_the_cache_keeps_no_value(engine, sales, 
     assert len(entries) == 1
     cached = entries[0].read_text(encoding="utf-8")
     assert "$1" in cached and "quoted" not in cached and "delivered" not in cached
+
+
+# Trino resolves a USING column among each side's fields (trinodb/trino,
+# core/trino-main/.../sql/analyzer/StatementAnalyzer.java, ``analyzeJoinUsing``:
+# ``left.tryResolveField(column)``, else "Column '%s' is missing from left side of join"),
+# and an aliased relation's fields are the ones its column list renamed
+# (``visitAliasedRelation`` -> ``RelationType.withAlias``): so a USING column may exist
+# only by its alias.
+def test_join_using_a_column_named_only_by_table_alias_column_lists(engine, sales):
+    result = engine.execute(
+        "SELECT COUNT(*) AS n, SUM(t.y) AS total, MIN(e) AS low"
+        " FROM sales AS s(a, b, c, d, e) JOIN sales AS t(v, w, y, z, e) USING (e)"
+        " WHERE s.a < 'o000100'"
+    )
+    rows = list(zip(*(sales.column(c).to_pylist() for c in ("id", "amount", "qty")), strict=True))
+    left = [qty for id_, _, qty in rows if id_ < "o000100"]
+    matches = [(amount, qty) for qty_left in left for _, amount, qty in rows if qty == qty_left]
+    assert result.columns == ["n", "total", "low"]
+    assert result.rows == [(len(matches), sum(a for a, _ in matches), min(q for _, q in matches))]
+    files = engine.files_by_table()
+    scan = estimate_scan_bytes({"sales": {"id", "amount", "qty"}}, files).bytes
+    assert result.bytes_scanned == scan > 0
+    # The same through a derived table whose * the column list renames.
+    derived = engine.execute(
+        "SELECT COUNT(*) AS n, SUM(t.y) AS total, MIN(e) AS low"
+        " FROM (SELECT * FROM sales) AS s(a, b, c, d, e) JOIN sales AS t(v, w, y, z, e)"
+        " USING (e) WHERE s.a < 'o000100'"
+    )
+    assert derived.rows == result.rows
+
+
+# A WITH query is a relation like any other to Trino's ``visitAliasedRelation``: a column
+# list on a reference to it renames its columns by position (the ``from_item``
+# ``table_name [ [ AS ] alias [ ( column_alias [, ...] ) ] ]`` of its SELECT grammar,
+# where a table name may be a WITH query's).
+def test_a_column_list_on_a_with_query_reference_renames_its_columns(engine, sales):
+    result = engine.execute(
+        "WITH w AS (SELECT status, qty FROM sales WHERE qty > 3)"
+        " SELECT v.p, COUNT(*) AS n, SUM(q) AS total FROM w AS v(p, q)"
+        " GROUP BY v.p ORDER BY n DESC, p"
+    )
+    groups: dict[object, list[int]] = {}
+    for status, qty in zip(*(sales.column(c).to_pylist() for c in ("status", "qty")), strict=True):
+        if qty > 3:
+            group = groups.setdefault(status, [0, 0])
+            group[0] += 1
+            group[1] += qty
+    expected = sorted(
+        ((status, n, total) for status, (n, total) in groups.items()),
+        key=lambda r: (-r[1], r[0] is None, r[0] or ""),  # Trino sorts NULL last
+    )
+    assert result.columns == ["p", "n", "total"]
+    assert result.types == ["varchar", "bigint", "bigint"]
+    assert result.rows == expected
+    files = engine.files_by_table()
+    scan = estimate_scan_bytes({"sales": {"status", "qty"}}, files).bytes
+    assert result.bytes_scanned == scan > 0
+    # A recursive WITH query's step may read itself under a column list too.
+    recursive = engine.execute(
+        "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r AS s(x) WHERE x < 5)"
+        " SELECT SUM(n) AS total FROM r"
+    )
+    assert recursive.rows == [(sum(range(1, 6)),)]

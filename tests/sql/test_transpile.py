@@ -152,6 +152,45 @@ def test_select_aliases_resolve_in_order_by_but_not_in_group_by():
         transpile(f"SELECT order_status AS s, count(*) FROM {ORDERS} GROUP BY s", MODEL)
 
 
+def _column_error(sql: str) -> SqlError:
+    with pytest.raises(SqlError) as caught:
+        transpile(sql, MODEL)
+    assert caught.value.exit_code == ExitCode.USAGE
+    return caught.value
+
+
+@pytest.mark.parametrize("column", ["order_statu", "o.order_statu"])
+def test_a_misspelt_having_column_gets_the_select_lists_message(column):
+    """Trino resolves HAVING's names among the FROM clause's relations, as the SELECT
+    list's (StatementAnalyzer: ``analyzeHaving(node, sourceScope)``, ``analyzeSelect(node,
+    sourceScope)``): the same misspelling gets the same message, at its own place."""
+    listed = _column_error(f"SELECT count({column}) FROM {ORDERS} o")
+    sql = f"SELECT count(*) FROM {ORDERS} o HAVING count({column}) > 0"
+    having = _column_error(sql)
+    at = sql.index(column) + 1
+    assert str(having) == str(listed).replace("(line 1, column 14)", f"(line 1, column {at})")
+    assert having.hint == "did you mean order_status?"
+
+
+def test_a_having_column_of_no_source_is_refused_with_the_closest_of_any_enclosing_query():
+    sql = (
+        f"SELECT o.order_id FROM {ORDERS} o WHERE EXISTS (SELECT 1 FROM"
+        " olist_order_items_dataset GROUP BY seller_id HAVING max(price) > length(order_statu))"
+    )
+    assert str(_column_error(sql)) == (
+        f"Column order_statu cannot be resolved (line 1, column {sql.index('order_statu)') + 1}):"
+        " did you mean order_status?"
+    )
+
+
+def test_a_select_alias_in_having_is_refused_as_trino_resolves_only_the_from_clause():
+    sql = f"SELECT order_status, count(*) AS n FROM {ORDERS} GROUP BY order_status HAVING n > 1"
+    assert str(_column_error(sql)) == (
+        f"Column n cannot be resolved (line 1, column {sql.index('n > 1') + 1}): Athena reads no"
+        " SELECT alias in HAVING: repeat the expression n names"
+    )
+
+
 def test_syntax_errors_carry_line_and_column():
     with pytest.raises(SqlError) as caught:
         transpile("SELECT order_id\nFROM olist_orders_dataset\nWHERE", MODEL)

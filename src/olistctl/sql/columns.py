@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Mapping
 
 from sqlglot import exp
-from sqlglot.optimizer.scope import Scope, traverse_scope
+from sqlglot.optimizer.scope import Scope, traverse_scope, walk_in_scope
 
 from olistctl.errors import SqlError
 from olistctl.sql.rewrite import node_position
@@ -97,9 +97,72 @@ def check_columns(tree: exp.Expr, schema: Mapping[str, Mapping[str, object]]) ->
                 continue
             problem = _problem(column, scope, schema)
             if problem is not None:
-                message, hint = problem
-                line, col = node_position(column)
-                raise SqlError(message, line=line, column=col, hint=hint)
+                _raise(column, problem)
+        for column in _having_unqualified(scope):
+            if column.name in _lambda_parameters(column):
+                continue
+            problem = _having_problem(column, scope, schema)
+            if problem is not None:
+                _raise(column, problem)
+
+
+def _raise(column: exp.Column, problem: tuple[str, str]) -> None:
+    message, hint = problem
+    line, col = node_position(column)
+    raise SqlError(message, line=line, column=col, hint=hint)
+
+
+def _having_unqualified(scope: Scope) -> list[exp.Column]:
+    """The unqualified columns of a scope's HAVING clause, which sqlglot keeps out of
+    ``scope.columns`` (they might name a SELECT alias) and qualify leaves unqualified."""
+    query = scope.expression
+    having = query.args.get("having") if isinstance(query, exp.Select) else None
+    if having is None:
+        return []
+    return [
+        node
+        for node in walk_in_scope(having)
+        if isinstance(node, exp.Column) and not node.table and not node.is_star
+    ]
+
+
+def _having_problem(
+    column: exp.Column, scope: Scope, schema: Mapping[str, Mapping[str, object]]
+) -> tuple[str, str] | None:
+    """An unqualified HAVING column that no source of its query, nor of an enclosing one
+    (a correlated reference), exposes. Trino resolves HAVING against the FROM clause's
+    relations (``StatementAnalyzer``: ``analyzeHaving(node, sourceScope)``), not the
+    SELECT list's aliases, which DuckDB would accept. A name two sources share is left
+    to DuckDB: it may be a JOIN … USING column, which qualify has rewritten away."""
+    name = column.name
+    outer: Scope | None = scope
+    while outer is not None:
+        for source in outer.sources.values():
+            if isinstance(source, exp.Table):
+                names: list[str] | None = table_columns(source, schema)
+            else:
+                names = _output_names(source)
+            if names is None or name in names:
+                return None  # found, or a source whose columns cannot be listed
+        outer = outer.parent
+    if not scope.sources:
+        return f"Column {name} cannot be resolved: the query reads no table", "add a FROM clause"
+    query = scope.expression
+    if isinstance(query, exp.Select) and name in query.named_selects:
+        return (
+            f"Column {name} cannot be resolved",
+            f"Athena reads no SELECT alias in HAVING: repeat the expression {name} names",
+        )
+    candidates: list[str] = []
+    outer = scope
+    while outer is not None:  # this query's columns first, then the enclosing ones'
+        for source in outer.sources.values():
+            if isinstance(source, exp.Table):
+                candidates += table_columns(source, schema)
+            else:
+                candidates += _output_names(source) or []
+        outer = outer.parent
+    return f"Column {name} cannot be resolved", _suggest(name, candidates)
 
 
 def _problem(

@@ -41,7 +41,7 @@ from sqlglot.tokenizer_core import TokenType
 from olistctl.errors import SqlError
 from olistctl.sql.columns import check_columns, referenced_columns
 from olistctl.sql.params import PARAM_INDEX, count_mismatch
-from olistctl.sql.rewrite import Rewriter
+from olistctl.sql.rewrite import Rewriter, node_position
 from olistctl.sql.rules import RULES, VERIFIED
 from olistctl.sql.translation import Transpiled
 from olistctl.sql.type_inference import TypeInference, set_type
@@ -132,6 +132,7 @@ def _transpile(
     _name_outputs(tree)
     _check_column_aliases(tree, catalog)
     tree = _qualify(tree, catalog)
+    _check_starred_widths(tree)
     check_columns(tree, catalog)
     columns = referenced_columns(tree, tables, catalog)
     for placeholder in tree.find_all(exp.Placeholder):
@@ -188,40 +189,62 @@ def _check_column_aliases(tree: exp.Expr, catalog: Mapping[str, Mapping[str, Sql
                     hint="give each column its own name",
                 )
             seen.add(column.name.lower())
-    # The width of a query with a * is known once qualify has expanded it: on a copy
-    # without the column lists (which qualify would otherwise apply, or drop).
-    for at, (_, relation) in enumerate(aliased):
-        relation.meta[_ALIASED] = at
-    bare = tree.copy()
-    for alias in bare.find_all(exp.TableAlias):
-        if alias.parent is not None and _ALIASED in alias.parent.meta:
-            alias.set("columns", None)
     widths: dict[int, int] = {}
-    for node in _qualify(bare, catalog).walk():
-        marked = node.meta.get(_ALIASED)
-        if not isinstance(marked, int):
-            continue
-        index = marked
-        if isinstance(node, exp.Table):
-            columns = catalog.get(node.name.lower())
+    starred: list[int] = []
+    for at, (_, relation) in enumerate(aliased):
+        if isinstance(relation, exp.Table):
+            columns = catalog.get(relation.name.lower())
             if columns is not None:
-                widths[index] = len(columns)
-        elif isinstance(node, exp.Values):
-            rows = node.expressions
+                widths[at] = len(columns)
+        elif isinstance(relation, exp.Values):
+            rows = relation.expressions
             if rows and isinstance(rows[0], exp.Tuple):
-                widths[index] = len(rows[0].expressions)
-        elif isinstance(node.this, exp.Query):
-            widths[index] = len(node.this.selects)
-    for at, (alias, relation) in enumerate(aliased):
-        relation.meta.pop(_ALIASED, None)
+                widths[at] = len(rows[0].expressions)
+        elif isinstance(relation.this, exp.Query):
+            if any(_is_star(s) for s in relation.this.selects):
+                starred.append(at)
+            else:
+                widths[at] = len(relation.this.selects)
+    for at, (alias, _) in enumerate(aliased):
         width = widths.get(at)
         if width is not None and width != len(alias.columns):
-            raise _position_error(
-                alias,
-                f"The column list of {alias.name} names {len(alias.columns)} column(s), but"
-                f" {alias.name} has {width}",
-                hint="name each of its columns once, as Athena requires",
+            raise _width_error(alias, len(alias.columns), width)
+    for at in starred:
+        # The width of a query with a * is known once qualify has expanded it (keeping
+        # the column list would not hide it: qualify moves the list onto the select, or
+        # drops it): checked then, by _check_starred_widths.
+        alias, relation = aliased[at]
+        relation.meta[_ALIASED] = (len(alias.columns), alias.name, *node_position(alias))
+
+
+def _check_starred_widths(tree: exp.Expr) -> None:
+    for node in tree.walk():
+        marked = node.meta.pop(_ALIASED, None)
+        if marked is None or not isinstance(node.this, exp.Query):
+            continue
+        count, name, line, column = marked
+        width = len(node.this.selects)
+        if width != count:
+            raise SqlError(
+                _width_message(name, count, width), line=line, column=column, hint=_WIDTH_HINT
             )
+
+
+_WIDTH_HINT = "name each of its columns once, as Athena requires"
+
+
+def _width_message(name: str, count: int, width: int) -> str:
+    return f"The column list of {name} names {count} column(s), but {name} has {width}"
+
+
+def _width_error(alias: exp.TableAlias, count: int, width: int) -> SqlError:
+    return _position_error(alias, _width_message(alias.name, count, width), hint=_WIDTH_HINT)
+
+
+def _is_star(projection: exp.Expr) -> bool:
+    return isinstance(projection, exp.Star) or (
+        isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star)
+    )
 
 
 def _parse(sql: str) -> exp.Expr:
@@ -331,11 +354,15 @@ def _resolve_tables(
     or file.
     """
     found: list[str] = []
+    renamed: list[exp.Table] = []
     for table, ctes in _tables_in_scope(tree):
         name = table.name.lower()
         db = table.args.get("db")
         catalog_part = table.args.get("catalog")
         if db is None and name in ctes:
+            alias = table.args.get("alias")
+            if alias is not None and alias.columns:
+                renamed.append(table)
             continue
         if table.args.get("version") is not None:
             raise _position_error(
@@ -366,7 +393,21 @@ def _resolve_tables(
         table.set("this", exp.to_identifier(name))
         if name not in found:
             found.append(name)
+    for table in renamed:
+        _wrap_renamed_with_query(table)
     return found
+
+
+def _wrap_renamed_with_query(table: exp.Table) -> None:
+    """``w AS v(p, q)``, a WITH query read under a column list, as the derived table
+    ``(SELECT * FROM w) AS v(p, q)``: the same relation renamed by position, as Trino's
+    ``visitAliasedRelation`` renames any relation, and the form whose list the column
+    check, the typing and the width check already apply (sqlglot's scope takes a WITH
+    query's own names for the reference and leaves the list out)."""
+    alias = table.args["alias"]
+    inner = table.copy()
+    inner.set("alias", None)
+    table.replace(exp.Subquery(this=exp.select("*").from_(inner), alias=alias.copy()))
 
 
 def _tables_in_scope(tree: exp.Expr) -> Iterator[tuple[exp.Table, frozenset[str]]]:
@@ -438,8 +479,6 @@ def _tables_hint(name: str, catalog: Mapping[str, object]) -> str:
 
 
 def _position_error(node: exp.Expr, message: str, hint: str) -> SqlError:
-    from olistctl.sql.rewrite import node_position
-
     line, column = node_position(node)
     return SqlError(message, line=line, column=column, hint=hint)
 
