@@ -268,3 +268,16 @@ def test_runtime_refusals_come_back_as_their_own_message_and_hint(duck):
     assert error.message == "A value cannot be converted to an integer"
     assert error.hint == "Athena rejects it too; use TRY_CAST to get NULL instead"
     assert "olistctl-error" not in str(error)
+
+
+@pytest.mark.parametrize("join", ["NATURAL JOIN", "NATURAL LEFT JOIN", "natural inner join"])
+def test_a_natural_join_is_refused_as_trino_refuses_it(join):
+    """Trino parses NATURAL JOIN but its analyzer refuses it: ``StatementAnalyzer.visitJoin``
+    throws NOT_SUPPORTED "Natural join not supported" (trinodb/trino,
+    core/trino-main/.../sql/analyzer/StatementAnalyzer.java). DuckDB would answer it."""
+    sql = f"SELECT * FROM {ORDERS} {join} olist_customers_dataset"
+    error = _column_error(sql)
+    assert error.message.startswith("Athena does not support NATURAL JOIN (line 1, column ")
+    assert error.hint == "name the columns to join on: JOIN … USING (column, …) or JOIN … ON …"
+    with_cte = f"WITH w AS (SELECT 1 AS a) SELECT * FROM (SELECT 1 AS a) x {join} w"
+    assert _column_error(with_cte).message.startswith("Athena does not support NATURAL JOIN")

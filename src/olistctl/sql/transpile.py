@@ -127,6 +127,7 @@ def _transpile(
         for table, cols in schema.items()
     }
     tree = _parse(sql)
+    _refuse_natural_joins(tree)
     _number_placeholders(tree, len(param_types))
     tables = _resolve_tables(tree, catalog, database)
     _name_outputs(tree)
@@ -293,6 +294,18 @@ def _parse(sql: str) -> exp.Expr:
             hint="run DDL and other statements on --backend aws",
         )
     return tree
+
+
+def _refuse_natural_joins(tree: exp.Expr) -> None:
+    """Trino parses NATURAL JOIN but refuses it (StatementAnalyzer.visitJoin: "Natural join
+    not supported"); DuckDB would answer it."""
+    for join in tree.find_all(exp.Join):
+        if (join.args.get("method") or "").upper() == "NATURAL":
+            raise _position_error(
+                join,
+                "Athena does not support NATURAL JOIN",
+                hint="name the columns to join on: JOIN … USING (column, …) or JOIN … ON …",
+            )
 
 
 _TWO_WORD_STATEMENTS = frozenset({"SHOW", "DESCRIBE", "CREATE", "DROP", "ALTER", "INSERT", "MSCK"})
