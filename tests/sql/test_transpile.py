@@ -281,3 +281,63 @@ def test_a_natural_join_is_refused_as_trino_refuses_it(join):
     assert error.hint == "name the columns to join on: JOIN … USING (column, …) or JOIN … ON …"
     with_cte = f"WITH w AS (SELECT 1 AS a) SELECT * FROM (SELECT 1 AS a) x {join} w"
     assert _column_error(with_cte).message.startswith("Athena does not support NATURAL JOIN")
+
+
+SELLERS = "olist_sellers_dataset"
+CUSTOMERS = "olist_customers_dataset"
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        # A derived table naming a relation beside it in FROM, qualified …
+        f"SELECT t.n FROM {SELLERS} s, (SELECT count(*) AS n FROM {CUSTOMERS}"
+        " WHERE customer_state = s.seller_state) t",
+        # … or unqualified in its HAVING clause.
+        f"SELECT t.n FROM {SELLERS} s, (SELECT count(*) AS n FROM {CUSTOMERS}"
+        " GROUP BY customer_state HAVING count(*) > length(seller_city)) t",
+        # A WITH query naming a relation of the query it belongs to.
+        f"WITH w AS (SELECT count(*) AS n FROM {CUSTOMERS} GROUP BY customer_state"
+        " HAVING count(*) > length(seller_city)) SELECT w.n FROM {SELLERS} s, w".replace(
+            "{SELLERS}", SELLERS
+        ),
+    ],
+)
+def test_a_derived_table_or_with_query_cannot_name_a_relation_beside_it(sql):
+    """Trino analyzes a FROM clause's relation in the query's outer scope, not beside the
+    relations before it: ``StatementAnalyzer.visitJoin`` gives the right side the left's
+    scope only when it is LATERAL (trinodb/trino, core/trino-main/.../analyzer/
+    StatementAnalyzer.java). DuckDB reads the sibling (an implicit LATERAL join) and
+    answered these."""
+    error = _column_error(sql)
+    if "s.seller_state" in sql:
+        at = sql.index("s.seller_state") + 1
+        assert str(error) == (
+            f"s.seller_state: no table or alias s in this query (line 1, column {at}): the"
+            f" tables and aliases here are {CUSTOMERS}"
+        )
+    else:
+        at = sql.index("seller_city") + 1
+        assert str(error) == (
+            f"Column seller_city cannot be resolved (line 1, column {at}): did you mean"
+            " customer_city?"
+        )
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        # An expression subquery names its enclosing query's relations, through a derived
+        # table or a WITH query of its own too.
+        f"SELECT (SELECT t.n FROM (SELECT count(*) AS n FROM {CUSTOMERS}"
+        f" WHERE customer_state = s.seller_state) t) AS k FROM {SELLERS} s",
+        f"SELECT (WITH w AS (SELECT count(*) AS n FROM {CUSTOMERS} GROUP BY customer_state"
+        f" HAVING max(customer_state) = max(s.seller_state)) SELECT max(n) FROM w) AS k"
+        f" FROM {SELLERS} s",
+        f"SELECT s.seller_id FROM {SELLERS} s GROUP BY s.seller_id HAVING EXISTS (SELECT 1 FROM"
+        f" {CUSTOMERS} c GROUP BY c.customer_state HAVING max(seller_id) > 'a')",
+        f"SELECT t.y FROM {SELLERS} s CROSS JOIN LATERAL (SELECT s.seller_city AS y) t",
+    ],
+)
+def test_correlated_references_to_an_enclosing_query_stay_accepted(sql):
+    transpile(sql, MODEL)
