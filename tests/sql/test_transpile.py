@@ -341,3 +341,39 @@ def test_a_derived_table_or_with_query_cannot_name_a_relation_beside_it(sql):
 )
 def test_correlated_references_to_an_enclosing_query_stay_accepted(sql):
     transpile(sql, MODEL)
+
+
+@pytest.mark.parametrize(
+    ("sql", "column", "hint"),
+    [
+        # A WITH query read under a column list exposes the list's names, not its own.
+        (
+            "WITH w AS (SELECT 1 AS a, 2 AS b) SELECT a FROM w AS v(p, q)",
+            "a FROM",
+            "the columns available here are p, q",
+        ),
+        # A WITH query only defined is no relation of the query: its columns are no
+        # candidates, in the SELECT list or in HAVING (which DuckDB would have failed).
+        (
+            f"WITH w AS (SELECT 1 AS seller_idx) SELECT seller_idx FROM {SELLERS}",
+            "seller_idx FROM",
+            "did you mean seller_id?",
+        ),
+        (
+            f"WITH w AS (SELECT 1 AS zz) SELECT count(*) AS n FROM {SELLERS}"
+            " GROUP BY seller_id HAVING max(zz) > 0",
+            "zz) > 0",
+            "the columns available here are seller_city, seller_id, seller_state,"
+            " seller_zip_code_prefix",
+        ),
+    ],
+)
+def test_a_with_query_not_in_from_offers_no_column(sql, column, hint):
+    """The hint named the very column that cannot be resolved ("Column a cannot be
+    resolved: did you mean a?"), taken from a WITH query the FROM clause does not read."""
+    error = _column_error(sql)
+    name = column.split(")")[0].split(" ")[0]
+    assert error.message == (
+        f"Column {name} cannot be resolved (line 1, column {sql.index(column) + 1})"
+    )
+    assert error.hint == hint

@@ -76,7 +76,13 @@ def _lambda_parameters(column: exp.Column) -> set[str]:
 
 
 def _enclosing_source(scope: Scope, alias: str) -> bool:
-    return any(alias in outer.sources for outer in _enclosing_scopes(scope))
+    return any(alias in _selected(outer) for outer in _enclosing_scopes(scope))
+
+
+def _selected(scope: Scope) -> dict[str, exp.Table | Scope]:
+    """The relations of a query's FROM clause, by name: not a WITH query it only defines,
+    which is no relation there (its columns are not the query's)."""
+    return {name: source for name, (_, source) in scope.selected_sources.items()}
 
 
 def _enclosing_scopes(scope: Scope) -> Iterator[Scope]:
@@ -147,14 +153,14 @@ def _having_problem(
     to DuckDB: it may be a JOIN … USING column, which qualify has rewritten away."""
     name = column.name
     for outer in (scope, *_enclosing_scopes(scope)):
-        for source in outer.sources.values():
+        for source in _selected(outer).values():
             if isinstance(source, exp.Table):
                 names: list[str] | None = table_columns(source, schema)
             else:
                 names = _output_names(source)
             if names is None or name in names:
                 return None  # found, or a source whose columns cannot be listed
-    if not scope.sources:
+    if not _selected(scope):
         return f"Column {name} cannot be resolved: the query reads no table", "add a FROM clause"
     query = scope.expression
     if isinstance(query, exp.Select) and name in query.named_selects:
@@ -164,7 +170,7 @@ def _having_problem(
         )
     candidates: list[str] = []
     for outer in (scope, *_enclosing_scopes(scope)):  # this query's columns first
-        for source in outer.sources.values():
+        for source in _selected(outer).values():
             if isinstance(source, exp.Table):
                 candidates += table_columns(source, schema)
             else:
@@ -181,7 +187,7 @@ def _problem(
         if source is None:
             if _enclosing_source(scope, column.table):
                 return None  # a correlated reference to an enclosing query's source
-            sources = ", ".join(sorted(scope.sources)) or "none"
+            sources = ", ".join(sorted(_selected(scope))) or "none"
             return (
                 f"{column.table}.{name}: no table or alias {column.table} in this query",
                 f"the tables and aliases here are {sources}",
@@ -209,7 +215,7 @@ def _problem(
         return None
     candidates: list[str] = []
     holders: list[str] = []
-    for alias, source in scope.sources.items():
+    for alias, source in _selected(scope).items():
         if isinstance(source, exp.Table):
             names = table_columns(source, schema)
         else:
@@ -222,7 +228,7 @@ def _problem(
             f"Column {name} is ambiguous",
             "qualify it with its table: " + " or ".join(f"{h}.{name}" for h in holders),
         )
-    if not candidates and not scope.sources:
+    if not candidates and not _selected(scope):
         return f"Column {name} cannot be resolved: the query reads no table", "add a FROM clause"
     return f"Column {name} cannot be resolved", _suggest(name, candidates)
 
