@@ -377,3 +377,23 @@ def test_a_with_query_not_in_from_offers_no_column(sql, column, hint):
         f"Column {name} cannot be resolved (line 1, column {sql.index(column) + 1})"
     )
     assert error.hint == hint
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        f'SELECT order_id AS "" FROM {ORDERS}',
+        f'SELECT "" FROM {ORDERS}',
+        'SELECT a FROM ""',
+        f'SELECT t.order_id FROM {ORDERS} AS t("", b, c, d, e, f, g, h)',
+    ],
+)
+def test_an_empty_quoted_name_is_a_syntax_error(sql):
+    """Trino's parser: ``SELECT "" FROM t`` fails with "line 1:8: Zero-length delimited
+    identifier not allowed" (trinodb/trino, core/trino-parser/src/test/java/io/trino/sql/
+    parser/TestSqlParserErrorHandling.java). It reached DuckDB, whose parser refused it as
+    a bug of olistctl's."""
+    error = _column_error(sql)
+    at = sql.index('""') + 1
+    assert error.message == f'Syntax error: a quoted name is empty ("") (line 1, column {at})'
+    assert error.hint == "give it a name: Athena allows no zero-length quoted name"
