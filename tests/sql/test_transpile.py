@@ -184,6 +184,10 @@ def test_a_having_column_of_no_source_is_refused_with_the_closest_of_any_enclosi
 
 
 def test_a_select_alias_in_having_is_refused_as_trino_resolves_only_the_from_clause():
+    """Trino's own test: ``TestAnalyzer.testHavingReferencesOutputAlias`` (trinodb/trino,
+    core/trino-main/src/test/java/io/trino/sql/analyzer/TestAnalyzer.java) asserts that
+    ``SELECT sum(a) x FROM t1 HAVING x > 5`` fails with COLUMN_NOT_FOUND, "line 1:32:
+    Column 'x' cannot be resolved"."""
     sql = f"SELECT order_status, count(*) AS n FROM {ORDERS} GROUP BY order_status HAVING n > 1"
     assert str(_column_error(sql)) == (
         f"Column n cannot be resolved (line 1, column {sql.index('n > 1') + 1}): Athena reads no"
