@@ -121,6 +121,19 @@ def test_repeated_output_names_are_kept_as_athena_keeps_them(engine):
     assert not [p for p in engine.store.ws.path("results").iterdir() if p.suffix != ".csv"]
 
 
+@pytest.mark.parametrize("name", ["a\nb", "x\n", "\r\n", "q\r_1"])
+def test_repeated_output_names_with_a_line_break_are_kept(engine, name):
+    """A quoted name may hold a line break; DuckDB's result table renames its repeat all
+    the same (a\nb, a\nb_1), and the query's own names come back."""
+    quoted = '"' + name + '"'
+    result = engine.execute(
+        f"SELECT qty AS {quoted}, qty + 1 AS {quoted} FROM sales ORDER BY id LIMIT 1"
+    )
+    assert result.columns == [name, name]
+    assert result.rows == [(0, 1)]
+    assert _results_csv(engine, result.query_id) == [[name, name], ["0", "1"]]
+
+
 def test_no_rows_still_writes_the_header(engine):
     result = engine.execute("SELECT id, amount FROM sales WHERE qty > 100")
     assert result.rows == [] and result.columns == ["id", "amount"]

@@ -184,6 +184,10 @@ def test_a_having_column_of_no_source_is_refused_with_the_closest_of_any_enclosi
 
 
 def test_a_select_alias_in_having_is_refused_as_trino_resolves_only_the_from_clause():
+    """Trino's own test: ``TestAnalyzer.testHavingReferencesOutputAlias`` (trinodb/trino,
+    core/trino-main/src/test/java/io/trino/sql/analyzer/TestAnalyzer.java) asserts that
+    ``SELECT sum(a) x FROM t1 HAVING x > 5`` fails with COLUMN_NOT_FOUND, "line 1:32:
+    Column 'x' cannot be resolved"."""
     sql = f"SELECT order_status, count(*) AS n FROM {ORDERS} GROUP BY order_status HAVING n > 1"
     assert str(_column_error(sql)) == (
         f"Column n cannot be resolved (line 1, column {sql.index('n > 1') + 1}): Athena reads no"
@@ -268,3 +272,132 @@ def test_runtime_refusals_come_back_as_their_own_message_and_hint(duck):
     assert error.message == "A value cannot be converted to an integer"
     assert error.hint == "Athena rejects it too; use TRY_CAST to get NULL instead"
     assert "olistctl-error" not in str(error)
+
+
+@pytest.mark.parametrize("join", ["NATURAL JOIN", "NATURAL LEFT JOIN", "natural inner join"])
+def test_a_natural_join_is_refused_as_trino_refuses_it(join):
+    """Trino parses NATURAL JOIN but its analyzer refuses it: ``StatementAnalyzer.visitJoin``
+    throws NOT_SUPPORTED "Natural join not supported" (trinodb/trino,
+    core/trino-main/.../sql/analyzer/StatementAnalyzer.java). DuckDB would answer it."""
+    sql = f"SELECT * FROM {ORDERS} {join} olist_customers_dataset"
+    error = _column_error(sql)
+    assert error.message.startswith("Athena does not support NATURAL JOIN (line 1, column ")
+    assert error.hint == "name the columns to join on: JOIN … USING (column, …) or JOIN … ON …"
+    with_cte = f"WITH w AS (SELECT 1 AS a) SELECT * FROM (SELECT 1 AS a) x {join} w"
+    assert _column_error(with_cte).message.startswith("Athena does not support NATURAL JOIN")
+
+
+SELLERS = "olist_sellers_dataset"
+CUSTOMERS = "olist_customers_dataset"
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        # A derived table naming a relation beside it in FROM, qualified …
+        f"SELECT t.n FROM {SELLERS} s, (SELECT count(*) AS n FROM {CUSTOMERS}"
+        " WHERE customer_state = s.seller_state) t",
+        # … or unqualified in its HAVING clause.
+        f"SELECT t.n FROM {SELLERS} s, (SELECT count(*) AS n FROM {CUSTOMERS}"
+        " GROUP BY customer_state HAVING count(*) > length(seller_city)) t",
+        # A WITH query naming a relation of the query it belongs to.
+        f"WITH w AS (SELECT count(*) AS n FROM {CUSTOMERS} GROUP BY customer_state"
+        " HAVING count(*) > length(seller_city)) SELECT w.n FROM {SELLERS} s, w".replace(
+            "{SELLERS}", SELLERS
+        ),
+    ],
+)
+def test_a_derived_table_or_with_query_cannot_name_a_relation_beside_it(sql):
+    """Trino analyzes a FROM clause's relation in the query's outer scope, not beside the
+    relations before it: ``StatementAnalyzer.visitJoin`` gives the right side the left's
+    scope only when it is LATERAL (trinodb/trino, core/trino-main/.../analyzer/
+    StatementAnalyzer.java). DuckDB reads the sibling (an implicit LATERAL join) and
+    answered these."""
+    error = _column_error(sql)
+    if "s.seller_state" in sql:
+        at = sql.index("s.seller_state") + 1
+        assert str(error) == (
+            f"s.seller_state: no table or alias s in this query (line 1, column {at}): the"
+            f" tables and aliases here are {CUSTOMERS}"
+        )
+    else:
+        at = sql.index("seller_city") + 1
+        assert str(error) == (
+            f"Column seller_city cannot be resolved (line 1, column {at}): did you mean"
+            " customer_city?"
+        )
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        # An expression subquery names its enclosing query's relations, through a derived
+        # table or a WITH query of its own too.
+        f"SELECT (SELECT t.n FROM (SELECT count(*) AS n FROM {CUSTOMERS}"
+        f" WHERE customer_state = s.seller_state) t) AS k FROM {SELLERS} s",
+        f"SELECT (WITH w AS (SELECT count(*) AS n FROM {CUSTOMERS} GROUP BY customer_state"
+        f" HAVING max(customer_state) = max(s.seller_state)) SELECT max(n) FROM w) AS k"
+        f" FROM {SELLERS} s",
+        f"SELECT s.seller_id FROM {SELLERS} s GROUP BY s.seller_id HAVING EXISTS (SELECT 1 FROM"
+        f" {CUSTOMERS} c GROUP BY c.customer_state HAVING max(seller_id) > 'a')",
+        f"SELECT t.y FROM {SELLERS} s CROSS JOIN LATERAL (SELECT s.seller_city AS y) t",
+    ],
+)
+def test_correlated_references_to_an_enclosing_query_stay_accepted(sql):
+    transpile(sql, MODEL)
+
+
+@pytest.mark.parametrize(
+    ("sql", "column", "hint"),
+    [
+        # A WITH query read under a column list exposes the list's names, not its own.
+        (
+            "WITH w AS (SELECT 1 AS a, 2 AS b) SELECT a FROM w AS v(p, q)",
+            "a FROM",
+            "the columns available here are p, q",
+        ),
+        # A WITH query only defined is no relation of the query: its columns are no
+        # candidates, in the SELECT list or in HAVING (which DuckDB would have failed).
+        (
+            f"WITH w AS (SELECT 1 AS seller_idx) SELECT seller_idx FROM {SELLERS}",
+            "seller_idx FROM",
+            "did you mean seller_id?",
+        ),
+        (
+            f"WITH w AS (SELECT 1 AS zz) SELECT count(*) AS n FROM {SELLERS}"
+            " GROUP BY seller_id HAVING max(zz) > 0",
+            "zz) > 0",
+            "the columns available here are seller_city, seller_id, seller_state,"
+            " seller_zip_code_prefix",
+        ),
+    ],
+)
+def test_a_with_query_not_in_from_offers_no_column(sql, column, hint):
+    """The hint named the very column that cannot be resolved ("Column a cannot be
+    resolved: did you mean a?"), taken from a WITH query the FROM clause does not read."""
+    error = _column_error(sql)
+    name = column.split(")")[0].split(" ")[0]
+    assert error.message == (
+        f"Column {name} cannot be resolved (line 1, column {sql.index(column) + 1})"
+    )
+    assert error.hint == hint
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        f'SELECT order_id AS "" FROM {ORDERS}',
+        f'SELECT "" FROM {ORDERS}',
+        'SELECT a FROM ""',
+        f'SELECT t.order_id FROM {ORDERS} AS t("", b, c, d, e, f, g, h)',
+    ],
+)
+def test_an_empty_quoted_name_is_a_syntax_error(sql):
+    """Trino's parser: ``SELECT "" FROM t`` fails with "line 1:8: Zero-length delimited
+    identifier not allowed" (trinodb/trino, core/trino-parser/src/test/java/io/trino/sql/
+    parser/TestSqlParserErrorHandling.java). It reached DuckDB, whose parser refused it as
+    a bug of olistctl's."""
+    error = _column_error(sql)
+    at = sql.index('""') + 1
+    assert error.message == f'Syntax error: a quoted name is empty ("") (line 1, column {at})'
+    assert error.hint == "give it a name: Athena allows no zero-length quoted name"

@@ -8,7 +8,7 @@ columns a query reads from each table's Parquet files; ``COUNT(*)`` reads none.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope, traverse_scope, walk_in_scope
@@ -76,12 +76,29 @@ def _lambda_parameters(column: exp.Column) -> set[str]:
 
 
 def _enclosing_source(scope: Scope, alias: str) -> bool:
-    parent = scope.parent
-    while parent is not None:
-        if alias in parent.sources:
-            return True
-        parent = parent.parent
-    return False
+    return any(alias in _selected(outer) for outer in _enclosing_scopes(scope))
+
+
+def _selected(scope: Scope) -> dict[str, exp.Table | Scope]:
+    """The relations of a query's FROM clause, by name: not a WITH query it only defines,
+    which is no relation there (its columns are not the query's)."""
+    return {name: source for name, (_, source) in scope.selected_sources.items()}
+
+
+def _enclosing_scopes(scope: Scope) -> Iterator[Scope]:
+    """The enclosing queries whose relations a correlated reference in ``scope`` may name.
+
+    Trino analyzes a relation of a FROM clause in its query's outer scope, not beside the
+    relations before it (``StatementAnalyzer.visitJoin``: the right side gets the left's
+    scope only when it is LATERAL), and a WITH query likewise: a derived table or WITH
+    query sees what its query sees from outside, never that query's own FROM. DuckDB
+    would read a sibling there (an implicit LATERAL join)."""
+    current = scope
+    while current.parent is not None:
+        hidden = current.is_derived_table or current.is_cte
+        current = current.parent
+        if not hidden:
+            yield current
 
 
 def _in_order_by(column: exp.Column, scope: Scope) -> bool:
@@ -135,17 +152,15 @@ def _having_problem(
     SELECT list's aliases, which DuckDB would accept. A name two sources share is left
     to DuckDB: it may be a JOIN … USING column, which qualify has rewritten away."""
     name = column.name
-    outer: Scope | None = scope
-    while outer is not None:
-        for source in outer.sources.values():
+    for outer in (scope, *_enclosing_scopes(scope)):
+        for source in _selected(outer).values():
             if isinstance(source, exp.Table):
                 names: list[str] | None = table_columns(source, schema)
             else:
                 names = _output_names(source)
             if names is None or name in names:
                 return None  # found, or a source whose columns cannot be listed
-        outer = outer.parent
-    if not scope.sources:
+    if not _selected(scope):
         return f"Column {name} cannot be resolved: the query reads no table", "add a FROM clause"
     query = scope.expression
     if isinstance(query, exp.Select) and name in query.named_selects:
@@ -154,14 +169,12 @@ def _having_problem(
             f"Athena reads no SELECT alias in HAVING: repeat the expression {name} names",
         )
     candidates: list[str] = []
-    outer = scope
-    while outer is not None:  # this query's columns first, then the enclosing ones'
-        for source in outer.sources.values():
+    for outer in (scope, *_enclosing_scopes(scope)):  # this query's columns first
+        for source in _selected(outer).values():
             if isinstance(source, exp.Table):
                 candidates += table_columns(source, schema)
             else:
                 candidates += _output_names(source) or []
-        outer = outer.parent
     return f"Column {name} cannot be resolved", _suggest(name, candidates)
 
 
@@ -174,7 +187,7 @@ def _problem(
         if source is None:
             if _enclosing_source(scope, column.table):
                 return None  # a correlated reference to an enclosing query's source
-            sources = ", ".join(sorted(scope.sources)) or "none"
+            sources = ", ".join(sorted(_selected(scope))) or "none"
             return (
                 f"{column.table}.{name}: no table or alias {column.table} in this query",
                 f"the tables and aliases here are {sources}",
@@ -202,7 +215,7 @@ def _problem(
         return None
     candidates: list[str] = []
     holders: list[str] = []
-    for alias, source in scope.sources.items():
+    for alias, source in _selected(scope).items():
         if isinstance(source, exp.Table):
             names = table_columns(source, schema)
         else:
@@ -215,7 +228,7 @@ def _problem(
             f"Column {name} is ambiguous",
             "qualify it with its table: " + " or ".join(f"{h}.{name}" for h in holders),
         )
-    if not candidates and not scope.sources:
+    if not candidates and not _selected(scope):
         return f"Column {name} cannot be resolved: the query reads no table", "add a FROM clause"
     return f"Column {name} cannot be resolved", _suggest(name, candidates)
 

@@ -127,6 +127,8 @@ def _transpile(
         for table, cols in schema.items()
     }
     tree = _parse(sql)
+    _refuse_empty_names(tree)
+    _refuse_natural_joins(tree)
     _number_placeholders(tree, len(param_types))
     tables = _resolve_tables(tree, catalog, database)
     _name_outputs(tree)
@@ -293,6 +295,30 @@ def _parse(sql: str) -> exp.Expr:
             hint="run DDL and other statements on --backend aws",
         )
     return tree
+
+
+def _refuse_empty_names(tree: exp.Expr) -> None:
+    """Trino's parser refuses ``""`` ("Zero-length delimited identifier not allowed",
+    TestSqlParserErrorHandling); DuckDB's would too, but as a failure of olistctl's SQL."""
+    for identifier in tree.find_all(exp.Identifier):
+        if identifier.quoted and identifier.this == "":
+            raise _position_error(
+                identifier,
+                'Syntax error: a quoted name is empty ("")',
+                hint="give it a name: Athena allows no zero-length quoted name",
+            )
+
+
+def _refuse_natural_joins(tree: exp.Expr) -> None:
+    """Trino parses NATURAL JOIN but refuses it (StatementAnalyzer.visitJoin: "Natural join
+    not supported"); DuckDB would answer it."""
+    for join in tree.find_all(exp.Join):
+        if (join.args.get("method") or "").upper() == "NATURAL":
+            raise _position_error(
+                join,
+                "Athena does not support NATURAL JOIN",
+                hint="name the columns to join on: JOIN … USING (column, …) or JOIN … ON …",
+            )
 
 
 _TWO_WORD_STATEMENTS = frozenset({"SHOW", "DESCRIBE", "CREATE", "DROP", "ALTER", "INSERT", "MSCK"})

@@ -763,7 +763,7 @@ def _body(tmp: Path) -> Path:
     return tmp.with_name(f"{tmp.stem}.body.tmp")
 
 
-_NUMBERED = re.compile(r"(.+)_[0-9]+")
+_NUMBERED = re.compile(r"(.+)_[0-9]+", re.DOTALL)  # a quoted name may hold a line break
 
 
 def _maybe_renamed(columns: list[str]) -> bool:
