@@ -30,15 +30,11 @@ def referenced_columns(
                 own = catalog_column(source, column.name, schema)
                 if own is not None:
                     columns[source.name].add(own)
-        # A HAVING clause's unqualified columns are in no scope's columns (sqlglot keeps
-        # them out: they might name a SELECT alias) and qualify leaves them so. Counted
-        # for every table here or in an enclosing query (a correlated reference) that has
-        # a column of that name: the estimate may bill a column twice over, never less
+        # A HAVING clause's unqualified columns are in no scope's columns. Counted for
+        # every table here or in an enclosing query (a correlated reference) that has a
+        # column of that name: the estimate may bill a column twice over, never less
         # than Athena scans.
-        having = scope.expression.args.get("having")
-        for column in having.find_all(exp.Column) if having is not None else ():
-            if column.table:
-                continue
+        for column in _having_unqualified(scope):
             outer: Scope | None = scope
             while outer is not None:
                 for source in outer.sources.values():
