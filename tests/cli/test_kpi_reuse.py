@@ -57,8 +57,9 @@ def test_a_rerun_over_unchanged_data_reuses_the_answers_without_running_a_query(
     second = _run(cli, str(sample_data))
     assert second["kpis"] == first["kpis"]
     assert sorted(second["reused_kpis"]) == KPIS
-    # Nothing ran, but the ledger (priced as Athena would bill, where run never reuses)
-    # gets a line per reused answer with the scan of the query that answered it.
+    # Nothing ran, but the ledger (priced as Athena would bill: on aws, run asks Athena
+    # every time, as olistctl never turns on Athena's own result reuse) gets a line per
+    # reused answer with the scan of the query that answered it.
     reused = _ledger(tmp_path)[len(_ledger(tmp_path)) - len(KPIS) :]
     assert [e["detail"] for e in reused] == ["reused"] * len(KPIS)
     assert sorted(e["bytes_scanned"] for e in reused) == sorted(e["bytes_scanned"] for e in ran)

@@ -247,8 +247,10 @@ def test_max_rows_shows_the_first_rows_and_says_more_exist(cli, lake, sample_dat
 def test_repeated_answer_names_are_kept_as_athena_keeps_them(
     cli, lake, sample_data, select, header
 ):
-    """Athena's result may repeat a column name; DuckDB's result table renames repeats
-    (a, a -> a, a_1), so the engine takes the query's own names back."""
+    """Athena's result may repeat a column name (Trino's JDBC test, inherited from Presto:
+    ``TestJdbcResultSet.testDuplicateColumnLabels``, where ``SELECT 123 x, 456 x`` has two
+    columns both named x); DuckDB's result table renames repeats (a, a -> a, a_1), so the
+    engine takes the query's own names back."""
     import csv
 
     lake("crawled")

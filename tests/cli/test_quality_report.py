@@ -162,8 +162,12 @@ def test_samples_with_given_files_is_refused_not_ignored(cli, sample_data):
         " `olistctl report quality --samples N`.\n"
     )
     assert "Traceback" not in result.stderr and not Path("olist-lake").exists()
-    # --samples 0 (the default) asks for none: the files are checked.
-    assert cli("report", "quality", str(sample_data), "--samples", "0").exit_code == 0
+    # --samples 0 (the default) asks for none: the files are checked, as without it.
+    plain = cli("report", "quality", str(sample_data), "-o", "json")
+    zero = cli("report", "quality", str(sample_data), "--samples", "0", "-o", "json")
+    assert plain.exit_code == zero.exit_code == 0, zero
+    assert zero.stdout == plain.stdout
+    assert "olist_orders_dataset" in zero.stdout
 
 
 def test_a_rule_whose_table_is_not_in_the_catalog_is_named(cli, sample_data, tmp_path):

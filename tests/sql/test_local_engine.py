@@ -124,7 +124,8 @@ def test_repeated_output_names_are_kept_as_athena_keeps_them(engine):
 @pytest.mark.parametrize("name", ["a\nb", "x\n", "\r\n", "q\r_1"])
 def test_repeated_output_names_with_a_line_break_are_kept(engine, name):
     """A quoted name may hold a line break; DuckDB's result table renames its repeat all
-    the same (a\nb, a\nb_1), and the query's own names come back."""
+    the same (a\nb, a\nb_1), and the query's own names come back, repeated as Trino
+    repeats them (``TestJdbcResultSet.testDuplicateColumnLabels``: ``SELECT 123 x, 456 x``)."""
     quoted = '"' + name + '"'
     result = engine.execute(
         f"SELECT qty AS {quoted}, qty + 1 AS {quoted} FROM sales ORDER BY id LIMIT 1"
@@ -170,12 +171,13 @@ def test_a_column_list_on_a_table_alias_renames_its_columns_by_position(engine, 
             group[2] = max(group[2], qty)
     expected = sorted(
         ((status, n, total, top) for status, (n, total, top) in groups.items()),
-        key=lambda r: (-r[1], r[0] is None, r[0] or ""),  # Trino sorts NULL last
+        key=lambda r: (-r[1], r[0] is None, r[0] or ""),  # NULLS LAST (test_athena_conformance)
     )
     assert result.columns == ["status", "n", "total", "top"]
     assert result.types == ["varchar", "bigint", "decimal(38,2)", "integer"]
     assert result.rows == expected
-    # Athena bills the table's columns the aliases read, under their own names.
+    # The estimate counts the table's own columns the aliases read: a column list renames,
+    # the Parquet columns read are the same.
     files = engine.files_by_table()
     scan = estimate_scan_bytes({"sales": {"status", "amount", "qty"}}, files).bytes
     assert result.bytes_scanned == scan > 0
@@ -448,7 +450,7 @@ def test_a_column_list_on_a_with_query_reference_renames_its_columns(engine, sal
             group[1] += qty
     expected = sorted(
         ((status, n, total) for status, (n, total) in groups.items()),
-        key=lambda r: (-r[1], r[0] is None, r[0] or ""),  # Trino sorts NULL last
+        key=lambda r: (-r[1], r[0] is None, r[0] or ""),  # NULLS LAST (test_athena_conformance)
     )
     assert result.columns == ["p", "n", "total"]
     assert result.types == ["varchar", "bigint", "bigint"]
