@@ -1258,6 +1258,10 @@ FLAG_CASES = {
         ["--nope", "status"],
         "Error: No such option: --nope (Possible options: --no-progress); see `olistctl --help`.",
     ),
+    "a mistyped command": (
+        ["reprt"],
+        "Error: No such command 'reprt'. Did you mean 'report'? See `olistctl --help`.",
+    ),
     "a bad output format": (
         ["query", "SELECT 1", "-o", "yaml"],
         "Error: Invalid value for '--output' / '-o' (env var: 'OLISTCTL_OUTPUT'): Value error,"
@@ -1312,6 +1316,17 @@ def test_bad_arguments_are_refused(cli, lake, tmp_path, case):
     args, expected = FLAG_CASES[case]
     code = ExitCode.CONFIG if case == "an unknown backend" else ExitCode.USAGE
     refused(cli, tmp_path, args, code, expected, skip=(f"{WS}/{MANIFEST}",))
+
+
+@pytest.mark.parametrize("args", [[], ["report"], ["config"]], ids=["olistctl", "report", "config"])
+def test_a_group_without_its_command_shows_its_help(cli, tmp_path, args):
+    """The help, the usage exit code, and no empty ``Error: ;`` line after it."""
+    before = snapshot(tmp_path)
+    result = cli(*args)
+    assert result.exit_code == ExitCode.USAGE, result
+    assert f"Usage: olistctl {' '.join(args)}".rstrip() in result.stdout
+    assert result.stderr == ""
+    assert snapshot(tmp_path) == before
 
 
 def _orders_header(sample_data: Path) -> bytes:

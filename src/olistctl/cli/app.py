@@ -271,8 +271,16 @@ class OlistGroup(typer.core.TyperGroup):
             code = error.exit_code
         except Exception as exc:
             if isinstance(exc, _CommandLineError):
-                # Typos and missing arguments: say what and how to get help.
-                _error(f"{exc.format_message().rstrip('.')}; see `olistctl --help`.")
+                # Typos and missing arguments: say what and how to get help. A group run
+                # without its command (`olistctl`, `olistctl report`) has shown its help
+                # already: rich help prints itself and leaves the message empty.
+                if message := exc.format_message().strip():
+                    if type(exc).__name__ == "NoArgsIsHelpError":
+                        _error(message)  # Click's plain help, when rich is not used
+                    elif message.endswith("?"):  # "Did you mean 'report'?"
+                        _error(f"{message} See `olistctl --help`.")
+                    else:
+                        _error(f"{message.rstrip('.')}; see `olistctl --help`.")
                 code = ExitCode.USAGE
             elif _debug:  # the last line of defence: never a bare traceback
                 traceback.print_exc()
