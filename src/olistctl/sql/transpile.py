@@ -146,8 +146,9 @@ def _transpile(
 
 
 def _qualify(tree: exp.Expr, catalog: Mapping[str, Mapping[str, SqlType]]) -> exp.Expr:
+    _park_having(tree)
     try:
-        return qualify(
+        qualified = qualify(
             tree,
             dialect=AthenaQuery,
             schema={t: dict.fromkeys(cols, "VARCHAR") for t, cols in catalog.items()},
@@ -162,6 +163,36 @@ def _qualify(tree: exp.Expr, catalog: Mapping[str, Mapping[str, SqlType]]) -> ex
             f"The query cannot be resolved against the catalog: {error}",
             hint="check the table and column names",
         ) from None
+    _unpark_having(qualified)
+    return qualified
+
+
+# The select-list item a HAVING condition is parked in while sqlglot qualifies the query.
+_HAVING_SLOT = "olistctl_having"
+
+
+def _park_having(tree: exp.Expr) -> None:
+    """Move each HAVING condition to the end of its select list, for qualify to resolve.
+
+    Trino resolves HAVING's names as the select list's, among the FROM clause's columns
+    (``StatementAnalyzer``: ``analyzeHaving(node, sourceScope)``, ``analyzeSelect(node,
+    sourceScope)``), so a ``JOIN … USING`` column is one column there too. sqlglot's
+    qualify leaves HAVING's unqualified names alone (another dialect may mean a SELECT
+    alias), and DuckDB then called a USING column ambiguous; in the select list, qualify
+    gives them the meaning Trino gives them."""
+    for select in list(tree.find_all(exp.Select)):
+        having = select.args.get("having")
+        if having is not None:
+            select.set("having", None)
+            select.append("expressions", exp.alias_(having.this, _HAVING_SLOT, quoted=True))
+
+
+def _unpark_having(tree: exp.Expr) -> None:
+    for select in tree.find_all(exp.Select):
+        parked = select.expressions[-1] if select.expressions else None
+        if isinstance(parked, exp.Alias) and parked.alias == _HAVING_SLOT:
+            select.set("expressions", select.expressions[:-1])
+            select.set("having", exp.Having(this=parked.this))
 
 
 _ALIASED = "olistctl_aliased"
