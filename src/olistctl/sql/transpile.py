@@ -30,7 +30,6 @@ from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from typing import ClassVar
 
-import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.trino import Trino
 from sqlglot.errors import OptimizeError, ParseError, TokenError
@@ -39,6 +38,7 @@ from sqlglot.parsers.trino import TrinoParser
 from sqlglot.tokenizer_core import TokenType
 
 from olistctl.errors import SqlError
+from olistctl.sql import grammar
 from olistctl.sql.columns import check_columns, referenced_columns
 from olistctl.sql.params import PARAM_INDEX, count_mismatch
 from olistctl.sql.rewrite import Rewriter, node_position
@@ -90,6 +90,37 @@ class AthenaQuery(Trino):
             node = self.expression(exp.Placeholder())
             node.meta.update(line=token.line, col=token.col, start=token.start, end=token.end)
             return node
+
+        # Marks for grammar.check_tree, which the tree would not otherwise keep.
+        def _parse_select_query(self, *args, **kwargs) -> exp.Expr | None:
+            first = self._curr if self._match(TokenType.FROM, advance=False) else None
+            query = super()._parse_select_query(*args, **kwargs)
+            if first is not None and isinstance(query, exp.Select):
+                query.meta[grammar.FROM_FIRST] = grammar.token_position(first)
+            return query
+
+        def _parse_join(self, *args, **kwargs) -> exp.Join | None:
+            first = self._curr
+            comma = self._match(TokenType.COMMA, advance=False)
+            join = super()._parse_join(*args, **kwargs)
+            if join is not None and first is not None and not comma:
+                word = next(
+                    (
+                        t
+                        for t in self._tokens[self._tokens.index(first) : self._index]
+                        if t.token_type == TokenType.JOIN
+                    ),
+                    first,
+                )
+                join.meta[grammar.JOIN_WORD] = grammar.token_position(word)
+            return join
+
+        def _parse_group(self, *args, **kwargs) -> exp.Group | None:
+            first = self._curr
+            group = super()._parse_group(*args, **kwargs)
+            if group is not None and first is not None:
+                group.meta.update(line=first.line, col=first.col, start=first.start, end=first.end)
+            return group
 
 
 def transpile(
@@ -283,9 +314,11 @@ def _is_star(projection: exp.Expr) -> bool:
 def _parse(sql: str) -> exp.Expr:
     if not sql.strip().rstrip(";").strip():
         raise SqlError("The query is empty", hint="write a SELECT statement")
+    dialect = AthenaQuery()
     try:
         with _quiet_sqlglot():
-            statements = [s for s in sqlglot.parse(sql, dialect=AthenaQuery) if s is not None]
+            tokens = dialect.tokenize(sql)
+            statements = [s for s in dialect.parser().parse(tokens, sql) if s is not None]
     except ParseError as error:
         first = error.errors[0] if error.errors else {}
         description = str(first.get("description") or error).split("\n")[0]
@@ -325,6 +358,8 @@ def _parse(sql: str) -> exp.Expr:
             f" engine, not {kind}",
             hint="run DDL and other statements on --backend aws",
         )
+    grammar.check_tokens(tokens, sql)
+    grammar.check_tree(tree)
     return tree
 
 
