@@ -310,13 +310,122 @@ REFUSED = [
         "SELECT INTERVAL '1 day'",
         "Syntax error: the interval '1 day' needs its unit after the quotes in Athena, one of"
         " YEAR, MONTH, DAY, HOUR, MINUTE, SECOND (line 1, column 17):"
-        " write INTERVAL '2' DAY, not '2 days' or DAYS.",
+        " write INTERVAL '2' DAY, not INTERVAL '2 days'.",
     ),
     # G4 filter: FILTER '(' WHERE booleanExpression ')'.
     (
         "SELECT count(*) FILTER (order_status = 'shipped') FROM olist_orders_dataset",
         "Syntax error: FILTER takes a WHERE clause in Athena (line 1, column 17):"
         " write FILTER (WHERE condition).",
+    ),
+]
+
+REFUSED += [
+    # G4 relationPrimary: qualifiedName | '(' query ')' | UNNEST … | LATERAL … | TABLE (…) |
+    # '(' relation ')' | JSON_TABLE …: no PIVOT; queryNoWith ends with LIMIT or FETCH (no
+    # FOR UPDATE); the lexer has no '|>' (BigQuery's pipe syntax).
+    (
+        "SELECT order_status FROM olist_orders_dataset PIVOT (count(*) FOR order_status IN ('x'))",
+        "PIVOT / UNPIVOT does not exist in Athena (line 1, column 54):"
+        " aggregate with CASE: sum(CASE WHEN k = 'a' THEN v END).",
+    ),
+    (
+        "SELECT order_id FROM olist_orders_dataset LIMIT 1 FOR UPDATE",
+        "SELECT … FOR UPDATE / FOR SHARE does not exist in Athena (line 1, column 8):"
+        " leave the locking clause out.",
+    ),
+    (
+        "SELECT order_id FROM olist_orders_dataset |> WHERE order_status = 'shipped'",
+        "The |> operator does not exist in Athena (line 1, column 43):"
+        " write one SELECT … FROM … WHERE … query.",
+    ),
+    # G4's lexer: no '~', '<<', '|' outside a row pattern, '!' alone, '&&', '->>'.
+    (
+        "SELECT ~1",
+        "The ~ operator does not exist in Athena (line 1, column 8): use bitwise_not(x).",
+    ),
+    (
+        "SELECT 1 << 2",
+        "The << operator does not exist in Athena (line 1, column 10):"
+        " use bitwise_left_shift(x, n).",
+    ),
+    (
+        "SELECT 3 | 1",
+        "The | operator does not exist in Athena (line 1, column 10):"
+        " use bitwise_or(x, y), or || to join text.",
+    ),
+    (
+        "SELECT count(*) FROM olist_orders_dataset WHERE !(order_status = 'shipped')",
+        "The ! operator does not exist in Athena (line 1, column 49): write NOT.",
+    ),
+    (
+        "SELECT count(*) FROM olist_orders_dataset WHERE order_status = 'a' && order_id = 'b'",
+        "The && operator does not exist in Athena (line 1, column 68): write AND.",
+    ),
+    (
+        "SELECT json_extract_scalar('{\"a\": 1}', '$.a') ->> 'a'",
+        "The ->> operator does not exist in Athena (line 1, column 47):"
+        " use json_extract_scalar(json, path).",
+    ),
+    # G4 predicate (above): no NOTNULL, RLIKE, SIMILAR TO, BETWEEN SYMMETRIC.
+    (
+        "SELECT count(*) FROM olist_orders_dataset WHERE order_status NOTNULL",
+        "The NOTNULL operator does not exist in Athena (line 1, column 62): write x IS NOT NULL.",
+    ),
+    (
+        "SELECT count(*) FROM olist_orders_dataset WHERE order_status RLIKE '^s'",
+        "The RLIKE operator does not exist in Athena (line 1, column 62):"
+        " use regexp_like(x, pattern).",
+    ),
+    (
+        "SELECT count(*) FROM olist_orders_dataset WHERE order_status SIMILAR TO 's%'",
+        "SIMILAR TO does not exist in Athena (line 1, column 49): use regexp_like(x, pattern).",
+    ),
+    (
+        "SELECT count(*) FROM olist_orders_dataset WHERE 2 BETWEEN SYMMETRIC 3 AND 1",
+        "BETWEEN SYMMETRIC does not exist in Athena (line 1, column 59):"
+        " write x BETWEEN low AND high, with the bounds in order.",
+    ),
+    # G4 relation / joinType (above): no ANTI or ASOF join; LEFT JOIN needs joinCriteria.
+    (
+        "SELECT count(*) FROM olist_orders_dataset o ANTI JOIN olist_customers_dataset c"
+        " ON o.customer_id = c.customer_id",
+        "ANTI JOIN does not exist in Athena (line 1, column 55):"
+        " use WHERE [NOT] EXISTS (…) or IN (…).",
+    ),
+    (
+        "SELECT count(*) FROM olist_orders_dataset o ASOF JOIN olist_customers_dataset c"
+        " ON o.customer_id >= c.customer_id",
+        "ASOF JOIN does not exist in Athena (line 1, column 55):"
+        " join on a range, or pick the row with max_by / row_number().",
+    ),
+    (
+        "SELECT count(*) FROM olist_orders_dataset o LEFT JOIN olist_customers_dataset c",
+        "Syntax error: a JOIN needs ON or USING in Athena (line 1, column 50):"
+        " add ON condition or USING (column), or write CROSS JOIN.",
+    ),
+    # G4 groupingElement (above): CUBE '(' … ')', no WITH CUBE.
+    (
+        "SELECT order_status, count(*) FROM olist_orders_dataset GROUP BY order_status WITH CUBE",
+        "GROUP BY … WITH CUBE does not exist in Athena (line 1, column 57):"
+        " write GROUP BY CUBE (a, b).",
+    ),
+    # G4 queryNoWith / rowCount (above): OFFSET and FETCH counts are plain numbers too.
+    (
+        "SELECT order_id FROM olist_orders_dataset OFFSET 1 + 1",
+        "Syntax error: OFFSET takes a whole number in Athena, not an expression"
+        " (line 1, column 50): write OFFSET 10.",
+    ),
+    (
+        "SELECT order_id FROM olist_orders_dataset ORDER BY 1 FETCH FIRST (2) ROWS ONLY",
+        "Syntax error: FETCH takes a whole number in Athena, not an expression"
+        " (line 1, column 67): write FETCH FIRST 10 ROWS ONLY.",
+    ),
+    # G4 intervalField: YEAR | MONTH | DAY | HOUR | MINUTE | SECOND (singular).
+    (
+        "SELECT DATE '2018-01-01' + INTERVAL '2' DAYS",
+        "Syntax error: DAYS is not an interval unit in Athena (line 1, column 41):"
+        " write INTERVAL '2' DAY.",
     ),
 ]
 

@@ -212,12 +212,18 @@ def _check_interval(tokens: Sequence[Token], index: int) -> None:
     if value.token_type != TokenType.STRING:
         return
     field = tokens[at + 1] if at + 1 < len(tokens) else None
+    if field is not None and field.text.upper()[:-1] in _INTERVAL_FIELDS:
+        raise _refuse(
+            token_position(field),
+            f"Syntax error: {field.text} is not an interval unit in Athena",
+            f"write INTERVAL '{value.text}' {field.text.upper()[:-1]}",
+        )
     if field is None or field.text.upper() not in _INTERVAL_FIELDS:
         raise _refuse(
             token_position(field if field is not None else value),
             f"Syntax error: the interval '{value.text}' needs its unit after the quotes in"
             " Athena, one of YEAR, MONTH, DAY, HOUR, MINUTE, SECOND",
-            "write INTERVAL '2' DAY, not '2 days' or DAYS",
+            "write INTERVAL '2' DAY, not INTERVAL '2 days'",
         )
 
 
@@ -407,7 +413,7 @@ def _select_problem(select: exp.Select) -> tuple[Position, str, str] | None:
         return (
             node_position(count),
             f"Syntax error: {clause} takes a whole number in Athena, not an expression",
-            f"write {clause} 10" + (" (or LIMIT ALL)" if clause == "LIMIT" else ""),
+            _COUNT_HINTS[clause],
         )
     if isinstance(limit, exp.Limit) and isinstance(offset, exp.Offset):
         limit_at, offset_at = node_position(limit.expression), node_position(offset.expression)
@@ -427,6 +433,13 @@ def _select_problem(select: exp.Select) -> tuple[Position, str, str] | None:
             "run it on --backend aws",
         )
     return None
+
+
+_COUNT_HINTS = {
+    "LIMIT": "write LIMIT 10 (or LIMIT ALL)",
+    "FETCH": "write FETCH FIRST 10 ROWS ONLY",
+    "OFFSET": "write OFFSET 10",
+}
 
 
 def _is_row_count(node: exp.Expr) -> bool:

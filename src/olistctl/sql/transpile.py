@@ -315,11 +315,14 @@ def _parse(sql: str) -> exp.Expr:
     if not sql.strip().rstrip(";").strip():
         raise SqlError("The query is empty", hint="write a SELECT statement")
     dialect = AthenaQuery()
+    tokens = []
     try:
         with _quiet_sqlglot():
             tokens = dialect.tokenize(sql)
             statements = [s for s in dialect.parser().parse(tokens, sql) if s is not None]
     except ParseError as error:
+        # What sqlglot fails to read may still be named: a && or an operator of its own.
+        grammar.check_tokens(tokens, sql)
         first = error.errors[0] if error.errors else {}
         description = str(first.get("description") or error).split("\n")[0]
         # "… missing for <class 'sqlglot.expressions.query.Where'>" -> "… missing for WHERE"
