@@ -380,6 +380,25 @@ REFUSED += [
         "SELECT count(*) FROM olist_orders_dataset WHERE order_status ~~ 's%'",
         "The ~~ operator does not exist in Athena (line 1, column 62): write x LIKE pattern.",
     ),
+    # AWS, "Data types in Amazon Athena" (https://docs.aws.amazon.com/athena/latest/ug/
+    # data-types.html): "For DML queries like SELECT, CTAS, and INSERT INTO, Athena uses
+    # Trino data type names", STRING and FLOAT being the DDL names of VARCHAR and REAL
+    # (and "Considerations for data types": "To cast a non-string data type to a string in
+    # a DML query, cast to the VARCHAR data type"). sqlglot read STRING as VARCHAR, FLOAT
+    # as REAL and INT8 as a TINYINT (ClickHouse's meaning; PostgreSQL's is a bigint).
+    (
+        "SELECT CAST(order_id AS STRING) FROM olist_orders_dataset",
+        "Athena's queries have no type STRING (line 1, column 25): write VARCHAR.",
+    ),
+    (
+        "SELECT TRY_CAST('1.5' AS FLOAT)",
+        "Athena's queries have no type FLOAT (line 1, column 26): write REAL.",
+    ),
+    (
+        "SELECT CAST('100' AS INT8)",
+        "Athena's queries have no type INT8 (line 1, column 22): use a Trino type name:"
+        " varchar, integer, bigint, double, decimal(p, s), date, timestamp ….",
+    ),
     # G4 relationPrimary: qualifiedName | '(' query ')' | UNNEST … | LATERAL … | TABLE (…) |
     # '(' relation ')' | JSON_TABLE …: no PIVOT; queryNoWith ends with LIMIT or FETCH (no
     # FOR UPDATE); the lexer has no '|>' (BigQuery's pipe syntax).

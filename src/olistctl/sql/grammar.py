@@ -135,12 +135,80 @@ _BEFORE_LIST = frozenset(
 )
 
 
+# The type names Athena's queries take: "For DML queries like SELECT, CTAS, and INSERT
+# INTO, Athena uses Trino data type names" (AWS, "Data types in Amazon Athena",
+# https://docs.aws.amazon.com/athena/latest/ug/data-types.html, and its "Data type
+# examples" page). sqlglot reads other dialects' names too (STRING, TEXT, INT64, INT8 as a
+# TINYINT, LONG, NUMERIC, FLOAT …), which DuckDB then ran.
+_DML_TYPES = frozenset(
+    {
+        "boolean",
+        "tinyint",
+        "smallint",
+        "integer",
+        "int",
+        "bigint",
+        "real",
+        "double",
+        "decimal",
+        "char",
+        "varchar",
+        "varbinary",
+        "json",
+        "date",
+        "time",
+        "timestamp",
+        "interval",
+        "array",
+        "map",
+        "row",
+        "ipaddress",
+        "uuid",
+    }
+)
+# The DDL (Hive) names AWS's page pairs with a DML name.
+_DML_NAME_OF = {"string": "VARCHAR", "float": "REAL", "binary": "VARBINARY"}
+
+
+def _cast_type(tokens: Sequence[Token], index: int) -> Token | None:
+    """The first token of the type a CAST( or TRY_CAST( at ``index`` casts to."""
+    depth = 0
+    for at in range(index + 1, len(tokens)):
+        kind = tokens[at].token_type
+        if kind == TokenType.L_PAREN:
+            depth += 1
+        elif kind == TokenType.R_PAREN:
+            depth -= 1
+            if depth == 0:
+                return None
+        elif kind == TokenType.ALIAS and depth == 1 and at + 1 < len(tokens):
+            return tokens[at + 1]
+    return None
+
+
 def check_tokens(tokens: Sequence[Token], sql: str) -> None:
     """Refuse the first token, or run of tokens, that Trino's grammar does not produce."""
     for index, token in enumerate(tokens):
         kind = token.token_type
         before = tokens[index - 1] if index > 0 else None
         after = tokens[index + 1] if index + 1 < len(tokens) else None
+        if (
+            token.text.upper() in ("CAST", "TRY_CAST")
+            and after is not None
+            and after.token_type == TokenType.L_PAREN
+        ):
+            target = _cast_type(tokens, index)
+            name = target.text.split()[0].lower() if target is not None else ""
+            if target is not None and name not in _DML_TYPES:
+                instead = _DML_NAME_OF.get(name)
+                raise _refuse(
+                    token_position(target),
+                    f"Athena's queries have no type {target.text.upper()}",
+                    f"write {instead}"
+                    if instead
+                    else "use a Trino type name: varchar, integer,"
+                    " bigint, double, decimal(p, s), date, timestamp …",
+                )
         if kind == TokenType.DCOLON:
             raise _refuse(
                 token_position(token), _newer_trino("the :: cast"), "write CAST(x AS type)"
