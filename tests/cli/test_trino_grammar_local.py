@@ -399,6 +399,61 @@ REFUSED += [
         "Athena's queries have no type INT8 (line 1, column 22): use a Trino type name:"
         " varchar, integer, bigint, double, decimal(p, s), date, timestamp ….",
     ),
+    # G4 groupBy (above): grouping elements are separated by commas (no Hive GROUP BY a
+    # GROUPING SETS (…), which sqlglot rewrote with a warning on stderr).
+    (
+        "SELECT count(*) FROM olist_orders_dataset GROUP BY order_status"
+        " GROUPING SETS ((order_status))",
+        "Syntax error: GROUPING SETS after GROUP BY columns needs a comma in Athena"
+        " (line 1, column 65): write GROUP BY GROUPING SETS ((a), ()) or GROUP BY a,"
+        " GROUPING SETS (…).",
+    ),
+    # G4 selectItem (above): * is a select item, never an operand (DuckDB: * LIKE '…').
+    (
+        "SELECT * LIKE '%id' FROM olist_orders_dataset",
+        "Syntax error: * is no value in Athena (DuckDB's * LIKE '…' picks columns)"
+        " (line 1, column 8): list the columns you want in the SELECT list.",
+    ),
+    # G4 querySpecification: SELECT … FROM … WHERE … GROUP BY … HAVING … WINDOW …: no Hive
+    # DISTRIBUTE BY / SORT BY (sqlglot dropped them), no Oracle CONNECT BY (sqlglot wrote
+    # a recursive query), no BigQuery SELECT AS STRUCT.
+    (
+        "SELECT order_id FROM olist_orders_dataset DISTRIBUTE BY order_id",
+        "DISTRIBUTE BY does not exist in Athena (line 1, column 57): use ORDER BY.",
+    ),
+    (
+        "SELECT order_id FROM olist_orders_dataset SORT BY order_id",
+        "SORT BY does not exist in Athena (line 1, column 51): use ORDER BY.",
+    ),
+    (
+        "SELECT order_id FROM olist_orders_dataset START WITH order_id = 'a'"
+        " CONNECT BY PRIOR order_id = customer_id",
+        "START WITH … CONNECT BY does not exist in Athena (line 1, column 54):"
+        " write a WITH RECURSIVE query.",
+    ),
+    (
+        "SELECT AS STRUCT 1 AS a",
+        "SELECT AS STRUCT does not exist in Athena (line 1, column 18):"
+        " write SELECT … (ROW(…) or CAST(ROW(…) AS ROW(…)) for a row).",
+    ),
+    # G4 queryNoWith (above): LIMIT limitRowCount, nothing after it (no ClickHouse LIMIT n
+    # BY x; WITH TIES only after FETCH).
+    (
+        "SELECT order_id FROM olist_orders_dataset ORDER BY order_id LIMIT 1 BY order_status",
+        "Syntax error: LIMIT takes a number of rows only in Athena (no BY, no WITH TIES)"
+        " (line 1, column 67): write LIMIT 10.",
+    ),
+    (
+        "SELECT order_id FROM olist_orders_dataset ORDER BY order_id LIMIT 1 WITH TIES",
+        "Syntax error: LIMIT takes a number of rows only in Athena (no BY, no WITH TIES)"
+        " (line 1, column 67): write LIMIT 10.",
+    ),
+    # G4 relationPrimary: … | LATERAL '(' query ')' (LATERAL takes a query, not UNNEST).
+    (
+        "SELECT x FROM olist_orders_dataset, LATERAL UNNEST(ARRAY[1]) AS u(x)",
+        "Syntax error: LATERAL UNNEST(…) does not exist in Athena (line 1, column 58):"
+        " write CROSS JOIN UNNEST(array) AS t(x).",
+    ),
     # G4 relationPrimary: qualifiedName | '(' query ')' | UNNEST … | LATERAL … | TABLE (…) |
     # '(' relation ')' | JSON_TABLE …: no PIVOT; queryNoWith ends with LIMIT or FETCH (no
     # FOR UPDATE); the lexer has no '|>' (BigQuery's pipe syntax).

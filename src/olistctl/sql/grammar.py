@@ -219,6 +219,20 @@ def check_tokens(tokens: Sequence[Token], sql: str) -> None:
                 f"The {token.text} operator does not exist in Athena",
                 "write x LIKE pattern",
             )
+        if (
+            kind == TokenType.GROUPING_SETS
+            and before is not None
+            and before.token_type
+            not in (TokenType.COMMA, TokenType.GROUP_BY, TokenType.ALL, TokenType.DISTINCT)
+            and not (before.token_type == TokenType.L_PAREN)
+        ):
+            # groupBy: setQuantifier? groupingElement (',' groupingElement)*: Hive's
+            # GROUP BY a GROUPING SETS (…) has no comma.
+            raise _refuse(
+                token_position(token),
+                "Syntax error: GROUPING SETS after GROUP BY columns needs a comma in Athena",
+                "write GROUP BY GROUPING SETS ((a), ()) or GROUP BY a, GROUPING SETS (…)",
+            )
         if kind == TokenType.NATIONAL_STRING:
             raise _refuse(
                 token_position(token),
@@ -400,6 +414,13 @@ def _problem(node: exp.Expr) -> tuple[Position, str, str] | None:
                     f"* {word} (…) does not exist in Athena",
                     "list the columns you want in the SELECT list",
                 )
+    if isinstance(node, exp.Star) and isinstance(node.parent, (exp.Like, exp.ILike, exp.Binary)):
+        # selectItem: … | ASTERISK: a star is a select item (or count(*)), no operand.
+        return (
+            node_position(node.parent),
+            "Syntax error: * is no value in Athena (DuckDB's * LIKE '…' picks columns)",
+            "list the columns you want in the SELECT list",
+        )
     if isinstance(node, exp.Columns):
         return (
             node_position(node),
@@ -443,6 +464,13 @@ def _problem(node: exp.Expr) -> tuple[Position, str, str] | None:
             node_position(node),
             "Syntax error: IN () lists nothing",
             "list at least one value",
+        )
+    if isinstance(node, exp.Unnest) and isinstance(node.parent, exp.Lateral):
+        # relationPrimary: … | LATERAL '(' query ')': LATERAL takes a query, not UNNEST.
+        return (
+            node_position(node),
+            "Syntax error: LATERAL UNNEST(…) does not exist in Athena",
+            "write CROSS JOIN UNNEST(array) AS t(x)",
         )
     if isinstance(node, exp.Unnest) and not isinstance(node.parent, (exp.From, exp.Join)):
         # UNNEST is reserved in G4 and only a relation (relationPrimary: UNNEST '(' … ')').
@@ -561,7 +589,31 @@ def _join_problem(join: exp.Join) -> tuple[Position, str, str] | None:
     return None
 
 
+# Clauses of other dialects that sqlglot keeps on a SELECT (querySpecification has SELECT,
+# FROM, WHERE, GROUP BY, HAVING, WINDOW only); DuckDB dropped or ran them.
+_FOREIGN_CLAUSES = {
+    "distribute": "DISTRIBUTE BY",
+    "sort": "SORT BY",
+    "cluster": "CLUSTER BY",
+    "connect": "START WITH … CONNECT BY",
+}
+
+
 def _select_problem(select: exp.Select) -> tuple[Position, str, str] | None:
+    for key, word in _FOREIGN_CLAUSES.items():
+        clause = select.args.get(key)
+        if clause is not None:
+            return (
+                node_position(clause),
+                f"{word} does not exist in Athena",
+                "use ORDER BY" if key != "connect" else "write a WITH RECURSIVE query",
+            )
+    if select.args.get("kind"):
+        return (
+            node_position(select),
+            f"SELECT AS {select.args['kind']} does not exist in Athena",
+            "write SELECT … (ROW(…) or CAST(ROW(…) AS ROW(…)) for a row)",
+        )
     if select.args.get("locks"):
         return (
             node_position(select),
@@ -593,6 +645,16 @@ def _select_problem(select: exp.Select) -> tuple[Position, str, str] | None:
                 "write OFFSET n LIMIT m",
             )
     options = limit.args.get("limit_options") if isinstance(limit, exp.Limit) else None
+    if isinstance(limit, exp.Limit) and (
+        limit.expressions or (options is not None and options.args.get("with_ties"))
+    ):
+        # queryNoWith: … (LIMIT limitRowCount | FETCH … (ONLY | WITH TIES)): no LIMIT … BY
+        # (ClickHouse) and no LIMIT … WITH TIES.
+        return (
+            node_position(limit),
+            "Syntax error: LIMIT takes a number of rows only in Athena (no BY, no WITH TIES)",
+            "write LIMIT 10",
+        )
     if isinstance(limit, exp.Limit) and options is not None and options.args.get("percent"):
         # limitRowCount: ALL | rowCount (DuckDB's LIMIT 10 PERCENT, LIMIT 10%).
         return (
