@@ -145,15 +145,21 @@ def _having_problem(
     """An unqualified HAVING column that no source of its query, nor of an enclosing one
     (a correlated reference), exposes. Trino resolves HAVING against the FROM clause's
     relations (``StatementAnalyzer``: ``analyzeHaving(node, sourceScope)``), not the
-    SELECT list's aliases, which DuckDB would accept. A name two sources share is left
-    to DuckDB: it may be a JOIN … USING column, which qualify has rewritten away."""
+    SELECT list's aliases, which DuckDB would accept. Qualify has resolved a name one
+    source has and a ``JOIN … USING`` column (the transpiler parks HAVING in the select
+    list for it), so a name that two of the query's sources have is ambiguous, as in
+    the select list."""
     name = column.name
+    holders = [
+        alias
+        for alias, source in _selected(scope).items()
+        if name in (_source_names(source, schema) or [])
+    ]
+    if len(holders) > 1:
+        return _ambiguous(name, holders)
     for outer in (scope, *_enclosing_scopes(scope)):
         for source in _selected(outer).values():
-            if isinstance(source, exp.Table):
-                names: list[str] | None = table_columns(source, schema)
-            else:
-                names = _output_names(source)
+            names = _source_names(source, schema)
             if names is None or name in names:
                 return None  # found, or a source whose columns cannot be listed
     if not _selected(scope):
@@ -167,10 +173,7 @@ def _having_problem(
     candidates: list[str] = []
     for outer in (scope, *_enclosing_scopes(scope)):  # this query's columns first
         for source in _selected(outer).values():
-            if isinstance(source, exp.Table):
-                candidates += table_columns(source, schema)
-            else:
-                candidates += _output_names(source) or []
+            candidates += _source_names(source, schema) or []
     return f"Column {name} cannot be resolved", _suggest(name, candidates)
 
 
@@ -220,13 +223,26 @@ def _problem(
         if name in names:
             holders.append(alias)
     if len(holders) > 1:
-        return (
-            f"Column {name} is ambiguous",
-            "qualify it with its table: " + " or ".join(f"{h}.{name}" for h in holders),
-        )
+        return _ambiguous(name, holders)
     if not candidates and not _selected(scope):
         return f"Column {name} cannot be resolved: the query reads no table", "add a FROM clause"
     return f"Column {name} cannot be resolved", _suggest(name, candidates)
+
+
+def _source_names(
+    source: exp.Table | Scope, schema: Mapping[str, Mapping[str, object]]
+) -> list[str] | None:
+    if isinstance(source, exp.Table):
+        return table_columns(source, schema)
+    return _output_names(source)
+
+
+def _ambiguous(name: str, holders: list[str]) -> tuple[str, str]:
+    # Trino: "Column 'x' is ambiguous" (StatementAnalyzer); DuckDB would say so in its words.
+    return (
+        f"Column {name} is ambiguous",
+        "qualify it with its table: " + " or ".join(f"{h}.{name}" for h in holders),
+    )
 
 
 def _suggest(name: str, known: list[str]) -> str:

@@ -30,7 +30,6 @@ from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from typing import ClassVar
 
-import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.trino import Trino
 from sqlglot.errors import OptimizeError, ParseError, TokenError
@@ -39,6 +38,7 @@ from sqlglot.parsers.trino import TrinoParser
 from sqlglot.tokenizer_core import TokenType
 
 from olistctl.errors import SqlError
+from olistctl.sql import grammar
 from olistctl.sql.columns import check_columns, referenced_columns
 from olistctl.sql.params import PARAM_INDEX, count_mismatch
 from olistctl.sql.rewrite import Rewriter, node_position
@@ -90,6 +90,37 @@ class AthenaQuery(Trino):
             node = self.expression(exp.Placeholder())
             node.meta.update(line=token.line, col=token.col, start=token.start, end=token.end)
             return node
+
+        # Marks for grammar.check_tree, which the tree would not otherwise keep.
+        def _parse_select_query(self, *args, **kwargs) -> exp.Expr | None:
+            first = self._curr if self._match(TokenType.FROM, advance=False) else None
+            query = super()._parse_select_query(*args, **kwargs)
+            if first is not None and isinstance(query, exp.Select):
+                query.meta[grammar.FROM_FIRST] = grammar.token_position(first)
+            return query
+
+        def _parse_join(self, *args, **kwargs) -> exp.Join | None:
+            first = self._curr
+            comma = self._match(TokenType.COMMA, advance=False)
+            join = super()._parse_join(*args, **kwargs)
+            if join is not None and first is not None and not comma:
+                word = next(
+                    (
+                        t
+                        for t in self._tokens[self._tokens.index(first) : self._index]
+                        if t.token_type == TokenType.JOIN
+                    ),
+                    first,
+                )
+                join.meta[grammar.JOIN_WORD] = grammar.token_position(word)
+            return join
+
+        def _parse_group(self, *args, **kwargs) -> exp.Group | None:
+            first = self._curr
+            group = super()._parse_group(*args, **kwargs)
+            if group is not None and first is not None:
+                group.meta.update(line=first.line, col=first.col, start=first.start, end=first.end)
+            return group
 
 
 def transpile(
@@ -146,8 +177,9 @@ def _transpile(
 
 
 def _qualify(tree: exp.Expr, catalog: Mapping[str, Mapping[str, SqlType]]) -> exp.Expr:
+    _park_having(tree)
     try:
-        return qualify(
+        qualified = qualify(
             tree,
             dialect=AthenaQuery,
             schema={t: dict.fromkeys(cols, "VARCHAR") for t, cols in catalog.items()},
@@ -162,6 +194,36 @@ def _qualify(tree: exp.Expr, catalog: Mapping[str, Mapping[str, SqlType]]) -> ex
             f"The query cannot be resolved against the catalog: {error}",
             hint="check the table and column names",
         ) from None
+    _unpark_having(qualified)
+    return qualified
+
+
+# The select-list item a HAVING condition is parked in while sqlglot qualifies the query.
+_HAVING_SLOT = "olistctl_having"
+
+
+def _park_having(tree: exp.Expr) -> None:
+    """Move each HAVING condition to the end of its select list, for qualify to resolve.
+
+    Trino resolves HAVING's names as the select list's, among the FROM clause's columns
+    (``StatementAnalyzer``: ``analyzeHaving(node, sourceScope)``, ``analyzeSelect(node,
+    sourceScope)``), so a ``JOIN … USING`` column is one column there too. sqlglot's
+    qualify leaves HAVING's unqualified names alone (another dialect may mean a SELECT
+    alias), and DuckDB then called a USING column ambiguous; in the select list, qualify
+    gives them the meaning Trino gives them."""
+    for select in list(tree.find_all(exp.Select)):
+        having = select.args.get("having")
+        if having is not None:
+            select.set("having", None)
+            select.append("expressions", exp.alias_(having.this, _HAVING_SLOT, quoted=True))
+
+
+def _unpark_having(tree: exp.Expr) -> None:
+    for select in tree.find_all(exp.Select):
+        parked = select.expressions[-1] if select.expressions else None
+        if isinstance(parked, exp.Alias) and parked.alias == _HAVING_SLOT:
+            select.set("expressions", select.expressions[:-1])
+            select.set("having", exp.Having(this=parked.this))
 
 
 _ALIASED = "olistctl_aliased"
@@ -252,10 +314,15 @@ def _is_star(projection: exp.Expr) -> bool:
 def _parse(sql: str) -> exp.Expr:
     if not sql.strip().rstrip(";").strip():
         raise SqlError("The query is empty", hint="write a SELECT statement")
+    dialect = AthenaQuery()
+    tokens = []
     try:
         with _quiet_sqlglot():
-            statements = [s for s in sqlglot.parse(sql, dialect=AthenaQuery) if s is not None]
+            tokens = dialect.tokenize(sql)
+            statements = [s for s in dialect.parser().parse(tokens, sql) if s is not None]
     except ParseError as error:
+        # What sqlglot fails to read may still be named: a && or an operator of its own.
+        grammar.check_tokens(tokens, sql)
         first = error.errors[0] if error.errors else {}
         description = str(first.get("description") or error).split("\n")[0]
         # "… missing for <class 'sqlglot.expressions.query.Where'>" -> "… missing for WHERE"
@@ -294,6 +361,8 @@ def _parse(sql: str) -> exp.Expr:
             f" engine, not {kind}",
             hint="run DDL and other statements on --backend aws",
         )
+    grammar.check_tokens(tokens, sql)
+    grammar.check_tree(tree)
     return tree
 
 
