@@ -53,6 +53,9 @@ def test_every_file_and_folder_a_run_and_a_query_make_is_listed(cli, sample_data
         ("/etc/passwd", None),
         ("raw//b.csv", None),
         ("raw/./b.csv", None),
+        ("raw/", None),
+        ("//raw/b.csv", None),
+        ("./raw/b.csv", None),
         ("", None),
         ("a\\b", "a\\b"),  # an ordinary character in a POSIX name
         ("a\0b", None),

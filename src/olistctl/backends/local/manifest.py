@@ -30,7 +30,7 @@ import secrets
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import olistctl.backends.local.nofollow as nofollow
 from olistctl.fs import TMP_SUFFIX
@@ -46,10 +46,11 @@ def relative(path: str) -> str | None:
         return None
     if path == ".":
         return path
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or any(part in ("", ".", "..") for part in path.split("/")):
+    # No leading "/", "//", "." or ".." part, or trailing "/": already what PurePosixPath
+    # would make of it (read for every line of the manifest: it grows with every query).
+    if any(part in ("", ".", "..") for part in path.split("/")):
         return None
-    return pure.as_posix()
+    return path
 
 
 def temporary_name(name: str) -> str:
