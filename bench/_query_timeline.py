@@ -56,14 +56,22 @@ def before(label):
     return wrap
 # module -> [(object path, before|after, label)]
 PATCHES = {
-    "olistctl.cli.state": [("AppState.backend", after, "workspace opened (settings, backend, lock file)")],
-    "olistctl.cli.query_cmd": [("command", before, "command parsed (typer: tree, options)"),
-                               ("run_and_show", before, "statement and params ready (sql.named)")],
-    "olistctl.sql.cache": [("TranspileCache.transpile", after, "SQL ready (catalog, DuckDB import, signed cache read)")],
-    "olistctl.backends.local.engine": [("LocalEngine._connection", after, "sandboxed connection open"),
-                                       ("_ResultsFile.write", before, "views, scan estimate, query run into a table"),
-                                       ("_ResultsFile.write", after, "results file written"),
-                                       ("LocalEngine.execute", after, "rows fetched, connection back (thread joined)")],
+    "olistctl.cli.state": [
+        ("AppState.backend", after, "workspace opened (settings, backend, lock file)"),
+    ],
+    "olistctl.cli.query_cmd": [
+        ("command", before, "command parsed (typer: tree, options)"),
+        ("run_and_show", before, "statement and params ready (sql.named)"),
+    ],
+    "olistctl.sql.cache": [
+        ("TranspileCache.transpile", after, "SQL ready (catalog, DuckDB import, cache lookup)"),
+    ],
+    "olistctl.backends.local.engine": [
+        ("LocalEngine._connection", after, "sandboxed connection open"),
+        ("_ResultsFile.write", before, "views, scan estimate, query run into a table"),
+        ("_ResultsFile.write", after, "results file written"),
+        ("LocalEngine.execute", after, "rows fetched, connection back (thread joined)"),
+    ],
     "olistctl.pipeline": [("_record_query", after, "ledger line written")],
     "olistctl.cli.render": [("emit", after, "rows printed (csv)")],
     "olistctl.cli.summaries": [("query_stats", after, "stats line made (pricing)")],
