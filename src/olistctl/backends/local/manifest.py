@@ -41,7 +41,7 @@ MANIFEST = "olistctl-manifest.jsonl"
 COMPACT_BYTES = 1 << 20
 
 
-def relative(path: str) -> str | None:
+def relative(path: object) -> str | None:
     """``path`` as a clean relative POSIX path inside the workspace, or None if it is not one."""
     if not isinstance(path, str) or not path or "\0" in path:
         return None
