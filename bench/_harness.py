@@ -47,7 +47,7 @@ SMOKE_ORDERS = 1_000
 SEED = 42
 
 # Runs ``argv[4:]`` with stdout/stderr to files, and writes {wall_s, maxrss_kb,
-# status} as JSON. Standard library only, started with -S so it stays small.
+# cpu_s (user + system), status} as JSON. Standard library only, started with -S so it stays small.
 _WRAPPER = r"""
 import json, os, sys, time
 result_path, out_path, err_path, cwd = sys.argv[1:5]
@@ -69,6 +69,7 @@ _, status, usage = os.wait4(pid, 0)
 wall = time.perf_counter() - started
 with open(result_path, "w") as f:
     json.dump({"wall_s": wall, "maxrss_kb": usage.ru_maxrss,
+               "cpu_s": usage.ru_utime + usage.ru_stime,
                "status": os.waitstatus_to_exitcode(status)}, f)
 """
 
@@ -86,6 +87,7 @@ class Run:
     returncode: int
     stdout: str
     stderr: str
+    cpu_s: float = 0.0  # user + system seconds of the process (and its children)
 
 
 @functools.cache
@@ -141,6 +143,7 @@ def measure(
         run = Run(
             wall_s=figures["wall_s"],
             peak_rss=int(figures["maxrss_kb"]) * 1024,  # Linux reports KiB
+            cpu_s=float(figures["cpu_s"]),
             returncode=int(figures["status"]),
             stdout=Path(out).read_text(errors="replace"),
             stderr=Path(err).read_text(errors="replace"),
@@ -188,17 +191,19 @@ class Spread:
 
 @dataclass
 class Measured:
-    """Repeated runs of one command: wall seconds and peak RSS bytes."""
+    """Repeated runs of one command: wall seconds, peak RSS bytes and CPU seconds."""
 
     label: str
     command: str
     wall: Spread = field(default_factory=lambda: Spread([]))
     rss: Spread = field(default_factory=lambda: Spread([]))
     extra: dict = field(default_factory=dict)
+    cpu: Spread = field(default_factory=lambda: Spread([]))
 
     def add(self, run: Run) -> None:
         self.wall.values.append(run.wall_s)
         self.rss.values.append(run.peak_rss)
+        self.cpu.values.append(run.cpu_s)
 
     def to_dict(self) -> dict:
         return {
@@ -206,6 +211,7 @@ class Measured:
             "command": self.command,
             "wall_s": self.wall.to_dict(),
             "peak_rss_bytes": self.rss.to_dict(),
+            "cpu_s": self.cpu.to_dict(),
             "extra": self.extra,
         }
 

@@ -3,8 +3,9 @@
 Each variant is ``LABEL=[NAME=VALUE ...] :: COMMAND``; the variants take turns
 (the order rotates every repetition), so a machine that is busier at one
 moment slows every variant alike, and the medians are compared. Every
-process is measured as in the benchmarks (``_harness.measure``: wall time and
-peak RSS of a fresh process, byte-compiled modules). For example, the code
+process is measured as in the benchmarks (``_harness.measure``: wall time, CPU
+time (user + system, the steadier figure on a busy machine) and peak RSS of a
+fresh process, byte-compiled modules). For example, the code
 before a change (a copy of ``src`` in /tmp/before) against the working tree:
 
     .venv/bin/python bench/ab.py --reps 15 \\
@@ -55,17 +56,20 @@ def main(argv: list[str] | None = None) -> int:
         turn = rep % len(variants)
         for label, env, cmd in variants[turn:] + variants[:turn]:
             runs[label].add(measure(cmd, env=env))
-    first = next(iter(runs.values())).wall.median
+    first = next(iter(runs.values()))
     rows = [
         [
             label,
             secs_spread(m.wall),
-            f"{m.wall.median / first:.2f}×",
+            f"{m.wall.median / first.wall.median:.2f}×",
+            secs_spread(m.cpu),
+            f"{m.cpu.median / first.cpu.median:.2f}×" if first.cpu.median else "",
             f"{m.rss.median / 1e6:,.0f} MB",
         ]
         for label, m in runs.items()
     ]
-    print(table(["variant", "wall", "vs first", "peak RSS"], rows, "lrrr"))
+    header = ["variant", "wall", "vs first", "CPU (user+sys)", "vs first", "peak RSS"]
+    print(table(header, rows, "lrrrrr"))
     return 0
 
 

@@ -246,11 +246,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def _profile_region(profile: str | None, env: Mapping[str, str]) -> str | None:
     """The region of an AWS CLI profile, read from ~/.aws/config without botocore."""
-    import configparser
-
     path = Path(env.get("AWS_CONFIG_FILE", "~/.aws/config")).expanduser()
     if not path.is_file():
         return None
+    import configparser  # only for a file to read (~1 ms of every command otherwise)
+
     parser = configparser.ConfigParser()
     try:
         parser.read(path)

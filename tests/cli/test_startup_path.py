@@ -11,12 +11,12 @@ import subprocess
 import sys
 
 
-def _python(script: str, *args: str) -> dict:
+def _python(script: str, *args: str, env: dict[str, str] | None = None) -> dict:
     done = subprocess.run(
         [sys.executable, "-c", script, *args],
         capture_output=True,
         text=True,
-        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "100", "OLISTCTL_BACKEND": "local"},
+        env=env or {**os.environ, "NO_COLOR": "1", "COLUMNS": "100", "OLISTCTL_BACKEND": "local"},
         check=True,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -119,6 +119,55 @@ def test_a_csv_query_draws_nothing_with_rich_and_says_the_same(lake):
     assert report["out"].startswith("order_status,orders,pct\n")
     (stats,) = report["err"].splitlines()
     assert " rows · " in stats and "Athena would scan" in stats
+
+
+_NAMED_QUERY = """
+import io, json, sys, contextlib
+from olistctl.cli.app import app
+from olistctl.sql import catalog_statements, named
+parsed = []
+real_parse = named._parse
+named._parse = lambda name, text: parsed.append(name) or real_parse(name, text)
+out, err = io.StringIO(), io.StringIO()
+with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    code = app(['--workspace', sys.argv[1], 'query', '--name', 'order_status_mix', '-o', 'csv'],
+               standalone_mode=False)
+unused = ('concurrent.futures', 'logging', 'configparser', 'olistctl.backends.pool')
+forms = getattr(catalog_statements, '_forms', None)  # compiled at import without it
+print(json.dumps({'code': code, 'out': out.getvalue(), 'parsed': parsed,
+                  'imported': [m for m in unused if m in sys.modules],
+                  'catalog_patterns': forms.cache_info().currsize if forms else 'all'}),
+      file=sys.__stdout__)
+"""
+
+
+def test_a_named_query_reads_only_its_own_file_and_imports_only_what_it_runs(lake, tmp_path):
+    # What a `query --name` process does not need (bench/analysis.md, the `olistctl
+    # query` process): the other 21 shipped files parsed (~7 ms), the transform's thread
+    # pool (concurrent.futures, logging), configparser with no AWS config file to read,
+    # and the case-insensitive patterns of SHOW and DESCRIBE for a SELECT.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OLISTCTL_"))}
+    env.update(
+        NO_COLOR="1",
+        OLISTCTL_BACKEND="local",
+        AWS_CONFIG_FILE=str(tmp_path / "no-such-aws-config"),
+    )
+    report = _python(_NAMED_QUERY, str(lake("crawled")), env=env)
+    assert report["code"] == 0
+    assert report["out"].startswith("order_status,orders,pct\n")
+    assert report["parsed"] == ["order_status_mix"]
+    assert report["imported"] == []
+    assert report["catalog_patterns"] == 0
+
+
+def test_typer_reads_the_query_commands_annotations_as_objects_not_strings():
+    # typer evaluates string annotations twice at every start (inspect.signature with
+    # eval_str, then typing.get_type_hints): ~2 ms for the root options and query's.
+    from olistctl.cli import app, query_cmd
+
+    for command in (app.main_callback, query_cmd.command):
+        annotations = command.__annotations__
+        assert annotations and not any(isinstance(a, str) for a in annotations.values())
 
 
 def test_a_line_printed_without_rich_is_what_rich_prints_off_a_terminal():

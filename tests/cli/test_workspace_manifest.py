@@ -53,6 +53,9 @@ def test_every_file_and_folder_a_run_and_a_query_make_is_listed(cli, sample_data
         ("/etc/passwd", None),
         ("raw//b.csv", None),
         ("raw/./b.csv", None),
+        ("raw/", None),
+        ("//raw/b.csv", None),
+        ("./raw/b.csv", None),
         ("", None),
         ("a\\b", "a\\b"),  # an ordinary character in a POSIX name
         ("a\0b", None),
@@ -71,6 +74,60 @@ def test_a_torn_or_edited_manifest_is_read_for_what_it_can_say(tmp_path):
     owned = manifest.read()
     assert owned.files == {"raw/a.csv"}
     assert owned.dirs == {".", "raw"}
+
+
+def _read_line_by_line(data: bytes) -> tuple[int, list[tuple[str, object]]]:
+    """The manifest's lines as json.loads reads them one by one (how read() read them all)."""
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    pairs: list[tuple[str, object]] = []
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            pairs.extend(record.items())
+    return len(lines), pairs
+
+
+def test_olistctls_own_lines_are_read_as_json_reads_them():
+    # read() takes a manifest of only olistctl's own lines in two regex passes (every
+    # query reads the whole manifest, which grows by two lines a query); the answer
+    # must be what json.loads gives line by line, and anything else takes that path.
+    import random
+
+    from olistctl.backends.local.manifest import _PLAIN_MANIFEST, _records, encode
+
+    rng = random.Random(17)
+    alphabet = [chr(c) for c in range(0x20, 0x7F)] + ["é", "\u2028", "\x85", "\t", "\x7f"]
+    for _ in range(300):
+        records = [
+            {
+                rng.choice(["dir", "file", "gone", "tmp", "other"]): "".join(
+                    rng.choices(alphabet, k=rng.randint(0, 12))
+                )
+            }
+            for _ in range(rng.randint(0, 6))
+        ]
+        data = encode(records)
+        plain = all(
+            set(r) <= {"dir", "file", "gone", "tmp"}
+            and all(" " <= c <= "~" and c not in '"\\' for c in next(iter(r.values())))
+            for r in records
+        )
+        assert bool(_PLAIN_MANIFEST.fullmatch(data)) == plain, records
+        assert _records(data) == _read_line_by_line(data)
+    for odd in [
+        b'{"file": "a"}\n{"file": "b',  # a torn last line
+        b'{"file": "a"}\r\n{"dir": "b"}\n',
+        b'{"file": "a"}\n[1, 2]\n{"file": "a", "gone": "a"}\n',
+        b'{"file": "a"} {"file": "b"}\n',
+        b'{"file":"a"}\n',
+        b'{"file": "caf\xc3\xa9"}\n{"file": "\xff"}\n',
+        b"\n\n",
+        b"",
+    ]:
+        assert _records(odd) == _read_line_by_line(odd), odd
 
 
 def test_a_large_manifest_is_compacted_under_the_lock(tmp_path, monkeypatch):

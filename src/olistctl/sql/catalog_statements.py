@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Protocol
 
 from olistctl.errors import SqlError
@@ -46,13 +47,24 @@ class _Table(Protocol):
 
 _NAME = r'(?:"[^"]+"|`[^`]+`|[A-Za-z_][A-Za-z0-9_]*)'
 _QUALIFIED = rf"(?P<first>{_NAME})(?:\s*\.\s*(?P<second>{_NAME}))?"
-_SHOW_TABLES = re.compile(rf"SHOW\s+TABLES(?:\s+(?:IN|FROM)\s+(?P<db>{_NAME}))?", re.I)
-_SHOW_COLUMNS = re.compile(
-    rf"SHOW\s+COLUMNS\s+(?:IN|FROM)\s+{_QUALIFIED}(?:\s+(?:IN|FROM)\s+(?P<db>{_NAME}))?", re.I
-)
-_DESCRIBE = re.compile(rf"DESC(?:RIBE)?\s+{_QUALIFIED}", re.I)
+# Every form starts with one of these (any case): other SQL needs none of the patterns.
+_FIRST_WORDS = ("SHOW", "DESC")  # four letters each
 # Comments and a trailing semicolon around the statement.
 _COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
+
+
+@cache
+def _forms() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """SHOW TABLES, SHOW COLUMNS and DESCRIBE: compiled when a statement starts with one of
+    :data:`_FIRST_WORDS` (~2 ms, case-insensitive, that every other query would pay)."""
+    return (
+        re.compile(rf"SHOW\s+TABLES(?:\s+(?:IN|FROM)\s+(?P<db>{_NAME}))?", re.I),
+        re.compile(
+            rf"SHOW\s+COLUMNS\s+(?:IN|FROM)\s+{_QUALIFIED}(?:\s+(?:IN|FROM)\s+(?P<db>{_NAME}))?",
+            re.I,
+        ),
+        re.compile(rf"DESC(?:RIBE)?\s+{_QUALIFIED}", re.I),
+    )
 
 
 @dataclass(frozen=True)
@@ -78,10 +90,13 @@ def _unquote(name: str | None) -> str | None:
 def parse_catalog_statement(sql: str) -> CatalogStatement | None:
     """The catalog statement ``sql`` is, or None when it is something else."""
     text = _COMMENTS.sub(" ", sql).strip().rstrip(";").strip()
-    found = _SHOW_TABLES.fullmatch(text)
+    if text[:4].upper() not in _FIRST_WORDS:
+        return None
+    show_tables, show_columns, describe = _forms()
+    found = show_tables.fullmatch(text)
     if found:
         return CatalogStatement("show_tables", database=_unquote(found["db"]))
-    for kind, pattern in (("show_columns", _SHOW_COLUMNS), ("describe", _DESCRIBE)):
+    for kind, pattern in (("show_columns", show_columns), ("describe", describe)):
         found = pattern.fullmatch(text)
         if found:
             first, second = _unquote(found["first"]), _unquote(found["second"])

@@ -13,7 +13,6 @@ from olistctl import layout
 from olistctl.backends.base import TransformRunner
 from olistctl.backends.local.store import LocalStore
 from olistctl.backends.local.workspace import Workspace
-from olistctl.backends.pool import convert_in_pool
 from olistctl.errors import OlistError, os_error
 from olistctl.fs import SHARED
 from olistctl.records import ProgressCallback, TransformOutcome
@@ -141,6 +140,10 @@ class LocalRunner(TransformRunner):
         sizes: Mapping[str, int] | None = None,
         finished: list[TransformOutcome] | None = None,
     ) -> Generator[TransformOutcome, None, None]:
+        # Here, not at the top: every local command opens this backend, and the pool's
+        # concurrent.futures (and logging) is ~3 ms of a query process.
+        from olistctl.backends.pool import convert_in_pool
+
         if sizes is None:
             sizes = {k: info.size for k in raw_keys if (info := self.store.head("raw", k))}
         return convert_in_pool(
