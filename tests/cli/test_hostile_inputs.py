@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import errno
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -1262,15 +1263,45 @@ FLAG_CASES = {
         ["reprt"],
         "Error: No such command 'reprt'. Did you mean 'report'? See `olistctl --help`.",
     ),
+    "a mistyped subcommand": (
+        ["report", "qualty"],
+        "Error: No such command 'qualty'. Did you mean 'quality'? See `olistctl report --help`.",
+    ),
     "a bad output format": (
         ["query", "SELECT 1", "-o", "yaml"],
-        "Error: Invalid value for '--output' / '-o' (env var: 'OLISTCTL_OUTPUT'): Value error,"
-        " 'yaml' is not one of 'table', 'csv', 'json', 'jsonl', 'markdown'; see `olistctl --help`.",
+        "Error: Invalid value for '--output' / '-o' (env var: 'OLISTCTL_OUTPUT'): 'yaml' is not"
+        " one of 'table', 'csv', 'json', 'jsonl', 'markdown'; see `olistctl query --help`.",
     ),
     "a negative --max-rows": (
         ["query", "SELECT 1", "--max-rows", "-1"],
         "Error: Invalid value for '--max-rows': Input should be greater than or equal to 1; see"
-        " `olistctl --help`.",
+        " `olistctl query --help`.",
+    ),
+    "a command's mistyped option": (
+        ["run", "--no-reus"],
+        "Error: No such option: --no-reus (Possible options: --force, --no-reuse, --reuse); see"
+        " `olistctl run --help`.",
+    ),
+    "a missing argument": (
+        ["upload"],
+        "Error: Missing argument 'paths'; see `olistctl upload --help`.",
+    ),
+    # Click reads options where they stand, so a global one after the command is refused by
+    # the command, which suggested its own look-alikes ("Possible options: --no-reuse").
+    "a global flag after the command": (
+        ["run", "--no-progress"],
+        "Error: --no-progress is an option of olistctl itself, not of `run`: put it before the"
+        " command, as in `olistctl --no-progress run …`.",
+    ),
+    "a global short flag after a subcommand": (
+        ["report", "cost", "-q"],
+        "Error: -q is an option of olistctl itself, not of `report cost`: put it before the"
+        " command, as in `olistctl -q report cost …`.",
+    ),
+    "a global option with a value after the command": (
+        ["query", "SELECT 1", "--workspace=elsewhere"],
+        "Error: --workspace is an option of olistctl itself, not of `query`: put it before the"
+        " command, as in `olistctl --workspace WORKSPACE query …`.",
     ),
     "an unknown backend": (
         ["--backend", "gcp", "status"],
@@ -1278,8 +1309,8 @@ FLAG_CASES = {
     ),
     "a bad --fail-on": (
         ["report", "quality", "--fail-on", "bogus"],
-        "Error: Invalid value for '--fail-on': Value error, 'bogus' is not one of 'error',"
-        " 'warn', 'never'; see `olistctl --help`.",
+        "Error: Invalid value for '--fail-on': 'bogus' is not one of 'error', 'warn', 'never';"
+        " see `olistctl report quality --help`.",
     ),
     "a month that is not one": (
         ["report", "cost", "--month", "2025-13"],
@@ -1316,6 +1347,37 @@ def test_bad_arguments_are_refused(cli, lake, tmp_path, case):
     args, expected = FLAG_CASES[case]
     code = ExitCode.CONFIG if case == "an unknown backend" else ExitCode.USAGE
     refused(cli, tmp_path, args, code, expected, skip=(f"{WS}/{MANIFEST}",))
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+# https://no-color.org: "Command-line software which adds ANSI color to its output by default
+# should check for a NO_COLOR environment variable that, when present and not an empty string
+# (regardless of its value), prevents the addition of ANSI color."
+@pytest.mark.parametrize(
+    ("no_color", "start"), [("1", "Error: "), ("", "\x1b[31mError:\x1b[0m ")], ids=["set", "empty"]
+)
+def test_the_error_line_on_a_terminal_is_red_unless_no_color(
+    monkeypatch, tmp_path, no_color, start
+):
+    import typer
+
+    from olistctl.cli.app import app
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", no_color)
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    group = typer.main.get_command(app)
+    code = group.main(["query", "--name", "nope"], standalone_mode=False)
+    assert code == ExitCode.USAGE
+    assert terminal.getvalue() == (
+        f"{start}There is no query named 'nope': `olistctl query --list` shows the 22 there are.\n"
+    )
+    assert os.listdir(tmp_path) == []
 
 
 @pytest.mark.parametrize("args", [[], ["report"], ["config"]], ids=["olistctl", "report", "config"])
