@@ -756,3 +756,15 @@ def test_the_quality_rules_reach_athena_unchanged_and_their_answer_is_read(aws_c
     assert {s["rule"] for s in report["rules"]["skipped"]} == {
         r.name for r in list_rules() if r not in on_orders
     }
+
+
+def test_quality_on_an_empty_stack_names_its_stages_not_a_workspace(aws_cli, stack):
+    """The aws backend has buckets, not the local backend's workspace: the sentence says
+    what is empty in words true of both."""
+    result = aws_cli("report", "quality")
+    assert result.exit_code == ExitCode.FAILED, result
+    assert error_line(result) == (
+        "Error: The raw and processed stages are empty, so there is nothing to check:"
+        " run `olistctl upload PATH` (or `olistctl run`) first."
+    )
+    assert result.stdout == ""

@@ -44,6 +44,9 @@ class LocalBackend(Backend):
     def exclusive(self) -> AbstractContextManager[object]:
         return self.workspace.lock()
 
+    def stores_nothing(self) -> bool:
+        return not self.workspace.exists()
+
     def own_file(self, name: str) -> OwnFile:
         workspace = self.workspace
         if not workspace.exists():  # nothing stored yet: never create a workspace for this
