@@ -1349,6 +1349,21 @@ def test_bad_arguments_are_refused(cli, lake, tmp_path, case):
     refused(cli, tmp_path, args, code, expected, skip=(f"{WS}/{MANIFEST}",))
 
 
+
+def test_run_refuses_csv_which_holds_one_of_its_tables(cli, tmp_path, sample_data):
+    """run prints three KPI tables with different columns; CSV written back to back was
+    three headers in one file. Refused before anything runs: no workspace is made."""
+    refused(
+        cli,
+        tmp_path,
+        ["run", str(sample_data), "-o", "csv"],
+        ExitCode.USAGE,
+        "Error: run shows several KPI tables, each with columns of its own, and CSV holds one"
+        " table: use -o json or -o jsonl (each row names its KPI), or"
+        " `olistctl query --name NAME -o csv` for one KPI.",
+    )
+    assert os.listdir(tmp_path) == []
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True

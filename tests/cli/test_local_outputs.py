@@ -498,6 +498,21 @@ def test_teardown_yes_removes_the_workspace_and_a_second_one_finds_nothing(cli, 
 # -- run twice, sample, config --------------------------------------------------------------
 
 
+def test_run_jsonl_is_every_kpi_row_naming_its_kpi(cli, sample_data):
+    """`run -o jsonl`: one JSON object a line, each naming its KPI first, so the three KPI
+    tables (each with columns of its own) stay apart; the same rows as `run -o json`."""
+    result = cli("--no-progress", "run", str(sample_data), "-o", "jsonl")
+    assert result.exit_code == 0, result
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    kpis = json.loads(cli("--no-progress", "run", str(sample_data), "-o", "json").stdout)["kpis"]
+    by_kpi: dict[str, list[dict]] = {}
+    for line in lines:
+        assert next(iter(line)) == "kpi", line
+        by_kpi.setdefault(line.pop("kpi"), []).append(line)
+    assert by_kpi == kpis
+    assert sorted(kpis) == sorted(q.name for q in list_queries() if q.kpi)
+
+
 def test_a_second_run_uploads_and_converts_nothing_and_answers_the_same(cli, sample_data, tmp_path):
     first = cli("--no-progress", "run", str(sample_data), "-o", "json")
     assert first.exit_code == 0, first
