@@ -1349,7 +1349,6 @@ def test_bad_arguments_are_refused(cli, lake, tmp_path, case):
     refused(cli, tmp_path, args, code, expected, skip=(f"{WS}/{MANIFEST}",))
 
 
-
 def test_run_refuses_csv_which_holds_one_of_its_tables(cli, tmp_path, sample_data):
     """run prints three KPI tables with different columns; CSV written back to back was
     three headers in one file. Refused before anything runs: no workspace is made."""
@@ -1363,6 +1362,7 @@ def test_run_refuses_csv_which_holds_one_of_its_tables(cli, tmp_path, sample_dat
         " `olistctl query --name NAME -o csv` for one KPI.",
     )
     assert os.listdir(tmp_path) == []
+
 
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:

@@ -55,8 +55,7 @@ def command(
 
     if output is OutputFormat.csv:  # before anything runs
         raise UsageError(
-            "run shows several KPI tables, each with columns of its own, and CSV holds one"
-            " table",
+            "run shows several KPI tables, each with columns of its own, and CSV holds one table",
             hint="use -o json or -o jsonl (each row names its KPI), or"
             " `olistctl query --name NAME -o csv` for one KPI",
         )
