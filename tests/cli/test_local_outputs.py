@@ -467,6 +467,28 @@ def test_teardown_dry_run_lists_everything_and_deletes_nothing(cli, lake):
     assert {p: p.read_bytes() for p in _files(ws)} == before
 
 
+def test_teardown_plan_in_json_counts_bytes_as_a_number(cli, lake):
+    """Machine formats give each row's size as a number of bytes (as upload's "bytes"), not
+    the table's "91.0 KB"; together they are every file of the workspace."""
+    ws = lake("crawled")
+    dry = cli("teardown", "--dry-run", "-o", "json")
+    assert dry.exit_code == 0, dry
+    rows = json.loads(dry.stdout)
+    assert {tuple(r) for r in rows} == {("what", "where", "count", "bytes")}
+    assert all(type(r["bytes"]) is int for r in rows)
+    assert sum(r["bytes"] for r in rows) == sum(p.stat().st_size for p in _files(ws))
+
+
+def test_teardown_of_no_workspace_prints_no_empty_table(cli, tmp_path):
+    for args in (["teardown", "--dry-run"], ["teardown", "--yes"]):
+        result = cli(*args)
+        assert result.exit_code == 0, result
+        assert result.stdout == ""
+        assert result.stderr == "Nothing to delete.\n"
+    assert json.loads(cli("teardown", "--dry-run", "-o", "json").stdout) == []
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize(("answer", "code"), [("n\n", 6), ("y\n", 0)])
 def test_teardown_asks_on_a_terminal(cli, lake, monkeypatch, answer, code):
     from olistctl.cli import teardown_cmd
