@@ -909,7 +909,7 @@ def test_a_read_only_workspace_answers_queries(cli, lake, tmp_path, sample_data,
     before = snapshot(tmp_path)
     result = cli("query", f"SELECT COUNT(*) AS n FROM {ORDERS}", "-o", "csv")
     assert result.exit_code == 0, result
-    assert result.stdout == f"n\n{len(frame(sample_data, ORDERS))}\n"
+    assert result.stdout == f'"n"\n"{len(frame(sample_data, ORDERS))}"\n'
     assert_no_error(result)
     assert (
         f"The result was not saved to {WS}/results (Read-only file system); the rows above are"
@@ -1120,7 +1120,7 @@ def test_query_on_a_really_read_only_workspace(tmp_path, lake, sample_data):
         f" {{olistctl}} upload {sample_data / (ORDERS + '.csv')} --force; echo code=$? >&2",
         "64m",
     )
-    assert done.stdout == f"n\n{len(frame(sample_data, ORDERS))}\n", done
+    assert done.stdout == f'"n"\n"{len(frame(sample_data, ORDERS))}"\n', done
     assert "Traceback" not in done.stderr
     assert "code=0" in done.stderr and "code=3" in done.stderr, done.stderr
     assert (
@@ -1364,6 +1364,56 @@ def test_run_refuses_csv_which_holds_one_of_its_tables(cli, tmp_path, sample_dat
     assert os.listdir(tmp_path) == []
 
 
+QUERY_CONTRADICTIONS = {
+    # --list ran nothing and said nothing of what it dropped.
+    "--list with SQL": (
+        ["query", "--list", "SELECT 1"],
+        "Error: --list shows the shipped queries and runs none, so it takes no SQL: drop --list"
+        " to run the query, or drop the SQL.",
+    ),
+    "--list with --name and --max-rows": (
+        ["query", "--list", "--name", "nps", "--max-rows", "3"],
+        "Error: --list shows the shipped queries and runs none, so it takes no --name and no"
+        " --max-rows: drop --list to run the query, or drop --name and --max-rows.",
+    ),
+    "--list with --out": (
+        ["query", "--list", "--out", "queries.csv"],
+        "Error: --list shows the shipped queries and runs none, so it takes no --out: drop"
+        " --list to run the query, or drop --out.",
+    ),
+    # --out wrote CSV whatever -o said.
+    "--out with -o": (
+        ["query", f"SELECT order_id FROM {ORDERS}", "--out", "a.csv", "-o", "json"],
+        "Error: --output json shows the rows, and --out writes them to a.csv in the format its"
+        " name ends in: drop --output (or --out, to see the rows).",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", QUERY_CONTRADICTIONS, ids=list(QUERY_CONTRADICTIONS))
+def test_query_options_that_contradict_are_refused(cli, lake, tmp_path, case):
+    lake("crawled")
+    args, expected = QUERY_CONTRADICTIONS[case]
+    refused(cli, tmp_path, args, ExitCode.USAGE, expected, skip=(f"{WS}/{MANIFEST}",))
+
+
+def test_out_takes_its_format_from_the_name_whatever_olistctl_output_says(
+    cli, lake, tmp_path, sample_data
+):
+    """OLISTCTL_OUTPUT is a standing choice for what is shown, not a contradiction of --out
+    (whose CSV quotes every value, as Athena's result files do: README)."""
+    lake("crawled")
+    result = cli(
+        "query",
+        f"SELECT COUNT(*) AS n FROM {ORDERS}",
+        "--out",
+        "n.csv",
+        env={"OLISTCTL_OUTPUT": "json"},
+    )
+    assert result.exit_code == 0, result
+    assert (tmp_path / "n.csv").read_text() == f'"n"\n"{len(frame(sample_data, ORDERS))}"\n'
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
@@ -1486,7 +1536,7 @@ def test_a_with_query_in_a_subquery_shadows_the_table_only_there(cli, lake, samp
         "csv",
     )
     assert result.exit_code == 0, result
-    assert result.stdout == f"n\n{len(frame(sample_data, ORDERS))}\n"
+    assert result.stdout == f'"n"\n"{len(frame(sample_data, ORDERS))}"\n'
 
 
 def test_a_huge_field_fails_its_file_and_keeps_the_table(cli, lake, tmp_path, sample_data):
