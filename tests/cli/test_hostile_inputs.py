@@ -1307,6 +1307,12 @@ FLAG_CASES = {
         ["--backend", "gcp", "status"],
         "Error: Unknown backend 'gcp' (from flag): use --backend local or --backend aws.",
     ),
+    # The local backend runs no other runner, but a mistyped one was accepted and dropped.
+    "an unknown runner": (
+        ["transform", "--runner", "lamda"],
+        "Error: Unknown transform runner 'lamda' (from flag): use --runner lambda or --runner"
+        " local.",
+    ),
     "a bad --fail-on": (
         ["report", "quality", "--fail-on", "bogus"],
         "Error: Invalid value for '--fail-on': 'bogus' is not one of 'error', 'warn', 'never';"
@@ -1345,7 +1351,9 @@ FLAG_CASES = {
 def test_bad_arguments_are_refused(cli, lake, tmp_path, case):
     lake("crawled")
     args, expected = FLAG_CASES[case]
-    code = ExitCode.CONFIG if case == "an unknown backend" else ExitCode.USAGE
+    code = (
+        ExitCode.CONFIG if case in ("an unknown backend", "an unknown runner") else ExitCode.USAGE
+    )
     refused(cli, tmp_path, args, code, expected, skip=(f"{WS}/{MANIFEST}",))
 
 
