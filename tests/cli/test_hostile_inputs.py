@@ -1318,6 +1318,12 @@ FLAG_CASES = {
         "Error: Invalid value for '--fail-on': 'bogus' is not one of 'error', 'warn', 'never';"
         " see `olistctl report quality --help`.",
     ),
+    # --no-free-tier silently won over the plan given with it.
+    "two Free Tier plans": (
+        ["report", "cost", "--free-tier", "always", "--no-free-tier"],
+        "Error: --no-free-tier prices every unit, but --free-tier always counts a Free Tier:"
+        " give one of them.",
+    ),
     "a month that is not one": (
         ["report", "cost", "--month", "2025-13"],
         "Error: --month '2025-13' is not a month: write it as YYYY-MM, for example 2026-11.",

@@ -125,12 +125,20 @@ def command(
 
     state = get_state(ctx)
     try:
-        plan = FreeTierPlan.none if no_free_tier else FreeTierPlan(free_tier.lower())
+        plan = FreeTierPlan(free_tier.lower())
     except ValueError:
         raise UsageError(
             f"--free-tier {free_tier!r} is not a Free Tier plan",
             hint="use legacy, always or none",
         ) from None
+    if no_free_tier:
+        source = ctx.get_parameter_source("free_tier")
+        if plan is not FreeTierPlan.none and source is not None and source.name == "COMMANDLINE":
+            raise UsageError(  # --no-free-tier silently won
+                f"--no-free-tier prices every unit, but --free-tier {free_tier} counts a Free Tier",
+                hint="give one of them",
+            )
+        plan = FreeTierPlan.none
     period = resolve_period(since=since, month=month)
     statement = pipeline.cost_report(
         state.backend(),
