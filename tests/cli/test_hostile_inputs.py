@@ -909,7 +909,7 @@ def test_a_read_only_workspace_answers_queries(cli, lake, tmp_path, sample_data,
     before = snapshot(tmp_path)
     result = cli("query", f"SELECT COUNT(*) AS n FROM {ORDERS}", "-o", "csv")
     assert result.exit_code == 0, result
-    assert result.stdout == f'"n"\n"{len(frame(sample_data, ORDERS))}"\n'
+    assert result.stdout == f"n\n{len(frame(sample_data, ORDERS))}\n"
     assert_no_error(result)
     assert (
         f"The result was not saved to {WS}/results (Read-only file system); the rows above are"
@@ -1120,7 +1120,7 @@ def test_query_on_a_really_read_only_workspace(tmp_path, lake, sample_data):
         f" {{olistctl}} upload {sample_data / (ORDERS + '.csv')} --force; echo code=$? >&2",
         "64m",
     )
-    assert done.stdout == f'"n"\n"{len(frame(sample_data, ORDERS))}"\n', done
+    assert done.stdout == f"n\n{len(frame(sample_data, ORDERS))}\n", done
     assert "Traceback" not in done.stderr
     assert "code=0" in done.stderr and "code=3" in done.stderr, done.stderr
     assert (
@@ -1323,6 +1323,19 @@ FLAG_CASES = {
         ["report", "cost", "--free-tier", "always", "--no-free-tier"],
         "Error: --no-free-tier prices every unit, but --free-tier always counts a Free Tier:"
         " give one of them.",
+    ),
+    # --queries shows the per-query comparison only: these were accepted and dropped.
+    "--queries with --month": (
+        ["report", "cost", "--queries", "--month", "2026-11"],
+        "Error: --queries compares each named query's scan over Parquet and CSV, which prices"
+        " no period and no Free Tier, so it takes no --month: drop --month, or drop --queries"
+        " for the cost report.",
+    ),
+    "--queries with a Free Tier plan and --since": (
+        ["report", "cost", "--queries", "--free-tier", "always", "--since", "2026-01-01"],
+        "Error: --queries compares each named query's scan over Parquet and CSV, which prices"
+        " no period and no Free Tier, so it takes no --since and no --free-tier: drop --since"
+        " and --free-tier, or drop --queries for the cost report.",
     ),
     "a month that is not one": (
         ["report", "cost", "--month", "2025-13"],
@@ -1550,7 +1563,7 @@ def test_a_with_query_in_a_subquery_shadows_the_table_only_there(cli, lake, samp
         "csv",
     )
     assert result.exit_code == 0, result
-    assert result.stdout == f'"n"\n"{len(frame(sample_data, ORDERS))}"\n'
+    assert result.stdout == f"n\n{len(frame(sample_data, ORDERS))}\n"
 
 
 def test_a_huge_field_fails_its_file_and_keeps_the_table(cli, lake, tmp_path, sample_data):
