@@ -1441,6 +1441,36 @@ def test_out_takes_its_format_from_the_name_whatever_olistctl_output_says(
     assert (tmp_path / "n.csv").read_text() == f'"n"\n"{len(frame(sample_data, ORDERS))}"\n'
 
 
+def test_query_out_into_the_workspace_is_refused(cli, lake, tmp_path):
+    """A Parquet file written under processed/ joined its table: COUNT(*) over the orders
+    doubled, the crawl saw no change, and teardown left the file as not olistctl's."""
+    lake("crawled")
+    target = f"{WS}/processed/{ORDERS}/extra.parquet"
+    refused(
+        cli,
+        tmp_path,
+        ["query", f"SELECT * FROM {ORDERS}", "--out", target],
+        ExitCode.USAGE,
+        f"Error: --out {target} is in the olistctl workspace {tmp_path / WS}, whose files are"
+        " olistctl's: write it outside the workspace, e.g. --out result.parquet.",
+        skip=(f"{WS}/{MANIFEST}",),
+    )
+
+
+def test_report_html_into_the_workspace_is_refused(cli, lake, tmp_path):
+    pytest.importorskip("plotly")
+    lake("crawled")
+    refused(
+        cli,
+        tmp_path,
+        ["report", "html", "--out", f"{WS}/report.html"],
+        ExitCode.USAGE,
+        f"Error: --out {WS}/report.html is in the olistctl workspace {tmp_path / WS}, whose"
+        " files are olistctl's: write it outside the workspace, e.g. --out report.html.",
+        skip=(f"{WS}/{MANIFEST}",),
+    )
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
