@@ -185,6 +185,20 @@ class _CommandLineError(Protocol):
     def format_message(self) -> str: ...
 
 
+@runtime_checkable
+class _InContext(Protocol):
+    """A usage error that knows the command it is about (Click's ``UsageError``)."""
+
+    ctx: Any
+
+
+@runtime_checkable
+class _UnknownOption(Protocol):
+    """Click's ``NoSuchOption``: the option as given."""
+
+    option_name: str
+
+
 class OlistGroup(typer.core.TyperGroup):
     """Loads each command when first asked for it; turns every failure into one sentence
     and its documented exit code."""
@@ -303,8 +317,8 @@ def _usage_message(exc: _CommandLineError) -> str:
         return ""
     if type(exc).__name__ == "NoArgsIsHelpError":
         return message  # Click's plain help, when rich is not used
-    ctx = getattr(exc, "ctx", None)
-    path = getattr(ctx, "command_path", None) or "olistctl"
+    ctx = exc.ctx if isinstance(exc, _InContext) else None
+    path = ctx.command_path if ctx is not None else "olistctl"
     if misplaced := _global_option_after_command(exc, ctx):
         return misplaced
     # typer words a bad choice through pydantic, whose "Value error, " prefix says nothing.
@@ -321,13 +335,16 @@ def _global_option_after_command(exc: object, ctx: Any) -> str | None:
     Click reads an option where it is given, so the command refuses one it does not
     know, and suggests its own options that look alike (``--no-reuse``), which misleads.
     """
-    name = getattr(exc, "option_name", None)
-    if not name or ctx is None or ctx.parent is None:
+    if not isinstance(exc, _UnknownOption) or ctx is None or ctx.parent is None:
         return None
+    name = exc.option_name
     root = ctx.find_root()
     for param in root.command.params:
-        if name in (*getattr(param, "opts", ()), *getattr(param, "secondary_opts", ())):
-            value = "" if getattr(param, "is_flag", False) else f" {param.name.upper()}"
+        if isinstance(param, typer.core.TyperOption) and name in (
+            *param.opts,
+            *param.secondary_opts,
+        ):
+            value = "" if param.is_flag else f" {(param.name or '').upper()}"
             command = ctx.command_path.split(" ", 1)[-1]
             return (
                 f"{name} is an option of olistctl itself, not of `{command}`: put it before"
