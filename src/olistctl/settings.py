@@ -108,6 +108,18 @@ SPECS: tuple[SettingSpec, ...] = (
     ),
 )
 SPECS_BY_KEY = {s.key: s for s in SPECS}
+# The settings that name a part of the aws stack: the local backend has no use for them.
+STACK_ONLY = (
+    "raw_bucket",
+    "processed_bucket",
+    "results_bucket",
+    "function_name",
+    "crawler",
+    "workgroup",
+    "stack",
+    "crawler_log_group",
+    "infra_dir",
+)
 
 
 @dataclass(frozen=True)

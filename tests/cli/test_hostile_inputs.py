@@ -1303,6 +1303,12 @@ FLAG_CASES = {
         "Error: --workspace is an option of olistctl itself, not of `query`: put it before the"
         " command, as in `olistctl --workspace WORKSPACE query …`.",
     ),
+    # Forgetting --backend aws: the local workspace answered, the stack's names ignored.
+    "a stack name on the local backend": (
+        ["--raw-bucket", "my-raw", "--workgroup", "analysts", "status"],
+        "Error: --raw-bucket and --workgroup name part of the aws stack, and the backend is local"
+        " (default): add --backend aws, or drop --raw-bucket and --workgroup.",
+    ),
     "an unknown backend": (
         ["--backend", "gcp", "status"],
         "Error: Unknown backend 'gcp' (from flag): use --backend local or --backend aws.",
