@@ -242,6 +242,20 @@ def resolve_tables(names: Sequence[str], available: Sequence[str]) -> list[str]:
     return resolved
 
 
+def _nothing_to_transform() -> OperationFailed:
+    return OperationFailed(
+        "The raw stage is empty, so there is nothing to transform",
+        hint="run `olistctl upload PATH` first (or `olistctl run`)",
+    )
+
+
+def _nothing_to_crawl() -> OperationFailed:
+    return OperationFailed(
+        "The processed stage is empty, so there is nothing to crawl",
+        hint="run `olistctl transform` first",
+    )
+
+
 def transform(
     backend: Backend,
     tables: Sequence[str] | None = None,
@@ -252,13 +266,12 @@ def transform(
 ) -> TransformSummary:
     """Convert every raw object not yet converted (or the named tables) to Parquet."""
     progress = progress or NoProgress()
+    if backend.stores_nothing():  # refused before the lock, which would create a workspace
+        raise _nothing_to_transform()
     with backend.exclusive():
         raw = [o for o in backend.store.list("raw") if o.key.lower().endswith(".csv")]
         if not raw:
-            raise OperationFailed(
-                "The raw stage is empty, so there is nothing to transform",
-                hint="run `olistctl upload PATH` first (or `olistctl run`)",
-            )
+            raise _nothing_to_transform()
         if tables:
             wanted = set(resolve_tables(tables, sorted({o.table for o in raw})))
             raw = [o for o in raw if o.table in wanted]
@@ -340,12 +353,11 @@ def crawl(
     which it translates and caches as they run).
     """
     progress = progress or NoProgress()
+    if backend.stores_nothing():  # refused before the lock, which would create a workspace
+        raise _nothing_to_crawl()
     with backend.exclusive():
         if not backend.store.list("processed"):
-            raise OperationFailed(
-                "The processed stage is empty, so there is nothing to crawl",
-                hint="run `olistctl transform` first",
-            )
+            raise _nothing_to_crawl()
         begun = _now()
         report = backend.catalog.crawl(direct=direct, progress=progress.note)
         backend.ledger.append(
@@ -602,7 +614,8 @@ def quality(backend: Backend) -> StoredQuality:
     processed = [o for o in backend.store.list("processed") if o.key.endswith(".parquet")]
     if not raw and not processed:
         raise OperationFailed(
-            "The workspace is empty, so there is nothing to check",
+            # "stages", not "workspace": the aws backend says the same over its buckets.
+            "The raw and processed stages are empty, so there is nothing to check",
             hint="run `olistctl upload PATH` (or `olistctl run`) first",
         )
     raw_report = processed_report = None

@@ -44,6 +44,8 @@ RESOURCE_KEYS: tuple[str, ...] = (
     "workgroup",
 )
 STACK_TAG_KEY = "olistctl:stack"
+# Where the aws backend runs transforms: the stack's Lambda function, or this process.
+RUNNERS = ("lambda", "local")
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,18 @@ SPECS: tuple[SettingSpec, ...] = (
     ),
 )
 SPECS_BY_KEY = {s.key: s for s in SPECS}
+# The settings that name a part of the aws stack: the local backend has no use for them.
+STACK_ONLY = (
+    "raw_bucket",
+    "processed_bucket",
+    "results_bucket",
+    "function_name",
+    "crawler",
+    "workgroup",
+    "stack",
+    "crawler_log_group",
+    "infra_dir",
+)
 
 
 @dataclass(frozen=True)
@@ -345,6 +359,15 @@ def load_settings(
         raise ConfigError(
             f"Unknown backend {backend!r} (from {values['backend'].source})",
             hint="use --backend local or --backend aws",
+        )
+
+    # Checked whatever the backend: a mistyped runner is refused where it is given (the
+    # local backend runs no other), not accepted and dropped.
+    runner = values["runner"].value
+    if runner not in RUNNERS:
+        raise ConfigError(
+            f"Unknown transform runner {runner!r} (from {values['runner'].source})",
+            hint="use --runner lambda or --runner local",
         )
 
     infra_dir = Path(values["infra_dir"].value or "infra")

@@ -327,8 +327,8 @@ def started_query_ids(client) -> list[str]:
             "Internal error while reading S3.",
             1,
             ExitCode.AWS,
-            "Athena query {qid} failed: Internal error while reading S3: see the reason above; "
-            "run again if it was a transient Athena error.",
+            "Athena query {qid} failed: Internal error while reading S3: "
+            "run it again if it was a transient Athena error.",
         ),
         (
             "FAILED",
@@ -336,7 +336,7 @@ def started_query_ids(client) -> list[str]:
             2,
             ExitCode.USAGE,
             "Athena rejected query {qid}: COLUMN_NOT_FOUND: line 1:8: Column 'nope' cannot be "
-            "resolved: fix the SQL; `olistctl query --backend local` checks it without Athena.",
+            "resolved: fix the SQL; `olistctl --backend local query …` checks it without Athena.",
         ),
         (
             "FAILED",
@@ -756,3 +756,28 @@ def test_the_quality_rules_reach_athena_unchanged_and_their_answer_is_read(aws_c
     assert {s["rule"] for s in report["rules"]["skipped"]} == {
         r.name for r in list_rules() if r not in on_orders
     }
+
+
+def test_quality_on_an_empty_stack_names_its_stages_not_a_workspace(aws_cli, stack):
+    """The aws backend has buckets, not the local backend's workspace: the sentence says
+    what is empty in words true of both."""
+    result = aws_cli("report", "quality")
+    assert result.exit_code == ExitCode.FAILED, result
+    assert error_line(result) == (
+        "Error: The raw and processed stages are empty, so there is nothing to check:"
+        " run `olistctl upload PATH` (or `olistctl run`) first."
+    )
+    assert result.stdout == ""
+
+
+def test_an_aws_refusal_without_a_known_fix_points_at_its_reason_in_the_sentence(aws_cli, stack):
+    """The reason is inside the sentence (in parentheses), not "above" it: there is no line
+    above. moto answers a workgroup it does not hold with InvalidRequestException."""
+    result = aws_cli("--workgroup", "nope", "query", "SELECT 1")
+    assert result.exit_code == ExitCode.AWS, result
+    assert re.fullmatch(
+        r"Error: Athena StartQueryExecution on workgroup nope failed \(InvalidRequestException:"
+        r" .+, request id .+\): the reason in parentheses is AWS's own; run again with --debug"
+        r" for details\.",
+        error_line(result),
+    ), result

@@ -236,7 +236,7 @@ def test_a_sql_error_is_a_usage_error_with_athenas_reason(stack):
     assert message.startswith("Athena rejected query ")
     assert message.endswith(
         ": COLUMN_NOT_FOUND: line 1:8: Column 'nope' cannot be resolved: fix the SQL; "
-        "`olistctl query --backend local` checks it without Athena"
+        "`olistctl --backend local query …` checks it without Athena"
     )
 
 
@@ -249,7 +249,7 @@ def test_a_service_failure_is_an_aws_error_with_athenas_reason(stack):
     with pytest.raises(AwsError) as caught:
         stack.backend().engine.execute("SELECT 1")
     assert caught.value.exit_code == ExitCode.AWS
-    assert "failed: Internal error while reading S3: see the reason above" in str(caught.value)
+    assert "failed: Internal error while reading S3: run it again" in str(caught.value)
 
 
 @pytest.mark.parametrize("state", ["FAILED", "CANCELLED"])

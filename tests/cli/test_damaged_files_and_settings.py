@@ -43,6 +43,30 @@ def test_sample_never_writes_over_a_file_of_the_same_name(cli, tmp_path):
     assert (mine / f"{ORDERS}.csv").read_text().startswith('"order_id","customer_id"')
 
 
+def test_ctrl_c_during_sample_leaves_no_folder_it_made(cli, tmp_path, monkeypatch):
+    """Ctrl-C while sample writes: no half-written file, and none of the folders it made
+    for --out (an empty `big/` was left); a folder that was there already stays."""
+    from olistctl.synth.writer import TableStream
+
+    written = []
+
+    def interrupted(self, block):
+        written.append(block)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(TableStream, "write", interrupted)
+    (tmp_path / "mine").mkdir()
+    for out in ("new/sample", "mine/sample"):
+        result = cli("sample", "--orders", "20", "--out", out)
+        assert result.exit_code == ExitCode.INTERRUPTED, result
+        assert the_error(result) == (
+            "Error: Interrupted: run the same command again to finish (nothing half-written is"
+            " kept)."
+        )
+    assert written
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["mine"]
+
+
 def _places(tmp_path: Path) -> dict[str, tuple[str, dict | None, str]]:
     home = tmp_path / "home"
     home.mkdir()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import errno
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -1262,24 +1263,85 @@ FLAG_CASES = {
         ["reprt"],
         "Error: No such command 'reprt'. Did you mean 'report'? See `olistctl --help`.",
     ),
+    "a mistyped subcommand": (
+        ["report", "qualty"],
+        "Error: No such command 'qualty'. Did you mean 'quality'? See `olistctl report --help`.",
+    ),
     "a bad output format": (
         ["query", "SELECT 1", "-o", "yaml"],
-        "Error: Invalid value for '--output' / '-o' (env var: 'OLISTCTL_OUTPUT'): Value error,"
-        " 'yaml' is not one of 'table', 'csv', 'json', 'jsonl', 'markdown'; see `olistctl --help`.",
+        "Error: Invalid value for '--output' / '-o' (env var: 'OLISTCTL_OUTPUT'): 'yaml' is not"
+        " one of 'table', 'csv', 'json', 'jsonl', 'markdown'; see `olistctl query --help`.",
     ),
     "a negative --max-rows": (
         ["query", "SELECT 1", "--max-rows", "-1"],
         "Error: Invalid value for '--max-rows': Input should be greater than or equal to 1; see"
-        " `olistctl --help`.",
+        " `olistctl query --help`.",
+    ),
+    "a command's mistyped option": (
+        ["run", "--no-reus"],
+        "Error: No such option: --no-reus (Possible options: --force, --no-reuse, --reuse); see"
+        " `olistctl run --help`.",
+    ),
+    "a missing argument": (
+        ["upload"],
+        "Error: Missing argument 'paths'; see `olistctl upload --help`.",
+    ),
+    # Click reads options where they stand, so a global one after the command is refused by
+    # the command, which suggested its own look-alikes ("Possible options: --no-reuse").
+    "a global flag after the command": (
+        ["run", "--no-progress"],
+        "Error: --no-progress is an option of olistctl itself, not of `run`: put it before the"
+        " command, as in `olistctl --no-progress run …`.",
+    ),
+    "a global short flag after a subcommand": (
+        ["report", "cost", "-q"],
+        "Error: -q is an option of olistctl itself, not of `report cost`: put it before the"
+        " command, as in `olistctl -q report cost …`.",
+    ),
+    "a global option with a value after the command": (
+        ["query", "SELECT 1", "--workspace=elsewhere"],
+        "Error: --workspace is an option of olistctl itself, not of `query`: put it before the"
+        " command, as in `olistctl --workspace WORKSPACE query …`.",
+    ),
+    # Forgetting --backend aws: the local workspace answered, the stack's names ignored.
+    "a stack name on the local backend": (
+        ["--raw-bucket", "my-raw", "--workgroup", "analysts", "status"],
+        "Error: --raw-bucket and --workgroup name part of the aws stack, and the backend is local"
+        " (default): add --backend aws, or drop --raw-bucket and --workgroup.",
     ),
     "an unknown backend": (
         ["--backend", "gcp", "status"],
         "Error: Unknown backend 'gcp' (from flag): use --backend local or --backend aws.",
     ),
+    # The local backend runs no other runner, but a mistyped one was accepted and dropped.
+    "an unknown runner": (
+        ["transform", "--runner", "lamda"],
+        "Error: Unknown transform runner 'lamda' (from flag): use --runner lambda or --runner"
+        " local.",
+    ),
     "a bad --fail-on": (
         ["report", "quality", "--fail-on", "bogus"],
-        "Error: Invalid value for '--fail-on': Value error, 'bogus' is not one of 'error',"
-        " 'warn', 'never'; see `olistctl --help`.",
+        "Error: Invalid value for '--fail-on': 'bogus' is not one of 'error', 'warn', 'never';"
+        " see `olistctl report quality --help`.",
+    ),
+    # --no-free-tier silently won over the plan given with it.
+    "two Free Tier plans": (
+        ["report", "cost", "--free-tier", "always", "--no-free-tier"],
+        "Error: --no-free-tier prices every unit, but --free-tier always counts a Free Tier:"
+        " give one of them.",
+    ),
+    # --queries shows the per-query comparison only: these were accepted and dropped.
+    "--queries with --month": (
+        ["report", "cost", "--queries", "--month", "2026-11"],
+        "Error: --queries compares each named query's scan over Parquet and CSV, which prices"
+        " no period and no Free Tier, so it takes no --month: drop --month, or drop --queries"
+        " for the cost report.",
+    ),
+    "--queries with a Free Tier plan and --since": (
+        ["report", "cost", "--queries", "--free-tier", "always", "--since", "2026-01-01"],
+        "Error: --queries compares each named query's scan over Parquet and CSV, which prices"
+        " no period and no Free Tier, so it takes no --since and no --free-tier: drop --since"
+        " and --free-tier, or drop --queries for the cost report.",
     ),
     "a month that is not one": (
         ["report", "cost", "--month", "2025-13"],
@@ -1314,8 +1376,136 @@ FLAG_CASES = {
 def test_bad_arguments_are_refused(cli, lake, tmp_path, case):
     lake("crawled")
     args, expected = FLAG_CASES[case]
-    code = ExitCode.CONFIG if case == "an unknown backend" else ExitCode.USAGE
+    code = (
+        ExitCode.CONFIG if case in ("an unknown backend", "an unknown runner") else ExitCode.USAGE
+    )
     refused(cli, tmp_path, args, code, expected, skip=(f"{WS}/{MANIFEST}",))
+
+
+def test_run_refuses_csv_which_holds_one_of_its_tables(cli, tmp_path, sample_data):
+    """run prints three KPI tables with different columns; CSV written back to back was
+    three headers in one file. Refused before anything runs: no workspace is made."""
+    refused(
+        cli,
+        tmp_path,
+        ["run", str(sample_data), "-o", "csv"],
+        ExitCode.USAGE,
+        "Error: run shows several KPI tables, each with columns of its own, and CSV holds one"
+        " table: use -o json or -o jsonl (each row names its KPI), or"
+        " `olistctl query --name NAME -o csv` for one KPI.",
+    )
+    assert os.listdir(tmp_path) == []
+
+
+QUERY_CONTRADICTIONS = {
+    # --list ran nothing and said nothing of what it dropped.
+    "--list with SQL": (
+        ["query", "--list", "SELECT 1"],
+        "Error: --list shows the shipped queries and runs none, so it takes no SQL: drop --list"
+        " to run the query, or drop the SQL.",
+    ),
+    "--list with --name and --max-rows": (
+        ["query", "--list", "--name", "nps", "--max-rows", "3"],
+        "Error: --list shows the shipped queries and runs none, so it takes no --name and no"
+        " --max-rows: drop --list to run the query, or drop --name and --max-rows.",
+    ),
+    "--list with --out": (
+        ["query", "--list", "--out", "queries.csv"],
+        "Error: --list shows the shipped queries and runs none, so it takes no --out: drop"
+        " --list to run the query, or drop --out.",
+    ),
+    # --out wrote CSV whatever -o said.
+    "--out with -o": (
+        ["query", f"SELECT order_id FROM {ORDERS}", "--out", "a.csv", "-o", "json"],
+        "Error: --output json shows the rows, and --out writes them to a.csv in the format its"
+        " name ends in: drop --output (or --out, to see the rows).",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", QUERY_CONTRADICTIONS, ids=list(QUERY_CONTRADICTIONS))
+def test_query_options_that_contradict_are_refused(cli, lake, tmp_path, case):
+    lake("crawled")
+    args, expected = QUERY_CONTRADICTIONS[case]
+    refused(cli, tmp_path, args, ExitCode.USAGE, expected, skip=(f"{WS}/{MANIFEST}",))
+
+
+def test_out_takes_its_format_from_the_name_whatever_olistctl_output_says(
+    cli, lake, tmp_path, sample_data
+):
+    """OLISTCTL_OUTPUT is a standing choice for what is shown, not a contradiction of --out
+    (whose CSV quotes every value, as Athena's result files do: README)."""
+    lake("crawled")
+    result = cli(
+        "query",
+        f"SELECT COUNT(*) AS n FROM {ORDERS}",
+        "--out",
+        "n.csv",
+        env={"OLISTCTL_OUTPUT": "json"},
+    )
+    assert result.exit_code == 0, result
+    assert (tmp_path / "n.csv").read_text() == f'"n"\n"{len(frame(sample_data, ORDERS))}"\n'
+
+
+def test_query_out_into_the_workspace_is_refused(cli, lake, tmp_path):
+    """A Parquet file written under processed/ joined its table: COUNT(*) over the orders
+    doubled, the crawl saw no change, and teardown left the file as not olistctl's."""
+    lake("crawled")
+    target = f"{WS}/processed/{ORDERS}/extra.parquet"
+    refused(
+        cli,
+        tmp_path,
+        ["query", f"SELECT * FROM {ORDERS}", "--out", target],
+        ExitCode.USAGE,
+        f"Error: --out {target} is in the olistctl workspace {tmp_path / WS}, whose files are"
+        " olistctl's: write it outside the workspace, e.g. --out result.parquet.",
+        skip=(f"{WS}/{MANIFEST}",),
+    )
+
+
+def test_report_html_into_the_workspace_is_refused(cli, lake, tmp_path):
+    pytest.importorskip("plotly")
+    lake("crawled")
+    refused(
+        cli,
+        tmp_path,
+        ["report", "html", "--out", f"{WS}/report.html"],
+        ExitCode.USAGE,
+        f"Error: --out {WS}/report.html is in the olistctl workspace {tmp_path / WS}, whose"
+        " files are olistctl's: write it outside the workspace, e.g. --out report.html.",
+        skip=(f"{WS}/{MANIFEST}",),
+    )
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+# https://no-color.org: "Command-line software which adds ANSI color to its output by default
+# should check for a NO_COLOR environment variable that, when present and not an empty string
+# (regardless of its value), prevents the addition of ANSI color."
+@pytest.mark.parametrize(
+    ("no_color", "start"), [("1", "Error: "), ("", "\x1b[31mError:\x1b[0m ")], ids=["set", "empty"]
+)
+def test_the_error_line_on_a_terminal_is_red_unless_no_color(
+    monkeypatch, tmp_path, no_color, start
+):
+    import typer
+
+    from olistctl.cli.app import app
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", no_color)
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    group = typer.main.get_command(app)
+    code = group.main(["query", "--name", "nope"], standalone_mode=False)
+    assert code == ExitCode.USAGE
+    assert terminal.getvalue() == (
+        f"{start}There is no query named 'nope': `olistctl query --list` shows the 22 there are.\n"
+    )
+    assert os.listdir(tmp_path) == []
 
 
 @pytest.mark.parametrize("args", [[], ["report"], ["config"]], ids=["olistctl", "report", "config"])

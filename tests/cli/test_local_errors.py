@@ -87,7 +87,7 @@ PIPELINE_ERRORS = {
         None,
         ["report", "quality"],
         ExitCode.FAILED,
-        "Error: The workspace is empty, so there is nothing to check:"
+        "Error: The raw and processed stages are empty, so there is nothing to check:"
         " run `olistctl upload PATH` (or `olistctl run`) first.",
     ),
     "transform of a table that was not uploaded": (
@@ -115,7 +115,7 @@ PIPELINE_ERRORS = {
 
 
 @pytest.mark.parametrize("case", PIPELINE_ERRORS, ids=list(PIPELINE_ERRORS))
-def test_commands_out_of_order_or_on_nothing_name_the_fix(cli, lake, case):
+def test_commands_out_of_order_or_on_nothing_name_the_fix(cli, lake, tmp_path, case):
     stage, args, code, expected = PIPELINE_ERRORS[case]
     if stage:
         lake(stage)
@@ -123,6 +123,8 @@ def test_commands_out_of_order_or_on_nothing_name_the_fix(cli, lake, case):
     assert result.exit_code == code, result
     assert error_line(result) == expected
     assert result.stdout == ""
+    if stage is None:  # a refusal leaves no workspace behind where there was none
+        assert os.listdir(tmp_path) == []
     assert_debug_shows_traceback(cli, args, code)
 
 

@@ -467,6 +467,28 @@ def test_teardown_dry_run_lists_everything_and_deletes_nothing(cli, lake):
     assert {p: p.read_bytes() for p in _files(ws)} == before
 
 
+def test_teardown_plan_in_json_counts_bytes_as_a_number(cli, lake):
+    """Machine formats give each row's size as a number of bytes (as upload's "bytes"), not
+    the table's "91.0 KB"; together they are every file of the workspace."""
+    ws = lake("crawled")
+    dry = cli("teardown", "--dry-run", "-o", "json")
+    assert dry.exit_code == 0, dry
+    rows = json.loads(dry.stdout)
+    assert {tuple(r) for r in rows} == {("what", "where", "count", "bytes")}
+    assert all(type(r["bytes"]) is int for r in rows)
+    assert sum(r["bytes"] for r in rows) == sum(p.stat().st_size for p in _files(ws))
+
+
+def test_teardown_of_no_workspace_prints_no_empty_table(cli, tmp_path):
+    for args in (["teardown", "--dry-run"], ["teardown", "--yes"]):
+        result = cli(*args)
+        assert result.exit_code == 0, result
+        assert result.stdout == ""
+        assert result.stderr == "Nothing to delete.\n"
+    assert json.loads(cli("teardown", "--dry-run", "-o", "json").stdout) == []
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize(("answer", "code"), [("n\n", 6), ("y\n", 0)])
 def test_teardown_asks_on_a_terminal(cli, lake, monkeypatch, answer, code):
     from olistctl.cli import teardown_cmd
@@ -496,6 +518,21 @@ def test_teardown_yes_removes_the_workspace_and_a_second_one_finds_nothing(cli, 
 
 
 # -- run twice, sample, config --------------------------------------------------------------
+
+
+def test_run_jsonl_is_every_kpi_row_naming_its_kpi(cli, sample_data):
+    """`run -o jsonl`: one JSON object a line, each naming its KPI first, so the three KPI
+    tables (each with columns of its own) stay apart; the same rows as `run -o json`."""
+    result = cli("--no-progress", "run", str(sample_data), "-o", "jsonl")
+    assert result.exit_code == 0, result
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    kpis = json.loads(cli("--no-progress", "run", str(sample_data), "-o", "json").stdout)["kpis"]
+    by_kpi: dict[str, list[dict]] = {}
+    for line in lines:
+        assert next(iter(line)) == "kpi", line
+        by_kpi.setdefault(line.pop("kpi"), []).append(line)
+    assert by_kpi == kpis
+    assert sorted(kpis) == sorted(q.name for q in list_queries() if q.kpi)
 
 
 def test_a_second_run_uploads_and_converts_nothing_and_answers_the_same(cli, sample_data, tmp_path):

@@ -3,7 +3,9 @@ GitHub's tables), not by reading the text we wrote."""
 
 from __future__ import annotations
 
+import html
 import random
+import re
 import string
 from decimal import Decimal
 
@@ -89,3 +91,27 @@ def test_random_strings_of_markup_characters_render_as_themselves(renderer):
     ]
     shown = shown_cells(to_markdown(["v"], [(v,) for v in values]), renderer)
     assert [(v, s) for v, s in zip(values, shown[1:], strict=True) if v != s] == []
+
+
+def test_run_markdown_is_one_table_per_kpi_under_its_description(cli, sample_data):
+    """`run -o markdown` prints three KPI tables: each its own table (a blank line and a
+    heading apart; written back to back, GFM read the next table's header as rows of the
+    first), under its description, with the rows `run -o json` gives."""
+    import json
+
+    from olistctl.sql.named import get_query
+
+    result = cli("--no-progress", "run", str(sample_data), "-o", "markdown")
+    assert result.exit_code == 0, result
+    kpis = json.loads(cli("--no-progress", "run", str(sample_data), "-o", "json").stdout)["kpis"]
+    assert len(kpis) == 3
+    for renderer, render in RENDERERS.items():
+        page = render(result.stdout)
+        assert page.count("<table>") == len(kpis), renderer
+        headings = [html.unescape(h) for h in re.findall(r"<h2>(.*?)</h2>", page)]
+        assert headings == [get_query(name).description for name in kpis], renderer
+        cells = []
+        for rows in kpis.values():
+            cells += list(rows[0])
+            cells += [str(v) for row in rows for v in row.values()]
+        assert shown_cells(result.stdout, renderer) == cells, renderer

@@ -19,7 +19,7 @@ from rich.console import Console
 from olistctl.cli.render import OutputFormat
 from olistctl.cli.shell import CANCELLED, Command, Shell, parse_command, statement_complete
 from olistctl.cli.shell_complete import ShellCompleter
-from olistctl.errors import UsageError
+from olistctl.errors import ExitCode, UsageError
 
 ENTER = "\r"
 
@@ -265,3 +265,39 @@ def test_no_workspace_no_history_file_and_none_made(tmp_path, monkeypatch):
     assert kept is not None and kept.path is None
     kept.claim()  # nothing to list it in
     assert list(tmp_path.iterdir()) == []
+
+
+def test_statements_piped_in_print_only_their_answers(cli, lake, sample_data, tmp_path):
+    """`olistctl shell < script.sql`: no prompt, banner or prompt_toolkit warning mixed into
+    stdout (it held "olist> " and blank lines, so `-o json | jq` broke), each statement run
+    when its ";" is read, the last one without it too; an error is shown, the next statement
+    runs, and the exit code is the first failure's (2: bad SQL). No history is written."""
+    ws = lake("crawled")
+    orders = frame(sample_data, "olist_orders_dataset")
+    script = (
+        "SELECT order_status, COUNT(*) AS n\n"
+        "FROM olist_orders_dataset GROUP BY 1 ORDER BY 1;\n"
+        "SELECT nope FROM olist_orders_dataset;\n"
+        "\\o jsonl\n"
+        "SELECT COUNT(*) AS n FROM olist_orders_dataset"  # no ";" at the end
+    )
+    result = cli("shell", "-o", "csv", input=script)
+    assert result.exit_code == ExitCode.USAGE, result
+    counts = orders.groupby("order_status").size().sort_index()
+    assert result.stdout == (
+        "order_status,n\n"
+        + "".join(f"{k},{v}\n" for k, v in counts.items())
+        + f'{{"n": {len(orders)}}}\n'
+    )
+    errors = [x for x in result.stderr.splitlines() if x.startswith("Error: ")]
+    assert len(errors) == 1 and errors[0].endswith("."), result.stderr
+    assert "nope" in errors[0]
+    assert "olist>" not in result.stderr and "not a terminal" not in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (ws / "shell_history").exists()
+
+
+def test_a_script_without_errors_exits_0(cli, lake):
+    lake("crawled")
+    result = cli("shell", "-o", "csv", input="SELECT 1 AS one;\n\n")
+    assert (result.exit_code, result.stdout) == (0, "one\n1\n"), result

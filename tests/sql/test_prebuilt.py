@@ -62,7 +62,7 @@ def test_a_first_run_translates_nothing_and_imports_no_sqlglot(tmp_path):
     code = (
         "import sys\n"
         "from olistctl.cli.app import main\n"
-        "sys.argv = ['olistctl', 'run', sys.argv[1], '-o', 'csv']\n"
+        "sys.argv = ['olistctl', 'run', sys.argv[1], '-o', 'jsonl']\n"
         "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
         "print('sqlglot' in sys.modules)\n"
     )

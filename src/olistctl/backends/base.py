@@ -219,6 +219,12 @@ class Backend(ABC):
         """Held by commands that change the stored state (the local workspace's lock)."""
         return contextlib.nullcontext()
 
+    def stores_nothing(self) -> bool:
+        """Whether nothing was ever stored (local: there is no workspace yet), so that a
+        command that needs stored data refuses before :meth:`exclusive` (which creates the
+        workspace) leaves one behind. False where that is not known without asking."""
+        return False
+
     def own_file(self, name: str) -> OwnFile | None:
         """Where a file of olistctl's own called ``name`` is kept with the stored state
         (local: in the workspace, listed in its manifest so teardown removes it); None

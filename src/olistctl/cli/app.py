@@ -54,8 +54,9 @@ _debug = bool(os.environ.get("OLISTCTL_DEBUG"))
 
 
 def _error(message: str) -> None:
-    """One plain line on stderr: no panel, colour only on a terminal."""
-    if sys.stderr.isatty():
+    """One plain line on stderr: no panel, colour only on a terminal and without NO_COLOR
+    (https://no-color.org: set and not empty, no colour; rich's consoles do the same)."""
+    if sys.stderr.isatty() and not os.environ.get("NO_COLOR"):
         sys.stderr.write(f"\x1b[31mError:\x1b[0m {message}\n")
     else:
         sys.stderr.write(f"Error: {message}\n")
@@ -184,6 +185,20 @@ class _CommandLineError(Protocol):
     def format_message(self) -> str: ...
 
 
+@runtime_checkable
+class _InContext(Protocol):
+    """A usage error that knows the command it is about (Click's ``UsageError``)."""
+
+    ctx: Any
+
+
+@runtime_checkable
+class _UnknownOption(Protocol):
+    """Click's ``NoSuchOption``: the option as given."""
+
+    option_name: str
+
+
 class OlistGroup(typer.core.TyperGroup):
     """Loads each command when first asked for it; turns every failure into one sentence
     and its documented exit code."""
@@ -274,13 +289,8 @@ class OlistGroup(typer.core.TyperGroup):
                 # Typos and missing arguments: say what and how to get help. A group run
                 # without its command (`olistctl`, `olistctl report`) has shown its help
                 # already: rich help prints itself and leaves the message empty.
-                if message := exc.format_message().strip():
-                    if type(exc).__name__ == "NoArgsIsHelpError":
-                        _error(message)  # Click's plain help, when rich is not used
-                    elif message.endswith("?"):  # "Did you mean 'report'?"
-                        _error(f"{message} See `olistctl --help`.")
-                    else:
-                        _error(f"{message.rstrip('.')}; see `olistctl --help`.")
+                if message := _usage_message(exc):
+                    _error(message)
                 code = ExitCode.USAGE
             elif _debug:  # the last line of defence: never a bare traceback
                 traceback.print_exc()
@@ -296,6 +306,51 @@ class OlistGroup(typer.core.TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _usage_message(exc: _CommandLineError) -> str:
+    """Click's usage error as one sentence that points at the help of the command it is
+    about (``olistctl report --help`` for ``olistctl report qualty``), as Click's own
+    "Try '... --help'" does; empty when the help was shown instead."""
+    message = exc.format_message().strip()
+    if not message:
+        return ""
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        return message  # Click's plain help, when rich is not used
+    ctx = exc.ctx if isinstance(exc, _InContext) else None
+    path = ctx.command_path if ctx is not None else "olistctl"
+    if misplaced := _global_option_after_command(exc, ctx):
+        return misplaced
+    # typer words a bad choice through pydantic, whose "Value error, " prefix says nothing.
+    message = message.replace(": Value error, ", ": ")
+    if message.endswith("?"):  # "Did you mean 'report'?"
+        return f"{message} See `{path} --help`."
+    return f"{message.rstrip('.')}; see `{path} --help`."
+
+
+def _global_option_after_command(exc: object, ctx: Any) -> str | None:
+    """For an option of olistctl itself given after the command (``olistctl run DATA
+    --no-progress``), the sentence that says where it goes; None for any other error.
+
+    Click reads an option where it is given, so the command refuses one it does not
+    know, and suggests its own options that look alike (``--no-reuse``), which misleads.
+    """
+    if not isinstance(exc, _UnknownOption) or ctx is None or ctx.parent is None:
+        return None
+    name = exc.option_name
+    root = ctx.find_root()
+    for param in root.command.params:
+        if isinstance(param, typer.core.TyperOption) and name in (
+            *param.opts,
+            *param.secondary_opts,
+        ):
+            value = "" if param.is_flag else f" {(param.name or '').upper()}"
+            command = ctx.command_path.split(" ", 1)[-1]
+            return (
+                f"{name} is an option of olistctl itself, not of `{command}`: put it before"
+                f" the command, as in `olistctl {name}{value} {command} …`."
+            )
+    return None
 
 
 def _sentence(message: str) -> str:

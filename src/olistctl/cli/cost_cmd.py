@@ -125,12 +125,37 @@ def command(
 
     state = get_state(ctx)
     try:
-        plan = FreeTierPlan.none if no_free_tier else FreeTierPlan(free_tier.lower())
+        plan = FreeTierPlan(free_tier.lower())
     except ValueError:
         raise UsageError(
             f"--free-tier {free_tier!r} is not a Free Tier plan",
             hint="use legacy, always or none",
         ) from None
+    if no_free_tier:
+        if plan is not FreeTierPlan.none and _given(ctx, "free_tier"):
+            raise UsageError(  # --no-free-tier silently won
+                f"--no-free-tier prices every unit, but --free-tier {free_tier} counts a Free Tier",
+                hint="give one of them",
+            )
+        plan = FreeTierPlan.none
+    if queries:  # the comparison prices no period and no Free Tier: refuse what it would drop
+        dropped = [
+            flag
+            for flag, given in (
+                ("--month", month is not None),
+                ("--since", since is not None),
+                ("--free-tier", _given(ctx, "free_tier")),
+                ("--no-free-tier", no_free_tier),
+                ("--actual", actual),
+            )
+            if given
+        ]
+        if dropped:
+            raise UsageError(
+                "--queries compares each named query's scan over Parquet and CSV, which"
+                f" prices no period and no Free Tier, so it takes no {' and no '.join(dropped)}",
+                hint=f"drop {' and '.join(dropped)}, or drop --queries for the cost report",
+            )
     period = resolve_period(since=since, month=month)
     statement = pipeline.cost_report(
         state.backend(),
@@ -154,6 +179,12 @@ def command(
             " Its figures lag by up to a day."
         )
     _show_report(state, statement.report, output, statement.billed)
+
+
+def _given(ctx: typer.Context, param: str) -> bool:
+    """Whether ``param`` was given on the command line (not left at its default)."""
+    source = ctx.get_parameter_source(param)
+    return source is not None and source.name == "COMMANDLINE"
 
 
 class Notes:

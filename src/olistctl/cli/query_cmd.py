@@ -91,6 +91,25 @@ def command(
 
         if param:
             raise UsageError("--list takes no --param", hint="drop the --param values")
+        ignored = [
+            what
+            for what, given in (
+                ("SQL", sql is not None),
+                ("--file", file is not None),
+                ("--name", name is not None),
+                ("--out", out is not None or overwrite),
+                ("--chart", chart is not None),
+                ("--max-rows", max_rows is not None),
+            )
+            if given
+        ]
+        if ignored:
+            raise UsageError(
+                f"--list shows the shipped queries and runs none, so it takes no"
+                f" {' and no '.join(ignored)}",
+                hint="drop --list to run the query, or drop"
+                f" {' and '.join('the SQL' if w == 'SQL' else w for w in ignored)}",
+            )
         emit(
             state.out,
             ["name", "parameters", "description"],
@@ -111,6 +130,12 @@ def command(
             f"--chart draws in the terminal, and --output {output.value} writes data",
             hint="drop one of them",
         )
+    if out is not None and _given(ctx, "output"):  # OLISTCTL_OUTPUT, a standing choice, is not
+        raise UsageError(
+            f"--output {output.value} shows the rows, and --out writes them to {out} in the"
+            " format its name ends in",
+            hint="drop --output (or --out, to see the rows)",
+        )
     statement, named = _statement(sql, file, name)
     params = cli_params(param or [], named)
     if out is not None or overwrite:
@@ -128,6 +153,12 @@ def command(
         chart=chart,
         verbose=verbose,
     )
+
+
+def _given(ctx: typer.Context, param: str) -> bool:
+    """Whether ``param`` was given on this command line (not from the environment)."""
+    source = ctx.get_parameter_source(param)
+    return source is not None and source.name == "COMMANDLINE"
 
 
 def _statement(

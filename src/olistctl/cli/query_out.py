@@ -38,6 +38,7 @@ def write_out(
             "--max-rows caps the rows shown, and --out writes every row",
             hint="drop --max-rows (a LIMIT in the SQL caps what is written)",
         )
+    refuse_workspace_target(out, example="--out result.parquet")
     # Checked (and its temporary name made) before the backend opens or the query runs.
     with ResultTarget(out, overwrite=overwrite) as target:
         backend = state.backend()
@@ -51,6 +52,19 @@ def write_out(
     state.info(written_stats(state, written))
     for note in written.notes:
         state.info(note)
+
+
+def refuse_workspace_target(out: Path, *, example: str) -> None:
+    """UsageError for an --out file inside an olistctl workspace (whose files are olistctl's:
+    a Parquet file under processed/ would join its table's data)."""
+    from olistctl.backends.local.workspace import workspace_holding
+
+    workspace = workspace_holding(out)
+    if workspace is not None:
+        raise UsageError(
+            f"--out {out} is in the olistctl workspace {workspace}, whose files are olistctl's",
+            hint=f"write it outside the workspace, e.g. {example}",
+        )
 
 
 def written_stats(state: AppState, written: WrittenResult) -> str:

@@ -51,9 +51,11 @@ def command(
 
 
 def _check_target(out: Path) -> None:
+    from olistctl.cli.query_out import refuse_workspace_target
     from olistctl.fs import read_own_file
     from olistctl.report.html_report import HEAD_BYTES, is_ours
 
+    refuse_workspace_target(out, example="--out report.html")
     if out.is_dir():
         raise UsageError(f"{out} is a folder", hint="give a file name, e.g. --out report.html")
     if not out.parent.is_dir():

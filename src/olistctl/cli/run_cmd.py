@@ -16,7 +16,7 @@ import typer
 from olistctl.cli.options import ConcurrencyOpt, ForceOpt, OutputOpt, RunnerOpt
 from olistctl.cli.render import OutputFormat
 from olistctl.cli.state import get_state
-from olistctl.errors import ExitCode
+from olistctl.errors import ExitCode, UsageError
 
 
 def command(
@@ -53,6 +53,12 @@ def command(
     from olistctl.cli.run_view import show_run
     from olistctl.cli.summaries import warn_if_empty
 
+    if output is OutputFormat.csv:  # before anything runs
+        raise UsageError(
+            "run shows several KPI tables, each with columns of its own, and CSV holds one table",
+            hint="use -o json or -o jsonl (each row names its KPI), or"
+            " `olistctl query --name NAME -o csv` for one KPI",
+        )
     state = get_state(ctx)
     if runner is not None:
         state.flags["runner"] = runner

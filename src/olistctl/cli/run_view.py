@@ -9,9 +9,9 @@ from olistctl.cli.render import (
     FittedTable,
     OutputFormat,
     _json_value,
-    emit,
     human_bytes,
     rich_table,
+    to_markdown,
 )
 
 if TYPE_CHECKING:
@@ -100,8 +100,8 @@ def show_run(state: AppState, summary: RunSummary, output: OutputFormat) -> None
         state.data_out(output).file.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         _notes(state, summary)
         return
-    for kpi in summary.kpis:
-        if output is OutputFormat.table:
+    if output is OutputFormat.table:
+        for kpi in summary.kpis:
             # KPI values are text (one column holds every metric): shown as the numbers they are.
             state.out.print(
                 FittedTable(
@@ -111,8 +111,12 @@ def show_run(state: AppState, summary: RunSummary, output: OutputFormat) -> None
                     numbers_in_text=True,
                 )
             )
-        else:
-            emit(state.out, kpi.result.columns, kpi.result.rows, output, title=kpi.description)
+    else:
+        # Several tables, each with its columns, as one stream that still parses as one
+        # (run_cmd refuses csv, which cannot hold them).
+        out = state.data_out(output).file
+        out.write(_several_tables(summary, output))
+        out.flush()
     for o in summary.transform.failed:
         state.err.print(f"[red]failed[/red] {o.raw_key}: {o.error}")
     _notes(state, summary)
@@ -124,6 +128,28 @@ def show_run(state: AppState, summary: RunSummary, output: OutputFormat) -> None
         state.info(f"Done in {total:.1f} s, but some KPI queries failed (see above).")
     else:
         state.info(f"Done in {total:.1f} s.")
+
+
+def _several_tables(summary: RunSummary, output: OutputFormat) -> str:
+    """The KPI tables as one document: JSON Lines whose every row names its KPI first
+    (``"kpi": "order_status_mix"``), or Markdown tables, each under its description as a
+    heading and apart from the next by a blank line (else GFM reads one long table)."""
+    if output is OutputFormat.jsonl:
+        return "".join(
+            json.dumps(
+                {"kpi": k.name, **dict(zip(k.result.columns, map(_json_value, row), strict=True))},
+                ensure_ascii=False,
+            )
+            + "\n"
+            for k in summary.kpis
+            for row in k.result.rows
+        )
+    from olistctl.report.markdown_text import cell_text
+
+    return "\n".join(
+        f"## {cell_text(k.description)}\n\n{to_markdown(k.result.columns, k.result.rows)}"
+        for k in summary.kpis
+    )
 
 
 def _notes(state: AppState, summary: RunSummary) -> None:

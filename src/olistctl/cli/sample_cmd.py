@@ -56,7 +56,7 @@ def command(
 def refuse_location(out: Path) -> None:
     """UsageError for a folder that is not one for generated files: the root, the home
     folder, or an olistctl workspace (or a folder in one), whose files are olistctl's."""
-    from olistctl.backends.local.workspace import MARKER
+    from olistctl.backends.local.workspace import workspace_holding
     from olistctl.errors import UsageError
 
     resolved = out.expanduser().resolve()
@@ -66,11 +66,8 @@ def refuse_location(out: Path) -> None:
         reason = "is the root of the file system"
     elif resolved == Path.home().resolve():
         reason = "is your home folder"
-    else:
-        for folder in (resolved, *resolved.parents):
-            if (folder / MARKER).is_file():
-                reason = f"is in the olistctl workspace {folder}, whose files are olistctl's"
-                break
+    elif (workspace := workspace_holding(resolved)) is not None:
+        reason = f"is in the olistctl workspace {workspace}, whose files are olistctl's"
     if reason is not None:
         raise UsageError(
             f"--out {shown} {reason}", hint="give a folder of its own, e.g. --out olist-sample"

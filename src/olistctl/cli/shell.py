@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import shlex
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from olistctl.cli.render import OutputFormat, emit
 from olistctl.cli.shell_complete import COMMANDS
 from olistctl.cli.signals import Terminated
-from olistctl.errors import OlistError, UsageError
+from olistctl.errors import ExitCode, OlistError, UsageError
 from olistctl.worker import Worker
 
 if TYPE_CHECKING:
@@ -100,6 +100,8 @@ class Shell:
         self._input = input
         self._output = output
         self._session: PromptSession[str] | None = None
+        self.failed: ExitCode | None = None  # the first failed statement's exit code
+        self.cancelled = False  # Ctrl-C stopped a query
 
     # -- the loop ---------------------------------------------------------------------
 
@@ -154,6 +156,32 @@ class Shell:
                 # Ctrl-C while a result was being printed: stop printing, keep the shell.
                 self.err.print(CANCELLED, markup=False)
 
+    def run_script(self, lines: Iterable[str]) -> int:
+        """Statements from a pipe or a file (stdin is not a terminal): no prompt, banner or
+        history, so stdout holds only the answers; each statement runs once its ``;`` is
+        read, and one left without it at the end runs too. An error is shown and the next
+        statement runs, as at the prompt; the exit code is the first failure's (0 if none),
+        so a script's caller sees it. Ctrl-C cancels the query and ends the script."""
+        from olistctl.errors import Interrupted
+
+        buffer: list[str] = []
+        for line in lines:
+            buffer.append(line.rstrip("\r\n"))
+            text = "\n".join(buffer)
+            if not statement_complete(text):
+                continue
+            buffer = []
+            if not self.handle(text):
+                break
+            if self.cancelled:
+                raise Interrupted(
+                    "The query was cancelled", hint="the statements after it did not run"
+                )
+        else:
+            if buffer:
+                self.handle("\n".join(buffer))
+        return int(self.failed or ExitCode.OK)
+
     def handle(self, text: str) -> bool:
         """Run one line or statement; False when the shell should end."""
         text = text.strip()
@@ -164,7 +192,11 @@ class Shell:
                 return self.command(parse_command(text))
             self.sql(text)
         except OlistError as exc:
-            self.err.print(f"[red]Error:[/red] {exc}", markup=True, highlight=False)
+            # One sentence, as the CLI's edge writes it (olistctl.cli.app._sentence).
+            message = str(exc).strip()
+            message += "" if message.endswith((".", "?", "!")) else "."
+            self.err.print(f"[red]Error:[/red] {message}", markup=True, highlight=False)
+            self.failed = self.failed or exc.exit_code
         return True
 
     # -- commands --------------------------------------------------------------------
@@ -267,6 +299,7 @@ class Shell:
         if terminated is not None:
             raise terminated
         if cancelled:
+            self.cancelled = True
             self.err.print(CANCELLED, markup=False)
             return None
         return work.result()

@@ -8,11 +8,15 @@ the output format, `\\timing` shows each statement's wall time, `\\q` (or
 Ctrl-D) quits. Ctrl-C cancels the running query (on aws: StopQueryExecution)
 and keeps the shell. History is kept in the workspace (`shell_history`,
 local) or in your state folder (`~/.local/state/olistctl/`, aws).
+
+Statements piped in (`olistctl shell -o csv < script.sql`) run without a prompt or
+history, so stdout holds only their answers; the exit code is the first failed statement's.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -46,16 +50,17 @@ def command(
 
     state = get_state(ctx)
     backend = state.backend()
+    script = not sys.stdin.isatty()  # statements piped in: stdout gets only the answers
     shell = Shell(
         backend,
         out=state.out,
         err=state.err,
-        history=history_for(state, backend),
+        history=None if script else history_for(state, backend),
         stats=lambda result: query_stats(state, result),
         output_format=output,
         max_rows=max_rows,
     )
-    return shell.run()
+    return shell.run_script(sys.stdin) if script else shell.run()
 
 
 def history_for(state: AppState, backend: Backend) -> History:

@@ -30,20 +30,28 @@ def command(
     state = get_state(ctx)
     backend = state.backend()
     plan = pipeline.teardown_plan(backend, destroy_infra=destroy_infra)
-    rows = [(i.kind, i.name, i.count, human_bytes(i.bytes)) for i in plan.items]
-    emit_summary(
-        state.out,
-        ["what", "where", "count", "size"],
-        rows,
-        output,
-        title=f"Teardown plan ({backend.name})",
-    )
+    if output is OutputFormat.table:
+        if plan.items:  # else "Nothing to delete." below says it, without an empty table
+            emit_summary(
+                state.out,
+                ["what", "where", "count", "size"],
+                [(i.kind, i.name, i.count, human_bytes(i.bytes)) for i in plan.items],
+                output,
+                title=f"Teardown plan ({backend.name})",
+            )
+    else:  # a number of bytes, as upload's "bytes" (not "91.0 KB", a string)
+        emit_summary(
+            state.out,
+            ["what", "where", "count", "bytes"],
+            [(i.kind, i.name, i.count, i.bytes) for i in plan.items],
+            output,
+        )
     for refusal in plan.refusals:
         state.err.print(f"[yellow]refused:[/yellow] {refusal}")
     if plan.kept:
         state.info(f"Left alone, because olistctl did not write them: {plan.kept_listing()}.")
     if dry_run:
-        state.info("Dry run: nothing was deleted.")
+        state.info("Nothing to delete." if not plan.items else "Dry run: nothing was deleted.")
         return
     if plan.empty and not destroy_infra:
         if plan.refusals:

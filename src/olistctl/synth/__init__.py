@@ -134,6 +134,8 @@ def generate(
     check_target(out_dir, overwrite=overwrite)
     started = time.perf_counter()
     target = Path(out_dir)
+    # The folders this makes, so that a failure (Ctrl-C) leaves none of them behind empty.
+    made = [f for f in (target, *target.parents) if not (f.exists() or f.is_symlink())]
     target.mkdir(parents=True, exist_ok=True)
     scale = Scale(orders=orders, real_orders=dist.REAL_ORDERS)
     plan = Plan(seed, scale)
@@ -202,6 +204,11 @@ def generate(
     except BaseException:
         for stream in streams.values():
             stream.discard()
+        for folder in made:  # deepest first; one that holds anything stays
+            try:
+                folder.rmdir()
+            except OSError:
+                break
         raise
     result.seconds = time.perf_counter() - started
     return result

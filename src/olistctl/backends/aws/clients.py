@@ -317,7 +317,7 @@ def _translate_client_error(
         )
     return AwsError(
         f"{what}{where} failed ({code}: {message}{rid})",
-        hint="see AWS's reason above; run again with --debug for details",
+        hint="the reason in parentheses is AWS's own; run again with --debug for details",
         request_id=request_id,
     )
 

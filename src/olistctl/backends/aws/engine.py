@@ -286,11 +286,12 @@ class AthenaEngine(QueryEngine):
         if error.get("ErrorCategory") == _USER_ERROR_CATEGORY:
             return SqlError(
                 f"Athena rejected query {query_id}: {reason.rstrip('.')}",
-                hint="fix the SQL; `olistctl query --backend local` checks it without Athena",
+                # --backend is olistctl's own option: it goes before the command.
+                hint="fix the SQL; `olistctl --backend local query …` checks it without Athena",
             )
         return AwsError(
             f"Athena query {query_id} failed: {reason.rstrip('.')}",
-            hint="see the reason above; run again if it was a transient Athena error",
+            hint="run it again if it was a transient Athena error",
         )
 
     # -- results ------------------------------------------------------------------

@@ -14,6 +14,7 @@ from olistctl.backends.local.runner import LocalRunner
 from olistctl.backends.local.store import LocalStore
 from olistctl.backends.local.teardown import LocalTeardown
 from olistctl.backends.local.workspace import Workspace
+from olistctl.errors import UsageError
 from olistctl.records import ObjectInfo, OwnFile
 from olistctl.settings import Settings
 
@@ -43,6 +44,9 @@ class LocalBackend(Backend):
 
     def exclusive(self) -> AbstractContextManager[object]:
         return self.workspace.lock()
+
+    def stores_nothing(self) -> bool:
+        return not self.workspace.exists()
 
     def own_file(self, name: str) -> OwnFile:
         workspace = self.workspace
@@ -80,6 +84,7 @@ def open_local_backend(
     settings: Settings, *, on_wait: Callable[[str], None] | None = None
 ) -> LocalBackend:
     """``on_wait`` hears (once) that another olistctl command holds the workspace."""
+    refuse_stack_flags(settings)
     workspace = Workspace(settings.workspace_path)
     workspace.check()  # before any command reads or writes there
 
@@ -92,3 +97,20 @@ def open_local_backend(
 
     workspace.waiting = waiting
     return LocalBackend(settings, workspace)
+
+
+def refuse_stack_flags(settings: Settings) -> None:
+    """UsageError for a flag naming a part of the aws stack (``--raw-bucket``) on the local
+    backend, which has none: a user who forgot ``--backend aws`` would see the local
+    workspace answer instead. Set in the environment or olistctl.toml, they stay quiet
+    (settings kept for both backends); ``config show`` lists them all the same."""
+    from olistctl.settings import STACK_ONLY
+
+    given = [key for key in STACK_ONLY if settings.source(key) == "flag"]
+    if given:
+        flags = " and ".join("--" + key.replace("_", "-") for key in given)
+        raise UsageError(
+            f"{flags} name{'s' * (len(given) == 1)} part of the aws stack, and the backend is"
+            f" local ({settings.source('backend')})",
+            hint=f"add --backend aws, or drop {flags}",
+        )

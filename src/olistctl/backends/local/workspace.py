@@ -435,6 +435,19 @@ class Workspace(WorkspaceFiles):
         self.manifest.compact(owned)
 
 
+def workspace_holding(path: Path) -> Path | None:
+    """The olistctl workspace ``path`` is (or is in), found by its marker; None if none.
+
+    A file of the user's there would be read as data (a Parquet file under processed/
+    joins its table) or left by teardown as not olistctl's: --out paths are refused there.
+    """
+    resolved = path.expanduser().resolve()
+    for folder in (resolved, *resolved.parents):
+        if (folder / MARKER).is_file():
+            return folder
+    return None
+
+
 def nofollow_exists(root: Path, name: str) -> bool:
     """Whether anything (a link included) is at ``name`` in the folder ``root``."""
     return os.path.lexists(root / name)
