@@ -69,6 +69,7 @@ _, status, usage = os.wait4(pid, 0)
 wall = time.perf_counter() - started
 with open(result_path, "w") as f:
     json.dump({"wall_s": wall, "maxrss_kb": usage.ru_maxrss,
+               "cpu_s": usage.ru_utime + usage.ru_stime,
                "status": os.waitstatus_to_exitcode(status)}, f)
 """
 
@@ -86,6 +87,7 @@ class Run:
     returncode: int
     stdout: str
     stderr: str
+    cpu_s: float = 0.0  # user + sys of the process and the children it waited for
 
 
 @functools.cache
@@ -144,6 +146,7 @@ def measure(
             returncode=int(figures["status"]),
             stdout=Path(out).read_text(errors="replace"),
             stderr=Path(err).read_text(errors="replace"),
+            cpu_s=float(figures["cpu_s"]),
         )
     if check and run.returncode != 0:
         tail = "\n".join(run.stderr.strip().splitlines()[-15:])
@@ -188,17 +191,19 @@ class Spread:
 
 @dataclass
 class Measured:
-    """Repeated runs of one command: wall seconds and peak RSS bytes."""
+    """Repeated runs of one command: wall seconds, peak RSS bytes and CPU seconds."""
 
     label: str
     command: str
     wall: Spread = field(default_factory=lambda: Spread([]))
     rss: Spread = field(default_factory=lambda: Spread([]))
     extra: dict = field(default_factory=dict)
+    cpu: Spread = field(default_factory=lambda: Spread([]))
 
     def add(self, run: Run) -> None:
         self.wall.values.append(run.wall_s)
         self.rss.values.append(run.peak_rss)
+        self.cpu.values.append(run.cpu_s)
 
     def to_dict(self) -> dict:
         return {
