@@ -8,7 +8,14 @@ command has started).
 
 from __future__ import annotations
 
+import os
 import sys
+
+# NumPy (which pyarrow imports) loads OpenBLAS, which starts a thread per core that
+# spins waiting for matrix work olistctl never gives it: 40-100 ms of CPU taken from
+# the transform's threads on every `run` (bench/analysis.md, issue 17). Set before
+# anything imports NumPy; a value the user set stays.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def main() -> None:
