@@ -11,9 +11,7 @@ raw object's current one.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -81,38 +79,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class Preload:
-    """Import the modules later stages need on a thread of its own, once there is work.
-
-    ``run`` starts it when the upload has files to store (or the transform files to
-    convert): the upload then mostly waits on the disk (its copies and fsyncs), and
-    importing pyarrow and DuckDB there takes ~0.15 s of one core off the transform's
-    start and the query stage. A module that fails to import is left for the stage
-    that needs it, which imports it again and says why.
-    """
-
-    def __init__(self, modules: Sequence[str]) -> None:
-        self.modules = tuple(modules)
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._thread is None and self.modules:
-            self._thread = threading.Thread(target=self._load, name="olistctl-preload", daemon=True)
-            self._thread.start()
-
-    def _load(self) -> None:
-        for name in self.modules:
-            try:
-                importlib.import_module(name)
-            except Exception:  # said by the stage that imports it
-                continue
-
-    def wait(self) -> None:
-        """Until the imports have ended (none is left running when the process exits)."""
-        if self._thread is not None:
-            self._thread.join()
-
-
 # -- upload -------------------------------------------------------------------
 
 
@@ -132,12 +98,8 @@ def upload(
     *,
     force: bool = False,
     progress: ProgressSink | None = None,
-    starting: Callable[[], None] | None = None,
 ) -> list[UploadOutcome]:
-    """Store each Olist CSV under ``raw/<table>/``; skip files whose content is already there.
-
-    ``starting`` is called once there are files to store, before the first is copied.
-    """
+    """Store each Olist CSV under ``raw/<table>/``; skip files whose content is already there."""
     from olistctl.ingest.inputs import discover
 
     progress = progress or NoProgress()
@@ -160,8 +122,6 @@ def upload(
             else:
                 todo.append((f, table, key))
         advance = progress.task("upload", sum(f.size for f, _, _ in todo)) if todo else None
-        if todo and starting is not None:
-            starting()
         for f, table, key in todo:
             started = time.perf_counter()
             begun = _now()
@@ -289,12 +249,8 @@ def transform(
     force: bool = False,
     concurrency: int = 2,
     progress: ProgressSink | None = None,
-    starting: Callable[[], None] | None = None,
 ) -> TransformSummary:
-    """Convert every raw object not yet converted (or the named tables) to Parquet.
-
-    ``starting`` is called once there are files to convert, before the first starts.
-    """
+    """Convert every raw object not yet converted (or the named tables) to Parquet."""
     progress = progress or NoProgress()
     with backend.exclusive():
         raw = [o for o in backend.store.list("raw") if o.key.lower().endswith(".csv")]
@@ -327,8 +283,6 @@ def transform(
                 todo.append(obj)
 
         if todo:
-            if starting is not None:
-                starting()
             advance = progress.task("transform", sum(o.size for o in todo))
             begun = _now()
             # Every outcome, from the threads that made them: after Ctrl-C it still holds
@@ -1079,54 +1033,19 @@ def run(
     unless ``force`` or not ``reuse``; the answers of the queries that ran are kept either way.
     """
     from olistctl.kpi_answers import code_identity
-
-    progress = progress or NoProgress()
-    # The code as loaded (near enough: as it is now, before a long upload or transform).
-    code = code_identity()
-    preload = Preload(backend.PIPELINE_MODULES)
-    try:
-        return _run_stages(
-            backend,
-            paths,
-            code,
-            preload,
-            force=force,
-            reuse=reuse,
-            direct_crawl=direct_crawl,
-            concurrency=concurrency,
-            progress=progress,
-        )
-    finally:
-        preload.wait()
-
-
-def _run_stages(
-    backend: Backend,
-    paths: Sequence[str],
-    code: list[object],
-    preload: Preload,
-    *,
-    force: bool,
-    reuse: bool,
-    direct_crawl: bool,
-    concurrency: int,
-    progress: ProgressSink,
-) -> RunSummary:
     from olistctl.sql.named import list_queries
 
+    progress = progress or NoProgress()
     seconds: dict[str, float] = {}
+    # The code as loaded (near enough: as it is now, before a long upload or transform).
+    code = code_identity()
+
     started = time.perf_counter()
-    uploads = upload(backend, paths, force=force, progress=progress, starting=preload.start)
+    uploads = upload(backend, paths, force=force, progress=progress)
     seconds["upload"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    summary = transform(
-        backend,
-        force=force,
-        concurrency=concurrency,
-        progress=progress,
-        starting=preload.start,
-    )
+    summary = transform(backend, force=force, concurrency=concurrency, progress=progress)
     seconds["transform"] = time.perf_counter() - started
     if summary.failed:
         # Crawling and querying half the tables would print misleading KPIs.

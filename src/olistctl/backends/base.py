@@ -203,10 +203,6 @@ class Backend(ABC):
     IMPLEMENTS_BILLING: ClassVar[bool] = False
     # Whether destroy_infra() removes the infrastructure itself (aws: terraform destroy).
     IMPLEMENTS_DESTROY_INFRA: ClassVar[bool] = False
-    # The modules this backend's transform and query engine import on first use, in the
-    # order they are needed: `run` imports them on a thread of its own once it has files
-    # to store or convert, while the upload waits on the disk (``pipeline.Preload``).
-    PIPELINE_MODULES: ClassVar[tuple[str, ...]] = ()
 
     store: ObjectStore
     runner: TransformRunner

@@ -26,8 +26,6 @@ class LocalBackend(Backend):
     """Every stage in a workspace folder; no bill to ask and no infrastructure to destroy."""
 
     name = "local"
-    # The transform core (pyarrow, NumPy: ~0.1 s to import) and DuckDB (~0.06 s).
-    PIPELINE_MODULES = ("olistctl.transform.convert", "duckdb")
     store: LocalStore
 
     def __init__(self, settings: Settings, workspace: Workspace) -> None:
