@@ -27,6 +27,7 @@ import os
 import shlex
 import shutil
 import sys
+import time
 
 from _harness import Measured, measure, secs_spread, table
 
@@ -49,12 +50,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("variants", nargs="+", help="LABEL=[NAME=VALUE ...] :: COMMAND")
     parser.add_argument("--reps", type=int, default=11)
+    parser.add_argument(
+        "--idle",
+        type=float,
+        default=0.0,
+        help="before each run, wait (up to 60 s) until this share of the CPUs was idle over"
+        " the last half second, e.g. 0.9 on a machine shared with other jobs (default 0: no wait)",
+    )
     options = parser.parse_args(argv)
     variants = [parse_variant(v) for v in options.variants]
     runs = {label: Measured(label, shlex.join(cmd)) for label, _, cmd in variants}
+    waited = []
     for rep in range(options.reps):
         turn = rep % len(variants)
         for label, env, cmd in variants[turn:] + variants[:turn]:
+            if options.idle:
+                waited.append(wait_until_idle(options.idle))
             runs[label].add(measure(cmd, env=env))
     first = next(iter(runs.values()))
     rows = [
@@ -70,7 +81,35 @@ def main(argv: list[str] | None = None) -> int:
     ]
     header = ["variant", "wall", "vs first", "CPU (user+sys)", "vs first", "peak RSS"]
     print(table(header, rows, "lrrrrr"))
+    if waited:
+        print(
+            f"Waited for idle CPUs before each run: {sum(waited):.0f} s in all,"
+            f" {sum(w >= IDLE_TIMEOUT_S for w in waited)} run(s) started busy after"
+            f" {IDLE_TIMEOUT_S:.0f} s."
+        )
     return 0
+
+
+IDLE_TIMEOUT_S = 60.0
+
+
+def _cpu_times() -> tuple[int, int]:
+    """(idle, total) jiffies of all CPUs, from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = [int(v) for v in f.readline().split()[1:]]
+    return fields[3] + fields[4], sum(fields)  # idle + iowait
+
+
+def wait_until_idle(share: float) -> float:
+    """Seconds waited until ``share`` of the CPUs were idle over half a second (or the timeout)."""
+    started = time.monotonic()
+    while time.monotonic() - started < IDLE_TIMEOUT_S:
+        idle0, total0 = _cpu_times()
+        time.sleep(0.5)
+        idle1, total1 = _cpu_times()
+        if total1 > total0 and (idle1 - idle0) / (total1 - total0) >= share:
+            break
+    return time.monotonic() - started
 
 
 if __name__ == "__main__":

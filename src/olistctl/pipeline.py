@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -122,28 +123,7 @@ def upload(
             else:
                 todo.append((f, table, key))
         advance = progress.task("upload", sum(f.size for f, _, _ in todo)) if todo else None
-        for f, table, key in todo:
-            started = time.perf_counter()
-            begun = _now()
-            backend.store.put_file("raw", key, str(f.path), sha256=f.sha256, progress=advance)
-            seconds = time.perf_counter() - started
-            outcomes.append(UploadOutcome(f.path, table, key, f.size, "uploaded", seconds))
-            # Written as each file lands, not at the end: a run that fails or is stopped
-            # on a later file still records (and bills in the cost report) what it stored.
-            backend.ledger.append(
-                [
-                    LedgerEntry(
-                        stage="upload",
-                        started=begun,
-                        seconds=seconds,
-                        table=table,
-                        key=key,
-                        bytes_in=f.size,
-                        requests=1,
-                        backend=backend.name,
-                    )
-                ]
-            )
+        outcomes += _store_files(backend, todo, advance)
         if memo is not None:
             # Once every file landed: an upload refused or stopped changes nothing else.
             if memo.path is None:  # the workspace is made now: the memo can be kept there
@@ -155,6 +135,97 @@ def upload(
 
 
 CHECKSUM_MEMO = ".cache/source-checksums.json"
+
+
+def _store_files(
+    backend: Backend,
+    todo: Sequence[tuple[InputFile, str, str]],
+    advance: Callable[[int], None] | None,
+) -> list[UploadOutcome]:
+    """``put_file`` of each ``(file, table, key)``, up to the store's ``PUT_CONCURRENCY`` at
+    once (the largest first); the outcomes in the order of ``todo``.
+
+    Each file's ledger line is written as it lands, not at the end: a run that fails
+    or is stopped on a later file still records (and bills in the cost report) what it
+    stored. A failure raises (the first in ``todo``'s order, if two fail) once the files
+    in flight have landed; no file is started after it.
+    """
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    lock = threading.Lock()
+    failed = threading.Event()
+
+    def report(n: int) -> None:
+        if advance is not None:
+            with lock:
+                advance(n)
+
+    def store(f: InputFile, table: str, key: str) -> tuple[UploadOutcome, datetime] | None:
+        if failed.is_set():
+            return None  # not started: an earlier file failed
+        started, begun = time.perf_counter(), _now()
+        try:
+            backend.store.put_file("raw", key, str(f.path), sha256=f.sha256, progress=report)
+        except BaseException:
+            failed.set()
+            raise
+        seconds = time.perf_counter() - started
+        return UploadOutcome(f.path, table, key, f.size, "uploaded", seconds), begun
+
+    def record(landed: tuple[UploadOutcome, datetime]) -> UploadOutcome:
+        outcome, begun = landed
+        backend.ledger.append(
+            [
+                LedgerEntry(
+                    stage="upload",
+                    started=begun,
+                    seconds=outcome.seconds,
+                    table=outcome.table,
+                    key=outcome.key,
+                    bytes_in=outcome.bytes,
+                    requests=1,
+                    backend=backend.name,
+                )
+            ]
+        )
+        return outcome
+
+    workers = max(1, min(backend.store.PUT_CONCURRENCY, len(todo)))
+    if workers == 1:
+        outcomes = []
+        for f, table, key in todo:
+            landed = store(f, table, key)
+            assert landed is not None
+            outcomes.append(record(landed))
+        return outcomes
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="upload")
+    futures: list[Future[tuple[UploadOutcome, datetime] | None]] = []
+    recorded: set[int] = set()
+    outcomes = []
+    try:
+        # Largest first, so that the two threads finish together.
+        started = {
+            i: pool.submit(store, *todo[i])
+            for i in sorted(range(len(todo)), key=lambda i: -todo[i][0].size)
+        }
+        futures = [started[i] for i in range(len(todo))]
+        for i, future in enumerate(futures):
+            landed = future.result()  # the first failure, in order, raises here
+            if landed is not None:  # else not started, after a failure met below
+                outcomes.append(record(landed))
+                recorded.add(i)
+    finally:
+        # On a failure or Ctrl-C: start nothing more, let the files in flight land
+        # (each is written whole or not at all), and record those that did.
+        for future in futures:
+            future.cancel()
+        pool.shutdown(wait=True)
+        for i, future in enumerate(futures):
+            if i in recorded or future.cancelled() or future.exception() is not None:
+                continue
+            if (landed := future.result()) is not None:
+                record(landed)
+    return outcomes
 
 
 def _kpi_answers(backend: Backend, code: list[object]) -> KpiAnswers | None:

@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
 
 class ObjectStore(Protocol):
+    # How many put_file calls an upload makes at once (each on a thread of its own).
+    PUT_CONCURRENCY: ClassVar[int] = 1
+
     @property
     def name(self) -> str:
         """Where the objects are, for messages: the buckets, or the workspace folder."""
