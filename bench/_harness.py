@@ -211,7 +211,8 @@ class Measured:
             "command": self.command,
             "wall_s": self.wall.to_dict(),
             "peak_rss_bytes": self.rss.to_dict(),
-            "cpu_s": self.cpu.to_dict(),
+            # None for a figure read back from a run saved before CPU time was measured.
+            "cpu_s": self.cpu.to_dict() if self.cpu.values else None,
             "extra": self.extra,
         }
 
