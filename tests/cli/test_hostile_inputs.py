@@ -1627,3 +1627,22 @@ def test_a_huge_field_fails_its_file_and_keeps_the_table(cli, lake, tmp_path, sa
     assert (ws / "previous" / ORDERS / f"{ORDERS}.csv").read_bytes() == (
         sample_data / f"{ORDERS}.csv"
     ).read_bytes()
+
+
+def _command_paths() -> list[list[str]]:
+    from olistctl.cli.app import COMMANDS, load_command
+
+    paths: list[list[str]] = [[]]
+    for name in COMMANDS:
+        paths.append([name])
+        for sub in getattr(load_command(name), "commands", {}):
+            paths.append([name, sub])
+    return paths
+
+
+@pytest.mark.parametrize("path", _command_paths(), ids=lambda p: " ".join(p) or "olistctl")
+def test_every_help_page_lists_the_exit_codes(cli, path):
+    """The subcommands of `report` and `config` lacked the footer every other command has."""
+    result = cli(*path, "--help", env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result
+    assert "Exit codes: 0 ok · 1 operation failed · 2 usage or bad input" in result.stdout

@@ -102,6 +102,8 @@ def load_command(name: str) -> Any:
     if kind == "group":
         group = typer.main.get_group(module.app)
         group.name = name  # the Typer has none: it is named where it is mounted
+        for command in (group, *group.commands.values()):
+            command.epilog = command.epilog or EXIT_CODES_HELP  # as every other command's
         return group
     single = typer.Typer(rich_markup_mode="rich", add_completion=False)
     single.command(name, help=module.__doc__, epilog=EXIT_CODES_HELP)(module.command)
