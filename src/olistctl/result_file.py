@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from olistctl import fs
-from olistctl.errors import UsageError, os_error
+from olistctl.errors import Refused, UsageError, os_error
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -69,7 +69,8 @@ class ResultTarget:
                 hint="create it first, or give a file in an existing folder",
             )
         if os.path.lexists(self.path) and not overwrite:
-            raise UsageError(
+            # A guardrail, as for `report html --out` over a file olistctl did not write.
+            raise Refused(
                 f"{self.path} already exists, and olistctl does not replace a file unasked",
                 hint="give another name, or add --overwrite to replace it",
             )

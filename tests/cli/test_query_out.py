@@ -19,6 +19,8 @@ import pyarrow.parquet as pq
 import pytest
 from lake import WS, frame
 
+from olistctl.errors import ExitCode
+
 ITEMS_BY_DAY = (
     "SELECT i.order_id, i.order_item_id, i.price, d.day"
     " FROM olist_order_items_dataset i"
@@ -115,7 +117,7 @@ def test_an_existing_file_is_kept_unless_overwrite(cli, lake, tmp_path):
     mine = tmp_path / "answer.csv"
     mine.write_text("my own notes\n")
     refused = cli("query", "SELECT 1 AS one", "--out", "answer.csv")
-    assert refused.exit_code == 2
+    assert refused.exit_code == ExitCode.REFUSED  # as report html --out over a foreign file
     assert refused.stderr.strip() == (
         "Error: answer.csv already exists, and olistctl does not replace a file unasked:"
         " give another name, or add --overwrite to replace it."
