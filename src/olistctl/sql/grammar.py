@@ -487,12 +487,14 @@ def _problem(node: exp.Expr) -> tuple[Position, str, str] | None:
             "leave EXCLUDE out, or subtract the excluded rows' values",
         )
     if isinstance(node, exp.TableSample) and (
-        not isinstance(node.parent, exp.Table)
+        not isinstance(node.parent, (exp.Table, exp.Subquery))
         or (node.args.get("method") or exp.Var(this="")).name.upper() not in ("BERNOULLI", "SYSTEM")
         or node.args.get("size") is not None
     ):
         # sampledRelation: … TABLESAMPLE sampleType '(' percentage=expression ')';
-        # sampleType: BERNOULLI | SYSTEM. No DuckDB USING SAMPLE, RESERVOIR, or rows.
+        # sampleType: BERNOULLI | SYSTEM. No DuckDB USING SAMPLE, RESERVOIR, or rows. The
+        # relation sampled may be a table or a subquery (relationPrimary: qualifiedName |
+        # '(' query ')' | …), which DuckDB samples alike.
         return (
             node_position(node),
             "Syntax error: a sample is TABLESAMPLE BERNOULLI (p) or TABLESAMPLE SYSTEM (p) in"
