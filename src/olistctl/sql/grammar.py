@@ -168,6 +168,10 @@ _DML_TYPES = frozenset(
 )
 # The DDL (Hive) names AWS's page pairs with a DML name.
 _DML_NAME_OF = {"string": "VARCHAR", "float": "REAL", "binary": "VARBINARY"}
+# Trino's sketch types (trinodb/trino docs/src/main/sphinx/language/types.md: HyperLogLog,
+# P4HyperLogLog, SetDigest, QDigest, TDigest), cast to and from varbinary: Athena's page
+# does not list them, but they are Trino's, so the local engine refuses them as its own gap.
+_SKETCH_TYPES = frozenset({"hyperloglog", "p4hyperloglog", "setdigest", "qdigest", "tdigest"})
 
 
 def _cast_type(tokens: Sequence[Token], index: int) -> Token | None:
@@ -199,6 +203,12 @@ def check_tokens(tokens: Sequence[Token], sql: str) -> None:
         ):
             target = _cast_type(tokens, index)
             name = target.text.split()[0].lower() if target is not None else ""
+            if target is not None and name in _SKETCH_TYPES:
+                raise _refuse(
+                    token_position(target),
+                    f"The local engine does not run a CAST to {target.text.upper()}",
+                    "run it on --backend aws",
+                )
             if target is not None and name not in _DML_TYPES:
                 instead = _DML_NAME_OF.get(name)
                 raise _refuse(
@@ -209,6 +219,15 @@ def check_tokens(tokens: Sequence[Token], sql: str) -> None:
                     else "use a Trino type name: varchar, integer,"
                     " bigint, double, decimal(p, s), date, timestamp …",
                 )
+        if kind == TokenType.MATCH_RECOGNIZE:
+            # patternRecognition: aliasedRelation (MATCH_RECOGNIZE '(' … PATTERN '('
+            # rowPattern ')' …)?, whose rowPattern has '|', '^', '$' and '{-' … '-}' of its
+            # own: checked as operators below, they were called foreign to Athena.
+            raise _refuse(
+                token_position(token),
+                "The local engine does not run MATCH_RECOGNIZE",
+                "run it on --backend aws",
+            )
         if kind == TokenType.DCOLON:
             raise _refuse(
                 token_position(token), _newer_trino("the :: cast"), "write CAST(x AS type)"
@@ -281,7 +300,9 @@ def check_tokens(tokens: Sequence[Token], sql: str) -> None:
             kind == TokenType.NUMBER
             and after is not None
             and after.start == token.end + 1
-            and after.token_type in (TokenType.VAR, TokenType.IDENTIFIER)
+            # Not a quoted name (IDENTIFIER): 1"x" is the number 1 named x (selectSingle:
+            # expression (AS? identifier)?; QUOTED_IDENTIFIER is a token of its own).
+            and after.token_type == TokenType.VAR
         ):
             written = sql[token.start : after.end + 1]
             raise _refuse(
@@ -487,12 +508,14 @@ def _problem(node: exp.Expr) -> tuple[Position, str, str] | None:
             "leave EXCLUDE out, or subtract the excluded rows' values",
         )
     if isinstance(node, exp.TableSample) and (
-        not isinstance(node.parent, exp.Table)
+        not isinstance(node.parent, (exp.Table, exp.Subquery))
         or (node.args.get("method") or exp.Var(this="")).name.upper() not in ("BERNOULLI", "SYSTEM")
         or node.args.get("size") is not None
     ):
         # sampledRelation: … TABLESAMPLE sampleType '(' percentage=expression ')';
-        # sampleType: BERNOULLI | SYSTEM. No DuckDB USING SAMPLE, RESERVOIR, or rows.
+        # sampleType: BERNOULLI | SYSTEM. No DuckDB USING SAMPLE, RESERVOIR, or rows. The
+        # relation sampled may be a table or a subquery (relationPrimary: qualifiedName |
+        # '(' query ')' | …), which DuckDB samples alike.
         return (
             node_position(node),
             "Syntax error: a sample is TABLESAMPLE BERNOULLI (p) or TABLESAMPLE SYSTEM (p) in"

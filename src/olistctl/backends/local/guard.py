@@ -43,6 +43,7 @@ ALLOWED_FUNCTIONS = frozenset(
         "//",
         "||",
         "~~",
+        "!~~",  # NOT LIKE: DuckDB serializes x NOT LIKE p as !~~(x, p)
         "abs",
         "any_value",
         "approx_count_distinct",
