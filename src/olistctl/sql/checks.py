@@ -120,5 +120,46 @@ def like(node: exp.Like, rw: Rewriter) -> None:
     return None
 
 
+def like_escape(node: exp.Escape, rw: Rewriter) -> None:
+    """``x [NOT] LIKE pattern ESCAPE e``, checked as Trino checks it (trinodb/trino
+    ``LikeFunctions``): the escape must be one character, and in the pattern it may
+    only come before ``%``, ``_`` or itself. DuckDB answers ``'ab' LIKE 'a!b' ESCAPE '!'``
+    (true) where Trino fails it, and takes an empty escape; so only a literal pattern
+    and escape run locally, after the same checks."""
+    if not isinstance(node.this, exp.Like):
+        return None
+    pattern, escape = node.this.expression, node.expression
+    literal = [isinstance(e, exp.Literal) and e.is_string for e in (pattern, escape)]
+    if not all(literal):
+        rw.refuse(
+            node,
+            "LIKE … ESCAPE with a pattern or escape that is not a literal is not"
+            " supported by the local engine",
+        )
+    char = escape.name
+    if len(char) > 1:
+        rw.refuse(
+            node,
+            f"Athena fails LIKE … ESCAPE '{char}': Escape string must be a single character",
+            hint="give one character after ESCAPE",
+        )
+    if not char:  # Trino's constant folding may take it (trinodb/trino issue 7273)
+        rw.refuse(node, "LIKE … ESCAPE '' is not supported by the local engine")
+    text = pattern.name
+    i = 0
+    while i < len(text):
+        if text[i] == char:
+            if i + 1 == len(text) or text[i + 1] not in ("%", "_", char):
+                rw.refuse(
+                    node,
+                    f"Athena fails the LIKE pattern '{text}': Escape character must be followed"
+                    " by '%', '_' or the escape character itself",
+                    hint="use the escape character only before %, _ or itself",
+                )
+            i += 1
+        i += 1
+    return None
+
+
 def refuse_ilike(node: exp.Expr, rw: Rewriter) -> None:
     rw.refuse(node, "ILIKE does not exist in Athena", hint="use lower(x) LIKE '…'")

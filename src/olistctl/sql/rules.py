@@ -115,6 +115,7 @@ RULES: dict[type, Rule] = {
     exp.Between: checks.between,
     exp.In: checks.in_,
     exp.Like: checks.like,
+    exp.Escape: checks.like_escape,
     exp.ILike: checks.refuse_ilike,
     exp.Anonymous: anonymous,
 }

@@ -92,6 +92,7 @@ ALLOWED_FUNCTIONS = frozenset(
         "left",
         "length",
         "levenshtein",
+        "like_escape",  # x LIKE p ESCAPE e, after the checks of sql/checks.like_escape
         "list_count",
         "list_extract",
         "list_slice",
@@ -107,6 +108,7 @@ ALLOWED_FUNCTIONS = frozenset(
         "min",
         "minute",
         "month",
+        "not_like_escape",
         "nth_value",
         "ntile",
         "nullif",
