@@ -116,5 +116,7 @@ RULES: dict[type, Rule] = {
     exp.In: checks.in_,
     exp.Like: checks.like,
     exp.ILike: checks.refuse_ilike,
+    exp.IgnoreNulls: checks.null_treatment,
+    exp.RespectNulls: checks.null_treatment,
     exp.Anonymous: anonymous,
 }
