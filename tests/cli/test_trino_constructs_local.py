@@ -95,6 +95,18 @@ WINDOW_ERRORS = [
         "The window w has a frame, so no window can be built on it (line 1, column 21):"
         " write OVER w alone, or move the frame out of it.",
     ),
+    # ``OVER (w)`` is a window specification built on w, unlike ``OVER w`` (below).
+    (
+        "SELECT sum(1) OVER (w) FROM olist_orders_dataset WINDOW w AS (ROWS CURRENT ROW)",
+        "The window w has a frame, so no window can be built on it (line 1, column 21):"
+        " write OVER w alone, or move the frame out of it.",
+    ),
+    # StatementAnalyzer.analyzeWindowDefinitions: "WINDOW name '%s' specified more than
+    # once", names compared as identifiers (w and W are one name).
+    (
+        "SELECT 1 FROM olist_orders_dataset WINDOW w AS (ORDER BY order_id), W AS ()",
+        "The WINDOW clause defines W twice (line 1, column 69): give each window its own name.",
+    ),
     (
         "SELECT rank() OVER x FROM olist_orders_dataset WINDOW w AS (ORDER BY order_status)",
         "No window named x is defined (line 1, column 20): define the window in the WINDOW"
@@ -110,6 +122,19 @@ def test_a_window_trino_cannot_resolve_is_refused(cli, lake, sql, message):
     assert result.exit_code == ExitCode.USAGE, result
     assert _error_line(result) == f"Error: {message}"
     assert _results(ws) == []
+
+
+def test_over_a_named_window_takes_its_frame(cli, lake, sample_data):
+    """``OVER w`` is Trino's WindowReference: w's partitioning, ordering and frame, all of
+    them (StatementAnalyzer.resolveWindowSpecification)."""
+    lake("crawled")
+    sql = (
+        "SELECT order_id, sum(1) OVER w AS n FROM olist_orders_dataset"
+        " WINDOW w AS (ORDER BY order_id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)"
+    )
+    rows = _rows(cli("query", sql, "-o", "json"))
+    ids = sorted(o["order_id"] for o in _orders(sample_data))
+    assert {r["order_id"]: r["n"] for r in rows} == {i: 1 if i == ids[0] else 2 for i in ids}
 
 
 def test_lag_ignore_nulls_skips_the_null_rows(cli, lake, sample_data):

@@ -3,7 +3,7 @@
 Trino resolves a named window as ``StatementAnalyzer.resolveWindowSpecification``
 does (trinodb/trino core/trino-main/.../sql/analyzer/StatementAnalyzer.java; the
 rules are in docs/src/main/sphinx/sql/select.md, "WINDOW clause"): ``OVER w`` takes
-w's partitioning, ordering and frame; ``OVER (w ORDER BY …)`` takes w as its basis
+w's partitioning, ordering and frame; ``OVER (w …)`` takes w as its basis
 and may add only what w lacks, never a PARTITION BY, an ORDER BY w has, or anything
 to a w with a frame. A definition may build on an earlier one the same way. The
 windows, written out in full, are what sqlglot's typing and the rewrite rules already
@@ -17,6 +17,9 @@ from sqlglot import exp
 from olistctl.errors import SqlError
 from olistctl.sql.rewrite import node_position
 
+# Marks an ``OVER w`` written without parentheses (set by the parser in transpile.py).
+WINDOW_REFERENCE = "olistctl_window_reference"
+
 _HINT = "define the window in the WINDOW clause of the same SELECT, before any window built on it"
 
 
@@ -26,9 +29,15 @@ def inline_named_windows(tree: exp.Expr) -> None:
         definitions = select.args.get("windows") or []
         named: dict[str, exp.Window] = {}
         for definition in definitions:
+            if _key(definition.this) in named:
+                # Trino: "WINDOW name 'w' specified more than once".
+                raise _error(
+                    definition.this,
+                    f"The WINDOW clause defines {definition.this.name} twice",
+                    "give each window its own name",
+                )
             # Definitions resolve in order: one may build on an earlier one only.
-            resolved = _resolve(definition, named)
-            named[_key(definition.this)] = resolved
+            named[_key(definition.this)] = _resolve(definition, named)
         for window in _own_windows(select):
             if window.args.get("alias") is not None:
                 resolved = _resolve(window, named)
@@ -71,8 +80,7 @@ def _resolve(window: exp.Window, named: dict[str, exp.Window]) -> exp.Window:
             " cannot replace",
             "leave the ORDER BY out, or define a window without it",
         )
-    empty = all(own.args.get(k) is None for k in ("partition_by", "order", "spec"))
-    if basis.args.get("spec") is not None and not empty:
+    if basis.args.get("spec") is not None and not window.meta.get(WINDOW_REFERENCE):
         raise _error(
             reference,
             f"The window {reference.name} has a frame, so no window can be built on it",

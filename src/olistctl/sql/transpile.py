@@ -40,7 +40,7 @@ from sqlglot.tokenizer_core import TokenType
 from olistctl.errors import SqlError
 from olistctl.sql import grammar
 from olistctl.sql.columns import check_columns, referenced_columns
-from olistctl.sql.named_windows import inline_named_windows
+from olistctl.sql.named_windows import WINDOW_REFERENCE, inline_named_windows
 from olistctl.sql.params import PARAM_INDEX, count_mismatch
 from olistctl.sql.rewrite import BACKEND_HINT, Rewriter, node_position
 from olistctl.sql.rules import RULES, VERIFIED
@@ -116,6 +116,21 @@ class AthenaQuery(Trino):
                 )
                 join.meta[grammar.JOIN_WORD] = grammar.token_position(word)
             return join
+
+        def _parse_window(self, *args, **kwargs) -> exp.Expr | None:
+            start = self._index
+            window = super()._parse_window(*args, **kwargs)
+            if isinstance(window, exp.Window) and window.args.get("alias") is not None:
+                tokens = self._tokens[start : self._index]
+                over = [i for i, t in enumerate(tokens) if t.token_type == TokenType.OVER]
+                if over and (
+                    over[-1] + 1 >= len(tokens)
+                    or tokens[over[-1] + 1].token_type != TokenType.L_PAREN
+                ):
+                    # OVER w, not OVER (w …): Trino's WindowReference, which alone may name
+                    # a window with a frame (named_windows.py).
+                    window.meta[WINDOW_REFERENCE] = True
+            return window
 
         def _parse_match_recognize(self, *args, **kwargs) -> exp.MatchRecognize | None:
             first = self._curr  # the MATCH_RECOGNIZE keyword, where a refusal points
