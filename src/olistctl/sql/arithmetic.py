@@ -287,7 +287,8 @@ def truncate(node: exp.Trunc, rw: Rewriter) -> exp.Expr | None:
 
 def aggregate(node: exp.Expr, rw: Rewriter) -> exp.Expr | None:
     """Rules for aggregates, applied at the outermost of ``agg FILTER (…) OVER (…)``."""
-    if isinstance(node.parent, (exp.Window, exp.Filter)) and node.parent.this is node:
+    wrappers = (exp.Window, exp.Filter, exp.IgnoreNulls, exp.RespectNulls)
+    if isinstance(node.parent, wrappers) and node.parent.this is node:
         return None  # handled when the enclosing FILTER / OVER node is visited
     outer, agg = aggregate_call(node)
     rule = _AGGREGATE_RULES.get(type(agg))

@@ -78,8 +78,33 @@ def _nan_aware(node: exp.Expr, operands: list[exp.Expr], rw: Rewriter):
 
 
 def compare(node: exp.Binary, rw: Rewriter) -> exp.Expr | None:
+    if isinstance(node.right, (exp.Any, exp.All)):
+        _quantified(node, rw)
+        return None
     _check_comparable(node, node.left, node.right, rw)
     return _nan_aware(node, [node.left, node.right], rw)
+
+
+def _quantified(node: exp.Binary, rw: Rewriter) -> None:
+    """``x <op> ANY|SOME|ALL (query)``: Trino's grammar takes only a query there
+    (G4 ``comparisonQuantifier '(' query ')'``); DuckDB's also an array. Typed as the
+    query's column (``type_inference``), so the comparison check above is Trino's."""
+    quantified = node.right
+    word = "ALL" if isinstance(quantified, exp.All) else "ANY"
+    if not isinstance(quantified.this, (exp.Subquery, exp.Query)):
+        rw.refuse(
+            quantified,
+            f"Syntax error: {word} takes a subquery in Athena, not {sql_text(quantified.this)}",
+            hint="write x = ANY (SELECT …), or contains(array, x)",
+        )
+    _check_comparable(node, node.left, quantified, rw)
+    if _may_be_nan(node.left, rw) or rw.type(quantified).is_floating:
+        # NaN equals nothing in Trino and itself in DuckDB: no rewrite reaches into the query.
+        rw.refuse(
+            node,
+            f"Comparing a double with {word} (subquery) is not supported by the local engine",
+        )
+    return None
 
 
 def between(node: exp.Between, rw: Rewriter) -> exp.Expr | None:
@@ -112,6 +137,29 @@ def conditional(node: exp.Expr, rw: Rewriter) -> None:
             f"Athena cannot mix {listed} in the results of {athena_name(node, rw).upper()}",
             hint="CAST the branches to one type",
         )
+    return None
+
+
+# The window functions Trino takes IGNORE / RESPECT NULLS on (StatementAnalyzer:
+# WINDOW_VALUE_FUNCTIONS, "Cannot specify null treatment clause for … function").
+_VALUE_FUNCTIONS = (exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
+
+
+def null_treatment(node: exp.IgnoreNulls | exp.RespectNulls, rw: Rewriter) -> None:
+    """``lag(x) IGNORE NULLS OVER (…)``: DuckDB's ``lag(x IGNORE NULLS)`` skips the rows
+    where x is null, as Trino's does (docs/src/main/sphinx/functions/window.md)."""
+    word = "IGNORE NULLS" if isinstance(node, exp.IgnoreNulls) else "RESPECT NULLS"
+    function = node.this
+    if not isinstance(function, _VALUE_FUNCTIONS):
+        name = athena_name(function, rw) if isinstance(function, exp.Func) else "this"
+        rw.refuse(
+            node,
+            f"Athena takes {word} only on lead, lag, first_value, last_value and nth_value,"
+            f" not on {name}()",
+            hint=f"leave {word} out",
+        )
+    if not isinstance(node.parent, exp.Window):
+        rw.refuse(node, f"{word} needs an OVER clause in Athena", hint="add OVER (ORDER BY …)")
     return None
 
 

@@ -97,9 +97,10 @@ class Rewriter:
 
 
 def aggregate_call(node: exp.Expr) -> tuple[exp.Expr, exp.Expr]:
-    """(outermost node, aggregate) for an aggregate possibly wrapped in FILTER and OVER."""
+    """(outermost node, aggregate) for an aggregate possibly wrapped in FILTER and OVER
+    (and a window value function in IGNORE / RESPECT NULLS)."""
     aggregate = node
-    while isinstance(aggregate, (exp.Window, exp.Filter)):
+    while isinstance(aggregate, (exp.Window, exp.Filter, exp.IgnoreNulls, exp.RespectNulls)):
         aggregate = aggregate.this
     return node, aggregate
 

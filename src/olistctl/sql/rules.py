@@ -117,5 +117,7 @@ RULES: dict[type, Rule] = {
     exp.Like: checks.like,
     exp.Escape: checks.like_escape,
     exp.ILike: checks.refuse_ilike,
+    exp.IgnoreNulls: checks.null_treatment,
+    exp.RespectNulls: checks.null_treatment,
     exp.Anonymous: anonymous,
 }

@@ -40,12 +40,14 @@ from sqlglot.tokenizer_core import TokenType
 from olistctl.errors import SqlError
 from olistctl.sql import grammar
 from olistctl.sql.columns import check_columns, referenced_columns
+from olistctl.sql.named_windows import WINDOW_REFERENCE, inline_named_windows
 from olistctl.sql.params import PARAM_INDEX, count_mismatch
-from olistctl.sql.rewrite import Rewriter, node_position
+from olistctl.sql.rewrite import BACKEND_HINT, Rewriter, node_position
 from olistctl.sql.rules import RULES, VERIFIED
 from olistctl.sql.translation import Transpiled
 from olistctl.sql.type_inference import TypeInference, set_type
 from olistctl.sql.types import SqlType, parse_catalog_type
+from olistctl.sql.unnest_columns import name_unnest_columns, rename_unnamed_outputs
 from olistctl.sql.verified import check_verified
 
 DEFAULT_CATALOG = "awsdatacatalog"
@@ -115,6 +117,28 @@ class AthenaQuery(Trino):
                 join.meta[grammar.JOIN_WORD] = grammar.token_position(word)
             return join
 
+        def _parse_window(self, *args, **kwargs) -> exp.Expr | None:
+            start = self._index
+            window = super()._parse_window(*args, **kwargs)
+            if isinstance(window, exp.Window) and window.args.get("alias") is not None:
+                tokens = self._tokens[start : self._index]
+                over = [i for i, t in enumerate(tokens) if t.token_type == TokenType.OVER]
+                if over and (
+                    over[-1] + 1 >= len(tokens)
+                    or tokens[over[-1] + 1].token_type != TokenType.L_PAREN
+                ):
+                    # OVER w, not OVER (w …): Trino's WindowReference, which alone may name
+                    # a window with a frame (named_windows.py).
+                    window.meta[WINDOW_REFERENCE] = True
+            return window
+
+        def _parse_match_recognize(self, *args, **kwargs) -> exp.MatchRecognize | None:
+            first = self._curr  # the MATCH_RECOGNIZE keyword, where a refusal points
+            node = super()._parse_match_recognize(*args, **kwargs)
+            if node is not None and first is not None:
+                node.meta.update(line=first.line, col=first.col, start=first.start, end=first.end)
+            return node
+
         def _parse_group(self, *args, **kwargs) -> exp.Group | None:
             first = self._curr
             group = super()._parse_group(*args, **kwargs)
@@ -158,14 +182,18 @@ def _transpile(
         for table, cols in schema.items()
     }
     tree = _parse(sql)
+    _refuse_unsupported_clauses(tree)
+    inline_named_windows(tree)
     _refuse_empty_names(tree)
     _refuse_natural_joins(tree)
     _number_placeholders(tree, len(param_types))
     tables = _resolve_tables(tree, catalog, database)
     _name_outputs(tree)
     _check_column_aliases(tree, catalog)
+    name_unnest_columns(tree)
     tree = _qualify(tree, catalog)
     _check_starred_widths(tree)
+    rename_unnamed_outputs(tree)
     check_columns(tree, catalog)
     columns = referenced_columns(tree, tables, catalog)
     for placeholder in tree.find_all(exp.Placeholder):
@@ -375,6 +403,30 @@ def _refuse_empty_names(tree: exp.Expr) -> None:
                 identifier,
                 'Syntax error: a quoted name is empty ("")',
                 hint="give it a name: Athena allows no zero-length quoted name",
+            )
+
+
+def _refuse_unsupported_clauses(tree: exp.Expr) -> None:
+    """Valid Athena the local engine has no translation for, refused by name before the
+    column checks misread it (MATCH_RECOGNIZE's pattern variables as unknown tables).
+
+    MATCH_RECOGNIZE: Trino's row pattern recognition (docs/src/main/sphinx/sql/
+    match-recognize.md). ``t.* AS (a, b)``: Trino renames the relation's columns
+    (``StatementAnalyzer.analyzeAllColumnsFromTable``), which sqlglot passes on as
+    DuckDB SQL DuckDB cannot parse."""
+    for node in tree.walk():
+        if isinstance(node, exp.MatchRecognize):
+            raise _position_error(
+                node,
+                "MATCH_RECOGNIZE is not supported by the local engine",
+                hint=BACKEND_HINT,
+            )
+        if isinstance(node, exp.Aliases):
+            raise _position_error(
+                node,
+                f"{node.this.sql(dialect='trino')} AS (…), naming the columns of a *, is not"
+                " supported by the local engine",
+                hint=f"name each column in the SELECT list (t.a AS x, t.b AS y), or {BACKEND_HINT}",
             )
 
 

@@ -163,6 +163,8 @@ _SAME_AS_ARG = (
     exp.Abs,
     exp.Window,
     exp.Filter,
+    exp.IgnoreNulls,
+    exp.RespectNulls,
     exp.Try,
     exp.Nullif,
     exp.DateAdd,
@@ -206,6 +208,8 @@ class TypeInference:
             (exp.Mul, lambda n: self._arith("*", n)),
             (exp.Div, lambda n: self._arith("/", n)),
             ((exp.Mod, exp.IntDiv), lambda n: self._arith("%", n)),
+            # x = ANY (query): the quantified side has the type of the query's column.
+            ((exp.Any, exp.All), self._quantified),
             (_BOOLEAN_NODES, lambda n: T.BOOLEAN),
             (_BIGINT_FUNCS, lambda n: T.BIGINT),
             (_DOUBLE_FUNCS, lambda n: T.DOUBLE),
@@ -254,6 +258,10 @@ class TypeInference:
                 break
         node.meta[TYPE_KEY] = result
         return result
+
+    def _quantified(self, node: exp.Any | exp.All) -> SqlType:
+        query = node.this.this if isinstance(node.this, exp.Subquery) else node.this
+        return self._output_type(query, None) if isinstance(query, exp.Query) else T.UNKNOWN
 
     def _supertype(self, *nodes: exp.Expr | None) -> SqlType:
         return T.common_supertype([self.infer(n) for n in nodes if n is not None])
