@@ -251,7 +251,7 @@ REFUSED = [
     (
         "SELECT * FROM olist_orders_dataset MATCH_RECOGNIZE (ORDER BY order_purchase_timestamp"
         " MEASURES A.order_id AS x PATTERN (A) DEFINE A AS true)",
-        "MATCH_RECOGNIZE is not supported by the local engine (line 1, column 36):"
+        "The local engine does not run MATCH_RECOGNIZE (line 1, column 36):"
         " run it on --backend aws.",
     ),
 ]

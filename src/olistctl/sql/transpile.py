@@ -132,13 +132,6 @@ class AthenaQuery(Trino):
                     window.meta[WINDOW_REFERENCE] = True
             return window
 
-        def _parse_match_recognize(self, *args, **kwargs) -> exp.MatchRecognize | None:
-            first = self._curr  # the MATCH_RECOGNIZE keyword, where a refusal points
-            node = super()._parse_match_recognize(*args, **kwargs)
-            if node is not None and first is not None:
-                node.meta.update(line=first.line, col=first.col, start=first.start, end=first.end)
-            return node
-
         def _parse_group(self, *args, **kwargs) -> exp.Group | None:
             first = self._curr
             group = super()._parse_group(*args, **kwargs)
@@ -408,19 +401,12 @@ def _refuse_empty_names(tree: exp.Expr) -> None:
 
 def _refuse_unsupported_clauses(tree: exp.Expr) -> None:
     """Valid Athena the local engine has no translation for, refused by name before the
-    column checks misread it (MATCH_RECOGNIZE's pattern variables as unknown tables).
+    column checks misread it (MATCH_RECOGNIZE is refused earlier, by ``grammar``).
 
-    MATCH_RECOGNIZE: Trino's row pattern recognition (docs/src/main/sphinx/sql/
-    match-recognize.md). ``t.* AS (a, b)``: Trino renames the relation's columns
+    ``t.* AS (a, b)``: Trino renames the relation's columns
     (``StatementAnalyzer.analyzeAllColumnsFromTable``), which sqlglot passes on as
     DuckDB SQL DuckDB cannot parse."""
     for node in tree.walk():
-        if isinstance(node, exp.MatchRecognize):
-            raise _position_error(
-                node,
-                "MATCH_RECOGNIZE is not supported by the local engine",
-                hint=BACKEND_HINT,
-            )
         if isinstance(node, exp.Aliases):
             raise _position_error(
                 node,
