@@ -5,7 +5,10 @@ CSVs, or refuses naming the construct (exit code 2, one ``Error:`` line, nothing
 Before: the WINDOW clause was refused as a function ``w()``, ``lag(x) IGNORE NULLS`` as a
 function ``ignorenulls()``, ``x = ANY (query)`` as a varchar/boolean comparison; an
 UNNEST … WITH ORDINALITY without names failed in DuckDB's binder; ``t.* AS (…)`` as a bug
-of olistctl; MATCH_RECOGNIZE as an unknown table alias."""
+of olistctl; MATCH_RECOGNIZE as an unknown table alias; ``FROM (t)``, ``GROUP BY DISTINCT a``,
+``GROUP BY ALL a``, ``(a, b) IN (…)``, ``X'ab'``, ``AT TIME ZONE`` and a many-array
+UNNEST as bugs of olistctl (or in DuckDB's binder); ``ARRAY[1] || ARRAY[2]`` as
+"takes varchar"."""
 
 from __future__ import annotations
 
@@ -254,6 +257,65 @@ REFUSED = [
         "The local engine does not run MATCH_RECOGNIZE (line 1, column 36):"
         " run it on --backend aws.",
     ),
+    # SqlBase.g4 valueExpression: valueExpression AT timeZoneSpecifier #atTimeZone (Trino's
+    # answer is a timestamp with time zone; no local translation is shown to equal it).
+    (
+        "SELECT order_purchase_timestamp AT TIME ZONE 'America/Sao_Paulo'"
+        " FROM olist_orders_dataset",
+        "AT TIME ZONE is not supported by the local engine (line 1, column 8):"
+        " run it on --backend aws.",
+    ),
+    # trinodb/trino docs/src/main/sphinx/functions/array.md, "Concatenation operator":
+    # "SELECT ARRAY[1] || ARRAY[2]; -- [1, 2]", "SELECT ARRAY[1] || 2", "SELECT 2 ||
+    # ARRAY[1]" (and concat() of arrays, same page): valid, so not "takes varchar".
+    (
+        "SELECT ARRAY['a'] || ARRAY['b']",
+        "Joining arrays with || is not supported by the local engine (line 1, column 14):"
+        " run it on --backend aws.",
+    ),
+    (
+        "SELECT 2 || ARRAY[1]",
+        "Joining arrays with || is not supported by the local engine (line 1, column 8):"
+        " run it on --backend aws.",
+    ),
+    (
+        "SELECT concat(ARRAY[order_id], order_status) FROM olist_orders_dataset",
+        "Joining arrays with concat is not supported by the local engine (line 1, column 8):"
+        " run it on --backend aws.",
+    ),
+    # SqlBase.g4: primaryExpression '(' expression (',' expression)+ ')' #rowConstructor,
+    # predicate NOT? IN '(' query ')' #inSubquery and NOT? IN '(' expression … ')' #inList.
+    (
+        "SELECT count(*) FROM olist_orders_dataset WHERE (order_id, customer_id)"
+        " IN (SELECT order_id, customer_id FROM olist_orders_dataset)",
+        "A row on the left of IN ((a, b) IN …) is not supported by the local engine"
+        " (line 1, column 50): run it on --backend aws.",
+    ),
+    (
+        "SELECT ('a', 'b') IN (('a', 'b'), ('c', 'd'))",
+        "A row on the left of IN ((a, b) IN …) is not supported by the local engine"
+        " (line 1, column 9): run it on --backend aws.",
+    ),
+    # SqlBase.g4: primaryExpression BINARY_LITERAL #binaryLiteral (X'…', a varbinary).
+    (
+        "SELECT X'ab'",
+        "The binary literal X'ab' is not supported by the local engine (line 1, column 8):"
+        " run it on --backend aws.",
+    ),
+    # SqlBase.g4: relationPrimary UNNEST '(' expression (',' expression)* ')' #unnest.
+    (
+        "SELECT * FROM UNNEST(ARRAY[1, 2], ARRAY['a', 'b'])",
+        "UNNEST of several arrays is not supported by the local engine (line 1, column 28):"
+        " run it on --backend aws.",
+    ),
+    # select.md, "Complex grouping operations": the quantifier decides whether repeated
+    # grouping sets give rows once (DISTINCT) or each time (ALL, the default).
+    (
+        "SELECT order_status, count(*) FROM olist_orders_dataset"
+        " GROUP BY DISTINCT ROLLUP (order_status), ROLLUP (order_status)",
+        "GROUP BY DISTINCT with GROUPING SETS, ROLLUP or CUBE is not supported by the local"
+        " engine (line 1, column 57): run it on --backend aws.",
+    ),
 ]
 
 
@@ -264,3 +326,53 @@ def test_athena_sql_without_a_local_translation_is_refused_by_name(cli, lake, sq
     assert result.exit_code == ExitCode.USAGE, result
     assert _error_line(result) == f"Error: {message}"
     assert _results(ws) == []
+
+
+def test_a_parenthesized_table_is_the_table(cli, lake, sample_data):
+    """SqlBase.g4 relationPrimary: '(' relation ')' #parenthesizedRelation, and
+    aliasedRelation: relationPrimary (AS? identifier columnAliases?)?: ``(t)`` is t, and
+    ``((t)) o`` is t named o, in FROM and in a JOIN."""
+    lake("crawled")
+    orders = _orders(sample_data)
+    with (sample_data / "olist_customers_dataset.csv").open(newline="") as f:
+        customers = {r["customer_id"] for r in csv.DictReader(f)}
+    delivered = sum(o["order_status"] == "delivered" for o in orders)
+    joined = sum(o["customer_id"] in customers for o in orders)
+    assert 0 < delivered < len(orders)
+    cases = [
+        ("SELECT count(*) AS n FROM (olist_orders_dataset)", len(orders)),
+        (
+            "SELECT count(*) AS n FROM ((olist_orders_dataset)) o"
+            " WHERE o.order_status = 'delivered'",
+            delivered,
+        ),
+        (
+            "SELECT count(*) AS n FROM olist_orders_dataset o"
+            " JOIN (olist_customers_dataset) AS c ON o.customer_id = c.customer_id",
+            joined,
+        ),
+    ]
+    for sql, expected in cases:
+        assert _rows(cli("query", sql, "-o", "json")) == [{"n": expected}], sql
+
+
+@pytest.mark.parametrize("quantifier", ["DISTINCT", "ALL"])
+def test_group_by_distinct_or_all_over_a_plain_list_groups_by_it(
+    cli, lake, sample_data, quantifier
+):
+    """SqlBase.g4 groupBy: setQuantifier? groupingElement (',' groupingElement)*; the
+    quantifier only decides whether repeated grouping sets each give rows (trinodb/trino
+    docs/src/main/sphinx/sql/select.md, "Complex grouping operations"), and a plain list
+    is one grouping set: GROUP BY DISTINCT a and GROUP BY ALL a are GROUP BY a."""
+    lake("crawled")
+    counts: dict[str, int] = defaultdict(int)
+    for order in _orders(sample_data):
+        counts[order["order_status"]] += 1
+    assert len(counts) > 1
+    sql = (
+        f"SELECT order_status, count(*) AS n FROM olist_orders_dataset"
+        f" GROUP BY {quantifier} order_status"
+    )
+    rows = _rows(cli("query", sql, "-o", "json"))
+    assert len(rows) == len(counts)
+    assert {r["order_status"]: r["n"] for r in rows} == counts

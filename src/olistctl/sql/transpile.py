@@ -38,7 +38,7 @@ from sqlglot.parsers.trino import TrinoParser
 from sqlglot.tokenizer_core import TokenType
 
 from olistctl.errors import SqlError
-from olistctl.sql import grammar
+from olistctl.sql import grammar, trino_forms
 from olistctl.sql.columns import check_columns, referenced_columns
 from olistctl.sql.named_windows import WINDOW_REFERENCE, inline_named_windows
 from olistctl.sql.params import PARAM_INDEX, count_mismatch
@@ -175,6 +175,7 @@ def _transpile(
         for table, cols in schema.items()
     }
     tree = _parse(sql)
+    trino_forms.normalize(tree)
     _refuse_unsupported_clauses(tree)
     inline_named_windows(tree)
     _refuse_empty_names(tree)
