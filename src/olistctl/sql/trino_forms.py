@@ -66,6 +66,18 @@ def _drop_group_quantifier(group: exp.Group) -> None:
     group.set("all", None)
 
 
+_ROW_COMPARISONS = (
+    exp.EQ,
+    exp.NEQ,
+    exp.LT,
+    exp.LTE,
+    exp.GT,
+    exp.GTE,
+    exp.NullSafeEQ,
+    exp.NullSafeNEQ,
+)
+
+
 def _refuse_gap(node: exp.Expr) -> None:
     if isinstance(node, exp.AtTimeZone):
         # valueExpression AT timeZoneSpecifier: Trino gives a timestamp with time zone,
@@ -82,6 +94,12 @@ def _refuse_gap(node: exp.Expr) -> None:
         # predicate: IN '(' query ')' or IN '(' expression … ')': DuckDB's rows compare
         # by other rules (and sqlglot writes them as row(), which the guard refuses).
         raise _gap(node, "A row on the left of IN ((a, b) IN …)")
+    if isinstance(node, _ROW_COMPARISONS) and any(
+        isinstance(side, exp.Tuple) for side in (node.this, node.expression)
+    ):
+        # The same row constructor compared with =, <>, <, … (comparisonOperator): the
+        # same row() the guard refuses, and the same doubt about how rows compare.
+        raise _gap(node, "A comparison of rows ((a, b) = (…))")
     if isinstance(node, exp.Unnest) and len(node.expressions) > 1:
         # relationPrimary: UNNEST '(' expression (',' expression)* ')': Trino zips the
         # arrays, padding the shorter with NULL; DuckDB's unnest table function takes one.
