@@ -383,3 +383,52 @@ def test_group_by_distinct_or_all_over_a_plain_list_groups_by_it(
     rows = _rows(cli("query", sql, "-o", "json"))
     assert len(rows) == len(counts)
     assert {r["order_status"]: r["n"] for r in rows} == counts
+
+
+def test_concat_ws_skips_nulls_as_trinos_docs_say(cli, lake, sample_data):
+    """trinodb/trino docs/src/main/sphinx/functions/string.md, concat_ws(string0, string1,
+    …, stringN): "If string0 is null, then the return value is null. Any null values
+    provided in the arguments after the separator are skipped." It failed as a bug of
+    olistctl (the guard did not know DuckDB's concat_ws)."""
+    lake("crawled")
+    with (sample_data / "olist_orders_dataset.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    expected = sorted(
+        "|".join(v for v in (r["order_status"], r["order_delivered_customer_date"][:4]) if v)
+        for r in rows
+    )
+    sql = (
+        "SELECT concat_ws('|', order_status,"
+        " substr(CAST(order_delivered_customer_date AS varchar), 1, 4)) AS s,"
+        " concat_ws(NULL, order_status) AS n, concat_ws('|', NULL) AS e"
+        " FROM olist_orders_dataset"
+    )
+    result = cli("query", sql, "-o", "json", "--max-rows", "100000")
+    assert result.exit_code == 0, result
+    answer = json.loads(result.stdout)
+    assert any("|" not in a["s"] for a in answer)  # some orders were never delivered
+    assert sorted(a["s"] for a in answer) == expected
+    assert {a["n"] for a in answer} == {None} and {a["e"] for a in answer} == {""}
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        (
+            "SELECT concat_ws(',', 1, 'a')",
+            "Athena's concat_ws takes varchar, not integer (1) (line 1, column 8): CAST the"
+            " argument to varchar.",
+        ),
+        (
+            "SELECT concat_ws(',', split('a,b', ','))",
+            "concat_ws of an array is not supported by the local engine (line 1, column 8):"
+            " run it on --backend aws.",
+        ),
+    ],
+)
+def test_concat_ws_refusals(cli, lake, sql, message):
+    ws = lake("crawled")
+    result = cli("query", sql)
+    assert result.exit_code == ExitCode.USAGE, result
+    assert _error_line(result) == f"Error: {message}"
+    assert _results(ws) == []

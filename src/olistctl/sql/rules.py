@@ -75,6 +75,7 @@ RULES: dict[type, Rule] = {
     **dict.fromkeys(temporal.PART_FUNCTIONS, temporal.date_part),
     # strings and arrays
     exp.Concat: strings.concat,
+    exp.ConcatWs: strings.concat_ws,
     exp.DPipe: strings.concat,
     exp.Substring: strings.substring,
     exp.Trim: strings.trim,

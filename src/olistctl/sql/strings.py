@@ -58,6 +58,21 @@ def concat(node: exp.Expr, rw: Rewriter) -> None:
     return None
 
 
+def concat_ws(node: exp.ConcatWs, rw: Rewriter) -> None:
+    """concat_ws(string0, string1, …): Trino's docs (docs/src/main/sphinx/functions/
+    string.md) say NULL when the separator is NULL, and NULL arguments after it skipped,
+    as DuckDB's concat_ws does; Trino takes only varchar there (numbers are not cast)."""
+    separator, *parts = node.expressions
+    if not parts:
+        rw.refuse(node, "concat_ws with only a separator is not supported by the local engine")
+    if any(rw.type(part).name == "array" for part in parts):
+        # concat_ws(string0, array(varchar)): DuckDB would write the array out as text.
+        rw.refuse(node, "concat_ws of an array is not supported by the local engine")
+    for part in (separator, *parts):
+        require_string(node, part, rw, "concat_ws")
+    return None
+
+
 def substring(node: exp.Substring, rw: Rewriter) -> exp.Expr:
     text, start, length = node.this, node.args.get("start"), node.args.get("length")
     require_string(node, text, rw, "substr")

@@ -58,6 +58,7 @@ ALLOWED_FUNCTIONS = frozenset(
         "bool_or",
         "ceil",
         "chr",
+        "concat_ws",  # Trino's concat_ws, after the checks of sql/strings.concat_ws
         "corr",
         "count",
         "count_if",
