@@ -17,20 +17,9 @@ import json
 from collections import defaultdict
 
 import pytest
+from refused_query import assert_refused, error_line, results_written
 
 from olistctl.errors import ExitCode
-
-
-def _error_line(result) -> str:
-    assert "Traceback" not in result.stderr, result
-    lines = [x for x in result.stderr.splitlines() if x.startswith("Error: ")]
-    assert len(lines) == 1, result
-    return lines[0]
-
-
-def _results(ws) -> list[str]:
-    folder = ws / "results"
-    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
 def _orders(sample_data) -> list[dict[str, str]]:
@@ -120,11 +109,7 @@ WINDOW_ERRORS = [
 
 @pytest.mark.parametrize(("sql", "message"), WINDOW_ERRORS, ids=[m for _, m in WINDOW_ERRORS])
 def test_a_window_trino_cannot_resolve_is_refused(cli, lake, sql, message):
-    ws = lake("crawled")
-    result = cli("query", sql)
-    assert result.exit_code == ExitCode.USAGE, result
-    assert _error_line(result) == f"Error: {message}"
-    assert _results(ws) == []
+    assert_refused(cli, lake("crawled"), sql, message)
 
 
 def test_over_a_named_window_takes_its_frame(cli, lake, sample_data):
@@ -171,11 +156,11 @@ def test_ignore_nulls_on_an_aggregate_is_refused(cli, lake):
     ws = lake("crawled")
     result = cli("query", "SELECT sum(1) IGNORE NULLS OVER () FROM olist_orders_dataset")
     assert result.exit_code == ExitCode.USAGE, result
-    assert _error_line(result) == (
+    assert error_line(result) == (
         "Error: Athena takes IGNORE NULLS only on lead, lag, first_value, last_value and"
         " nth_value, not on sum() (line 1, column 8): leave IGNORE NULLS out."
     )
-    assert _results(ws) == []
+    assert results_written(ws) == []
 
 
 def test_quantified_comparisons_with_a_subquery(cli, lake, sample_data):
@@ -217,11 +202,11 @@ def test_a_quantified_comparison_with_an_array_is_refused(cli, lake):
     sql = "SELECT count(*) FROM olist_orders_dataset WHERE order_id = ANY (ARRAY['a'])"
     result = cli("query", sql)
     assert result.exit_code == ExitCode.USAGE, result
-    assert _error_line(result) == (
+    assert error_line(result) == (
         "Error: Syntax error: ANY takes a subquery in Athena, not (ARRAY['a'])"
         " (line 1, column 71): write x = ANY (SELECT …), or contains(array, x)."
     )
-    assert _results(ws) == []
+    assert results_written(ws) == []
 
 
 def test_unnest_with_ordinality_without_names_answers_anonymous_columns(cli, lake):
@@ -328,11 +313,7 @@ REFUSED = [
 
 @pytest.mark.parametrize(("sql", "message"), REFUSED, ids=[sql for sql, _ in REFUSED])
 def test_athena_sql_without_a_local_translation_is_refused_by_name(cli, lake, sql, message):
-    ws = lake("crawled")
-    result = cli("query", sql)
-    assert result.exit_code == ExitCode.USAGE, result
-    assert _error_line(result) == f"Error: {message}"
-    assert _results(ws) == []
+    assert_refused(cli, lake("crawled"), sql, message)
 
 
 def test_a_parenthesized_table_is_the_table(cli, lake, sample_data):
@@ -427,8 +408,4 @@ def test_concat_ws_skips_nulls_as_trinos_docs_say(cli, lake, sample_data):
     ],
 )
 def test_concat_ws_refusals(cli, lake, sql, message):
-    ws = lake("crawled")
-    result = cli("query", sql)
-    assert result.exit_code == ExitCode.USAGE, result
-    assert _error_line(result) == f"Error: {message}"
-    assert _results(ws) == []
+    assert_refused(cli, lake("crawled"), sql, message)

@@ -12,22 +12,11 @@ import json
 from collections import Counter
 
 import pytest
+from refused_query import assert_refused, error_line, results_written
 
 from olistctl.errors import ExitCode
 
 NEWER = "only some versions of Trino have it, and Athena's may not"
-
-
-def _error_line(result) -> str:
-    assert "Traceback" not in result.stderr, result
-    lines = [x for x in result.stderr.splitlines() if x.startswith("Error: ")]
-    assert len(lines) == 1, result
-    return lines[0]
-
-
-def _results(ws) -> list[str]:
-    folder = ws / "results"
-    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
 def test_a_join_using_column_named_in_having_is_the_join_column(cli, lake, sample_data):
@@ -64,11 +53,11 @@ def test_a_name_two_joined_tables_have_is_ambiguous_in_having(cli, lake):
     )
     result = cli("query", sql)
     assert result.exit_code == ExitCode.USAGE, result
-    assert _error_line(result) == (
+    assert error_line(result) == (
         "Error: Column customer_id is ambiguous (line 1, column 143):"
         " qualify it with its table: o.customer_id or c.customer_id."
     )
-    assert _results(ws) == []
+    assert results_written(ws) == []
 
 
 # Trino's grammar: trinodb/trino, core/trino-grammar/src/main/antlr4/io/trino/grammar/sql/
@@ -565,11 +554,7 @@ REFUSED += [
 
 @pytest.mark.parametrize(("sql", "message"), REFUSED, ids=[sql for sql, _ in REFUSED])
 def test_syntax_trinos_grammar_has_not_is_refused(cli, lake, sql, message):
-    ws = lake("crawled")
-    result = cli("query", sql)
-    assert result.exit_code == ExitCode.USAGE, result
-    assert _error_line(result) == f"Error: {message}"
-    assert _results(ws) == []
+    assert_refused(cli, lake("crawled"), sql, message)
 
 
 def test_a_subquery_is_sampled_as_trinos_grammar_allows(cli, lake, sample_data):
@@ -641,11 +626,7 @@ LOCAL_GAPS = [
 
 @pytest.mark.parametrize(("sql", "message"), LOCAL_GAPS, ids=[sql for sql, _ in LOCAL_GAPS])
 def test_trino_syntax_the_local_engine_lacks_is_refused_as_its_gap(cli, lake, sql, message):
-    ws = lake("crawled")
-    result = cli("query", sql)
-    assert result.exit_code == ExitCode.USAGE, result
-    assert _error_line(result) == f"Error: {message}"
-    assert _results(ws) == []
+    assert_refused(cli, lake("crawled"), sql, message)
 
 
 def test_like_with_an_escape_is_answered(cli, lake, sample_data):
@@ -711,8 +692,4 @@ LIKE_ESCAPE_REFUSED = [
     ("sql", "message"), LIKE_ESCAPE_REFUSED, ids=[sql for sql, _ in LIKE_ESCAPE_REFUSED]
 )
 def test_a_like_escape_trino_fails_or_may_fail_is_refused(cli, lake, sql, message):
-    ws = lake("crawled")
-    result = cli("query", sql)
-    assert result.exit_code == ExitCode.USAGE, result
-    assert _error_line(result) == f"Error: {message}"
-    assert _results(ws) == []
+    assert_refused(cli, lake("crawled"), sql, message)
