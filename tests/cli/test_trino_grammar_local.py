@@ -549,6 +549,20 @@ REFUSED += [
         "Syntax error: DAYS is not an interval unit in Athena (line 1, column 41):"
         " write INTERVAL '2' DAY.",
     ),
+    # G4 functionCall: qualifiedName '(' … ')' filter? (nullTreatment? over)?: the null
+    # treatment follows the call's ')'; sqlglot read lag(x IGNORE NULLS) as lag(x) IGNORE
+    # NULLS, and DuckDB answered it.
+    (
+        "SELECT lag(order_status IGNORE NULLS) OVER (ORDER BY order_id) FROM olist_orders_dataset",
+        "Syntax error: IGNORE NULLS goes after the function's parentheses in Athena (line 1,"
+        " column 25): write it after the ')', as in lag(x) IGNORE NULLS OVER (…).",
+    ),
+    (
+        "SELECT first_value(order_status RESPECT NULLS) OVER (ORDER BY order_id) FROM"
+        " olist_orders_dataset",
+        "Syntax error: RESPECT NULLS goes after the function's parentheses in Athena (line 1,"
+        " column 33): write it after the ')', as in lag(x) RESPECT NULLS OVER (…).",
+    ),
 ]
 
 

@@ -219,6 +219,22 @@ def check_tokens(tokens: Sequence[Token], sql: str) -> None:
                     else "use a Trino type name: varchar, integer,"
                     " bigint, double, decimal(p, s), date, timestamp …",
                 )
+        if (
+            kind == TokenType.VAR
+            and token.text.upper() in ("IGNORE", "RESPECT")
+            and after is not None
+            and after.text.upper() == "NULLS"
+            and index + 2 < len(tokens)
+            and tokens[index + 2].token_type == TokenType.R_PAREN
+        ):
+            # functionCall: … ')' filter? (nullTreatment? over)?: the null treatment comes
+            # after the call's parentheses; sqlglot reads lag(x IGNORE NULLS) as the same.
+            word = token.text.upper()
+            raise _refuse(
+                token_position(token),
+                f"Syntax error: {word} NULLS goes after the function's parentheses in Athena",
+                f"write it after the ')', as in lag(x) {word} NULLS OVER (…)",
+            )
         if kind == TokenType.MATCH_RECOGNIZE:
             # patternRecognition: aliasedRelation (MATCH_RECOGNIZE '(' … PATTERN '('
             # rowPattern ')' …)?, whose rowPattern has '|', '^', '$' and '{-' … '-}' of its
