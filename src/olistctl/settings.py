@@ -108,14 +108,10 @@ SPECS: tuple[SettingSpec, ...] = (
     ),
 )
 SPECS_BY_KEY = {s.key: s for s in SPECS}
-# The settings that name a part of the aws stack: the local backend has no use for them.
+# The settings that name a part of the aws stack: the local backend has no use for them
+# (it names its catalog's database too).
 STACK_ONLY = (
-    "raw_bucket",
-    "processed_bucket",
-    "results_bucket",
-    "function_name",
-    "crawler",
-    "workgroup",
+    *(key for key in RESOURCE_KEYS if key != "database"),
     "stack",
     "crawler_log_group",
     "infra_dir",

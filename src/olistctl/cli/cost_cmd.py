@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from olistctl.cli.options import OutputOpt
+from olistctl.cli.options import OutputOpt, given_on_command_line
 from olistctl.cli.render import OutputFormat, dollars, emit
 from olistctl.cli.state import AppState, get_state
 from olistctl.errors import UsageError
@@ -132,7 +132,7 @@ def command(
             hint="use legacy, always or none",
         ) from None
     if no_free_tier:
-        if plan is not FreeTierPlan.none and _given(ctx, "free_tier"):
+        if plan is not FreeTierPlan.none and given_on_command_line(ctx, "free_tier"):
             raise UsageError(  # --no-free-tier silently won
                 f"--no-free-tier prices every unit, but --free-tier {free_tier} counts a Free Tier",
                 hint="give one of them",
@@ -144,7 +144,7 @@ def command(
             for flag, given in (
                 ("--month", month is not None),
                 ("--since", since is not None),
-                ("--free-tier", _given(ctx, "free_tier")),
+                ("--free-tier", given_on_command_line(ctx, "free_tier")),
                 ("--no-free-tier", no_free_tier),
                 ("--actual", actual),
             )
@@ -179,12 +179,6 @@ def command(
             " Its figures lag by up to a day."
         )
     _show_report(state, statement.report, output, statement.billed)
-
-
-def _given(ctx: typer.Context, param: str) -> bool:
-    """Whether ``param`` was given on the command line (not left at its default)."""
-    source = ctx.get_parameter_source(param)
-    return source is not None and source.name == "COMMANDLINE"
 
 
 class Notes:

@@ -85,3 +85,10 @@ DatabaseOpt = _stack_name_option("database")
 CrawlerOpt = _stack_name_option("crawler")
 WorkgroupOpt = _stack_name_option("workgroup")
 StackOpt = _stack_name_option("stack")
+
+
+def given_on_command_line(ctx: typer.Context, param: str) -> bool:
+    """Whether ``param`` was written on this command line (not from the environment or
+    its default): a standing choice such as OLISTCTL_OUTPUT never contradicts a flag."""
+    source = ctx.get_parameter_source(param)
+    return source is not None and source.name == "COMMANDLINE"

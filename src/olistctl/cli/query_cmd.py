@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from olistctl.cli.options import MaxRowsOpt, OutputOpt
+from olistctl.cli.options import MaxRowsOpt, OutputOpt, given_on_command_line
 from olistctl.cli.render import ChartKind, OutputFormat
 from olistctl.cli.state import get_state
 from olistctl.errors import UsageError
@@ -130,7 +130,7 @@ def command(
             f"--chart draws in the terminal, and --output {output.value} writes data",
             hint="drop one of them",
         )
-    if out is not None and _given(ctx, "output"):  # OLISTCTL_OUTPUT, a standing choice, is not
+    if out is not None and given_on_command_line(ctx, "output"):  # not OLISTCTL_OUTPUT
         raise UsageError(
             f"--output {output.value} shows the rows, and --out writes them to {out} in the"
             " format its name ends in",
@@ -153,12 +153,6 @@ def command(
         chart=chart,
         verbose=verbose,
     )
-
-
-def _given(ctx: typer.Context, param: str) -> bool:
-    """Whether ``param`` was given on this command line (not from the environment)."""
-    source = ctx.get_parameter_source(param)
-    return source is not None and source.name == "COMMANDLINE"
 
 
 def _statement(

@@ -16,7 +16,7 @@ from olistctl.backends.local.teardown import LocalTeardown
 from olistctl.backends.local.workspace import Workspace
 from olistctl.errors import UsageError
 from olistctl.records import ObjectInfo, OwnFile
-from olistctl.settings import Settings
+from olistctl.settings import STACK_ONLY, Settings
 
 if TYPE_CHECKING:
     from olistctl.cost.period import Period
@@ -104,8 +104,6 @@ def refuse_stack_flags(settings: Settings) -> None:
     backend, which has none: a user who forgot ``--backend aws`` would see the local
     workspace answer instead. Set in the environment or olistctl.toml, they stay quiet
     (settings kept for both backends); ``config show`` lists them all the same."""
-    from olistctl.settings import STACK_ONLY
-
     given = [key for key in STACK_ONLY if settings.source(key) == "flag"]
     if given:
         flags = " and ".join("--" + key.replace("_", "-") for key in given)
