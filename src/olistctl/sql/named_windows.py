@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from olistctl.errors import SqlError
-from olistctl.sql.rewrite import node_position
+from olistctl.sql.rewrite import error_at
 
 # Marks an ``OVER w`` written without parentheses (set by the parser in transpile.py).
 WINDOW_REFERENCE = "olistctl_window_reference"
@@ -31,7 +30,7 @@ def inline_named_windows(tree: exp.Expr) -> None:
         for definition in definitions:
             if _key(definition.this) in named:
                 # Trino: "WINDOW name 'w' specified more than once".
-                raise _error(
+                raise error_at(
                     definition.this,
                     f"The WINDOW clause defines {definition.this.name} twice",
                     "give each window its own name",
@@ -66,22 +65,22 @@ def _resolve(window: exp.Window, named: dict[str, exp.Window]) -> exp.Window:
         return own
     basis = named.get(_key(reference))
     if basis is None:
-        raise _error(reference, f"No window named {reference.name} is defined", _HINT)
+        raise error_at(reference, f"No window named {reference.name} is defined", _HINT)
     if own.args.get("partition_by"):
-        raise _error(
+        raise error_at(
             window.args["partition_by"][0],
             "A window that names another window cannot add a PARTITION BY",
             "partition in the named window",
         )
     if own.args.get("order") is not None and basis.args.get("order") is not None:
-        raise _error(
+        raise error_at(
             window.args["order"],
             f"The window {reference.name} already has an ORDER BY, which one built on it"
             " cannot replace",
             "leave the ORDER BY out, or define a window without it",
         )
     if basis.args.get("spec") is not None and not window.meta.get(WINDOW_REFERENCE):
-        raise _error(
+        raise error_at(
             reference,
             f"The window {reference.name} has a frame, so no window can be built on it",
             "write OVER " + reference.name + " alone, or move the frame out of it",
@@ -113,8 +112,3 @@ def _own_windows(select: exp.Select) -> list[exp.Window]:
             if isinstance(node, exp.Window) and node.args.get("over") is not None:
                 found.append(node)
     return found
-
-
-def _error(node: exp.Expr, message: str, hint: str) -> SqlError:
-    line, column = node_position(node)
-    return SqlError(message, line=line, column=column, hint=hint)

@@ -37,6 +37,21 @@ def node_position(node: exp.Expr) -> tuple[int | None, int | None]:
     return min(positions) if positions else (None, None)
 
 
+def error_at(node: exp.Expr, message: str, hint: str | None = None) -> SqlError:
+    """The SqlError for ``node``, placed where it starts in the user's SQL; without a hint,
+    the local engine's own gap (run it on --backend aws)."""
+    line, column = node_position(node)
+    return SqlError(message, line=line, column=column, hint=hint or BACKEND_HINT)
+
+
+def output_select(tree: exp.Expr) -> exp.Select | None:
+    """The SELECT that names a query's output columns (a set operation's first), if any."""
+    select = tree
+    while isinstance(select, (exp.SetOperation, exp.Subquery)):
+        select = select.left if isinstance(select, exp.SetOperation) else select.this
+    return select if isinstance(select, exp.Select) else None
+
+
 def sql_text(node: exp.Expr, limit: int = 60) -> str:
     text = node.sql(dialect="trino")
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -68,8 +83,7 @@ class Rewriter:
         return UNKNOWN if node is None else type_of(node)
 
     def refuse(self, node: exp.Expr, message: str, hint: str | None = None) -> NoReturn:
-        line, column = node_position(node)
-        raise SqlError(message, line=line, column=column, hint=hint or BACKEND_HINT)
+        raise error_at(node, message, hint)
 
     def run(self, tree: exp.Expr) -> exp.Expr:
         # Reversed pre-order visits every node after all of its descendants.

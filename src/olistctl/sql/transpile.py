@@ -42,7 +42,7 @@ from olistctl.sql import grammar, trino_forms
 from olistctl.sql.columns import check_columns, referenced_columns
 from olistctl.sql.named_windows import WINDOW_REFERENCE, inline_named_windows
 from olistctl.sql.params import PARAM_INDEX, count_mismatch
-from olistctl.sql.rewrite import BACKEND_HINT, Rewriter, node_position
+from olistctl.sql.rewrite import BACKEND_HINT, Rewriter, error_at, node_position, output_select
 from olistctl.sql.rules import RULES, VERIFIED
 from olistctl.sql.translation import Transpiled
 from olistctl.sql.type_inference import TypeInference, set_type
@@ -269,7 +269,7 @@ def _check_column_aliases(tree: exp.Expr, catalog: Mapping[str, Mapping[str, Sql
             if column.name.lower() in seen:
                 # Trino would call a reference to it ambiguous; DuckDB picks the first
                 # (and renames the second a_1 in a SELECT *).
-                raise _position_error(
+                raise error_at(
                     column,
                     f"The column list of {alias.name} names {column.name} twice",
                     hint="give each column its own name",
@@ -324,7 +324,7 @@ def _width_message(name: str, count: int, width: int) -> str:
 
 
 def _width_error(alias: exp.TableAlias, count: int, width: int) -> SqlError:
-    return _position_error(alias, _width_message(alias.name, count, width), hint=_WIDTH_HINT)
+    return error_at(alias, _width_message(alias.name, count, width), hint=_WIDTH_HINT)
 
 
 def _is_star(projection: exp.Expr) -> bool:
@@ -393,7 +393,7 @@ def _refuse_empty_names(tree: exp.Expr) -> None:
     TestSqlParserErrorHandling); DuckDB's would too, but as a failure of olistctl's SQL."""
     for identifier in tree.find_all(exp.Identifier):
         if identifier.quoted and identifier.this == "":
-            raise _position_error(
+            raise error_at(
                 identifier,
                 'Syntax error: a quoted name is empty ("")',
                 hint="give it a name: Athena allows no zero-length quoted name",
@@ -409,7 +409,7 @@ def _refuse_unsupported_clauses(tree: exp.Expr) -> None:
     DuckDB SQL DuckDB cannot parse."""
     for node in tree.walk():
         if isinstance(node, exp.Aliases):
-            raise _position_error(
+            raise error_at(
                 node,
                 f"{node.this.sql(dialect='trino')} AS (…), naming the columns of a *, is not"
                 " supported by the local engine",
@@ -422,7 +422,7 @@ def _refuse_natural_joins(tree: exp.Expr) -> None:
     not supported"); DuckDB would answer it."""
     for join in tree.find_all(exp.Join):
         if (join.args.get("method") or "").upper() == "NATURAL":
-            raise _position_error(
+            raise error_at(
                 join,
                 "Athena does not support NATURAL JOIN",
                 hint="name the columns to join on: JOIN … USING (column, …) or JOIN … ON …",
@@ -456,13 +456,13 @@ def _number_placeholders(tree: exp.Expr, given: int) -> None:
     marks = list(tree.find_all(exp.Placeholder))
     for mark in marks:
         if mark.this is not None or "start" not in mark.meta:
-            raise _position_error(
+            raise error_at(
                 mark,
                 f"Athena has no named parameters ({mark.sql(dialect='trino')})",
                 hint="write ? and give the values in order",
             )
         if mark.find_ancestor(exp.Where) is None:
-            raise _position_error(
+            raise error_at(
                 mark,
                 "Athena takes a ? parameter only in a WHERE clause",
                 hint="move the condition into a WHERE clause",
@@ -499,13 +499,13 @@ def _resolve_tables(
                 renamed.append(table)
             continue
         if table.args.get("version") is not None:
-            raise _position_error(
+            raise error_at(
                 table,
                 "The local engine does not run time travel (FOR VERSION / FOR TIMESTAMP AS OF)",
                 hint="query the table as it is now, or run the query on --backend aws",
             )
         if catalog_part is not None and catalog_part.name.lower() != DEFAULT_CATALOG:
-            raise _position_error(
+            raise error_at(
                 table,
                 f"The catalog {catalog_part.name} is not available",
                 hint=f"use {DEFAULT_CATALOG} or leave the catalog out",
@@ -513,7 +513,7 @@ def _resolve_tables(
         if db is not None:
             if database is None or db.name.lower() != database.lower():
                 expected = f"the database {database}" if database else "no database qualifier"
-                raise _position_error(
+                raise error_at(
                     table,
                     f"The database {db.name} is not the one this engine queries",
                     hint=f"write the bare table name, or qualify it with {expected}",
@@ -523,7 +523,7 @@ def _resolve_tables(
         _refuse_self_reference(table, name, a_table=name in catalog)
         if name not in catalog:
             hint = _tables_hint(name, catalog)
-            raise _position_error(table, f"Table {name} does not exist", hint=hint)
+            raise error_at(table, f"Table {name} does not exist", hint=hint)
         table.set("this", exp.to_identifier(name))
         if name not in found:
             found.append(name)
@@ -591,13 +591,13 @@ def _refuse_self_reference(table: exp.Table, name: str, *, a_table: bool) -> Non
             if not a_table and not (isinstance(with_, exp.With) and with_.args.get("recursive")):
                 return
             if isinstance(with_, exp.With) and with_.args.get("recursive"):
-                raise _position_error(
+                raise error_at(
                     table,
                     f"The WITH RECURSIVE query {node.alias_or_name} refers to itself outside"
                     " the second part of a UNION, where Trino allows no recursive reference",
                     hint="write it as <first rows> UNION ALL <next rows from the query itself>",
                 )
-            raise _position_error(
+            raise error_at(
                 table,
                 f"The WITH query {node.alias_or_name} reads the table of the same name, which"
                 " the local engine cannot run",
@@ -612,17 +612,10 @@ def _tables_hint(name: str, catalog: Mapping[str, object]) -> str:
     return (f"did you mean {close[0]}? " if close else "") + f"known tables: {known}"
 
 
-def _position_error(node: exp.Expr, message: str, hint: str) -> SqlError:
-    line, column = node_position(node)
-    return SqlError(message, line=line, column=column, hint=hint)
-
-
 def _name_outputs(tree: exp.Expr) -> None:
     """Name unnamed output columns ``_col<i>``, as Athena does."""
-    select = tree
-    while isinstance(select, (exp.SetOperation, exp.Subquery)):
-        select = select.left if isinstance(select, exp.SetOperation) else select.this
-    if not isinstance(select, exp.Select):
+    select = output_select(tree)
+    if select is None:
         return
     for index, projection in enumerate(list(select.expressions)):
         if isinstance(projection, exp.Star) or (

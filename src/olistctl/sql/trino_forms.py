@@ -10,19 +10,13 @@ from __future__ import annotations
 from sqlglot import exp
 
 from olistctl.errors import SqlError
-from olistctl.sql.rewrite import BACKEND_HINT, node_position
+from olistctl.sql.rewrite import error_at
 
 _COMPLEX_GROUPING = (exp.Rollup, exp.Cube, exp.GroupingSets)
 
 
 def _gap(node: exp.Expr, written: str) -> SqlError:
-    line, column = node_position(node)
-    return SqlError(
-        f"{written} is not supported by the local engine",
-        line=line,
-        column=column,
-        hint=BACKEND_HINT,
-    )
+    return error_at(node, f"{written} is not supported by the local engine")
 
 
 def normalize(tree: exp.Expr) -> None:

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from olistctl.errors import SqlError
-from olistctl.sql.rewrite import BACKEND_HINT, node_position
+from olistctl.sql.rewrite import BACKEND_HINT, error_at, output_select
 
 _PREFIX = "olistctl_unnamed_"
 
@@ -33,14 +32,11 @@ def name_unnest_columns(tree: exp.Expr) -> None:
         width = _width(unnest)
         if width is None:
             if unnest.args.get("offset"):
-                line, column = node_position(unnest)
-                raise SqlError(
+                raise error_at(
+                    unnest,
                     "UNNEST(…) WITH ORDINALITY without column names is not supported by the"
                     " local engine for this argument",
-                    line=line,
-                    column=column,
-                    hint="name the columns (UNNEST(…) WITH ORDINALITY AS t(x, n)),"
-                    f" or {BACKEND_HINT}",
+                    f"name the columns (UNNEST(…) WITH ORDINALITY AS t(x, n)), or {BACKEND_HINT}",
                 )
             continue
         names = [exp.to_identifier(f"{_PREFIX}{counter + i}") for i in range(width)]
@@ -72,10 +68,8 @@ def _width(unnest: exp.Unnest) -> int | None:
 
 def rename_unnamed_outputs(tree: exp.Expr) -> None:
     """Each output column still named by :func:`name_unnest_columns` becomes ``_col<i>``."""
-    select = tree
-    while isinstance(select, (exp.SetOperation, exp.Subquery)):
-        select = select.left if isinstance(select, exp.SetOperation) else select.this
-    if not isinstance(select, exp.Select):
+    select = output_select(tree)
+    if select is None:
         return
     for index, projection in enumerate(select.expressions):
         if projection.alias_or_name.startswith(_PREFIX):
