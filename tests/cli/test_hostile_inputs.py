@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from lake import WS, frame
+from refused_query import error_line
 
 from olistctl.backends.local.manifest import MANIFEST
 from olistctl.backends.local.workspace import Workspace
@@ -78,11 +79,9 @@ def owned(ws: Path) -> tuple[set[str], set[str]]:
 
 def the_error(result) -> str:
     """The one ``Error:`` line: one sentence, no traceback; checked, then returned."""
-    assert "Traceback" not in result.stderr, result
-    lines = [x for x in result.stderr.splitlines() if x.startswith("Error: ")]
-    assert len(lines) == 1, result
-    assert lines[0].endswith((".", "?")), lines[0]
-    return lines[0]
+    line = error_line(result)
+    assert line.endswith((".", "?")), line
+    return line
 
 
 def assert_no_error(result) -> None:

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from lake import WS, frame
+from refused_query import error_line
 
 from olistctl import layout
 from olistctl.backends.local.workspace import LOCK, SHA_SUFFIX, Workspace
@@ -29,14 +30,6 @@ from olistctl.errors import DeadlineExceeded, ExitCode
 from olistctl.fs import is_temporary
 
 ALL_TABLES = ", ".join(sorted(t.file_name for t in TABLES))
-
-
-def error_line(result) -> str:
-    """The one ``Error:`` line, after checking there is one and no traceback."""
-    assert "Traceback" not in result.stderr, result
-    lines = [x for x in result.stderr.splitlines() if x.startswith("Error: ")]
-    assert len(lines) == 1, result
-    return lines[0]
 
 
 def assert_debug_shows_traceback(cli, args, code) -> None:

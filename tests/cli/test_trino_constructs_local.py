@@ -369,8 +369,9 @@ def test_group_by_distinct_or_all_over_a_plain_list_groups_by_it(
 def test_concat_ws_skips_nulls_as_trinos_docs_say(cli, lake, sample_data):
     """trinodb/trino docs/src/main/sphinx/functions/string.md, concat_ws(string0, string1,
     …, stringN): "If string0 is null, then the return value is null. Any null values
-    provided in the arguments after the separator are skipped." It failed as a bug of
-    olistctl (the guard did not know DuckDB's concat_ws)."""
+    provided in the arguments after the separator are skipped." Trino's own test,
+    TestConcatWsFunction.testNull: concat_ws(',', cast(NULL as VARCHAR)) is ''. It failed as
+    a bug of olistctl (the guard did not know DuckDB's concat_ws)."""
     lake("crawled")
     with (sample_data / "olist_orders_dataset.csv").open(newline="") as f:
         rows = list(csv.DictReader(f))
@@ -381,7 +382,7 @@ def test_concat_ws_skips_nulls_as_trinos_docs_say(cli, lake, sample_data):
     sql = (
         "SELECT concat_ws('|', order_status,"
         " substr(CAST(order_delivered_customer_date AS varchar), 1, 4)) AS s,"
-        " concat_ws(NULL, order_status) AS n, concat_ws('|', NULL) AS e"
+        " concat_ws(NULL, order_status) AS n, concat_ws('|', CAST(NULL AS varchar)) AS e"
         " FROM olist_orders_dataset"
     )
     result = cli("query", sql, "-o", "json", "--max-rows", "100000")
@@ -395,10 +396,18 @@ def test_concat_ws_skips_nulls_as_trinos_docs_say(cli, lake, sample_data):
 @pytest.mark.parametrize(
     ("sql", "message"),
     [
+        # Trino's TestConcatWsFunction.testBadArguments: a value that is not varchar fails.
         (
             "SELECT concat_ws(',', 1, 'a')",
             "Athena's concat_ws takes varchar, not integer (1) (line 1, column 8): CAST the"
             " argument to varchar.",
+        ),
+        # TestConcatWsFunction.testNull and testArray: NULL as varchar gives '', NULL as
+        # array(varchar) gives NULL; a bare NULL's choice is not shown.
+        (
+            "SELECT concat_ws(',', NULL)",
+            "concat_ws of one value of unknown type is not supported by the local engine"
+            " (line 1, column 8): CAST it to varchar, or run it on --backend aws.",
         ),
         (
             "SELECT concat_ws(',', split('a,b', ','))",

@@ -84,3 +84,20 @@ def test_any_parsed_json_that_is_no_signed_document_is_none_never_an_error():
         {**good, "translation": {"a": float("nan")}},
     ):
         assert verified_content(forged, key, 4, "translation") is None
+
+
+def test_a_signed_document_is_hmac_sha256_of_its_format_field_and_content():
+    """Computed here with hmac and json alone, not with the signer: the forgery tests build
+    their entries with olistctl's signer, so this pins what that signer writes."""
+    import hashlib
+    import hmac
+
+    from olistctl.user_secret import signed_document, verified_content
+
+    secret, content = b"k" * 32, {"sql": "SELECT 1", "n": [1, 2.5, None]}
+    document = json.loads(signed_document(secret, 4, "translation", content))
+    message = json.dumps(["translation", 4, content], sort_keys=True)
+    expected = hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()
+    assert document == {"format": 4, "translation": content, "hmac": expected}
+    assert verified_content(document, secret, 4, "translation") == content
+    assert verified_content(document, b"j" * 32, 4, "translation") is None
