@@ -1408,6 +1408,11 @@ QUERY_CONTRADICTIONS = {
         "Error: --list shows the shipped queries and runs none, so it takes no --name and no"
         " --max-rows: drop --list to run the query, or drop --name and --max-rows.",
     ),
+    "--list with --max-rows": (
+        ["query", "--list", "--max-rows", "3"],
+        "Error: --list shows the shipped queries and runs none, so it takes no --max-rows: drop"
+        " --list to run the query, or drop --max-rows.",
+    ),
     "--list with --out": (
         ["query", "--list", "--out", "queries.csv"],
         "Error: --list shows the shipped queries and runs none, so it takes no --out: drop"

@@ -14,6 +14,7 @@ from lake import WS, frame
 from prompt_toolkit.document import Document
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
+from refused_query import error_line
 from rich.console import Console
 
 from olistctl.cli.render import OutputFormat
@@ -289,9 +290,10 @@ def test_statements_piped_in_print_only_their_answers(cli, lake, sample_data, tm
         + "".join(f"{k},{v}\n" for k, v in counts.items())
         + f'{{"n": {len(orders)}}}\n'
     )
-    errors = [x for x in result.stderr.splitlines() if x.startswith("Error: ")]
-    assert len(errors) == 1 and errors[0].endswith("."), result.stderr
-    assert "nope" in errors[0]
+    assert error_line(result) == (
+        "Error: Column nope cannot be resolved (line 1, column 8): the columns available here"
+        f" are {', '.join(sorted(orders.columns))}."
+    )
     assert "olist>" not in result.stderr and "not a terminal" not in result.stderr
     assert "Traceback" not in result.stderr
     assert not (ws / "shell_history").exists()

@@ -383,6 +383,9 @@ REFUSED += [
         "SELECT TRY_CAST('1.5' AS FLOAT)",
         "Athena's queries have no type FLOAT (line 1, column 26): write REAL.",
     ),
+    # Trino's own list of types (trinodb/trino docs/src/main/sphinx/language/types.md:
+    # boolean, tinyint, smallint, integer, bigint, real, double, decimal, varchar, char,
+    # varbinary, json, date, time, timestamp, interval, array, map, row …) has no INT8.
     (
         "SELECT CAST('100' AS INT8)",
         "Athena's queries have no type INT8 (line 1, column 22): use a Trino type name:"
