@@ -130,6 +130,65 @@ def test_olistctls_own_lines_are_read_as_json_reads_them():
         assert _records(odd) == _read_line_by_line(odd), odd
 
 
+def test_whether_one_file_is_listed_is_what_the_whole_read_says(tmp_path):
+    # lists_file() searches the manifest for one name's lines instead of reading every
+    # line (a query asks it of its ledger, and the manifest grows by two lines a query);
+    # whatever the manifest holds, its answer must be read()'s.
+    import random
+
+    from olistctl.backends.local.manifest import _listed_in_lines, encode
+
+    names = ["ledger.jsonl", "results/a.csv", "a", "raw/t/x.csv", ".", "caf\u00e9", "a b", "a\\b"]
+    odd_lines = [
+        '{"file":"ledger.jsonl"}',  # another spacing
+        '{"file": "ledger.jsonl", "gone": "ledger.jsonl"}',  # two keys
+        '{"gone": "ledger.jsonl"',  # torn
+        'x{"file": "results/a.csv"}',  # not JSON
+        '{"file": "ledger\\u002ejsonl"}',  # an escape
+        '{"other": "a"}',
+        '["a"]',
+        '{"file": "a"}\r',
+        '{"file": "./a"}',
+    ]
+    manifest = Manifest(tmp_path)
+    rng = random.Random(23)
+    searched = 0
+    for _ in range(400):
+        lines = []
+        for _ in range(rng.randint(0, 8)):
+            if rng.random() < 0.15:
+                lines.append(rng.choice(odd_lines) + "\n")
+            else:
+                kind = rng.choice(["dir", "file", "file", "gone", "tmp"])
+                lines.append(encode([{kind: rng.choice(names)}]).decode())
+        data = "".join(lines)
+        if rng.random() < 0.2:
+            data = data.rstrip("\n")  # a torn last line
+        manifest.path.write_bytes(data.encode("utf-8", errors="surrogateescape"))
+        whole = manifest.read().files
+        for name in names:
+            assert manifest.lists_file(name) == (name in whole), (data, name)
+            searched += _listed_in_lines(manifest.path.read_bytes(), name) is not None
+    # Both ways were taken: the search, and the whole read where the search cannot tell.
+    assert 500 < searched < 400 * len(names)
+
+
+def test_a_query_does_not_read_a_long_manifest_whole(cli, lake, monkeypatch):
+    # Two lines a query, for every query ever run: after 200,000 queries the whole read
+    # made each query ~2 s slower. The ledger's check searches for its own lines.
+    from olistctl.backends.local import manifest as manifest_module
+
+    def whole_read(self):
+        raise AssertionError("the manifest was read whole")
+
+    ws = lake("crawled")
+    monkeypatch.setattr(manifest_module.Manifest, "read", whole_read)
+    result = cli("query", "--name", "order_status_mix", "-o", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("order_status,")
+    assert (ws / "ledger.jsonl").read_text().count('"stage": "query"') == 1
+
+
 def test_a_large_manifest_is_compacted_under_the_lock(tmp_path, monkeypatch):
     from olistctl.backends.local import manifest as manifest_module
 

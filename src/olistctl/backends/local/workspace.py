@@ -255,6 +255,15 @@ class Workspace(WorkspaceFiles):
         """
         return self._owned(self.marker())
 
+    def lists(self, rel: str) -> bool:
+        """Whether ``rel`` is one of :meth:`owned`'s files; a manifest is searched for it,
+        not read whole (every query asks this of its ledger)."""
+        if rel == MANIFEST:
+            return True
+        if self.manifest.exists():
+            return self.manifest.lists_file(rel)
+        return rel in self.owned().files
+
     def _owned(self, marker: dict | None) -> Owned:
         """:meth:`owned`, given the marker as it is now (read under the lock)."""
         if self.manifest.exists():

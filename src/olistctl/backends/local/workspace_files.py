@@ -41,9 +41,12 @@ class WorkspaceFiles:
         # Transform threads claim files side by side: one at a time, or two of them
         # could both list a new folder they share.
         self._claim_lock = threading.Lock()
-        self._listed: set[str] | None = None  # the manifest's files, read when first needed
+        self._listed: set[str] = set()  # files the manifest was found to list
 
     def owned(self) -> Owned:  # the workspace's; see Workspace.owned
+        raise NotImplementedError
+
+    def lists(self, rel: str) -> bool:  # the workspace's; see Workspace.lists
         raise NotImplementedError
 
     def _rel(self, path: str | os.PathLike) -> str:
@@ -62,11 +65,13 @@ class WorkspaceFiles:
             os.close(fd)
 
     def _is_listed(self, rel: str) -> bool:
-        if self._listed is not None and rel in self._listed:
+        if rel in self._listed:
             return True
-        # Read (again): a concurrent query may have listed it since.
-        self._listed = self.owned().files
-        return rel in self._listed
+        # Asked (again) when not known: a concurrent query may have listed it since.
+        if self.lists(rel):
+            self._listed.add(rel)
+            return True
+        return False
 
     # -- claiming ---------------------------------------------------------------
     def claim(self, path: Path) -> Path:
@@ -96,8 +101,7 @@ class WorkspaceFiles:
                 finally:
                     os.close(fd)
             self._claimed.update(r.get("dir") or r["file"] for r in records)
-            if self._listed is not None:
-                self._listed.add(rel)
+            self._listed.add(rel)
             return Path(path)
 
     def check_claim(self, path: Path) -> None:
@@ -147,8 +151,7 @@ class WorkspaceFiles:
         with self._claim_lock:
             self.manifest.append([{"gone": rel}])
             self._claimed.discard(rel)
-            if self._listed is not None:
-                self._listed.discard(rel)
+            self._listed.discard(rel)
 
     # -- writing ---------------------------------------------------------------
     def new_temporary(self, path: Path, *, mode: int = PRIVATE) -> tuple[Path, int]:
