@@ -21,6 +21,7 @@ from sqlglot import exp
 from sqlglot.tokenizer_core import Token, TokenType
 
 from olistctl.errors import SqlError
+from olistctl.sql.comments import segments
 from olistctl.sql.rewrite import node_position
 
 # Meta keys the parser sets: where a query written FROM first began, and where a join
@@ -188,6 +189,40 @@ def _cast_type(tokens: Sequence[Token], index: int) -> Token | None:
         elif kind == TokenType.ALIAS and depth == 1 and at + 1 < len(tokens):
             return tokens[at + 1]
     return None
+
+
+# Text outside quotes and comments that no rule of Trino's grammar takes: ``{# … #}`` is a
+# comment to sqlglot (its Jinja comments, in every dialect), whose text it dropped;
+# BRACKETED_COMMENT: '/*' .*? '*/' ends at the first ``*/`` (comments do not nest), so
+# ``*/`` outside a comment is ``*`` then ``/``, and a ``/*`` with no ``*/`` after it is
+# ``/`` then ``*`` (sqlglot's tokenizer failed it, quoting the text up to it).
+_FOREIGN_TEXT = {
+    "/*": ("Syntax error: a /* comment has no */ to close it", "close the comment with */"),
+    "{#": (
+        "Syntax error: {# … #} is no comment in Athena",
+        "write -- comment, or /* comment */",
+    ),
+    "*/": (
+        "Syntax error: */ closes no comment (Athena's /* … */ comments do not nest)",
+        "close each comment with one */, or remove the extra */",
+    ),
+}
+
+
+def check_text(sql: str) -> None:
+    """Refuse the first text outside quotes and comments that Trino's grammar does not read."""
+    found = [
+        (at, written)
+        for kind, start, end in segments(sql)
+        if kind == "code"
+        for written in _FOREIGN_TEXT
+        if (at := sql.find(written, start, end)) >= 0
+    ]
+    if found:
+        at, written = min(found)
+        message, hint = _FOREIGN_TEXT[written]
+        line = sql.count("\n", 0, at) + 1
+        raise _refuse((line, at - sql.rfind("\n", 0, at)), message, hint)
 
 
 def check_tokens(tokens: Sequence[Token], sql: str) -> None:
