@@ -289,6 +289,28 @@ REFUSED = [
         f"The local engine does not run the number 0x1F: {NEWER} (line 1, column 8):"
         " write it in decimal digits.",
     ),
+    # The same for today's OCTAL_INTEGER '0O' ('_'? [0-7])+ and BINARY_INTEGER '0B' ('_'?
+    # [01])+ (trinodb/trino docs/src/main/sphinx/language/types.md, "Integer": 0o11 is 9,
+    # 0b1001 is 9; release 469, January 2025, fixed "parsing of negative hexadecimal, octal,
+    # and binary numeric literals"). An older grammar (core/trino-parser/src/main/antlr4/io/
+    # trino/sql/parser/SqlBase.g4 at 02364ae4a1e7) has INTEGER_VALUE: DIGIT+, where 0b101 is
+    # a DIGIT_IDENTIFIER, an error. They were called neither a number nor a name; 0b102 is
+    # that in every version (DIGIT_IDENTIFIER is the longer match).
+    (
+        "SELECT 0b101",
+        f"The local engine does not run the number 0b101: {NEWER} (line 1, column 8):"
+        " write it in decimal digits.",
+    ),
+    (
+        "SELECT 1 + 0O1_7",
+        f"The local engine does not run the number 0O1_7: {NEWER} (line 1, column 12):"
+        " write it in decimal digits.",
+    ),
+    (
+        "SELECT 0b102",
+        "Syntax error: 0b102 is neither a number nor a name in Athena (line 1, column 8):"
+        ' write numbers in plain digits, and quote a name that starts with a digit ("1st").',
+    ),
     # G4 selectItem: expression (AS? identifier)?; identifier is never a single-quoted STRING.
     (
         "SELECT order_id AS 'id' FROM olist_orders_dataset",

@@ -15,6 +15,7 @@ core/trino-grammar/src/main/antlr4/io/trino/grammar/sql/SqlBase.g4). Two kinds:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from sqlglot import exp
@@ -86,13 +87,20 @@ _INTERVAL_FIELDS = frozenset({"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"
 
 # Syntax only some Trino versions have (a version of SqlBase.g4 has valueExpression
 # TYPECAST type; Trino 482, June 2026, added BETWEEN SYMMETRIC and IS [NOT] TRUE / FALSE;
-# today's INTEGER_VALUE reads 1_000 and 0x1F): which of them Athena's engine has is not
-# known, so the local engine refuses them without saying Athena has not.
+# today's INTEGER_VALUE reads 1_000, 0x1F, 0o17 and 0b101, where an older one is DIGIT+
+# and reads 0b101 as a DIGIT_IDENTIFIER, an error): which of them Athena's engine has is
+# not known, so the local engine refuses them without saying Athena has not.
 def _newer_trino(written: str) -> str:
     return (
         f"The local engine does not run {written}: only some versions of Trino have it,"
         " and Athena's may not"
     )
+
+
+# Today's INTEGER_VALUE: … | OCTAL_INTEGER | BINARY_INTEGER, fragment OCTAL_INTEGER:
+# '0O' ('_'? [0-7])+, fragment BINARY_INTEGER: '0B' ('_'? [01])+ (the lexer reads any
+# case). sqlglot reads 0b101 as the number 0 named b101.
+_OCTAL_OR_BINARY = re.compile(r"0O(_?[0-7])+|0B(_?[01])+", re.IGNORECASE)
 
 
 # Where a '[' opens DuckDB's list literal ([1, 2]) rather than a subscript (x[1]): after
@@ -356,6 +364,12 @@ def check_tokens(tokens: Sequence[Token], sql: str) -> None:
             and after.token_type == TokenType.VAR
         ):
             written = sql[token.start : after.end + 1]
+            if _OCTAL_OR_BINARY.fullmatch(written):
+                raise _refuse(
+                    token_position(token),
+                    _newer_trino(f"the number {written}"),
+                    "write it in decimal digits",
+                )
             raise _refuse(
                 token_position(token),
                 _newer_trino(written)
