@@ -805,3 +805,39 @@ def test_a_comment_inside_quotes_is_text(cli, lake):
     result = cli("query", sql, "-o", "json")
     assert result.exit_code == 0, result
     assert json.loads(result.stdout) == [{"_col0": "-- a", "c -- d": "it's /* b */"}]
+
+
+# G4 groupingElement: … | ROLLUP '(' (groupingSet (',' groupingSet)*)? ')' | CUBE '('
+# (groupingSet (',' groupingSet)*)? ')': the list may be empty. Trino's planner
+# (core/trino-main/src/main/java/io/trino/sql/planner/QueryPlanner.java,
+# enumerateGroupingSets) makes a rollup's grouping sets its prefixes, IntStream.rangeClosed(0,
+# size), and a cube's its Sets.powerSet: for an empty list both are the one empty grouping
+# set, as GROUPING SETS (()) is, crossed with the other elements. sqlglot kept ROLLUP () as
+# MySQL's WITH ROLLUP, which DuckDB could not parse: the local engine failed it as its own
+# bug (exit 6).
+def test_an_empty_rollup_or_cube_is_the_empty_grouping_set(cli, lake, sample_data):
+    lake("crawled")
+    with (sample_data / "olist_orders_dataset.csv").open(newline="") as f:
+        statuses = Counter(r["order_status"] for r in csv.DictReader(f))
+    assert len(statuses) > 1
+    for element in ("ROLLUP ()", "CUBE ()", "ROLLUP ( /* none */ )"):
+        total = f"SELECT count(*) AS n FROM olist_orders_dataset GROUP BY {element}"
+        assert _json(cli, total) == [{"n": sum(statuses.values())}]
+        # One empty grouping set is one group, rows or none: a global aggregation, which
+        # gives its row over no input (AggregationNode.hasDefaultOutput: "whether this node
+        # should produce default output in case of no input pages", for an empty set).
+        none = "SELECT count(*) AS n FROM olist_orders_dataset WHERE false GROUP BY " + element
+        assert _json(cli, none) == [{"n": 0}]
+        per_status = (
+            "SELECT order_status, count(*) AS n FROM olist_orders_dataset"
+            f" GROUP BY order_status, {element} ORDER BY order_status"
+        )
+        assert _json(cli, per_status) == [
+            {"order_status": s, "n": n} for s, n in sorted(statuses.items())
+        ]
+
+
+def _json(cli, sql: str) -> list[dict]:
+    result = cli("query", sql, "-o", "json")
+    assert result.exit_code == 0, result
+    return json.loads(result.stdout)
