@@ -289,6 +289,28 @@ REFUSED = [
         f"The local engine does not run the number 0x1F: {NEWER} (line 1, column 8):"
         " write it in decimal digits.",
     ),
+    # The same for today's OCTAL_INTEGER '0O' ('_'? [0-7])+ and BINARY_INTEGER '0B' ('_'?
+    # [01])+ (trinodb/trino docs/src/main/sphinx/language/types.md, "Integer": 0o11 is 9,
+    # 0b1001 is 9; release 469, January 2025, fixed "parsing of negative hexadecimal, octal,
+    # and binary numeric literals"). An older grammar (core/trino-parser/src/main/antlr4/io/
+    # trino/sql/parser/SqlBase.g4 at 02364ae4a1e7) has INTEGER_VALUE: DIGIT+, where 0b101 is
+    # a DIGIT_IDENTIFIER, an error. They were called neither a number nor a name; 0b102 is
+    # that in every version (DIGIT_IDENTIFIER is the longer match).
+    (
+        "SELECT 0b101",
+        f"The local engine does not run the number 0b101: {NEWER} (line 1, column 8):"
+        " write it in decimal digits.",
+    ),
+    (
+        "SELECT 1 + 0O1_7",
+        f"The local engine does not run the number 0O1_7: {NEWER} (line 1, column 12):"
+        " write it in decimal digits.",
+    ),
+    (
+        "SELECT 0b102",
+        "Syntax error: 0b102 is neither a number nor a name in Athena (line 1, column 8):"
+        ' write numbers in plain digits, and quote a name that starts with a digit ("1st").',
+    ),
     # G4 selectItem: expression (AS? identifier)?; identifier is never a single-quoted STRING.
     (
         "SELECT order_id AS 'id' FROM olist_orders_dataset",
@@ -566,6 +588,34 @@ REFUSED += [
         "Syntax error: RESPECT NULLS goes after the function's parentheses in Athena (line 1,"
         " column 33): write it after the ')', as in lag(x) RESPECT NULLS OVER (…).",
     ),
+    # G4 lexer: BRACKETED_COMMENT: '/*' .*? '*/' -> channel(HIDDEN): not greedy, so a comment
+    # ends at its first */ (comments do not nest) and the second */ is ASTERISK SLASH, which
+    # no rule takes (it was "Required keyword: 'expression' missing for MUL"); a /* with no
+    # */ is no comment but SLASH ASTERISK (it was "Error tokenizing 'SELECT 1 /* '"). There
+    # is no {# … #}: sqlglot drops it as a Jinja comment in every dialect, and the local
+    # engine answered SELECT 1 {# x #} with 1.
+    (
+        "SELECT 1 /* a /* b */ */",
+        "Syntax error: */ closes no comment (Athena's /* … */ comments do not nest) (line 1,"
+        " column 23): close each comment with one */, or remove the extra */.",
+    ),
+    (
+        "SELECT 1 /* unclosed",
+        "Syntax error: a /* comment has no */ to close it (line 1, column 10):"
+        " close the comment with */.",
+    ),
+    (
+        "SELECT 1 {# x #}",
+        "Syntax error: {# … #} is no comment in Athena (line 1, column 10):"
+        " write -- comment, or /* comment */.",
+    ),
+    # Only comments: no statement (it was "Found 0 statements").
+    ("-- SELECT 1\n/* SELECT 2 */", "The query is empty: write a SELECT statement."),
+    # A comment keeps the line and column of all that follows it.
+    (
+        "/* two\nlines */ SELECT 2 ^ 3",
+        "The ^ operator does not exist in Athena (line 2, column 19): use power(x, y).",
+    ),
 ]
 
 
@@ -710,3 +760,84 @@ LIKE_ESCAPE_REFUSED = [
 )
 def test_a_like_escape_trino_fails_or_may_fail_is_refused(cli, lake, sql, message):
     assert_refused(cli, lake("crawled"), sql, message)
+
+
+# G4 lexer: SIMPLE_COMMENT: '--' ~[\r\n]* '\r'? '\n'? -> channel(HIDDEN) and
+# BRACKETED_COMMENT: '/*' .*? '*/' -> channel(HIDDEN), as WS: a comment stands wherever
+# whitespace may, inside a two-word keyword too. sqlglot reads ORDER BY, GROUP BY, PARTITION
+# BY, GROUPING SETS and DOUBLE PRECISION as one token only across spaces, so these were
+# syntax errors ("Unexpected token near 'BY'"), and a comment after the closing ; was a
+# second statement. Each asks for the orders with an approval time, counted per status.
+COMMENTED = [
+    "SELECT order_status, count(*) AS n FROM olist_orders_dataset"
+    " WHERE order_approved_at IS /* c */ NOT /* c */ NULL"
+    " GROUP /* c */ BY order_status ORDER -- c\n BY order_status",
+    "/* first */ SELECT o.order_status, count(*) AS n FROM olist_orders_dataset o"
+    " LEFT /* c */ OUTER -- c\r\nJOIN olist_customers_dataset c ON c.customer_id = o.customer_id"
+    " WHERE o.order_approved_at IS NOT NULL"
+    " GROUP BY GROUPING/**/SETS ((o.order_status)) ORDER BY 1; -- last, no line break",
+    "SELECT DISTINCT order_status, count(*) OVER (PARTITION /* c */ BY order_status) AS n"
+    " FROM olist_orders_dataset WHERE order_approved_at IS NOT NULL ORDER/**/BY order_status",
+    "SELECT order_status, CAST(count(*) AS DOUBLE /* c */ PRECISION) AS n"
+    " FROM olist_orders_dataset WHERE order_approved_at IS NOT NULL"
+    " GROUP -- c /* still the line comment\n BY 1 ORDER BY 1 /* a -- inside */",
+]
+
+
+@pytest.mark.parametrize("sql", COMMENTED)
+def test_a_comment_counts_as_whitespace(cli, lake, sample_data, sql):
+    lake("crawled")
+    with (sample_data / "olist_orders_dataset.csv").open(newline="") as f:
+        approved = Counter(r["order_status"] for r in csv.DictReader(f) if r["order_approved_at"])
+    assert len(approved) > 1  # several groups, so GROUP BY / PARTITION BY is what is tested
+    result = cli("query", sql, "-o", "json")
+    assert result.exit_code == 0, result
+    rows = json.loads(result.stdout)
+    assert [r["order_status"] for r in rows] == sorted(approved)
+    assert {r["order_status"]: r["n"] for r in rows} == approved
+
+
+def test_a_comment_inside_quotes_is_text(cli, lake):
+    """G4 lexer: STRING '\'' ( ~'\'' | '\'\'' )* '\'' and QUOTED_IDENTIFIER are tokens of their
+    own, so -- and /* inside them are text, not comments."""
+    lake("crawled")
+    sql = """SELECT '-- a', 'it''s /* b */' AS "c -- d" -- e"""
+    result = cli("query", sql, "-o", "json")
+    assert result.exit_code == 0, result
+    assert json.loads(result.stdout) == [{"_col0": "-- a", "c -- d": "it's /* b */"}]
+
+
+# G4 groupingElement: … | ROLLUP '(' (groupingSet (',' groupingSet)*)? ')' | CUBE '('
+# (groupingSet (',' groupingSet)*)? ')': the list may be empty. Trino's planner
+# (core/trino-main/src/main/java/io/trino/sql/planner/QueryPlanner.java,
+# enumerateGroupingSets) makes a rollup's grouping sets its prefixes, IntStream.rangeClosed(0,
+# size), and a cube's its Sets.powerSet: for an empty list both are the one empty grouping
+# set, as GROUPING SETS (()) is, crossed with the other elements. sqlglot kept ROLLUP () as
+# MySQL's WITH ROLLUP, which DuckDB could not parse: the local engine failed it as its own
+# bug (exit 6).
+def test_an_empty_rollup_or_cube_is_the_empty_grouping_set(cli, lake, sample_data):
+    lake("crawled")
+    with (sample_data / "olist_orders_dataset.csv").open(newline="") as f:
+        statuses = Counter(r["order_status"] for r in csv.DictReader(f))
+    assert len(statuses) > 1
+    for element in ("ROLLUP ()", "CUBE ()", "ROLLUP ( /* none */ )"):
+        total = f"SELECT count(*) AS n FROM olist_orders_dataset GROUP BY {element}"
+        assert _json(cli, total) == [{"n": sum(statuses.values())}]
+        # One empty grouping set is one group, rows or none: a global aggregation, which
+        # gives its row over no input (AggregationNode.hasDefaultOutput: "whether this node
+        # should produce default output in case of no input pages", for an empty set).
+        none = "SELECT count(*) AS n FROM olist_orders_dataset WHERE false GROUP BY " + element
+        assert _json(cli, none) == [{"n": 0}]
+        per_status = (
+            "SELECT order_status, count(*) AS n FROM olist_orders_dataset"
+            f" GROUP BY order_status, {element} ORDER BY order_status"
+        )
+        assert _json(cli, per_status) == [
+            {"order_status": s, "n": n} for s, n in sorted(statuses.items())
+        ]
+
+
+def _json(cli, sql: str) -> list[dict]:
+    result = cli("query", sql, "-o", "json")
+    assert result.exit_code == 0, result
+    return json.loads(result.stdout)

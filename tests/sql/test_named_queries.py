@@ -10,6 +10,9 @@ with ``athena_numbers.share``.
 
 from __future__ import annotations
 
+import itertools
+import re
+
 import pandas as pd
 import pytest
 
@@ -24,6 +27,7 @@ from analyses import (
 )
 from athena_numbers import java_double_text
 from olistctl.pipeline import tables_named_in
+from olistctl.sql.comments import segments
 from olistctl.sql.named import get_query, list_queries
 from olistctl.sql.transpile import transpile
 
@@ -303,3 +307,25 @@ def test_run_knows_the_tables_each_shipped_query_reads(olist, name):
     query = get_query(name)
     read = transpile(query.sql, schema, param_types=[p.sql_type for p in query.bind({})]).tables
     assert sorted(tables_named_in(query.sql)) == sorted(read)
+
+
+@pytest.mark.parametrize("name", [q.name for q in list_queries()])
+def test_comments_between_the_words_of_a_shipped_query_change_nothing(olist, name):
+    """Trino's lexer sends comments to the hidden channel, as whitespace (trinodb/trino
+    core/trino-grammar/src/main/antlr4/io/trino/grammar/sql/SqlBase.g4: SIMPLE_COMMENT and
+    BRACKETED_COMMENT -> channel(HIDDEN)): a comment after every run of whitespace outside
+    quotes and comments, of each kind in turn, leaves the translation as it was. Before, a
+    comment between ORDER and BY (or GROUP and BY, PARTITION and BY) was a syntax error."""
+    _, _, schema = olist
+    query = get_query(name)
+    types = [p.sql_type for p in query.bind({})]
+    kinds = itertools.cycle(("/* c */", "-- c\n", "/**/"))
+    commented = "".join(
+        re.sub(r"\s+", lambda gap: f" {next(kinds)}{gap.group()}", query.sql[start:end])
+        if kind == "code"
+        else query.sql[start:end]
+        for kind, start, end in segments(query.sql)
+    )
+    assert commented.count("-- c\n") > 5  # the comments are there to be read
+    plain = transpile(query.sql, schema, param_types=types).duckdb_sql
+    assert transpile(commented, schema, param_types=types).duckdb_sql == plain

@@ -15,12 +15,14 @@ core/trino-grammar/src/main/antlr4/io/trino/grammar/sql/SqlBase.g4). Two kinds:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from sqlglot import exp
 from sqlglot.tokenizer_core import Token, TokenType
 
 from olistctl.errors import SqlError
+from olistctl.sql.comments import segments
 from olistctl.sql.rewrite import node_position
 
 # Meta keys the parser sets: where a query written FROM first began, and where a join
@@ -85,13 +87,20 @@ _INTERVAL_FIELDS = frozenset({"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"
 
 # Syntax only some Trino versions have (a version of SqlBase.g4 has valueExpression
 # TYPECAST type; Trino 482, June 2026, added BETWEEN SYMMETRIC and IS [NOT] TRUE / FALSE;
-# today's INTEGER_VALUE reads 1_000 and 0x1F): which of them Athena's engine has is not
-# known, so the local engine refuses them without saying Athena has not.
+# today's INTEGER_VALUE reads 1_000, 0x1F, 0o17 and 0b101, where an older one is DIGIT+
+# and reads 0b101 as a DIGIT_IDENTIFIER, an error): which of them Athena's engine has is
+# not known, so the local engine refuses them without saying Athena has not.
 def _newer_trino(written: str) -> str:
     return (
         f"The local engine does not run {written}: only some versions of Trino have it,"
         " and Athena's may not"
     )
+
+
+# Today's INTEGER_VALUE: … | OCTAL_INTEGER | BINARY_INTEGER, fragment OCTAL_INTEGER:
+# '0O' ('_'? [0-7])+, fragment BINARY_INTEGER: '0B' ('_'? [01])+ (the lexer reads any
+# case). sqlglot reads 0b101 as the number 0 named b101.
+_OCTAL_OR_BINARY = re.compile(r"0O(_?[0-7])+|0B(_?[01])+", re.IGNORECASE)
 
 
 # Where a '[' opens DuckDB's list literal ([1, 2]) rather than a subscript (x[1]): after
@@ -188,6 +197,40 @@ def _cast_type(tokens: Sequence[Token], index: int) -> Token | None:
         elif kind == TokenType.ALIAS and depth == 1 and at + 1 < len(tokens):
             return tokens[at + 1]
     return None
+
+
+# Text outside quotes and comments that no rule of Trino's grammar takes: ``{# … #}`` is a
+# comment to sqlglot (its Jinja comments, in every dialect), whose text it dropped;
+# BRACKETED_COMMENT: '/*' .*? '*/' ends at the first ``*/`` (comments do not nest), so
+# ``*/`` outside a comment is ``*`` then ``/``, and a ``/*`` with no ``*/`` after it is
+# ``/`` then ``*`` (sqlglot's tokenizer failed it, quoting the text up to it).
+_FOREIGN_TEXT = {
+    "/*": ("Syntax error: a /* comment has no */ to close it", "close the comment with */"),
+    "{#": (
+        "Syntax error: {# … #} is no comment in Athena",
+        "write -- comment, or /* comment */",
+    ),
+    "*/": (
+        "Syntax error: */ closes no comment (Athena's /* … */ comments do not nest)",
+        "close each comment with one */, or remove the extra */",
+    ),
+}
+
+
+def check_text(sql: str) -> None:
+    """Refuse the first text outside quotes and comments that Trino's grammar does not read."""
+    found = [
+        (at, written)
+        for kind, start, end in segments(sql)
+        if kind == "code"
+        for written in _FOREIGN_TEXT
+        if (at := sql.find(written, start, end)) >= 0
+    ]
+    if found:
+        at, written = min(found)
+        message, hint = _FOREIGN_TEXT[written]
+        line = sql.count("\n", 0, at) + 1
+        raise _refuse((line, at - sql.rfind("\n", 0, at)), message, hint)
 
 
 def check_tokens(tokens: Sequence[Token], sql: str) -> None:
@@ -321,6 +364,12 @@ def check_tokens(tokens: Sequence[Token], sql: str) -> None:
             and after.token_type == TokenType.VAR
         ):
             written = sql[token.start : after.end + 1]
+            if _OCTAL_OR_BINARY.fullmatch(written):
+                raise _refuse(
+                    token_position(token),
+                    _newer_trino(f"the number {written}"),
+                    "write it in decimal digits",
+                )
             raise _refuse(
                 token_position(token),
                 _newer_trino(written)

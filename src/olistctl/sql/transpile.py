@@ -40,6 +40,7 @@ from sqlglot.tokenizer_core import TokenType
 from olistctl.errors import SqlError
 from olistctl.sql import grammar, trino_forms
 from olistctl.sql.columns import check_columns, referenced_columns
+from olistctl.sql.comments import blank_comments
 from olistctl.sql.named_windows import WINDOW_REFERENCE, inline_named_windows
 from olistctl.sql.params import PARAM_INDEX, count_mismatch
 from olistctl.sql.rewrite import BACKEND_HINT, Rewriter, error_at, node_position, output_select
@@ -334,17 +335,20 @@ def _is_star(projection: exp.Expr) -> bool:
 
 
 def _parse(sql: str) -> exp.Expr:
-    if not sql.strip().rstrip(";").strip():
+    # Comments are whitespace to Trino (comments.py); every character keeps its place.
+    text = blank_comments(sql)
+    if not text.strip().rstrip(";").strip():
         raise SqlError("The query is empty", hint="write a SELECT statement")
+    grammar.check_text(text)
     dialect = AthenaQuery()
     tokens = []
     try:
         with _quiet_sqlglot():
-            tokens = dialect.tokenize(sql)
-            statements = [s for s in dialect.parser().parse(tokens, sql) if s is not None]
+            tokens = dialect.tokenize(text)
+            statements = [s for s in dialect.parser().parse(tokens, text) if s is not None]
     except ParseError as error:
         # What sqlglot fails to read may still be named: a && or an operator of its own.
-        grammar.check_tokens(tokens, sql)
+        grammar.check_tokens(tokens, text)
         first = error.errors[0] if error.errors else {}
         description = str(first.get("description") or error).split("\n")[0]
         # "… missing for <class 'sqlglot.expressions.query.Where'>" -> "… missing for WHERE"
@@ -374,7 +378,7 @@ def _parse(sql: str) -> exp.Expr:
         tree = exp.select("*").from_(tree)
     if not isinstance(tree, exp.Query):
         # Name the statement as written (SHOW PARTITIONS), not sqlglot's class for it.
-        words = re.findall(r"[A-Za-z_]+", re.sub(r"--[^\n]*|/\*.*?\*/", " ", sql, flags=re.S))
+        words = re.findall(r"[A-Za-z_]+", text)
         # Two words where the second says what (SHOW PARTITIONS, CREATE TABLE), else one.
         two = words[:1] and words[0].upper() in _TWO_WORD_STATEMENTS
         kind = " ".join(words[: 2 if two else 1]).upper() if words else type(tree).__name__
@@ -383,7 +387,7 @@ def _parse(sql: str) -> exp.Expr:
             f" engine, not {kind}",
             hint="run DDL and other statements on --backend aws",
         )
-    grammar.check_tokens(tokens, sql)
+    grammar.check_tokens(tokens, text)
     grammar.check_tree(tree)
     return tree
 

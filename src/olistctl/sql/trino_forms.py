@@ -27,6 +27,7 @@ def normalize(tree: exp.Expr) -> None:
         if isinstance(node, exp.Subquery):
             _unwrap_parenthesized_table(node)
         elif isinstance(node, exp.Group):
+            _empty_rollup_or_cube(node)
             _drop_group_quantifier(node)
         _refuse_gap(node)
 
@@ -43,6 +44,19 @@ def _unwrap_parenthesized_table(node: exp.Subquery) -> None:
     if alias is not None:
         table.set("alias", alias)
     node.replace(table)
+
+
+def _empty_rollup_or_cube(group: exp.Group) -> None:
+    # groupingElement: … | ROLLUP '(' (groupingSet (',' groupingSet)*)? ')' | CUBE '('
+    # (groupingSet …)? ')': the list may be empty, and Trino's planner makes it the one
+    # empty grouping set, as GROUPING SETS (()) is (QueryPlanner.enumerateGroupingSets: a
+    # rollup's sets are its prefixes, rangeClosed(0, size), a cube's Sets.powerSet, each
+    # [{}] for none). sqlglot keeps ROLLUP () as a Rollup without expressions, which it
+    # writes as MySQL's WITH ROLLUP (GROUP BY … WITH ROLLUP, refused by grammar.py, is kept
+    # apart, under the Group's "rollup" and "cube").
+    for element in group.expressions:
+        if isinstance(element, (exp.Rollup, exp.Cube)) and not element.expressions:
+            element.replace(exp.GroupingSets(expressions=[exp.Tuple()]))
 
 
 def _drop_group_quantifier(group: exp.Group) -> None:
