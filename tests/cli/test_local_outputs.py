@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -84,8 +85,8 @@ def test_transform_named_tables_then_force(cli, lake, sample_data):
         parquet = ws / "processed" / name / f"{name}.parquet"
         assert r["status"] == "converted"
         assert r["rows"] == len(frame(sample_data, name)) == pq.read_metadata(parquet).num_rows
-        assert r["csv_mb"] == round((sample_data / f"{name}.csv").stat().st_size / 1e6, 3)
-        assert r["parquet_mb"] == round(parquet.stat().st_size / 1e6, 3)
+        assert r["csv_bytes"] == (sample_data / f"{name}.csv").stat().st_size
+        assert r["parquet_bytes"] == parquet.stat().st_size
     assert sorted(p.name for p in (ws / "processed").iterdir()) == sorted(rows)
 
     again = cli("transform", "orders", "-o", "csv")
@@ -429,12 +430,18 @@ def test_status_counts_what_is_in_each_stage(cli, lake, sample_data):
     raw = [p for p in _files(ws / "raw") if p.suffix == ".csv"]
     parquet = _files(ws / "processed")
     assert stages["raw"]["objects"] == len(raw) == 9
-    assert stages["raw"]["mb"] == round(sum(p.stat().st_size for p in raw) / 1e6, 3)
+    assert stages["raw"]["bytes"] == sum(p.stat().st_size for p in raw)
     assert stages["processed"]["objects"] == len(parquet) == 9
-    assert stages["processed"]["mb"] == round(sum(p.stat().st_size for p in parquet) / 1e6, 3)
+    assert stages["processed"]["bytes"] == sum(p.stat().st_size for p in parquet)
     assert stages["catalog"]["tables"] == 9
     assert stages["results"]["objects"] == len(_files(ws / "results")) == 1
-    assert all(stages[s]["last_run"] for s in stages)
+    # Each stage's last run is the ledger's latest of its kind, in ISO 8601 UTC to the second.
+    ledger = [json.loads(x) for x in (ws / "ledger.jsonl").read_text().splitlines()]
+    ran = {"raw": "upload", "processed": "transform", "catalog": "crawl", "results": "query"}
+    for stage, kind in ran.items():
+        latest = max(datetime.fromisoformat(e["started"]) for e in ledger if e["stage"] == kind)
+        assert stages[stage]["last_run"] == latest.replace(microsecond=0).isoformat()
+        assert stages[stage]["last_run"].endswith("+00:00")
 
     table = cli("status")
     catalog_rows = {

@@ -185,3 +185,51 @@ def test_a_rule_whose_table_is_not_in_the_catalog_is_named(cli, sample_data, tmp
     ]
     assert "zero-weight" not in report["rules"]["ran"] and len(report["rules"]["ran"]) == 10
     assert "1 rule not run: the catalog has no olist_products_dataset." in report["notes"]
+
+
+# -- --fail-on: stdout is the report, stderr says why the exit code is 1 -----------------------
+
+
+def _severities(report) -> dict[str, int]:
+    return {s: sum(f["severity"] == s for f in report["findings"]) for s in ("error", "warn")}
+
+
+def test_fail_on_warn_names_what_tripped_it_on_stderr_and_keeps_stdout_the_report(cli, lake):
+    lake("crawled")
+    report = _report(cli, "--fail-on", "never")
+    found = _severities(report)
+    assert found["warn"] > 1 and found["error"] == 0  # the sample's known facts: warnings only
+    strict = cli("report", "quality", "--fail-on", "warn", "-o", "json")
+    assert strict.exit_code == ExitCode.FAILED
+    assert json.loads(strict.stdout) == report
+    assert strict.stderr == (
+        f"Error: Data quality found {found['warn']} warnings and 0 errors, and --fail-on warn"
+        " fails on either: the report on stdout lists them; fix the data, or pass --fail-on"
+        " error to fail on errors only.\n"
+    )
+
+
+def test_the_default_fail_on_error_names_the_errors_even_with_quiet(cli, sample_data, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("olist_orders_dataset.csv", "olist_order_items_dataset.csv"):
+        shutil.copy(sample_data / name, folder / name)
+    items = folder / "olist_order_items_dataset.csv"
+    row = items.read_text(encoding="utf-8").split("\n")[1].split(",")
+    row[0] = '"' + "0" * 32 + '"'  # an order id that no order has: an orphan, an error
+    with items.open("a", encoding="utf-8") as fh:
+        fh.write(",".join(row) + "\n")
+    report = json.loads(
+        cli("report", "quality", str(folder), "-o", "json", "--fail-on", "never").stdout
+    )
+    assert _severities(report)["error"] == 1
+
+    result = cli("--quiet", "report", "quality", str(folder))
+    assert result.exit_code == ExitCode.FAILED
+    assert result.stdout.startswith("Data quality: FAILED (1 error, ")
+    assert result.stderr == (
+        "Error: Data quality found 1 error, and --fail-on error (the default) fails on any:"
+        " the report on stdout lists them; fix the data, or pass --fail-on never to report"
+        " without failing.\n"
+    )
+    assert cli("report", "quality", str(folder), "--fail-on", "never").stderr == ""

@@ -32,6 +32,7 @@ import typer
 from olistctl.cli.options import OutputOpt, given_on_command_line
 from olistctl.cli.render import OutputFormat, dollars, emit
 from olistctl.cli.state import AppState, get_state
+from olistctl.cli.units import iso_time
 from olistctl.errors import UsageError
 
 if TYPE_CHECKING:
@@ -227,8 +228,8 @@ def _show_report(
             "backend": report.backend,
             "region": report.region,
             "period": {
-                "start": report.period.start.isoformat(),
-                "end": report.period.end.isoformat(),
+                "start": iso_time(report.period.start),
+                "end": iso_time(report.period.end),
                 "label": report.period.label,
                 "month_fraction": report.period.month_fraction,
             },

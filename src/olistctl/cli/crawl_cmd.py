@@ -2,7 +2,9 @@
 
 On aws this starts the Glue crawler and waits for it; `--direct` registers
 the tables from the Parquet footers through the Glue API instead (seconds,
-no crawler charge). The local backend always reads the footers.
+no crawler charge). The local backend always reads the footers; `--direct`
+decides what `report cost` prices the crawl as: a crawler run, or (with it)
+a registration with no crawler charge.
 """
 
 from __future__ import annotations
@@ -19,7 +21,13 @@ from olistctl.cli.state import get_state
 def command(
     ctx: typer.Context,
     direct: Annotated[
-        bool, typer.Option("--direct", help="aws: register tables from Parquet footers.")
+        bool,
+        typer.Option(
+            "--direct",
+            help="Register the tables from the Parquet footers instead of running the Glue"
+            " crawler: seconds, no crawler charge (local: the footers are read either way;"
+            " this makes `report cost` price no crawler run).",
+        ),
     ] = False,
     output: OutputOpt = OutputFormat.table,
 ) -> None:

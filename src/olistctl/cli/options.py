@@ -50,7 +50,8 @@ RunnerOpt = Annotated[
     typer.Option(
         "--runner",
         help="aws backend: `lambda` (default) or `local` to run the handler in this process"
-        " against S3 (an endpoint that runs no Lambda code, such as moto without Docker).",
+        " against S3 (an endpoint that runs no Lambda code, such as moto without Docker);"
+        " refused on the local backend, which always converts in this process.",
         show_default=False,
     ),
 ]

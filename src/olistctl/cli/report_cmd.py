@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from olistctl.cli import cost_cmd, report_html_cmd
+from olistctl.cli.options import given_on_command_line
 from olistctl.cli.render import QualityFormat
 from olistctl.cli.state import AppState, get_state
-from olistctl.errors import ExitCode, UsageError
+from olistctl.errors import OperationFailed, UsageError
 
 if TYPE_CHECKING:
     from olistctl.quality.overview import QualityOverview
@@ -96,7 +97,30 @@ def quality(
 
     worst = show_quality(state, overview, output, verbose=verbose)
     if reaches(worst, fail_on.value):
-        raise typer.Exit(ExitCode.FAILED)
+        # stdout holds the report alone; why the exit code is 1 goes to stderr.
+        raise gate_failed(
+            overview.counts(), fail_on, default=not given_on_command_line(ctx, "fail_on")
+        )
+
+
+def gate_failed(counts: dict[str, int], fail_on: FailOn, *, default: bool) -> OperationFailed:
+    """The sentence for a report whose findings reach ``--fail-on``: how many of each
+    severity tripped it, where they are listed, and the two ways out."""
+
+    def many(n: int, word: str) -> str:
+        return f"{n:,} {word}{'s' * (n != 1)}"
+
+    flag = f"--fail-on {fail_on.value}" + (" (the default)" if default else "")
+    if fail_on is FailOn.warn:
+        found = f"{many(counts['warn'], 'warning')} and {many(counts['error'], 'error')}"
+        fails, looser = "either", "pass --fail-on error to fail on errors only"
+    else:
+        found = many(counts["error"], "error")
+        fails, looser = "any", "pass --fail-on never to report without failing"
+    return OperationFailed(
+        f"Data quality found {found}, and {flag} fails on {fails}",
+        hint=f"the report on stdout lists them; fix the data, or {looser}",
+    )
 
 
 def quality_overview(state: AppState, paths: list[str] | None, samples: int) -> QualityOverview:

@@ -33,8 +33,9 @@ def command(
         bool,
         typer.Option(
             "--crawler",
-            help="aws: run the Glue crawler instead of "
-            "registering tables from the Parquet footers.",
+            help="Run the Glue crawler instead of registering the tables from the Parquet"
+            " footers (local: the footers are read either way; this makes `report cost` price"
+            " a crawler run).",
         ),
     ] = False,
     runner: RunnerOpt = None,

@@ -6,25 +6,25 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from olistctl.cli.render import OutputFormat, dollars, emit_summary, human_bytes, rich_table
+from olistctl.cli.units import units
 
 if TYPE_CHECKING:
     from olistctl.cli.state import AppState
     from olistctl.pipeline import StatusReport, TransformSummary, UploadOutcome
     from olistctl.records import CrawlReport, QueryResult
 
-_MB = 1_000_000
-
-
-def _mb(n: int | None) -> float | None:
-    return None if n is None else round(n / _MB, 3)
-
 
 def show_uploads(
     state: AppState, outcomes: Sequence[UploadOutcome], output: OutputFormat, *, location: str
 ) -> None:
-    rows = [(str(o.path), o.table, o.bytes, o.status) for o in outcomes]
+    unit = units(output)
+    rows = [(str(o.path), o.table, unit.size(o.bytes), o.status) for o in outcomes]
     emit_summary(
-        state.out, ["file", "table", "bytes", "status"], rows, output, title=f"Upload to {location}"
+        state.out,
+        ["file", "table", unit.size_column(), "status"],
+        rows,
+        output,
+        title=f"Upload to {location}",
     )
     uploaded = [o for o in outcomes if o.status == "uploaded"]
     state.info(
@@ -50,13 +50,14 @@ def _quality_counts(quality: dict[str, Any] | None) -> str:
 
 
 def show_transform(state: AppState, summary: TransformSummary, output: OutputFormat) -> None:
+    unit = units(output)
     columns = [
         "file",
         "table",
         "status",
         "rows",
-        "csv_mb",
-        "parquet_mb",
+        unit.size_column("csv"),
+        unit.size_column("parquet"),
         "ratio",
         "seconds",
         "quality",
@@ -71,8 +72,8 @@ def show_transform(state: AppState, summary: TransformSummary, output: OutputFor
                 o.table,
                 status,
                 o.rows if not o.skipped else None,
-                _mb(o.bytes_in),
-                _mb(o.bytes_out) if o.ok else None,
+                unit.size(o.bytes_in),
+                unit.size(o.bytes_out) if o.ok else None,
                 ratio,
                 round(o.seconds, 2) if not o.skipped else None,
                 _quality_counts(o.quality) if o.ok else o.error,
@@ -110,12 +111,14 @@ def show_findings(state: AppState, reports: Sequence[dict[str, Any]]) -> None:
 
 
 def show_crawl(state: AppState, report: CrawlReport, output: OutputFormat) -> None:
+    unit = units(output)
     rows = [
-        (t.name, len(t.columns), t.rows, t.files, _mb(t.bytes), t.location) for t in report.tables
+        (t.name, len(t.columns), t.rows, t.files, unit.size(t.bytes), t.location)
+        for t in report.tables
     ]
     emit_summary(
         state.out,
-        ["table", "columns", "rows", "files", "mb", "location"],
+        ["table", "columns", "rows", "files", unit.size_column(), "location"],
         rows,
         output,
         title=f"Catalog ({report.status})",
@@ -219,17 +222,17 @@ def warn_if_empty(state: AppState, answers: Sequence[tuple[str, QueryResult]]) -
 
 
 def show_status(state: AppState, report: StatusReport, output: OutputFormat) -> None:
+    unit = units(output)
     rows = []
     for s in report.stages:
         last = s.last_run
-        when = last.started.strftime("%Y-%m-%d %H:%M:%S UTC") if last else None
         rows.append(
             (
                 s.stage,
                 s.objects,
                 s.tables,
-                _mb(s.bytes),
-                when,
+                unit.size(s.bytes),
+                unit.time(last.started if last else None),
                 round(last.seconds, 2) if last else None,
             )
         )
@@ -239,14 +242,14 @@ def show_status(state: AppState, report: StatusReport, output: OutputFormat) -> 
                 "previous",
                 len(report.previous),
                 len({o.table for o in report.previous}),
-                _mb(sum(o.size for o in report.previous)),
+                unit.size(sum(o.size for o in report.previous)),
                 None,
                 None,
             )
         )
     emit_summary(
         state.out,
-        ["stage", "objects", "tables", "mb", "last_run", "seconds"],
+        ["stage", "objects", "tables", unit.size_column(), "last_run", "seconds"],
         rows,
         output,
         title=f"{report.backend}: {report.location}",
@@ -254,8 +257,8 @@ def show_status(state: AppState, report: StatusReport, output: OutputFormat) -> 
     if output is OutputFormat.table and report.tables:
         state.out.print(
             rich_table(
-                ["table", "columns", "rows", "mb"],
-                [(t.name, len(t.columns), t.rows, _mb(t.bytes)) for t in report.tables],
+                ["table", "columns", "rows", unit.size_column()],
+                [(t.name, len(t.columns), t.rows, unit.size(t.bytes)) for t in report.tables],
                 title="Catalog tables",
             )
         )

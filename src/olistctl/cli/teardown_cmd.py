@@ -11,8 +11,9 @@ from typing import Annotated
 import typer
 
 from olistctl.cli.options import DryRunOpt, OutputOpt, YesOpt
-from olistctl.cli.render import OutputFormat, emit_summary, human_bytes
+from olistctl.cli.render import OutputFormat, emit_summary
 from olistctl.cli.state import get_state
+from olistctl.cli.units import units
 from olistctl.errors import Refused
 
 
@@ -30,21 +31,15 @@ def command(
     state = get_state(ctx)
     backend = state.backend()
     plan = pipeline.teardown_plan(backend, destroy_infra=destroy_infra)
-    if output is OutputFormat.table:
-        if plan.items:  # else "Nothing to delete." below says it, without an empty table
-            emit_summary(
-                state.out,
-                ["what", "where", "count", "size"],
-                [(i.kind, i.name, i.count, human_bytes(i.bytes)) for i in plan.items],
-                output,
-                title=f"Teardown plan ({backend.name})",
-            )
-    else:  # a number of bytes, as upload's "bytes" (not "91.0 KB", a string)
+    # In a table, "Nothing to delete." below says it, without an empty table.
+    if plan.items or output is not OutputFormat.table:
+        unit = units(output)
         emit_summary(
             state.out,
-            ["what", "where", "count", "bytes"],
-            [(i.kind, i.name, i.count, i.bytes) for i in plan.items],
+            ["what", "where", "count", unit.size_column()],
+            [(i.kind, i.name, i.count, unit.size(i.bytes)) for i in plan.items],
             output,
+            title=f"Teardown plan ({backend.name})",
         )
     for refusal in plan.refusals:
         state.err.print(f"[yellow]refused:[/yellow] {refusal}")

@@ -197,7 +197,7 @@ class RulesRun:
             "ran": list(self.ran),
             "error": self.error,
             "skipped": [{"rule": s.rule, "missing": list(s.missing)} for s in self.skipped],
-            "bytes_scanned": self.bytes_scanned,
+            "scanned_bytes": self.bytes_scanned,
         }
 
 

@@ -85,6 +85,7 @@ def open_local_backend(
 ) -> LocalBackend:
     """``on_wait`` hears (once) that another olistctl command holds the workspace."""
     refuse_stack_flags(settings)
+    refuse_runner_flag(settings)
     workspace = Workspace(settings.workspace_path)
     workspace.check()  # before any command reads or writes there
 
@@ -111,4 +112,18 @@ def refuse_stack_flags(settings: Settings) -> None:
             f"{flags} name{'s' * (len(given) == 1)} part of the aws stack, and the backend is"
             f" local ({settings.source('backend')})",
             hint=f"add --backend aws, or drop {flags}",
+        )
+
+
+def refuse_runner_flag(settings: Settings) -> None:
+    """UsageError for ``--runner`` on the local backend, which has one way to convert: in
+    this process, each conversion priced by ``report cost`` as a Lambda invocation. Neither
+    value would change that (``lambda`` names the stack's function; ``local`` on aws means
+    no Lambda charge), so taking the flag would be a silent no-op. As for the stack's
+    names, OLISTCTL_RUNNER and olistctl.toml stay quiet (settings kept for both backends)."""
+    if settings.source("runner") == "flag":
+        raise UsageError(
+            "--runner chooses where the aws backend converts files, and the backend is local"
+            f" ({settings.source('backend')}), which always converts in this process",
+            hint="add --backend aws, or drop --runner",
         )

@@ -120,6 +120,17 @@ def _table_from_json(entry: object, index: int) -> CatalogTable:
     )
 
 
+# The local catalog reads the footers either way; what ``direct`` changes is what the run
+# ledger records, and so what ``report cost`` (priced as if on AWS) charges for the crawl:
+# a crawler run, or a registration through the Glue API (cost/usage.py, is_crawler_run).
+_PRICED_AS = {
+    False: "read from the Parquet footers; `report cost` prices this crawl as a Glue crawler"
+    " run, as on aws (--direct: as a registration from the footers, no crawler charge)",
+    True: "read from the Parquet footers; `report cost` prices this crawl as a registration"
+    " from the footers, with no crawler charge, as on aws",
+}
+
+
 class LocalCatalog(Catalog):
     def __init__(self, store: LocalStore) -> None:
         self.store = store
@@ -166,6 +177,7 @@ class LocalCatalog(Catalog):
             diff=CatalogDiff.between(before, after),
             status="SUCCEEDED",
             seconds=time.perf_counter() - started,
+            message=_PRICED_AS[direct],
         )
 
     def updated_at(self) -> datetime | None:
