@@ -47,7 +47,15 @@ CORES = (
     "olistctl.s3_stream",
     "olistctl.lambda_handler",
 )
-OUTER = ("olistctl.backends", "olistctl.pipeline", "olistctl.cli", "olistctl.api")
+# olistctl.querying is the pipeline's query stage, in a module of its own so that a query
+# process does not import the other stages.
+OUTER = (
+    "olistctl.backends",
+    "olistctl.pipeline",
+    "olistctl.querying",
+    "olistctl.cli",
+    "olistctl.api",
+)
 
 
 def _modules() -> dict[str, Path]:
@@ -188,7 +196,12 @@ def test_backends_never_import_the_pipeline_the_cli_or_the_python_api():
 def test_no_capability_probing_in_the_cli_or_the_pipeline():
     """The CLI, the Python API and the pipeline ask the Backend protocol, never getattr or
     the backend's name."""
-    files = [SRC / "pipeline.py", SRC / "api.py", *sorted((SRC / "cli").glob("*.py"))]
+    files = [
+        SRC / "pipeline.py",
+        SRC / "querying.py",
+        SRC / "api.py",
+        *sorted((SRC / "cli").glob("*.py")),
+    ]
     found = []
     for path in files:
         for number, line in enumerate(path.read_text().splitlines(), 1):

@@ -145,11 +145,11 @@ class Lake:
         return _arrow(self._run(query.sql, query.bind(params)))
 
     def _run(self, sql: str, params: list[BoundParam]) -> QueryResult:
-        from olistctl import pipeline
+        from olistctl import querying
 
         backend = self._open()
         try:
-            result = pipeline.query(backend, sql, params=params)
+            result = querying.query(backend, sql, params=params)
         except KeyboardInterrupt:
             backend.engine.cancel()
             raise Interrupted("The query was cancelled") from None

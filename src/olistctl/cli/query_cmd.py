@@ -235,14 +235,14 @@ def run_and_show(
     verbose: bool = False,
 ) -> None:
     """Run ``statement`` and print its answer; ``name``: a shipped query, warned about if empty."""
-    from olistctl import pipeline
+    from olistctl import querying
     from olistctl.cli.render import emit
     from olistctl.cli.summaries import query_stats, warn_if_empty
     from olistctl.errors import Interrupted
 
     backend = state.backend()
     try:
-        result = pipeline.query(backend, statement, params=params or (), max_rows=max_rows)
+        result = querying.query(backend, statement, params=params or (), max_rows=max_rows)
     except KeyboardInterrupt:
         backend.engine.cancel()
         raise Interrupted("The query was cancelled") from None

@@ -28,7 +28,7 @@ def write_out(
     overwrite: bool,
     max_rows: int | None,
 ) -> None:
-    from olistctl import pipeline
+    from olistctl import querying
     from olistctl.result_file import ResultTarget
 
     if out is None:
@@ -43,7 +43,7 @@ def write_out(
     with ResultTarget(out, overwrite=overwrite) as target:
         backend = state.backend()
         try:
-            written = pipeline.export(backend, statement, params=params, target=target)
+            written = querying.export(backend, statement, params=params, target=target)
         except KeyboardInterrupt:
             backend.engine.cancel()
             raise Interrupted(

@@ -246,12 +246,12 @@ class Shell:
     # -- queries ---------------------------------------------------------------------
 
     def sql(self, statement: str, params: list | None = None) -> None:
-        from olistctl import pipeline
+        from olistctl import querying
 
         statement = statement.strip().removesuffix(";").rstrip()
         started = time.perf_counter()
         result = self._interruptible(
-            lambda: pipeline.query(
+            lambda: querying.query(
                 self.backend, statement, params=params or (), max_rows=self.max_rows
             )
         )
