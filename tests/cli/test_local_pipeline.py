@@ -53,6 +53,41 @@ def test_second_run_changes_nothing_and_gives_the_same_answers(cli, sample_data,
     assert "skipped" in stages["crawl"]
     assert {p: p.stat().st_mtime_ns for p in (ws / "processed").rglob("*.parquet")} == mtimes
 
+    # Each stage's figures, for scripts, beside its sentence: counted here from the files.
+    rows = 0
+    for table in TABLES:
+        with open(sample_data / table.file_name, newline="", encoding="utf-8-sig") as fh:
+            rows += sum(1 for _ in csv.reader(fh)) - 1  # less the header
+    ledger = [json.loads(line) for line in (ws / "ledger.jsonl").read_text().splitlines()]
+    first_scan = [e["bytes_scanned"] for e in ledger if e["stage"] == "query"][:3]
+    figures = {
+        s["stage"]: {k: v for k, v in s.items() if k not in ("stage", "result", "seconds")}
+        for s in a["stages"]
+    }
+    assert figures == {
+        "upload": {
+            "uploaded": 9,
+            "bytes": sum((sample_data / t.file_name).stat().st_size for t in TABLES),
+            "unchanged": 0,
+        },
+        "transform": {"converted": 9, "rows": rows, "unchanged": 0, "failed": 0},
+        "crawl": {"ran": True, "tables": 9, "new": 9},
+        "query": {
+            "queries": 3,
+            "scanned_bytes": sum(first_scan),
+            "reused": 0,
+            "reused_since": None,
+            "skipped": 0,
+            "failed": 0,
+        },
+    }
+    again = {s["stage"]: s for s in b["stages"]}
+    assert (again["upload"]["uploaded"], again["upload"]["unchanged"]) == (0, 9)
+    assert (again["transform"]["converted"], again["transform"]["unchanged"]) == (0, 9)
+    assert again["crawl"]["ran"] is False
+    assert again["query"]["reused"] == 3
+    assert again["query"]["reused_since"] == min(b["reused_kpis"].values())
+
 
 def test_query_answer_matches_an_independent_count(ran, cli, sample_data):
     result = cli(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from olistctl.cli.render import (
     FittedTable,
@@ -19,50 +19,90 @@ if TYPE_CHECKING:
     from olistctl.pipeline import RunSummary
 
 
-def stage_rows(summary: RunSummary) -> list[tuple]:
+def stage_figures(summary: RunSummary) -> list[tuple[str, dict[str, Any], float | None]]:
+    """Each stage that ran (or was skipped) with what it did, in numbers: what
+    ``-o json`` gives scripts beside the sentence people read (:func:`stage_rows`)."""
     up = summary.uploads
     uploaded = [u for u in up if u.status == "uploaded"]
     tr = summary.transform
-    rows = [
+    stages: list[tuple[str, dict[str, Any], float | None]] = [
         (
             "upload",
-            f"{len(uploaded)} uploaded ({human_bytes(sum(u.bytes for u in uploaded))}),"
-            f" {len(up) - len(uploaded)} unchanged",
+            {
+                "uploaded": len(uploaded),
+                "bytes": sum(u.bytes for u in uploaded),
+                "unchanged": len(up) - len(uploaded),
+            },
             summary.seconds.get("upload"),
         ),
         (
             "transform",
-            f"{len(tr.converted)} converted ({sum(o.rows for o in tr.converted):,} rows),"
-            f" {len(tr.skipped)} unchanged, {len(tr.failed)} failed",
+            {
+                "converted": len(tr.converted),
+                "rows": sum(o.rows for o in tr.converted),
+                "unchanged": len(tr.skipped),
+                "failed": len(tr.failed),
+            },
             summary.seconds.get("transform"),
         ),
     ]
     if summary.crawl is not None:
-        diff = summary.crawl.diff
-        what = f"{len(summary.crawl.tables)} tables"
-        if diff.added_tables:
-            what += f", {len(diff.added_tables)} new"
-        rows.append(("crawl", what, summary.seconds.get("crawl")))
+        figures: dict[str, Any] = {
+            "ran": True,
+            "tables": len(summary.crawl.tables),
+            "new": len(summary.crawl.diff.added_tables),
+        }
+        stages.append(("crawl", figures, summary.seconds.get("crawl")))
     elif not tr.failed:
-        rows.append(("crawl", "catalog current, skipped", summary.seconds.get("crawl")))
+        stages.append(("crawl", {"ran": False}, summary.seconds.get("crawl")))
     if summary.kpis or summary.skipped_kpis or summary.failed_kpis:
-        scanned = sum(k.result.bytes_scanned for k in summary.kpis)
         reused = [k.result.reused_from for k in summary.kpis if k.result.reused_from]
-        what = f"{len(summary.kpis)} KPI queries, {human_bytes(scanned)} scanned"
-        if reused:
+        figures = {
+            "queries": len(summary.kpis),
+            "scanned_bytes": sum(k.result.bytes_scanned for k in summary.kpis),
+            "reused": len(reused),
             # The answers of an earlier run, nothing they depend on having changed since.
-            # As wide as the transform's line, so the table fits 80 columns.
-            if len(reused) == len(summary.kpis):
-                what = f"{len(reused)} KPIs reused (data unchanged since {_when(min(reused))})"
-            else:
-                what += f", {len(reused)} reused"
-        if summary.skipped_kpis:
-            missing = sorted({t for k in summary.skipped_kpis for t in k.missing})
-            what += f", {len(summary.skipped_kpis)} skipped (no {', '.join(missing)})"
-        if summary.failed_kpis:
-            what += f", {len(summary.failed_kpis)} failed"
-        rows.append(("query", what, summary.seconds.get("query")))
-    return [(s, w, round(t, 2) if t is not None else None) for s, w, t in rows]
+            "reused_since": min(reused) if reused else None,
+            "skipped": len(summary.skipped_kpis),
+            "failed": len(summary.failed_kpis),
+        }
+        stages.append(("query", figures, summary.seconds.get("query")))
+    return stages
+
+
+def stage_rows(summary: RunSummary) -> list[tuple]:
+    """Each stage's line of the Pipeline table: what it did, said, and its seconds."""
+    rows = []
+    for stage, f, seconds in stage_figures(summary):
+        if stage == "upload":
+            what = (
+                f"{f['uploaded']} uploaded ({human_bytes(f['bytes'])}), {f['unchanged']} unchanged"
+            )
+        elif stage == "transform":
+            what = (
+                f"{f['converted']} converted ({f['rows']:,} rows),"
+                f" {f['unchanged']} unchanged, {f['failed']} failed"
+            )
+        elif stage == "crawl":
+            what = f"{f['tables']} tables" if f["ran"] else "catalog current, skipped"
+            if f.get("new"):
+                what += f", {f['new']} new"
+        else:
+            what = f"{f['queries']} KPI queries, {human_bytes(f['scanned_bytes'])} scanned"
+            if f["reused"]:
+                # As wide as the transform's line, so the table fits 80 columns.
+                if f["reused"] == f["queries"]:
+                    since = _when(f["reused_since"])
+                    what = f"{f['reused']} KPIs reused (data unchanged since {since})"
+                else:
+                    what += f", {f['reused']} reused"
+            if f["skipped"]:
+                missing = sorted({t for k in summary.skipped_kpis for t in k.missing})
+                what += f", {f['skipped']} skipped (no {', '.join(missing)})"
+            if f["failed"]:
+                what += f", {f['failed']} failed"
+        rows.append((stage, what, round(seconds, 2) if seconds is not None else None))
+    return rows
 
 
 def _when(iso: str) -> str:
@@ -80,9 +120,12 @@ def _when(iso: str) -> str:
 def show_run(state: AppState, summary: RunSummary, output: OutputFormat) -> None:
     if output is OutputFormat.json:
         payload = {
+            # Each stage's sentence (the table's), its figures for scripts, its seconds.
             "stages": [
-                dict(zip(("stage", "result", "seconds"), r, strict=True))
-                for r in stage_rows(summary)
+                {"stage": stage, "result": what, **figures, "seconds": seconds}
+                for (stage, what, seconds), (_, figures, _) in zip(
+                    stage_rows(summary), stage_figures(summary), strict=True
+                )
             ],
             "kpis": {
                 k.name: [
