@@ -1,8 +1,9 @@
 """The named queries' answers computed independently, with pandas, from the generated CSV files.
 
 Nothing here goes through olistctl's transpiler or engine: the files are read by
-pyarrow with the dataset model's types, and each answer is computed from the
-frames with pandas and Python's decimal. The conventions are Athena's:
+pyarrow with the dataset model's types (an empty field is NULL, strings' too, as
+olistctl reads it), and each answer is computed from the frames with pandas and
+Python's decimal. The conventions are Athena's:
 
 - counts exact; money exact, summed as integer cents;
 - ``AVG`` of a decimal is a decimal of the same scale, rounded half up
@@ -44,6 +45,11 @@ def arrow_tables(folder: Path) -> dict[str, pa.Table]:
             convert_options=pacsv.ConvertOptions(
                 column_types=dataset.arrow_schema(table),
                 timestamp_parsers=[dataset.CSV_TIMESTAMP_FORMAT],
+                # Only an empty field is NULL, a string's too: pyarrow's default keeps an
+                # empty string and takes "NA" or "null" for NULL in other types.
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
             ),
         )
     return tables

@@ -212,3 +212,50 @@ def test_no_capability_probing_in_the_cli_or_the_pipeline():
     # docs/benchmarks.md); they probe typer and rich, not a backend.
     shims = ("plain_params.py", "deferred_rich.py")
     assert [f for f in found if not any(shim in f for shim in shims)] == []
+
+
+# -- the tests themselves --------------------------------------------------------------------
+
+TESTS = SRC.parents[1] / "tests"
+TEST_MODULES = frozenset(p.stem for p in TESTS.rglob("test_*.py"))
+
+
+def _imported_test_modules(source: str, filename: str = "<test>") -> list[tuple[str, int]]:
+    """(test module, line) for every import in ``source`` that names a test module."""
+    found = []
+    for node in ast.walk(ast.parse(source, filename)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or "", *(alias.name for alias in node.names)]
+        else:
+            continue
+        for name in names:
+            found += [(part, node.lineno) for part in name.split(".") if part in TEST_MODULES]
+    return found
+
+
+def test_the_test_import_check_finds_an_import_of_a_test_module():
+    assert {"test_architecture", "test_hostile_inputs", "test_cli_aws"} <= TEST_MODULES
+    source = (
+        "import lake\nfrom refused_query import error_line\n"
+        "from test_hostile_inputs import refused\nimport tests.aws.test_cli_aws\n"
+        "from . import test_architecture\n"
+    )
+    assert _imported_test_modules(source) == [
+        ("test_hostile_inputs", 3),
+        ("test_cli_aws", 4),
+        ("test_architecture", 5),
+    ]
+
+
+def test_no_test_module_imports_another():
+    """What test modules share lives in a helper module named for what it holds
+    (tests/cli/lake.py, tests/analyses.py …) or in a conftest.py fixture: a test module
+    imported by another runs twice over under two names, and ties the two files together."""
+    wrong = [
+        f"{path.relative_to(TESTS.parent)} line {line} imports {module}"
+        for path in sorted(TESTS.rglob("*.py"))
+        for module, line in _imported_test_modules(path.read_text(), str(path))
+    ]
+    assert wrong == []

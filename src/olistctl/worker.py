@@ -2,11 +2,12 @@
 
 The local engine runs a query's DuckDB work so (DuckDB checks for signals only
 while the calling thread does part of the work: Ctrl-C must find the main
-thread in Python), and the shell runs each statement so (its prompt comes back
-only once a cancelled query has ended). Python 3.11's ``Thread.join``,
-interrupted by a signal's exception, takes the running thread for ended: here
-the waiter waits on an Event set when the call has ended, and a thread that a
-signal kept from starting is never waited for.
+thread in Python), the shell runs each statement so (its prompt comes back
+only once a cancelled query has ended), and the upload hashes half its files so
+(a Ctrl-C stops it at once, never waiting for the other half). Python 3.11's
+``Thread.join``, interrupted by a signal's exception, takes the running thread
+for ended: here the waiter waits on an Event set when the call has ended, and a
+thread that a signal kept from starting is never waited for.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 _R = TypeVar("_R")
+
+# How long a thread waiting on the call waits before it looks for a signal again.
+WAIT_S = 0.1
 
 
 class Worker(Generic[_R]):
@@ -42,6 +46,12 @@ class Worker(Generic[_R]):
         """Whether the call ended within ``seconds`` (a timeout: a signal the kernel hands
         to another thread does not wake a wait without one)."""
         return self.done.wait(seconds)
+
+    def wait_ended(self) -> None:
+        """Wait until the call has ended, ``WAIT_S`` at a time: a signal's handler runs
+        between two waits, so its ``KeyboardInterrupt`` stops this wait (not the call)."""
+        while not self.done.wait(WAIT_S):
+            pass
 
     @property
     def running(self) -> bool:

@@ -29,6 +29,12 @@ NAMES = {
     "workgroup": "olist-test",
     "stack": STACK,
 }
+# The CLI's settings for the stack above (`olistctl --backend aws` on it).
+STACK_ENV = {
+    "OLISTCTL_BACKEND": "aws",
+    "OLISTCTL_REGION": REGION,
+    **{f"OLISTCTL_{key.upper()}": value for key, value in NAMES.items()},
+}
 REPO = Path(__file__).resolve().parents[2]
 OLISTCTL = Path(sys.executable).with_name("olistctl")  # the installed console script
 ORDERS_HEADER = (
@@ -371,8 +377,19 @@ def olistctl(
     return proc
 
 
+def queue_result(rows: list[list[str]], columns: list[tuple[str, str]]) -> None:
+    """Athena's answer for the next query (moto runs no SQL), in this process's moto; the
+    first row is the header."""
+    from moto.athena.models import QueryResults, athena_backends
+
+    data = [{"Data": [{"VarCharValue": name} for name, _ in columns]}]
+    data += [{"Data": [{"VarCharValue": v} for v in row]} for row in rows]
+    info = [{"Name": n, "Label": n, "Type": t, "Precision": 0, "Scale": 0} for n, t in columns]
+    athena_backends["123456789012"][REGION].query_results_queue.append(QueryResults(data, info))
+
+
 def queue_athena_result(url: str, columns: list[tuple[str, str]], rows: list[tuple]) -> None:
-    """moto's Athena runs no SQL: give it the answer for the next query."""
+    """moto's Athena runs no SQL: give the server at ``url`` the answer for the next query."""
     body = {
         "results": [
             {

@@ -13,7 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from awsstack import NAMES, REGION, FunctionCalls, Stack, create_stack, deploy_function
+from awsstack import NAMES, REGION, STACK_ENV, FunctionCalls, Stack, create_stack, deploy_function
 
 
 @pytest.fixture
@@ -100,5 +100,4 @@ def env(moto_server, monkeypatch) -> dict[str, str]:
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
-    settings = {f"OLISTCTL_{key.upper()}": value for key, value in NAMES.items()}
-    return {**os.environ, **settings, "OLISTCTL_BACKEND": "aws", "OLISTCTL_REGION": REGION}
+    return {**os.environ, **STACK_ENV}

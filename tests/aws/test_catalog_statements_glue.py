@@ -10,16 +10,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from awsstack import NAMES, REGION
+from awsstack import NAMES, STACK_ENV
 
 from olistctl.dataset import ORDER_ITEMS, ORDERS
 from olistctl.errors import ExitCode
-
-STACK_ENV = {
-    "OLISTCTL_BACKEND": "aws",
-    "OLISTCTL_REGION": REGION,
-    **{f"OLISTCTL_{key.upper()}": value for key, value in NAMES.items()},
-}
 
 
 @pytest.fixture

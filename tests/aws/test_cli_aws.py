@@ -9,7 +9,16 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from awsstack import NAMES, ORDERS_CSV, ORDERS_HEADER, REGION, respond_with, serve
+from awsstack import (
+    NAMES,
+    ORDERS_CSV,
+    ORDERS_HEADER,
+    REGION,
+    STACK_ENV,
+    queue_result,
+    respond_with,
+    serve,
+)
 
 from olistctl import polling
 from olistctl.errors import ExitCode
@@ -21,11 +30,6 @@ DEPLOY_HINT = (
     "deploy the stack with `terraform -chdir=infra apply`, or check the names with "
     "`olistctl config show`"
 )
-STACK_ENV = {
-    "OLISTCTL_BACKEND": "aws",
-    "OLISTCTL_REGION": REGION,
-    **{f"OLISTCTL_{key.upper()}": value for key, value in NAMES.items()},
-}
 
 
 def error_line(result) -> str:
@@ -101,16 +105,6 @@ def put_processed(stack) -> None:
         Key="olist_orders_dataset/olist_orders_dataset.parquet",
         Body=b"PAR1 (the crawler is moto's: the bytes are not read) PAR1",
     )
-
-
-def queue_result(rows: list[list[str]], columns: list[tuple[str, str]]) -> None:
-    """Athena's answer for the next query (moto runs no SQL); the first row is the header."""
-    from moto.athena.models import QueryResults, athena_backends
-
-    data = [{"Data": [{"VarCharValue": name} for name, _ in columns]}]
-    data += [{"Data": [{"VarCharValue": v} for v in row]} for row in rows]
-    info = [{"Name": n, "Label": n, "Type": t, "Precision": 0, "Scale": 0} for n, t in columns]
-    athena_backends["123456789012"][REGION].query_results_queue.append(QueryResults(data, info))
 
 
 # -- configuration and credentials: exit 3 -----------------------------------------------------

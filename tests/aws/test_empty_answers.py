@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from awsstack import NAMES, REGION
-from test_cli_aws import STACK_ENV, queue_result
+from awsstack import NAMES, REGION, STACK_ENV, queue_result
 
 from olistctl.sql.named import list_queries
 

@@ -24,6 +24,7 @@ import pandas as pd
 from olistctl.dataset import CSV_TIMESTAMP_FORMAT, get_table
 
 WS = "olist-lake"  # the workspace the CLI uses by default, in the current folder
+ORDERS = "olist_orders_dataset"
 
 
 @cache

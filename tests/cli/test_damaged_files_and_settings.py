@@ -13,8 +13,8 @@ import os
 from pathlib import Path
 
 import pytest
-from lake import WS
-from test_hostile_inputs import ORDERS, assert_no_error, refused, the_error
+from lake import ORDERS, WS
+from refused_command import assert_no_error, refused, the_error
 
 from olistctl.dataset import TABLES
 from olistctl.errors import ExitCode

@@ -3,21 +3,18 @@
 Each case asserts the exit code, the one sentence on stderr (the exact text, or
 the parts that carry the meaning where the text embeds a database's own
 message), no traceback, and what happened to the files: a snapshot of the test
-folder (every name, size and SHA-256, the workspace included) is taken before
-the command and compared after it. A refused command changes nothing; a command
+folder (every name, size and SHA-256, the workspace included; refused_command.py) is
+taken before the command and compared after it. A refused command changes nothing; a command
 that goes ahead changes exactly what the case says.
 """
 
 from __future__ import annotations
 
-import csv
 import errno
-import hashlib
 import io
 import json
 import os
 import shutil
-import stat
 import subprocess
 import sys
 import tempfile
@@ -26,8 +23,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from lake import WS, frame
-from refused_query import error_line
+from lake import ORDERS, WS, frame
+from refused_command import assert_no_error, refused, snapshot
 
 from olistctl.backends.local.manifest import MANIFEST
 from olistctl.backends.local.workspace import Workspace
@@ -38,7 +35,6 @@ from olistctl.user_secret import signed_document
 
 ALL_TABLES = ", ".join(sorted(t.name for t in TABLES))
 ALL_FILES = ", ".join(sorted(t.file_name for t in TABLES))
-ORDERS = "olist_orders_dataset"
 CHOOSE = "choose another folder with --workspace or OLISTCTL_WORKSPACE."
 OWN_FOLDER = "and olistctl keeps a workspace in a folder of its own: give a new folder, e.g."
 
@@ -46,63 +42,10 @@ OWN_FOLDER = "and olistctl keeps a workspace in a folder of its own: give a new 
 # -- helpers --------------------------------------------------------------------------------
 
 
-def snapshot(root: Path, *, skip: tuple[str, ...] = ()) -> dict[str, tuple]:
-    """Every file, folder and link under ``root``: (kind, size, SHA-256) or (link, target).
-
-    ``skip`` leaves out paths (relative, '/'-separated) that the case lets change.
-    """
-    found: dict[str, tuple] = {}
-    for dirpath, dirnames, names in os.walk(root):
-        for name in dirnames + names:
-            path = Path(dirpath) / name
-            rel = path.relative_to(root).as_posix()
-            if any(rel == s or rel.startswith(s + "/") for s in skip):
-                continue
-            mode = path.lstat().st_mode
-            if stat.S_ISLNK(mode):
-                found[rel] = ("link", os.readlink(path))
-            elif stat.S_ISDIR(mode):
-                found[rel] = ("dir",)
-            elif stat.S_ISREG(mode):
-                data = path.read_bytes()
-                found[rel] = ("file", len(data), hashlib.sha256(data).hexdigest())
-            else:  # a pipe: never opened (that would wait for a writer)
-                found[rel] = ("special", stat.S_IFMT(mode))
-    return found
-
-
 def owned(ws: Path) -> tuple[set[str], set[str]]:
     """What the workspace's manifest says olistctl made (files, folders)."""
     listed = Workspace(ws).owned()
     return listed.files, listed.dirs
-
-
-def the_error(result) -> str:
-    """The one ``Error:`` line: one sentence, no traceback; checked, then returned."""
-    line = error_line(result)
-    assert line.endswith((".", "?")), line
-    return line
-
-
-def assert_no_error(result) -> None:
-    """A command that went ahead: no ``Error:`` line, no traceback."""
-    assert "Traceback" not in result.stderr, result
-    assert not [x for x in result.stderr.splitlines() if x.startswith("Error: ")], result
-
-
-def refused(cli, tmp_path, args, code, expected, *, env=None, skip=()):
-    """Run a command that must be refused: its exit code, its sentence, nothing changed."""
-    before = snapshot(tmp_path, skip=skip)
-    result = cli(*args, env=env)
-    assert result.exit_code == code, result
-    line = the_error(result)
-    if isinstance(expected, str):
-        assert line == expected
-    else:
-        for part in expected:
-            assert part in line, (part, line)
-    assert snapshot(tmp_path, skip=skip) == before
-    return result
 
 
 def _thesis(tmp_path: Path) -> Path:
@@ -571,8 +514,7 @@ def test_a_broken_shipped_translation_is_named_as_shipped_and_the_query_answers(
         f"The translation of this query shipped with olistctl ({prebuilt.PATH}) {what}"
     )
     assert note.endswith("; the query was translated again instead."), note
-    with open(sample_data / "olist_orders_dataset.csv", newline="", encoding="utf-8") as f:
-        statuses = [row["order_status"] for row in csv.DictReader(f)]
+    statuses = list(frame(sample_data, ORDERS)["order_status"])
     counts = {s: statuses.count(s) for s in set(statuses)}
     expected = sorted(counts.items(), key=lambda sc: (-sc[1], sc[0]))
     assert result.stdout.splitlines() == ["order_status,orders,pct"] + [

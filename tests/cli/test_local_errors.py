@@ -12,31 +12,22 @@ import fcntl
 import json
 import os
 import signal
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from lake import WS, frame
+from interrupted_transform import assert_consistent, finish_and_check, leftovers, stopped_mid_file
+from lake import WS
+from refused_command import assert_debug_shows_traceback
 from refused_query import error_line
 
-from olistctl import layout
 from olistctl.backends.local.workspace import LOCK, SHA_SUFFIX, Workspace
 from olistctl.dataset import TABLES
 from olistctl.errors import DeadlineExceeded, ExitCode
-from olistctl.fs import is_temporary
 
 ALL_TABLES = ", ".join(sorted(t.file_name for t in TABLES))
-
-
-def assert_debug_shows_traceback(cli, args, code) -> None:
-    debug = cli("--debug", *args)
-    assert debug.exit_code == code, debug
-    assert "Traceback (most recent call last)" in debug.stderr, debug
-    assert debug.stderr.rstrip().splitlines()[-1].startswith("Error: ")
 
 
 # (stage of the workspace or None, command, exit code, the exact error line)
@@ -250,46 +241,6 @@ def test_a_workspace_that_cannot_be_created_is_a_configuration_error(
 # -- Ctrl-C in the middle of a transform ---------------------------------------------------
 
 
-def _leftovers(ws: Path) -> list[Path]:
-    return [p for p in ws.rglob("*") if is_temporary(p.name) or p.name.endswith(".tmp")]
-
-
-def _assert_consistent(ws: Path, sample_data: Path) -> set[str]:
-    """Every Parquet file complete and right, every ledger line whole and true; the tables done."""
-    assert _leftovers(ws) == []
-    done = set()
-    for parquet in ws.glob("processed/*/*.parquet"):
-        table = parquet.parent.name
-        meta = pq.read_metadata(parquet)  # a complete file: the footer is there
-        assert meta.num_rows == len(frame(sample_data, table))
-        raw = ws / "raw" / table / f"{table}.csv{SHA_SUFFIX}"
-        source = meta.metadata[layout.SOURCE_SHA256.encode()].decode()
-        assert source == raw.read_text().strip()
-        done.add(table)
-    recorded = set()
-    for line in (ws / "ledger.jsonl").read_text(encoding="utf-8").splitlines():
-        entry = json.loads(line)  # no torn line
-        if entry["stage"] == "transform" and entry["ok"]:
-            assert entry["table"] in done, entry
-            assert entry["rows"] == len(frame(sample_data, entry["table"]))
-            recorded.add(entry["table"])
-    # A file that finished while the command was being interrupted is on the ledger too.
-    assert recorded == done
-    return done
-
-
-def _finish_and_check(cli, ws: Path, sample_data: Path, unfinished: str) -> None:
-    """Run the transform again: it converts what was left (``unfinished`` among it)."""
-    rerun = cli("transform", "-o", "json")
-    assert rerun.exit_code == 0, rerun
-    statuses = {r["table"]: r["status"] for r in json.loads(rerun.stdout)}
-    assert statuses[unfinished] == "converted"
-    assert _assert_consistent(ws, sample_data) == {t.name for t in TABLES}
-    assert cli("crawl").exit_code == 0
-    count = cli("query", f"SELECT COUNT(*) AS n FROM {unfinished}", "-o", "json")
-    assert json.loads(count.stdout) == [{"n": len(frame(sample_data, unfinished))}]
-
-
 def test_ctrl_c_while_a_file_is_being_written_leaves_nothing_half_written(
     cli, lake, sample_data, monkeypatch
 ):
@@ -316,11 +267,11 @@ def test_ctrl_c_while_a_file_is_being_written_leaves_nothing_half_written(
         "Error: Interrupted: run the same command again to finish (nothing half-written is kept)."
     )
     interrupted = started[1].parent.name
-    done = _assert_consistent(ws, sample_data)
+    done = assert_consistent(ws, sample_data)
     assert started[0].parent.name in done and interrupted not in done
 
     monkeypatch.setattr(parquet_out.ParquetOutput, "write", real_write)
-    _finish_and_check(cli, ws, sample_data, interrupted)
+    finish_and_check(cli, ws, sample_data, interrupted)
 
 
 def test_ctrl_c_during_a_forced_transform_keeps_the_previous_files(cli, lake, monkeypatch):
@@ -338,88 +289,22 @@ def test_ctrl_c_during_a_forced_transform_keeps_the_previous_files(cli, lake, mo
     result = cli("transform", "--force", "-j", "1")
     assert result.exit_code == ExitCode.INTERRUPTED, result
     assert {p: p.read_bytes() for p in ws.glob("processed/*/*.parquet")} == before
-    assert _leftovers(ws) == []
-
-
-# The CLI as a process, stopped by a real SIGINT while its first file is half-written.
-# The wrapper changes nothing the CLI does: it says when one row group of the first
-# file is on disk, and holds that write until the interrupted command shuts its pool
-# down, so the signal always lands mid-file.
-_INTERRUPTIBLE_CLI = r"""
-import os
-import signal
-import sys
-import threading
-
-# A shell starts background jobs with SIGINT ignored, and Python then installs no
-# KeyboardInterrupt handler: restore it, as an interactive terminal would have it.
-signal.signal(signal.SIGINT, signal.default_int_handler)
-
-from olistctl.backends import pool
-from olistctl.transform import parquet_out
-
-ready = [int(sys.argv[1])]
-shutting_down = threading.Event()
-
-
-class ObservedPool(pool.ThreadPoolExecutor):
-    def shutdown(self, *args, **kwargs):
-        shutting_down.set()
-        super().shutdown(*args, **kwargs)
-
-
-pool.ThreadPoolExecutor = ObservedPool
-real_write = parquet_out.ParquetOutput.write
-
-
-def write(self, group):
-    real_write(self, group)
-    if ready:
-        os.write(ready.pop(), str(self.sink.tmp).encode())
-        shutting_down.wait(60)
-
-
-parquet_out.ParquetOutput.write = write
-from olistctl.cli.app import main
-
-sys.argv = ["olistctl", *sys.argv[2:]]
-main()
-"""
+    assert leftovers(ws) == []
 
 
 def test_sigint_stops_a_transform_process_with_130_and_a_rerun_finishes(
     cli, lake, sample_data, tmp_path
 ):
     ws = lake("uploaded")
-    read_end, write_end = os.pipe()
-    command = ["--no-progress", "transform", "-j", "1"]
-    process = subprocess.Popen(
-        [sys.executable, "-c", _INTERRUPTIBLE_CLI, str(write_end), *command],
-        cwd=tmp_path,
-        pass_fds=(write_end,),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    os.close(write_end)
-    try:
-        half_written = tmp_path / os.read(read_end, 4096).decode()  # waits for the write
-        assert half_written.parent.parent == ws / "processed" and half_written.is_file()
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=120)
-    finally:
-        os.close(read_end)
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    assert process.returncode == ExitCode.INTERRUPTED, stderr
+    half_written, code, stderr = stopped_mid_file(tmp_path, signal.SIGINT)
+    assert code == ExitCode.INTERRUPTED, stderr
     assert "Traceback" not in stderr
     assert stderr.rstrip().endswith(
         "Error: Interrupted: run the same command again to finish (nothing half-written is kept)."
     )
     # The file being written when Ctrl-C came was finished; the others were never started.
-    assert _assert_consistent(ws, sample_data) == {half_written.parent.name}
-    _finish_and_check(cli, ws, sample_data, "olist_orders_dataset")
+    assert assert_consistent(ws, sample_data) == {half_written.parent.name}
+    finish_and_check(cli, ws, sample_data, "olist_orders_dataset")
 
 
 # -- two commands at once: the workspace's lock ---------------------------------------------
@@ -465,7 +350,7 @@ def test_a_second_command_waits_for_the_first_and_says_so(cli, lake, sample_data
         f"Another olistctl command is using the workspace {WS}; waiting for it to finish"
         " (Ctrl-C to stop)." in result.stderr
     )
-    assert _assert_consistent(ws, sample_data) == {t.name for t in TABLES}
+    assert assert_consistent(ws, sample_data) == {t.name for t in TABLES}
 
 
 def test_a_lock_held_past_the_deadline_is_a_timeout_naming_the_fix(tmp_path):

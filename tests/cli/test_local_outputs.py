@@ -252,8 +252,6 @@ def test_repeated_answer_names_are_kept_as_athena_keeps_them(
     ``TestJdbcResultSet.testDuplicateColumnLabels``, where ``SELECT 123 x, 456 x`` has two
     columns both named x); DuckDB's result table renames repeats (a, a -> a, a_1), so the
     engine takes the query's own names back."""
-    import csv
-
     lake("crawled")
     sql = (
         f"SELECT {select} FROM (SELECT order_status AS s, count(*) AS n"
@@ -263,8 +261,7 @@ def test_repeated_answer_names_are_kept_as_athena_keeps_them(
     assert result.exit_code == 0, result
     lines = result.stdout.splitlines()
     assert lines[0].split(",") == header
-    with open(sample_data / "olist_orders_dataset.csv", newline="", encoding="utf-8") as f:
-        statuses = [row["order_status"] for row in csv.DictReader(f)]
+    statuses = list(frame(sample_data, "orders")["order_status"])
     top = sorted({s: statuses.count(s) for s in statuses}.items(), key=lambda x: (-x[1], x[0]))
     s, n = top[0]
     first = {"s": s, "n": str(n), "n * 2": str(2 * n)}

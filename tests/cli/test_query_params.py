@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 from lake import athena_text, rows_from
+from refused_command import assert_debug_shows_traceback
 from refused_query import error_line
-from test_local_errors import assert_debug_shows_traceback
 
 import analyses
 from olistctl.errors import ExitCode

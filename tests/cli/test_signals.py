@@ -1,9 +1,9 @@
 """SIGTERM and SIGHUP stop a transform the way Ctrl-C does, and exit 128 + the signal's number.
 
 The process, the observation point and the checks are those of the SIGINT test in
-test_local_errors.py (the signal lands while the first file is half-written); only the
-signal, the exit code and the sentence differ. The aws side (a running Athena query
-stopped) is tests/aws/test_signals_moto_server.py.
+test_local_errors.py (interrupted_transform.py: the signal lands while the first file is
+half-written); only the signal, the exit code and the sentence differ. The aws side (a
+running Athena query stopped) is tests/aws/test_signals_moto_server.py.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 import pytest
-from test_local_errors import _INTERRUPTIBLE_CLI, _assert_consistent, _finish_and_check
+from interrupted_transform import assert_consistent, finish_and_check, stopped_mid_file
 
 from olistctl.cli.signals import SIGNALS, Caught, Terminated, stop_like_ctrl_c
 from olistctl.errors import ExitCode
@@ -31,33 +31,14 @@ def test_a_termination_signal_stops_a_transform_like_ctrl_c_and_a_rerun_finishes
     cli, lake, sample_data, tmp_path, signum, code
 ):
     ws = lake("uploaded")
-    read_end, write_end = os.pipe()
-    command = ["--no-progress", "transform", "-j", "1"]
-    process = subprocess.Popen(
-        [sys.executable, "-c", _INTERRUPTIBLE_CLI, str(write_end), *command],
-        cwd=tmp_path,
-        pass_fds=(write_end,),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    os.close(write_end)
-    try:
-        half_written = tmp_path / os.read(read_end, 4096).decode()  # waits for the write
-        process.send_signal(signum)
-        _, stderr = process.communicate(timeout=120)
-    finally:
-        os.close(read_end)
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    assert process.returncode == code == 128 + signum, stderr
+    half_written, returncode, stderr = stopped_mid_file(tmp_path, signum)
+    assert returncode == code == 128 + signum, stderr
     assert "Traceback" not in stderr
     name = signal.Signals(signum).name
     assert stderr.rstrip().splitlines()[-1] == f"Error: Stopped by {name}: {STOPPED}"
     # As after Ctrl-C: the file in flight was finished, the others never started.
-    assert _assert_consistent(ws, sample_data) == {half_written.parent.name}
-    _finish_and_check(cli, ws, sample_data, "olist_orders_dataset")
+    assert assert_consistent(ws, sample_data) == {half_written.parent.name}
+    finish_and_check(cli, ws, sample_data, "olist_orders_dataset")
 
 
 def test_a_signal_inside_the_handlers_is_a_keyboard_interrupt_and_the_old_handlers_come_back():

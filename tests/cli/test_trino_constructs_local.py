@@ -12,19 +12,19 @@ UNNEST as bugs of olistctl (or in DuckDB's binder); ``ARRAY[1] || ARRAY[2]`` as
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import defaultdict
 
 import pytest
+from lake import athena_text, frame
 from refused_query import assert_refused, error_line, results_written
 
 from olistctl.errors import ExitCode
 
 
-def _orders(sample_data) -> list[dict[str, str]]:
-    with (sample_data / "olist_orders_dataset.csv").open(newline="") as f:
-        return list(csv.DictReader(f))
+def _orders(sample_data) -> list[dict]:
+    """The sample's orders, one dict a row (timestamps as Timestamps, NULL as NaT)."""
+    return frame(sample_data, "orders").to_dict("records")
 
 
 def _rows(result) -> list[dict]:
@@ -47,7 +47,7 @@ def test_the_window_clause_names_windows_as_trino_resolves_them(cli, lake, sampl
         " ORDER BY count(*) OVER v DESC, order_id"
     )
     rows = _rows(cli("query", sql, "-o", "json"))
-    by_status: dict[str, list[dict[str, str]]] = defaultdict(list)
+    by_status: dict[str, list[dict]] = defaultdict(list)
     for order in _orders(sample_data):
         by_status[order["order_status"]].append(order)
     expected = {}
@@ -142,10 +142,9 @@ def test_lag_ignore_nulls_skips_the_null_rows(cli, lake, sample_data):
     last = None
     for before, order in zip([None, *ordered], ordered, strict=False):
         expected[order["order_id"]] = last
-        plain[order["order_id"]] = before["order_approved_at"] or None if before else None
-        if order["order_approved_at"]:
-            last = order["order_approved_at"] + ".000"
-    plain = {k: v + ".000" if v else None for k, v in plain.items()}
+        plain[order["order_id"]] = athena_text(before["order_approved_at"]) if before else None
+        if (approved := athena_text(order["order_approved_at"])) is not None:
+            last = approved
     assert expected != plain  # the sample has null approvals, so IGNORE NULLS matters
     assert {r["order_id"]: r["previous"] for r in rows} == expected
 
@@ -169,8 +168,7 @@ def test_quantified_comparisons_with_a_subquery(cli, lake, sample_data):
     gives, as IN / NOT IN are."""
     lake("crawled")
     orders = _orders(sample_data)
-    with (sample_data / "olist_order_items_dataset.csv").open(newline="") as f:
-        with_items = {r["order_id"] for r in csv.DictReader(f)}
+    with_items = set(frame(sample_data, "order_items")["order_id"])
     canceled = [o["order_purchase_timestamp"] for o in orders if o["order_status"] == "canceled"]
     cases = [
         (
@@ -322,8 +320,7 @@ def test_a_parenthesized_table_is_the_table(cli, lake, sample_data):
     ``((t)) o`` is t named o, in FROM and in a JOIN."""
     lake("crawled")
     orders = _orders(sample_data)
-    with (sample_data / "olist_customers_dataset.csv").open(newline="") as f:
-        customers = {r["customer_id"] for r in csv.DictReader(f)}
+    customers = set(frame(sample_data, "customers")["customer_id"])
     delivered = sum(o["order_status"] == "delivered" for o in orders)
     joined = sum(o["customer_id"] in customers for o in orders)
     assert 0 < delivered < len(orders)
@@ -373,12 +370,12 @@ def test_concat_ws_skips_nulls_as_trinos_docs_say(cli, lake, sample_data):
     TestConcatWsFunction.testNull: concat_ws(',', cast(NULL as VARCHAR)) is ''. It failed as
     a bug of olistctl (the guard did not know DuckDB's concat_ws)."""
     lake("crawled")
-    with (sample_data / "olist_orders_dataset.csv").open(newline="") as f:
-        rows = list(csv.DictReader(f))
-    expected = sorted(
-        "|".join(v for v in (r["order_status"], r["order_delivered_customer_date"][:4]) if v)
-        for r in rows
-    )
+    expected = []
+    for order in _orders(sample_data):
+        delivered = athena_text(order["order_delivered_customer_date"])  # CAST(… AS varchar)
+        year = delivered[:4] if delivered is not None else None
+        expected.append("|".join(v for v in (order["order_status"], year) if v))
+    expected.sort()
     sql = (
         "SELECT concat_ws('|', order_status,"
         " substr(CAST(order_delivered_customer_date AS varchar), 1, 4)) AS s,"

@@ -7,11 +7,11 @@ the fix, and nothing written to the workspace's results."""
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
 
 import pytest
+from lake import frame
 from refused_query import assert_refused, error_line, results_written
 
 from olistctl.errors import ExitCode
@@ -32,10 +32,8 @@ def test_a_join_using_column_named_in_having_is_the_join_column(cli, lake, sampl
     )
     result = cli("query", sql, "-o", "json")
     assert result.exit_code == 0, result
-    with (sample_data / "olist_orders_dataset.csv").open(newline="") as f:
-        orders = {row["order_id"] for row in csv.DictReader(f)}
-    with (sample_data / "olist_order_items_dataset.csv").open(newline="") as f:
-        items = Counter(r["order_id"] for r in csv.DictReader(f) if r["order_id"] in orders)
+    orders = set(frame(sample_data, "orders")["order_id"])
+    items = Counter(i for i in frame(sample_data, "order_items")["order_id"] if i in orders)
     expected = {order: n for order, n in items.items() if n > 3}
     assert expected  # the sample has such orders, so the comparison means something
     answer = {row["order_id"]: row["n"] for row in json.loads(result.stdout)}
@@ -630,8 +628,7 @@ def test_a_subquery_is_sampled_as_trinos_grammar_allows(cli, lake, sample_data):
     qualifiedName | '(' query ')' | …: a subquery, aliased or not, is sampled as a table
     is. The grammar check refused it as a syntax error. At 100 % every row is kept."""
     lake("crawled")
-    with (sample_data / "olist_orders_dataset.csv").open(newline="") as f:
-        delivered = sum(row["order_status"] == "delivered" for row in csv.DictReader(f))
+    delivered = sum(s == "delivered" for s in frame(sample_data, "orders")["order_status"])
     assert delivered  # the sample has such orders, so the comparison means something
     for sample in ("TABLESAMPLE BERNOULLI (100)", "AS d TABLESAMPLE SYSTEM (100)"):
         sql = (
@@ -648,8 +645,7 @@ def test_not_like_is_answered(cli, lake, sample_data):
     names it !~~ in the SQL its guard reads, which the guard did not know, so the local
     engine failed every NOT LIKE as a bug of olistctl."""
     lake("crawled")
-    with (sample_data / "olist_orders_dataset.csv").open(newline="") as f:
-        expected = sum(not row["order_status"].startswith("d") for row in csv.DictReader(f))
+    expected = sum(not s.startswith("d") for s in frame(sample_data, "orders")["order_status"])
     assert expected  # the sample has such orders, so the comparison means something
     sql = "SELECT count(*) AS n FROM olist_orders_dataset WHERE order_status NOT LIKE 'd%'"
     result = cli("query", sql, "-o", "json")
@@ -701,8 +697,7 @@ def test_like_with_an_escape_is_answered(cli, lake, sample_data):
     (ESCAPE escape=valueExpression)?). The guard did not know DuckDB's like_escape, so the
     local engine failed every LIKE … ESCAPE as a bug of olistctl."""
     lake("crawled")
-    with (sample_data / "olist_orders_dataset.csv").open(newline="") as f:
-        statuses = [row["order_status"] for row in csv.DictReader(f)]
+    statuses = list(frame(sample_data, "orders")["order_status"])
     delivered = sum(s.startswith("d") for s in statuses)
     assert 0 < delivered < len(statuses)
     sql = (

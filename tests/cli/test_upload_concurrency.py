@@ -11,9 +11,9 @@ import hashlib
 import json
 import threading
 
-from lake import WS
-from test_hostile_inputs import ORDERS, the_error
-from test_workspace_ownership import NOT_MINE, USERS
+from lake import ORDERS, WS
+from refused_command import the_error
+from users_file import NOT_MINE, USERS
 
 from olistctl.backends.local.store import LocalStore
 from olistctl.errors import ExitCode

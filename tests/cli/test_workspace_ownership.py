@@ -18,23 +18,19 @@ import threading
 from pathlib import Path
 
 import pytest
-from lake import WS
-from test_hostile_inputs import ORDERS, assert_no_error, refused, the_error
+from lake import ORDERS, WS
+from refused_command import assert_no_error, refused, the_error
+from users_file import NOT_MINE, USERS
 
 from olistctl.backends.local import teardown as local_teardown
 from olistctl.backends.local.manifest import MANIFEST
 from olistctl.backends.local.workspace import CATALOG, LEDGER, LOCK, MARKER, Workspace
 from olistctl.errors import ExitCode, Refused
 
-NOT_MINE = (
-    "is not a file olistctl wrote, and olistctl never writes over a file of yours: move it"
-    " out of the workspace (or rename it), then run the command again."
-)
 A_LINK = (
     "is a symbolic link, and olistctl never follows a link inside a workspace: remove the"
     " link (what it points to stays), then run the command again."
 )
-USERS = "the user's own notes, not Olist data\n"
 
 
 def _changed_orders(tmp_path: Path, sample_data: Path) -> Path:

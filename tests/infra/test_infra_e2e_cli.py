@@ -31,10 +31,10 @@ from pathlib import Path
 
 import pytest
 import tfhelpers
+from built_stack import ALARM_EMAIL, ENVIRONMENT, check_built, check_destroyed
 from moto_iam import Authorizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))  # classic_queries
-from test_infra_moto_apply import ALARM_EMAIL, ENVIRONMENT, check_built, check_destroyed
 
 from olistctl import layout
 from olistctl.dataset import TABLES

@@ -1,4 +1,5 @@
-"""terraform init / validate / fmt, and plans refusing bad input, on a copy of infra/, offline."""
+"""terraform init / validate / fmt, plans refusing bad input, and a plan without an endpoint
+override going to AWS's own endpoints, on a copy of infra/, offline."""
 
 from __future__ import annotations
 
@@ -108,3 +109,38 @@ def test_region_without_a_known_layer_is_refused(
     assert (
         "No AWS SDK for pandas layer is known for region eu-north-1: set pandas_layer_arn" in stderr
     )
+
+
+@pytest.mark.slow
+def test_null_endpoint_means_real_aws(tf_env, initialized_infra, tmp_path):
+    """With endpoint_url unset the provider calls AWS's own endpoints.
+
+    Nothing may leave 127.0.0.1, so every request goes to a proxy address on
+    loopback where nothing listens: the error then names the URL it wanted.
+    """
+    closed = tfhelpers.closed_loopback_url()
+    zip_path, _ = tfhelpers.build_lambda_zip(tmp_path / "fn.zip")
+    env = {
+        **tf_env,
+        **tfhelpers.FAKE_CREDENTIALS,
+        "HTTPS_PROXY": closed,
+        "HTTP_PROXY": closed,
+        "NO_PROXY": "",
+    }
+    done = tfhelpers.terraform(
+        "plan",
+        "-input=false",
+        "-lock=false",
+        "-var",
+        f"lambda_zip_path={zip_path}",
+        "-var",
+        "region=eu-west-1",
+        cwd=initialized_infra,
+        env=env,
+        check=False,
+        timeout=180,
+    )
+    assert done.returncode == 1
+    stderr = " ".join(done.stderr.split())
+    assert 'Post "https://sts.eu-west-1.amazonaws.com/"' in stderr
+    assert "127.0.0.1" in stderr  # … and it went to the proxy, never to the internet

@@ -18,7 +18,7 @@ import subprocess
 
 import pytest
 import tfhelpers
-from test_infra_moto_apply import check_nothing_left
+from built_stack import check_nothing_left
 
 README = tfhelpers.INFRA / "README.md"
 VENV_BIN = tfhelpers.REPO / ".venv" / "bin"

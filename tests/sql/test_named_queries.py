@@ -132,6 +132,8 @@ def test_revenue_by_category(olist, run_named):
     answer = run_named("revenue_by_category")
     assert answer == expected
     assert sum(row[2] for row in answer) == len(frames["order_items"])  # no item dropped
+    # Products without a category (an empty field: NULL) reach COALESCE's last branch.
+    assert "uncategorized" in {row[0] for row in answer}
 
 
 def test_on_time_delivery_by_both_rules(olist, run_named):

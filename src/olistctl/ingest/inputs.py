@@ -256,8 +256,7 @@ def _sha256_all(digest: Callable[[Path], str], paths: list[Path]) -> list[str]:
     other = Worker(lambda: hash_side(theirs), "olistctl-sha256")
     other.start()
     shas = hash_side(mine)
-    while not other.wait(0.1):
-        pass
+    other.wait_ended()  # a Ctrl-C raises here; the daemon thread is left to end alone
     shas.update(other.result())
     for i in sorted(shas):
         found = shas[i]

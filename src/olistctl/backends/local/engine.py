@@ -53,7 +53,7 @@ from olistctl.errors import Interrupted, OlistError, OperationFailed, Refused
 from olistctl.fs import is_temporary, stat_identity
 from olistctl.records import QueryResult, WrittenResult
 from olistctl.sql.params import BoundParam
-from olistctl.worker import Worker
+from olistctl.worker import WAIT_S, Worker
 
 if TYPE_CHECKING:
     import duckdb
@@ -70,8 +70,6 @@ _R = TypeVar("_R")
 TRANSPILE_CACHE = Path(".cache") / "sql"
 # The table each query's result is materialised in, in the query's own connection.
 _RESULT_TABLE = "olistctl_result"
-# How long the main thread waits on a query's thread before it looks for a signal again.
-_WAIT_S = 0.1
 # How Athena writes a results CSV.
 # USE_TMP_FILE false: the file is already a temporary name, renamed when complete.
 _CSV_OPTIONS = "FORCE_QUOTE *, TIMESTAMPFORMAT '%Y-%m-%d %H:%M:%S.%g', USE_TMP_FILE false"
@@ -371,22 +369,21 @@ class LocalEngine(QueryEngine):
         """``call()`` (a query's DuckDB work) where Ctrl-C, SIGTERM and SIGHUP stop it at once.
 
         On the main thread the work runs in a thread of its own while this one waits
-        in Python, where the signal's handler runs within ``_WAIT_S``; it then
-        interrupts DuckDB, waits for the work to end (its files removed, the lock let
-        go) and raises the ``KeyboardInterrupt`` on. Run on the main thread, DuckDB
-        checks for signals only between the pieces of work that thread does itself:
-        while one of its worker threads ran the long part, the main thread waited in
-        C++ and a SIGINT went unnoticed until the query ended (docs/architecture.md,
-        "Ctrl-C and the local engine"). Elsewhere (the shell's query thread) the
-        caller's main thread cancels, and ``call()`` runs here as it is.
+        in Python (``Worker.wait_ended``), where the signal's handler runs within
+        ``WAIT_S``; it then interrupts DuckDB, waits for the work to end (its files
+        removed, the lock let go) and raises the ``KeyboardInterrupt`` on. Run on the
+        main thread, DuckDB checks for signals only between the pieces of work that
+        thread does itself: while one of its worker threads ran the long part, the main
+        thread waited in C++ and a SIGINT went unnoticed until the query ended
+        (docs/architecture.md, "Ctrl-C and the local engine"). Elsewhere (the shell's
+        query thread) the caller's main thread cancels, and ``call()`` runs here as it is.
         """
         if threading.current_thread() is not threading.main_thread():
             return call()
         work = Worker(call, "olistctl-query")
         try:
             work.start()
-            while not work.wait(_WAIT_S):
-                pass
+            work.wait_ended()
         except KeyboardInterrupt:
             self._stop(work)
             raise
@@ -402,7 +399,7 @@ class LocalEngine(QueryEngine):
         while work.running:
             try:
                 self.cancel()
-                work.wait(_WAIT_S)
+                work.wait(WAIT_S)
             except KeyboardInterrupt:
                 continue  # a second Ctrl-C: the first one is already being acted on
 

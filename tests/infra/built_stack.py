@@ -1,10 +1,11 @@
-"""What infra/ builds on a moto server, and Terraform's endpoints without an override.
+"""What infra/ builds on a moto server, checked through boto3.
 
-The ``check_*`` functions inspect, through boto3, what ``terraform apply`` built
-and what ``olistctl teardown --destroy-infra`` left. They run in
-test_infra_e2e_cli.py, which applies the stack once for both purposes (an apply
-on moto takes about a minute, most of it the provider waiting for S3 lifecycle
-rules to settle).
+The ``check_*`` functions inspect what ``terraform apply`` built (with
+``environment`` = ENVIRONMENT and ``alarm_email`` = ALARM_EMAIL) and what ``olistctl
+teardown --destroy-infra`` left. They run in test_infra_e2e_cli.py, which applies the
+stack once for both purposes (an apply on moto takes about a minute, most of it the
+provider waiting for S3 lifecycle rules to settle), and check_nothing_left in
+test_readme_offline_route.py.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from botocore.exceptions import ClientError
 
 from olistctl.dataset import TABLES
 from olistctl.settings import RESOURCE_KEYS, STACK_TAG_KEY
-
-pytestmark = [pytest.mark.slow, pytest.mark.terraform]
 
 ACCOUNT = tfhelpers.MOTO_ACCOUNT_ID
 PROJECT, ENVIRONMENT = "olistctl", "moto-ci"
@@ -323,37 +322,3 @@ def check_destroyed(stack: tfhelpers.AppliedStack) -> None:
     """Nothing of the stack is left on the server, and Terraform's state is empty."""
     check_nothing_left(stack.server, stack.outputs)
     assert stack.managed_instances() == 0
-
-
-def test_null_endpoint_means_real_aws(tf_env, initialized_infra, tmp_path):
-    """With endpoint_url unset the provider calls AWS's own endpoints.
-
-    Nothing may leave 127.0.0.1, so every request goes to a proxy address on
-    loopback where nothing listens: the error then names the URL it wanted.
-    """
-    closed = tfhelpers.closed_loopback_url()
-    zip_path, _ = tfhelpers.build_lambda_zip(tmp_path / "fn.zip")
-    env = {
-        **tf_env,
-        **tfhelpers.FAKE_CREDENTIALS,
-        "HTTPS_PROXY": closed,
-        "HTTP_PROXY": closed,
-        "NO_PROXY": "",
-    }
-    done = tfhelpers.terraform(
-        "plan",
-        "-input=false",
-        "-lock=false",
-        "-var",
-        f"lambda_zip_path={zip_path}",
-        "-var",
-        "region=eu-west-1",
-        cwd=initialized_infra,
-        env=env,
-        check=False,
-        timeout=180,
-    )
-    assert done.returncode == 1
-    stderr = " ".join(done.stderr.split())
-    assert 'Post "https://sts.eu-west-1.amazonaws.com/"' in stderr
-    assert "127.0.0.1" in stderr  # … and it went to the proxy, never to the internet
