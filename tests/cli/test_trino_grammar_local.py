@@ -782,8 +782,8 @@ COMMENTED = [
 @pytest.mark.parametrize("sql", COMMENTED)
 def test_a_comment_counts_as_whitespace(cli, lake, sample_data, sql):
     lake("crawled")
-    with (sample_data / "olist_orders_dataset.csv").open(newline="") as f:
-        approved = Counter(r["order_status"] for r in csv.DictReader(f) if r["order_approved_at"])
+    orders = frame(sample_data, "orders")
+    approved = Counter(orders["order_status"][orders["order_approved_at"].notna()])
     assert len(approved) > 1  # several groups, so GROUP BY / PARTITION BY is what is tested
     result = cli("query", sql, "-o", "json")
     assert result.exit_code == 0, result
@@ -812,8 +812,7 @@ def test_a_comment_inside_quotes_is_text(cli, lake):
 # bug (exit 6).
 def test_an_empty_rollup_or_cube_is_the_empty_grouping_set(cli, lake, sample_data):
     lake("crawled")
-    with (sample_data / "olist_orders_dataset.csv").open(newline="") as f:
-        statuses = Counter(r["order_status"] for r in csv.DictReader(f))
+    statuses = Counter(frame(sample_data, "orders")["order_status"])
     assert len(statuses) > 1
     for element in ("ROLLUP ()", "CUBE ()", "ROLLUP ( /* none */ )"):
         total = f"SELECT count(*) AS n FROM olist_orders_dataset GROUP BY {element}"
