@@ -242,6 +242,13 @@ def _park_having(tree: exp.Expr) -> None:
 
 
 def _unpark_having(tree: exp.Expr) -> None:
+    # A * over a derived table, WITH query or LATERAL with a HAVING was expanded while the
+    # condition stood in its select list: the slot it expanded to is no column of it.
+    for column in list(tree.find_all(exp.Column)):
+        if column.name == _HAVING_SLOT:
+            item = column.parent if isinstance(column.parent, exp.Alias) else column
+            if isinstance(item.parent, exp.Select) and item.arg_key == "expressions":
+                item.pop()
     for select in tree.find_all(exp.Select):
         parked = select.expressions[-1] if select.expressions else None
         if isinstance(parked, exp.Alias) and parked.alias == _HAVING_SLOT:
