@@ -41,6 +41,7 @@ from olistctl.errors import SqlError
 from olistctl.sql import grammar, trino_forms
 from olistctl.sql.columns import check_columns, referenced_columns
 from olistctl.sql.comments import blank_comments
+from olistctl.sql.correlated import check_correlated
 from olistctl.sql.named_windows import WINDOW_REFERENCE, inline_named_windows
 from olistctl.sql.params import PARAM_INDEX, count_mismatch
 from olistctl.sql.rewrite import BACKEND_HINT, Rewriter, error_at, node_position, output_select
@@ -195,6 +196,7 @@ def _transpile(
         index = placeholder.meta[PARAM_INDEX]
         set_type(placeholder, parse_catalog_type(param_types[index - 1]))
     TypeInference(tree, catalog).run(tree)
+    check_correlated(tree)
     tree = Rewriter(RULES, VERIFIED, check_verified, source=sql).run(tree)
     return Transpiled(duckdb_sql=tree.sql(dialect="duckdb"), tables=tables, columns=columns)
 
