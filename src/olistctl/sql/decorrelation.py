@@ -31,6 +31,21 @@ from dataclasses import dataclass, field
 
 from sqlglot import exp
 
+from olistctl.sql.blocks import (
+    aggregate_calls,
+    aggregation_node,
+    bare,
+    conjuncts,
+    first_window,
+    global_aggregation,
+    grouping_sets,
+    has_subquery,
+    on_true,
+    projection_only,
+    row_count,
+    select_item,
+    spine,
+)
 from olistctl.sql.correlation import (
     COMPARE,
     EXISTS,
@@ -83,7 +98,7 @@ class Decorrelation:
         self.outer_ids = {id(c) for c in outer}
         join = self.node.parent if self.kind == LATERAL else None
         self.join = join if isinstance(join, exp.Join) else None
-        self.spine = _spine(self.query) if isinstance(self.query, exp.Select) else []
+        self.spine = spine(self.query) if isinstance(self.query, exp.Select) else []
         self.spine_ids = {id(block) for block in self.spine}
         self.places = {id(c): self._place(c) for c in outer}
 
@@ -124,7 +139,7 @@ class Decorrelation:
         # TestSubqueries.testCorrelatedSubqueryWithoutFilter: "(VALUES b)" is refused by
         # older Trino. One row in a LATERAL is answered (TestDecorrelateDependentJoin
         # Differential); several rows: "nothing accepts it" (testCorrelatedValuesInLateral).
-        if self.kind == LATERAL and len(values.expressions) == 1 and self._on_true():
+        if self.kind == LATERAL and len(values.expressions) == 1 and self.on_true():
             return
         raise Refused(self.node, f"its VALUES use {self._first()}")
 
@@ -133,10 +148,10 @@ class Decorrelation:
         (TransformCorrelatedSingleRowSubqueryToProject; TestSubqueries.testCorrelatedScalar
         Subquery, TestLateral.testUncorrelatedLateral, AbstractTestEngineOnlyQueries.
         testCorrelatedScalarSubqueries)."""
-        if self.kind == LATERAL and not self._on_true():
+        if self.kind == LATERAL and not self.on_true():
             raise Refused(self._condition_node(), "it is joined ON a condition other than TRUE")
         for column in self.outer:
-            item = _select_item(column)
+            item = select_item(column)
             if item is None or not isinstance(item.parent, exp.Select):
                 continue
             if not relations(item.parent):
@@ -154,9 +169,9 @@ class Decorrelation:
         the derived tables that only project its columns (Trino inlines those projections):
         the pattern of TransformCorrelatedGlobalAggregationWithProjection."""
         for block in self.spine:
-            if _global_aggregation(block):
+            if global_aggregation(block):
                 return block if block.args.get("having") is None else None
-            if not _projection_only(block) or self._derived(block) is None:
+            if not projection_only(block) or self._derived(block) is None:
                 return None
         return None
 
@@ -180,7 +195,7 @@ class Decorrelation:
 
     def _lateral(self, query: exp.Select) -> None:
         inner = self.join is None or (self.join.args.get("side") or "").upper() != "LEFT"
-        on_true = self._on_true()
+        on_true = self.on_true()
         top = self._aggregate_on_top()
         if top is not None:
             if not on_true:
@@ -191,12 +206,12 @@ class Decorrelation:
             self._global_top(top)
             return
         group = query.args.get("group")
-        grouped = group is not None and not _grouping_sets(group)
-        distinct = query.args.get("distinct") is not None and not _aggregates(query)
+        grouped = group is not None and not grouping_sets(group)
+        distinct = query.args.get("distinct") is not None and not aggregate_calls(query)
         if (
             on_true
-            and _bare(query)
-            and ((grouped and (inner or not _aggregates(query))) or distinct)
+            and bare(query)
+            and ((grouped and (inner or not aggregate_calls(query))) or distinct)
         ):
             # TransformCorrelatedGroupedAggregation* (INNER) and TransformCorrelatedDistinct
             # Aggregation* (no aggregates): the conditions under the GROUP BY may use any
@@ -218,7 +233,7 @@ class Decorrelation:
             )
             self._no_outer_from(block)
             correlated = correlated or self._outer_in_clause(block, "where") is not None
-            above = _aggregation(block) or _window(block) or block.args.get("distinct")
+            above = aggregation_node(block) or first_window(block) or block.args.get("distinct")
             if correlated and above is not None:
                 raise Refused(
                     above,
@@ -249,7 +264,7 @@ class Decorrelation:
             first, join = found[0], bottom.args["joins"][0]
             side = (join.args.get("side") or "").upper()
             one_row = isinstance(first, exp.Values) and len(first.expressions) == 1
-            if not one_row or side not in ("", "LEFT") or not _on_true(join):
+            if not one_row or side not in ("", "LEFT") or not on_true(join):
                 return None
         unnest = found[-1]
         in_from = [c for c in self.outer if self.places[id(c)][0] == "from"]
@@ -263,7 +278,7 @@ class Decorrelation:
         testCorrelatedUnnestInScalarSubquery); no filter of the unnested values
         (TestDecorrelateDependentJoin.testCorrelatedUnnestInsideLateralWithFilter)."""
         column = self._first()
-        if self.kind not in (SCALAR, LATERAL) or not self._on_true():
+        if self.kind not in (SCALAR, LATERAL) or not self.on_true():
             raise Refused(
                 unnest,
                 f"it unnests {column}, which Athena decorrelates only in a scalar subquery or"
@@ -275,10 +290,10 @@ class Decorrelation:
                 clause = block.args.get(key)
                 if clause is not None:
                     raise Refused(clause, f"it has {_what(clause)} over an UNNEST of {column}")
-            window = _window(block)
+            window = first_window(block)
             if window is not None:
                 raise Refused(window, f"{_what(window)} reads an UNNEST of {column}")
-            aggregates = _aggregates(block)
+            aggregates = aggregate_calls(block)
             if aggregates and depth > 0:
                 raise Refused(aggregates[0], f"{_what(aggregates[0])} reads an UNNEST of {column}")
             if aggregates and all(isinstance(a.parent, exp.Filter) for a in aggregates):
@@ -302,7 +317,7 @@ class Decorrelation:
         having = block.args.get("having")
         if having is not None:
             state = self._filter(having.this, state)
-        window = _window(block)
+        window = first_window(block)
         if window is not None and state.correlated:
             # TestSubqueries.testCorrelatedSubqueryWithoutFilter ("rank() OVER (PARTITION BY
             # b)"), TestDecorrelateDependentJoin.testCorrelatedWindowRowNumber.
@@ -330,7 +345,7 @@ class Decorrelation:
             state = _State()
         where = block.args.get("where")
         if where is not None:
-            if state.correlated and _has_subquery(where):
+            if state.correlated and has_subquery(where):
                 raise Refused(
                     where, "a subquery in its WHERE clause sits over its correlated condition"
                 )
@@ -340,7 +355,7 @@ class Decorrelation:
     def _filter(self, condition: exp.Expr, state: _State) -> _State:
         """visitFilter: the correlated conjuncts rise above every node over them; the
         subquery columns they use go with them."""
-        for conjunct in _conjuncts(condition):
+        for conjunct in conjuncts(condition):
             if self._outer_in(conjunct) is None:
                 continue
             state.correlated = True
@@ -370,7 +385,7 @@ class Decorrelation:
         return None
 
     def _aggregate(self, block: exp.Select, state: _State) -> _State:
-        aggregation = _aggregation(block)
+        aggregation = aggregation_node(block)
         if aggregation is None:
             return state
         if not state.correlated:
@@ -384,7 +399,7 @@ class Decorrelation:
                 aggregation,
                 f"{_what(aggregation)} sits over its correlated condition in a nested query",
             )
-        if _grouping_sets(group):
+        if grouping_sets(group):
             # TestSubqueries.testCorrelatedLateralWithGroupBy: "correlated subqueries with
             # grouping sets are not supported".
             raise Refused(group, "GROUPING SETS, ROLLUP or CUBE sits over its correlated condition")
@@ -420,7 +435,7 @@ class Decorrelation:
         order = block.args.get("order")
         if offset is not None and state.correlated:
             raise Refused(offset, "it has an OFFSET over its correlated condition")
-        count = _row_count(limit)
+        count = row_count(limit)
         if limit is None or count is None:
             if order is not None and state.correlated and not state.single_row:
                 raise Refused(
@@ -458,7 +473,7 @@ class Decorrelation:
         on top, over conditions of any kind, in an expression that may use outer columns
         (TestCorrelatedAggregation.testGlobalAggregation; TestDecorrelateDependentJoin
         Differential: "t.a + count(*)")."""
-        window = _window(query)
+        window = first_window(query)
         if window is not None:
             raise Refused(window, f"{_what(window)} sits over its correlated condition")
         self._nested_above(query, self._source_and_where(query))
@@ -547,12 +562,12 @@ class Decorrelation:
             for k in ("group", "having", "distinct", "order", "offset")
         ):
             return False
-        if _aggregation(query) is not None or _window(query) is not None:
+        if aggregation_node(query) is not None or first_window(query) is not None:
             return False
-        if _row_count(query.args.get("limit")) == 0:
+        if row_count(query.args.get("limit")) == 0:
             return False
         for join in query.args.get("joins") or []:
-            if join.args.get("side") or not _on_true(join):
+            if join.args.get("side") or not on_true(join):
                 return False
         for relation in relations(query):
             if not isinstance(relation, (exp.Subquery, exp.Lateral, exp.Values)):
@@ -565,7 +580,7 @@ class Decorrelation:
 
     def _at_most_one_row(self, block: exp.Select) -> bool:
         """QueryCardinalityUtil: at most one row before the LIMIT (Trino then drops it)."""
-        if _global_aggregation(block):
+        if global_aggregation(block):
             return True
         for relation in relations(block):
             if isinstance(relation, exp.Values):
@@ -575,7 +590,7 @@ class Decorrelation:
                 inner = unwrap(relation.this)
                 if not isinstance(inner, exp.Select):
                     return False
-                if not self._at_most_one_row(inner) and _row_count(inner.args.get("limit")) != 1:
+                if not self._at_most_one_row(inner) and row_count(inner.args.get("limit")) != 1:
                     return False
             else:
                 return False
@@ -595,14 +610,14 @@ class Decorrelation:
         for key in ("expressions", "having", "group", "order"):
             clause = block.args.get(key)
             for part in clause if isinstance(clause, list) else [clause]:
-                if isinstance(part, exp.Expr) and _has_subquery(part):
+                if isinstance(part, exp.Expr) and has_subquery(part):
                     raise Refused(
                         part,
                         f"a subquery in its {_CLAUSES[key]} sits over its correlated condition",
                     )
 
-    def _on_true(self) -> bool:
-        return self.join is None or _on_true(self.join)
+    def on_true(self) -> bool:
+        return self.join is None or on_true(self.join)
 
     def _condition_node(self) -> exp.Expr:
         """Where to point for a LATERAL's join condition: the condition, or the LATERAL."""
@@ -691,105 +706,6 @@ _CLAUSES = {
 _CLAUSE_NAMES = {**_CLAUSES, "with_": "WITH clause"}
 
 
-def _spine(query: exp.Select) -> list[exp.Select]:
-    """The query and the derived tables it reads alone, nested: one plan, top down."""
-    spine = [query]
-    block = query
-    while not block.args.get("joins"):
-        found = relations(block)
-        if len(found) != 1 or not isinstance(found[0], (exp.Subquery, exp.Lateral)):
-            break
-        inner = unwrap(found[0].this)
-        if not isinstance(inner, exp.Select):
-            break
-        spine.append(inner)
-        block = inner
-    return spine
-
-
-def _has_subquery(node: exp.Expr) -> bool:
-    return any(subquery_kind(n) is not None for n in node.walk())
-
-
-def _own(block: exp.Select, kind: type[exp.Expr]) -> list[exp.Expr]:
-    """The nodes of ``kind`` that belong to ``block`` itself (not to a subquery in it)."""
-    found = []
-    for key in ("expressions", "having", "order"):
-        clause = block.args.get(key)
-        for part in clause if isinstance(clause, list) else [clause]:
-            if isinstance(part, exp.Expr):
-                found += [n for n in part.find_all(kind) if n.find_ancestor(exp.Select) is block]
-    return found
-
-
-def _aggregates(block: exp.Select) -> list[exp.Expr]:
-    """The aggregate calls of a block (not window functions)."""
-    return [a for a in _own(block, exp.AggFunc) if not isinstance(a.parent, exp.Window)]
-
-
-def _aggregation(block: exp.Select) -> exp.Expr | None:
-    """What makes the block an aggregation: its first aggregate call, or its GROUP BY."""
-    aggregates = _aggregates(block)
-    return aggregates[0] if aggregates else block.args.get("group")
-
-
-def _global_aggregation(block: exp.Select) -> bool:
-    return block.args.get("group") is None and _aggregation(block) is not None
-
-
-def _window(block: exp.Select) -> exp.Expr | None:
-    found = _own(block, exp.Window)
-    return found[0] if found else None
-
-
-def _projection_only(block: exp.Select) -> bool:
-    """A block that only computes expressions of its FROM item's columns."""
-    clauses = ("where", "group", "having", "distinct", "order", "limit", "offset")
-    if any(block.args.get(k) is not None for k in clauses):
-        return False
-    if _aggregation(block) is not None or _window(block) is not None:
-        return False
-    return not any(_has_subquery(item) for item in block.expressions)
-
-
-def _bare(query: exp.Select) -> bool:
-    """Nothing over the aggregation but the SELECT list: the aggregation rules' pattern."""
-    if _window(query) is not None:
-        return False
-    return all(query.args.get(k) is None for k in ("having", "order", "limit", "offset"))
-
-
-def _grouping_sets(group: exp.Group) -> bool:
-    if any(group.args.get(k) for k in ("grouping_sets", "rollup", "cube")):
-        return True
-    return any(isinstance(e, (exp.GroupingSets, exp.Rollup, exp.Cube)) for e in group.expressions)
-
-
-def _conjuncts(condition: exp.Expr) -> list[exp.Expr]:
-    condition = condition.unnest() if isinstance(condition, exp.Paren) else condition
-    if isinstance(condition, exp.And):
-        return _conjuncts(condition.this) + _conjuncts(condition.expression)
-    return [condition]
-
-
-def _row_count(limit: exp.Expr | None) -> int | None:
-    """The rows a LIMIT or FETCH FIRST keeps; None without one (or LIMIT ALL)."""
-    if isinstance(limit, exp.Limit):
-        count = limit.expression
-    elif isinstance(limit, exp.Fetch):
-        count = limit.args.get("count") or exp.Literal.number(1)
-    else:
-        return None
-    return int(count.name) if isinstance(count, exp.Literal) and count.is_int else None
-
-
-def _on_true(join: exp.Join) -> bool:
-    condition = join.args.get("on")
-    if condition is None:
-        return not join.args.get("using")
-    return condition == exp.true()
-
-
 def _set_word(query: exp.SetOperation) -> str:
     words: dict[type, str] = {exp.Union: "UNION", exp.Intersect: "INTERSECT", exp.Except: "EXCEPT"}
     return words.get(type(query), "set operation")
@@ -812,12 +728,3 @@ def _what(node: exp.Expr) -> str:
         exp.Offset: "OFFSET",
     }
     return words.get(type(node), written(node))
-
-
-def _select_item(column: exp.Column) -> exp.Expr | None:
-    node: exp.Expr = column
-    while node.parent is not None:
-        if isinstance(node.parent, exp.Select) and node.arg_key == "expressions":
-            return node
-        node = node.parent
-    return None
