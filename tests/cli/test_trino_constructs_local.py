@@ -415,3 +415,29 @@ def test_concat_ws_skips_nulls_as_trinos_docs_say(cli, lake, sample_data):
 )
 def test_concat_ws_refusals(cli, lake, sql, message):
     assert_refused(cli, lake("crawled"), sql, message)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT * FROM (SELECT customer_state, count(*) AS n FROM olist_customers_dataset"
+        " GROUP BY customer_state HAVING count(*) > 20)",
+        "WITH busy AS (SELECT customer_state, count(*) AS n FROM olist_customers_dataset"
+        " GROUP BY customer_state HAVING count(*) > 20) SELECT * FROM busy",
+        "SELECT * FROM (SELECT customer_state, count(*) FROM olist_customers_dataset"
+        " GROUP BY customer_state HAVING count(*) > 20) AS busy(customer_state, n)",
+        "SELECT b.* FROM (SELECT * FROM (SELECT customer_state, count(*) AS n"
+        " FROM olist_customers_dataset GROUP BY customer_state HAVING count(*) > 20) a) b",
+    ],
+)
+def test_a_star_over_a_query_with_having_is_its_select_list(cli, lake, sample_data, sql):
+    """Trino's select.md ("HAVING clause"): HAVING filters groups, and a * over the query is
+    its SELECT list. Before, the * also took the slot olistctl parks HAVING in while it
+    qualifies names, and the query failed ("Column olistctl_having does not exist")."""
+    lake("crawled")
+    states = list(frame(sample_data, "olist_customers_dataset")["customer_state"])
+    expected = {s: states.count(s) for s in set(states) if states.count(s) > 20}
+    assert 0 < len(expected) < len(set(states))  # HAVING keeps some states, not all
+    rows = _rows(cli("query", sql, "-o", "json"))
+    assert {r["customer_state"]: r["n"] for r in rows} == expected
+    assert all(set(r) == {"customer_state", "n"} for r in rows)

@@ -41,6 +41,7 @@ from olistctl.errors import SqlError
 from olistctl.sql import grammar, trino_forms
 from olistctl.sql.columns import check_columns, referenced_columns
 from olistctl.sql.comments import blank_comments
+from olistctl.sql.correlated import check_correlated
 from olistctl.sql.named_windows import WINDOW_REFERENCE, inline_named_windows
 from olistctl.sql.params import PARAM_INDEX, count_mismatch
 from olistctl.sql.rewrite import BACKEND_HINT, Rewriter, error_at, node_position, output_select
@@ -195,6 +196,7 @@ def _transpile(
         index = placeholder.meta[PARAM_INDEX]
         set_type(placeholder, parse_catalog_type(param_types[index - 1]))
     TypeInference(tree, catalog).run(tree)
+    check_correlated(tree)
     tree = Rewriter(RULES, VERIFIED, check_verified, source=sql).run(tree)
     return Transpiled(duckdb_sql=tree.sql(dialect="duckdb"), tables=tables, columns=columns)
 
@@ -242,6 +244,13 @@ def _park_having(tree: exp.Expr) -> None:
 
 
 def _unpark_having(tree: exp.Expr) -> None:
+    # A * over a derived table, WITH query or LATERAL with a HAVING was expanded while the
+    # condition stood in its select list: the slot it expanded to is no column of it.
+    for column in list(tree.find_all(exp.Column)):
+        if column.name == _HAVING_SLOT:
+            item = column.parent if isinstance(column.parent, exp.Alias) else column
+            if isinstance(item.parent, exp.Select) and item.arg_key == "expressions":
+                item.pop()
     for select in tree.find_all(exp.Select):
         parked = select.expressions[-1] if select.expressions else None
         if isinstance(parked, exp.Alias) and parked.alias == _HAVING_SLOT:
