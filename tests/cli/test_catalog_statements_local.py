@@ -76,6 +76,29 @@ def test_other_forms_are_refused_by_name_on_one_line(cli, lake, sql, message):
     assert "Traceback" not in result.stderr and result.stdout == ""
 
 
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        # SIMPLE_COMMENT: '--' ~[\r\n]* '\r'? '\n'?: the comment ends at the carriage
+        # return, so IN elsewhere is read (and refused), not dropped with the comment.
+        ("SHOW TABLES -- which?\rIN elsewhere", "The database elsewhere is not the one"),
+        # QUOTED_IDENTIFIER: '"' ( ~'"' | '""' )* '"': a -- inside a quoted name is no comment.
+        ('DESCRIBE "no--such"', "Table no--such does not exist: known tables: "),
+        ('DESCRIBE "no/*such*/"', "Table no/*such*/ does not exist: known tables: "),
+    ],
+)
+def test_a_catalog_statements_comments_are_where_trinos_lexer_finds_them(cli, lake, sql, message):
+    # Trino's lexer (trinodb/trino, core/trino-grammar/src/main/antlr4/io/trino/grammar/sql/
+    # SqlBase.g4) reads quoted text whole and ends a -- comment at \r or \n; the statement
+    # is the text around its comments, as the transpiler reads it (sql/comments.py).
+    lake("crawled")
+    result = cli("query", sql)
+    assert result.exit_code == ExitCode.USAGE, result
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
 def test_an_empty_catalog_lists_no_tables(cli, lake):
     lake("transformed")  # converted, not crawled yet
     result = cli("query", "SHOW TABLES", "-o", "csv")

@@ -90,6 +90,27 @@ def test_own_sql_takes_one_value_per_question_mark_in_order(cli, lake, sample_fr
     assert len(chosen) > 0
 
 
+def test_a_question_mark_after_a_comment_ended_by_a_carriage_return_takes_a_value(
+    cli, lake, sample_frames
+):
+    # Trino's SIMPLE_COMMENT ends at a carriage return as at a line feed (SqlBase.g4:
+    # '--' ~[\r\n]* '\r'? '\n'?), so the ? after it is a parameter: one value, bound.
+    lake("crawled")
+    orders = sample_frames["orders"]
+    result = cli(
+        "query",
+        "SELECT COUNT(*) AS n FROM olist_orders_dataset -- which?\rWHERE order_status = ?",
+        "--param",
+        "shipped",
+        "-o",
+        "csv",
+    )
+    assert result.exit_code == 0, result.stderr
+    shipped = orders[orders.order_status == "shipped"]
+    assert rows_from("csv", result.stdout) == [{"n": str(len(shipped))}]
+    assert 0 < len(shipped) < len(orders)
+
+
 def test_an_injection_attempt_is_one_string_value(cli, lake):
     lake("crawled")
     for args in (

@@ -125,6 +125,31 @@ REFUSED = [
         "GROUP BY … WITH ROLLUP does not exist in Athena (line 1, column 57):"
         " write GROUP BY ROLLUP (a, b).",
     ),
+    # G4 groupingElement: groupingSet | ROLLUP '(' (groupingSet …)? ')' | CUBE '(' … ')' |
+    # GROUPING SETS '(' groupingSet (',' groupingSet)* ')'; groupingSet: '(' (expression
+    # (',' expression)*)? ')' | expression. ROLLUP, CUBE and GROUPING are reserved (not in
+    # nonReserved), so no expression starts with one: none stands inside another's
+    # parentheses. DuckDB nests them (the first was answered; ROLLUP () inside failed as a
+    # bug of olistctl, exit 6; CUBE in parentheses was "CUBE AS (…), naming the columns").
+    (
+        "SELECT count(*) FROM olist_orders_dataset GROUP BY GROUPING SETS (ROLLUP (order_status))",
+        "Syntax error: ROLLUP inside the parentheses of a grouping element does not exist in"
+        " Athena (line 1, column 67): list the grouping sets it stands for, as GROUPING SETS"
+        " ((a, b), (a), ()) does for ROLLUP (a, b).",
+    ),
+    (
+        "SELECT count(*) FROM olist_orders_dataset"
+        " GROUP BY GROUPING SETS ((order_status), ROLLUP ())",
+        "Syntax error: ROLLUP inside the parentheses of a grouping element does not exist in"
+        " Athena (line 1, column 83): list the grouping sets it stands for, as GROUPING SETS"
+        " ((a, b), (a), ()) does for ROLLUP (a, b).",
+    ),
+    (
+        "SELECT count(*) FROM olist_orders_dataset GROUP BY order_status, (CUBE (order_status))",
+        "Syntax error: CUBE inside the parentheses of a grouping element does not exist in"
+        " Athena (line 1, column 67): list the grouping sets it stands for, as GROUPING SETS"
+        " ((a, b), (a), ()) does for ROLLUP (a, b).",
+    ),
     # G4: every list is item (',' item)*: no trailing comma, in the select list, a
     # function's arguments or an IN list, GROUP BY …
     (

@@ -281,6 +281,21 @@ def test_a_cache_folder_linked_elsewhere_is_neither_written_nor_pruned(cli, lake
     assert _files(outside) == before
 
 
+def test_a_file_another_command_removed_is_not_deleted_once_the_user_puts_one_there(lake):
+    """Queries hold the lock shared, and each one prunes the transpile cache: a command
+    that wrote an entry must not take the file of the user's that later stands where
+    another command removed it (the manifest says so: gone) for the entry it wrote."""
+    ws_path = lake("crawled")
+    first, second = Workspace(ws_path), Workspace(ws_path)  # two commands at once
+    entry = ws_path / ".cache" / "sql" / f"{0:064x}.json"
+    first.write_text(entry, "{}")
+    assert second.remove(entry)  # its prune: the entry is gone, and listed gone
+    entry.write_text(USERS)  # then the user's file, named so
+    assert not first.remove(entry)  # the first command's prune
+    assert entry.read_text() == USERS
+    assert entry.relative_to(ws_path).as_posix() not in first.owned().files
+
+
 # -- E3: a command that waited on the lock of a teardown ------------------------------------
 
 

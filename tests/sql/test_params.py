@@ -256,6 +256,28 @@ def test_placeholders_are_counted_outside_strings_names_and_comments(sql, count)
 
 
 @pytest.mark.parametrize(
+    ("sql", "count"),
+    [
+        # SIMPLE_COMMENT: '--' ~[\r\n]* '\r'? '\n'?: a carriage return alone ends it.
+        ("SELECT a FROM t WHERE b = 1 -- why?\rAND a = ?", 1),
+        ("SELECT a FROM t WHERE b = 1 -- why?\r\nAND a = ?", 1),
+        # BACKQUOTED_IDENTIFIER: '`' ( ~'`' | '``' )* '`': one token, its ? with it.
+        ("SELECT `odd?` FROM t WHERE a = ?", 1),
+        ("SELECT `a``?` FROM t WHERE a = ?", 1),
+    ],
+)
+def test_placeholders_are_the_question_marks_trinos_lexer_reads(sql, count):
+    """The ? marks are the QUESTION_MARK tokens of Trino's lexer (trinodb/trino,
+    core/trino-grammar/src/main/antlr4/io/trino/grammar/sql/SqlBase.g4), as the transpiler
+    reads them (sql/comments.py): the count checked before a query runs, on both backends,
+    must be that one, or a right number of values is refused."""
+    assert placeholder_count(sql) == count
+    if "`" not in sql:  # the local engine refuses backquoted names (Trino's parser does)
+        schema = {"t": {"a": "string", "b": "int"}}
+        assert "$1" in transpile(sql, schema, param_types=["varchar"] * count).duckdb_sql
+
+
+@pytest.mark.parametrize(
     ("sql", "values", "message"),
     [
         (

@@ -27,6 +27,7 @@ from functools import cache
 from typing import Protocol
 
 from olistctl.errors import SqlError
+from olistctl.sql.comments import blank_comments
 
 
 class _Column(Protocol):
@@ -49,8 +50,6 @@ _NAME = r'(?:"[^"]+"|`[^`]+`|[A-Za-z_][A-Za-z0-9_]*)'
 _QUALIFIED = rf"(?P<first>{_NAME})(?:\s*\.\s*(?P<second>{_NAME}))?"
 # Every form starts with one of these (any case): other SQL needs none of the patterns.
 _FIRST_WORDS = ("SHOW", "DESC")  # four letters each
-# Comments and a trailing semicolon around the statement.
-_COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 
 
 @cache
@@ -89,7 +88,8 @@ def _unquote(name: str | None) -> str | None:
 
 def parse_catalog_statement(sql: str) -> CatalogStatement | None:
     """The catalog statement ``sql`` is, or None when it is something else."""
-    text = _COMMENTS.sub(" ", sql).strip().rstrip(";").strip()
+    # Comments where Trino's lexer finds them (not inside a quoted name), and a trailing ";".
+    text = blank_comments(sql).strip().rstrip(";").strip()
     if text[:4].upper() not in _FIRST_WORDS:
         return None
     show_tables, show_columns, describe = _forms()

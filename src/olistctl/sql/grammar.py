@@ -436,6 +436,46 @@ def check_tokens(tokens: Sequence[Token], sql: str) -> None:
                 "Syntax error: FILTER takes a WHERE clause in Athena",
                 "write FILTER (WHERE condition)",
             )
+    nested = _nested_grouping_element(tokens)
+    if nested is not None:
+        raise _refuse(
+            token_position(nested),
+            f"Syntax error: {_GROUPING_ELEMENTS[nested.token_type]} inside the parentheses"
+            " of a grouping element does not exist in Athena",
+            "list the grouping sets it stands for, as GROUPING SETS ((a, b), (a), ()) does"
+            " for ROLLUP (a, b)",
+        )
+
+
+# groupBy: setQuantifier? groupingElement (',' groupingElement)*; groupingElement:
+# groupingSet | ROLLUP '(' … ')' | CUBE '(' … ')' | GROUPING SETS '(' groupingSet … ')';
+# groupingSet: '(' (expression (',' expression)*)? ')' | expression. ROLLUP, CUBE and
+# GROUPING are reserved (not in nonReserved), so no expression starts with one: each stands
+# only at its GROUP BY's own level, never inside another's parentheses (DuckDB nests them).
+_GROUPING_ELEMENTS = {
+    TokenType.ROLLUP: "ROLLUP",
+    TokenType.CUBE: "CUBE",
+    TokenType.GROUPING_SETS: "GROUPING SETS",
+}
+
+
+def _nested_grouping_element(tokens: Sequence[Token]) -> Token | None:
+    """The first ROLLUP, CUBE or GROUPING SETS within parentheses opened after a GROUP BY."""
+    depth = 0
+    group_by: list[int] = []  # the depth of each GROUP BY whose clause may go on
+    for token in tokens:
+        kind = token.token_type
+        if kind == TokenType.L_PAREN:
+            depth += 1
+        elif kind == TokenType.R_PAREN:
+            depth -= 1
+            while group_by and group_by[-1] > depth:
+                group_by.pop()  # the subquery that held it has ended
+        elif kind == TokenType.GROUP_BY:
+            group_by.append(depth)
+        elif kind in _GROUPING_ELEMENTS and group_by and depth > group_by[-1]:
+            return token
+    return None
 
 
 def _check_interval(tokens: Sequence[Token], index: int) -> None:

@@ -41,6 +41,7 @@ from typing import Any
 
 from olistctl.errors import UsageError
 from olistctl.sql import types as T
+from olistctl.sql.comments import segments
 
 # ExecutionParameter's length limit in Athena's API model.
 MAX_LITERAL_CHARS = 1024
@@ -302,30 +303,17 @@ def value_text(type_name: str, value: Any) -> str:
 
 
 def placeholder_count(sql: str) -> int:
-    """How many ``?`` parameters the SQL has (outside strings, quoted names and comments)."""
+    """How many ``?`` parameters the SQL has: outside quotes and comments as Trino's lexer
+    reads them (:mod:`olistctl.sql.comments`, as the transpiler does). None is counted after
+    a ``/*`` that nothing closes, a syntax error on both backends: that error, not a count
+    of values, is then what the writer is told."""
     count = 0
-    i, n = 0, len(sql)
-    while i < n:
-        ch = sql[i]
-        if ch in "'\"":
-            end = i + 1
-            while end < n:  # a doubled quote is the quote itself, inside
-                if sql[end] == ch:
-                    if end + 1 < n and sql[end + 1] == ch:
-                        end += 2
-                        continue
-                    break
-                end += 1
-            i = end + 1
-        elif sql.startswith("--", i):
-            newline = sql.find("\n", i)
-            i = n if newline < 0 else newline + 1
-        elif sql.startswith("/*", i):
-            close = sql.find("*/", i + 2)
-            i = n if close < 0 else close + 2
-        else:
-            count += ch == "?"
-            i += 1
+    for kind, start, end in segments(sql):
+        if kind == "code":
+            unclosed = sql.find("/*", start, end)  # segments() made every closed one a comment
+            if unclosed >= 0:
+                return count + sql.count("?", start, unclosed)
+            count += sql.count("?", start, end)
     return count
 
 

@@ -41,7 +41,6 @@ class WorkspaceFiles:
         # Transform threads claim files side by side: one at a time, or two of them
         # could both list a new folder they share.
         self._claim_lock = threading.Lock()
-        self._listed: set[str] = set()  # files the manifest was found to list
 
     def owned(self) -> Owned:  # the workspace's; see Workspace.owned
         raise NotImplementedError
@@ -63,15 +62,6 @@ class WorkspaceFiles:
             yield fd
         finally:
             os.close(fd)
-
-    def _is_listed(self, rel: str) -> bool:
-        if rel in self._listed:
-            return True
-        # Asked (again) when not known: a concurrent query may have listed it since.
-        if self.lists(rel):
-            self._listed.add(rel)
-            return True
-        return False
 
     # -- claiming ---------------------------------------------------------------
     def claim(self, path: Path) -> Path:
@@ -101,7 +91,6 @@ class WorkspaceFiles:
                 finally:
                     os.close(fd)
             self._claimed.update(r.get("dir") or r["file"] for r in records)
-            self._listed.add(rel)
             return Path(path)
 
     def check_claim(self, path: Path) -> None:
@@ -126,7 +115,7 @@ class WorkspaceFiles:
             return False
         if what != "a file":
             raise self._blocked(nofollow.Blocked(rel, what))
-        if not self._is_listed(rel):
+        if not self.lists(rel):
             raise self._foreign(rel)
         return True
 
@@ -151,7 +140,6 @@ class WorkspaceFiles:
         with self._claim_lock:
             self.manifest.append([{"gone": rel}])
             self._claimed.discard(rel)
-            self._listed.discard(rel)
 
     # -- writing ---------------------------------------------------------------
     def new_temporary(self, path: Path, *, mode: int = PRIVATE) -> tuple[Path, int]:
@@ -228,7 +216,7 @@ class WorkspaceFiles:
     def move(self, src: Path, dest: Path) -> None:
         """Rename the listed file ``src`` to the claimed ``dest`` (another folder maybe)."""
         src_rel = self._rel(src)
-        if not self._is_listed(src_rel) and src_rel not in self._claimed:
+        if src_rel not in self._claimed and not self.lists(src_rel):
             raise self._foreign(src_rel)
         self.claim(dest)
         dest_rel = self._rel(dest)
@@ -250,8 +238,10 @@ class WorkspaceFiles:
         True if it went. Anything else there (the user's file, a link) is left."""
         rel = self._rel(path)
         # Nothing there (the common case: a previous version that was never kept): no need
-        # to read the manifest again to know there is nothing to remove.
-        if not os.path.lexists(path) or not self._is_listed(rel):
+        # to search the manifest to know there is nothing to remove. Something there: the
+        # manifest is asked now, not what this command learnt before, since another command
+        # (queries run side by side) may have removed the file and listed it gone since.
+        if not os.path.lexists(path) or not self.lists(rel):
             return False
         try:
             with self._root_fd() as root_fd, nofollow.folder_of(root_fd, rel) as (fd, name):
