@@ -115,21 +115,26 @@ class LocalStore(ObjectStore):
                 self.ws.check_claim(_sidecar(kept))
             replaced_sha256 = _read_sha(sidecar)
             tmp, fd = self.ws.new_temporary(dest)
+            checksum: Path | None = None
             try:
                 with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
                     _copy(src, out, progress)
                     os.fsync(out.fileno())
+                # The checksum too is written before anything is replaced: a full disk
+                # fails here, with nothing changed, not once the file is in place.
+                checksum = self.ws.prepared(sidecar, (sha256 + "\n").encode())
                 # Complete on disk: only now may the file it replaces move aside.
                 if stage == layout.RAW:
                     self._keep_previous(key, sha256, replaced_sha256)
-                # Drop the old checksum before the rename: a crash between the two
-                # renames then leaves "unknown" (re-upload next time), never a stale one.
+                # Drop the old checksum before the rename: a crash between the renames
+                # then leaves "unknown" (re-upload next time), never a stale one.
                 self.ws.remove(sidecar)
                 self.ws.publish(tmp, dest)
+                self.ws.publish(checksum, sidecar)
             except BaseException:
                 self.ws.discard(tmp)
+                self.ws.discard(checksum)
                 raise
-            self.ws.write_text(sidecar, sha256 + "\n")
         except OSError as exc:
             raise os_error(
                 exc, f"storing {path} as {self.location(stage, key)}", where=str(self.ws.root)

@@ -180,11 +180,11 @@ class WorkspaceFiles:
             with self._folder(root_fd, folder or ".") as dir_fd:
                 nofollow.unlink_file(dir_fd, name)
 
-    def write_bytes(
+    def prepared(
         self, path: Path, data: bytes, *, durable: bool = True, mode: int = PRIVATE
-    ) -> None:
-        """Claim ``path`` and write ``data`` there atomically (``durable``: flushed to disk
-        before the rename; not for what can be made again, such as a cache entry)."""
+    ) -> Path:
+        """A listed temporary beside the claimed ``path`` holding ``data`` (``durable``:
+        flushed to disk), for the caller to :meth:`publish` or :meth:`discard`."""
         tmp, fd = self.new_temporary(path, mode=mode)
         try:
             try:
@@ -193,6 +193,18 @@ class WorkspaceFiles:
                     os.fsync(fd)
             finally:
                 os.close(fd)
+        except BaseException:
+            self.discard(tmp)
+            raise
+        return tmp
+
+    def write_bytes(
+        self, path: Path, data: bytes, *, durable: bool = True, mode: int = PRIVATE
+    ) -> None:
+        """Claim ``path`` and write ``data`` there atomically (``durable``: flushed to disk
+        before the rename; not for what can be made again, such as a cache entry)."""
+        tmp = self.prepared(path, data, durable=durable, mode=mode)
+        try:
             self.publish(tmp, path)
         except BaseException:
             self.discard(tmp)
