@@ -6,6 +6,7 @@ The same shell in a real terminal (tmux) is tests/cli/test_shell_tmux.py.
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 
@@ -64,6 +65,17 @@ def test_parse_command_refuses(line, message):
         ("SELECT 1;  ", True),
         ("\\d", True),
         ("SELECT ';' AS semicolon", False),
+        # A ; in quotes or a comment ends nothing (Trino's lexer: sql/comments.py) ...
+        ("SELECT 'x;", False),
+        ('SELECT 1 AS "a;', False),
+        ("SELECT 1 -- no;", False),
+        ("SELECT 1 /* no; */", False),
+        ("SELECT 1 /* a comment being typed;", False),
+        # ... and a comment after the ; does not hold the statement back.
+        ("SELECT 1; -- first", True),
+        ("SELECT 1; /* done */ ", True),
+        ("SELECT 1; SELECT 2", False),
+        ("SELECT 1; SELECT 2;", True),
     ],
 )
 def test_enter_runs_only_a_finished_statement(text, complete):
@@ -297,6 +309,26 @@ def test_statements_piped_in_print_only_their_answers(cli, lake, sample_data, tm
     assert "olist>" not in result.stderr and "not a terminal" not in result.stderr
     assert "Traceback" not in result.stderr
     assert not (ws / "shell_history").exists()
+
+
+def test_a_semicolon_ends_a_statement_only_outside_quotes_and_comments(cli, lake):
+    """A ; inside a string or a comment is text: the statement runs whole, as Athena reads
+    it (it was cut there, and a comment after the ; joined two statements into one)."""
+    lake("crawled")
+    script = (
+        "SELECT 'x;\ny' AS a; -- first\n"
+        "SELECT 2 AS b /* not; the end */;\n"
+        "SELECT 3 AS c; SELECT 4 AS d;\n"
+    )
+    result = cli("shell", "-o", "jsonl", input=script)
+    assert result.exit_code == 0, result
+    assert [line.split(" · ")[0] for line in result.stderr.splitlines()] == ["1 row"] * 4
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [
+        {"a": "x;\ny"},
+        {"b": 2},
+        {"c": 3},
+        {"d": 4},
+    ]
 
 
 def test_a_script_without_errors_exits_0(cli, lake):

@@ -2,8 +2,9 @@
 
 One process for the whole session, so the imports, the backend and (locally)
 the workspace's transpile cache are paid for once: a cached query answers in
-the time DuckDB takes. A statement ends with ``;`` (Enter before it starts a
-new line); a line starting with ``\\`` is a shell command (:data:`COMMANDS`).
+the time DuckDB takes. A statement ends with ``;`` outside quotes and comments
+(Enter before it starts a new line; several on a line run in turn); a line
+starting with ``\\`` is a shell command (:data:`COMMANDS`).
 
 Each query runs in a worker thread while the main thread waits, so Ctrl-C
 always reaches the shell: it calls the engine's ``cancel()`` (DuckDB's
@@ -69,10 +70,47 @@ def parse_command(line: str) -> Command:
     return Command(name, args)
 
 
+def split_statements(text: str) -> tuple[list[str], str]:
+    """The statements ``text`` ends (each up to its ``;``) and what follows the last one.
+
+    A ``;`` ends a statement only where Trino's lexer reads it as one: not in quotes or a
+    comment (``sql/comments.py``), nor after a ``/*`` still open (a comment being typed).
+    """
+    from olistctl.sql.comments import segments
+
+    ends: list[int] = []
+    for kind, start, stop in segments(text):
+        if kind != "code":
+            continue
+        code = text[start:stop]
+        opened = code.find("/*")  # no */ after it (segments made it code): all is comment
+        ends += [
+            start + i for i, c in enumerate(code[: opened if opened >= 0 else None]) if c == ";"
+        ]
+        if opened >= 0:
+            break
+    statements, at = [], 0
+    for end in ends:
+        statements.append(text[at : end + 1])
+        at = end + 1
+    return statements, text[at:]
+
+
+def _blank(text: str) -> bool:
+    """Whether ``text`` holds nothing but spaces, comments and ``;``."""
+    from olistctl.sql.comments import blank_comments
+
+    return not blank_comments(text).replace(";", " ").strip()
+
+
 def statement_complete(text: str) -> bool:
-    """Whether Enter runs ``text``: a command line, an empty line, or SQL ending in ``;``."""
+    """Whether Enter runs ``text``: a command line, an empty line, or SQL whose last
+    statement has its ``;`` (a comment may follow it)."""
     stripped = text.strip()
-    return not stripped or stripped.startswith("\\") or stripped.endswith(";")
+    if not stripped or stripped.startswith("\\"):
+        return True
+    statements, rest = split_statements(text)
+    return bool(statements) and _blank(rest)
 
 
 class Shell:
@@ -187,17 +225,33 @@ class Shell:
         text = text.strip()
         if not text:
             return True
-        try:
-            if text.startswith("\\"):
+        if text.startswith("\\"):
+            try:
                 return self.command(parse_command(text))
-            self.sql(text)
-        except OlistError as exc:
-            # One sentence, as the CLI's edge writes it (olistctl.cli.app._sentence).
-            message = str(exc).strip()
-            message += "" if message.endswith((".", "?", "!")) else "."
-            self.err.print(f"[red]Error:[/red] {message}", markup=True, highlight=False)
-            self.failed = self.failed or exc.exit_code
+            except OlistError as exc:
+                self._error(exc)
+                return True
+        statements, rest = split_statements(text)
+        # Each statement in turn, as at the prompt (the last may lack its ;); a Ctrl-C
+        # that cancels one stops the rest of the text.
+        self.cancelled = False
+        for statement in [*statements, rest]:
+            if self.cancelled:
+                break
+            if _blank(statement):
+                continue
+            try:
+                self.sql(statement)
+            except OlistError as exc:
+                self._error(exc)
         return True
+
+    def _error(self, exc: OlistError) -> None:
+        # One sentence, as the CLI's edge writes it (olistctl.cli.app._sentence).
+        message = str(exc).strip()
+        message += "" if message.endswith((".", "?", "!")) else "."
+        self.err.print(f"[red]Error:[/red] {message}", markup=True, highlight=False)
+        self.failed = self.failed or exc.exit_code
 
     # -- commands --------------------------------------------------------------------
 
