@@ -188,6 +188,9 @@ def test_bad_commands_say_so_and_keep_the_shell(backend):
 # (and xdist's) handlers too.
 _CTRL_C = r"""
 import io, os, signal, sys, threading
+# A background job starts with SIGINT ignored, and Python then installs no KeyboardInterrupt
+# handler: restore what a terminal's foreground process has.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from types import SimpleNamespace
 from rich.console import Console
 from olistctl.cli.shell import Shell

@@ -85,6 +85,9 @@ def test_the_sentence_names_the_signal(reason, told):
 
 _CTRL_C_WHILE_STARTING = """
 import builtins, os, signal, sys
+# A background job starts with SIGINT ignored, and Python then installs no KeyboardInterrupt
+# handler: restore what a terminal's foreground process has.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 real_import = builtins.__import__
 def importing(name, *args, **kwargs):
     if name == "typer":  # inside the CLI's own imports: no handler of olistctl's yet
