@@ -296,6 +296,26 @@ def test_a_file_another_command_removed_is_not_deleted_once_the_user_puts_one_th
     assert entry.relative_to(ws_path).as_posix() not in first.owned().files
 
 
+def test_a_shell_does_not_write_over_a_users_file_put_where_another_command_removed_its_own(
+    lake,
+):
+    """A shell session writes under the shared lock, one query at a time, and other
+    commands run between its queries: what it claimed under one lock is checked again
+    under the next, so the user's file that now stands where another command removed the
+    shell's entry is refused, not replaced."""
+    ws_path = lake("crawled")
+    shell, other = Workspace(ws_path), Workspace(ws_path)
+    entry = ws_path / ".cache" / "sql" / f"{1:064x}.json"
+    with shell.shared():  # a query
+        shell.write_text(entry, "{}")
+    with other.lock():  # another command, between two queries
+        assert other.remove(entry)
+    entry.write_text(USERS)  # then the user's file, named so
+    with shell.shared(), pytest.raises(Refused):  # the next query writes the entry again
+        shell.write_text(entry, "{}")
+    assert entry.read_text() == USERS
+
+
 # -- E3: a command that waited on the lock of a teardown ------------------------------------
 
 

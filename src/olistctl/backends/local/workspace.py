@@ -431,6 +431,9 @@ class Workspace(WorkspaceFiles):
         if self._lock_fd == fd:
             self._lock_fd, self._lock_mode, self._lock_depth = None, 0, 0
         os.close(fd)  # closing the descriptor releases the lock
+        # What was claimed held while the lock did: another command may remove it now (and
+        # the user put a file there), so the next lock's writes check their paths again.
+        self.forget_claims()
 
     def _clean_up(self, marker: dict) -> None:
         """Delete the listed temporary files of killed commands; keep the manifest small

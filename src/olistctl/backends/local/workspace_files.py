@@ -48,6 +48,11 @@ class WorkspaceFiles:
     def lists(self, rel: str) -> bool:  # the workspace's; see Workspace.lists
         raise NotImplementedError
 
+    def forget_claims(self) -> None:
+        """Check every path again at its next claim (the lock that covered them has ended)."""
+        with self._claim_lock:
+            self._claimed.clear()
+
     def _rel(self, path: str | os.PathLike) -> str:
         """``path`` relative to the workspace (given as the workspace's path, or absolute)."""
         path, root = Path(path), self.root
