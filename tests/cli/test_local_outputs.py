@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 from classic_queries import ON_TIME_SHARE, REVENUE_BY_CATEGORY
 from lake import WS, athena_text, frame, rows_from, same_numbers
+from quality_inputs import with_an_orphan_item
 
 from athena_numbers import share
 from olistctl.dataset import TABLES, get_table
@@ -388,14 +389,7 @@ def test_report_quality_on_the_workspace_covers_raw_and_processed(cli, lake, sam
 
 def test_report_quality_on_given_files_finds_a_cross_table_orphan(cli, sample_data, tmp_path):
     folder = tmp_path / "in"
-    folder.mkdir()
-    for name in ("olist_orders_dataset.csv", "olist_order_items_dataset.csv"):
-        shutil.copy(sample_data / name, folder / name)
-    items = folder / "olist_order_items_dataset.csv"
-    first = items.read_text(encoding="utf-8").split("\n")[1].split(",")
-    first[0] = '"' + "0" * 32 + '"'  # an order id that no order has
-    with items.open("a", encoding="utf-8") as fh:
-        fh.write(",".join(first) + "\n")
+    items = with_an_orphan_item(sample_data, folder)
 
     by_folder = cli("report", "quality", str(folder), "-o", "json")
     by_files = cli(

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from quality_inputs import with_an_orphan_item
 
 from analyses import arrow_tables, frames_of, quality_rule_counts
 from olistctl.errors import ExitCode
@@ -211,14 +212,7 @@ def test_fail_on_warn_names_what_tripped_it_on_stderr_and_keeps_stdout_the_repor
 
 def test_the_default_fail_on_error_names_the_errors_even_with_quiet(cli, sample_data, tmp_path):
     folder = tmp_path / "in"
-    folder.mkdir()
-    for name in ("olist_orders_dataset.csv", "olist_order_items_dataset.csv"):
-        shutil.copy(sample_data / name, folder / name)
-    items = folder / "olist_order_items_dataset.csv"
-    row = items.read_text(encoding="utf-8").split("\n")[1].split(",")
-    row[0] = '"' + "0" * 32 + '"'  # an order id that no order has: an orphan, an error
-    with items.open("a", encoding="utf-8") as fh:
-        fh.write(",".join(row) + "\n")
+    with_an_orphan_item(sample_data, folder)
     report = json.loads(
         cli("report", "quality", str(folder), "-o", "json", "--fail-on", "never").stdout
     )
