@@ -18,6 +18,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from olistctl.errors import SqlError
+from olistctl.sql.blocks import on_true
 from olistctl.sql.correlation import inside, origin, outer_columns, subqueries, written
 from olistctl.sql.decorrelation import Decorrelation, Refused
 from olistctl.sql.grammar import JOIN_WORD
@@ -64,8 +65,7 @@ def _check_lateral_joins(tree: exp.Expr) -> None:
                 f" allowed in {side} JOIN')",
                 hint="use an INNER or LEFT JOIN LATERAL",
             )
-        condition = join.args.get("on")
-        if side == "FULL" and (condition is None or condition != exp.true()):
+        if side == "FULL" and not on_true(join):
             # TestSubqueries.testUncorrelatedSubquery: ".* FULL JOIN involving LATERAL
             # relation is only supported with condition ON TRUE", correlated or not.
             raise _at_join(

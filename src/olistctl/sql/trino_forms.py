@@ -10,9 +10,8 @@ from __future__ import annotations
 from sqlglot import exp
 
 from olistctl.errors import SqlError
+from olistctl.sql.blocks import grouping_sets
 from olistctl.sql.rewrite import error_at
-
-_COMPLEX_GROUPING = (exp.Rollup, exp.Cube, exp.GroupingSets)
 
 
 def _gap(node: exp.Expr, written: str) -> SqlError:
@@ -67,8 +66,7 @@ def _drop_group_quantifier(group: exp.Group) -> None:
     # GROUP BY a. DuckDB reads GROUP BY ALL as "every non-aggregate", and has no DISTINCT.
     if group.args.get("all") is None:
         return  # no quantifier (sqlglot: all=True for ALL, False for DISTINCT)
-    complex_ = [e for e in group.expressions if isinstance(e, _COMPLEX_GROUPING)]
-    if complex_ or any(group.args.get(k) for k in ("grouping_sets", "rollup", "cube")):
+    if grouping_sets(group):
         word = "ALL" if group.args["all"] else "DISTINCT"
         raise _gap(group, f"GROUP BY {word} with GROUPING SETS, ROLLUP or CUBE")
     group.set("all", None)
