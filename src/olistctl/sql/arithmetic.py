@@ -19,7 +19,15 @@ from sqlglot import exp
 
 from olistctl.sql import types as T
 from olistctl.sql.emit import cast, duck, power_of_ten_decimal, runtime_error, tenth_power_fraction
-from olistctl.sql.rewrite import Rewriter, Rule, aggregate_call, integer_literal, rewrap, sql_text
+from olistctl.sql.rewrite import (
+    AGGREGATE_WRAPPERS,
+    Rewriter,
+    Rule,
+    aggregate_call,
+    integer_literal,
+    rewrap,
+    sql_text,
+)
 from olistctl.sql.type_inference import set_type
 from olistctl.sql.types import SqlType
 
@@ -287,8 +295,7 @@ def truncate(node: exp.Trunc, rw: Rewriter) -> exp.Expr | None:
 
 def aggregate(node: exp.Expr, rw: Rewriter) -> exp.Expr | None:
     """Rules for aggregates, applied at the outermost of ``agg FILTER (…) OVER (…)``."""
-    wrappers = (exp.Window, exp.Filter, exp.IgnoreNulls, exp.RespectNulls)
-    if isinstance(node.parent, wrappers) and node.parent.this is node:
+    if isinstance(node.parent, AGGREGATE_WRAPPERS) and node.parent.this is node:
         return None  # handled when the enclosing FILTER / OVER node is visited
     outer, agg = aggregate_call(node)
     rule = _AGGREGATE_RULES.get(type(agg))

@@ -110,11 +110,15 @@ class Rewriter:
         return None
 
 
+# What an aggregate call may be wrapped in: FILTER, OVER (and a window value function in
+# IGNORE / RESPECT NULLS).
+AGGREGATE_WRAPPERS = (exp.Window, exp.Filter, exp.IgnoreNulls, exp.RespectNulls)
+
+
 def aggregate_call(node: exp.Expr) -> tuple[exp.Expr, exp.Expr]:
-    """(outermost node, aggregate) for an aggregate possibly wrapped in FILTER and OVER
-    (and a window value function in IGNORE / RESPECT NULLS)."""
+    """(outermost node, aggregate) for an aggregate possibly in ``AGGREGATE_WRAPPERS``."""
     aggregate = node
-    while isinstance(aggregate, (exp.Window, exp.Filter, exp.IgnoreNulls, exp.RespectNulls)):
+    while isinstance(aggregate, AGGREGATE_WRAPPERS):
         aggregate = aggregate.this
     return node, aggregate
 
