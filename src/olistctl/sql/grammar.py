@@ -23,7 +23,7 @@ from sqlglot.tokenizer_core import Token, TokenType
 
 from olistctl.errors import SqlError
 from olistctl.sql.comments import segments
-from olistctl.sql.rewrite import node_position
+from olistctl.sql.rewrite import node_position, start_column
 
 # Meta keys the parser sets: where a query written FROM first began, and where a join
 # written with the JOIN keyword (not a comma) has it.
@@ -34,8 +34,7 @@ Position = tuple[int | None, int | None]
 
 
 def token_position(token: Token) -> Position:
-    # sqlglot records the column of a token's last character.
-    return token.line, max(1, token.col - (token.end - token.start))
+    return token.line, start_column(token.col, token.start, token.end)
 
 
 def _refuse(at: Position, message: str, hint: str) -> SqlError:

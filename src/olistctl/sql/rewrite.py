@@ -24,6 +24,11 @@ Rule = Callable[[Any, "Rewriter"], exp.Expr | None]
 BACKEND_HINT = "run it on --backend aws"
 
 
+def start_column(col: int, start: int, end: int) -> int:
+    """The column a token starts at: sqlglot records the column of its last character."""
+    return max(1, col - (end - start))
+
+
 def node_position(node: exp.Expr) -> tuple[int | None, int | None]:
     """(line, column) where a node starts in the user's SQL, when the parser recorded it."""
     positions = []
@@ -31,9 +36,10 @@ def node_position(node: exp.Expr) -> tuple[int | None, int | None]:
     for part in parts:
         meta = part.meta
         if "line" in meta and "col" in meta:
-            # sqlglot records the column of a token's last character.
-            width = int(meta.get("end", 0)) - int(meta.get("start", 0))
-            positions.append((int(meta["line"]), max(1, int(meta["col"]) - width)))
+            column = start_column(
+                int(meta["col"]), int(meta.get("start", 0)), int(meta.get("end", 0))
+            )
+            positions.append((int(meta["line"]), column))
     return min(positions) if positions else (None, None)
 
 
