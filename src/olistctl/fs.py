@@ -66,6 +66,36 @@ def fsync_file(path: str | os.PathLike) -> None:
         os.close(fd)
 
 
+# sync_file_range(2) flag: start writing the range's dirty pages, do not wait for them.
+_SYNC_FILE_RANGE_WRITE = 2
+_sync_file_range: Any = None
+
+
+def start_writeback(fd: int, offset: int, length: int) -> None:
+    """Ask the kernel to start writing ``length`` bytes of ``fd`` from ``offset`` to disk.
+
+    Only a hint, so that the ``fsync`` before publishing finds little left to write
+    instead of the whole file (PostgreSQL's ``*_flush_after`` settings make the same
+    call for the same reason; bench/analysis.md has the figures). Not a durability
+    guarantee (sync_file_range(2) writes no metadata): the ``fsync`` stays. A no-op
+    where the call does not exist (not Linux) or fails.
+    """
+    global _sync_file_range
+    if _sync_file_range is None:
+        import ctypes  # only a writer of big files pays its import
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+        except (OSError, TypeError):  # no C library to look in (Windows)
+            libc = None
+        call: Any = getattr(libc, "sync_file_range", None)
+        if call is not None:
+            call.argtypes = (ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint)
+        _sync_file_range = call or False
+    if _sync_file_range:
+        _sync_file_range(fd, offset, length, _SYNC_FILE_RANGE_WRITE)  # -1 (ignored): a hint
+
+
 def fsync_folder(folder: str | os.PathLike) -> None:
     """Make a rename in ``folder`` durable; not possible on every system, so best effort."""
     with contextlib.suppress(OSError):

@@ -9,13 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import olistctl.backends.local.nofollow as nofollow
-from olistctl import layout
+from olistctl import fs, layout
 from olistctl.backends.base import TransformRunner
 from olistctl.backends.local.store import LocalStore
 from olistctl.backends.local.workspace import Workspace
 from olistctl.errors import OlistError, os_error
-from olistctl.fs import SHARED
 from olistctl.records import ProgressCallback, TransformOutcome
+
+# Written-back as the file grows, so that publishing it waits for the last few
+# MiB, not for the whole file (fs.start_writeback).
+WRITEBACK_BYTES = 16 << 20
 
 
 class WorkspaceParquetFile(io.RawIOBase):
@@ -37,11 +40,12 @@ class WorkspaceParquetFile(io.RawIOBase):
         self.tmp: Path | None = None
         self._fd = -1
         self.size = 0
+        self._written_back = 0  # bytes handed to the kernel's writeback so far
 
     def _open(self) -> None:
         if self._fd < 0:
             # The umask's permissions, as a file written in place would get.
-            self.tmp, self._fd = self.ws.new_temporary(self.dest, mode=SHARED)
+            self.tmp, self._fd = self.ws.new_temporary(self.dest, mode=fs.SHARED)
 
     @property
     def name(self) -> str:
@@ -58,6 +62,9 @@ class WorkspaceParquetFile(io.RawIOBase):
         view = memoryview(data).cast("B")
         nofollow.write_all(self._fd, view)
         self.size += len(view)
+        if self.size - self._written_back >= WRITEBACK_BYTES:
+            fs.start_writeback(self._fd, self._written_back, self.size - self._written_back)
+            self._written_back = self.size
         return len(view)
 
     def publish(self) -> int:
