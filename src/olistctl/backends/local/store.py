@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from olistctl import layout
+from olistctl import fs, layout
 from olistctl.backends.base import ObjectStore
 from olistctl.backends.local.workspace import PREVIOUS, SHA_SUFFIX, Workspace
 from olistctl.errors import os_error
@@ -251,6 +251,8 @@ def _copy(src: BinaryIO, out: BinaryIO, progress: ProgressCallback | None) -> No
                 view = view[os.write(out_fd, view) :]
         if not copied:
             return
+        if copied == _COPY_CHUNK:  # more may follow: on its way to the disk meanwhile,
+            fs.start_writeback(out_fd, total, copied)  # so the fsync waits for the end only
         total += copied
         if progress:
             progress(copied)
