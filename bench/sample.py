@@ -70,6 +70,9 @@ def main(argv=None) -> int:
         run = Measured(f"{orders:,} orders", shell(cmd))
         for rep in range(options.reps):
             progress(f"sample --orders {orders:,}, repetition {rep + 1}/{options.reps}")
+            # The bench's own folder from the last repetition: sample refuses to write over
+            # files of those names (they could be a real download), so each run gets it empty.
+            shutil.rmtree(out, ignore_errors=True)
             run.add(measure(cmd, env=env, cwd=options.work))
         files = sorted(out.glob("*.csv"))
         run.extra = {"orders": orders, "bytes": sum(f.stat().st_size for f in files)}

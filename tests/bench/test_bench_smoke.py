@@ -256,3 +256,20 @@ def test_run_all_writes_one_document(tmp_path):
     assert "## Transform: one orders-like CSV" not in document  # not asked for
     assert "start-up: `olistctl --help` <= 0.15 s" in document
     assert "| startup | " in document and "| scan_cost | " in document  # each run's load
+
+
+@pytest.mark.slow
+def test_sample_benchmark_repeats_into_its_own_folder(tmp_path):
+    """A second repetition finds the first one's files, which sample refuses to write
+    over without --force: the benchmark empties its own folder before each run."""
+    command = [sys.executable, str(BENCH / "sample.py"), "--reps", "2", "--orders", "300"]
+    done = subprocess.run(
+        [*command, "--work-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    figures = json.loads((tmp_path / "results" / "sample.json").read_text())
+    assert figures["reps"] == 2
+    assert "repetition 2/2" in done.stderr
