@@ -75,8 +75,9 @@ def start_writeback(fd: int, offset: int, length: int) -> None:
     """Ask the kernel to start writing ``length`` bytes of ``fd`` from ``offset`` to disk.
 
     Only a hint, so that the ``fsync`` before publishing finds little left to write
-    instead of the whole file (PostgreSQL's ``*_flush_after`` settings make the same
-    call for the same reason; bench/analysis.md has the figures). Not a durability
+    instead of the whole file (RocksDB's ``bytes_per_sync`` and PostgreSQL's
+    ``*_flush_after`` settings make the same call for the same reason;
+    bench/analysis.md has the figures). Not a durability
     guarantee (sync_file_range(2) writes no metadata): the ``fsync`` stays. A no-op
     where the call does not exist (not Linux) or fails.
     """
