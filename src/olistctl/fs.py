@@ -83,10 +83,12 @@ def start_writeback(fd: int, offset: int, length: int) -> None:
     """
     global _sync_file_range
     if _sync_file_range is None:
-        import ctypes  # only a writer of big files pays its import
-
         try:
+            import ctypes  # only a writer of big files pays its import
+
             libc = ctypes.CDLL(None, use_errno=True)
+        except ImportError:  # no ctypes (a Python built without libffi): no hint
+            libc = None
         except (OSError, TypeError):  # no C library to look in (Windows)
             libc = None
         call: Any = getattr(libc, "sync_file_range", None)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
+
+import pytest
 
 from olistctl import fs
 from olistctl.backends.local import runner as runner_module
@@ -86,3 +89,58 @@ def test_an_upload_hands_each_full_chunk_to_writeback_and_stores_the_file_whole(
         store.put_file("raw", key, str(source), sha256=hashlib.sha256(data).hexdigest())
         assert ws.path("raw", key).read_bytes() == data
         assert ranges == expected
+
+
+def test_a_parquet_file_is_published_whole_on_a_python_without_ctypes(tmp_path, monkeypatch):
+    """A Python built without libffi cannot import ctypes: the writeback hint is skipped,
+    and a file past the threshold is still written and published, nothing raised."""
+    monkeypatch.setattr(fs, "_sync_file_range", None)  # not looked up yet
+    monkeypatch.setitem(sys.modules, "ctypes", None)  # `import ctypes` raises ImportError
+    monkeypatch.setattr(runner_module, "WRITEBACK_BYTES", 1 << 16)
+    ws = Workspace(tmp_path / "ws")
+    ws.ensure()
+    dest = ws.path("processed", "orders/orders.parquet")
+    data = os.urandom(3 * (1 << 16) + 5)
+    sink = WorkspaceParquetFile(ws, dest)
+    for start in range(0, len(data), 1 << 15):
+        sink.write(data[start : start + (1 << 15)])
+    assert sink.publish() == len(data)
+    assert dest.read_bytes() == data
+    assert fs._sync_file_range is False  # looked up once, found missing
+    assert sorted(p.name for p in dest.parent.iterdir()) == [dest.name]
+
+
+@pytest.mark.skipif(not hasattr(os, "copy_file_range"), reason="no copy_file_range here")
+def test_an_upload_copied_in_short_pieces_is_whole_and_reported_piece_by_piece(
+    tmp_path, monkeypatch
+):
+    """copy_file_range may copy less than asked: every byte still arrives, progress
+    reports each piece, and only full chunks (at their true offsets) are handed on."""
+    chunk = 1 << 16
+    monkeypatch.setattr(store_module, "_COPY_CHUNK", chunk)
+    ranges: list[tuple[int, int]] = []
+    monkeypatch.setattr(fs, "start_writeback", lambda fd, offset, n: ranges.append((offset, n)))
+    real_copy = os.copy_file_range
+    asks = iter([1000, chunk, 7, chunk, chunk])  # then whatever is asked
+
+    def short_copy(src: int, dst: int, count: int) -> int:
+        return real_copy(src, dst, min(count, next(asks, count)))
+
+    monkeypatch.setattr(os, "copy_file_range", short_copy)
+    ws = Workspace(tmp_path / "ws")
+    ws.ensure()
+    data = os.urandom(4 * chunk + 123)
+    source = tmp_path / "orders.csv"
+    source.write_bytes(data)
+    pieces: list[int] = []
+    LocalStore(ws).put_file(
+        "raw",
+        "orders/orders.csv",
+        str(source),
+        sha256=hashlib.sha256(data).hexdigest(),
+        progress=pieces.append,
+    )
+    assert ws.path("raw", "orders/orders.csv").read_bytes() == data
+    # 1000, a chunk, 7, a chunk, a chunk, then the rest: 4 * chunk + 123 - 3 * chunk - 1007.
+    assert pieces == [1000, chunk, 7, chunk, chunk, chunk + 123 - 1007]
+    assert ranges == [(1000, chunk), (1007 + chunk, chunk), (1007 + 2 * chunk, chunk)]
