@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from pathlib import Path
 
 from _harness import (
     OLISTCTL,
@@ -51,6 +52,21 @@ BEFORE = (
     " (`/usr/bin/time -v olistctl sample --orders 100000`, one run on this machine) and"
     " crashed from 102,366 orders on"
 )
+# Marks a sample-N folder as this benchmark's, so that it may empty and remove it.
+OWN_MARK = ".made-by-bench-sample"
+
+
+def _fresh_folder(out: Path) -> None:
+    """Make ``out`` empty for a repetition, removing it first only if this benchmark made it
+    (its mark inside: a run stopped half-way leaves one); anything else there is refused."""
+    if out.is_symlink() or (out.exists() and not (out / OWN_MARK).is_file()):
+        raise BenchError(
+            f"{out} is not a folder this benchmark made: move it away, or give another --work-dir"
+        )
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir()
+    (out / OWN_MARK).write_text("made by bench/sample.py, removed by it\n")
 
 
 def _options(parser) -> None:
@@ -70,9 +86,9 @@ def main(argv=None) -> int:
         run = Measured(f"{orders:,} orders", shell(cmd))
         for rep in range(options.reps):
             progress(f"sample --orders {orders:,}, repetition {rep + 1}/{options.reps}")
-            # The bench's own folder from the last repetition: sample refuses to write over
-            # files of those names (they could be a real download), so each run gets it empty.
-            shutil.rmtree(out, ignore_errors=True)
+            # Sample refuses to write over files of its names (they could be a real
+            # download), so each repetition gets the benchmark's own folder empty.
+            _fresh_folder(out)
             run.add(measure(cmd, env=env, cwd=options.work))
         files = sorted(out.glob("*.csv"))
         run.extra = {"orders": orders, "bytes": sum(f.stat().st_size for f in files)}

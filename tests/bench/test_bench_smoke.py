@@ -30,6 +30,7 @@ sys.path.insert(0, str(BENCH))
 import _harness  # noqa: E402
 from _orders_csv import build_orders_csv  # noqa: E402
 from _pandas_queries import answers_agree  # noqa: E402
+from sample import OWN_MARK  # noqa: E402
 from transform import compare_parquet  # noqa: E402
 
 SCRIPTS = (
@@ -261,7 +262,12 @@ def test_run_all_writes_one_document(tmp_path):
 @pytest.mark.slow
 def test_sample_benchmark_repeats_into_its_own_folder(tmp_path):
     """A second repetition finds the first one's files, which sample refuses to write
-    over without --force: the benchmark empties its own folder before each run."""
+    over without --force: the benchmark empties its own folder before each run (one
+    left by a run stopped half-way too, known by its mark), and removes it at the end."""
+    leftover = tmp_path / "sample-300"
+    leftover.mkdir()
+    (leftover / OWN_MARK).write_text("")
+    (leftover / ORDERS.file_name).write_text("order_id\nhalf-written\n")
     command = [sys.executable, str(BENCH / "sample.py"), "--reps", "2", "--orders", "300"]
     done = subprocess.run(
         [*command, "--work-dir", str(tmp_path)],
@@ -273,3 +279,25 @@ def test_sample_benchmark_repeats_into_its_own_folder(tmp_path):
     figures = json.loads((tmp_path / "results" / "sample.json").read_text())
     assert figures["reps"] == 2
     assert "repetition 2/2" in done.stderr
+    assert not leftover.exists()
+
+
+def test_sample_benchmark_leaves_a_folder_it_did_not_make(tmp_path):
+    """A sample-N folder of the user's in --work-dir (their own `olistctl sample --out`,
+    say) is refused, not emptied: the benchmark removes only folders it made."""
+    theirs = tmp_path / "sample-300"
+    theirs.mkdir()
+    (theirs / ORDERS.file_name).write_text("order_id\nmine\n")
+    (theirs / "notes.txt").write_text("mine too\n")
+    command = [sys.executable, str(BENCH / "sample.py"), "--reps", "2", "--orders", "300"]
+    done = subprocess.run(
+        [*command, "--work-dir", str(tmp_path)], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 1
+    assert (
+        f"{theirs} is not a folder this benchmark made: move it away, or give another"
+        " --work-dir" in done.stderr
+    )
+    assert sorted(p.name for p in theirs.iterdir()) == sorted([ORDERS.file_name, "notes.txt"])
+    assert (theirs / ORDERS.file_name).read_text() == "order_id\nmine\n"
+    assert (theirs / "notes.txt").read_text() == "mine too\n"
