@@ -33,6 +33,34 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 DEFAULT_WORK = BENCH_DIR / ".work"
+# Marks a --work-dir as the benchmarks' own. They delete and replace fixed names under it
+# (workspaces, lakes, clones, virtual environments), so only in a folder they made.
+WORK_MARK = ".olistctl-bench"
+
+
+def claim_work_dir(work: Path) -> str | None:
+    """Make ``work`` the benchmarks' scratch folder; the reason it cannot be, if not.
+
+    Accepted: a folder holding the mark, a new or empty one, or the repository's own
+    default (``bench/.work``, git-ignored); the mark is written into it. Refused: any
+    other folder with something in it, which could be the user's.
+    """
+    mark = work / WORK_MARK
+    if mark.is_file():
+        return None
+    if work.exists():
+        if not work.is_dir():
+            return f"--work-dir {work} is not a folder: give a new or empty folder"
+        if work != DEFAULT_WORK.resolve() and any(work.iterdir()):
+            return (
+                f"--work-dir {work} holds files the benchmarks did not make, and they delete"
+                " and replace folders there: give a new or empty folder"
+            )
+    work.mkdir(parents=True, exist_ok=True)
+    mark.write_text("the benchmarks' scratch folder (bench/): they delete what is in it\n")
+    return None
+
+
 PYTHON = sys.executable
 OLISTCTL = str(Path(PYTHON).with_name("olistctl"))
 
@@ -336,8 +364,10 @@ def parse_args(
     if reps < 1:
         parser.error("--reps must be 1 or more")
     work = args.work_dir.resolve()
+    refused = claim_work_dir(work)
+    if refused:
+        parser.error(refused)
     results = (args.results_dir or work / "results").resolve()
-    work.mkdir(parents=True, exist_ok=True)
     results.mkdir(parents=True, exist_ok=True)
     return Options(reps=reps, smoke=args.smoke, work=work, results=results), args
 

@@ -21,7 +21,17 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from _harness import BENCH_DIR, DEFAULT_WORK, PYTHON, REPO, machine, measure, table, verdict
+from _harness import (
+    BENCH_DIR,
+    DEFAULT_WORK,
+    PYTHON,
+    REPO,
+    claim_work_dir,
+    machine,
+    measure,
+    table,
+    verdict,
+)
 
 # In the order the document shows them.
 BENCHMARKS = (
@@ -64,6 +74,9 @@ def main(argv=None) -> int:
     failures: dict[str, str] = {}
     took: dict[str, float] = {}
     if not args.render_only:
+        refused = claim_work_dir(args.work_dir.resolve())
+        if refused:
+            parser.error(refused)
         results.mkdir(parents=True, exist_ok=True)
         steadiness(results)
         for name in chosen:

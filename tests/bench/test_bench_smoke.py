@@ -264,6 +264,7 @@ def test_sample_benchmark_repeats_into_its_own_folder(tmp_path):
     """A second repetition finds the first one's files, which sample refuses to write
     over without --force: the benchmark empties its own folder before each run (one
     left by a run stopped half-way too, known by its mark), and removes it at the end."""
+    (tmp_path / _harness.WORK_MARK).write_text("")  # the benchmarks' folder, from that run
     leftover = tmp_path / "sample-300"
     leftover.mkdir()
     (leftover / OWN_MARK).write_text("")
@@ -283,8 +284,9 @@ def test_sample_benchmark_repeats_into_its_own_folder(tmp_path):
 
 
 def test_sample_benchmark_leaves_a_folder_it_did_not_make(tmp_path):
-    """A sample-N folder of the user's in --work-dir (their own `olistctl sample --out`,
-    say) is refused, not emptied: the benchmark removes only folders it made."""
+    """A sample-N folder of the user's in the benchmarks' --work-dir (their own `olistctl
+    sample --out`, say) is refused, not emptied: the benchmark removes only folders it made."""
+    (tmp_path / _harness.WORK_MARK).write_text("")
     theirs = tmp_path / "sample-300"
     theirs.mkdir()
     (theirs / ORDERS.file_name).write_text("order_id\nmine\n")
@@ -301,3 +303,51 @@ def test_sample_benchmark_leaves_a_folder_it_did_not_make(tmp_path):
     assert sorted(p.name for p in theirs.iterdir()) == sorted([ORDERS.file_name, "notes.txt"])
     assert (theirs / ORDERS.file_name).read_text() == "order_id\nmine\n"
     assert (theirs / "notes.txt").read_text() == "mine too\n"
+
+
+@pytest.mark.parametrize("script", ["pipeline.py", "setup.py", "run_all.py"])
+def test_a_work_dir_holding_the_users_files_is_refused_and_left_alone(tmp_path, script):
+    """The benchmarks delete and replace fixed names under --work-dir (a workspace, a lake,
+    a clone): a folder they did not make, with something in it, is refused before anything
+    runs, and what is there stays as it was."""
+    theirs = tmp_path / "data"
+    (theirs / "ws-full").mkdir(parents=True)
+    (theirs / "ws-full" / "notes.txt").write_text("mine\n")
+    args = ["--smoke"]
+    if script == "run_all.py":  # never the repository's document, whatever happens
+        args += ["--only", "startup", "--out", str(tmp_path / "benchmarks.md")]
+    done = subprocess.run(
+        [sys.executable, str(BENCH / script), *args, "--work-dir", str(theirs)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert (
+        f"--work-dir {theirs} holds files the benchmarks did not make, and they delete and"
+        " replace folders there: give a new or empty folder" in done.stderr
+    )
+    assert sorted(p.relative_to(theirs).as_posix() for p in theirs.rglob("*")) == [
+        "ws-full",
+        "ws-full/notes.txt",
+    ]
+    assert (theirs / "ws-full" / "notes.txt").read_text() == "mine\n"
+
+
+def test_an_empty_or_marked_work_dir_is_the_benchmarks(tmp_path):
+    """A new or empty folder becomes the benchmarks' (the mark written); a marked one stays
+    theirs whatever it holds; the repository's default is theirs too."""
+    new = tmp_path / "new"
+    assert _harness.claim_work_dir(new) is None
+    assert (new / _harness.WORK_MARK).is_file()
+    (new / "ws-full").mkdir()
+    assert _harness.claim_work_dir(new) is None
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert _harness.claim_work_dir(empty) is None and (empty / _harness.WORK_MARK).is_file()
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    assert _harness.claim_work_dir(a_file) == (
+        f"--work-dir {a_file} is not a folder: give a new or empty folder"
+    )
+    assert a_file.read_text() == "x"
