@@ -27,11 +27,13 @@ def ledger(ws: Path) -> bytes:
     return path.read_bytes() if path.is_file() else b""
 
 
-def assert_refused(cli, ws: Path, sql: str, message: str) -> None:
-    """``olistctl query SQL`` is refused with ``Error: {message}`` and writes nothing."""
+def assert_refused(cli, ws: Path, sql: str, message: str):
+    """``olistctl query SQL`` is refused with ``Error: {message}`` and writes nothing; the
+    result, for what a test checks beyond that."""
     before = ledger(ws)
     result = cli("query", sql)
     assert result.exit_code == ExitCode.USAGE, result
     assert error_line(result) == f"Error: {message}"
     assert results_written(ws) == []
     assert ledger(ws) == before
+    return result
