@@ -67,6 +67,34 @@ def test_ctrl_c_during_sample_leaves_no_folder_it_made(cli, tmp_path, monkeypatc
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["mine"]
 
 
+def test_ctrl_c_while_sample_finishes_its_files_replaces_none_of_them(cli, tmp_path, monkeypatch):
+    """Ctrl-C in the last long step (the order items' merge, about 5 % of a 100,000-order
+    sample) published the files finished before it: with --force a folder held the new
+    customers and geolocation beside the old orders; without, the two new files stayed and
+    the same command, run again as the error says, was refused."""
+    from olistctl.synth.writer import SortedTableStream
+
+    def interrupted(self, runs):
+        raise KeyboardInterrupt
+        yield
+
+    mine = tmp_path / "mydata"
+    mine.mkdir()
+    old = {t.file_name: f"the user's {t.name}\n" for t in TABLES}
+    for name, text in old.items():
+        (mine / name).write_text(text)
+    monkeypatch.setattr(SortedTableStream, "_merged", interrupted)
+    for args in (["--out", "mydata", "--force"], ["--out", "new"]):
+        result = cli("sample", "--orders", "20", *args)
+        assert result.exit_code == ExitCode.INTERRUPTED, result
+        assert the_error(result) == (
+            "Error: Interrupted: run the same command again to finish (nothing half-written is"
+            " kept)."
+        )
+    assert {p.name: p.read_text() for p in mine.iterdir()} == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mydata"]
+
+
 def _places(tmp_path: Path) -> dict[str, tuple[str, dict | None, str]]:
     home = tmp_path / "home"
     home.mkdir()
