@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from olistctl.errors import ConfigError
+from olistctl.user_home import expand
 
 CONFIG_FILE_NAME = "olistctl.toml"
 ENV_PREFIX = "OLISTCTL_"
@@ -193,7 +194,7 @@ class Settings:
     def workspace_path(self) -> Path:
         # ~ as a shell would expand it: from OLISTCTL_WORKSPACE, olistctl.toml or
         # --workspace=~/x it would otherwise become a folder named "~".
-        return Path(self.get("workspace") or DEFAULT_WORKSPACE).expanduser()
+        return expand(self.get("workspace") or DEFAULT_WORKSPACE)
 
     @property
     def region_or_default(self) -> str:
@@ -256,7 +257,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def _profile_region(profile: str | None, env: Mapping[str, str]) -> str | None:
     """The region of an AWS CLI profile, read from ~/.aws/config without botocore."""
-    path = Path(env.get("AWS_CONFIG_FILE", "~/.aws/config")).expanduser()
+    path = expand(env.get("AWS_CONFIG_FILE", "~/.aws/config"))
     if not path.is_file():
         return None
     import configparser  # only for a file to read (~1 ms of every command otherwise)
