@@ -770,6 +770,11 @@ def refresh_price_cache(settings: Settings, region: str) -> list[str]:
         path = price_cache.write(answer.cached())
     except OSError as error:
         where = price_cache.path_for(region)
+        if where is None:
+            return [
+                f"Prices fetched but not cached: {error.strerror} to keep them in (set"
+                f" XDG_CACHE_HOME to a writable folder); {_priced_from(region)}."
+            ]
         return [
             f"Prices fetched but not cached: {error.strerror or error} writing {where} (make"
             f" {where.parent} writable, or set XDG_CACHE_HOME to a writable folder);"

@@ -12,6 +12,7 @@ aside whole with one sentence, never trusted in part; the bundled table is then 
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import math
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from olistctl.fs import atomic_write_text
+from olistctl.user_home import home
 
 FORMAT = 1
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -67,26 +69,32 @@ class CachedPrices:
 class CacheRead:
     """What the cache holds for a region: prices, or nothing, or a sentence on why not."""
 
-    path: Path
+    path: Path | None  # None: no cache folder (no XDG_CACHE_HOME, no home folder)
     prices: CachedPrices | None = None
     problem: str | None = None
 
 
-def folder(environ: Mapping[str, str] | None = None) -> Path:
-    """``$XDG_CACHE_HOME/olistctl/prices``; the spec's default when it is unset or relative."""
+def folder(environ: Mapping[str, str] | None = None) -> Path | None:
+    """``$XDG_CACHE_HOME/olistctl/prices``; the spec's default when it is unset or relative;
+    None where that default has no home folder to be in."""
     environ = os.environ if environ is None else environ
     base = environ.get("XDG_CACHE_HOME", "")
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
-    return root / "olistctl" / "prices"
+    if base and Path(base).is_absolute():
+        return Path(base) / "olistctl" / "prices"
+    found = home()
+    return None if found is None else found / ".cache" / "olistctl" / "prices"
 
 
-def path_for(region: str, environ: Mapping[str, str] | None = None) -> Path:
-    return folder(environ) / f"{region}.json"
+def path_for(region: str, environ: Mapping[str, str] | None = None) -> Path | None:
+    where = folder(environ)
+    return None if where is None else where / f"{region}.json"
 
 
 def write(cached: CachedPrices, environ: Mapping[str, str] | None = None) -> Path:
     """Replace the region's cache with ``cached`` (whole or not at all); its path."""
     path = path_for(cached.region, environ)
+    if path is None:
+        raise FileNotFoundError(errno.ENOENT, "there is no XDG_CACHE_HOME and no home folder")
     document = {"format": FORMAT, **asdict(cached)}
     # Not durable: a cache lost to a power cut is fetched again, never half-read.
     atomic_write_text(path, json.dumps(document, indent=2, sort_keys=True) + "\n", durable=False)
@@ -97,6 +105,8 @@ def write(cached: CachedPrices, environ: Mapping[str, str] | None = None) -> Pat
 def load(region: str, environ: Mapping[str, str] | None = None) -> CacheRead:
     """The cached prices of ``region``: read once per version of the file."""
     path = path_for(region, environ)
+    if path is None:
+        return CacheRead(None)
     try:
         stat = path.stat()
     except FileNotFoundError:

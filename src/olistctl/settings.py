@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from olistctl.errors import ConfigError
+from olistctl.user_home import expand
 
 CONFIG_FILE_NAME = "olistctl.toml"
 ENV_PREFIX = "OLISTCTL_"
@@ -193,7 +194,7 @@ class Settings:
     def workspace_path(self) -> Path:
         # ~ as a shell would expand it: from OLISTCTL_WORKSPACE, olistctl.toml or
         # --workspace=~/x it would otherwise become a folder named "~".
-        return Path(self.get("workspace") or DEFAULT_WORKSPACE).expanduser()
+        return expand(self.get("workspace") or DEFAULT_WORKSPACE)
 
     @property
     def region_or_default(self) -> str:
@@ -256,15 +257,16 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def _profile_region(profile: str | None, env: Mapping[str, str]) -> str | None:
     """The region of an AWS CLI profile, read from ~/.aws/config without botocore."""
-    path = Path(env.get("AWS_CONFIG_FILE", "~/.aws/config")).expanduser()
+    path = expand(env.get("AWS_CONFIG_FILE", "~/.aws/config"))
     if not path.is_file():
         return None
     import configparser  # only for a file to read (~1 ms of every command otherwise)
 
-    parser = configparser.ConfigParser()
+    # Raw, as botocore reads it: a `%` is a character, not an interpolation.
+    parser = configparser.RawConfigParser()
     try:
         parser.read(path)
-    except configparser.Error:
+    except (configparser.Error, UnicodeDecodeError):  # a file botocore refuses too
         return None
     section = "default" if not profile or profile == "default" else f"profile {profile}"
     if parser.has_option(section, "region"):
@@ -281,13 +283,16 @@ def terraform_outputs(infra_dir: Path) -> dict[str, Any]:
     saved = infra_dir / "outputs.json"
     raw: dict[str, Any] | None = None
     if saved.is_file():
+        regenerate = "regenerate it with: terraform -chdir=infra output -json > infra/outputs.json"
         try:
             raw = json.loads(saved.read_text())
-        except (OSError, json.JSONDecodeError) as exc:
+        except (OSError, ValueError) as exc:  # ValueError: not JSON, or not UTF-8
+            raise ConfigError(f"{saved} is not valid JSON ({exc})", hint=regenerate) from exc
+        if not isinstance(raw, dict):
             raise ConfigError(
-                f"{saved} is not valid JSON ({exc})",
-                hint="regenerate it with: terraform -chdir=infra output -json > infra/outputs.json",
-            ) from exc
+                f"{saved} is not the object of outputs `terraform output -json` writes",
+                hint=regenerate,
+            )
     elif (infra_dir / "terraform.tfstate").is_file() and shutil.which("terraform"):
         proc = subprocess.run(
             ["terraform", f"-chdir={infra_dir}", "output", "-json"],

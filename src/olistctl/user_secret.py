@@ -24,6 +24,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from olistctl.user_home import expand, home
+
 # The name it was first made under, for the transpile cache: kept, so existing keys still count.
 SECRET_NAME = "transpile-cache.key"
 _SECRET_BYTES = 32
@@ -31,10 +33,16 @@ _SECRET_BYTES = 32
 _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
-def state_folder() -> Path:
-    """The user's olistctl state folder (XDG's state home), outside any workspace."""
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base).expanduser() / "olistctl"
+def state_folder() -> Path | None:
+    """The user's olistctl state folder (XDG's state home), outside any workspace; None
+    where there is neither XDG_STATE_HOME nor a home folder."""
+    base = os.environ.get("XDG_STATE_HOME")
+    if not base:
+        found = home()
+        if found is None:
+            return None
+        base = str(found / ".local" / "state")
+    return expand(base) / "olistctl"
 
 
 @functools.cache
@@ -42,6 +50,8 @@ def user_secret() -> bytes | None:
     """The user's secret that signs cache entries: read, or made once (mode 0600, in one
     link, so two processes end up with the same one); None if it cannot be had."""
     folder = state_folder()
+    if folder is None:
+        return None
     path = folder / SECRET_NAME
     try:
         found = _read_secret(path)

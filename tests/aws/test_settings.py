@@ -69,6 +69,38 @@ def test_aws_default_region_and_the_profiles_region(tmp_path):
     assert by_flag.region == "us-west-2"
 
 
+@pytest.mark.parametrize(
+    ("content", "region"),
+    [
+        # botocore reads the file raw: a `%` is a character (the region is then refused by
+        # name where it is used), never an interpolation error.
+        (b"[default]\nregion = eu-%west-1\n", "eu-%west-1"),
+        # A byte that is not UTF-8 (a Latin-1 comment): botocore refuses the file, and a
+        # local command, which needs nothing from it, runs on without its region.
+        (b"[default]\nregion = eu-west-1\n# caf\xe9\n", None),
+    ],
+)
+def test_an_aws_config_file_odd_for_configparser_never_stops_a_command(
+    cli, tmp_path, content, region
+):
+    config = tmp_path / "aws-config"
+    config.write_bytes(content)
+    env = {"AWS_CONFIG_FILE": str(config)}
+    settings = load_settings(env=env, cwd=tmp_path)
+    assert (settings.get("region"), settings.source("region")) == (
+        region,
+        "aws profile" if region else "default",
+    )
+    # Was "Unexpected InterpolationSyntaxError" / "UnicodeDecodeError … This is a bug in
+    # olistctl", exit 1, for any local command.
+    shown = cli("config", "show", "-o", "json", env=env)
+    assert shown.exit_code == 0, shown
+    assert shown.stderr == ""
+    rows = {r["setting"]: r for r in json.loads(shown.stdout)}
+    assert rows["region"]["value"] == region
+    assert not (tmp_path / "olist-lake").exists()
+
+
 def test_aws_endpoint_url_and_the_olistctl_one(tmp_path):
     env = {"AWS_ENDPOINT_URL": "http://127.0.0.1:5000"}
     settings = load_settings(env=env, cwd=tmp_path)
@@ -147,6 +179,31 @@ def test_a_damaged_saved_output_names_the_command_that_regenerates_it(tmp_path):
     assert str(caught.value).endswith(
         "regenerate it with: terraform -chdir=infra output -json > infra/outputs.json"
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"[1, 2]", "is not the object of outputs `terraform output -json` writes"),
+        (b'"raw-bucket"', "is not the object of outputs `terraform output -json` writes"),
+        (b'{"region": "caf\xe9"}', "is not valid JSON ('utf-8' codec can't decode byte 0xe9"),
+    ],
+)
+def test_a_saved_output_that_is_no_object_of_outputs_is_a_config_error(
+    cli, tmp_path, content, problem
+):
+    """Was "Unexpected AttributeError" / "UnicodeDecodeError … This is a bug", exit 1."""
+    saved = tmp_path / "infra" / "outputs.json"
+    saved.parent.mkdir()
+    saved.write_bytes(content)
+    result = cli("--backend", "aws", "--region", "eu-west-1", "config", "show")
+    assert result.exit_code == ExitCode.CONFIG, result
+    assert result.stderr.startswith(f"Error: {saved} {problem}")
+    assert result.stderr.endswith(
+        ": regenerate it with: terraform -chdir=infra output -json > infra/outputs.json.\n"
+    )
+    assert result.stderr.count("\n") == 1 and result.stdout == ""
+    assert saved.read_bytes() == content
 
 
 @pytest.mark.parametrize(

@@ -67,6 +67,34 @@ def test_ctrl_c_during_sample_leaves_no_folder_it_made(cli, tmp_path, monkeypatc
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["mine"]
 
 
+def test_ctrl_c_while_sample_finishes_its_files_replaces_none_of_them(cli, tmp_path, monkeypatch):
+    """Ctrl-C in the last long step (the order items' merge, about 5 % of a 100,000-order
+    sample) published the files finished before it: with --force a folder held the new
+    customers and geolocation beside the old orders; without, the two new files stayed and
+    the same command, run again as the error says, was refused."""
+    from olistctl.synth.writer import SortedTableStream
+
+    def interrupted(self, runs):
+        raise KeyboardInterrupt
+        yield
+
+    mine = tmp_path / "mydata"
+    mine.mkdir()
+    old = {t.file_name: f"the user's {t.name}\n" for t in TABLES}
+    for name, text in old.items():
+        (mine / name).write_text(text)
+    monkeypatch.setattr(SortedTableStream, "_merged", interrupted)
+    for args in (["--out", "mydata", "--force"], ["--out", "new"]):
+        result = cli("sample", "--orders", "20", *args)
+        assert result.exit_code == ExitCode.INTERRUPTED, result
+        assert the_error(result) == (
+            "Error: Interrupted: run the same command again to finish (nothing half-written is"
+            " kept)."
+        )
+    assert {p.name: p.read_text() for p in mine.iterdir()} == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mydata"]
+
+
 def _places(tmp_path: Path) -> dict[str, tuple[str, dict | None, str]]:
     home = tmp_path / "home"
     home.mkdir()
@@ -286,3 +314,57 @@ def test_a_marker_nested_deeper_than_json_reads_is_no_bug(cli, lake, tmp_path):
         "catalog",
         "results",
     ]
+
+
+# -- no home folder, no such user -------------------------------------------------------------
+
+
+@pytest.fixture
+def no_home(monkeypatch):
+    """A user id with no passwd entry and no HOME (a container run as an arbitrary user)."""
+    import pwd
+
+    from olistctl.user_secret import user_secret
+
+    def unknown(uid):
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    for name in ("HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(pwd, "getpwuid", unknown)
+    user_secret.cache_clear()  # the secret found with a home must not stand in
+    yield
+    user_secret.cache_clear()
+
+
+def test_without_a_home_folder_every_local_command_runs_and_keeps_nothing_of_the_users(
+    cli, tmp_path, sample_data, no_home
+):
+    """Was "Unexpected RuntimeError: Could not determine home directory.. This is a bug",
+    exit 1, from every command that opened a workspace, and after a query's answer."""
+    from olistctl.user_secret import user_secret
+
+    ran = cli("run", str(sample_data))
+    assert ran.exit_code == 0, ran
+    assert_no_error(ran)
+    answered = cli("query", GOOD_SQL, "-o", "csv")
+    assert (answered.exit_code, answered.stdout) == (0, "n\n1000\n"), answered
+    assert_no_error(answered)
+    assert answered.stderr.startswith("1 row · ")
+    made = cli("sample", "--orders", "5", "--out", "made")
+    assert made.exit_code == 0, made
+    assert user_secret() is None  # nothing signed, so nothing of the cache is trusted
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["made", WS]
+
+
+def test_a_tilde_of_no_such_user_is_a_folder_of_that_name_as_in_the_shell(cli, tmp_path):
+    """`~nobody-such/x` is left as written (as bash leaves it), where pathlib raised
+    RuntimeError ("This is a bug in olistctl", exit 1) for --workspace and sample --out."""
+    lake = cli("-w", "~no-such-user-olistctl/lake", "status", "-o", "csv")
+    assert lake.exit_code == 0, lake
+    assert_no_error(lake)
+    made = cli("sample", "--orders", "5", "--out", "~no-such-user-olistctl/sample")
+    assert made.exit_code == 0, made
+    assert sorted(p.name for p in (tmp_path / "~no-such-user-olistctl" / "sample").iterdir()) == (
+        sorted(t.file_name for t in TABLES)
+    )

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from olistctl import user_home
 from olistctl.cli.state import get_state
 
 
@@ -29,7 +30,7 @@ def command(
     from olistctl.synth import check_target, generate
 
     state = get_state(ctx)
-    out = out.expanduser()
+    out = user_home.expand(out)
     refuse_location(out)
     check_target(out, overwrite=force)
     with state.progress() as progress:
@@ -59,12 +60,12 @@ def refuse_location(out: Path) -> None:
     from olistctl.backends.local.workspace import workspace_holding
     from olistctl.errors import UsageError
 
-    resolved = out.expanduser().resolve()
+    resolved = user_home.expand(out).resolve()
     shown = str(out) if str(out) == str(resolved) else f"{out} ({resolved})"
     reason = None
     if resolved == Path(resolved.anchor):
         reason = "is the root of the file system"
-    elif resolved == Path.home().resolve():
+    elif (home := user_home.home()) is not None and resolved == home.resolve():
         reason = "is your home folder"
     elif (workspace := workspace_holding(resolved)) is not None:
         reason = f"is in the olistctl workspace {workspace}, whose files are olistctl's"

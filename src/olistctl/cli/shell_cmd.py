@@ -15,7 +15,6 @@ history, so stdout holds only their answers; the exit code is the first failed s
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -73,8 +72,12 @@ def history_for(state: AppState, backend: Backend) -> History:
         if kept.path is None:
             return InMemoryHistory()
         return _claimed_history(kept.path, kept.claim, state)
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    folder = Path(base) / "olistctl"
+    from olistctl.user_secret import state_folder
+
+    folder = state_folder()
+    if folder is None:
+        state.info("The shell's history is not kept (no XDG_STATE_HOME and no home folder).")
+        return InMemoryHistory()
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:

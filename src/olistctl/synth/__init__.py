@@ -195,9 +195,14 @@ def generate(
                 for i, name in enumerate(TRANSLATION.column_names)
             }
         )
+        # Every file finished (the order items' merge, each fsync) before any is moved into
+        # place: a failure or Ctrl-C in that long step leaves no file of the new set among
+        # the old ones (--force) or alone in the folder.
+        for stream in streams.values():
+            stream.finish()
         result = GenerateResult(target, {}, {}, {}, 0.0)
         for table in TABLES:
-            done = streams.pop(table.name).commit()
+            done = streams.pop(table.name).publish()
             result.files[table.name] = done.path
             result.rows[table.name] = done.rows
             result.bytes[table.name] = done.bytes

@@ -159,11 +159,19 @@ class TableStream:
             self._progress(self.table.name, self.rows)
 
     def commit(self) -> WrittenFile:
+        self.finish()
+        return self.publish()
+
+    def finish(self) -> None:
+        """Write the file's end and flush it to disk: everything but the move into place."""
         if self.table.csv.final_newline:
             self._bytes += self._fh.write(self._eol.encode("utf-8"))
         self._fh.flush()
         os.fsync(self._fh.fileno())
         self._fh.close()
+
+    def publish(self) -> WrittenFile:
+        """Move the finished file into place (:meth:`finish` first)."""
         fs.publish(self._tmp, self.path)
         return WrittenFile(self.path, self.rows, self._bytes)
 
@@ -183,7 +191,7 @@ class SortedTableStream(TableStream):
     """A table whose file is sorted by its first column, written from parts that are
     each sorted by it, every key within one part (a chunk's order items).
 
-    Each part goes to a run file beside the table; :meth:`commit` merges the runs
+    Each part goes to a run file beside the table; :meth:`finish` merges the runs
     (a k-way merge holds one line per run), so no more than one part is ever in
     memory. Runs are merged MERGE_FAN_IN at a time as they accumulate (a run of
     level L+1 from MERGE_FAN_IN runs of level L), so the files open at once stay
@@ -242,7 +250,7 @@ class SortedTableStream(TableStream):
             for fh in files:
                 fh.close()
 
-    def commit(self) -> WrittenFile:
+    def finish(self) -> None:
         rows, self.rows = self.rows, 0
         eol = self._eol
         for batch in self._merged([path for _, path in self._runs]):
@@ -252,7 +260,7 @@ class SortedTableStream(TableStream):
         if self.rows != rows:
             raise RuntimeError(f"{self.table.name}: merged {self.rows} of {rows} rows")
         self._remove_runs()
-        return super().commit()
+        super().finish()
 
     def discard(self) -> None:
         super().discard()

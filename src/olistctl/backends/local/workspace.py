@@ -45,6 +45,7 @@ import olistctl.backends.local.nofollow as nofollow
 from olistctl.backends.local.manifest import MANIFEST, Owned, remove_temporaries
 from olistctl.backends.local.workspace_files import WorkspaceFiles
 from olistctl.errors import ConfigError, DeadlineExceeded, Refused, UsageError, os_error
+from olistctl.user_home import expand, home
 
 MARKER = "olistctl-workspace.json"
 LOCK = ".lock"
@@ -453,7 +454,7 @@ def workspace_holding(path: Path) -> Path | None:
     A file of the user's there would be read as data (a Parquet file under processed/
     joins its table) or left by teardown as not olistctl's: --out paths are refused there.
     """
-    resolved = path.expanduser().resolve()
+    resolved = expand(path).resolve()
     for folder in (resolved, *resolved.parents):
         if (folder / MARKER).is_file():
             return folder
@@ -536,17 +537,18 @@ def refuse_unsafe_location(root: Path) -> None:
     """UsageError if ``root`` is a folder that holds the user's world rather than a workspace."""
     resolved = root.resolve()
     cwd = Path.cwd().resolve()
-    home = Path.home().resolve()
+    found = home()
+    user_home = found.resolve() if found is not None else None
     reason = None
     if resolved == Path(resolved.anchor):
         reason = "the root of the file system"
-    elif resolved == home:
+    elif resolved == user_home:
         reason = "your home folder"
     elif resolved == cwd:
         reason = "the current folder"
     elif resolved in cwd.parents:
         reason = "a folder above the current folder"
-    elif resolved in home.parents:
+    elif user_home is not None and resolved in user_home.parents:
         reason = "a folder above your home folder"
     elif len(resolved.parts) == 2 and resolved.is_dir() and not (resolved / MARKER).is_file():
         # /tmp, /mnt, /srv …: the system's (a new /olist-lake, say, is fine).
