@@ -136,6 +136,38 @@ def test_the_current_home_and_root_folders_are_refused(cli, tmp_path, sample_dat
     refused(cli, tmp_path, args, ExitCode.USAGE, message + " --workspace olist-lake.", env=env)
 
 
+@pytest.mark.parametrize("inner", ["raw/inner", "processed/olist_orders_dataset/x", "new/deeper"])
+@pytest.mark.parametrize("command", [["run", "SAMPLE"], ["status"]], ids=["run", "status"])
+def test_a_new_workspace_inside_another_is_refused(
+    cli, lake, tmp_path, sample_data, inner, command
+):
+    """Its files would be the outer workspace's to that one: the outer's status counted a CSV
+    under raw/inner as a raw object "not yet converted" that transform never converted."""
+    outer = lake("crawled")
+    args = ["-w", f"{WS}/{inner}", *(str(sample_data) if a == "SAMPLE" else a for a in command)]
+    expected = (
+        f"Error: The workspace {WS}/{inner} ({outer / inner}) is inside the olistctl workspace"
+        f" {outer}, {OWN_FOLDER} --workspace olist-lake."
+    )
+    refused(cli, tmp_path, args, ExitCode.USAGE, expected)
+
+
+def test_a_workspace_already_inside_another_can_still_be_torn_down(
+    cli, lake, tmp_path, sample_data
+):
+    """One made before the refusal above (moved there, here) is not stranded: teardown runs."""
+    made = cli("-w", "elsewhere", "upload", str(sample_data / f"{ORDERS}.csv"))
+    assert made.exit_code == 0, made
+    outer = lake("crawled")
+    before = snapshot(outer)
+    os.rename(tmp_path / "elsewhere", outer / "raw" / "inner")
+    gone = cli("-w", f"{WS}/raw/inner", "teardown", "--yes")
+    assert gone.exit_code == 0, gone
+    assert_no_error(gone)
+    assert not (outer / "raw" / "inner").exists()
+    assert snapshot(outer) == before
+
+
 @pytest.mark.parametrize(
     ("workspace", "problem"),
     [

@@ -126,8 +126,9 @@ class Workspace(WorkspaceFiles):
         """Refuse a place olistctl must not use as a workspace, before anything is written;
         the marker as :meth:`marker` reads it (None: no workspace there yet).
 
-        Not the current folder, the home folder, the root, an existing top-level folder
-        or any folder above the current or the home folder; not a file; not a folder
+        Not the current folder, the home folder, the root, an existing top-level folder,
+        any folder above the current or the home folder, or a new folder inside another
+        workspace; not a file; not a folder
         that already holds files and is not a workspace; not a folder every user may
         write to (/var/tmp), unless it is a workspace already.
         """
@@ -553,6 +554,10 @@ def refuse_unsafe_location(root: Path) -> None:
     elif len(resolved.parts) == 2 and resolved.is_dir() and not (resolved / MARKER).is_file():
         # /tmp, /mnt, /srv …: the system's (a new /olist-lake, say, is fine).
         reason = "a top-level system folder"
+    elif not (resolved / MARKER).is_file() and (outer := workspace_holding(resolved.parent)):
+        # Its files would be the outer workspace's files to that one (a CSV under raw/ is
+        # counted by its status). One made before this check still runs, to be torn down.
+        reason = f"inside the olistctl workspace {outer}"
     if reason is not None:
         shown = str(root) if str(root) == str(resolved) else f"{root} ({resolved})"
         raise UsageError(
