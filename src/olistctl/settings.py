@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Mapping
@@ -57,6 +58,21 @@ class SettingSpec:
     # AWS's own environment variables, read at level 4.
     aws_env: tuple[str, ...] = ()
     from_terraform: bool = False
+    # A URL, which may carry a password (http://user:secret@host): masked wherever shown.
+    url: bool = False
+
+    def shown(self, value: str | None) -> str | None:
+        """``value`` as output may show it."""
+        return without_password(value) if self.url and value else value
+
+
+# scheme://user:password@ in a URL, wherever it is in a text (botocore's messages quote it).
+_URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*):[^/\s@]*@")
+
+
+def without_password(text: str) -> str:
+    """``text`` with the password of every URL's user part masked, as pip shows URLs."""
+    return _URL_PASSWORD.sub(r"\1:****@", text)
 
 
 SPECS: tuple[SettingSpec, ...] = (
@@ -77,6 +93,7 @@ SPECS: tuple[SettingSpec, ...] = (
         "an AWS-compatible endpoint (moto, LocalStack) instead of AWS",
         None,
         aws_env=("AWS_ENDPOINT_URL",),
+        url=True,
     ),
     SettingSpec("raw_bucket", "S3 bucket for the raw CSVs", None, from_terraform=True),
     SettingSpec("processed_bucket", "S3 bucket for the Parquet files", None, from_terraform=True),

@@ -163,6 +163,23 @@ def test_unreachable_endpoint_is_an_aws_error_naming_it(aws_env, no_backoff):
     assert "check the network and the region, or the --endpoint-url you set" in str(caught.value)
 
 
+def test_an_endpoints_password_is_never_in_an_error(aws_env, no_backoff):
+    """An endpoint URL may carry a password (http://user:secret@host, as a proxy or a
+    self-hosted S3 takes it); botocore's message quotes the URL whole."""
+    import socket
+
+    with socket.socket() as s:  # a free port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    clients = AwsClients(region=REGION, endpoint_url=f"http://me:pa55word@127.0.0.1:{port}")
+    from olistctl.backends.aws.clients import aws_errors
+
+    with pytest.raises(AwsError) as caught, aws_errors():
+        clients.client("glue").get_databases()
+    assert str(caught.value).startswith(f"Could not connect to http://me:****@127.0.0.1:{port}")
+    assert "pa55word" not in str(caught.value)
+
+
 def test_a_connection_that_keeps_breaking_is_retried_then_an_aws_error_naming_the_fix(
     stack, no_backoff
 ):

@@ -101,6 +101,29 @@ def test_an_aws_config_file_odd_for_configparser_never_stops_a_command(
     assert not (tmp_path / "olist-lake").exists()
 
 
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("http://me:pa55word@127.0.0.1:4566", "http://me:****@127.0.0.1:4566"),
+        ("https://me:p%40ss:word@[::1]:4566/path", "https://me:****@[::1]:4566/path"),
+        ("http://me@127.0.0.1:4566", "http://me@127.0.0.1:4566"),  # no password: as given
+        ("http://127.0.0.1:4566", "http://127.0.0.1:4566"),
+    ],
+)
+@pytest.mark.parametrize("output", ["table", "json"])
+def test_config_show_masks_the_password_of_an_endpoint_url(cli, url, shown, output):
+    """Shown as pip and git show such URLs; the setting itself keeps it for the SDK."""
+    result = cli("--endpoint-url", url, "config", "show", "-o", output)
+    assert result.exit_code == 0, result
+    if output == "json":
+        rows = {r["setting"]: r for r in json.loads(result.stdout)}
+        assert (rows["endpoint_url"]["value"], rows["endpoint_url"]["source"]) == (shown, "flag")
+    else:
+        assert shown in result.stdout
+    assert "pa55word" not in result.stdout + result.stderr
+    assert "p%40ss" not in result.stdout + result.stderr
+
+
 def test_aws_endpoint_url_and_the_olistctl_one(tmp_path):
     env = {"AWS_ENDPOINT_URL": "http://127.0.0.1:5000"}
     settings = load_settings(env=env, cwd=tmp_path)

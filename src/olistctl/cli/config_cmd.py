@@ -28,7 +28,7 @@ def show(ctx: typer.Context, output: OutputOpt = OutputFormat.table) -> None:
     state = get_state(ctx)
     settings = state.settings()
     values = settings.resolve_all() if settings.get("backend") == "aws" else settings.values
-    rows = [(s.key, values[s.key].value, values[s.key].source, s.help) for s in SPECS]
+    rows = [(s.key, s.shown(values[s.key].value), values[s.key].source, s.help) for s in SPECS]
     emit_summary(
         state.out, ["setting", "value", "source", "meaning"], rows, output, title="Settings"
     )

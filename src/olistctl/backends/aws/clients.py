@@ -25,6 +25,7 @@ import botocore.session
 
 from olistctl import __version__
 from olistctl.errors import AwsError, ConfigError, OlistError
+from olistctl.settings import without_password
 
 if TYPE_CHECKING:
     from boto3.s3.transfer import TransferConfig
@@ -225,6 +226,16 @@ def translate(
     "s3://bucket/key") so the message can say it; the ClientError's own
     operation name is the fallback.
     """
+    error = _translated(exc, action=action, resource=resource)
+    if error is not None:
+        # botocore's messages quote the endpoint's URL, with any password in it.
+        error.message = without_password(error.message)
+    return error
+
+
+def _translated(
+    exc: BaseException, *, action: str | None, resource: str | None
+) -> OlistError | None:
     if isinstance(exc, botocore.exceptions.ClientError):
         return _translate_client_error(exc, action=action, resource=resource)
     if isinstance(exc, botocore.exceptions.NoCredentialsError):
