@@ -49,6 +49,13 @@ TIMESTAMP = _TRINO + "operator/scalar/timestamp/TestTimestamp.java"
 JSON_EXTRACT = _TRINO + "operator/scalar/TestJsonExtract.java"
 ARRAYS = _TRINO + "type/TestArrayOperators.java"
 DECIMALS = _TRINO + "type/TestDecimalOperators.java"
+DECIMAL_CASTS = _TRINO + "type/TestDecimalCasts.java"
+REGEXP = _TRINO + "operator/scalar/AbstractTestRegexpFunctions.java"
+CORR = _TRINO + "operator/aggregation/TestDoubleCorrelationAggregation.java"
+# Trino's implementation, where its tests leave a value open (code points, not graphemes).
+STRINGS_SOURCE = (
+    "trinodb/trino core/trino-main/src/main/java/io/trino/operator/scalar/StringFunctions.java"
+)
 INTEGERS = _TRINO + "type/TestIntegerOperators.java"
 DOUBLES = _TRINO + "type/TestDoubleOperators.java"
 COUNT_IF = _TRINO + "operator/aggregation/TestCountIfAggregation.java"
@@ -789,6 +796,41 @@ OPERATOR_CASES = [
             ("cast(-17.5E0 as bigint)", -18, "bigint"),
             ("cast('37.7' as double)", 37.7, "double"),
             ("cast('17.1' as double)", 17.1, "double"),
+        ],
+    ),
+    *block(
+        "decimal-to-varchar",
+        DECIMAL_CASTS + " testDecimalToVarcharCasts",
+        [
+            # A decimal(p,p) (no integer digit) prints its leading 0; DuckDB wrote '.0034'.
+            ("CAST(DECIMAL '2.34' AS VARCHAR)", "2.34", "varchar"),
+            ("CAST(DECIMAL '23400' AS VARCHAR)", "23400", "varchar"),
+            ("CAST(DECIMAL '0.0034' AS VARCHAR)", "0.0034", "varchar"),
+            ("CAST(DECIMAL '0' AS VARCHAR)", "0", "varchar"),
+            ("CAST(DECIMAL '0.1234567890123456' AS VARCHAR)", "0.1234567890123456", "varchar"),
+            ("CAST(DECIMAL '0.12345678901234567' AS VARCHAR)", "0.12345678901234567", "varchar"),
+            ("CAST(DECIMAL '-10' AS VARCHAR)", "-10", "varchar"),
+            ("CAST(DECIMAL '-1.0' AS VARCHAR)", "-1.0", "varchar"),
+            ("CAST(DECIMAL '-1.00' AS VARCHAR)", "-1.00", "varchar"),
+            ("CAST(DECIMAL '-1.00000' AS VARCHAR)", "-1.00000", "varchar"),
+            ("CAST(DECIMAL '-0.1' AS VARCHAR)", "-0.1", "varchar"),
+            ("CAST(DECIMAL '-.001' AS VARCHAR)", "-0.001", "varchar"),
+            ("CAST(DECIMAL '-1234567890.1234567' AS VARCHAR)", "-1234567890.1234567", "varchar"),
+        ],
+    ),
+    *block(
+        "array-join-decimals",
+        ARRAYS
+        + " testArrayJoin (a decimal is joined as CAST(x AS varchar) prints it: ARRAY [1.0, 2.100,"
+        " 3.3] of decimals is '1.000x2.100x3.300'), with "
+        + DECIMAL_CASTS
+        + " testDecimalToVarcharCasts ('0.0034', '-0.1')",
+        [
+            (
+                "array_join(ARRAY [DECIMAL '0.0034', DECIMAL '-0.1'], 'x')",
+                "0.0034x-0.1000",
+                "varchar",
+            ),
         ],
     ),
 ]

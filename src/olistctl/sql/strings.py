@@ -238,6 +238,16 @@ def array_join(node: exp.ArrayToString, rw: Rewriter) -> exp.Expr:
         )
     elif element is not None and element.is_floating:
         rw.refuse(node, "array_join of reals prints them differently in Athena")
+    elif element is not None and element.is_decimal:
+        # Athena writes each decimal as CAST(x AS varchar) does ('0.5', not DuckDB's '.5').
+        from olistctl.sql.casts import decimal_text
+
+        item = exp.column("olistctl_item")
+        array = duck(
+            "list_transform(:a, lambda olistctl_item: :text)",
+            a=array,
+            text=decimal_text(item, element),
+        )
     # Trino joins an array of only NULLs into ''; DuckDB's array_to_string gives NULL.
     return duck(
         "CASE WHEN :whole IS NULL OR :d IS NULL THEN NULL"
