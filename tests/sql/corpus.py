@@ -1536,6 +1536,25 @@ JSON_CASES = [
 # count_if gives NULL for no rows).
 AGGREGATE_CASES = [
     *block(
+        "corr-division-by-zero",
+        CORR + " testDivisionByZero (and AbstractTestAggregationFunction: NULL for one row)",
+        [
+            (
+                "corr(y, x) FROM (VALUES (2E0, 1E0), (2E0, 4E0), (2E0, 9E0), (2E0, 16E0),"
+                " (2E0, 25E0)) AS t(y, x)",
+                None,
+                "double",
+            ),
+            (
+                "corr(y, x) FROM (VALUES (1E0, 2E0), (4E0, 2E0), (9E0, 2E0), (16E0, 2E0),"
+                " (25E0, 2E0)) AS t(y, x)",
+                None,
+                "double",
+            ),
+            ("corr(y, x) FROM (VALUES (1E0, 2E0)) AS t(y, x)", None, "double"),
+        ],
+    ),
+    *block(
         "count-if",
         COUNT_IF + " (AbstractTestAggregationFunction testNoPositions testAllPositionsNull"
         " testMultiplePositions)",
