@@ -895,6 +895,35 @@ STRING_CASES = [
             ("reverse('racecar')", "racecar", "varchar"),
             ("reverse('\u00d6sterreich')", "hcierrets\u00d6", "varchar"),
             ("reverse(' a')", "a ", "varchar"),
+            ("reverse('na\u00efve')", "ev\u00efan", "varchar"),
+            ("reverse('\U0001042dend')", "dne\U0001042d", "varchar"),
+        ],
+    ),
+    *block(
+        "string-reverse-code-points",
+        STRINGS_SOURCE
+        + " reverse ('reverse all code points in a given string': SliceUtf8.reverse, code point"
+        " by code point; DuckDB reversed grapheme clusters, keeping a letter with its accent)",
+        [
+            ("reverse('e' || chr(769) || 'x')", "x\u0301e", "varchar"),
+            ("reverse('\U0001f44d\U0001f3fb')", "\U0001f3fb\U0001f44d", "varchar"),
+            ("reverse('\U0001f1e7\U0001f1f7')", "\U0001f1f7\U0001f1e7", "varchar"),
+        ],
+    ),
+    *block(
+        "string-upper-lower-by-code-point",
+        STRINGS + " testUpper testLower (upperByCodePoint, lowerByCodePoint: Java's"
+        " Character.toUpperCase and toLowerCase, code point by code point; U+00DF has no"
+        " one-character uppercase in Unicode's UnicodeData.txt, so Java keeps it, where DuckDB"
+        " wrote U+1E9E)",
+        [
+            ("upper('\u00d6sterreich')", "\u00d6STERREICH", "varchar"),
+            ("upper('From\U0001042dTo')", "FROM\U00010405TO", "varchar"),
+            ("lower('\u00d6STERREICH')", "\u00f6sterreich", "varchar"),
+            ("lower('From\U0001042dTo')", "from\U0001042dto", "varchar"),
+            ("upper('stra\u00dfe')", "STRA\u00dfE", "varchar"),
+            ("upper('\u00df' || '\u1e9e')", "\u00df\u1e9e", "varchar"),
+            ("lower('\u1e9e')", "\u00df", "varchar"),
         ],
     ),
     *block(

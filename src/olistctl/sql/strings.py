@@ -44,6 +44,30 @@ def string_function(name: str) -> Rule:
     return rule
 
 
+def reverse(node: exp.Reverse, rw: Rewriter) -> exp.Expr:
+    """Trino reverses code points ("reverse all code points in a given string":
+    SliceUtf8.reverse); DuckDB's reverse keeps grapheme clusters whole (a letter and its
+    combining accent, a flag's two code points). string_split(s, '') gives code points."""
+    require_string(node, node.this, rw, rw.written_name(node) or "reverse")
+    return duck("array_to_string(list_reverse(string_split(:s, '')), '')", T.VARCHAR, s=node.this)
+
+
+def upper(node: exp.Upper, rw: Rewriter) -> exp.Expr:
+    """Trino upper-cases code point by code point with Java's Character.toUpperCase
+    (TestStringFunctions.testUpper, upperByCodePoint), which keeps U+00DF (sharp s: no
+    one-character uppercase in UnicodeData.txt); DuckDB writes U+1E9E. A scan of every
+    code point to U+2FFFF found no other difference."""
+    require_string(node, node.this, rw, rw.written_name(node) or "upper")
+    return duck(
+        "array_to_string(list_transform(string_split(:s, :sharp_s),"
+        " lambda olistctl_part: upper(olistctl_part)), :sharp_s2)",
+        T.VARCHAR,
+        s=node.this,
+        sharp_s=string("\u00df"),
+        sharp_s2=string("\u00df"),
+    )
+
+
 def concat(node: exp.Expr, rw: Rewriter) -> None:
     parts = node.expressions if isinstance(node, exp.Concat) else [node.this, node.expression]
     if len(parts) < 2:
