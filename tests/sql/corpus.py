@@ -1088,6 +1088,61 @@ STRING_CASES = [
             ),
         ],
     ),
+    *block(
+        "regexp-extract",
+        REGEXP + " testRegexpExtract",
+        [
+            ("regexp_extract('Hello world bye', '\\b[a-z]([a-z]*)')", "world", "varchar"),
+            ("regexp_extract('Hello world bye', '\\b[a-z]([a-z]*)', 1)", "orld", "varchar"),
+            # Group 2 took no part in the match: NULL (DuckDB: '').
+            ("regexp_extract('rat cat\nbat dog', 'ra(.)|blah(.)(.)', 2)", None, "varchar"),
+            ("regexp_extract('12345', 'x')", None, "varchar"),
+            ("regexp_extract('Baby X', 'by ([A-Z].*)\\b[a-z]')", None, "varchar"),
+        ],
+    ),
+    *block(
+        "regexp-replace",
+        REGEXP + " testRegexpReplace",
+        [
+            (
+                "regexp_replace('abc\u6709\u670b$%X\u81ea9\u8fdc\u65b9\u6765', '', 'Y')",
+                "YaYbYcY\u6709Y\u670bY$Y%YXY\u81eaY9Y\u8fdcY\u65b9Y\u6765Y",
+                "varchar",
+            ),
+            ("regexp_replace('a\u6709\u670b\U0001f4b0', '.', 'Y')", "YYYY", "varchar"),
+            (
+                "regexp_replace('a\u6709\u670b\U0001f4b0', '.', '1$02')",
+                "1a21\u670921\u670b21\U0001f4b02",
+                "varchar",
+            ),
+            ("regexp_replace('', '', 'Y')", "Y", "varchar"),
+            ("regexp_replace('fun stuff.', '[a-z]')", " .", "varchar"),
+            ("regexp_replace('fun stuff.', '[a-z]', '*')", "*** *****.", "varchar"),
+            (
+                "regexp_replace('call 555.123.4444 now', '(\\d{3})\\.(\\d{3}).(\\d{4})')",
+                "call  now",
+                "varchar",
+            ),
+            (
+                "regexp_replace('call 555.123.4444 now', '(\\d{3})\\.(\\d{3}).(\\d{4})',"
+                " '($1) $2-$3')",
+                "call (555) 123-4444 now",
+                "varchar",
+            ),
+            ("regexp_replace('xxx xxx xxx', 'x', 'x')", "xxx xxx xxx", "varchar"),
+            ("regexp_replace('xxx', '', 'y')", "yxyxyxy", "varchar"),
+            ("regexp_replace('xxx xxx xxx', 'x', '$0')", "xxx xxx xxx", "varchar"),
+            # $ reads as many digits as still name a group of the pattern.
+            ("regexp_replace('xxx', '(x)', '$01')", "xxx", "varchar"),
+            ("regexp_replace('xxx', 'x', '$05')", "x5x5x5", "varchar"),
+            ("regexp_replace('123456789', '(1)(2)(3)(4)(5)(6)(7)(8)(9)', '$10')", "10", "varchar"),
+            (
+                "regexp_replace('1234567890', '(1)(2)(3)(4)(5)(6)(7)(8)(9)(0)', '$1a')",
+                "1a",
+                "varchar",
+            ),
+        ],
+    ),
 ]
 
 # -- Date and time functions (Trino TestDateTimeFunctions, TestTimestamp) -------------------------

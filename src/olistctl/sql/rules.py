@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from olistctl.sql import arithmetic, arrays, casts, checks, jsonpath, strings, temporal
+from olistctl.sql import (
+    arithmetic,
+    arrays,
+    casts,
+    checks,
+    jsonpath,
+    regexps,
+    strings,
+    temporal,
+)
 from olistctl.sql.rewrite import Rewriter, Rule
 from olistctl.sql.verified import VERIFIED, check_verified, random_
 
@@ -82,9 +91,9 @@ RULES: dict[type, Rule] = {
     exp.Replace: strings.replace,
     exp.SplitPart: strings.split_part,
     exp.StrPosition: strings.strpos,
-    exp.RegexpExtract: strings.regexp_extract,
-    exp.RegexpReplace: strings.regexp_replace,
-    exp.RegexpLike: strings.regexp_like,
+    exp.RegexpExtract: regexps.regexp_extract,
+    exp.RegexpReplace: regexps.regexp_replace,
+    exp.RegexpLike: regexps.regexp_like,
     exp.Split: strings.split,
     exp.ArrayToString: strings.array_join,
     exp.ArraySize: strings.cardinality,
