@@ -49,6 +49,13 @@ TIMESTAMP = _TRINO + "operator/scalar/timestamp/TestTimestamp.java"
 JSON_EXTRACT = _TRINO + "operator/scalar/TestJsonExtract.java"
 ARRAYS = _TRINO + "type/TestArrayOperators.java"
 DECIMALS = _TRINO + "type/TestDecimalOperators.java"
+DECIMAL_CASTS = _TRINO + "type/TestDecimalCasts.java"
+REGEXP = _TRINO + "operator/scalar/AbstractTestRegexpFunctions.java"
+CORR = _TRINO + "operator/aggregation/TestDoubleCorrelationAggregation.java"
+# Trino's implementation, where its tests leave a value open (code points, not graphemes).
+STRINGS_SOURCE = (
+    "trinodb/trino core/trino-main/src/main/java/io/trino/operator/scalar/StringFunctions.java"
+)
 INTEGERS = _TRINO + "type/TestIntegerOperators.java"
 DOUBLES = _TRINO + "type/TestDoubleOperators.java"
 COUNT_IF = _TRINO + "operator/aggregation/TestCountIfAggregation.java"
@@ -791,6 +798,41 @@ OPERATOR_CASES = [
             ("cast('17.1' as double)", 17.1, "double"),
         ],
     ),
+    *block(
+        "decimal-to-varchar",
+        DECIMAL_CASTS + " testDecimalToVarcharCasts",
+        [
+            # A decimal(p,p) (no integer digit) prints its leading 0; DuckDB wrote '.0034'.
+            ("CAST(DECIMAL '2.34' AS VARCHAR)", "2.34", "varchar"),
+            ("CAST(DECIMAL '23400' AS VARCHAR)", "23400", "varchar"),
+            ("CAST(DECIMAL '0.0034' AS VARCHAR)", "0.0034", "varchar"),
+            ("CAST(DECIMAL '0' AS VARCHAR)", "0", "varchar"),
+            ("CAST(DECIMAL '0.1234567890123456' AS VARCHAR)", "0.1234567890123456", "varchar"),
+            ("CAST(DECIMAL '0.12345678901234567' AS VARCHAR)", "0.12345678901234567", "varchar"),
+            ("CAST(DECIMAL '-10' AS VARCHAR)", "-10", "varchar"),
+            ("CAST(DECIMAL '-1.0' AS VARCHAR)", "-1.0", "varchar"),
+            ("CAST(DECIMAL '-1.00' AS VARCHAR)", "-1.00", "varchar"),
+            ("CAST(DECIMAL '-1.00000' AS VARCHAR)", "-1.00000", "varchar"),
+            ("CAST(DECIMAL '-0.1' AS VARCHAR)", "-0.1", "varchar"),
+            ("CAST(DECIMAL '-.001' AS VARCHAR)", "-0.001", "varchar"),
+            ("CAST(DECIMAL '-1234567890.1234567' AS VARCHAR)", "-1234567890.1234567", "varchar"),
+        ],
+    ),
+    *block(
+        "array-join-decimals",
+        ARRAYS
+        + " testArrayJoin (a decimal is joined as CAST(x AS varchar) prints it: ARRAY [1.0, 2.100,"
+        " 3.3] of decimals is '1.000x2.100x3.300'), with "
+        + DECIMAL_CASTS
+        + " testDecimalToVarcharCasts ('0.0034', '-0.1')",
+        [
+            (
+                "array_join(ARRAY [DECIMAL '0.0034', DECIMAL '-0.1'], 'x')",
+                "0.0034x-0.1000",
+                "varchar",
+            ),
+        ],
+    ),
 ]
 
 # -- String functions (Trino TestStringFunctions) -------------------------------------------------
@@ -853,6 +895,35 @@ STRING_CASES = [
             ("reverse('racecar')", "racecar", "varchar"),
             ("reverse('\u00d6sterreich')", "hcierrets\u00d6", "varchar"),
             ("reverse(' a')", "a ", "varchar"),
+            ("reverse('na\u00efve')", "ev\u00efan", "varchar"),
+            ("reverse('\U0001042dend')", "dne\U0001042d", "varchar"),
+        ],
+    ),
+    *block(
+        "string-reverse-code-points",
+        STRINGS_SOURCE
+        + " reverse ('reverse all code points in a given string': SliceUtf8.reverse, code point"
+        " by code point; DuckDB reversed grapheme clusters, keeping a letter with its accent)",
+        [
+            ("reverse('e' || chr(769) || 'x')", "x\u0301e", "varchar"),
+            ("reverse('\U0001f44d\U0001f3fb')", "\U0001f3fb\U0001f44d", "varchar"),
+            ("reverse('\U0001f1e7\U0001f1f7')", "\U0001f1f7\U0001f1e7", "varchar"),
+        ],
+    ),
+    *block(
+        "string-upper-lower-by-code-point",
+        STRINGS + " testUpper testLower (upperByCodePoint, lowerByCodePoint: Java's"
+        " Character.toUpperCase and toLowerCase, code point by code point; U+00DF has no"
+        " one-character uppercase in Unicode's UnicodeData.txt, so Java keeps it, where DuckDB"
+        " wrote U+1E9E)",
+        [
+            ("upper('\u00d6sterreich')", "\u00d6STERREICH", "varchar"),
+            ("upper('From\U0001042dTo')", "FROM\U00010405TO", "varchar"),
+            ("lower('\u00d6STERREICH')", "\u00f6sterreich", "varchar"),
+            ("lower('From\U0001042dTo')", "from\U0001042dto", "varchar"),
+            ("upper('stra\u00dfe')", "STRA\u00dfE", "varchar"),
+            ("upper('\u00df' || '\u1e9e')", "\u00df\u1e9e", "varchar"),
+            ("lower('\u1e9e')", "\u00df", "varchar"),
         ],
     ),
     *block(
@@ -1013,6 +1084,61 @@ STRING_CASES = [
             (
                 f"translate('V\u00e1rzea Paulista', '{_ACCENTED}', '{_PLAIN}')",
                 "Varzea Paulista",
+                "varchar",
+            ),
+        ],
+    ),
+    *block(
+        "regexp-extract",
+        REGEXP + " testRegexpExtract",
+        [
+            ("regexp_extract('Hello world bye', '\\b[a-z]([a-z]*)')", "world", "varchar"),
+            ("regexp_extract('Hello world bye', '\\b[a-z]([a-z]*)', 1)", "orld", "varchar"),
+            # Group 2 took no part in the match: NULL (DuckDB: '').
+            ("regexp_extract('rat cat\nbat dog', 'ra(.)|blah(.)(.)', 2)", None, "varchar"),
+            ("regexp_extract('12345', 'x')", None, "varchar"),
+            ("regexp_extract('Baby X', 'by ([A-Z].*)\\b[a-z]')", None, "varchar"),
+        ],
+    ),
+    *block(
+        "regexp-replace",
+        REGEXP + " testRegexpReplace",
+        [
+            (
+                "regexp_replace('abc\u6709\u670b$%X\u81ea9\u8fdc\u65b9\u6765', '', 'Y')",
+                "YaYbYcY\u6709Y\u670bY$Y%YXY\u81eaY9Y\u8fdcY\u65b9Y\u6765Y",
+                "varchar",
+            ),
+            ("regexp_replace('a\u6709\u670b\U0001f4b0', '.', 'Y')", "YYYY", "varchar"),
+            (
+                "regexp_replace('a\u6709\u670b\U0001f4b0', '.', '1$02')",
+                "1a21\u670921\u670b21\U0001f4b02",
+                "varchar",
+            ),
+            ("regexp_replace('', '', 'Y')", "Y", "varchar"),
+            ("regexp_replace('fun stuff.', '[a-z]')", " .", "varchar"),
+            ("regexp_replace('fun stuff.', '[a-z]', '*')", "*** *****.", "varchar"),
+            (
+                "regexp_replace('call 555.123.4444 now', '(\\d{3})\\.(\\d{3}).(\\d{4})')",
+                "call  now",
+                "varchar",
+            ),
+            (
+                "regexp_replace('call 555.123.4444 now', '(\\d{3})\\.(\\d{3}).(\\d{4})',"
+                " '($1) $2-$3')",
+                "call (555) 123-4444 now",
+                "varchar",
+            ),
+            ("regexp_replace('xxx xxx xxx', 'x', 'x')", "xxx xxx xxx", "varchar"),
+            ("regexp_replace('xxx', '', 'y')", "yxyxyxy", "varchar"),
+            ("regexp_replace('xxx xxx xxx', 'x', '$0')", "xxx xxx xxx", "varchar"),
+            # $ reads as many digits as still name a group of the pattern.
+            ("regexp_replace('xxx', '(x)', '$01')", "xxx", "varchar"),
+            ("regexp_replace('xxx', 'x', '$05')", "x5x5x5", "varchar"),
+            ("regexp_replace('123456789', '(1)(2)(3)(4)(5)(6)(7)(8)(9)', '$10')", "10", "varchar"),
+            (
+                "regexp_replace('1234567890', '(1)(2)(3)(4)(5)(6)(7)(8)(9)(0)', '$1a')",
+                "1a",
                 "varchar",
             ),
         ],
@@ -1493,6 +1619,25 @@ JSON_CASES = [
 # testAllPositionsNull expect getExpectedValue(0, 0): a count of 0, never NULL (DuckDB's
 # count_if gives NULL for no rows).
 AGGREGATE_CASES = [
+    *block(
+        "corr-division-by-zero",
+        CORR + " testDivisionByZero (and AbstractTestAggregationFunction: NULL for one row)",
+        [
+            (
+                "corr(y, x) FROM (VALUES (2E0, 1E0), (2E0, 4E0), (2E0, 9E0), (2E0, 16E0),"
+                " (2E0, 25E0)) AS t(y, x)",
+                None,
+                "double",
+            ),
+            (
+                "corr(y, x) FROM (VALUES (1E0, 2E0), (4E0, 2E0), (9E0, 2E0), (16E0, 2E0),"
+                " (25E0, 2E0)) AS t(y, x)",
+                None,
+                "double",
+            ),
+            ("corr(y, x) FROM (VALUES (1E0, 2E0)) AS t(y, x)", None, "double"),
+        ],
+    ),
     *block(
         "count-if",
         COUNT_IF + " (AbstractTestAggregationFunction testNoPositions testAllPositionsNull"

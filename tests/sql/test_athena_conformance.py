@@ -563,6 +563,8 @@ def test_current_date_is_the_utc_date(athena):
         ("split('a,b', ',')[3]", "Array subscript out of bounds"),
         ("from_iso8601_timestamp('2020-05-17 10:11:12')", "ISO 8601"),
         ("date_parse('2020/01/05', '%Y-%m-%d')", "Could not parse"),
+        # Trino answers '' (matched nothing) or NULL (took no part): DuckDB gives '' for both.
+        ("regexp_extract('abc', 'a(x*)?bc', 1)", "matched nothing or took no part"),
     ],
     ids=[
         "int-division-by-zero",
@@ -573,6 +575,7 @@ def test_current_date_is_the_utc_date(athena):
         "subscript-out-of-bounds",
         "iso8601-needs-T",
         "date-parse-mismatch",
+        "regexp-extract-empty-or-absent-group",
     ],
 )
 def test_athena_errors_are_errors(athena, expression, message):
@@ -929,6 +932,19 @@ T = {"t": {"ts": "timestamp", "d": "double", "n": "int", "s": "string", "dt": "d
         ("SELECT max_by(s, n, 2) FROM t", "max_by/min_by with a count"),
         ("SELECT strpos(s, 'a', 2) FROM t", "strpos with an instance"),
         ("SELECT regexp_replace(s, 'a', '\\\\1') FROM t", "regexp_replace escapes"),
+        # Trino's AbstractTestRegexpFunctions: testRegexpExtract fails group 2 of a pattern
+        # with one group; testRegexpReplace fails '$', '$a' and '$1' without a group 1,
+        # and answers regexp_replace(VARCHAR 'x', '.*', 'xxxxx') with 'xxxxxxxxxx' (the
+        # empty match after 'x' is replaced too; RE2 gives 'xxxxx').
+        ("SELECT regexp_extract(s, '\\b[a-z]([a-z]*)', 2) FROM t", "Cannot access group 2"),
+        ("SELECT regexp_replace(s, 'x', '$') FROM t", "Illegal replacement sequence: $"),
+        ("SELECT regexp_replace(s, 'x', '$a') FROM t", "Illegal replacement sequence: $a"),
+        ("SELECT regexp_replace(s, 'x', '$1') FROM t", "unknown group 1"),
+        ("SELECT regexp_replace(s, '.*', 'xxxxx') FROM t", "match both nothing and something"),
+        ("SELECT regexp_replace(s, '(1)(2)(3)(4)(5)(6)(7)(8)(9)(0)', '$10') FROM t", "group 10"),
+        ("SELECT regexp_extract(s, '((a)|b)+', 2) FROM t", "inside a repetition"),
+        ("SELECT regexp_extract(s, s, 1) FROM t", "needs a constant pattern"),
+        ("SELECT regexp_replace(s, s, '$1') FROM t", "needs a constant pattern"),
         ("SELECT element_at(split(s, ','), 0) FROM t", "element_at's index cannot be 0"),
         ("SELECT split_part(s, ',', 0) FROM t", "index must be greater than zero"),
         ("SELECT random(10)", "random(n)"),

@@ -362,6 +362,12 @@ def _approx_percentile(outer: exp.Expr, agg: exp.ApproxQuantile, rw: Rewriter):
     return cast(call, rw.type(agg))
 
 
+def _corr(outer: exp.Expr, agg: exp.Corr, rw: Rewriter) -> exp.Expr:
+    # Trino's corr is NULL where the correlation is not a finite number (a column with no
+    # variance, one row): TestDoubleCorrelationAggregation.testDivisionByZero. DuckDB: NaN.
+    return duck("CASE WHEN isfinite(:c) THEN :c END", T.DOUBLE, c=outer.copy())
+
+
 # (outermost node, the aggregate of the key's class, the rewriter) -> replacement or None.
 AggregateRule = Callable[[exp.Expr, Any, Rewriter], exp.Expr | None]
 _AGGREGATE_RULES: dict[type[exp.Expr], AggregateRule] = {
@@ -371,4 +377,5 @@ _AGGREGATE_RULES: dict[type[exp.Expr], AggregateRule] = {
     exp.ArgMax: _arg_max_min,
     exp.ArgMin: _arg_max_min,
     exp.ApproxQuantile: _approx_percentile,
+    exp.Corr: _corr,
 }

@@ -9,6 +9,8 @@
 - text -> date/timestamp is converted only when both engines surely read it the same way.
 - double -> varchar prints like Java's ``Double.toString`` (``double_text.py``): Athena's
   ``'154.1'`` and ``'1.600887212E7'``, where stock Trino now writes ``'1.541E2'``.
+- decimal(p,p) -> varchar keeps the 0 before the point (``'0.0034'``, ``'-0.1'``); DuckDB
+  drops it when the type has no integer digit.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlglot import exp
 
 from olistctl.sql import types as T
 from olistctl.sql.double_text import java_double_text
-from olistctl.sql.emit import duck
+from olistctl.sql.emit import duck, string
 from olistctl.sql.params import PARAM_INDEX
 from olistctl.sql.rewrite import Rewriter, sql_text
 from olistctl.sql.temporal import DATE_TEXT, TIMESTAMP_TEXT, parse_text
@@ -59,6 +61,8 @@ def cast_(node: exp.Cast, rw: Rewriter) -> exp.Expr | None:
             return _timestamp_text(value, source, rw, node)
         if source == T.DOUBLE:
             return java_double_text(value)
+        if source.is_decimal:
+            return decimal_text(value, source)
         if source.is_floating:
             refuse("Athena prints a real with Java's Float.toString, which is not reproduced")
         if source.name in ("array", "map", "row", "json", "varbinary"):
@@ -106,6 +110,23 @@ def cast_(node: exp.Cast, rw: Rewriter) -> exp.Expr | None:
         return plain()
     refuse()
     return None
+
+
+def decimal_text(value: exp.Expr, source: T.SqlType) -> exp.Expr:
+    """A decimal as Trino prints it (TestDecimalCasts.testDecimalToVarcharCasts: DECIMAL
+    '0.0034' is '0.0034', DECIMAL '-.001' is '-0.001'). DuckDB prints a decimal(p,p),
+    which has no integer digit, without its 0 ('.0034'); the 0 is put back."""
+    text = duck("CAST(:x AS VARCHAR)", T.VARCHAR, x=value)
+    if source.precision is not None and source.precision != source.scale:
+        return text
+    # RE2's rewrite: group 1 (the sign), then "0." ('\1' reads one digit only).
+    return duck(
+        "regexp_replace(:t, :point, :zero)",
+        T.VARCHAR,
+        t=text,
+        point=string(r"^(-?)\."),
+        zero=string(r"\10."),
+    )
 
 
 def _timestamp_text(value, source: T.SqlType, rw: Rewriter, node) -> exp.Expr:

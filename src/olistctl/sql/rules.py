@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from olistctl.sql import arithmetic, arrays, casts, checks, jsonpath, strings, temporal
+from olistctl.sql import (
+    arithmetic,
+    arrays,
+    casts,
+    checks,
+    jsonpath,
+    regexps,
+    strings,
+    temporal,
+)
 from olistctl.sql.rewrite import Rewriter, Rule
 from olistctl.sql.verified import VERIFIED, check_verified, random_
 
@@ -82,9 +91,9 @@ RULES: dict[type, Rule] = {
     exp.Replace: strings.replace,
     exp.SplitPart: strings.split_part,
     exp.StrPosition: strings.strpos,
-    exp.RegexpExtract: strings.regexp_extract,
-    exp.RegexpReplace: strings.regexp_replace,
-    exp.RegexpLike: strings.regexp_like,
+    exp.RegexpExtract: regexps.regexp_extract,
+    exp.RegexpReplace: regexps.regexp_replace,
+    exp.RegexpLike: regexps.regexp_like,
     exp.Split: strings.split,
     exp.ArrayToString: strings.array_join,
     exp.ArraySize: strings.cardinality,
@@ -93,9 +102,9 @@ RULES: dict[type, Rule] = {
     exp.ArraySlice: arrays.slice_,
     exp.Length: strings.string_function("length"),
     exp.Lower: strings.string_function("lower"),
-    exp.Upper: strings.string_function("upper"),
+    exp.Upper: strings.upper,
     exp.Pad: strings.string_function("lpad/rpad"),
-    exp.Reverse: strings.string_function("reverse"),
+    exp.Reverse: strings.reverse,
     exp.StartsWith: strings.string_function("starts_with"),
     exp.Translate: strings.string_function("translate"),
     exp.Rand: random_,

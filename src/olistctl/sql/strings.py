@@ -2,16 +2,12 @@
 
 - ``substr`` with a start of 0, or before the string's start, is '' in Trino.
 - ``trim`` removes Java whitespace (tabs, newlines …) in Trino, only spaces in DuckDB.
-- ``split_part`` past the last field and ``regexp_extract`` with no match are NULL
-  in Trino ('' in DuckDB).
-- ``regexp_replace`` replaces every match and writes groups as ``$1``.
+- ``split_part`` past the last field is NULL in Trino ('' in DuckDB).
 - ``a[i]`` out of bounds fails in Trino (NULL in DuckDB); ``element_at`` is NULL.
 - ``concat``/``||`` is NULL when any part is (sqlglot writes ``||``) and takes only varchar.
 """
 
 from __future__ import annotations
-
-import re
 
 from sqlglot import exp
 
@@ -42,6 +38,30 @@ def string_function(name: str) -> Rule:
         return None
 
     return rule
+
+
+def reverse(node: exp.Reverse, rw: Rewriter) -> exp.Expr:
+    """Trino reverses code points ("reverse all code points in a given string":
+    SliceUtf8.reverse); DuckDB's reverse keeps grapheme clusters whole (a letter and its
+    combining accent, a flag's two code points). string_split(s, '') gives code points."""
+    require_string(node, node.this, rw, rw.written_name(node) or "reverse")
+    return duck("array_to_string(list_reverse(string_split(:s, '')), '')", T.VARCHAR, s=node.this)
+
+
+def upper(node: exp.Upper, rw: Rewriter) -> exp.Expr:
+    """Trino upper-cases code point by code point with Java's Character.toUpperCase
+    (TestStringFunctions.testUpper, upperByCodePoint), which keeps U+00DF (sharp s: no
+    one-character uppercase in UnicodeData.txt); DuckDB writes U+1E9E. A scan of every
+    code point to U+2FFFF found no other difference."""
+    require_string(node, node.this, rw, rw.written_name(node) or "upper")
+    return duck(
+        "array_to_string(list_transform(string_split(:s, :sharp_s),"
+        " lambda olistctl_part: upper(olistctl_part)), :sharp_s2)",
+        T.VARCHAR,
+        s=node.this,
+        sharp_s=string("\u00df"),
+        sharp_s2=string("\u00df"),
+    )
 
 
 def concat(node: exp.Expr, rw: Rewriter) -> None:
@@ -165,65 +185,21 @@ def strpos(node: exp.StrPosition, rw: Rewriter) -> exp.Expr:
     return duck("strpos(:s, :sub)", T.BIGINT, s=node.this, sub=node.args["substr"])
 
 
-def _no_extra_args(node: exp.Expr, rw: Rewriter, name: str, *args: str) -> None:
+def no_extra_args(node: exp.Expr, rw: Rewriter, name: str, *args: str) -> None:
     if any(node.args.get(a) is not None for a in args):
         rw.refuse(node, f"This form of {name} is not supported by the local engine")
 
 
-def regexp_extract(node: exp.RegexpExtract, rw: Rewriter) -> exp.Expr:
-    require_string(node, node.this, rw, "regexp_extract")
-    _no_extra_args(node, rw, "regexp_extract", "position", "occurrence", "parameters")
-    group = node.args.get("group")
-    call = "regexp_extract(:s, :p, :g)" if group is not None else "regexp_extract(:s, :p)"
-    parts = {"s": node.this.copy(), "p": node.expression.copy()}
-    if group is not None:
-        parts["g"] = group
-    # Trino returns NULL when nothing matches; DuckDB returns ''.
-    return duck(
-        "CASE WHEN regexp_matches(:s0, :p0) THEN :call END",
-        T.VARCHAR,
-        s0=node.this,
-        p0=node.expression,
-        call=duck(call, **parts),
-    )
-
-
-def regexp_replace(node: exp.RegexpReplace, rw: Rewriter) -> exp.Expr:
-    require_string(node, node.this, rw, "regexp_replace")
-    _no_extra_args(node, rw, "regexp_replace", "position", "occurrence")
-    replacement = node.args.get("replacement") or string("")
-    if not (isinstance(replacement, exp.Literal) and replacement.is_string):
-        rw.refuse(node, "regexp_replace needs a constant replacement in the local engine")
-    text = replacement.name
-    if "\\" in text or re.search(r"\$\{", text):
-        rw.refuse(node, "regexp_replace escapes and named groups are not supported locally")
-    # Trino writes group references as $1; DuckDB (RE2) as \1.
-    converted = re.sub(r"\$(\d)", r"\\\1", text)
-    return duck(
-        "regexp_replace(:s, :p, :r, 'g')",
-        T.VARCHAR,
-        s=node.this,
-        p=node.expression,
-        r=string(converted),
-    )
-
-
-def regexp_like(node: exp.RegexpLike, rw: Rewriter) -> exp.Expr:
-    require_string(node, node.this, rw, "regexp_like")
-    _no_extra_args(node, rw, "regexp_like", "flag")
-    return duck("regexp_matches(:s, :p)", T.BOOLEAN, s=node.this, p=node.expression)
-
-
 def split(node: exp.Split, rw: Rewriter) -> exp.Expr:
     require_string(node, node.this, rw, "split")
-    _no_extra_args(node, rw, "split", "limit")
+    no_extra_args(node, rw, "split", "limit")
     if isinstance(node.expression, exp.Literal) and node.expression.name == "":
         rw.refuse(node, "split with an empty delimiter is not supported locally")
     return duck("string_split(:s, :d)", T.array(T.VARCHAR), s=node.this, d=node.expression)
 
 
 def array_join(node: exp.ArrayToString, rw: Rewriter) -> exp.Expr:
-    _no_extra_args(node, rw, "array_join", "null")
+    no_extra_args(node, rw, "array_join", "null")
     element = rw.type(node.this).element
     array = node.this
     if element == T.DOUBLE:
@@ -238,6 +214,16 @@ def array_join(node: exp.ArrayToString, rw: Rewriter) -> exp.Expr:
         )
     elif element is not None and element.is_floating:
         rw.refuse(node, "array_join of reals prints them differently in Athena")
+    elif element is not None and element.is_decimal:
+        # Athena writes each decimal as CAST(x AS varchar) does ('0.5', not DuckDB's '.5').
+        from olistctl.sql.casts import decimal_text
+
+        item = exp.column("olistctl_item")
+        array = duck(
+            "list_transform(:a, lambda olistctl_item: :text)",
+            a=array,
+            text=decimal_text(item, element),
+        )
     # Trino joins an array of only NULLs into ''; DuckDB's array_to_string gives NULL.
     return duck(
         "CASE WHEN :whole IS NULL OR :d IS NULL THEN NULL"

@@ -25,7 +25,6 @@ VERIFIED: frozenset[type] = frozenset(
         exp.StddevPop,
         exp.Variance,
         exp.VariancePop,
-        exp.Corr,
         exp.CovarSamp,
         exp.CovarPop,
         exp.ArrayAgg,

@@ -96,6 +96,7 @@ ALLOWED_FUNCTIONS = frozenset(
         "like_escape",  # x LIKE p ESCAPE e, after the checks of sql/checks.like_escape
         "list_count",
         "list_extract",
+        "list_reverse",
         "list_slice",
         "list_transform",
         "list_value",

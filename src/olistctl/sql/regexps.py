@@ -1,0 +1,239 @@
+r"""Trino's regexp_like, regexp_extract and regexp_replace, and what a pattern's structure
+says about their answers.
+
+Trino (Joni, Java syntax) and DuckDB (RE2) read the common patterns alike, but differ in
+what they answer around them (AbstractTestRegexpFunctions):
+
+- regexp_extract gives NULL when nothing matches, and for a group that took no part in
+  the match (``regexp_extract('rat', 'ra(.)|blah(.)(.)', 2)``); DuckDB gives '' for both.
+  A group that is not given, or past the pattern's groups, fails in Trino.
+- regexp_replace reads ``$`` and as many digits as still name a group (``$01`` is group
+  1 in ``(x)``, ``$05`` is group 0 and a '5'); ``$`` before anything else fails. DuckDB
+  (RE2) writes ``\1`` and reads one digit.
+- regexp_replace also replaces the empty match right after a match
+  (``regexp_replace('x', '.*', 'y')`` is 'yy'); RE2 skips it.
+
+The structure is read with Python's own parser, which reads these forms as Java does.
+``\p{…}`` classes, which it does not know, are read as one character. A pattern it
+cannot read has no shape (None), and what depends on the shape is refused.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+
+# Python's regular expression parser: its tree tells the groups and widths. A private
+# module of the standard library, present in every version the project supports.
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
+
+from sqlglot import exp
+
+from olistctl.sql import types as T
+from olistctl.sql.emit import duck, runtime_error, string
+from olistctl.sql.rewrite import BACKEND_HINT, Rewriter, integer_literal
+from olistctl.sql.strings import no_extra_args, require_string
+
+_UNICODE_CLASS = re.compile(r"\\[pP](\{[^}]*\}|[A-Za-z])")
+
+
+@dataclass(frozen=True)
+class Group:
+    optional: bool  # may take no part in a match (in an alternative, or repeated 0 times)
+    may_be_empty: bool  # may match the empty string
+    repeated: bool  # inside a repetition: which round's text it holds differs by engine
+
+
+@dataclass(frozen=True)
+class Shape:
+    groups: dict[int, Group]
+    matches_empty_and_more: bool  # both '' and a non-empty text can match
+
+    @property
+    def group_count(self) -> int:
+        return len(self.groups)
+
+
+def shape(pattern: str) -> Shape | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Python's FutureWarning on '[[' and the like
+            tree = sre_parse.parse(_UNICODE_CLASS.sub("a", pattern))
+    except (re.error, RecursionError, OverflowError):
+        return None
+    groups: dict[int, Group] = {}
+    _walk(tree, False, False, groups)
+    if len(groups) != tree.state.groups - 1:
+        return None  # a group the walk did not see: do not guess
+    low, high = tree.getwidth()
+    return Shape(groups=groups, matches_empty_and_more=low == 0 and high > 0)
+
+
+def _walk(items: Any, optional: bool, repeated: bool, groups: dict[int, Group]) -> None:
+    for op, av in items:
+        if op is sre.SUBPATTERN:
+            number, _, _, inner = av
+            if number is not None:
+                groups[number] = Group(optional, inner.getwidth()[0] == 0, repeated)
+            _walk(inner, optional, repeated, groups)
+        elif op is sre.BRANCH:
+            for alternative in av[1]:
+                _walk(alternative, True, repeated, groups)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            low, high, inner = av
+            _walk(inner, optional or low == 0, repeated or high > 1, groups)
+        elif op in (sre.ASSERT, sre.ASSERT_NOT):
+            _walk(av[1], True, repeated, groups)
+        elif op is sre.ATOMIC_GROUP:
+            _walk(av, optional, repeated, groups)
+        elif op is sre.GROUPREF_EXISTS:
+            for branch in av[1:]:
+                if branch is not None:
+                    _walk(branch, True, repeated, groups)
+
+
+def regexp_like(node: exp.RegexpLike, rw: Rewriter) -> exp.Expr:
+    require_string(node, node.this, rw, "regexp_like")
+    no_extra_args(node, rw, "regexp_like", "flag")
+    return duck("regexp_matches(:s, :p)", T.BOOLEAN, s=node.this, p=node.expression)
+
+
+def regexp_extract(node: exp.RegexpExtract, rw: Rewriter) -> exp.Expr:
+    require_string(node, node.this, rw, "regexp_extract")
+    no_extra_args(node, rw, "regexp_extract", "position", "occurrence", "parameters")
+    pattern, group = node.expression, node.args.get("group")
+    number = 0 if group is None else integer_literal(group)
+    if number is None:
+        rw.refuse(node, "regexp_extract needs a constant group number in the local engine")
+    if number < 0:
+        rw.refuse(node, "Group cannot be negative", hint="Athena fails on it too")
+    call = duck(
+        "regexp_extract(:s, :p, :g)",
+        s=node.this.copy(),
+        p=pattern.copy(),
+        g=exp.Literal.number(number),
+    )
+    value = call
+    if number > 0:
+        value = _group_value(node, call, number, rw)
+    # Trino returns NULL when nothing matches; DuckDB returns ''.
+    return duck(
+        "CASE WHEN regexp_matches(:s, :p) THEN :value END",
+        T.VARCHAR,
+        s=node.this,
+        p=pattern,
+        value=value,
+    )
+
+
+def _group_value(node: exp.RegexpExtract, call: exp.Expr, number: int, rw: Rewriter):
+    """The group's text, NULL where it took no part in the match (as Trino answers)."""
+    pattern = node.expression
+    found = shape(pattern.name) if isinstance(pattern, exp.Literal) and pattern.is_string else None
+    if found is None:
+        rw.refuse(
+            node,
+            "regexp_extract of a group needs a constant pattern the local engine can read",
+            hint=f"whether the group took part decides between NULL and ''; {BACKEND_HINT}",
+        )
+    if number > found.group_count:
+        rw.refuse(
+            node,
+            f"Pattern has {found.group_count} groups. Cannot access group {number}",
+            hint="Athena fails on it too",
+        )
+    group = found.groups[number]
+    if group.repeated:
+        rw.refuse(
+            node,
+            "regexp_extract of a group inside a repetition is not supported by the local engine",
+            hint=f"which round's text the group holds differs between engines; {BACKEND_HINT}",
+        )
+    if not group.optional:
+        return call
+    if not group.may_be_empty:
+        return duck("nullif(:e, '')", e=call)  # '' can only mean it took no part
+    return duck(
+        "CASE WHEN :e = '' THEN :err ELSE :e2 END",
+        e=call,
+        e2=call.copy(),
+        err=runtime_error(
+            f"regexp_extract's group {number} matched nothing or took no part in the match,"
+            " which Athena tells apart ('' or NULL) and the local engine cannot",
+            T.VARCHAR,
+            hint=BACKEND_HINT,
+        ),
+    )
+
+
+def regexp_replace(node: exp.RegexpReplace, rw: Rewriter) -> exp.Expr:
+    require_string(node, node.this, rw, "regexp_replace")
+    no_extra_args(node, rw, "regexp_replace", "position", "occurrence")
+    replacement = node.args.get("replacement") or string("")
+    if not (isinstance(replacement, exp.Literal) and replacement.is_string):
+        rw.refuse(node, "regexp_replace needs a constant replacement in the local engine")
+    text = replacement.name
+    if "\\" in text or "${" in text:
+        rw.refuse(node, "regexp_replace escapes and named groups are not supported locally")
+    pattern = node.expression
+    found = shape(pattern.name) if isinstance(pattern, exp.Literal) and pattern.is_string else None
+    rewrite = _re2_rewrite(node, text, found, rw)
+    if rewrite and (found is None or found.matches_empty_and_more):
+        # Trino also replaces the empty match right after a match; RE2 skips it.
+        rw.refuse(
+            node,
+            "regexp_replace of a pattern that can match both nothing and something is not"
+            " supported by the local engine"
+            if found is not None
+            else "regexp_replace with a replacement needs a constant pattern the local engine"
+            " can read",
+            hint=f"Athena also replaces the empty match right after each match; {BACKEND_HINT}",
+        )
+    return duck(
+        "regexp_replace(:s, :p, :r, 'g')", T.VARCHAR, s=node.this, p=pattern, r=string(rewrite)
+    )
+
+
+def _re2_rewrite(node: exp.Expr, text: str, found: Shape | None, rw: Rewriter) -> str:
+    """Trino's replacement (``$n``, as many digits as still name a group) in RE2's
+    spelling (``\\n``, one digit)."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        if text[i] != "$":
+            out.append(text[i])
+            i += 1
+            continue
+        i += 1
+        if i == len(text) or text[i] not in "0123456789":
+            rw.refuse(
+                node,
+                f"Illegal replacement sequence: {text}",
+                hint="Athena fails on it too: a $ in regexp_replace's replacement names a group",
+            )
+        if found is None:
+            rw.refuse(
+                node,
+                "regexp_replace with $n needs a constant pattern the local engine can read",
+                hint=BACKEND_HINT,
+            )
+        number = int(text[i])
+        i += 1
+        if number > found.group_count:
+            rw.refuse(
+                node,
+                f"Illegal replacement sequence: unknown group {number}",
+                hint="Athena fails on it too",
+            )
+        while i < len(text) and text[i] in "0123456789":
+            longer = number * 10 + int(text[i])
+            if longer > found.group_count:
+                break
+            number, i = longer, i + 1
+        if number > 9:
+            rw.refuse(node, "regexp_replace of group 10 or above is not supported locally")
+        out.append("\\" + str(number))
+    return "".join(out)
