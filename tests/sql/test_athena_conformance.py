@@ -584,6 +584,71 @@ def test_athena_errors_are_errors(athena, expression, message):
     assert message in str(caught.value)
 
 
+# Trino's $ also matches before a newline that ends the text: every pattern is compiled with
+# Joni's Syntax.Java (trinodb/trino core/trino-main/src/main/java/io/trino/operator/scalar/
+# JoniRegexpCasts.java: new Regex(..., Option.DEFAULT, NonStrictUTF8Encoding.INSTANCE,
+# Syntax.Java)), whose options hold Option.SINGLELINE (jruby/joni src/org/joni/Syntax.java),
+# under which $ is AnchorType.SEMI_END_BUF (src/org/joni/Lexer.java): the end, or a final
+# "\n" (the only newline there: "\r\n" ends in it, "\r" alone does not). RE2's $ is the end.
+DOLLAR_AT_A_FINAL_NEWLINE = [
+    ("regexp_like('abc' || chr(10), 'c$')", True),
+    ("regexp_like('abc' || chr(10), '^abc$')", True),
+    ("regexp_like('abc' || chr(10), 'zz|(c$)')", True),
+    ("regexp_like('abc' || chr(10) || chr(10), 'c$')", False),  # only the last newline
+    ("regexp_like('ab' || chr(10) || 'c', 'b$')", False),  # not a newline inside the text
+    ("regexp_like('abc' || chr(13) || chr(10), 'c$')", False),  # "\r" is no newline to Joni
+    ("regexp_like('Boa.' || chr(13) || chr(10), '.$')", True),  # '.' takes the "\r"
+    ("regexp_like('abc' || chr(13), 'c$')", False),
+    ("regexp_like('abc' || chr(10), '[$]')", False),  # a character, not an anchor
+    ("regexp_like('abc' || chr(10), 'c\\$')", False),
+    ("regexp_like('ab$' || chr(10), 'b\\$')", True),  # ... found in the text itself
+    ("regexp_like('abc', 'c$')", True),
+    ("regexp_like(CAST(NULL AS varchar), 'c$')", None),
+]
+
+
+@pytest.mark.parametrize(("expression", "expected"), DOLLAR_AT_A_FINAL_NEWLINE)
+def test_dollar_also_matches_before_a_final_newline(athena, expression, expected):
+    assert athena(f"SELECT {expression}").rows == [(expected,)]
+
+
+@pytest.mark.parametrize(
+    ("expression", "name"),
+    [
+        # Where the match's own text would differ (which $ ended it), or the $ is not last
+        # in its alternative, a text ending in a newline stops the query rather than guess.
+        ("regexp_extract('abc' || chr(10), 'c$')", "regexp_extract"),
+        ("regexp_replace('abc' || chr(10), 'c$', 'x')", "regexp_replace"),
+        ("regexp_replace('abc' || chr(10), 'c$')", "regexp_replace"),
+        ("regexp_like('abc' || chr(10), '(c$)x?')", "regexp_like"),
+        ("regexp_like('abc' || chr(10), '(?m)c$')", "regexp_like"),
+        ("regexp_like(s, p) FROM (VALUES ('abc' || chr(10), 'c$')) AS t(s, p)", "regexp_like"),
+    ],
+)
+def test_dollar_where_a_final_newline_may_change_the_answer_stops(athena, expression, name):
+    with pytest.raises(SqlError) as caught:
+        athena(f"SELECT {expression}")
+    assert str(caught.value).startswith(
+        f"{name}'s text ends with a newline, before which Athena's $ also matches and the"
+        " local engine's does not"
+    )
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("regexp_extract('abc', 'c$')", "c"),
+        ("regexp_replace('abc', 'c$', 'x')", "abx"),
+        ("regexp_like('abc', '(c$)x?')", True),
+        # A pattern from a column: only one with a $ meets a text ending in a newline.
+        ("regexp_like(s, p) FROM (VALUES ('abc' || chr(10), 'c')) AS t(s, p)", True),
+        ("regexp_extract('abc' || chr(10), 'b')", "b"),
+    ],
+)
+def test_dollar_without_a_final_newline_answers(athena, expression, expected):
+    assert athena(f"SELECT {expression}").rows == [(expected,)]
+
+
 @pytest.mark.parametrize(
     ("expression", "why"),
     [

@@ -12,6 +12,15 @@ what they answer around them (AbstractTestRegexpFunctions):
   (RE2) writes ``\1`` and reads one digit.
 - regexp_replace also replaces the empty match right after a match
   (``regexp_replace('x', '.*', 'y')`` is 'yy'); RE2 skips it.
+- ``$`` also matches before a newline that ends the text: Trino compiles every pattern
+  with Joni's ``Syntax.Java`` (trinodb/trino ``operator/scalar/JoniRegexpCasts.java``),
+  whose options hold ``Option.SINGLELINE`` (jruby/joni ``src/org/joni/Syntax.java``),
+  under which ``$`` is the ``SEMI_END_BUF`` anchor (``src/org/joni/Lexer.java``): the end
+  of the text, or a final ``\n`` (only ``\n`` is a newline there), as Java's own ``$``
+  and ``\Z``. RE2's ``$`` is the end only. So ``regexp_like('abc' || chr(10), 'c$')`` is
+  true on Athena. Where every ``$`` ends its match, regexp_like also tries the text
+  without its final newline; elsewhere, and for regexp_extract and regexp_replace, whose
+  matched text would differ, a text ending in a newline stops the query.
 
 The structure is read with Python's own parser, which reads these forms as Java does.
 ``\p{…}`` classes, which it does not know, are read as one character. A pattern it
@@ -72,6 +81,83 @@ def shape(pattern: str) -> Shape | None:
     return Shape(groups=groups, matches_empty_and_more=low == 0 and high > 0)
 
 
+def end_anchors(pattern: str) -> str:
+    """Where the pattern's ``$`` anchors are: "none"; "terminal" when each one ends every
+    match it takes part in (last in its alternative, outside repetitions and lookarounds,
+    no ``m`` flag), so that Trino's ``$`` before a final newline is RE2's ``$`` on the text
+    without that newline; "other" (elsewhere, or a pattern this parser cannot read)."""
+    if "$" not in pattern:
+        return "none"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = sre_parse.parse(_UNICODE_CLASS.sub("a", pattern))
+    except (re.error, RecursionError, OverflowError):
+        return "other"
+    found: set[str] = set()
+    if tree.state.flags & re.MULTILINE:
+        found.add("other")
+    _anchors(tree, True, found)
+    if not found:
+        return "none"
+    return "terminal" if found == {"terminal"} else "other"
+
+
+def _anchors(items: Any, terminal: bool, found: set[str]) -> None:
+    last = len(items) - 1
+    for i, (op, av) in enumerate(items):
+        ends = terminal and i == last  # nothing of the pattern can follow this item
+        if op is sre.AT:
+            if av is sre.AT_END:
+                found.add("terminal" if ends else "other")
+            elif av in (sre.AT_END_STRING, sre.AT_END_LINE):
+                found.add("other")
+        elif op is sre.SUBPATTERN:
+            _, add_flags, del_flags, inner = av
+            if (add_flags | del_flags) & re.MULTILINE:
+                found.add("other")
+            _anchors(inner, ends, found)
+        elif op is sre.ATOMIC_GROUP:
+            _anchors(av, ends, found)
+        elif op is sre.BRANCH:
+            for alternative in av[1]:
+                _anchors(alternative, ends, found)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            _anchors(av[2], False, found)
+        elif op in (sre.ASSERT, sre.ASSERT_NOT):
+            _anchors(av[1], False, found)
+        elif op is sre.GROUPREF_EXISTS:
+            for branch in av[1:]:
+                if branch is not None:
+                    _anchors(branch, False, found)
+
+
+def _at_a_final_newline(node: exp.Expr, name: str, value: exp.Expr, sql_type) -> exp.Expr:
+    """``value``, or a stop where the text ends in a newline and the pattern may have a
+    ``$`` (Trino's also matches before that newline; RE2's does not)."""
+    pattern = node.expression
+    if isinstance(pattern, exp.Literal) and pattern.is_string:
+        if end_anchors(pattern.name) == "none":
+            return value
+        condition = duck("suffix(:s, chr(10))", s=node.this.copy())
+    else:
+        condition = duck(
+            "suffix(:s, chr(10)) AND strpos(:p, '$') > 0", s=node.this.copy(), p=pattern.copy()
+        )
+    return duck(
+        "CASE WHEN :c THEN :err ELSE :v END",
+        sql_type,
+        c=condition,
+        v=value,
+        err=runtime_error(
+            f"{name}'s text ends with a newline, before which Athena's $ also matches and the"
+            " local engine's does not",
+            sql_type,
+            hint=BACKEND_HINT,
+        ),
+    )
+
+
 def _walk(items: Any, optional: bool, repeated: bool, groups: dict[int, Group]) -> None:
     for op, av in items:
         if op is sre.SUBPATTERN:
@@ -98,7 +184,23 @@ def _walk(items: Any, optional: bool, repeated: bool, groups: dict[int, Group]) 
 def regexp_like(node: exp.RegexpLike, rw: Rewriter) -> exp.Expr:
     require_string(node, node.this, rw, "regexp_like")
     no_extra_args(node, rw, "regexp_like", "flag")
-    return duck("regexp_matches(:s, :p)", T.BOOLEAN, s=node.this, p=node.expression)
+    pattern = node.expression
+    plain = duck("regexp_matches(:s, :p)", T.BOOLEAN, s=node.this, p=pattern)
+    if isinstance(pattern, exp.Literal) and pattern.is_string:
+        anchors = end_anchors(pattern.name)
+        if anchors == "none":
+            return plain
+        if anchors == "terminal":
+            # Trino's $ before a final newline is RE2's $ at the end of the text without it.
+            return duck(
+                ":plain OR (suffix(:s, chr(10)) AND"
+                " regexp_matches(substring(:s, 1, length(:s) - 1), :p))",
+                T.BOOLEAN,
+                plain=plain,
+                s=node.this.copy(),
+                p=pattern.copy(),
+            )
+    return _at_a_final_newline(node, "regexp_like", plain, T.BOOLEAN)
 
 
 def regexp_extract(node: exp.RegexpExtract, rw: Rewriter) -> exp.Expr:
@@ -120,13 +222,14 @@ def regexp_extract(node: exp.RegexpExtract, rw: Rewriter) -> exp.Expr:
     if number > 0:
         value = _group_value(node, call, number, rw)
     # Trino returns NULL when nothing matches; DuckDB returns ''.
-    return duck(
+    extracted = duck(
         "CASE WHEN regexp_matches(:s, :p) THEN :value END",
         T.VARCHAR,
-        s=node.this,
-        p=pattern,
+        s=node.this.copy(),
+        p=pattern.copy(),
         value=value,
     )
+    return _at_a_final_newline(node, "regexp_extract", extracted, T.VARCHAR)
 
 
 def _group_value(node: exp.RegexpExtract, call: exp.Expr, number: int, rw: Rewriter):
@@ -192,9 +295,14 @@ def regexp_replace(node: exp.RegexpReplace, rw: Rewriter) -> exp.Expr:
             " can read",
             hint=f"Athena also replaces the empty match right after each match; {BACKEND_HINT}",
         )
-    return duck(
-        "regexp_replace(:s, :p, :r, 'g')", T.VARCHAR, s=node.this, p=pattern, r=string(rewrite)
+    replaced = duck(
+        "regexp_replace(:s, :p, :r, 'g')",
+        T.VARCHAR,
+        s=node.this.copy(),
+        p=pattern.copy(),
+        r=string(rewrite),
     )
+    return _at_a_final_newline(node, "regexp_replace", replaced, T.VARCHAR)
 
 
 def _re2_rewrite(node: exp.Expr, text: str, found: Shape | None, rw: Rewriter) -> str:

@@ -144,6 +144,7 @@ ALLOWED_FUNCTIONS = frozenset(
         "strptime",
         "struct_pack",
         "substring",
+        "suffix",
         "sum",
         "to_days",
         "to_hours",
