@@ -649,6 +649,76 @@ def test_dollar_without_a_final_newline_answers(athena, expression, expected):
     assert athena(f"SELECT {expression}").rows == [(expected,)]
 
 
+# Joni's Syntax.Java holds OP2_CCLASS_SET_OP (jruby/joni src/org/joni/Syntax.java): inside a
+# class, '[' opens a nested class and '&&' intersects (src/org/joni/Lexer.java,
+# fetchTokenInCCFor_posixBracket and fetchTokenInCCFor_and). RE2 reads '[' and '&' there.
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "regexp_like('a', '[a-z&&[^b]]')",  # Athena: true; RE2: false (needs a ']' after it)
+        "regexp_like('b', '[a[bc]]')",
+        "regexp_extract('a]', '[a&&b]')",
+        "regexp_replace('b', '[^[a]]', 'x')",
+    ],
+)
+def test_character_class_set_operations_are_refused(athena, expression):
+    with pytest.raises(SqlError) as caught:
+        athena(f"SELECT {expression}")
+    assert "has a class inside a character class, or '&&' in one" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("regexp_like('a&', '[a&]')", True),  # one '&' is a character in both
+        ("regexp_like('[', '[\\[]')", True),
+        ("regexp_like('a', '[[:alpha:]]')", True),  # a POSIX bracket, not a nested class
+        ("regexp_like('&&', '\\Q[&&]\\E')", False),  # quoted
+        ("regexp_like('a]', '[]a]')", True),  # a first ']' is a character
+    ],
+)
+def test_character_classes_without_set_operations_answer(athena, expression, expected):
+    assert athena(f"SELECT {expression}").rows == [(expected,)]
+
+
+# Trino compiles with Option.DEFAULT and Syntax.Java, neither of which holds ASCII_RANGE, so
+# Joni reads \w \b \s \d and the POSIX brackets by Unicode rules (jruby/joni
+# src/org/joni/Lexer.java: the class and anchor tokens take isAsciiRange(env.option)); RE2's
+# are ASCII ('\w' is [0-9A-Za-z_], '\s' is [\t\n\f\r ]). A text with a character they may
+# read apart stops the query rather than answer 'timo' for regexp_extract('ótimo', '\w+').
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "regexp_extract('ótimo produto', '\\w+')",
+        "regexp_like('ébom', '\\bbom')",  # Athena: false (é is a word character); RE2: true
+        "regexp_like('ó', '^[[:alpha:]]$')",
+        "regexp_replace('a' || chr(160) || 'b', '\\s+', ' ')",  # no-break space
+        "regexp_replace('a' || chr(11) || 'b', '\\s+', ' ')",  # vertical tab: not RE2's \s
+        "regexp_extract('nota ' || chr(1635), '\\d')",  # ARABIC-INDIC DIGIT THREE
+        "regexp_like(s, p) FROM (VALUES ('ó', '\\W')) AS t(s, p)",
+    ],
+)
+def test_unicode_classes_on_text_they_may_read_apart_stop(athena, expression):
+    with pytest.raises(SqlError) as caught:
+        athena(f"SELECT {expression}")
+    assert "classes read by Unicode rules and the local engine's by ASCII ones" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("regexp_extract('otimo produto', '\\w+')", "otimo"),
+        ("regexp_replace('ótimo  produto' || chr(13) || chr(10), '\\s+', ' ')", "ótimo produto "),
+        ("regexp_extract('entrega em 12 dias é ótimo', '(\\d+)', 1)", "12"),
+        ("regexp_like('Ótimo', '^[A-Z]')", False),  # no class escape: answered
+        ("regexp_like(s, p) FROM (VALUES ('ó', 'o')) AS t(s, p)", False),
+        ("regexp_like(CAST(NULL AS varchar), '\\w')", None),
+    ],
+)
+def test_unicode_classes_answer_where_the_engines_agree(athena, expression, expected):
+    assert athena(f"SELECT {expression}").rows == [(expected,)]
+
+
 @pytest.mark.parametrize(
     ("expression", "why"),
     [

@@ -21,6 +21,15 @@ what they answer around them (AbstractTestRegexpFunctions):
   true on Athena. Where every ``$`` ends its match, regexp_like also tries the text
   without its final newline; elsewhere, and for regexp_extract and regexp_replace, whose
   matched text would differ, a text ending in a newline stops the query.
+- Joni's Java syntax holds ``OP2_CCLASS_SET_OP`` (jruby/joni ``Syntax.java``): a ``[``
+  inside a class opens a class within it and ``&&`` intersects (``Lexer.java``,
+  ``fetchTokenInCCFor_posixBracket``, ``fetchTokenInCCFor_and``), so ``[a-z&&[^b]]`` is
+  a to z but b; RE2 reads the characters ``[`` and ``&``. Such a pattern is refused.
+- Trino passes no ``ASCII_RANGE`` option, so Joni reads ``\w``, ``\b``, ``\s``, ``\d``
+  and the POSIX brackets by Unicode rules (``Lexer.java``: ``isAsciiRange(env.option)``):
+  'ó' is a word character; RE2's are ASCII. A text holding a character these could read
+  differently (outside ASCII; for ``\s`` a vertical tab or a Unicode space; for ``\d``
+  a digit other than 0-9) stops the query.
 
 The structure is read with Python's own parser, which reads these forms as Java does.
 ``\p{…}`` classes, which it does not know, are read as one character. A pattern it
@@ -47,6 +56,16 @@ from olistctl.sql.rewrite import BACKEND_HINT, Rewriter, integer_literal
 from olistctl.sql.strings import no_extra_args, require_string
 
 _UNICODE_CLASS = re.compile(r"\\[pP](\{[^}]*\}|[A-Za-z])")
+
+# Characters that Joni's Unicode classes may read otherwise than RE2's ASCII ones, by what
+# the pattern uses: "w" for \w \b (and the capitals) and the POSIX brackets ([[:alpha:]]).
+_UNICODE_READ = {
+    "w": r"[^\x00-\x7F]",
+    "s": r"[\x0B\x{85}]|[^\P{Z} ]",  # White_Space beyond RE2's [\t\n\f\r ]
+    "d": r"[^\P{Nd}0-9]",
+}
+# A pattern from a column: any of those escapes, or a POSIX bracket, may be in it.
+_UNICODE_CLASS_ESCAPE = r"\\[wWbBsSdD]|\[:"
 
 
 @dataclass(frozen=True)
@@ -158,6 +177,84 @@ def _at_a_final_newline(node: exp.Expr, name: str, value: exp.Expr, sql_type) ->
     )
 
 
+def _reading(pattern: str) -> tuple[bool, set[str]]:
+    """Whether a character class of the pattern holds a class or ``&&`` (a set operation
+    in Joni, characters in RE2), and which of ``_UNICODE_READ``'s classes it uses."""
+    set_operation, classes = False, set()
+    i, in_class, class_start = 0, False, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            follower = pattern[i + 1 : i + 2]
+            if follower == "Q":  # \Q...\E quotes
+                end = pattern.find("\\E", i + 2)
+                i = len(pattern) if end < 0 else end + 2
+                continue
+            if follower in ("w", "W", "b", "B"):
+                classes.add("w")
+            elif follower in ("s", "S", "d", "D"):
+                classes.add(follower.lower())
+            i += 2
+            continue
+        if in_class:
+            close = pattern.find(":]", i + 2)
+            if pattern.startswith("[:", i) and close > 0:  # a POSIX bracket
+                classes.add("w")
+                i = close + 2
+                continue
+            if c == "[" or pattern.startswith("&&", i):
+                set_operation = True
+            elif c == "]" and i > class_start:
+                in_class = False
+        elif c == "[":
+            in_class = True
+            class_start = i + 1 + pattern.startswith("^", i + 1)  # a first ']' is itself
+        i += 1
+    return set_operation, classes
+
+
+def _as_athena_reads(node: exp.Expr, name: str, value: exp.Expr, sql_type, rw: Rewriter):
+    """``value``, refused or stopped where Joni and RE2 read the pattern's classes apart."""
+    pattern = node.expression
+    if isinstance(pattern, exp.Literal) and pattern.is_string:
+        set_operation, classes = _reading(pattern.name)
+        if set_operation:
+            rw.refuse(
+                node,
+                f"{name}'s pattern has a class inside a character class, or '&&' in one,"
+                " which Athena reads as a union or an intersection of classes and the local"
+                " engine as the characters '[' and '&'",
+                hint=f"write \\[ or \\& for the characters; {BACKEND_HINT}",
+            )
+        if not classes:
+            return value
+        condition = duck(
+            "regexp_matches(:s, :chars)",
+            s=node.this.copy(),
+            chars=string("|".join(_UNICODE_READ[c] for c in sorted(classes))),
+        )
+    else:
+        condition = duck(
+            "regexp_matches(:p, :escape) AND regexp_matches(:s, :chars)",
+            p=pattern.copy(),
+            escape=string(_UNICODE_CLASS_ESCAPE),
+            s=node.this.copy(),
+            chars=string("|".join(_UNICODE_READ.values())),
+        )
+    return duck(
+        "CASE WHEN :c THEN :err ELSE :v END",
+        sql_type,
+        c=condition,
+        v=value,
+        err=runtime_error(
+            f"{name}'s text holds a character that Athena's \\w, \\b, \\s, \\d or"
+            " [[:name:]] classes read by Unicode rules and the local engine's by ASCII ones",
+            sql_type,
+            hint=BACKEND_HINT,
+        ),
+    )
+
+
 def _walk(items: Any, optional: bool, repeated: bool, groups: dict[int, Group]) -> None:
     for op, av in items:
         if op is sre.SUBPATTERN:
@@ -189,10 +286,10 @@ def regexp_like(node: exp.RegexpLike, rw: Rewriter) -> exp.Expr:
     if isinstance(pattern, exp.Literal) and pattern.is_string:
         anchors = end_anchors(pattern.name)
         if anchors == "none":
-            return plain
+            return _as_athena_reads(node, "regexp_like", plain, T.BOOLEAN, rw)
         if anchors == "terminal":
             # Trino's $ before a final newline is RE2's $ at the end of the text without it.
-            return duck(
+            answer = duck(
                 ":plain OR (suffix(:s, chr(10)) AND"
                 " regexp_matches(substring(:s, 1, length(:s) - 1), :p))",
                 T.BOOLEAN,
@@ -200,7 +297,9 @@ def regexp_like(node: exp.RegexpLike, rw: Rewriter) -> exp.Expr:
                 s=node.this.copy(),
                 p=pattern.copy(),
             )
-    return _at_a_final_newline(node, "regexp_like", plain, T.BOOLEAN)
+            return _as_athena_reads(node, "regexp_like", answer, T.BOOLEAN, rw)
+    answer = _at_a_final_newline(node, "regexp_like", plain, T.BOOLEAN)
+    return _as_athena_reads(node, "regexp_like", answer, T.BOOLEAN, rw)
 
 
 def regexp_extract(node: exp.RegexpExtract, rw: Rewriter) -> exp.Expr:
@@ -229,7 +328,8 @@ def regexp_extract(node: exp.RegexpExtract, rw: Rewriter) -> exp.Expr:
         p=pattern.copy(),
         value=value,
     )
-    return _at_a_final_newline(node, "regexp_extract", extracted, T.VARCHAR)
+    answer = _at_a_final_newline(node, "regexp_extract", extracted, T.VARCHAR)
+    return _as_athena_reads(node, "regexp_extract", answer, T.VARCHAR, rw)
 
 
 def _group_value(node: exp.RegexpExtract, call: exp.Expr, number: int, rw: Rewriter):
@@ -302,7 +402,8 @@ def regexp_replace(node: exp.RegexpReplace, rw: Rewriter) -> exp.Expr:
         p=pattern.copy(),
         r=string(rewrite),
     )
-    return _at_a_final_newline(node, "regexp_replace", replaced, T.VARCHAR)
+    answer = _at_a_final_newline(node, "regexp_replace", replaced, T.VARCHAR)
+    return _as_athena_reads(node, "regexp_replace", answer, T.VARCHAR, rw)
 
 
 def _re2_rewrite(node: exp.Expr, text: str, found: Shape | None, rw: Rewriter) -> str:
