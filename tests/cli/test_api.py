@@ -148,3 +148,49 @@ def test_without_pandas_one_sentence_names_the_extra(lake, tmp_path):
         "ConfigError A DataFrame needs pandas, which is not installed: install it with:"
         " pip install 'olistctl[pandas]'",
     ]
+
+
+def test_a_second_query_while_one_runs_in_another_thread_is_refused(
+    lake, sample_data, tmp_path, monkeypatch
+):
+    """One lake, one DuckDB connection: a query from a second thread while the first runs
+    raised DuckDB's own "connection is busy" from the guard (a traceback, and the first
+    query could no longer be cancelled). Refused in one sentence; the first one answers,
+    and the lake stays usable."""
+    import threading
+
+    from olistctl.backends.local import guard
+
+    lake("crawled")
+    monkeypatch.chdir(tmp_path)
+    real_check = guard.check_duckdb_sql
+    inside, go_on = threading.Event(), threading.Event()
+
+    def held_check(*args, **kwargs):
+        if not inside.is_set():  # the first query is running: hold it there
+            inside.set()
+            assert go_on.wait(30)
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(guard, "check_duckdb_sql", held_check)
+    orders = len(frame(sample_data, "olist_orders_dataset"))
+    answers: list[object] = []
+    with olistctl.connect() as db:
+        first = threading.Thread(
+            target=lambda: answers.append(db.result("SELECT COUNT(*) FROM olist_orders_dataset"))
+        )
+        first.start()
+        assert inside.wait(30)
+        try:
+            with pytest.raises(UsageError) as refused:
+                db.result("SELECT COUNT(*) AS n FROM olist_orders_dataset")
+        finally:
+            go_on.set()
+            first.join(30)
+        assert str(refused.value) == (
+            "This lake is already running a query (in another thread): wait for it to end,"
+            " or open a lake for each thread with olistctl.connect()"
+        )
+        (result,) = answers
+        assert result.rows == [(orders,)]  # type: ignore[attr-defined]
+        assert db.result("SELECT COUNT(*) AS n FROM olist_orders_dataset").rows == [(orders,)]

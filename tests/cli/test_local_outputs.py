@@ -272,6 +272,22 @@ def test_repeated_answer_names_are_kept_as_athena_keeps_them(
     assert saved.read_text().splitlines()[0] == ",".join(f'"{h}"' for h in header)
 
 
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_repeated_answer_names_are_refused_in_json_not_dropped(cli, lake, fmt):
+    """A JSON object keeps one value per name: `SELECT 1 AS a, 2 AS a -o json` printed
+    {"a": 2}, a column silently lost. Refused instead, with nothing on stdout."""
+    lake("crawled")
+    result = cli(
+        "query", "SELECT order_status AS a, order_id AS a FROM olist_orders_dataset", "-o", fmt
+    )
+    assert result.exit_code == 2, result
+    assert result.stdout == ""
+    assert result.stderr.strip() == (
+        "Error: The result has two columns named 'a', and a JSON object holds one value per"
+        " name: give each column its own name with AS (or use -o csv)."
+    )
+
+
 def test_query_file_name_and_inline_sql_give_the_same_rows(cli, lake, sample_data, tmp_path):
     lake("crawled")
     named = next(q for q in list_queries() if q.name == "order_status_mix")

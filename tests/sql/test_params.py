@@ -190,6 +190,22 @@ def test_python_values_are_typed_by_their_type():
         bind_values([["SP"]])
 
 
+def test_a_timestamp_finer_than_milliseconds_is_refused_not_cut():
+    """The aws literal spells milliseconds (TIMESTAMP '… .000'), while the local engine bound
+    the Python value as it was: `ts >= datetime(…, 400 µs)` left out a row at the whole
+    millisecond locally that the same call keeps on Athena. One sentence instead."""
+    kept = bind_values([datetime(2017, 1, 23, 21, 5, 15, 123000)])
+    assert [(b.value, b.literal) for b in kept] == [
+        (datetime(2017, 1, 23, 21, 5, 15, 123000), "TIMESTAMP '2017-01-23 21:05:15.123'")
+    ]
+    with pytest.raises(UsageError) as caught:
+        bind_values(["SP", datetime(2017, 1, 23, 21, 5, 15, 123400)])
+    assert str(caught.value) == (
+        "The parameter ?2 is finer than Athena's milliseconds (2017-01-23 21:05:15.123400):"
+        " round it to whole milliseconds, e.g. value.replace(microsecond=123000)"
+    )
+
+
 DECLARED = (
     Param("state", "varchar", "%", "a state"),
     Param("since", "date", date(2016, 1, 1)),

@@ -108,12 +108,31 @@ def to_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return buf.getvalue()
 
 
+def _json_names(columns: Sequence[str]) -> Sequence[str]:
+    """The names of a JSON record; UsageError when one repeats (Athena allows ``SELECT 1 AS
+    a, 2 AS a``), as an object would keep only its last value."""
+    seen: set[str] = set()
+    for name in columns:
+        if name in seen:
+            from olistctl.errors import UsageError
+
+            raise UsageError(
+                f"The result has two columns named {name!r}, and a JSON object holds one"
+                " value per name",
+                hint="give each column its own name with AS (or use -o csv)",
+            )
+        seen.add(name)
+    return columns
+
+
 def to_json(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    columns = _json_names(columns)
     records = [dict(zip(columns, (_json_value(v) for v in row), strict=True)) for row in rows]
     return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
 
 
 def to_jsonl(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    columns = _json_names(columns)
     return "".join(
         json.dumps(
             dict(zip(columns, (_json_value(v) for v in row), strict=True)), ensure_ascii=False

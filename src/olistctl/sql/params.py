@@ -223,6 +223,13 @@ def _checked(name: str, type_name: str, value: Any) -> Any:
             f"The parameter {name} has a time zone, and Athena's timestamps have none",
             hint="give the UTC time without a zone",
         )
+    if type_name == "timestamp" and value.microsecond % 1000:
+        # The literal Athena gets spells milliseconds: the local engine must bind that value.
+        whole = value.microsecond // 1000 * 1000
+        raise UsageError(
+            f"The parameter {name} is finer than Athena's milliseconds ({value})",
+            hint=f"round it to whole milliseconds, e.g. value.replace(microsecond={whole})",
+        )
     if type_name == "varchar" and "\x00" in value:
         raise UsageError(
             f"The parameter {name} contains a NUL character", hint="remove it from the value"

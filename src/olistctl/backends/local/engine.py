@@ -49,7 +49,7 @@ from olistctl.backends.base import QueryEngine
 from olistctl.backends.local.catalog import LocalCatalog
 from olistctl.backends.local.guard import UnsafeQuery
 from olistctl.backends.local.store import LocalStore
-from olistctl.errors import Interrupted, OlistError, OperationFailed, Refused
+from olistctl.errors import Interrupted, OlistError, OperationFailed, Refused, UsageError
 from olistctl.fs import is_temporary, stat_identity
 from olistctl.records import QueryResult, WrittenResult
 from olistctl.sql.params import BoundParam
@@ -174,6 +174,8 @@ class LocalEngine(QueryEngine):
         self._forget_scratch: Callable[[], object] = lambda: None
         self._running = False
         self._scratch_error: OSError | None = None
+        # One query at a time on the one connection (a script's threads may share a lake).
+        self._busy = threading.Lock()
 
     def parquet_files(self, table: str) -> list[Path]:
         """The Parquet files of ``processed/<table>/``, by name, as absolute paths.
@@ -269,8 +271,6 @@ class LocalEngine(QueryEngine):
         by the parameters' types, so any other values of those types hit it too.
         A statement the engine refuses is left out: running it says why.
         """
-        from olistctl.errors import UsageError
-
         cache = self._cache()
         schema = self.schema()
         for sql, params in statements:
@@ -321,7 +321,7 @@ class LocalEngine(QueryEngine):
         # Shared: a command that changes the workspace waits, and does not take this
         # query's temporary files for a killed command's leftovers.
         param_types = [p.sql_type for p in params]
-        with self.store.ws.shared():
+        with self._one_query(), self.store.ws.shared():
             cache = self._cache()
             schema = self.schema()
             transpiled = cache.transpile(
@@ -364,6 +364,21 @@ class LocalEngine(QueryEngine):
             if failed is not None and fresh.duckdb_sql == transpiled.duckdb_sql:
                 raise failed
             return self._interruptible(lambda: run(fresh, schema, [note], True))
+
+    @contextlib.contextmanager
+    def _one_query(self) -> Iterator[None]:
+        """The engine's one connection for this query; UsageError while another thread's
+        query holds it (DuckDB would refuse the busy connection mid-query, and the close
+        after that left the running query where ``cancel()`` no longer reached it)."""
+        if not self._busy.acquire(blocking=False):
+            raise UsageError(
+                "This lake is already running a query (in another thread)",
+                hint="wait for it to end, or open a lake for each thread with olistctl.connect()",
+            )
+        try:
+            yield
+        finally:
+            self._busy.release()
 
     def _interruptible(self, call: Callable[[], _R]) -> _R:
         """``call()`` (a query's DuckDB work) where Ctrl-C, SIGTERM and SIGHUP stop it at once.
