@@ -163,17 +163,23 @@ def _at_a_final_newline(node: exp.Expr, name: str, value: exp.Expr, sql_type) ->
         condition = duck(
             "suffix(:s, chr(10)) AND strpos(:p, '$') > 0", s=node.this.copy(), p=pattern.copy()
         )
+    return _stop_when(
+        condition,
+        value,
+        sql_type,
+        f"{name}'s text ends with a newline, before which Athena's $ also matches and the"
+        " local engine's does not",
+    )
+
+
+def _stop_when(condition: exp.Expr, value: exp.Expr, sql_type, message: str) -> exp.Expr:
+    """``value``, or a stop with ``message`` (run it on Athena) where ``condition`` holds."""
     return duck(
         "CASE WHEN :c THEN :err ELSE :v END",
         sql_type,
         c=condition,
         v=value,
-        err=runtime_error(
-            f"{name}'s text ends with a newline, before which Athena's $ also matches and the"
-            " local engine's does not",
-            sql_type,
-            hint=BACKEND_HINT,
-        ),
+        err=runtime_error(message, sql_type, hint=BACKEND_HINT),
     )
 
 
@@ -241,17 +247,12 @@ def _as_athena_reads(node: exp.Expr, name: str, value: exp.Expr, sql_type, rw: R
             s=node.this.copy(),
             chars=string("|".join(_UNICODE_READ.values())),
         )
-    return duck(
-        "CASE WHEN :c THEN :err ELSE :v END",
+    return _stop_when(
+        condition,
+        value,
         sql_type,
-        c=condition,
-        v=value,
-        err=runtime_error(
-            f"{name}'s text holds a character that Athena's \\w, \\b, \\s, \\d or"
-            " [[:name:]] classes read by Unicode rules and the local engine's by ASCII ones",
-            sql_type,
-            hint=BACKEND_HINT,
-        ),
+        f"{name}'s text holds a character that Athena's \\w, \\b, \\s, \\d or"
+        " [[:name:]] classes read by Unicode rules and the local engine's by ASCII ones",
     )
 
 
