@@ -30,9 +30,12 @@ where floats are wanted). pandas is imported only when a DataFrame is asked
 for, and is the ``olistctl[pandas]`` extra.
 
 Parameters: ``?`` marks in your SQL take positional values (``str``, ``int``,
-``float``, ``Decimal``, ``date``, ``datetime``, ``bool``), sent to Athena as
-execution parameters and bound as prepared parameters locally, never pasted
-into the SQL; a shipped query takes its declared parameters by name.
+``float``, ``Decimal``, ``date``, ``datetime`` in whole milliseconds, ``bool``), sent
+to Athena as execution parameters and bound as prepared parameters locally, never
+pasted into the SQL; a shipped query takes its declared parameters by name.
+
+A lake runs one query at a time: while one runs, another thread's is refused
+(``UsageError``); open a lake for each thread with :func:`connect`.
 
 Each call is one query, recorded in the run ledger as a CLI query is; the
 last one's statistics (bytes scanned, engine time, query id) are in
