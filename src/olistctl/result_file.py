@@ -107,19 +107,25 @@ class ResultTarget:
         return rows
 
 
+def refuse_repeated_names(names: Iterable[str], why: str, *, hint: str) -> None:
+    """UsageError naming the first column name that repeats (Athena allows ``SELECT 1 AS a,
+    2 AS a``) where an output keeps one value per name; ``why`` says which output."""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise UsageError(f"The result has two columns named {name!r}, and {why}", hint=hint)
+        seen.add(name)
+
+
 def output_schema(schema: pa.Schema, fmt: str) -> pa.Schema:
     """The schema written: timestamps in milliseconds, views as plain strings; names unique."""
     import pyarrow as pa
 
-    seen: set[str] = set()
-    for name in schema.names:
-        if name in seen:
-            raise UsageError(
-                f"The result has two columns named {name!r}, and Athena's UNLOAD (what --out"
-                " runs on aws) refuses repeated names",
-                hint="give each column its own name with AS",
-            )
-        seen.add(name)
+    refuse_repeated_names(
+        schema.names,
+        "Athena's UNLOAD (what --out runs on aws) refuses repeated names",
+        hint="give each column its own name with AS",
+    )
     fields = []
     for f in schema:
         kind = f.type

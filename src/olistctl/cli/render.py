@@ -109,19 +109,14 @@ def to_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def _json_names(columns: Sequence[str]) -> Sequence[str]:
-    """The names of a JSON record; UsageError when one repeats (Athena allows ``SELECT 1 AS
-    a, 2 AS a``), as an object would keep only its last value."""
-    seen: set[str] = set()
-    for name in columns:
-        if name in seen:
-            from olistctl.errors import UsageError
+    """The names of a JSON record, none repeated: an object keeps one value per name."""
+    from olistctl.result_file import refuse_repeated_names
 
-            raise UsageError(
-                f"The result has two columns named {name!r}, and a JSON object holds one"
-                " value per name",
-                hint="give each column its own name with AS (or use -o csv)",
-            )
-        seen.add(name)
+    refuse_repeated_names(
+        columns,
+        "a JSON object holds one value per name",
+        hint="give each column its own name with AS (or use -o csv)",
+    )
     return columns
 
 
