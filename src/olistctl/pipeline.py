@@ -766,15 +766,15 @@ def refresh_price_cache(settings: Settings, region: str) -> list[str]:
             f" {region}; {_priced_from(region)}.",
             *refused,
         ]
+    where = price_cache.path_for(region)
+    if where is None:
+        return [
+            "Prices fetched but not cached: there is no XDG_CACHE_HOME and no home folder to"
+            f" keep them in (set XDG_CACHE_HOME to a writable folder); {_priced_from(region)}."
+        ]
     try:
         path = price_cache.write(answer.cached())
     except OSError as error:
-        where = price_cache.path_for(region)
-        if where is None:
-            return [
-                f"Prices fetched but not cached: {error.strerror} to keep them in (set"
-                f" XDG_CACHE_HOME to a writable folder); {_priced_from(region)}."
-            ]
         return [
             f"Prices fetched but not cached: {error.strerror or error} writing {where} (make"
             f" {where.parent} writable, or set XDG_CACHE_HOME to a writable folder);"

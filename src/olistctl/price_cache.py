@@ -93,7 +93,7 @@ def path_for(region: str, environ: Mapping[str, str] | None = None) -> Path | No
 def write(cached: CachedPrices, environ: Mapping[str, str] | None = None) -> Path:
     """Replace the region's cache with ``cached`` (whole or not at all); its path."""
     path = path_for(cached.region, environ)
-    if path is None:
+    if path is None:  # callers ask path_for first
         raise FileNotFoundError(errno.ENOENT, "there is no XDG_CACHE_HOME and no home folder")
     document = {"format": FORMAT, **asdict(cached)}
     # Not durable: a cache lost to a power cut is fetched again, never half-read.

@@ -257,3 +257,20 @@ def test_a_refresh_with_no_usable_price_keeps_an_earlier_cache(
     )
     assert cache.read_text() == cached  # not replaced by an answer with nothing in it
     assert notes_starting(document, "Prices from the AWS Price List, 2026-03-01")
+
+
+def test_with_no_cache_folder_the_refresh_says_so_and_writes_nothing(
+    cli, ran_workspace, stubbed_price_list, monkeypatch, tmp_path
+):
+    """No XDG_CACHE_HOME and no home folder (a container run as an arbitrary user)."""
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setattr(price_cache, "home", lambda: None)
+    stubbed_price_list.answer("us-east-1", catalog("us-east-1"))
+    before = sorted(tmp_path.rglob("*"))
+    result, document = report(cli, ran_workspace, "--refresh-prices")
+    assert (
+        "Prices fetched but not cached: there is no XDG_CACHE_HOME and no home folder to keep"
+        f" them in (set XDG_CACHE_HOME to a writable folder); this report uses {BUNDLED}."
+    ) in result.stderr
+    assert {ln["price_source"] for ln in document["lines"]} == {"bundled table, 2026-11-26"}
+    assert sorted(tmp_path.rglob("*")) == before
