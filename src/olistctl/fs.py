@@ -87,9 +87,8 @@ def start_writeback(fd: int, offset: int, length: int) -> None:
             import ctypes  # only a writer of big files pays its import
 
             libc = ctypes.CDLL(None, use_errno=True)
-        except ImportError:  # no ctypes (a Python built without libffi): no hint
-            libc = None
-        except (OSError, TypeError):  # no C library to look in (Windows)
+        # No ctypes (a Python built without libffi), or no C library to look in (Windows).
+        except (ImportError, OSError, TypeError):
             libc = None
         call: Any = getattr(libc, "sync_file_range", None)
         if call is not None:

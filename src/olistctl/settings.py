@@ -279,7 +279,7 @@ def _profile_region(profile: str | None, env: Mapping[str, str]) -> str | None:
         return None
     import configparser  # only for a file to read (~1 ms of every command otherwise)
 
-    # Raw, as botocore reads it: a `%` is a character, not an interpolation.
+    # Raw, as botocore reads it (configloader.raw_config_parse): `%` is only a character.
     parser = configparser.RawConfigParser()
     try:
         parser.read(path)
