@@ -56,11 +56,10 @@ def upper(node: exp.Upper, rw: Rewriter) -> exp.Expr:
     require_string(node, node.this, rw, rw.written_name(node) or "upper")
     return duck(
         "array_to_string(list_transform(string_split(:s, :sharp_s),"
-        " lambda olistctl_part: upper(olistctl_part)), :sharp_s2)",
+        " lambda olistctl_part: upper(olistctl_part)), :sharp_s)",
         T.VARCHAR,
         s=node.this,
         sharp_s=string("\u00df"),
-        sharp_s2=string("\u00df"),
     )
 
 
