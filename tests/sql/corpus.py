@@ -59,6 +59,8 @@ STRINGS_SOURCE = (
 INTEGERS = _TRINO + "type/TestIntegerOperators.java"
 DOUBLES = _TRINO + "type/TestDoubleOperators.java"
 COUNT_IF = _TRINO + "operator/aggregation/TestCountIfAggregation.java"
+PARSER = "trinodb/trino core/trino-parser/src/test/java/io/trino/sql/parser/TestSqlParser.java"
+ANALYZER = _TRINO.replace("src/test", "src/main") + "sql/analyzer/ExpressionAnalyzer.java"
 # Trino's repository before its 2020 rename (io.prestosql), same file history.
 DOUBLES_BEFORE_RENAME = (
     "trinodb/trino presto-main/src/test/java/io/prestosql/type/TestDoubleOperators.java"
@@ -816,6 +818,20 @@ OPERATOR_CASES = [
             ("CAST(DECIMAL '-0.1' AS VARCHAR)", "-0.1", "varchar"),
             ("CAST(DECIMAL '-.001' AS VARCHAR)", "-0.001", "varchar"),
             ("CAST(DECIMAL '-1234567890.1234567' AS VARCHAR)", "-1234567890.1234567", "varchar"),
+        ],
+    ),
+    *block(
+        "integer-literals-keep-their-sign",
+        PARSER + " testNumbers testArithmeticUnary (a minus before the digits is part of the"
+        " literal: '-9' is LongLiteral(\"-9\"), '-9223372036854775808' a LongLiteral), with "
+        + ANALYZER
+        + " visitLongLiteral (a LongLiteral within int's range is an integer, else a bigint)",
+        [
+            ("-2147483648", -2147483648, "integer"),  # was a bigint: -(bigint 2147483648)
+            ("- 2147483648", -2147483648, "integer"),
+            ("-2147483649", -2147483649, "bigint"),
+            ("-9223372036854775808", -9223372036854775808, "bigint"),
+            ("typeof(-9223372036854775808)", "bigint", "varchar"),  # was decimal(19,0)
         ],
     ),
     *block(

@@ -589,6 +589,59 @@ def test_athena_errors_are_errors(athena, expression, message):
     assert message in stopped(athena, expression)
 
 
+# An integer type's minimum has no negation, and the minimum written as a literal is of the
+# type it fits (Trino's grammar: `number: MINUS? INTEGER_VALUE`; corpus.py
+# "integer-literals-keep-their-sign"), so arithmetic past it overflows. trinodb/trino
+# core/trino-main/src/test/java/io/trino/type/: TestIntegerOperators.testNegation,
+# testSubtract; TestSmallintOperators.testNegation; TestTinyintOperators.testNegation;
+# TestBigintOperators.testNegateOverflow, testUnderflowSubtract, testOverflowMultiply,
+# testOverflowDivide. DuckDB widened a constant's negation (-(INTEGER '-2147483648') was the
+# bigint 2147483648), and the local engine read -9223372036854775808 as a decimal, so
+# -9223372036854775808 - 1 answered -9223372036854775809.
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("-(INTEGER '-2147483648')", "integer negation overflow: -2147483648"),
+        ("-(SMALLINT '-32768')", "smallint negation overflow: -32768"),
+        ("-(TINYINT '-128')", "tinyint negation overflow: -128"),
+        ("-(-9223372036854775808)", "bigint negation overflow: -9223372036854775808"),
+        ("-x FROM (VALUES INTEGER '-2147483648') AS t(x)", "integer negation overflow"),
+        ("-2147483648 - 1", "Overflow in subtraction"),
+        ("-9223372036854775808 - 1", "Overflow in subtraction"),
+        ("-9223372036854775808 * -1", "Overflow in multiplication"),
+        ("-9223372036854775808 / -1", "Overflow in division"),
+    ],
+)
+def test_integer_overflow_past_the_types_minimum_stops(athena, expression, message):
+    assert message in stopped(athena, expression)
+
+
+def test_integer_negation_answers_up_to_the_types_minimum(athena):
+    # TestIntegerOperators.testNegation: -(INTEGER '2147483647') = -2147483647; TRY → NULL.
+    answer = athena(
+        "SELECT -(INTEGER '2147483647'), -x, TRY(-(TINYINT '-128')) FROM (VALUES 5) t(x)"
+    )
+    assert answer.rows == [(-2147483647, -5, None)]
+    assert answer.types == ["INTEGER", "INTEGER", "TINYINT"]
+
+
+# TestSqlParser.testNumbers: "Invalid numeric literal: 9223372036854775808" (and
+# -9223372036854775809); the local engine answered them as DuckDB's HUGEINT or a decimal.
+@pytest.mark.parametrize(
+    ("sql", "literal", "column"),
+    [
+        ("SELECT 9223372036854775808", "9223372036854775808", 8),
+        ("SELECT 1 + -9223372036854775809", "-9223372036854775809", 13),
+    ],
+)
+def test_integer_literals_past_bigint_are_refused(athena, sql, literal, column):
+    with pytest.raises(SqlError) as caught:
+        athena(sql)
+    assert str(caught.value).startswith(f"Invalid numeric literal: {literal} (line 1, column")
+    assert caught.value.column == column
+    assert "Athena fails on it too" in str(caught.value)
+
+
 # Trino's $ also matches before a newline that ends the text: every pattern is compiled with
 # Joni's Syntax.Java (trinodb/trino core/trino-main/src/main/java/io/trino/operator/scalar/
 # JoniRegexpCasts.java: new Regex(..., Option.DEFAULT, NonStrictUTF8Encoding.INSTANCE,

@@ -28,13 +28,32 @@ from olistctl.sql.rewrite import (
     rewrap,
     sql_text,
 )
-from olistctl.sql.type_inference import set_type
+from olistctl.sql.type_inference import set_type, signed_integer_literal
 from olistctl.sql.types import SqlType
+
+_BIGINT_RANGE = range(-(2**63), 2**63)
 
 
 def number_literal(node: exp.Literal, rw: Rewriter) -> exp.Expr | None:
-    """A decimal-looking literal (``100.0``) as the DOUBLE Athena reads it (``100.0E0``)."""
+    """A decimal-looking literal (``100.0``) as the DOUBLE Athena reads it (``100.0E0``).
+
+    An integer literal past bigint's range is refused: Trino's parser fails it
+    (TestSqlParser.testNumbers: "Invalid numeric literal: 9223372036854775808"),
+    with its sign (``-9223372036854775808`` is a bigint).
+    """
     text = node.name
+    if not node.is_string and text.isdigit():
+        parent = node.parent
+        negated = isinstance(parent, exp.Neg) and parent.this is node
+        written = f"-{text}" if negated else text
+        if int(written) not in _BIGINT_RANGE:
+            rw.refuse(
+                parent if negated and parent is not None else node,
+                f"Invalid numeric literal: {written}",
+                hint=f"Athena fails on it too; write DECIMAL '{written}' or {written}E0 for a"
+                " number past bigint",
+            )
+        return None
     if node.is_string or not rw.type(node).is_floating or "e" in text.lower():
         return None
     # The same digits with an exponent: DuckDB parses it as a DOUBLE, correctly rounded
@@ -72,6 +91,41 @@ def _is_null(node: exp.Expr) -> bool:
     return isinstance(node, exp.Null) or (
         isinstance(node, exp.Cast) and isinstance(node.this, exp.Null)
     )
+
+
+def negate(node: exp.Neg, rw: Rewriter) -> exp.Expr | None:
+    """``-x`` of an integer as Trino computes it: the type's minimum has no negation.
+
+    Trino fails ``-(INTEGER '-2147483648')`` ("integer negation overflow",
+    TestIntegerOperators.testNegation; TestBigintOperators.testNegateOverflow).
+    DuckDB fails too on a column, but on a constant it widens the type and
+    answers 2147483648; a subtraction from 0 never widens.
+    """
+    result = rw.type(node)
+    if not result.is_integer:
+        return None
+    if signed_integer_literal(node) is not None:
+        # DuckDB reads -2147483648 as -(BIGINT 2147483648); Trino's literal is an integer.
+        return cast(node.copy(), result) if signed_integer_literal(node) == -(2**31) else None
+    lowest = -(2 ** (_INTEGER_BITS[result.name] - 1))
+    constant = integer_literal(node)
+    if constant is not None and constant != -lowest:
+        return None  # a constant that negates without overflow: kept, so rules can read it
+    return duck(
+        "CASE WHEN :x = :lowest THEN :err ELSE CAST(0 AS :t) - :y END".replace(
+            ":t", T.duckdb_type_sql(result)
+        ),
+        result,
+        x=node.this,
+        y=node.this.copy(),
+        lowest=exp.Literal.number(lowest),
+        err=runtime_error(
+            f"{result.name} negation overflow: {lowest}", result, hint="Athena fails on it too"
+        ),
+    )
+
+
+_INTEGER_BITS = {"tinyint": 8, "smallint": 16, "integer": 32, "bigint": 64}
 
 
 def _operand_types(node: exp.Binary, rw: Rewriter, symbol: str) -> tuple[SqlType, SqlType] | None:
