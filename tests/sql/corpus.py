@@ -22,6 +22,7 @@ datetime, list; NaN and -0.0 compare as themselves.
 from __future__ import annotations
 
 import math
+import struct
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -59,8 +60,12 @@ STRINGS_SOURCE = (
 INTEGERS = _TRINO + "type/TestIntegerOperators.java"
 DOUBLES = _TRINO + "type/TestDoubleOperators.java"
 COUNT_IF = _TRINO + "operator/aggregation/TestCountIfAggregation.java"
+REAL_SUM = _TRINO + "operator/aggregation/TestRealSumAggregation.java"
+_TRINO_MAIN = _TRINO.replace("src/test", "src/main")
+REAL_SUM_SOURCE = _TRINO_MAIN + "operator/aggregation/RealSumAggregation.java"
+REAL_AVG_SOURCE = _TRINO_MAIN + "operator/aggregation/RealAverageAggregation.java"
 PARSER = "trinodb/trino core/trino-parser/src/test/java/io/trino/sql/parser/TestSqlParser.java"
-ANALYZER = _TRINO.replace("src/test", "src/main") + "sql/analyzer/ExpressionAnalyzer.java"
+ANALYZER = _TRINO_MAIN + "sql/analyzer/ExpressionAnalyzer.java"
 # Trino's repository before its 2020 rename (io.prestosql), same file history.
 DOUBLES_BEFORE_RENAME = (
     "trinodb/trino presto-main/src/test/java/io/prestosql/type/TestDoubleOperators.java"
@@ -81,6 +86,11 @@ def block(label: str, source: str, rows: list[tuple]) -> list:
             pytest.param(sql, expected, rest[0] if rest else None, source, id=f"{label}-{i}")
         )
     return params
+
+
+def java_float(x: float) -> float:
+    """Java's ``(float) x``: the nearest 32-bit float, as a Python float."""
+    return struct.unpack("f", struct.pack("f", x))[0]
 
 
 def java_mod(a, b):
@@ -1652,6 +1662,34 @@ AGGREGATE_CASES = [
                 "double",
             ),
             ("corr(y, x) FROM (VALUES (1E0, 2E0)) AS t(y, x)", None, "double"),
+        ],
+    ),
+    *block(
+        "real-sum-is-a-real",
+        REAL_SUM
+        + " (getExpectedValue: a float sum, null over no rows), and "
+        + REAL_SUM_SOURCE
+        + " (a double sum, output as (float) state.getValue(), typed REAL)",
+        [
+            ("sum(x) FROM (VALUES REAL '1', REAL '2', REAL '3') AS t(x)", 6.0, "real"),
+            (
+                "sum(x) FROM (VALUES REAL '0.1', REAL '0.2') AS t(x)",
+                java_float(java_float(0.1) + java_float(0.2)),
+                "real",
+            ),
+            ("sum(x) FROM (VALUES REAL '1') AS t(x) WHERE false", None, "real"),
+        ],
+    ),
+    *block(
+        "real-avg-is-a-real",
+        REAL_AVG_SOURCE + " (output: (float) (state.getDouble() / count), typed REAL)",
+        [
+            (
+                "avg(x) FROM (VALUES REAL '0.1', REAL '0.2') AS t(x)",
+                java_float((java_float(0.1) + java_float(0.2)) / 2),
+                "real",
+            ),
+            ("avg(x) FROM (VALUES REAL '1', REAL '2') AS t(x)", 1.5, "real"),
         ],
     ),
     *block(

@@ -39,6 +39,7 @@ def duckdb_type(trino: str) -> str:
         "smallint": "SMALLINT",
         "integer": "INTEGER",
         "bigint": "BIGINT",
+        "real": "FLOAT",
         "double": "DOUBLE",
         "varchar": "VARCHAR",
         "date": "DATE",

@@ -6,7 +6,7 @@
 - decimal division keeps ``max(s1, s2)`` digits, rounded HALF_UP (DuckDB gives a double):
   computed here on exact 128-bit integers.
 - ``avg(decimal(p,s))`` is a decimal(p,s) rounded HALF_UP; ``sum(integer)`` is a bigint
-  (DuckDB: double and int128).
+  (DuckDB: double and int128); ``sum(real)`` and ``avg(real)`` are reals (DuckDB: doubles).
 - ``round(decimal, n)`` keeps its scale (Trino returns decimal(p+1,s)).
 """
 
@@ -365,11 +365,16 @@ def _sum(outer: exp.Expr, agg: exp.Sum, rw: Rewriter) -> exp.Expr | None:
     arg = rw.type(agg.this)
     if arg.is_integer:
         return cast(outer.copy(), T.BIGINT)  # DuckDB sums integers into an int128
+    if arg == T.REAL:
+        return cast(outer.copy(), T.REAL)  # both sum in a double; Trino returns it as a real
     return None
 
 
 def _avg(outer: exp.Expr, agg: exp.Avg, rw: Rewriter) -> exp.Expr | None:
     arg = rw.type(agg.this)
+    if arg == T.REAL:
+        # Trino's RealAverageAggregation: (float) (sum in a double / count); DuckDB: a double.
+        return cast(outer.copy(), T.REAL)
     if not arg.is_decimal:
         return None
     total = rewrap(outer, agg, exp.Sum(this=agg.this.copy()))
