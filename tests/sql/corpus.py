@@ -720,6 +720,16 @@ OPERATOR_CASES = [
                 "decimal(35,0)",
             ),
             ("CAST(3 AS DECIMAL(38,0)) * CAST(2 AS DECIMAL(38,0))", Decimal("6"), "decimal(38,0)"),
+            (
+                "CAST(3 AS DECIMAL(38,0)) * CAST(DECIMAL '0.2' AS DECIMAL(38,1))",
+                Decimal("0.6"),
+                "decimal(38,1)",
+            ),
+            (  # scale 38: the largest (a scale of 39 fails: test_athena_conformance.py)
+                "DECIMAL '.1234567890123456789' * DECIMAL '.1234567890123456789'",
+                Decimal("0.01524157875323883675019051998750190521"),
+                "decimal(38,38)",
+            ),
             ("DECIMAL '1' / DECIMAL '3'", Decimal("0"), "decimal(1,0)"),
             ("DECIMAL '1.0' / DECIMAL '3'", Decimal("0.3"), "decimal(2,1)"),
             ("DECIMAL '1.0' / DECIMAL '0.1'", Decimal("10.0"), "decimal(3,1)"),

@@ -643,6 +643,23 @@ def test_integer_literals_past_bigint_are_refused(athena, sql, literal, column):
     assert "Athena fails on it too" in str(caught.value)
 
 
+# A decimal product's scale is the sum of the operands' scales, and past 38 Trino fails the
+# query: trinodb/trino core/trino-main/src/test/java/io/trino/type/TestDecimalOperators.java
+# testMultiply ("scale exceeds max precision"). typeof() answered 'decimal(38,39)' locally.
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "DECIMAL '.1234567890123456789' * DECIMAL '.12345678901234567890'",
+        "DECIMAL '.1' * DECIMAL '.12345678901234567890123456789012345678'",
+        "typeof(DECIMAL '.1' * DECIMAL '.12345678901234567890123456789012345678')",
+    ],
+)
+def test_a_decimal_product_with_a_scale_past_38_is_refused(athena, expression):
+    message = stopped(athena, expression)
+    assert message.startswith("DECIMAL scale must be in range [0, precision (38)]: 39 (line 1")
+    assert "Athena fails on it too" in message
+
+
 # Trino's $ also matches before a newline that ends the text: every pattern is compiled with
 # Joni's Syntax.Java (trinodb/trino core/trino-main/src/main/java/io/trino/operator/scalar/
 # JoniRegexpCasts.java: new Regex(..., Option.DEFAULT, NonStrictUTF8Encoding.INSTANCE,

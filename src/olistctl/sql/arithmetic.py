@@ -222,6 +222,15 @@ def add_sub_mul(node: exp.Binary, rw: Rewriter) -> exp.Expr | None:
     if types is None:
         return None
     result = rw.type(node)
+    if result.is_decimal and int(result.scale or 0) > T.MAX_PRECISION:
+        # decimal(p1,s1) * decimal(p2,s2) has scale s1 + s2, which Trino does not cap:
+        # TestDecimalOperators.testMultiply ("scale exceeds max precision").
+        rw.refuse(
+            node,
+            f"DECIMAL scale must be in range [0, precision ({T.MAX_PRECISION})]: {result.scale}",
+            hint="Athena fails on it too; CAST an operand to a decimal with fewer digits"
+            " after the point",
+        )
     if result.is_decimal:
         # DuckDB computes the same exact value; the CAST gives it Trino's precision.
         # Operands go to 38 digits first when the result needs more than 18: DuckDB
