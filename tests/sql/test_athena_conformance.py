@@ -660,6 +660,24 @@ def test_a_decimal_product_with_a_scale_past_38_is_refused(athena, expression):
     assert "Athena fails on it too" in message
 
 
+# typeof() of an aggregate leaves its query an aggregation: one row over all rows (even none:
+# Trino's TestCountIfAggregation.testNoPositions, the corpus's "count-if" cases), one per
+# group. The local engine wrote typeof(count(*)) as a constant, which made the query a plain
+# projection: one row per input row, none over no rows.
+@pytest.mark.parametrize(
+    ("select", "rows"),
+    [
+        ("SELECT typeof(count(*)) FROM (VALUES 1, 2, 3) t(x)", [("bigint",)]),
+        ("SELECT typeof(count(*)) FROM (VALUES 1, 2, 3) t(x) WHERE x > 5", [("bigint",)]),
+        ("SELECT typeof(max_by(x, x)) FROM (VALUES 1, 2, 3) t(x)", [("integer",)]),
+        ("SELECT typeof(sum(x)) FROM (VALUES 1, 1, 2) t(x) GROUP BY x", [("bigint",)] * 2),
+        ("SELECT typeof(sum(x) OVER ()) FROM (VALUES 1, 1, 2) t(x)", [("bigint",)] * 3),
+    ],
+)
+def test_typeof_an_aggregate_keeps_the_query_an_aggregation(athena, select, rows):
+    assert athena(select).rows == rows
+
+
 # Trino's $ also matches before a newline that ends the text: every pattern is compiled with
 # Joni's Syntax.Java (trinodb/trino core/trino-main/src/main/java/io/trino/operator/scalar/
 # JoniRegexpCasts.java: new Regex(..., Option.DEFAULT, NonStrictUTF8Encoding.INSTANCE,

@@ -21,6 +21,7 @@ from olistctl.sql import types as T
 from olistctl.sql.emit import cast, duck, power_of_ten_decimal, runtime_error, tenth_power_fraction
 from olistctl.sql.rewrite import (
     AGGREGATE_WRAPPERS,
+    AGGREGATED,
     Rewriter,
     Rule,
     aggregate_call,
@@ -367,7 +368,10 @@ def aggregate(node: exp.Expr, rw: Rewriter) -> exp.Expr | None:
 
         check_verified(agg, rw)
         return None
-    return rule(outer, agg, rw)
+    replacement = rule(outer, agg, rw)
+    if replacement is not None and not isinstance(outer, exp.Window):
+        replacement.meta[AGGREGATED] = True
+    return replacement
 
 
 def _sum(outer: exp.Expr, agg: exp.Sum, rw: Rewriter) -> exp.Expr | None:

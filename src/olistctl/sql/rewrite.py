@@ -119,6 +119,23 @@ class Rewriter:
 # What an aggregate call may be wrapped in: FILTER, OVER (and a window value function in
 # IGNORE / RESPECT NULLS).
 AGGREGATE_WRAPPERS = (exp.Window, exp.Filter, exp.IgnoreNulls, exp.RespectNulls)
+# Marks a rule's replacement of an aggregate call (which may hold no sqlglot aggregate).
+AGGREGATED = "olistctl_aggregate"
+
+
+def calls_aggregate(node: exp.Expr) -> bool:
+    """Whether ``node`` calls an aggregate of its own query (not over a window, not in a
+    subquery): then the query aggregates, whatever else becomes of ``node``."""
+    for part in node.walk():
+        if not (isinstance(part, exp.AggFunc) or part.meta.get(AGGREGATED)):
+            continue
+        above, inside = part.parent, False
+        while above is not None and above is not node.parent:
+            inside = inside or isinstance(above, (exp.Window, exp.Select, exp.Subquery))
+            above = above.parent
+        if not inside:
+            return True
+    return False
 
 
 def aggregate_call(node: exp.Expr) -> tuple[exp.Expr, exp.Expr]:
