@@ -60,6 +60,7 @@ STRINGS_SOURCE = (
 INTEGERS = _TRINO + "type/TestIntegerOperators.java"
 DOUBLES = _TRINO + "type/TestDoubleOperators.java"
 COUNT_IF = _TRINO + "operator/aggregation/TestCountIfAggregation.java"
+BITWISE = _TRINO + "operator/scalar/TestBitwiseFunctions.java"
 REAL_SUM = _TRINO + "operator/aggregation/TestRealSumAggregation.java"
 _TRINO_MAIN = _TRINO.replace("src/test", "src/main")
 REAL_SUM_SOURCE = _TRINO_MAIN + "operator/aggregation/RealSumAggregation.java"
@@ -852,6 +853,32 @@ OPERATOR_CASES = [
             ("-2147483649", -2147483649, "bigint"),
             ("-9223372036854775808", -9223372036854775808, "bigint"),
             ("typeof(-9223372036854775808)", "bigint", "varchar"),  # was decimal(19,0)
+        ],
+    ),
+    *block(
+        "bitwise-functions",
+        BITWISE + " testBitwiseNot testBitwiseAnd testBitwiseOr testBitwiseXor (Java longs:"
+        " each is a bigint)",
+        [
+            ("bitwise_not(0)", ~0, "bigint"),
+            ("bitwise_not(-8)", ~-8, "bigint"),
+            ("bitwise_not(9223372036854775807)", ~9223372036854775807, "bigint"),
+            ("bitwise_not(-9223372036854775808)", ~-9223372036854775808, "bigint"),
+            ("bitwise_and(0, -1)", 0, "bigint"),
+            ("bitwise_and(3, 8)", 3 & 8, "bigint"),
+            ("bitwise_and(-4, 12)", -4 & 12, "bigint"),
+            ("bitwise_and(60, 21)", 60 & 21, "bigint"),
+            ("bitwise_or(0, -1)", -1, "bigint"),
+            ("bitwise_or(-4, 12)", -4 | 12, "bigint"),
+            ("bitwise_or(60, 21)", 60 | 21, "bigint"),
+            ("bitwise_xor(0, -1)", -1, "bigint"),
+            ("bitwise_xor(-4, 12)", -4 ^ 12, "bigint"),
+            ("bitwise_xor(60, 21)", 60 ^ 21, "bigint"),
+            # A call is one operand: this ran as 6 & 3 + 1 (4), and 2147483647 & 2147483648.
+            ("bitwise_and(6, 3) + 1", (6 & 3) + 1, "bigint"),
+            ("bitwise_and(2147483647, 2147483647) + 1", 2147483647 + 1, "bigint"),
+            ("2 * bitwise_not(1)", 2 * ~1, "bigint"),
+            ("bitwise_or(4, 1) * 2", (4 | 1) * 2, "bigint"),
         ],
     ),
     *block(

@@ -678,6 +678,13 @@ def test_typeof_an_aggregate_keeps_the_query_an_aggregation(athena, select, rows
     assert athena(select).rows == rows
 
 
+def test_bitwise_functions_of_a_non_integer_are_refused_as_athena_fails_them(athena):
+    # Trino's bitwise_and has one signature, (bigint, bigint): TestBitwiseFunctions.
+    message = stopped(athena, "bitwise_and(1.5E0, 3)")
+    assert message.startswith("Athena's bitwise_and takes a bigint, not double (1.5E0)")
+    assert "Athena fails on it too" in message
+
+
 # Trino's $ also matches before a newline that ends the text: every pattern is compiled with
 # Joni's Syntax.Java (trinodb/trino core/trino-main/src/main/java/io/trino/operator/scalar/
 # JoniRegexpCasts.java: new Regex(..., Option.DEFAULT, NonStrictUTF8Encoding.INSTANCE,

@@ -248,6 +248,32 @@ def _widened(node: exp.Expr, sql_type: SqlType) -> exp.Expr:
     return duck(f"CAST(:x AS DECIMAL(38, {scale}))", x=node)
 
 
+# Trino's bitwise_and/or/xor/not take and return a bigint (TestBitwiseFunctions), where DuckDB
+# keeps its operands' type (bitwise_and(3, 8) was an integer). sqlglot reads them as operators
+# and wrote them without parentheses: bitwise_and(6, 3) + 1 ran as 6 & 3 + 1, which is 4.
+_BITWISE: dict[type[exp.Expr], tuple[str, str]] = {
+    exp.BitwiseAnd: ("bitwise_and", "(:a & :b)"),
+    exp.BitwiseOr: ("bitwise_or", "(:a | :b)"),
+    exp.BitwiseXor: ("bitwise_xor", "xor(:a, :b)"),
+    exp.BitwiseNot: ("bitwise_not", "(~:a)"),
+}
+
+
+def bitwise(node: exp.Expr, rw: Rewriter) -> exp.Expr:
+    name, template = _BITWISE[type(node)]
+    operands = [node.this] if isinstance(node, exp.BitwiseNot) else [node.this, node.expression]
+    for operand in operands:
+        t = rw.type(operand)
+        if not (t.is_integer or _is_null(operand)):
+            rw.refuse(
+                node,
+                f"Athena's {name} takes a bigint, not {t} ({sql_text(operand)})",
+                hint="Athena fails on it too; CAST the operand to bigint",
+            )
+    parts = {key: cast(x, T.BIGINT) for key, x in zip("ab", operands, strict=False)}
+    return duck(template, T.BIGINT, **parts)
+
+
 # -- rounding --------------------------------------------------------------------------------
 
 

@@ -52,6 +52,9 @@ RULES: dict[type, Rule] = {
     # arithmetic
     exp.Literal: arithmetic.number_literal,
     exp.Neg: arithmetic.negate,
+    **dict.fromkeys(
+        (exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor, exp.BitwiseNot), arithmetic.bitwise
+    ),
     exp.Div: arithmetic.divide,
     exp.Mod: arithmetic.modulo,
     exp.Add: arithmetic.add_sub_mul,

@@ -66,6 +66,10 @@ def from_datatype(dt: exp.DataType) -> SqlType:
 
 _BIGINT_FUNCS = (
     exp.Count,
+    exp.BitwiseAnd,  # bitwise_and(bigint, bigint) and the like: TestBitwiseFunctions
+    exp.BitwiseOr,
+    exp.BitwiseXor,
+    exp.BitwiseNot,
     exp.CountIf,
     exp.ApproxDistinct,
     exp.RowNumber,
