@@ -508,6 +508,21 @@ MATH_CASES = [
         ],
     ),
     *block(
+        "math-round-of-a-sum-or-difference",
+        MATH_SOURCE + " round(double, integer) of the operand's value: an expression rounds"
+        " whole (the local engine rounded x - y as x - y * 100, then divided by 100)",
+        [
+            ("round(x - y, 2) FROM (VALUES (0.0E0, 1.2345E0)) AS t(x, y)", -1.23, "double"),
+            ("round(x + y, 2) FROM (VALUES (1.0E0, 0.2345E0)) AS t(x, y)", 1.23, "double"),
+            ("round(0.5E0 - 2.25E0, 1)", -1.8, "double"),  # -1.75: -Math.round(17.5) / 10
+            (
+                "round(sum(x) - sum(y), 1) FROM (VALUES (1.0E0, 2.5E0), (2.0E0, 3.0E0)) AS t(x, y)",
+                -2.5,
+                "double",
+            ),
+        ],
+    ),
+    *block(
         "math-round-decimal",
         MATH + " testRound",
         [

@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 from sqlglot import exp
 
 from olistctl.errors import SqlError
+from olistctl.sql.emit import operand
 from olistctl.sql.type_inference import TYPE_KEY, type_of
 from olistctl.sql.types import UNKNOWN, SqlType
 
@@ -101,7 +102,7 @@ class Rewriter:
                 if node is tree:
                     tree = replacement
                 else:
-                    node.replace(replacement)
+                    node.replace(operand(replacement, node.parent))
         return tree
 
     def _rewrite(self, node: exp.Expr) -> exp.Expr | None:
