@@ -22,6 +22,7 @@ datetime, list; NaN and -0.0 compare as themselves.
 from __future__ import annotations
 
 import math
+import struct
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -59,6 +60,13 @@ STRINGS_SOURCE = (
 INTEGERS = _TRINO + "type/TestIntegerOperators.java"
 DOUBLES = _TRINO + "type/TestDoubleOperators.java"
 COUNT_IF = _TRINO + "operator/aggregation/TestCountIfAggregation.java"
+BITWISE = _TRINO + "operator/scalar/TestBitwiseFunctions.java"
+REAL_SUM = _TRINO + "operator/aggregation/TestRealSumAggregation.java"
+_TRINO_MAIN = _TRINO.replace("src/test", "src/main")
+REAL_SUM_SOURCE = _TRINO_MAIN + "operator/aggregation/RealSumAggregation.java"
+REAL_AVG_SOURCE = _TRINO_MAIN + "operator/aggregation/RealAverageAggregation.java"
+PARSER = "trinodb/trino core/trino-parser/src/test/java/io/trino/sql/parser/TestSqlParser.java"
+ANALYZER = _TRINO_MAIN + "sql/analyzer/ExpressionAnalyzer.java"
 # Trino's repository before its 2020 rename (io.prestosql), same file history.
 DOUBLES_BEFORE_RENAME = (
     "trinodb/trino presto-main/src/test/java/io/prestosql/type/TestDoubleOperators.java"
@@ -79,6 +87,11 @@ def block(label: str, source: str, rows: list[tuple]) -> list:
             pytest.param(sql, expected, rest[0] if rest else None, source, id=f"{label}-{i}")
         )
     return params
+
+
+def java_float(x: float) -> float:
+    """Java's ``(float) x``: the nearest 32-bit float, as a Python float."""
+    return struct.unpack("f", struct.pack("f", x))[0]
 
 
 def java_mod(a, b):
@@ -495,6 +508,21 @@ MATH_CASES = [
         ],
     ),
     *block(
+        "math-round-of-a-sum-or-difference",
+        MATH_SOURCE + " round(double, integer) of the operand's value: an expression rounds"
+        " whole (the local engine rounded x - y as x - y * 100, then divided by 100)",
+        [
+            ("round(x - y, 2) FROM (VALUES (0.0E0, 1.2345E0)) AS t(x, y)", -1.23, "double"),
+            ("round(x + y, 2) FROM (VALUES (1.0E0, 0.2345E0)) AS t(x, y)", 1.23, "double"),
+            ("round(0.5E0 - 2.25E0, 1)", -1.8, "double"),  # -1.75: -Math.round(17.5) / 10
+            (
+                "round(sum(x) - sum(y), 1) FROM (VALUES (1.0E0, 2.5E0), (2.0E0, 3.0E0)) AS t(x, y)",
+                -2.5,
+                "double",
+            ),
+        ],
+    ),
+    *block(
         "math-round-decimal",
         MATH + " testRound",
         [
@@ -708,6 +736,16 @@ OPERATOR_CASES = [
                 "decimal(35,0)",
             ),
             ("CAST(3 AS DECIMAL(38,0)) * CAST(2 AS DECIMAL(38,0))", Decimal("6"), "decimal(38,0)"),
+            (
+                "CAST(3 AS DECIMAL(38,0)) * CAST(DECIMAL '0.2' AS DECIMAL(38,1))",
+                Decimal("0.6"),
+                "decimal(38,1)",
+            ),
+            (  # scale 38: the largest (a scale of 39 fails: test_athena_conformance.py)
+                "DECIMAL '.1234567890123456789' * DECIMAL '.1234567890123456789'",
+                Decimal("0.01524157875323883675019051998750190521"),
+                "decimal(38,38)",
+            ),
             ("DECIMAL '1' / DECIMAL '3'", Decimal("0"), "decimal(1,0)"),
             ("DECIMAL '1.0' / DECIMAL '3'", Decimal("0.3"), "decimal(2,1)"),
             ("DECIMAL '1.0' / DECIMAL '0.1'", Decimal("10.0"), "decimal(3,1)"),
@@ -816,6 +854,46 @@ OPERATOR_CASES = [
             ("CAST(DECIMAL '-0.1' AS VARCHAR)", "-0.1", "varchar"),
             ("CAST(DECIMAL '-.001' AS VARCHAR)", "-0.001", "varchar"),
             ("CAST(DECIMAL '-1234567890.1234567' AS VARCHAR)", "-1234567890.1234567", "varchar"),
+        ],
+    ),
+    *block(
+        "integer-literals-keep-their-sign",
+        PARSER + " testNumbers testArithmeticUnary (a minus before the digits is part of the"
+        " literal: '-9' is LongLiteral(\"-9\"), '-9223372036854775808' a LongLiteral), with "
+        + ANALYZER
+        + " visitLongLiteral (a LongLiteral within int's range is an integer, else a bigint)",
+        [
+            ("-2147483648", -2147483648, "integer"),  # was a bigint: -(bigint 2147483648)
+            ("- 2147483648", -2147483648, "integer"),
+            ("-2147483649", -2147483649, "bigint"),
+            ("-9223372036854775808", -9223372036854775808, "bigint"),
+            ("typeof(-9223372036854775808)", "bigint", "varchar"),  # was decimal(19,0)
+        ],
+    ),
+    *block(
+        "bitwise-functions",
+        BITWISE + " testBitwiseNot testBitwiseAnd testBitwiseOr testBitwiseXor (Java longs:"
+        " each is a bigint)",
+        [
+            ("bitwise_not(0)", ~0, "bigint"),
+            ("bitwise_not(-8)", ~-8, "bigint"),
+            ("bitwise_not(9223372036854775807)", ~9223372036854775807, "bigint"),
+            ("bitwise_not(-9223372036854775808)", ~-9223372036854775808, "bigint"),
+            ("bitwise_and(0, -1)", 0, "bigint"),
+            ("bitwise_and(3, 8)", 3 & 8, "bigint"),
+            ("bitwise_and(-4, 12)", -4 & 12, "bigint"),
+            ("bitwise_and(60, 21)", 60 & 21, "bigint"),
+            ("bitwise_or(0, -1)", -1, "bigint"),
+            ("bitwise_or(-4, 12)", -4 | 12, "bigint"),
+            ("bitwise_or(60, 21)", 60 | 21, "bigint"),
+            ("bitwise_xor(0, -1)", -1, "bigint"),
+            ("bitwise_xor(-4, 12)", -4 ^ 12, "bigint"),
+            ("bitwise_xor(60, 21)", 60 ^ 21, "bigint"),
+            # A call is one operand: this ran as 6 & 3 + 1 (4), and 2147483647 & 2147483648.
+            ("bitwise_and(6, 3) + 1", (6 & 3) + 1, "bigint"),
+            ("bitwise_and(2147483647, 2147483647) + 1", 2147483647 + 1, "bigint"),
+            ("2 * bitwise_not(1)", 2 * ~1, "bigint"),
+            ("bitwise_or(4, 1) * 2", (4 | 1) * 2, "bigint"),
         ],
     ),
     *block(
@@ -1636,6 +1714,34 @@ AGGREGATE_CASES = [
                 "double",
             ),
             ("corr(y, x) FROM (VALUES (1E0, 2E0)) AS t(y, x)", None, "double"),
+        ],
+    ),
+    *block(
+        "real-sum-is-a-real",
+        REAL_SUM
+        + " (getExpectedValue: a float sum, null over no rows), and "
+        + REAL_SUM_SOURCE
+        + " (a double sum, output as (float) state.getValue(), typed REAL)",
+        [
+            ("sum(x) FROM (VALUES REAL '1', REAL '2', REAL '3') AS t(x)", 6.0, "real"),
+            (
+                "sum(x) FROM (VALUES REAL '0.1', REAL '0.2') AS t(x)",
+                java_float(java_float(0.1) + java_float(0.2)),
+                "real",
+            ),
+            ("sum(x) FROM (VALUES REAL '1') AS t(x) WHERE false", None, "real"),
+        ],
+    ),
+    *block(
+        "real-avg-is-a-real",
+        REAL_AVG_SOURCE + " (output: (float) (state.getDouble() / count), typed REAL)",
+        [
+            (
+                "avg(x) FROM (VALUES REAL '0.1', REAL '0.2') AS t(x)",
+                java_float((java_float(0.1) + java_float(0.2)) / 2),
+                "real",
+            ),
+            ("avg(x) FROM (VALUES REAL '1', REAL '2') AS t(x)", 1.5, "real"),
         ],
     ),
     *block(

@@ -39,6 +39,7 @@ def duckdb_type(trino: str) -> str:
         "smallint": "SMALLINT",
         "integer": "INTEGER",
         "bigint": "BIGINT",
+        "real": "FLOAT",
         "double": "DOUBLE",
         "varchar": "VARCHAR",
         "date": "DATE",
@@ -587,6 +588,101 @@ def stopped(athena, expression: str) -> str:
 )
 def test_athena_errors_are_errors(athena, expression, message):
     assert message in stopped(athena, expression)
+
+
+# An integer type's minimum has no negation, and the minimum written as a literal is of the
+# type it fits (Trino's grammar: `number: MINUS? INTEGER_VALUE`; corpus.py
+# "integer-literals-keep-their-sign"), so arithmetic past it overflows. trinodb/trino
+# core/trino-main/src/test/java/io/trino/type/: TestIntegerOperators.testNegation,
+# testSubtract; TestSmallintOperators.testNegation; TestTinyintOperators.testNegation;
+# TestBigintOperators.testNegateOverflow, testUnderflowSubtract, testOverflowMultiply,
+# testOverflowDivide. DuckDB widened a constant's negation (-(INTEGER '-2147483648') was the
+# bigint 2147483648), and the local engine read -9223372036854775808 as a decimal, so
+# -9223372036854775808 - 1 answered -9223372036854775809.
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("-(INTEGER '-2147483648')", "integer negation overflow: -2147483648"),
+        ("-(SMALLINT '-32768')", "smallint negation overflow: -32768"),
+        ("-(TINYINT '-128')", "tinyint negation overflow: -128"),
+        ("-(-9223372036854775808)", "bigint negation overflow: -9223372036854775808"),
+        ("-x FROM (VALUES INTEGER '-2147483648') AS t(x)", "integer negation overflow"),
+        ("-2147483648 - 1", "Overflow in subtraction"),
+        ("-9223372036854775808 - 1", "Overflow in subtraction"),
+        ("-9223372036854775808 * -1", "Overflow in multiplication"),
+        ("-9223372036854775808 / -1", "Overflow in division"),
+    ],
+)
+def test_integer_overflow_past_the_types_minimum_stops(athena, expression, message):
+    assert message in stopped(athena, expression)
+
+
+def test_integer_negation_answers_up_to_the_types_minimum(athena):
+    # TestIntegerOperators.testNegation: -(INTEGER '2147483647') = -2147483647; TRY → NULL.
+    answer = athena(
+        "SELECT -(INTEGER '2147483647'), -x, TRY(-(TINYINT '-128')) FROM (VALUES 5) t(x)"
+    )
+    assert answer.rows == [(-2147483647, -5, None)]
+    assert answer.types == ["INTEGER", "INTEGER", "TINYINT"]
+
+
+# TestSqlParser.testNumbers: "Invalid numeric literal: 9223372036854775808" (and
+# -9223372036854775809); the local engine answered them as DuckDB's HUGEINT or a decimal.
+@pytest.mark.parametrize(
+    ("sql", "literal", "column"),
+    [
+        ("SELECT 9223372036854775808", "9223372036854775808", 8),
+        ("SELECT 1 + -9223372036854775809", "-9223372036854775809", 13),
+    ],
+)
+def test_integer_literals_past_bigint_are_refused(athena, sql, literal, column):
+    with pytest.raises(SqlError) as caught:
+        athena(sql)
+    assert str(caught.value).startswith(f"Invalid numeric literal: {literal} (line 1, column")
+    assert caught.value.column == column
+    assert "Athena fails on it too" in str(caught.value)
+
+
+# A decimal product's scale is the sum of the operands' scales, and past 38 Trino fails the
+# query: trinodb/trino core/trino-main/src/test/java/io/trino/type/TestDecimalOperators.java
+# testMultiply ("scale exceeds max precision"). typeof() answered 'decimal(38,39)' locally.
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "DECIMAL '.1234567890123456789' * DECIMAL '.12345678901234567890'",
+        "DECIMAL '.1' * DECIMAL '.12345678901234567890123456789012345678'",
+        "typeof(DECIMAL '.1' * DECIMAL '.12345678901234567890123456789012345678')",
+    ],
+)
+def test_a_decimal_product_with_a_scale_past_38_is_refused(athena, expression):
+    message = stopped(athena, expression)
+    assert message.startswith("DECIMAL scale must be in range [0, precision (38)]: 39 (line 1")
+    assert "Athena fails on it too" in message
+
+
+# typeof() of an aggregate leaves its query an aggregation: one row over all rows (even none:
+# Trino's TestCountIfAggregation.testNoPositions, the corpus's "count-if" cases), one per
+# group. The local engine wrote typeof(count(*)) as a constant, which made the query a plain
+# projection: one row per input row, none over no rows.
+@pytest.mark.parametrize(
+    ("select", "rows"),
+    [
+        ("SELECT typeof(count(*)) FROM (VALUES 1, 2, 3) t(x)", [("bigint",)]),
+        ("SELECT typeof(count(*)) FROM (VALUES 1, 2, 3) t(x) WHERE x > 5", [("bigint",)]),
+        ("SELECT typeof(max_by(x, x)) FROM (VALUES 1, 2, 3) t(x)", [("integer",)]),
+        ("SELECT typeof(sum(x)) FROM (VALUES 1, 1, 2) t(x) GROUP BY x", [("bigint",)] * 2),
+        ("SELECT typeof(sum(x) OVER ()) FROM (VALUES 1, 1, 2) t(x)", [("bigint",)] * 3),
+    ],
+)
+def test_typeof_an_aggregate_keeps_the_query_an_aggregation(athena, select, rows):
+    assert athena(select).rows == rows
+
+
+def test_bitwise_functions_of_a_non_integer_are_refused_as_athena_fails_them(athena):
+    # Trino's bitwise_and has one signature, (bigint, bigint): TestBitwiseFunctions.
+    message = stopped(athena, "bitwise_and(1.5E0, 3)")
+    assert message.startswith("Athena's bitwise_and takes a bigint, not double (1.5E0)")
+    assert "Athena fails on it too" in message
 
 
 # Trino's $ also matches before a newline that ends the text: every pattern is compiled with

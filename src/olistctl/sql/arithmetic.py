@@ -6,7 +6,7 @@
 - decimal division keeps ``max(s1, s2)`` digits, rounded HALF_UP (DuckDB gives a double):
   computed here on exact 128-bit integers.
 - ``avg(decimal(p,s))`` is a decimal(p,s) rounded HALF_UP; ``sum(integer)`` is a bigint
-  (DuckDB: double and int128).
+  (DuckDB: double and int128); ``sum(real)`` and ``avg(real)`` are reals (DuckDB: doubles).
 - ``round(decimal, n)`` keeps its scale (Trino returns decimal(p+1,s)).
 """
 
@@ -21,6 +21,7 @@ from olistctl.sql import types as T
 from olistctl.sql.emit import cast, duck, power_of_ten_decimal, runtime_error, tenth_power_fraction
 from olistctl.sql.rewrite import (
     AGGREGATE_WRAPPERS,
+    AGGREGATED,
     Rewriter,
     Rule,
     aggregate_call,
@@ -28,13 +29,32 @@ from olistctl.sql.rewrite import (
     rewrap,
     sql_text,
 )
-from olistctl.sql.type_inference import set_type
+from olistctl.sql.type_inference import set_type, signed_integer_literal
 from olistctl.sql.types import SqlType
+
+_BIGINT_RANGE = range(-(2**63), 2**63)
 
 
 def number_literal(node: exp.Literal, rw: Rewriter) -> exp.Expr | None:
-    """A decimal-looking literal (``100.0``) as the DOUBLE Athena reads it (``100.0E0``)."""
+    """A decimal-looking literal (``100.0``) as the DOUBLE Athena reads it (``100.0E0``).
+
+    An integer literal past bigint's range is refused: Trino's parser fails it
+    (TestSqlParser.testNumbers: "Invalid numeric literal: 9223372036854775808"),
+    with its sign (``-9223372036854775808`` is a bigint).
+    """
     text = node.name
+    if not node.is_string and text.isdigit():
+        parent = node.parent
+        negated = isinstance(parent, exp.Neg) and parent.this is node
+        written = f"-{text}" if negated else text
+        if int(written) not in _BIGINT_RANGE:
+            rw.refuse(
+                parent if negated and parent is not None else node,
+                f"Invalid numeric literal: {written}",
+                hint=f"Athena fails on it too; write DECIMAL '{written}' or {written}E0 for a"
+                " number past bigint",
+            )
+        return None
     if node.is_string or not rw.type(node).is_floating or "e" in text.lower():
         return None
     # The same digits with an exponent: DuckDB parses it as a DOUBLE, correctly rounded
@@ -72,6 +92,41 @@ def _is_null(node: exp.Expr) -> bool:
     return isinstance(node, exp.Null) or (
         isinstance(node, exp.Cast) and isinstance(node.this, exp.Null)
     )
+
+
+def negate(node: exp.Neg, rw: Rewriter) -> exp.Expr | None:
+    """``-x`` of an integer as Trino computes it: the type's minimum has no negation.
+
+    Trino fails ``-(INTEGER '-2147483648')`` ("integer negation overflow",
+    TestIntegerOperators.testNegation; TestBigintOperators.testNegateOverflow).
+    DuckDB fails too on a column, but on a constant it widens the type and
+    answers 2147483648; a subtraction from 0 never widens.
+    """
+    result = rw.type(node)
+    if not result.is_integer:
+        return None
+    if signed_integer_literal(node) is not None:
+        # DuckDB reads -2147483648 as -(BIGINT 2147483648); Trino's literal is an integer.
+        return cast(node.copy(), result) if signed_integer_literal(node) == -(2**31) else None
+    lowest = -(2 ** (_INTEGER_BITS[result.name] - 1))
+    constant = integer_literal(node)
+    if constant is not None and constant != -lowest:
+        return None  # a constant that negates without overflow: kept, so rules can read it
+    return duck(
+        "CASE WHEN :x = :lowest THEN :err ELSE CAST(0 AS :t) - :y END".replace(
+            ":t", T.duckdb_type_sql(result)
+        ),
+        result,
+        x=node.this,
+        y=node.this.copy(),
+        lowest=exp.Literal.number(lowest),
+        err=runtime_error(
+            f"{result.name} negation overflow: {lowest}", result, hint="Athena fails on it too"
+        ),
+    )
+
+
+_INTEGER_BITS = {"tinyint": 8, "smallint": 16, "integer": 32, "bigint": 64}
 
 
 def _operand_types(node: exp.Binary, rw: Rewriter, symbol: str) -> tuple[SqlType, SqlType] | None:
@@ -168,6 +223,15 @@ def add_sub_mul(node: exp.Binary, rw: Rewriter) -> exp.Expr | None:
     if types is None:
         return None
     result = rw.type(node)
+    if result.is_decimal and int(result.scale or 0) > T.MAX_PRECISION:
+        # decimal(p1,s1) * decimal(p2,s2) has scale s1 + s2, which Trino does not cap:
+        # TestDecimalOperators.testMultiply ("scale exceeds max precision").
+        rw.refuse(
+            node,
+            f"DECIMAL scale must be in range [0, precision ({T.MAX_PRECISION})]: {result.scale}",
+            hint="Athena fails on it too; CAST an operand to a decimal with fewer digits"
+            " after the point",
+        )
     if result.is_decimal:
         # DuckDB computes the same exact value; the CAST gives it Trino's precision.
         # Operands go to 38 digits first when the result needs more than 18: DuckDB
@@ -182,6 +246,32 @@ def add_sub_mul(node: exp.Binary, rw: Rewriter) -> exp.Expr | None:
 def _widened(node: exp.Expr, sql_type: SqlType) -> exp.Expr:
     scale = int(sql_type.as_decimal().scale or 0)
     return duck(f"CAST(:x AS DECIMAL(38, {scale}))", x=node)
+
+
+# Trino's bitwise_and/or/xor/not take and return a bigint (TestBitwiseFunctions), where DuckDB
+# keeps its operands' type (bitwise_and(3, 8) was an integer). sqlglot reads them as operators
+# and wrote them without parentheses: bitwise_and(6, 3) + 1 ran as 6 & 3 + 1, which is 4.
+_BITWISE: dict[type[exp.Expr], tuple[str, str]] = {
+    exp.BitwiseAnd: ("bitwise_and", "(:a & :b)"),
+    exp.BitwiseOr: ("bitwise_or", "(:a | :b)"),
+    exp.BitwiseXor: ("bitwise_xor", "xor(:a, :b)"),
+    exp.BitwiseNot: ("bitwise_not", "(~:a)"),
+}
+
+
+def bitwise(node: exp.Expr, rw: Rewriter) -> exp.Expr:
+    name, template = _BITWISE[type(node)]
+    operands = [node.this] if isinstance(node, exp.BitwiseNot) else [node.this, node.expression]
+    for operand in operands:
+        t = rw.type(operand)
+        if not (t.is_integer or _is_null(operand)):
+            rw.refuse(
+                node,
+                f"Athena's {name} takes a bigint, not {t} ({sql_text(operand)})",
+                hint="Athena fails on it too; CAST the operand to bigint",
+            )
+    parts = {key: cast(x, T.BIGINT) for key, x in zip("ab", operands, strict=False)}
+    return duck(template, T.BIGINT, **parts)
 
 
 # -- rounding --------------------------------------------------------------------------------
@@ -304,18 +394,26 @@ def aggregate(node: exp.Expr, rw: Rewriter) -> exp.Expr | None:
 
         check_verified(agg, rw)
         return None
-    return rule(outer, agg, rw)
+    replacement = rule(outer, agg, rw)
+    if replacement is not None and not isinstance(outer, exp.Window):
+        replacement.meta[AGGREGATED] = True
+    return replacement
 
 
 def _sum(outer: exp.Expr, agg: exp.Sum, rw: Rewriter) -> exp.Expr | None:
     arg = rw.type(agg.this)
     if arg.is_integer:
         return cast(outer.copy(), T.BIGINT)  # DuckDB sums integers into an int128
+    if arg == T.REAL:
+        return cast(outer.copy(), T.REAL)  # both sum in a double; Trino returns it as a real
     return None
 
 
 def _avg(outer: exp.Expr, agg: exp.Avg, rw: Rewriter) -> exp.Expr | None:
     arg = rw.type(agg.this)
+    if arg == T.REAL:
+        # Trino's RealAverageAggregation: (float) (sum in a double / count); DuckDB: a double.
+        return cast(outer.copy(), T.REAL)
     if not arg.is_decimal:
         return None
     total = rewrap(outer, agg, exp.Sum(this=agg.this.copy()))

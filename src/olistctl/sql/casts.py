@@ -21,7 +21,7 @@ from olistctl.sql import types as T
 from olistctl.sql.double_text import java_double_text
 from olistctl.sql.emit import duck, string
 from olistctl.sql.params import PARAM_INDEX
-from olistctl.sql.rewrite import Rewriter, sql_text
+from olistctl.sql.rewrite import Rewriter, calls_aggregate, sql_text
 from olistctl.sql.temporal import DATE_TEXT, TIMESTAMP_TEXT, parse_text
 from olistctl.sql.types import duckdb_type_sql
 
@@ -163,6 +163,9 @@ def typeof(node: exp.Typeof, rw: Rewriter) -> exp.Expr:
             f"{name}() of a text expression is not supported by the local engine"
             " (Athena reports varchar(n) lengths it does not track)",
         )
+    if calls_aggregate(node.this):
+        # typeof(count(*)) keeps its query an aggregation: one row (per group), none dropped.
+        return duck(f"CASE WHEN count(*) >= 0 THEN '{t}' END", T.VARCHAR)
     return duck(f"'{t}'", T.VARCHAR)
 
 

@@ -36,11 +36,25 @@ def duck(template: str, sql_type: SqlType | None = None, **parts: exp.Expr) -> e
     used: set[str] = set()
     for placeholder in list(tree.find_all(exp.Placeholder)):
         part = parts[placeholder.name]
-        placeholder.replace(part.copy() if placeholder.name in used else part)
+        part = part.copy() if placeholder.name in used else part
+        placeholder.replace(operand(part, placeholder.parent))
         used.add(placeholder.name)
     if sql_type is not None:
         set_type(tree, sql_type)
     return tree
+
+
+def operand(node: exp.Expr, parent: exp.Expr | None) -> exp.Expr:
+    """``node`` in parentheses where it is an operation placed under an operator.
+
+    sqlglot writes a tree as it stands, without the parentheses an operator's precedence
+    needs: ``x - y`` put in ``:x * :f`` would read ``x - y * f``.
+    """
+
+    def operation(x: exp.Expr | None) -> bool:
+        return isinstance(x, (exp.Binary, exp.Unary)) and not isinstance(x, exp.Paren)
+
+    return exp.Paren(this=node) if operation(node) and operation(parent) else node
 
 
 def cast(node: exp.Expr, sql_type: SqlType) -> exp.Expr:

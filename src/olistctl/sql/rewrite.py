@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 from sqlglot import exp
 
 from olistctl.errors import SqlError
+from olistctl.sql.emit import operand
 from olistctl.sql.type_inference import TYPE_KEY, type_of
 from olistctl.sql.types import UNKNOWN, SqlType
 
@@ -101,7 +102,7 @@ class Rewriter:
                 if node is tree:
                     tree = replacement
                 else:
-                    node.replace(replacement)
+                    node.replace(operand(replacement, node.parent))
         return tree
 
     def _rewrite(self, node: exp.Expr) -> exp.Expr | None:
@@ -119,6 +120,23 @@ class Rewriter:
 # What an aggregate call may be wrapped in: FILTER, OVER (and a window value function in
 # IGNORE / RESPECT NULLS).
 AGGREGATE_WRAPPERS = (exp.Window, exp.Filter, exp.IgnoreNulls, exp.RespectNulls)
+# Marks a rule's replacement of an aggregate call (which may hold no sqlglot aggregate).
+AGGREGATED = "olistctl_aggregate"
+
+
+def calls_aggregate(node: exp.Expr) -> bool:
+    """Whether ``node`` calls an aggregate of its own query (not over a window, not in a
+    subquery): then the query aggregates, whatever else becomes of ``node``."""
+    for part in node.walk():
+        if not (isinstance(part, exp.AggFunc) or part.meta.get(AGGREGATED)):
+            continue
+        above, inside = part.parent, False
+        while above is not None and above is not node.parent:
+            inside = inside or isinstance(above, (exp.Window, exp.Select, exp.Subquery))
+            above = above.parent
+        if not inside:
+            return True
+    return False
 
 
 def aggregate_call(node: exp.Expr) -> tuple[exp.Expr, exp.Expr]:

@@ -51,6 +51,10 @@ def anonymous(node: exp.Anonymous, rw: Rewriter) -> exp.Expr | None:
 RULES: dict[type, Rule] = {
     # arithmetic
     exp.Literal: arithmetic.number_literal,
+    exp.Neg: arithmetic.negate,
+    **dict.fromkeys(
+        (exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor, exp.BitwiseNot), arithmetic.bitwise
+    ),
     exp.Div: arithmetic.divide,
     exp.Mod: arithmetic.modulo,
     exp.Add: arithmetic.add_sub_mul,

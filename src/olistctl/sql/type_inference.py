@@ -66,6 +66,10 @@ def from_datatype(dt: exp.DataType) -> SqlType:
 
 _BIGINT_FUNCS = (
     exp.Count,
+    exp.BitwiseAnd,  # bitwise_and(bigint, bigint) and the like: TestBitwiseFunctions
+    exp.BitwiseOr,
+    exp.BitwiseXor,
+    exp.BitwiseNot,
     exp.CountIf,
     exp.ApproxDistinct,
     exp.RowNumber,
@@ -159,7 +163,6 @@ _SAME_AS_ARG = (
     exp.Lead,
     exp.Paren,
     exp.Alias,
-    exp.Neg,
     exp.Abs,
     exp.Window,
     exp.Filter,
@@ -202,6 +205,7 @@ class TypeInference:
         self._rules: list[tuple[type | tuple[type, ...], Callable[[Any], SqlType]]] = [
             (exp.Column, self._column),
             (exp.Literal, _literal),
+            (exp.Neg, self._negation),
             (exp.Null, lambda n: T.UNKNOWN),
             ((exp.Cast, exp.TryCast), _cast),
             ((exp.Add, exp.Sub), self._add_sub),
@@ -326,6 +330,13 @@ class TypeInference:
     def _arith(self, op: str, node: exp.Binary) -> SqlType:
         return T.arithmetic_type(op, self.infer(node.left), self.infer(node.right))
 
+    def _negation(self, node: exp.Neg) -> SqlType:
+        # Trino's grammar reads a minus before digits as part of the number (``number: MINUS?
+        # INTEGER_VALUE``), so -2147483648 is an integer literal, not -(bigint 2147483648).
+        if signed_integer_literal(node) is not None:
+            return T.literal_number_type("-" + node.this.name)
+        return self.infer(node.this)
+
     def _add_sub(self, node: exp.Binary) -> SqlType:
         left, right = self.infer(node.left), self.infer(node.right)
         if left.is_numeric and right.is_numeric:
@@ -398,6 +409,20 @@ class TypeInference:
     def _bracket(self, node: exp.Bracket) -> SqlType:
         container = self.infer(node.this)
         return container.element or T.UNKNOWN if container.name == "array" else T.UNKNOWN
+
+
+def signed_integer_literal(node: exp.Expr) -> int | None:
+    """The value of an integer literal as Trino reads it: ``-5`` with its sign, else None.
+
+    A minus written right before the digits belongs to the number (``-5``, ``- 5``);
+    one before parentheses (``-(5)``) is a negation of the literal inside.
+    """
+    if isinstance(node, exp.Neg):
+        inner = signed_integer_literal(node.this)
+        return -inner if inner is not None and isinstance(node.this, exp.Literal) else None
+    if isinstance(node, exp.Literal) and not node.is_string and node.name.isdigit():
+        return int(node.name)
+    return None
 
 
 def _literal(node: exp.Literal) -> SqlType:

@@ -234,7 +234,10 @@ def _supertype(a: SqlType, b: SqlType) -> SqlType:
 
 
 def literal_number_type(text: str) -> SqlType:
-    """The type Athena gives a numeric literal: integer, bigint, double, or a decimal past bigint.
+    """The type Athena gives a numeric literal (``text`` with its sign): integer, bigint, double.
+
+    Past bigint it is a decimal here, but Trino's parser fails such a literal, and the
+    rewrite refuses it (``arithmetic.number_literal``).
 
     ``1.5`` and ``1.5E0`` are both DOUBLE on Athena (Presto's decimal literals
     parsed as double); only ``DECIMAL '1.5'`` is a decimal (:func:`decimal_literal_type`).

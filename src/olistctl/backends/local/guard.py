@@ -41,7 +41,9 @@ ALLOWED_FUNCTIONS = frozenset(
         "->>",
         "/",
         "//",
+        "|",  # bitwise_or
         "||",
+        "~",  # bitwise_not
         "~~",
         "!~~",  # NOT LIKE: DuckDB serializes x NOT LIKE p as !~~(x, p)
         "abs",
@@ -162,6 +164,7 @@ ALLOWED_FUNCTIONS = frozenset(
         "var_pop",
         "variance",
         "week",
+        "xor",  # bitwise_xor
         "year",
     }
 )
