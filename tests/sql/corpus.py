@@ -976,6 +976,21 @@ STRING_CASES = [
         ],
     ),
     *block(
+        "string-substr-length-not-positive",
+        STRINGS_SOURCE + " substring(utf8, start, length): 'if (start == 0 || (length <= 0) ||"
+        " (utf8.length() == 0)) return Slices.EMPTY_SLICE' (its test has only a length of"
+        " 0; DuckDB read a negative length as the characters before the start)",
+        [
+            (f"substr({_Q}, 5, -1)", "", "varchar"),
+            (f"substr({_Q}, 1, -1)", "", "varchar"),
+            (f"substr({_Q}, -5, -2)", "", "varchar"),
+            (f"SUBSTRING({_Q} FROM 5 FOR -3)", "", "varchar"),
+            (f"substr({_Q}, 5, n) FROM (VALUES -1) AS t(n)", "", "varchar"),
+            (f"substr({_Q}, 5, n) FROM (VALUES 0) AS t(n)", "", "varchar"),
+            (f"substr({_Q}, 5, n) FROM (VALUES 6) AS t(n)", "ratica", "varchar"),
+        ],
+    ),
+    *block(
         "string-split",
         STRINGS + " testSplit",
         [

@@ -1,6 +1,7 @@
 """Trino's string and array functions where DuckDB's differ.
 
-- ``substr`` with a start of 0, or before the string's start, is '' in Trino.
+- ``substr`` with a start of 0, or before the string's start, or a length of 0 or less,
+  is '' in Trino.
 - ``trim`` removes Java whitespace (tabs, newlines …) in Trino, only spaces in DuckDB.
 - ``split_part`` past the last field is NULL in Trino ('' in DuckDB).
 - ``a[i]`` out of bounds fails in Trino (NULL in DuckDB); ``element_at`` is NULL.
@@ -119,19 +120,24 @@ def substring(node: exp.Substring, rw: Rewriter) -> exp.Expr:
     if length is not None:
         parts["n"] = length
     literal = integer_literal(start)
-    if literal is not None and literal > 0:
+    length_literal = integer_literal(length) if length is not None else 1
+    if literal is not None and literal > 0 and length_literal is not None and length_literal > 0:
         return duck(call, T.VARCHAR, **parts)
-    # Trino: start 0, or a negative start before the first character, gives ''.
+    # Trino (StringFunctions.substring): start 0, a negative start before the first
+    # character, or a length of 0 or less gives ''; DuckDB reads a negative length as
+    # the characters before the start (substr('hello', 3, -1) is 'e' there).
     null_checks = {f"null{i}": part.copy() for i, part in enumerate(parts.values())}
     any_null = " OR ".join(f":{name} IS NULL" for name in null_checks)
+    empty = ":st_a = 0 OR :st_b < -length(:s_a)" + (" OR :n_a <= 0" if length is not None else "")
+    extra = {"n_a": length.copy()} if length is not None else {}
     return duck(
-        f"CASE WHEN {any_null} THEN NULL WHEN :st_a = 0 OR :st_b < -length(:s_a) THEN ''"
-        " ELSE :call END",
+        f"CASE WHEN {any_null} THEN NULL WHEN {empty} THEN '' ELSE :call END",
         T.VARCHAR,
         **null_checks,
         st_a=start.copy(),
         st_b=start.copy(),
         s_a=text.copy(),
+        **extra,
         call=duck(call, **parts),
     )
 
