@@ -572,6 +572,13 @@ def stopped(athena, expression: str) -> str:
         ("date_parse('2020/01/05', '%Y-%m-%d')", "Could not parse"),
         # Trino answers '' (matched nothing) or NULL (took no part): DuckDB gives '' for both.
         ("regexp_extract('abc', 'a(x*)?bc', 1)", "matched nothing or took no part"),
+        # Trino's TestStringFunctions.testLeftPad/testRightPad: lpad('abc', -1, 'foo') and
+        # rpad('abc', 3, '') fail (DuckDB answered '' and cut the text).
+        (
+            "lpad('abc', n, 'foo') FROM (VALUES -1) AS t(n)",
+            "lpad: Target length must be in the range [0..2147483647]",
+        ),
+        ("rpad('abc', 2, p) FROM (VALUES '') AS t(p)", "rpad: Padding string must not be empty"),
     ],
     ids=[
         "int-division-by-zero",
@@ -583,6 +590,8 @@ def stopped(athena, expression: str) -> str:
         "iso8601-needs-T",
         "date-parse-mismatch",
         "regexp-extract-empty-or-absent-group",
+        "lpad-negative-target-length",
+        "rpad-empty-padding",
     ],
 )
 def test_athena_errors_are_errors(athena, expression, message):
@@ -1081,6 +1090,11 @@ T = {"t": {"ts": "timestamp", "d": "double", "n": "int", "s": "string", "dt": "d
         ("SELECT regexp_replace(s, s, '$1') FROM t", "needs a constant pattern"),
         ("SELECT element_at(split(s, ','), 0) FROM t", "element_at's index cannot be 0"),
         ("SELECT split_part(s, ',', 0) FROM t", "index must be greater than zero"),
+        # Trino's TestStringFunctions.testLeftPad/testRightPad fail these; StringFunctions
+        # has no two-argument lpad/rpad (sqlglot pads with spaces).
+        ("SELECT lpad(s, -1, 'foo') FROM t", "lpad: Target length must be in the range"),
+        ("SELECT rpad(s, 3, '') FROM t", "rpad: Padding string must not be empty"),
+        ("SELECT lpad(s, 3) FROM t", "lpad takes a text, a target length and a padding string"),
         ("SELECT random(10)", "random(n)"),
         ("SELECT x / 2 FROM (VALUES (NULL)) AS v(x)", "cannot tell the types"),
         ("SELECT from_iso8601_timestamp(ts) FROM t", "from_iso8601_timestamp takes varchar"),

@@ -103,7 +103,7 @@ RULES: dict[type, Rule] = {
     exp.Length: strings.string_function("length"),
     exp.Lower: strings.string_function("lower"),
     exp.Upper: strings.upper,
-    exp.Pad: strings.string_function("lpad/rpad"),
+    exp.Pad: strings.pad,
     exp.Reverse: strings.reverse,
     exp.StartsWith: strings.string_function("starts_with"),
     exp.Translate: strings.string_function("translate"),

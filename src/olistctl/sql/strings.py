@@ -190,6 +190,49 @@ def strpos(node: exp.StrPosition, rw: Rewriter) -> exp.Expr:
     return duck("strpos(:s, :sub)", T.BIGINT, s=node.this, sub=node.args["substr"])
 
 
+# Trino's pad() takes a target length up to Java's Integer.MAX_VALUE.
+_MAX_PAD_LENGTH = 2**31 - 1
+
+
+def pad(node: exp.Pad, rw: Rewriter) -> exp.Expr:
+    """lpad/rpad as Trino's StringFunctions.pad: it fails a target length outside
+    [0..2147483647] and an empty padding string (TestStringFunctions.testLeftPad,
+    testRightPad), where DuckDB answered '' for a negative length and cut the text with an
+    empty padding string; Trino has no two-argument form (sqlglot pads with spaces)."""
+    name = rw.written_name(node) or ("lpad" if node.args.get("is_left") else "rpad")
+    require_string(node, node.this, rw, name)
+    size, filler = node.expression, node.args.get("fill_pattern")
+    if filler is None:
+        rw.refuse(node, f"{name} takes a text, a target length and a padding string in Athena")
+    range_message = f"Target length must be in the range [0..{_MAX_PAD_LENGTH}]"
+    empty_message = "Padding string must not be empty"
+    size_value = integer_literal(size)
+    if size_value is not None and not 0 <= size_value <= _MAX_PAD_LENGTH:
+        rw.refuse(node, f"{name}: {range_message} in Athena")
+    if isinstance(filler, exp.Literal) and filler.is_string and filler.name == "":
+        rw.refuse(node, f"{name}: {empty_message} in Athena")
+    function = "lpad" if node.args.get("is_left") else "rpad"
+    padded = duck(f"{function}(:s, :n, :p)", T.VARCHAR, s=node.this, n=size, p=filler)
+    checks = []
+    if size_value is None:
+        checks.append((f":v < 0 OR :v > {_MAX_PAD_LENGTH}", range_message, size))
+    if not isinstance(filler, exp.Literal):
+        checks.append((":v = ''", empty_message, filler))
+    for condition, message, argument in reversed(checks):  # Trino checks the length first
+        padded = duck(
+            f"CASE WHEN :s IS NULL OR :n IS NULL OR :p IS NULL THEN NULL"
+            f" WHEN {condition} THEN :err ELSE :value END",
+            T.VARCHAR,
+            s=node.this.copy(),
+            n=size.copy(),
+            p=filler.copy(),
+            v=argument.copy(),
+            err=runtime_error(f"{name}: {message}", T.VARCHAR, hint="Athena fails too"),
+            value=padded,
+        )
+    return padded
+
+
 def no_extra_args(node: exp.Expr, rw: Rewriter, name: str, *args: str) -> None:
     if any(node.args.get(a) is not None for a in args):
         rw.refuse(node, f"This form of {name} is not supported by the local engine")
