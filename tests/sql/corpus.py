@@ -887,6 +887,30 @@ STRING_CASES = [
         ],
     ),
     *block(
+        "string-replace-empty-search",
+        STRINGS + " testReplace (an empty search string puts the replacement before every"
+        " code point and at the end; DuckDB's replace left the text as it was)",
+        [
+            ("replace('123tech123', '123')", "tech", "varchar"),
+            ("replace('foo', '')", "foo", "varchar"),
+            ("replace('foo', '', '')", "foo", "varchar"),
+            ("replace('abc', '', 'xx')", "xxaxxbxxcxx", "varchar"),
+            ("replace('', '', 'xx')", "xx", "varchar"),
+            ("replace('', '')", "", "varchar"),
+            ("replace('', '', '')", "", "varchar"),
+            ("replace('::\U0001042d::', ':', '')", "\U0001042d", "varchar"),
+            # The same assertions with the search string from a column.
+            ("replace('abc', s, 'xx') FROM (VALUES '') AS t(s)", "xxaxxbxxcxx", "varchar"),
+            ("replace('', s, 'xx') FROM (VALUES '') AS t(s)", "xx", "varchar"),
+            ("replace('foo', s) FROM (VALUES '') AS t(s)", "foo", "varchar"),
+            (
+                "replace('abcdefabcdef', s, 'XX') FROM (VALUES 'cd') AS t(s)",
+                "abXXefabXXef",
+                "varchar",
+            ),
+        ],
+    ),
+    *block(
         "string-reverse",
         STRINGS + " testReverse",
         [

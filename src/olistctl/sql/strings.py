@@ -150,12 +150,31 @@ def trim(node: exp.Trim, rw: Rewriter) -> exp.Expr:
     return duck(f"{function}(:s, :c)", T.VARCHAR, s=node.this, c=chars)
 
 
-def replace(node: exp.Replace, rw: Rewriter) -> None:
+def replace(node: exp.Replace, rw: Rewriter) -> exp.Expr | None:
+    """An empty search string puts the replacement before every code point and at the end
+    in Trino (StringFunctions.replace; TestStringFunctions.testReplace: replace('abc', '',
+    'xx') is 'xxaxxbxxcxx', replace('', '', 'xx') is 'xx'); DuckDB's replace left the text
+    as it was. string_split(s, '') gives the code points."""
     require_string(node, node.this, rw, "replace")
     search = node.expression
-    if isinstance(search, exp.Literal) and search.name == "":
-        rw.refuse(node, "replace() with an empty search string is not supported locally")
-    return None
+    replacement = node.args.get("replacement") or string("")
+    around = duck(
+        "CAST(:r AS VARCHAR) || array_to_string(string_split(:s, ''), :r)"
+        " || CASE WHEN :s = '' THEN '' ELSE :r END",
+        T.VARCHAR,
+        s=node.this.copy(),
+        r=replacement.copy(),
+    )
+    if isinstance(search, exp.Literal) and search.is_string:
+        return around if search.name == "" else None
+    return duck(
+        "CASE WHEN :search = '' THEN :around ELSE replace(:s, :search, :r) END",
+        T.VARCHAR,
+        search=search,
+        around=around,
+        s=node.this,
+        r=replacement,
+    )
 
 
 def split_part(node: exp.SplitPart, rw: Rewriter) -> exp.Expr:
