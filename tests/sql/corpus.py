@@ -1025,6 +1025,36 @@ STRING_CASES = [
         ],
     ),
     *block(
+        "string-split-null-argument",
+        "trinodb/trino core/trino-spi/src/main/java/io/trino/spi/function/SqlNullable.java"
+        " ('In the absence of @SqlNullable annotation, the engine assumes the implemented SQL"
+        " function or operator is supposed to return NULL when given parameter is NULL and"
+        " does not call the implementing method'); StringFunctions.split and splitPart have"
+        " none on their parameters. DuckDB's string_split read a NULL delimiter as none",
+        [
+            ("split('a.b.c', NULL)", None, "array(varchar)"),
+            (
+                "split('a.b.c', d) FROM (VALUES CAST(NULL AS varchar)) AS t(d)",
+                None,
+                "array(varchar)",
+            ),
+            ("split_part('a.b.c', NULL, 1)", None, "varchar"),
+            (
+                "split_part('a.b.c', d, 1) FROM (VALUES CAST(NULL AS varchar)) AS t(d)",
+                None,
+                "varchar",
+            ),
+            # Not called, so the index is not checked.
+            (
+                "split_part(s, '.', n) FROM (VALUES (CAST(NULL AS varchar), 0)) AS t(s, n)",
+                None,
+                "varchar",
+            ),
+            ("split('a.b.c', d) FROM (VALUES '.') AS t(d)", ["a", "b", "c"], "array(varchar)"),
+            ("split_part('a.b.c', d, n) FROM (VALUES ('.', 2)) AS t(d, n)", "b", "varchar"),
+        ],
+    ),
+    *block(
         "string-split-part",
         STRINGS + " testSplitPart",
         [

@@ -187,19 +187,28 @@ def split_part(node: exp.SplitPart, rw: Rewriter) -> exp.Expr:
     # A list subscript is NULL past the end, like Trino (DuckDB's split_part gives '').
     field = duck("list_extract(string_split(:s, :d), :i)", s=node.this, d=delimiter, i=index)
     literal = integer_literal(index)
-    if literal is not None and literal > 0:
-        return field
-    if literal is not None:
+    if literal is not None and literal <= 0:
         rw.refuse(node, "split_part's index must be greater than zero in Athena")
+    if literal is not None and _is_text_literal(delimiter):
+        return field
+    # Trino answers NULL for a NULL argument before it looks at the index (no @SqlNullable
+    # on splitPart's parameters); DuckDB's string_split reads a NULL delimiter as none.
+    index_check = " WHEN :i <= 0 THEN :err" if literal is None else ""
     return duck(
-        "CASE WHEN :i <= 0 THEN :err ELSE :field END",
+        f"CASE WHEN :s IS NULL OR :d IS NULL OR :i IS NULL THEN NULL{index_check} ELSE :field END",
         T.VARCHAR,
+        s=node.this.copy(),
+        d=delimiter.copy(),
         i=index.copy(),
         err=runtime_error(
             "split_part's index must be greater than zero", T.VARCHAR, hint="Athena fails too"
         ),
         field=field,
     )
+
+
+def _is_text_literal(node: exp.Expr) -> bool:
+    return isinstance(node, exp.Literal) and node.is_string
 
 
 def strpos(node: exp.StrPosition, rw: Rewriter) -> exp.Expr:
@@ -258,11 +267,24 @@ def no_extra_args(node: exp.Expr, rw: Rewriter, name: str, *args: str) -> None:
 
 
 def split(node: exp.Split, rw: Rewriter) -> exp.Expr:
+    """Trino's split fails an empty delimiter (TestStringFunctions.testSplit: "The delimiter
+    may not be the empty string") and is NULL for a NULL one (no @SqlNullable on its
+    parameters); DuckDB's string_split gave the code points, and the whole text."""
     require_string(node, node.this, rw, "split")
     no_extra_args(node, rw, "split", "limit")
-    if isinstance(node.expression, exp.Literal) and node.expression.name == "":
-        rw.refuse(node, "split with an empty delimiter is not supported locally")
-    return duck("string_split(:s, :d)", T.array(T.VARCHAR), s=node.this, d=node.expression)
+    delimiter, result = node.expression, T.array(T.VARCHAR)
+    empty_message = "The delimiter may not be the empty string"
+    if _is_text_literal(delimiter):
+        if delimiter.name == "":
+            rw.refuse(node, f"split: {empty_message} in Athena")
+        return duck("string_split(:s, :d)", result, s=node.this, d=delimiter)
+    return duck(
+        "CASE WHEN :d IS NULL THEN NULL WHEN :d = '' THEN :err ELSE string_split(:s, :d) END",
+        result,
+        s=node.this,
+        d=delimiter,
+        err=runtime_error(f"split: {empty_message}", result, hint="Athena fails too"),
+    )
 
 
 def array_join(node: exp.ArrayToString, rw: Rewriter) -> exp.Expr:
