@@ -873,6 +873,23 @@ STRING_CASES = [
         ],
     ),
     *block(
+        "string-levenshtein-long-texts",
+        STRINGS + " testLevenshteinDistance (the texts of 100_000 characters written with lpad;"
+        " the limit is StringFunctions.levenshteinDistance's longer * (shorter - 1) <="
+        " 1_000_000)",
+        [
+            ("levenshtein_distance('hello', lpad('', 100000, 'e'))", 99999, "bigint"),
+            ("levenshtein_distance(lpad('', 100000, 'l'), 'hello')", 99998, "bigint"),
+            ("levenshtein_distance('hello na\u00efve world', 'hello na:ive world')", 2, "bigint"),
+            (
+                "levenshtein_distance('\u4fe1\u5ff5,\u7231,\u5e0c\u671b',"
+                " '\u4fe1\u5ff5,love,\u5e0c\u671b')",
+                4,
+                "bigint",
+            ),
+        ],
+    ),
+    *block(
         "string-replace",
         STRINGS + " testReplace",
         [

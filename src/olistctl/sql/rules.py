@@ -105,6 +105,7 @@ RULES: dict[type, Rule] = {
     exp.Upper: strings.upper,
     exp.Pad: strings.pad,
     exp.Reverse: strings.reverse,
+    exp.Levenshtein: strings.levenshtein_distance,
     exp.StartsWith: strings.string_function("starts_with"),
     exp.Translate: strings.string_function("translate"),
     exp.Rand: random_,
