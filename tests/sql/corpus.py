@@ -1596,6 +1596,30 @@ ARRAY_CASES = [
         ],
     ),
     *block(
+        "array-join-timestamps",
+        ARRAYS + " testArrayJoin (each timestamp as CAST(x AS varchar) prints it, with every"
+        " fractional digit of its type: TIMESTAMP '2020-05-10 12:34:56.123456789' joins as"
+        " '2020-05-10 12:34:56.123456789'; DuckDB dropped the digits of a timestamp(3))",
+        [
+            (
+                "array_join(ARRAY[TIMESTAMP '1970-01-01 00:00:01',"
+                " TIMESTAMP '1973-07-08 22:00:01'], '|')",
+                "1970-01-01 00:00:01|1973-07-08 22:00:01",
+                "varchar",
+            ),
+            (
+                "array_join(ARRAY[null, TIMESTAMP '1970-01-01 00:00:01'], '|')",
+                "1970-01-01 00:00:01",
+                "varchar",
+            ),
+            (
+                "array_join(ARRAY[CAST(TIMESTAMP '2017-10-02 10:56:33' AS timestamp(3))], '|')",
+                "2017-10-02 10:56:33.000",
+                "varchar",
+            ),
+        ],
+    ),
+    *block(
         "array-cardinality",
         ARRAYS + " testCardinality",
         [
