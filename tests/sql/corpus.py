@@ -1158,6 +1158,16 @@ STRING_CASES = [
         ],
     ),
     *block(
+        "string-pad-bigint-length",
+        STRINGS + " testLeftPad testRightPad (the target length is a bigint in"
+        " StringFunctions.leftPad/rightPad; DuckDB's lpad took only an integer and failed)",
+        [
+            ("lpad('text', n, 'xy') FROM (VALUES BIGINT '7') AS t(n)", "xyxtext", "varchar"),
+            ("rpad('text', length('text') + 3, 'xy')", "textxyx", "varchar"),
+            ("lpad('text', length('text') - 1, 'xy')", "tex", "varchar"),
+        ],
+    ),
+    *block(
         "string-translate",
         STRINGS + " testTranslate",
         [

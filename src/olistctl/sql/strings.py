@@ -240,7 +240,11 @@ def pad(node: exp.Pad, rw: Rewriter) -> exp.Expr:
     if isinstance(filler, exp.Literal) and filler.is_string and filler.name == "":
         rw.refuse(node, f"{name}: {empty_message} in Athena")
     function = "lpad" if node.args.get("is_left") else "rpad"
-    padded = duck(f"{function}(:s, :n, :p)", T.VARCHAR, s=node.this, n=size, p=filler)
+    # Trino's length is a bigint (length(s) - 2 is one); DuckDB's lpad takes an INTEGER only,
+    # which the range check above makes safe.
+    padded = duck(
+        f"{function}(:s, CAST(:n AS INTEGER), :p)", T.VARCHAR, s=node.this, n=size, p=filler
+    )
     checks = []
     if size_value is None:
         checks.append((f":v < 0 OR :v > {_MAX_PAD_LENGTH}", range_message, size))
