@@ -951,6 +951,23 @@ STRING_CASES = [
         ],
     ),
     *block(
+        "string-levenshtein-long-texts",
+        STRINGS + " testLevenshteinDistance (the texts of 100_000 characters written with lpad;"
+        " the limit is StringFunctions.levenshteinDistance's longer * (shorter - 1) <="
+        " 1_000_000)",
+        [
+            ("levenshtein_distance('hello', lpad('', 100000, 'e'))", 99999, "bigint"),
+            ("levenshtein_distance(lpad('', 100000, 'l'), 'hello')", 99998, "bigint"),
+            ("levenshtein_distance('hello na\u00efve world', 'hello na:ive world')", 2, "bigint"),
+            (
+                "levenshtein_distance('\u4fe1\u5ff5,\u7231,\u5e0c\u671b',"
+                " '\u4fe1\u5ff5,love,\u5e0c\u671b')",
+                4,
+                "bigint",
+            ),
+        ],
+    ),
+    *block(
         "string-replace",
         STRINGS + " testReplace",
         [
@@ -962,6 +979,30 @@ STRING_CASES = [
             ("replace('0000123', '0', ' ')", "    123", "varchar"),
             ("replace('foo', 'foo', '')", "", "varchar"),
             ("replace('\u00d6sterreich', '\u00d6', 'Oe')", "Oesterreich", "varchar"),
+        ],
+    ),
+    *block(
+        "string-replace-empty-search",
+        STRINGS + " testReplace (an empty search string puts the replacement before every"
+        " code point and at the end; DuckDB's replace left the text as it was)",
+        [
+            ("replace('123tech123', '123')", "tech", "varchar"),
+            ("replace('foo', '')", "foo", "varchar"),
+            ("replace('foo', '', '')", "foo", "varchar"),
+            ("replace('abc', '', 'xx')", "xxaxxbxxcxx", "varchar"),
+            ("replace('', '', 'xx')", "xx", "varchar"),
+            ("replace('', '')", "", "varchar"),
+            ("replace('', '', '')", "", "varchar"),
+            ("replace('::\U0001042d::', ':', '')", "\U0001042d", "varchar"),
+            # The same assertions with the search string from a column.
+            ("replace('abc', s, 'xx') FROM (VALUES '') AS t(s)", "xxaxxbxxcxx", "varchar"),
+            ("replace('', s, 'xx') FROM (VALUES '') AS t(s)", "xx", "varchar"),
+            ("replace('foo', s) FROM (VALUES '') AS t(s)", "foo", "varchar"),
+            (
+                "replace('abcdefabcdef', s, 'XX') FROM (VALUES 'cd') AS t(s)",
+                "abXXefabXXef",
+                "varchar",
+            ),
         ],
     ),
     *block(
@@ -1054,6 +1095,21 @@ STRING_CASES = [
         ],
     ),
     *block(
+        "string-substr-length-not-positive",
+        STRINGS_SOURCE + " substring(utf8, start, length): 'if (start == 0 || (length <= 0) ||"
+        " (utf8.length() == 0)) return Slices.EMPTY_SLICE' (its test has only a length of"
+        " 0; DuckDB read a negative length as the characters before the start)",
+        [
+            (f"substr({_Q}, 5, -1)", "", "varchar"),
+            (f"substr({_Q}, 1, -1)", "", "varchar"),
+            (f"substr({_Q}, -5, -2)", "", "varchar"),
+            (f"SUBSTRING({_Q} FROM 5 FOR -3)", "", "varchar"),
+            (f"substr({_Q}, 5, n) FROM (VALUES -1) AS t(n)", "", "varchar"),
+            (f"substr({_Q}, 5, n) FROM (VALUES 0) AS t(n)", "", "varchar"),
+            (f"substr({_Q}, 5, n) FROM (VALUES 6) AS t(n)", "ratica", "varchar"),
+        ],
+    ),
+    *block(
         "string-split",
         STRINGS + " testSplit",
         [
@@ -1061,6 +1117,36 @@ STRING_CASES = [
             ("split('a..b..c', '..')", ["a", "b", "c"], "array(varchar)"),
             ("split('...', '.')", ["", "", "", ""], "array(varchar)"),
             ("split('..a...a..', '.')", ["", "", "a", "", "", "a", "", ""], "array(varchar)"),
+        ],
+    ),
+    *block(
+        "string-split-null-argument",
+        "trinodb/trino core/trino-spi/src/main/java/io/trino/spi/function/SqlNullable.java"
+        " ('In the absence of @SqlNullable annotation, the engine assumes the implemented SQL"
+        " function or operator is supposed to return NULL when given parameter is NULL and"
+        " does not call the implementing method'); StringFunctions.split and splitPart have"
+        " none on their parameters. DuckDB's string_split read a NULL delimiter as none",
+        [
+            ("split('a.b.c', NULL)", None, "array(varchar)"),
+            (
+                "split('a.b.c', d) FROM (VALUES CAST(NULL AS varchar)) AS t(d)",
+                None,
+                "array(varchar)",
+            ),
+            ("split_part('a.b.c', NULL, 1)", None, "varchar"),
+            (
+                "split_part('a.b.c', d, 1) FROM (VALUES CAST(NULL AS varchar)) AS t(d)",
+                None,
+                "varchar",
+            ),
+            # Not called, so the index is not checked.
+            (
+                "split_part(s, '.', n) FROM (VALUES (CAST(NULL AS varchar), 0)) AS t(s, n)",
+                None,
+                "varchar",
+            ),
+            ("split('a.b.c', d) FROM (VALUES '.') AS t(d)", ["a", "b", "c"], "array(varchar)"),
+            ("split_part('a.b.c', d, n) FROM (VALUES ('.', 2)) AS t(d, n)", "b", "varchar"),
         ],
     ),
     *block(
@@ -1147,6 +1233,16 @@ STRING_CASES = [
             ("rpad('text', 9, 'xyz')", "textxyzxy", "varchar"),
             ("rpad('', 3, 'a')", "aaa", "varchar"),
             ("rpad('text', 3, 'xy')", "tex", "varchar"),
+        ],
+    ),
+    *block(
+        "string-pad-bigint-length",
+        STRINGS + " testLeftPad testRightPad (the target length is a bigint in"
+        " StringFunctions.leftPad/rightPad; DuckDB's lpad took only an integer and failed)",
+        [
+            ("lpad('text', n, 'xy') FROM (VALUES BIGINT '7') AS t(n)", "xyxtext", "varchar"),
+            ("rpad('text', length('text') + 3, 'xy')", "textxyx", "varchar"),
+            ("lpad('text', length('text') - 1, 'xy')", "tex", "varchar"),
         ],
     ),
     *block(
@@ -1585,6 +1681,30 @@ ARRAY_CASES = [
             ("array_join(ARRAY [null, null, null, null], 'X')", "", "varchar"),
             ("array_join(ARRAY [true, false], 'XX')", "trueXXfalse", "varchar"),
             ("array_join(ARRAY [sqrt(-1), infinity()], ',')", "NaN,Infinity", "varchar"),
+        ],
+    ),
+    *block(
+        "array-join-timestamps",
+        ARRAYS + " testArrayJoin (each timestamp as CAST(x AS varchar) prints it, with every"
+        " fractional digit of its type: TIMESTAMP '2020-05-10 12:34:56.123456789' joins as"
+        " '2020-05-10 12:34:56.123456789'; DuckDB dropped the digits of a timestamp(3))",
+        [
+            (
+                "array_join(ARRAY[TIMESTAMP '1970-01-01 00:00:01',"
+                " TIMESTAMP '1973-07-08 22:00:01'], '|')",
+                "1970-01-01 00:00:01|1973-07-08 22:00:01",
+                "varchar",
+            ),
+            (
+                "array_join(ARRAY[null, TIMESTAMP '1970-01-01 00:00:01'], '|')",
+                "1970-01-01 00:00:01",
+                "varchar",
+            ),
+            (
+                "array_join(ARRAY[CAST(TIMESTAMP '2017-10-02 10:56:33' AS timestamp(3))], '|')",
+                "2017-10-02 10:56:33.000",
+                "varchar",
+            ),
         ],
     ),
     *block(

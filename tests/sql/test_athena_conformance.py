@@ -573,6 +573,32 @@ def stopped(athena, expression: str) -> str:
         ("date_parse('2020/01/05', '%Y-%m-%d')", "Could not parse"),
         # Trino answers '' (matched nothing) or NULL (took no part): DuckDB gives '' for both.
         ("regexp_extract('abc', 'a(x*)?bc', 1)", "matched nothing or took no part"),
+        # Trino's TestStringFunctions.testLeftPad/testRightPad: lpad('abc', -1, 'foo') and
+        # rpad('abc', 3, '') fail (DuckDB answered '' and cut the text).
+        (
+            "lpad('abc', n, 'foo') FROM (VALUES -1) AS t(n)",
+            "lpad: Target length must be in the range [0..2147483647]",
+        ),
+        ("rpad('abc', 2, p) FROM (VALUES '') AS t(p)", "rpad: Padding string must not be empty"),
+        # Trino's TestStringFunctions.testLevenshteinDistance (DuckDB answered 0).
+        (
+            "levenshtein_distance(lpad('', 1001, 'x'), lpad('', 1001, 'x'))",
+            "The combined inputs for Levenshtein distance are too large",
+        ),
+        (
+            "levenshtein_distance('hello', lpad('', 500000, 'x'))",
+            "The combined inputs for Levenshtein distance are too large",
+        ),
+        # Trino's TestStringFunctions.testSplit: split('a.b.c', '', 1) fails (the two-argument
+        # split calls it: StringFunctions.split); DuckDB split into code points.
+        ("split('a.b.c', d) FROM (VALUES '') AS t(d)", "split: The delimiter may not be the empty"),
+        # Trino's TestArrayOperators.testSlice fails a start of 0 and a negative length; from
+        # a column they stop at run time (the failure is typed as the array).
+        ("slice(ARRAY[1, 2, 3], n, 2) FROM (VALUES 0) AS t(n)", "SQL array indices start at 1"),
+        (
+            "slice(ARRAY[1, 2, 3], 1, n) FROM (VALUES -1) AS t(n)",
+            "length must be greater than or equal to 0",
+        ),
     ],
     ids=[
         "int-division-by-zero",
@@ -584,6 +610,13 @@ def stopped(athena, expression: str) -> str:
         "iso8601-needs-T",
         "date-parse-mismatch",
         "regexp-extract-empty-or-absent-group",
+        "lpad-negative-target-length",
+        "rpad-empty-padding",
+        "levenshtein-too-large",
+        "levenshtein-too-large-one-short-text",
+        "split-empty-delimiter-from-a-column",
+        "slice-start-zero-from-a-column",
+        "slice-negative-length-from-a-column",
     ],
 )
 def test_athena_errors_are_errors(athena, expression, message):
@@ -826,6 +859,13 @@ def test_unicode_classes_answer_where_the_engines_agree(athena, expression, expe
         ("""json_extract('{"fuu": [0.1, 1, 2]}', '$.fuu')""", "a fractional number"),
         ("""json_extract_scalar('{"a": 1} trailing', '$.a')""", "not well-formed JSON"),
         ("""json_extract_scalar('{"b": NaN, "a": 1}', '$.a')""", "NaN or Infinity"),
+        # DuckDB reads a trailing comma; Trino's streaming parser (Jackson, without
+        # ALLOW_TRAILING_COMMA) fails on one it reaches before the value, and
+        # JsonExtract.extract answers NULL for a JsonParseException ("Return null if we
+        # failed to parse something"); one after the value is never read (testFullScalarExtract:
+        # '{"0" : 0, "1" : 1, "2" : 2, }' gives "1"). DuckDB answered "1" for both.
+        ("""json_extract_scalar('{"b": [1,], "a": 1}', '$.a')""", "a comma before a closing"),
+        ("""json_extract('{"b": {"c": 1,}, "a": 1}', '$.a')""", "a comma before a closing"),
     ],
 )
 def test_json_values_the_engines_may_spell_differently_stop_the_query(athena, expression, why):
@@ -1177,6 +1217,14 @@ T = {"t": {"ts": "timestamp", "d": "double", "n": "int", "s": "string", "dt": "d
         ("SELECT regexp_replace(s, s, '$1') FROM t", "needs a constant pattern"),
         ("SELECT element_at(split(s, ','), 0) FROM t", "element_at's index cannot be 0"),
         ("SELECT split_part(s, ',', 0) FROM t", "index must be greater than zero"),
+        ("SELECT split(s, '') FROM t", "split: The delimiter may not be the empty string"),
+        # Trino's TestArrayOperators.testArrayJoin fails arrays of arrays, maps and rows.
+        ("SELECT array_join(ARRAY[ARRAY[1], ARRAY[2]], '-')", "array_join of array(integer)"),
+        # Trino's TestStringFunctions.testLeftPad/testRightPad fail these; StringFunctions
+        # has no two-argument lpad/rpad (sqlglot pads with spaces).
+        ("SELECT lpad(s, -1, 'foo') FROM t", "lpad: Target length must be in the range"),
+        ("SELECT rpad(s, 3, '') FROM t", "rpad: Padding string must not be empty"),
+        ("SELECT lpad(s, 3) FROM t", "lpad takes a text, a target length and a padding string"),
         ("SELECT random(10)", "random(n)"),
         ("SELECT x / 2 FROM (VALUES (NULL)) AS v(x)", "cannot tell the types"),
         ("SELECT from_iso8601_timestamp(ts) FROM t", "from_iso8601_timestamp takes varchar"),

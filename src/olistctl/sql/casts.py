@@ -58,7 +58,7 @@ def cast_(node: exp.Cast, rw: Rewriter) -> exp.Expr | None:
         if target_dt.expressions:
             refuse("Athena truncates to varchar(n); use substr()")
         if source.is_timestamp:
-            return _timestamp_text(value, source, rw, node)
+            return timestamp_text(value, source, rw, node)
         if source == T.DOUBLE:
             return java_double_text(value)
         if source.is_decimal:
@@ -129,7 +129,7 @@ def decimal_text(value: exp.Expr, source: T.SqlType) -> exp.Expr:
     )
 
 
-def _timestamp_text(value, source: T.SqlType, rw: Rewriter, node) -> exp.Expr:
+def timestamp_text(value, source: T.SqlType, rw: Rewriter, node) -> exp.Expr:
     """Athena prints as many fractional digits as the timestamp type has (3 for columns)."""
     precision = source.precision if source.precision is not None else 3
     if precision > 6:

@@ -5,8 +5,9 @@ path names; DuckDB parses the whole document. They agree on well-formed JSON,
 so the rewrite answers there and stops the query (at run time, naming the
 reason) where they may not:
 
-- a document DuckDB rejects, or one holding bare ``NaN``/``Infinity`` tokens
-  (DuckDB reads them, Trino's parser fails on them);
+- a document DuckDB rejects, or one holding bare ``NaN``/``Infinity`` tokens or a
+  trailing comma (DuckDB reads them, Trino's parser fails on them, and Trino answers
+  NULL for a document it fails to parse before reaching the value);
 - a number extracted as text that DuckDB would rewrite (``1.50`` -> ``1.5``): Trino
   returns the digits as written;
 - a JSON result (json_extract) holding a fractional number or an escape, which
@@ -36,6 +37,9 @@ JSON = T.SqlType("json")
 _STEP = re.compile(r'\.([A-Za-z_][A-Za-z0-9_]*)|\["([^"\\]*)"\]|\[([0-9]+)\]')
 # A bare NaN/Infinity token where a JSON value starts (strings may trigger it too: refused).
 _NON_NUMERIC = r"(?i)[:,\[]\s*[-+]?(nan|inf|infinity)\b"
+# A trailing comma, which DuckDB reads and Trino's parser fails on (then NULL) if it gets
+# there before the value (strings may trigger it too: refused).
+_TRAILING_COMMA = r",\s*[\]}]"
 
 _UNSURE_HINT = "run the query on --backend aws"
 
@@ -84,6 +88,7 @@ def _guards(steps: list[str | int]) -> list[tuple[str, str]]:
     guards = [
         ("NOT json_valid(:j)", "the document is not well-formed JSON"),
         (f"regexp_matches(:j, '{_NON_NUMERIC}')", "the document holds NaN or Infinity"),
+        (f"regexp_matches(:j, '{_TRAILING_COMMA}')", "a comma before a closing bracket"),
     ]
     for i, step in enumerate(steps):
         # Trino lets a number step name an array element or an object key alike.

@@ -269,6 +269,8 @@ def duckdb_type_sql(t: SqlType) -> str:
         return f"DECIMAL({t.precision}, {t.scale})"
     if t.name == "timestamp with time zone":
         return "TIMESTAMPTZ"
+    if t.name == "array" and t.element is not None:
+        return duckdb_type_sql(t.element) + "[]"
     return {
         "tinyint": "TINYINT",
         "smallint": "SMALLINT",

@@ -63,7 +63,6 @@ VERIFIED: frozenset[type] = frozenset(
         exp.Unnest,
         exp.Exists,
         exp.Chr,
-        exp.Levenshtein,
         exp.Rand,
     }
 )
