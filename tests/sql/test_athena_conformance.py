@@ -1046,6 +1046,13 @@ T = {"t": {"ts": "timestamp", "d": "double", "n": "int", "s": "string", "dt": "d
         ("SELECT to_unixtime(dt) FROM t", "to_unixtime takes a timestamp, not date"),
         ("SELECT regexp_count(s, 'a') FROM t", "regexp_count()"),
         ("SELECT date_parse(s, '%Y-%m-%d %h:%i') FROM t", "a 12-hour field without %p"),
+        # Joda (JodaOrg/joda-time src/main/java/org/joda/time/format/DateTimeParserBucket.java,
+        # computeMillis and SavedField.compareTo) sets the fields parsed in order of their
+        # range, then duration: halfdayOfDay (%p) before hourOfDay (%H, %k, %T), which then
+        # sets the hour as written: '01:00 PM' with '%H:%i %p' is 01:00 on Athena, 13:00 in
+        # DuckDB.
+        ("SELECT date_parse(s, '%Y-%m-%d %H:%i %p') FROM t", "a 24-hour field with %p"),
+        ("SELECT date_parse(s, '%Y-%m-%d %T %p') FROM t", "a 24-hour field with %p"),
         ("SHOW PARTITIONS t", "not SHOW PARTITIONS"),
         ("SELECT s ILIKE 'a%' FROM t", "ILIKE"),
         ("SELECT ts > '2017-01-01' FROM t", "cannot compare timestamp(3) with varchar"),

@@ -126,7 +126,9 @@ def test_date_parse_patterns(duck, pattern, text, expected):
     assert duck.execute("SELECT strptime(?, ?)", [text, fmt]).fetchone()[0] == expected
 
 
-@pytest.mark.parametrize("pattern", ["%y-%m-%d", "%x-%v", "%H:%i", "%Y %D"])
+@pytest.mark.parametrize(
+    "pattern", ["%y-%m-%d", "%x-%v", "%H:%i", "%Y %D", "%Y %H:%i %p", "%Y %k %p", "%Y %T %r"]
+)
 def test_date_parse_refuses_what_parses_differently(pattern):
     with pytest.raises(UnsupportedPattern):
         mysql_to_strftime(pattern, parsing=True)

@@ -9,8 +9,6 @@ functions" (MySQL date functions table; Java date functions / JodaTime
 
 from __future__ import annotations
 
-import re
-
 
 class UnsupportedPattern(ValueError):
     """A specifier the local engine cannot reproduce exactly."""
@@ -96,6 +94,7 @@ def mysql_to_strftime(pattern: str, *, parsing: bool = False) -> str:
     """A DuckDB strftime/strptime format for an Athena ``date_format``/``date_parse`` pattern."""
     table = _MYSQL_PARSE if parsing else _MYSQL_FORMAT
     out: list[str] = []
+    specs: set[str] = set()
     i = 0
     while i < len(pattern):
         char = pattern[i]
@@ -106,6 +105,7 @@ def mysql_to_strftime(pattern: str, *, parsing: bool = False) -> str:
         if i + 1 >= len(pattern):
             raise UnsupportedPattern("%", "a pattern cannot end with a lone %")
         spec = pattern[i + 1]
+        specs.add(spec)
         i += 2
         if spec in table:
             out.append(table[spec])
@@ -117,13 +117,25 @@ def mysql_to_strftime(pattern: str, *, parsing: bool = False) -> str:
             # Athena prints an unlisted specifier as its letter ('%g' -> 'g', Trino's
             # TestDateTimeFunctions.testDateFormat); written out as a literal here.
             out.append(_literal(spec))
-    if parsing and "%Y" not in pattern:
+    if parsing:
+        _refuse_parse_combinations(pattern, specs)
+    return "".join(out)
+
+
+def _refuse_parse_combinations(pattern: str, specs: set[str]) -> None:
+    """Specifiers DuckDB's strptime combines otherwise than Joda, which Trino parses with."""
+    if "Y" not in specs:
         # Without a year DuckDB starts from 1900-01-01, Athena from 1970-01-01.
         raise UnsupportedPattern(pattern, "a date_parse pattern without %Y")
-    if parsing and re.search(r"%[hIl]", pattern) and "%p" not in pattern:
+    if specs & set("hIl") and "p" not in specs:
         # Without AM/PM Trino reads hour 12 as 0 (00:35); DuckDB keeps 12.
         raise UnsupportedPattern("%h", "a 12-hour field without %p")
-    return "".join(out)
+    hour_of_day = sorted(specs & set("HkT"))
+    if hour_of_day and specs & set("pr"):
+        # Joda sets the parsed fields in order (DateTimeParserBucket.computeMillis):
+        # AM/PM first, then the hour of the day as written, so '01:00 PM' with '%H:%i %p'
+        # is 01:00 in Athena; DuckDB adds the 12 hours.
+        raise UnsupportedPattern("%" + hour_of_day[0], "a 24-hour field with %p")
 
 
 # format_datetime: Joda letter -> {repeat count: strftime}. A count not listed is refused.
