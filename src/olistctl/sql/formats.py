@@ -52,7 +52,6 @@ _MYSQL_FORMAT = {
 
 # date_parse: DuckDB's strptime accepts unpadded numbers for its padded specifiers.
 _MYSQL_PARSE = {
-    "a": "%a",
     "b": "%b",
     "c": "%m",
     "d": "%d",
@@ -72,7 +71,6 @@ _MYSQL_PARSE = {
     "S": "%S",
     "s": "%S",
     "T": "%H:%M:%S",
-    "W": "%A",
     "Y": "%Y",
     "%": "%%",
 }
@@ -83,6 +81,11 @@ _PARSE_REASONS = {
     "y": "two-digit years parse into 1970..2069 in Athena",
     "v": "week-based dates",
     "x": "week-based dates",
+    # Joda sets the day of the week after the day of the month (DateTimeParserBucket sorts
+    # the fields by range), moving the date within its week: 'Mon 2020-01-05' is 2019-12-30
+    # in Athena. DuckDB's strptime ignores the name.
+    "a": "a weekday name moves the date to that day of its week in Athena",
+    "W": "a weekday name moves the date to that day of its week in Athena",
 }
 
 
