@@ -138,6 +138,9 @@ def test_date_parse_patterns(duck, pattern, text, expected):
         "%Y %T %r",
         "%a %Y-%m-%d",
         "%W %b %d %Y",
+        "%Y-%m-%d  %H",
+        " %Y-%m-%d",
+        "%Y-%m-%d\t%H",
     ],
 )
 def test_date_parse_refuses_what_parses_differently(pattern):

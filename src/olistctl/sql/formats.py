@@ -9,6 +9,18 @@ functions" (MySQL date functions table; Java date functions / JodaTime
 
 from __future__ import annotations
 
+import re
+
+# What DuckDB's strptime takes for whitespace (StringUtil::CharacterIsSpace): it skips it at
+# both ends of the text and lets one in the format match a run of it. Joda matches each
+# character of the pattern once and fails text left over.
+_DUCKDB_WHITESPACE = r"[ \t\n\v\f\r]"
+# Text that DuckDB's strptime reads and Joda fails, once the pattern's own whitespace is
+# only single spaces inside it: whitespace at an end, other than a space, or two in a row.
+LOOSE_WHITESPACE = (
+    rf"^{_DUCKDB_WHITESPACE}|{_DUCKDB_WHITESPACE}$|[\t\n\v\f\r]|{_DUCKDB_WHITESPACE}{{2}}"
+)
+
 
 class UnsupportedPattern(ValueError):
     """A specifier the local engine cannot reproduce exactly."""
@@ -98,11 +110,13 @@ def mysql_to_strftime(pattern: str, *, parsing: bool = False) -> str:
     table = _MYSQL_PARSE if parsing else _MYSQL_FORMAT
     out: list[str] = []
     specs: set[str] = set()
+    literals: list[str] = []  # the pattern's literal text, each specifier as a NUL
     i = 0
     while i < len(pattern):
         char = pattern[i]
         if char != "%":
             out.append(_literal(char))
+            literals.append(char)
             i += 1
             continue
         if i + 1 >= len(pattern):
@@ -110,6 +124,7 @@ def mysql_to_strftime(pattern: str, *, parsing: bool = False) -> str:
         spec = pattern[i + 1]
         specs.add(spec)
         i += 2
+        literals.append("\0" if spec in table else spec)
         if spec in table:
             out.append(table[spec])
         elif spec in _MYSQL_UNSUPPORTED or (parsing and spec in _PARSE_REASONS):
@@ -122,6 +137,11 @@ def mysql_to_strftime(pattern: str, *, parsing: bool = False) -> str:
             out.append(_literal(spec))
     if parsing:
         _refuse_parse_combinations(pattern, specs)
+        if re.search(LOOSE_WHITESPACE, "".join(literals)):
+            # Only single spaces inside the pattern match the same text in both engines.
+            raise UnsupportedPattern(
+                pattern, "whitespace other than single spaces between the pattern's parts"
+            )
     return "".join(out)
 
 
