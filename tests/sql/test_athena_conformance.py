@@ -456,6 +456,23 @@ FORMATS = [
         "timestamp(3)",
         id="date-parse-names-and-12h",
     ),
+    # Joda matches each literal of the pattern once and its numbers start at a digit or sign
+    # (JodaOrg/joda-time DateTimeFormatterBuilder: CharacterLiteral, NumberFormatter
+    # .parseInto), and text left over fails (Trino's testDateParse: date_parse('3.0123456789',
+    # '%s.%f') fails "is malformed at "9""): Athena fails a padded value, which TRY makes
+    # NULL. DuckDB's strptime skipped the spaces and answered 2020-01-05.
+    case(
+        "TRY(date_parse(' 2020-01-05', '%Y-%m-%d'))",
+        None,
+        "timestamp(3)",
+        id="date-parse-leading-space-fails",
+    ),
+    case(
+        "TRY(date_parse('2020-01-05  10:11:12', '%Y-%m-%d %H:%i:%s'))",
+        None,
+        "timestamp(3)",
+        id="date-parse-two-spaces-fail",
+    ),
 ]
 
 # -- String functions and operators; Array functions ----------------------------------------
@@ -571,6 +588,8 @@ def stopped(athena, expression: str) -> str:
         ("split('a,b', ',')[3]", "Array subscript out of bounds"),
         ("from_iso8601_timestamp('2020-05-17 10:11:12')", "ISO 8601"),
         ("date_parse('2020/01/05', '%Y-%m-%d')", "Could not parse"),
+        ("date_parse('2020-01-05 ', '%Y-%m-%d')", "whitespace at an end"),
+        ("date_parse('2020-01-05' || chr(9) || '10', '%Y-%m-%d %H')", "a tab or line break"),
         # Trino answers '' (matched nothing) or NULL (took no part): DuckDB gives '' for both.
         ("regexp_extract('abc', 'a(x*)?bc', 1)", "matched nothing or took no part"),
         # Trino's TestStringFunctions.testLeftPad/testRightPad: lpad('abc', -1, 'foo') and
@@ -609,6 +628,8 @@ def stopped(athena, expression: str) -> str:
         "subscript-out-of-bounds",
         "iso8601-needs-T",
         "date-parse-mismatch",
+        "date-parse-trailing-space",
+        "date-parse-tab-for-a-space",
         "regexp-extract-empty-or-absent-group",
         "lpad-negative-target-length",
         "rpad-empty-padding",
@@ -1182,6 +1203,23 @@ T = {"t": {"ts": "timestamp", "d": "double", "n": "int", "s": "string", "dt": "d
         ("SELECT to_unixtime(dt) FROM t", "to_unixtime takes a timestamp, not date"),
         ("SELECT regexp_count(s, 'a') FROM t", "regexp_count()"),
         ("SELECT date_parse(s, '%Y-%m-%d %h:%i') FROM t", "a 12-hour field without %p"),
+        # Joda (JodaOrg/joda-time src/main/java/org/joda/time/format/DateTimeParserBucket.java,
+        # computeMillis and SavedField.compareTo) sets the fields parsed in order of their
+        # range, then duration: halfdayOfDay (%p) before hourOfDay (%H, %k, %T), which then
+        # sets the hour as written: '01:00 PM' with '%H:%i %p' is 01:00 on Athena, 13:00 in
+        # DuckDB.
+        ("SELECT date_parse(s, '%Y-%m-%d %H:%i %p') FROM t", "a 24-hour field with %p"),
+        ("SELECT date_parse(s, '%Y-%m-%d %T %p') FROM t", "a 24-hour field with %p"),
+        # The same order sets dayOfWeek (range: a week) after dayOfMonth (range: a month), and
+        # Joda's PreciseDurationDateTimeField.set moves the date by (value - get(instant))
+        # days: 'Mon 2020-01-05' with '%a %Y-%m-%d' is 2019-12-30 on Athena, 2020-01-05 in
+        # DuckDB, which ignores the name.
+        ("SELECT date_parse(s, '%a %Y-%m-%d') FROM t", "a weekday name moves the date"),
+        ("SELECT date_parse(s, '%W, %M %e %Y') FROM t", "a weekday name moves the date"),
+        # Joda matches a pattern's whitespace character by character; DuckDB lets one space
+        # match a run of whitespace and ignores it at the ends.
+        ("SELECT date_parse(s, '%Y-%m-%d  %H') FROM t", "other than single spaces"),
+        ("SELECT date_parse(s, '%Y-%m-%d ') FROM t", "other than single spaces"),
         ("SHOW PARTITIONS t", "not SHOW PARTITIONS"),
         ("SELECT s ILIKE 'a%' FROM t", "ILIKE"),
         ("SELECT ts > '2017-01-01' FROM t", "cannot compare timestamp(3) with varchar"),

@@ -11,6 +11,16 @@ from __future__ import annotations
 
 import re
 
+# What DuckDB's strptime takes for whitespace (StringUtil::CharacterIsSpace): it skips it at
+# both ends of the text and lets one in the format match a run of it. Joda matches each
+# character of the pattern once and fails text left over.
+_DUCKDB_WHITESPACE = r"[ \t\n\v\f\r]"
+# Text that DuckDB's strptime reads and Joda fails, once the pattern's own whitespace is
+# only single spaces inside it: whitespace at an end, other than a space, or two in a row.
+LOOSE_WHITESPACE = (
+    rf"^{_DUCKDB_WHITESPACE}|{_DUCKDB_WHITESPACE}$|[\t\n\v\f\r]|{_DUCKDB_WHITESPACE}{{2}}"
+)
+
 
 class UnsupportedPattern(ValueError):
     """A specifier the local engine cannot reproduce exactly."""
@@ -54,7 +64,6 @@ _MYSQL_FORMAT = {
 
 # date_parse: DuckDB's strptime accepts unpadded numbers for its padded specifiers.
 _MYSQL_PARSE = {
-    "a": "%a",
     "b": "%b",
     "c": "%m",
     "d": "%d",
@@ -74,7 +83,6 @@ _MYSQL_PARSE = {
     "S": "%S",
     "s": "%S",
     "T": "%H:%M:%S",
-    "W": "%A",
     "Y": "%Y",
     "%": "%%",
 }
@@ -85,6 +93,11 @@ _PARSE_REASONS = {
     "y": "two-digit years parse into 1970..2069 in Athena",
     "v": "week-based dates",
     "x": "week-based dates",
+    # Joda sets the day of the week after the day of the month (DateTimeParserBucket sorts
+    # the fields by range), moving the date within its week: 'Mon 2020-01-05' is 2019-12-30
+    # in Athena. DuckDB's strptime ignores the name.
+    "a": "a weekday name moves the date to that day of its week in Athena",
+    "W": "a weekday name moves the date to that day of its week in Athena",
 }
 
 
@@ -96,17 +109,22 @@ def mysql_to_strftime(pattern: str, *, parsing: bool = False) -> str:
     """A DuckDB strftime/strptime format for an Athena ``date_format``/``date_parse`` pattern."""
     table = _MYSQL_PARSE if parsing else _MYSQL_FORMAT
     out: list[str] = []
+    specs: set[str] = set()
+    literals: list[str] = []  # the pattern's literal text, each specifier as a NUL
     i = 0
     while i < len(pattern):
         char = pattern[i]
         if char != "%":
             out.append(_literal(char))
+            literals.append(char)
             i += 1
             continue
         if i + 1 >= len(pattern):
             raise UnsupportedPattern("%", "a pattern cannot end with a lone %")
         spec = pattern[i + 1]
+        specs.add(spec)
         i += 2
+        literals.append("\0" if spec in table else spec)
         if spec in table:
             out.append(table[spec])
         elif spec in _MYSQL_UNSUPPORTED or (parsing and spec in _PARSE_REASONS):
@@ -117,13 +135,30 @@ def mysql_to_strftime(pattern: str, *, parsing: bool = False) -> str:
             # Athena prints an unlisted specifier as its letter ('%g' -> 'g', Trino's
             # TestDateTimeFunctions.testDateFormat); written out as a literal here.
             out.append(_literal(spec))
-    if parsing and "%Y" not in pattern:
+    if parsing:
+        _refuse_parse_combinations(pattern, specs)
+        if re.search(LOOSE_WHITESPACE, "".join(literals)):
+            # Only single spaces inside the pattern match the same text in both engines.
+            raise UnsupportedPattern(
+                pattern, "whitespace other than single spaces between the pattern's parts"
+            )
+    return "".join(out)
+
+
+def _refuse_parse_combinations(pattern: str, specs: set[str]) -> None:
+    """Specifiers DuckDB's strptime combines otherwise than Joda, which Trino parses with."""
+    if "Y" not in specs:
         # Without a year DuckDB starts from 1900-01-01, Athena from 1970-01-01.
         raise UnsupportedPattern(pattern, "a date_parse pattern without %Y")
-    if parsing and re.search(r"%[hIl]", pattern) and "%p" not in pattern:
+    if specs & set("hIl") and "p" not in specs:
         # Without AM/PM Trino reads hour 12 as 0 (00:35); DuckDB keeps 12.
         raise UnsupportedPattern("%h", "a 12-hour field without %p")
-    return "".join(out)
+    hour_of_day = sorted(specs & set("HkT"))
+    if hour_of_day and specs & set("pr"):
+        # Joda sets the parsed fields in order (DateTimeParserBucket.computeMillis):
+        # AM/PM first, then the hour of the day as written, so '01:00 PM' with '%H:%i %p'
+        # is 01:00 in Athena; DuckDB adds the 12 hours.
+        raise UnsupportedPattern("%" + hour_of_day[0], "a 24-hour field with %p")
 
 
 # format_datetime: Joda letter -> {repeat count: strftime}. A count not listed is refused.

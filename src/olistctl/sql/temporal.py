@@ -20,7 +20,12 @@ from sqlglot import exp
 from olistctl.errors import SqlError
 from olistctl.sql import types as T
 from olistctl.sql.emit import cast, duck, runtime_error, string
-from olistctl.sql.formats import UnsupportedPattern, joda_to_strftime, mysql_to_strftime
+from olistctl.sql.formats import (
+    LOOSE_WHITESPACE,
+    UnsupportedPattern,
+    joda_to_strftime,
+    mysql_to_strftime,
+)
 from olistctl.sql.rewrite import Rewriter, sql_text
 
 TIME_UNITS = ("millisecond", "second", "minute", "hour")
@@ -224,12 +229,27 @@ def date_parse(node: exp.Anonymous, rw: Rewriter) -> exp.Expr:
     t = rw.type(text)
     if t.is_known and not t.is_string:
         rw.refuse(node, f"Athena's date_parse takes varchar, not {t} ({sql_text(text)})")
-    parsed = duck("strptime(:s, :f)", s=text, f=string(fmt))
+    parsed = duck("strptime(:s, :f)", s=text.copy(), f=string(fmt))
     if "%f" in fmt:
         # Athena keeps milliseconds: the digits past them are dropped.
         parsed = duck("date_trunc('millisecond', :x)", x=parsed)
-    parsed.meta["athena_type"] = T.timestamp()
-    return parsed
+    # DuckDB reads text with whitespace at its ends, tabs or a run of spaces where the
+    # pattern has one space; Joda fails it (formats.LOOSE_WHITESPACE), and so does Athena.
+    fails = runtime_error(
+        "date_parse cannot read a value with whitespace at an end, a tab or line break,"
+        " or spaces in a row where the pattern has one",
+        T.timestamp(),
+        hint="Athena fails it too; trim the text first, or use TRY(date_parse(...)) to get NULL",
+    )
+    guarded = duck(
+        "CASE WHEN regexp_matches(:s, :loose) THEN :fails ELSE :parsed END",
+        s=text,
+        loose=string(LOOSE_WHITESPACE),
+        fails=fails,
+        parsed=parsed,
+    )
+    guarded.meta["athena_type"] = T.timestamp()
+    return guarded
 
 
 # Strings that Trino and DuckDB read the same way, those only one of them may accept
