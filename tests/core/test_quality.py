@@ -152,6 +152,9 @@ def test_orphan_foreign_key_is_an_error(tiny_dir):
          " RO, RR, RS, SC, SE, SP, TO", "XX"),
         ("olist_geolocation_dataset.csv", b"-46.63929204800168", b"-246.5", "geolocation_lng",
          "between -180 and 180", "-246.5"),
+        # "NaN" parses as a double and compares false with both bounds, yet lies in no range.
+        ("olist_geolocation_dataset.csv", b"-23.54562128115268", b"NaN", "geolocation_lat",
+         "between -90 and 90", "nan"),
     ],
 )  # fmt: skip
 def test_value_outside_its_domain_is_an_error(tiny_dir, file, old, new, column, expected, shown):

@@ -337,4 +337,7 @@ def _outside(values: pa.Array | pa.ChunkedArray, domain: Domain):
             continue
         cmp = op(values, _constant(bound, values.type))
         bad = cmp if bad is None else pc.or_(bad, cmp)
+    if bad is not None and pa.types.is_floating(values.type):
+        # NaN (the CSV's "NaN", "nan") compares false with every bound, yet lies in no range.
+        bad = pc.or_(bad, pc.is_nan(values))
     return bad  # NULL where the value is NULL: pc.sum and pc.filter skip those
