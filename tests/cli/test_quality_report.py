@@ -4,10 +4,12 @@ differ, and the markdown and HTML forms."""
 
 from __future__ import annotations
 
+import csv as csv_module
 import json
 import shutil
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from quality_inputs import with_an_orphan_item
 
@@ -120,6 +122,36 @@ def test_a_stage_column_appears_where_raw_and_processed_differ(cli, lake):
         "order_status",
         1,
     )
+
+
+def _csv_records(path: Path) -> int:
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        return sum(1 for row in csv_module.reader(fh) if row) - 1
+
+
+def test_the_summary_counts_the_rows_of_each_stage_when_they_differ(
+    cli, lake, sample_data, tmp_path
+):
+    ws = lake("crawled")
+    # The orders re-uploaded with 50 more rows and not converted yet: raw has them, processed not.
+    orders = sample_data / "olist_orders_dataset.csv"
+    lines = orders.read_text(encoding="utf-8").splitlines(keepends=True)
+    extra = ["x" * 31 + f"{i:x}" + line[32:] for i, line in enumerate(lines[1:51])]
+    bigger = tmp_path / "new" / orders.name
+    bigger.parent.mkdir()
+    bigger.write_text("".join(lines + extra), encoding="utf-8")
+    assert cli("upload", bigger).exit_code == 0
+
+    raw = sum(_csv_records(p) for p in (ws / "raw").rglob("*.csv"))
+    processed = sum(
+        pq.ParquetFile(p).metadata.num_rows for p in (ws / "processed").rglob("*.parquet")
+    )
+    assert raw == processed + 50
+    result = cli("report", "quality", "--fail-on", "never")
+    assert (
+        f"Checked 9 tables ({raw:,} rows) in the raw CSVs and 9 tables ({processed:,} rows) in"
+        " the processed Parquet; they differ (see the stage column)."
+    ) in " ".join(result.stdout.split())
 
 
 def test_markdown_and_html(cli, lake):

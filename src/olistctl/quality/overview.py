@@ -76,11 +76,6 @@ class QualityOverview:
     def shown(self, verbose: bool) -> list[Entry]:
         return [e for e in self.entries if verbose or e.finding.severity != "info"]
 
-    def rows_checked(self) -> int:
-        """Rows of the last stage checked (processed, or the files)."""
-        last = list(self.reports.values())[-1] if self.reports else None
-        return sum(r.rows for r in last.tables.values()) if last else 0
-
     def to_dict(self) -> dict[str, Any]:
         counts = self.counts()
         return {
@@ -148,14 +143,20 @@ def summary_lines(overview: QualityOverview, *, verbose: bool) -> list[str]:
     counts = overview.counts()
     lines = [f"Data quality: {verdict_word(overview)} ({verdict_line(overview)})."]
     stages = list(overview.reports)
-    checked = {
-        ("raw", "processed"): "the raw CSVs and the processed Parquet",
-        ("processed",): "the processed Parquet",
-        ("raw",): "the raw CSVs",
-        ("files",): "the files given",
-    }.get(tuple(stages), ", ".join(stages))
-    tables = max((len(dq.tables) for dq in overview.reports.values()), default=0)
-    what = f"Checked {tables} tables ({overview.rows_checked():,} rows) in {checked}"
+    where = {
+        "raw": "the raw CSVs",
+        "processed": "the processed Parquet",
+        "files": "the files given",
+    }
+    sizes = {
+        stage: f"{len(dq.tables)} tables ({sum(r.rows for r in dq.tables.values()):,} rows)"
+        for stage, dq in overview.reports.items()
+    }
+    if len(set(sizes.values())) <= 1:
+        size = next(iter(sizes.values()), "0 tables (0 rows)")
+        what = f"Checked {size} in " + " and ".join(where.get(s, s) for s in stages)
+    else:  # a table uploaded again (or first) and not converted yet: say each stage's size
+        what = "Checked " + " and ".join(f"{sizes[s]} in {where.get(s, s)}" for s in stages)
     if len(stages) > 1:
         what += "; " + (
             "they differ (see the stage column)." if overview.stages_differ() else "both agree."
