@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv as csv_module
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -86,6 +87,35 @@ def test_samples_are_the_first_failing_keys(cli, lake, frames):
     assert all(s["detail"] == "2 rows" for s in unique["samples"])
     # Without --samples, none are read.
     assert all(f["samples"] == [] for f in _report(cli)["findings"])
+
+
+def test_samples_of_a_repeated_key_leave_out_keys_with_a_null_part(
+    cli, lake, sample_data, tmp_path
+):
+    lake("crawled")
+    items = sample_data / "olist_order_items_dataset.csv"
+    lines = items.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = lines[1].split(",")
+    no_item_id = ",".join([first[0], "", *first[2:]])
+    # One real repeat, and two rows whose order_item_id is empty: a NULL part is no value.
+    new = tmp_path / "new" / items.name
+    new.parent.mkdir()
+    new.write_text("".join([*lines, lines[1], no_item_id, no_item_id]), encoding="utf-8")
+    for step in (("upload", new), ("transform",), ("crawl",)):
+        assert cli(*step).exit_code == 0, step
+
+    with new.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv_module.DictReader(fh))
+    keys = Counter(
+        (r["order_id"], r["order_item_id"]) for r in rows if r["order_id"] and r["order_item_id"]
+    )
+    repeated = sorted(f"{o} #{i}" for (o, i), n in keys.items() if n > 1)
+    report = _report(cli, "--samples", "5", "--fail-on", "never")
+    [unique] = [
+        f for f in report["findings"] if f["check"] == "unique" and "order_item_id" in f["column"]
+    ]
+    assert unique["count"] == sum(n - 1 for n in keys.values()) == 1
+    assert [s["key"] for s in unique["samples"]] == repeated
 
 
 def test_the_table_hides_info_unless_verbose_and_says_so(cli, lake):

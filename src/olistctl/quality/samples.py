@@ -62,9 +62,11 @@ def _nulls(finding: Finding, table: Table, columns: list[str]) -> str:
 def _unique(finding: Finding, table: Table, columns: list[str]) -> str:
     key = " || ' #' || ".join(_text(table, c) for c in columns)
     grouped = ", ".join(columns)
+    # As the count: a key with a NULL part is no value, so two such rows repeat nothing.
+    present = " AND ".join(f"{c} IS NOT NULL" for c in columns)
     return (
         f"SELECT {key} AS key, CAST(COUNT(*) AS varchar) || ' rows' AS detail\n"
-        f"FROM {table.name}\nGROUP BY {grouped}\nHAVING COUNT(*) > 1"
+        f"FROM {table.name}\nWHERE {present}\nGROUP BY {grouped}\nHAVING COUNT(*) > 1"
     )
 
 
