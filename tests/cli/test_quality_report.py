@@ -118,6 +118,32 @@ def test_samples_of_a_repeated_key_leave_out_keys_with_a_null_part(
     assert [s["key"] for s in unique["samples"]] == repeated
 
 
+def test_samples_of_a_coordinate_out_of_range_include_nan(cli, lake, sample_data, tmp_path):
+    lake("crawled")
+    geo = sample_data / "olist_geolocation_dataset.csv"
+    text = geo.read_text(encoding="utf-8")
+    # NaN compares false with both bounds (Trino's semantics, which the local engine keeps).
+    text += '"99998",NaN,-46.6,sao paulo,SP\n"99999",inf,-46.6,sao paulo,SP\n'
+    new = tmp_path / "new" / geo.name
+    new.parent.mkdir()
+    new.write_text(text, encoding="utf-8")
+    for step in (("upload", new), ("transform",), ("crawl",)):
+        assert cli(*step).exit_code == 0, step
+
+    with new.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv_module.DictReader(fh))
+    outside = sorted(
+        r["geolocation_zip_code_prefix"]
+        for r in rows
+        if not -90 <= float(r["geolocation_lat"]) <= 90
+    )
+    assert outside == ["99998", "99999"]
+    report = _report(cli, "--samples", "5", "--fail-on", "never")
+    [domain] = [f for f in report["findings"] if f["check"] == "domain"]
+    assert (domain["column"], domain["count"]) == ("geolocation_lat", len(outside))
+    assert sorted(s["key"] for s in domain["samples"]) == outside
+
+
 def test_the_table_hides_info_unless_verbose_and_says_so(cli, lake):
     lake("crawled")
     default = cli("report", "quality")

@@ -83,6 +83,10 @@ def _domain(finding: Finding, table: Table, columns: list[str]) -> str | None:
             bounds.append(f"{column} < {domain.min:g}")
         if domain.max is not None:
             bounds.append(f"{column} > {domain.max:g}")
+        if table.column(column).type == "double":
+            # As the count: NaN lies in no range, yet compares false with both bounds
+            # (Trino's is_nan: its TestMathFunctions.testIsNaN).
+            bounds.append(f"is_nan({column})")
         outside = " OR ".join(bounds)
     return (
         f"SELECT {key_expression(table)} AS key, {_quote(column + ' ')} || "
