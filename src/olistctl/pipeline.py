@@ -535,6 +535,14 @@ def _named_as_stored(
 class StoredQuality:
     raw: DatasetQuality | None  # over the raw CSVs
     processed: DatasetQuality | None  # over the Parquet files
+    # Raw CSVs not converted yet: (table, whether an earlier conversion is in processed).
+    pending: list[tuple[str, bool]] = field(default_factory=list)
+
+
+def _not_converted(raw: Sequence[ObjectInfo], processed: Sequence[ObjectInfo]) -> list[str]:
+    """Raw keys whose Parquet file is missing or was made from another copy of the CSV."""
+    done = {o.key: o.sha256 for o in processed}
+    return [o.key for o in raw if not o.sha256 or done.get(layout.processed_key(o.key)) != o.sha256]
 
 
 def quality(backend: Backend) -> StoredQuality:
@@ -565,7 +573,10 @@ def quality(backend: Backend) -> StoredQuality:
             for o in processed:
                 by_table.setdefault(o.table, []).append(paths[o.key])
             processed_report = named(check_parquet(by_table))
-    return StoredQuality(raw=raw_report, processed=processed_report)
+    converted = {o.key for o in processed}
+    todo = set(_not_converted(raw, processed))
+    pending = [(o.table, layout.processed_key(o.key) in converted) for o in raw if o.key in todo]
+    return StoredQuality(raw=raw_report, processed=processed_report, pending=pending)
 
 
 def quality_overview(backend: Backend, *, samples: int = 0) -> QualityOverview:
@@ -580,6 +591,19 @@ def quality_overview(backend: Backend, *, samples: int = 0) -> QualityOverview:
     reports = {name: r for name, r in (("raw", stored.raw), ("processed", stored.processed)) if r}
     available = [t.name for t in backend.catalog.tables()]
     notes = []
+    # A CSV uploaded after the last transform: the raw checks read it, the rest do not.
+    for earlier, (one, many) in (
+        (True, ("are of its previous copy", "are of their previous copies")),
+        (False, ("do not include it", "do not include them")),
+    ):
+        tables = sorted(t for t, converted in stored.pending if converted is earlier)
+        if tables:
+            single = len(tables) == 1
+            notes.append(
+                f"{', '.join(tables)} {'was' if single else 'were'} uploaded and not converted"
+                f" yet: the processed Parquet and the rules {one if single else many}; run"
+                " `olistctl transform`, then check again."
+            )
     if not available:
         notes.append(
             "The rules across rows run over the catalog's tables, and the catalog is empty:"
@@ -641,10 +665,7 @@ def status(backend: Backend) -> StatusReport:
     for entry in backend.ledger.entries():
         if entry.stage not in last or entry.started >= last[entry.stage].started:
             last[entry.stage] = entry
-    done = {o.key: o.sha256 for o in processed}
-    pending = [
-        o.key for o in raw if not o.sha256 or done.get(layout.processed_key(o.key)) != o.sha256
-    ]
+    pending = _not_converted(raw, processed)
     stages = [
         StageStatus(
             "raw",

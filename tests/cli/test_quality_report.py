@@ -210,6 +210,38 @@ def test_the_summary_counts_the_rows_of_each_stage_when_they_differ(
     ) in " ".join(result.stdout.split())
 
 
+def test_a_table_uploaded_again_and_not_converted_is_named_until_transform(
+    cli, lake, sample_data, tmp_path
+):
+    lake("crawled")
+    # Five delivered orders made canceled: no streaming check sees it, the rule does.
+    with (sample_data / "olist_orders_dataset.csv").open(newline="", encoding="utf-8") as fh:
+        rows = list(csv_module.reader(fh))
+    delivered = [r for r in rows[1:] if r[2] == "delivered" and r[6]]
+    for r in delivered[:5]:
+        r[2] = "canceled"
+    new = tmp_path / "new" / "olist_orders_dataset.csv"
+    new.parent.mkdir()
+    with new.open("w", newline="", encoding="utf-8") as fh:
+        csv_module.writer(fh, lineterminator="\n").writerows(rows)
+    canceled = sum(1 for r in rows[1:] if r[2] == "canceled" and r[6])
+    assert cli("upload", new).exit_code == 0
+
+    def rule_count(report):
+        [f] = [f for f in report["findings"] if f["check"] == "canceled-but-delivered"]
+        return f["count"]
+
+    stale = _report(cli, "--fail-on", "never")
+    assert rule_count(stale) == canceled - 5  # the rules read the previous conversion
+    assert stale["notes"] == [
+        "olist_orders_dataset was uploaded and not converted yet: the processed Parquet and"
+        " the rules are of its previous copy; run `olistctl transform`, then check again."
+    ]
+    assert cli("transform").exit_code == 0
+    fresh = _report(cli, "--fail-on", "never")
+    assert (rule_count(fresh), fresh["notes"]) == (canceled, [])
+
+
 def test_markdown_and_html(cli, lake):
     lake("crawled")
     markdown = cli("report", "quality", "-o", "markdown")
