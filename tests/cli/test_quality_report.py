@@ -144,6 +144,40 @@ def test_samples_of_a_coordinate_out_of_range_include_nan(cli, lake, sample_data
     assert sorted(s["key"] for s in domain["samples"]) == outside
 
 
+def test_orders_without_items_are_counted_and_sampled_once_each_when_repeated(
+    cli, lake, sample_data, tmp_path
+):
+    lake("crawled")
+    with (sample_data / "olist_order_items_dataset.csv").open(newline="", encoding="utf-8") as fh:
+        sold = {r["order_id"] for r in csv_module.DictReader(fh)}
+    with (sample_data / "olist_orders_dataset.csv").open(newline="", encoding="utf-8") as fh:
+        rows = list(csv_module.reader(fh))
+    # An order without items, repeated (with another customer): one order id, two rows.
+    repeat = [*next(r for r in rows[1:] if r[0] not in sold)]
+    repeat[1] = "c" * 32
+    new = tmp_path / "new" / "olist_orders_dataset.csv"
+    new.parent.mkdir()
+    with new.open("w", newline="", encoding="utf-8") as fh:
+        csv_module.writer(fh, lineterminator="\n").writerows([*rows, repeat])
+    for step in (("upload", new), ("transform",), ("crawl",)):
+        assert cli(*step).exit_code == 0, step
+
+    unsold = sorted({r[0] for r in rows[1:]} - sold)
+    report = _report(cli, "--samples", str(len(unsold) + 5), "--fail-on", "never")
+    [childless] = [
+        f
+        for f in report["findings"]
+        if f["check"] == "childless"
+        and f["table"] == "olist_orders_dataset"
+        and "items" in f["found"]
+    ]
+    assert childless["count"] == len(unsold)
+    assert childless["message"] == (
+        f"{len(unsold)} olist_orders_dataset order_id values have no olist_order_items_dataset row."
+    )
+    assert [s["key"] for s in childless["samples"]] == unsold
+
+
 def test_the_table_hides_info_unless_verbose_and_says_so(cli, lake):
     lake("crawled")
     default = cli("report", "quality")

@@ -89,7 +89,9 @@ def _cross_findings(link: FkLink, child_rows: int, parent_rows: int) -> list[Fin
                 ", ".join(fk.parent_columns),
                 expected=f"about {want:,} (the real data has {fk.real_childless:,})",
                 found=f"{childless:,} of {link.parent.distinct:,} have no {link.child} row",
-                message=f"{childless:,} {fk.parent} rows have no {link.child} row.",
+                # Values, not rows: the key set holds each value once, repeated or not.
+                message=f"{childless:,} {fk.parent} {', '.join(fk.parent_columns)} values have no"
+                f" {link.child} row.",
                 count=childless,
             )
         )

@@ -129,8 +129,9 @@ def _childless(finding: Finding, table: Table, columns: list[str]) -> str | None
     if fk is None or len(fk.columns) != 1:
         return None
     (column,), (child_column,) = fk.parent_columns, fk.columns
+    # DISTINCT: the count is of values, and a repeated key (its own finding) is one value.
     return (
-        f"SELECT {key_expression(table, 'p')} AS key, CAST(NULL AS varchar) AS detail\n"
+        f"SELECT DISTINCT {key_expression(table, 'p')} AS key, CAST(NULL AS varchar) AS detail\n"
         f"FROM {table.name} AS p\n"
         f"WHERE p.{column} NOT IN (\n"
         f"    SELECT {child_column} FROM {child.name} WHERE {child_column} IS NOT NULL\n"
