@@ -1531,6 +1531,13 @@ FILE_CASES = {
         "Error: {path}, line 1: the file uses ';' as its separator; olist_sellers_dataset files"
         " use commas: re-save it as CSV with commas (the Kaggle original is comma-separated).",
     ),
+    # What Excel for Mac's "CSV (Macintosh)" writes: the header line never ends.
+    "carriage returns alone for line ends": (
+        lambda sample: (sample / "olist_sellers_dataset.csv").read_bytes().replace(b"\n", b"\r"),
+        "olist_sellers_dataset.csv",
+        "Error: {path}, line 1: the lines end in a carriage return alone (CR, as old Mac"
+        " software writes): re-save it as CSV with LF or CRLF line ends.",
+    ),
 }
 
 

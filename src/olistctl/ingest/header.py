@@ -56,6 +56,15 @@ def header_bytes(head: bytes, at_eof: bool, label: str) -> bytes:
     """The first physical line of ``head`` (BOM and line ending removed)."""
     start = len(UTF8_BOM) if head.startswith(UTF8_BOM) else 0
     end = head.find(b"\n", start)
+    cr = head.find(b"\r", start)
+    if cr >= 0 and (end < 0 or cr < end - 1):
+        # CR alone ends the lines (Excel for Mac's "CSV (Macintosh)"): no header line ends.
+        raise InputError(
+            "the lines end in a carriage return alone (CR, as old Mac software writes)",
+            path=label,
+            line=1,
+            hint="re-save it as CSV with LF or CRLF line ends",
+        )
     if end < 0:
         if not at_eof:
             raise InputError(
