@@ -3,6 +3,7 @@ expected and found; the same answers from the CSVs and from their Parquet files.
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 from tiny_olist import TINY
 
-from olistctl.dataset import TABLES, get_table
+from olistctl.dataset import BRAZIL_STATES, TABLES, get_table
 from olistctl.quality import DatasetQuality, QualityReport, check_files, check_parquet
 from olistctl.quality.keys import KeySet, fingerprint
 from olistctl.quality.profile import TableProfiler
@@ -175,6 +176,25 @@ def test_null_in_a_column_that_may_not_be_empty_is_an_error(tiny_dir):
     assert _findings(dq, "nulls") == [
         ("error", "olist_orders_dataset", "order_status", "no NULLs", "1 NULLs (33.33 %)", 1)
     ]
+
+
+def test_header_names_padded_with_spaces_are_checked_like_the_others(tiny_dir, tmp_path):
+    _seed(tiny_dir, "olist_customers_dataset.csv", b",franca,SP", b",franca,XX")
+    _seed(tiny_dir, "olist_customers_dataset.csv", b",SP\n", b",\n")
+    data = (tiny_dir / "olist_customers_dataset.csv").read_bytes()
+    header, rest = data.split(b"\n", 1)
+    padded = tmp_path / "padded" / "olist_customers_dataset.csv"
+    padded.parent.mkdir()
+    padded.write_bytes(
+        b",".join(b" " + n.strip(b'"') + b" " for n in header.split(b",")) + b"\n" + rest
+    )
+    with padded.open(newline="", encoding="utf-8") as fh:
+        states = [r[4] for r in list(csv.reader(fh))[1:]]
+    found = check_files([padded]).tables["olist_customers_dataset"]
+    nulls = {c.name: c.nulls for c in found.columns}
+    assert nulls["customer_state"] == states.count("") == 1
+    [domain] = [f for f in found.findings if f.check == "domain"]
+    assert domain.count == sum(1 for s in states if s and s not in BRAZIL_STATES) == 1
 
 
 def test_known_null_shares_are_info_and_far_more_is_a_warning():

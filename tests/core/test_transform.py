@@ -192,6 +192,29 @@ def test_unknown_csv_gets_conservative_inferred_types_and_a_warning(tmp_path):
     assert [c.nulls for c in result.quality.columns] == [0, 0, 0, 0, 0, 1]
 
 
+def test_header_names_padded_with_spaces_get_the_models_types(tiny_dir, tmp_path):
+    # The header is matched with its names stripped; the data must then be read by them too.
+    table = get_table("customers")
+    clean = tiny_dir / table.file_name
+    header, rest = clean.read_bytes().split(b"\n", 1)
+    padded = tmp_path / "padded" / table.file_name
+    padded.parent.mkdir()
+    padded.write_bytes(b", ".join(n.strip(b'"') + b" " for n in header.split(b",")) + b"\n" + rest)
+    result = convert_csv(padded, tmp_path / "out.parquet")
+    written = pq.read_table(tmp_path / "out.parquet")
+    assert written.schema.remove_metadata() == arrow_schema(table)
+    assert written.to_pylist() == read_csv_independently(clean, table)
+    assert not result.inferred and result.warnings == []
+
+    unknown = tmp_path / "targets.csv"
+    unknown.write_bytes(b' zip , units \n"01037",3\n14409,-4\n')
+    convert_csv(unknown, tmp_path / "targets.parquet")
+    assert pq.read_table(tmp_path / "targets.parquet").to_pylist() == [
+        {"zip": "01037", "units": 3},
+        {"zip": "14409", "units": -4},
+    ]
+
+
 def test_a_failure_leaves_no_file_and_keeps_the_previous_one(tiny_dir, tmp_path):
     out = tmp_path / "out"
     out.mkdir()

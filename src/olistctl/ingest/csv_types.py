@@ -48,6 +48,7 @@ def infer_schema(head: bytes, names: list[str], at_eof: bool) -> tuple[pa.Schema
     try:
         sample = pcsv.read_csv(
             io.BytesIO(head[:cut]),
+            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pcsv.ParseOptions(newlines_in_values=True),
             convert_options=pcsv.ConvertOptions(
                 column_types=strings,

@@ -118,7 +118,14 @@ class CsvBatches:
             reader = pcsv.open_csv(
                 self.stream,
                 memory_pool=arrow_pool(),
-                read_options=pcsv.ReadOptions(block_size=self.block_size, use_threads=False),
+                # The names settled from the header (stripped), not the file's own: padded
+                # names ("customer_state ") would otherwise miss their types and checks.
+                read_options=pcsv.ReadOptions(
+                    block_size=self.block_size,
+                    use_threads=False,
+                    column_names=self.schema.names,
+                    skip_rows=1,
+                ),
                 parse_options=pcsv.ParseOptions(newlines_in_values=True),
                 convert_options=pcsv.ConvertOptions(
                     column_types=self.schema,
