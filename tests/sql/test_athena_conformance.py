@@ -18,7 +18,7 @@ import math
 import re
 import statistics
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from corpus import CASES, SOURCES
@@ -1139,6 +1139,31 @@ def test_ctes_union_values_unnest(athena):
         " CROSS JOIN UNNEST(split(g, '-')) AS u(part) ORDER BY part"
     )
     assert unnested.rows == [("a-b", "a"), ("a-b", "b"), ("c", "c")]
+
+
+def test_set_operations_type_their_columns_by_position(athena):
+    # Trino's StatementAnalyzer.visitSetOperation: column i of a UNION / INTERSECT / EXCEPT
+    # is the common super type of every branch's column i, named as the first branch names
+    # it (TestAnalyzer.testMismatchedUnionQueries fails "SELECT 123, 123 UNION ALL SELECT
+    # 999, 'bar'" on "column 2"). integer with decimal(2,1) is a decimal(11,1), so x / 2 is
+    # a decimal division rounded HALF_UP to one place; the local engine typed x by the
+    # first branch (an integer) and answered 1.25.
+    def halves(*values: str) -> list[tuple[Decimal]]:
+        one = Decimal("0.1")
+        return [((Decimal(v) / 2).quantize(one, rounding=ROUND_HALF_UP),) for v in values]
+
+    union = athena("SELECT x / 2 FROM (SELECT 3 AS x UNION ALL SELECT DECIMAL '2.5') ORDER BY 1")
+    assert union.rows == sorted(halves("3", "2.5"))
+    assert union.types == ["DECIMAL(11,1)"]
+    three = athena(
+        "SELECT x / 2, y FROM (SELECT 3 AS x, 'a' AS y UNION ALL SELECT DECIMAL '2.5', 'b'"
+        " UNION SELECT 7, 'c') ORDER BY y"
+    )
+    assert [r[0] for r in three.rows] == [h[0] for h in halves("3", "2.5", "7")]
+    with_query = athena(
+        "WITH u AS (SELECT 3 AS x EXCEPT SELECT DECIMAL '2.5') SELECT x / 2, typeof(x) FROM u"
+    )
+    assert with_query.rows == [(Decimal("1.5"), "decimal(11,1)")]
 
 
 def test_unnest_as_aws_documents_it_and_with_ordinality(athena):
