@@ -1194,6 +1194,44 @@ def test_unnamed_output_columns_are_named_like_athena(athena):
     assert answer.names == ["_col0", "two", "_col2"]
 
 
+def test_a_nan_is_in_no_list(athena):
+    # x IN (a, b) is x = a OR x = b, and NaN equals nothing in Trino (DoubleType's EQUAL is
+    # Java's ==; TestDoubleOperators.testEqual: NaN = NaN is false, in the corpus). DuckDB
+    # found a NaN in a list holding one. Independent computation: the ORs, in Python.
+    values = [math.nan, 2.0, 3.0, None]
+
+    def in_list(x: float | None, items: list[float | None]) -> bool | None:
+        if x is None:
+            return None
+        hits = [None if i is None else x == i for i in items]
+        return True if True in hits else (None if None in hits else False)
+
+    lists = {"(nan(), 2E0)": [math.nan, 2.0], "(1E0, NULL)": [1.0, None]}
+    for written, items in lists.items():
+        answer = athena(
+            f"SELECT x IN {written}, x NOT IN {written} FROM (VALUES nan(), 2E0, 3E0,"
+            f" CAST(NULL AS double)) t(x)"
+        )
+        expected = [in_list(x, items) for x in values]
+        assert answer.rows == [(e, None if e is None else not e) for e in expected]
+
+
+def test_arrays_of_doubles_are_not_compared(athena):
+    # TestInPredicate.testArrayContainingNaN: SELECT ARRAY[nan()] IN (ARRAY[nan()], a) is
+    # false for both rows on Trino; DuckDB answered true.
+    for sql in (
+        "SELECT ARRAY[nan()] IN (ARRAY[nan()], a) FROM (VALUES ARRAY[1e0], ARRAY[nan()]) t(a)",
+        "SELECT ARRAY[nan()] = ARRAY[nan()]",
+    ):
+        with pytest.raises(SqlError) as caught:
+            athena(sql)
+        assert str(caught.value).startswith(
+            "Comparing arrays of double is not supported by the local engine"
+            " (a NaN in them compares otherwise in DuckDB)"
+        )
+    assert athena("SELECT ARRAY[1] = ARRAY[1], ARRAY['a'] IN (ARRAY['b'])").rows == [(True, False)]
+
+
 # -- ORDER BY reads a name as the SELECT list's output column first ----------------------------
 
 
