@@ -1216,6 +1216,23 @@ def test_a_nan_is_in_no_list(athena):
         assert answer.rows == [(e, None if e is None else not e) for e in expected]
 
 
+def test_a_nan_matches_no_case_and_is_kept_by_nullif(athena):
+    # Trino's functions/conditional.md: a simple CASE takes the first WHEN value that equals
+    # its operand, and nullif(a, b) is NULL where a equals b; NaN equals nothing (DoubleType's
+    # EQUAL is Java's ==, TestDoubleOperators.testEqual in the corpus). DuckDB matched NaN
+    # to NaN: CASE nan() WHEN nan() gave 'nan' and nullif(nan(), nan()) NULL.
+    answer = athena(
+        "SELECT CASE x WHEN nan() THEN 'nan' WHEN 2E0 THEN 'two' ELSE 'other' END,"
+        " CASE x WHEN nan() THEN 'nan' END, nullif(x, nan()), nullif(x, 2E0)"
+        " FROM (VALUES nan(), 2E0, CAST(NULL AS double)) t(x)"
+    )
+    nan_row, two_row, null_row = answer.rows
+    assert nan_row[:2] == ("other", None)
+    assert math.isnan(nan_row[2]) and math.isnan(nan_row[3])
+    assert two_row == ("two", None, 2.0, None)
+    assert null_row == ("other", None, None, None)
+
+
 def test_arrays_of_doubles_are_not_compared(athena):
     # TestInPredicate.testArrayContainingNaN: SELECT ARRAY[nan()] IN (ARRAY[nan()], a) is
     # false for both rows on Trino; DuckDB answered true.

@@ -148,7 +148,7 @@ def in_(node: exp.In, rw: Rewriter) -> exp.Expr | None:
     )
 
 
-def conditional(node: exp.Expr, rw: Rewriter) -> None:
+def conditional(node: exp.Expr, rw: Rewriter) -> exp.Expr | None:
     """CASE/IF/COALESCE branches must share a type in Athena (DuckDB would cast to text)."""
     check_verified(node, rw)
     if isinstance(node, exp.Case):
@@ -166,7 +166,31 @@ def conditional(node: exp.Expr, rw: Rewriter) -> None:
             f"Athena cannot mix {listed} in the results of {athena_name(node, rw).upper()}",
             hint="CAST the branches to one type",
         )
-    return None
+    operand = node.this if isinstance(node, exp.Case) else None
+    if operand is None or not _may_be_nan(operand, rw):
+        return None
+    # CASE x WHEN v …: the first v that equals x (Trino's functions/conditional.md), and NaN
+    # equals nothing (DoubleType's EQUAL is Java's ==); DuckDB matched a NaN to a NaN.
+    default = node.args.get("default")
+    return duck(
+        "CASE WHEN isnan(:x) THEN :d ELSE :c END",
+        rw.type(node),
+        x=operand.copy(),
+        d=default.copy() if default is not None else exp.Null(),
+        c=node.copy(),
+    )
+
+
+def nullif(node: exp.Nullif, rw: Rewriter) -> exp.Expr | None:
+    """``nullif(a, b)`` is NULL where a equals b, else a (Trino's functions/conditional.md),
+    and NaN equals nothing (DoubleType's EQUAL is Java's ==): ``nullif(nan(), nan())`` is
+    NaN, where DuckDB gave NULL."""
+    value = node.this
+    if not _may_be_nan(value, rw):
+        return None
+    return duck(
+        "CASE WHEN isnan(:v) THEN :v ELSE :n END", rw.type(node), v=value.copy(), n=node.copy()
+    )
 
 
 # The window functions Trino takes IGNORE / RESPECT NULLS on (StatementAnalyzer:
