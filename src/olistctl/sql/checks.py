@@ -82,6 +82,7 @@ def compare(node: exp.Binary, rw: Rewriter) -> exp.Expr | None:
         _quantified(node, rw)
         return None
     _check_comparable(node, node.left, node.right, rw)
+    _refuse_double_arrays(node, [node.left, node.right], rw)
     return _nan_aware(node, [node.left, node.right], rw)
 
 
@@ -113,13 +114,41 @@ def between(node: exp.Between, rw: Rewriter) -> exp.Expr | None:
     return _nan_aware(node, [node.this, node.args["low"], node.args["high"]], rw)
 
 
-def in_(node: exp.In, rw: Rewriter) -> None:
+def _refuse_double_arrays(node: exp.Expr, operands: list[exp.Expr], rw: Rewriter) -> None:
+    """Arrays of doubles compare element by element with Trino's NaN rules (an array holding
+    NaN equals none: ``TestInPredicate.testArrayContainingNaN``), which DuckDB's array
+    comparison does not follow (it found ``ARRAY[nan()]`` equal to itself)."""
+    for operand in operands:
+        element = rw.type(operand).element
+        if rw.type(operand).name == "array" and element is not None and element.is_floating:
+            rw.refuse(
+                node,
+                f"Comparing arrays of {element} is not supported by the local engine"
+                " (a NaN in them compares otherwise in DuckDB)",
+            )
+
+
+def in_(node: exp.In, rw: Rewriter) -> exp.Expr | None:
     for item in node.expressions:
         _check_comparable(node, node.this, item, rw)
-    return None
+    _refuse_double_arrays(node, [node.this], rw)
+    if not node.expressions or not _may_be_nan(node.this, rw):
+        return None
+    # x IN (a, b) is x = a OR x = b, and NaN equals nothing in Trino (DoubleType's EQUAL is
+    # Java's ==; TestInPredicate.testArrayContainingNaN: an array holding NaN is IN no
+    # list); DuckDB finds a NaN in a list holding one. A NaN x is in no list: false, or
+    # NULL where the list holds a NULL, as the ORs give.
+    nulls = " OR ".join(f":i{i} IS NULL" for i in range(len(node.expressions)))
+    return duck(
+        f"CASE WHEN isnan(:x) THEN (CASE WHEN {nulls} THEN NULL ELSE false END) ELSE :c END",
+        T.BOOLEAN,
+        x=node.this.copy(),
+        c=node.copy(),
+        **{f"i{i}": item.copy() for i, item in enumerate(node.expressions)},
+    )
 
 
-def conditional(node: exp.Expr, rw: Rewriter) -> None:
+def conditional(node: exp.Expr, rw: Rewriter) -> exp.Expr | None:
     """CASE/IF/COALESCE branches must share a type in Athena (DuckDB would cast to text)."""
     check_verified(node, rw)
     if isinstance(node, exp.Case):
@@ -137,7 +166,31 @@ def conditional(node: exp.Expr, rw: Rewriter) -> None:
             f"Athena cannot mix {listed} in the results of {athena_name(node, rw).upper()}",
             hint="CAST the branches to one type",
         )
-    return None
+    operand = node.this if isinstance(node, exp.Case) else None
+    if operand is None or not _may_be_nan(operand, rw):
+        return None
+    # CASE x WHEN v …: the first v that equals x (Trino's functions/conditional.md), and NaN
+    # equals nothing (DoubleType's EQUAL is Java's ==); DuckDB matched a NaN to a NaN.
+    default = node.args.get("default")
+    return duck(
+        "CASE WHEN isnan(:x) THEN :d ELSE :c END",
+        rw.type(node),
+        x=operand.copy(),
+        d=default.copy() if default is not None else exp.Null(),
+        c=node.copy(),
+    )
+
+
+def nullif(node: exp.Nullif, rw: Rewriter) -> exp.Expr | None:
+    """``nullif(a, b)`` is NULL where a equals b, else a (Trino's functions/conditional.md),
+    and NaN equals nothing (DoubleType's EQUAL is Java's ==): ``nullif(nan(), nan())`` is
+    NaN, where DuckDB gave NULL."""
+    value = node.this
+    if not _may_be_nan(value, rw):
+        return None
+    return duck(
+        "CASE WHEN isnan(:v) THEN :v ELSE :n END", rw.type(node), v=value.copy(), n=node.copy()
+    )
 
 
 # The window functions Trino takes IGNORE / RESPECT NULLS on (StatementAnalyzer:

@@ -118,6 +118,7 @@ RULES: dict[type, Rule] = {
     exp.Coalesce: checks.conditional,
     exp.Greatest: checks.conditional,
     exp.Least: checks.conditional,
+    exp.Nullif: checks.nullif,
     # predicates
     exp.EQ: checks.compare,
     exp.NEQ: checks.compare,

@@ -43,6 +43,7 @@ from olistctl.sql.columns import check_columns, referenced_columns
 from olistctl.sql.comments import blank_comments
 from olistctl.sql.correlated import check_correlated
 from olistctl.sql.named_windows import WINDOW_REFERENCE, inline_named_windows
+from olistctl.sql.order_by import mark_output_references, resolve_output_references
 from olistctl.sql.params import PARAM_INDEX, count_mismatch
 from olistctl.sql.rewrite import BACKEND_HINT, Rewriter, error_at, node_position, output_select
 from olistctl.sql.rules import RULES, VERIFIED
@@ -184,6 +185,7 @@ def _transpile(
     _refuse_natural_joins(tree)
     _number_placeholders(tree, len(param_types))
     tables = _resolve_tables(tree, catalog, database)
+    mark_output_references(tree)
     _name_outputs(tree)
     _check_column_aliases(tree, catalog)
     name_unnest_columns(tree)
@@ -191,6 +193,7 @@ def _transpile(
     _check_starred_widths(tree)
     rename_unnamed_outputs(tree)
     check_columns(tree, catalog)
+    resolve_output_references(tree)
     columns = referenced_columns(tree, tables, catalog)
     for placeholder in tree.find_all(exp.Placeholder):
         index = placeholder.meta[PARAM_INDEX]

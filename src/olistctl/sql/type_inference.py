@@ -309,12 +309,9 @@ class TypeInference:
 
     def _output_type(self, query: exp.Expr, name: str | None) -> SqlType:
         """The type of the output column ``name`` (the first one when None) of a query."""
-        if isinstance(query, exp.SetOperation):
-            return T.common_supertype(
-                [self._output_type(query.left, name), self._output_type(query.right, name)]
-            )
-        if isinstance(query, exp.Subquery):
-            return self._output_type(query.this, name)
+        if isinstance(query, (exp.SetOperation, exp.Subquery)):
+            index = _output_index(query, name)
+            return T.UNKNOWN if index is None else self._output_type_at(query, index)
         if not isinstance(query, exp.Select):
             return T.UNKNOWN
         selects = query.selects
@@ -323,6 +320,22 @@ class TypeInference:
         for projection in selects:
             if projection.alias_or_name == name:
                 return self.infer(projection)
+        return T.UNKNOWN
+
+    def _output_type_at(self, query: exp.Expr, index: int) -> SqlType:
+        """The type of a query's output column at ``index``. A set operation pairs its
+        branches' columns by position, whatever their names: column i is the common super
+        type of every branch's column i, named as the first branch names it (Trino's
+        ``StatementAnalyzer.visitSetOperation``), so ``SELECT 3 AS x UNION ALL SELECT
+        DECIMAL '2.5'`` has a decimal(11,1) x, not the first branch's integer."""
+        if isinstance(query, exp.SetOperation):
+            return T.common_supertype(
+                [self._output_type_at(query.left, index), self._output_type_at(query.right, index)]
+            )
+        if isinstance(query, exp.Subquery):
+            return self._output_type_at(query.this, index)
+        if isinstance(query, exp.Select) and index < len(query.selects):
+            return self.infer(query.selects[index])
         return T.UNKNOWN
 
     # -- arithmetic ------------------------------------------------------------------------
@@ -452,3 +465,16 @@ def _interval(node: exp.Interval) -> SqlType:
     if isinstance(unit, exp.IntervalSpan):
         name = unit.this.name.upper()
     return T.INTERVAL_MONTH if name in ("YEAR", "QUARTER", "MONTH") else T.INTERVAL_DAY
+
+
+def _output_index(query: exp.Expr, name: str | None) -> int | None:
+    """The position of the output column ``name`` (0 when None): the first SELECT of a set
+    operation names its columns."""
+    while isinstance(query, (exp.SetOperation, exp.Subquery)):
+        query = query.left if isinstance(query, exp.SetOperation) else query.this
+    if not isinstance(query, exp.Select):
+        return None
+    if name is None:
+        return 0
+    names = [projection.alias_or_name for projection in query.selects]
+    return names.index(name) if name in names else None
