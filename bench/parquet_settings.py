@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 from _harness import table
 from olistctl.ingest.reader import CsvBatches
 from olistctl.transform.convert import rows_per_group
-from olistctl.transform.parquet_out import COMPRESSION, dictionary_columns
+from olistctl.transform.parquet_out import COMPRESSION, columns_with_statistics, dictionary_columns
 
 VARIANTS: dict[str, dict] = {
     "olistctl's settings": {},
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         "compression": COMPRESSION,
         "use_dictionary": dictionary_columns(groups[0]),
         "coerce_timestamps": "ms",
-        "write_statistics": True,
+        "write_statistics": columns_with_statistics(whole.schema),
     }
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -94,6 +94,35 @@ def test_timestamps_are_int64_milliseconds_and_every_chunk_is_snappy(tiny_dir, t
             assert meta.row_group(rg).column(col).compression == "SNAPPY"
 
 
+def test_a_nan_coordinate_is_read_back_as_nan_by_the_local_engine(tiny_dir, tmp_path):
+    # DuckDB 2.0.1 read a double column's min/max (which Parquet's writers keep NaN out
+    # of) as if no NaN lay in the range: is_nan() was false for the NaN row. So the
+    # doubles carry no statistics, and the other columns keep theirs.
+    from olistctl.backends.local.engine import connect
+
+    src = tiny_dir / "olist_geolocation_dataset.csv"
+    text = src.read_text(encoding="utf-8") + '"99998",NaN,-46.6,sao paulo,SP\n'
+    csv_path = tmp_path / src.name
+    csv_path.write_text(text, encoding="utf-8")
+    dest = tmp_path / "geo.parquet"
+    convert_csv(csv_path, dest)
+
+    expected = sum(
+        1 for line in text.splitlines()[1:] if line.split(",")[1].strip('"').lower() == "nan"
+    )
+    assert expected == 1
+    con = connect(allowed_paths=[str(dest)])
+    nans = con.execute(
+        "SELECT count(*) FROM read_parquet(?) WHERE isnan(geolocation_lat)", [str(dest)]
+    ).fetchone()
+    assert nans == (expected,)
+    meta = pq.ParquetFile(dest).metadata
+    for col in range(meta.num_columns):
+        chunk = meta.row_group(0).column(col)
+        floating = chunk.physical_type == "DOUBLE"
+        assert (chunk.statistics is not None and chunk.statistics.has_min_max) is not floating
+
+
 def test_source_checksum_is_the_only_olistctl_metadata(tiny_dir, tmp_path):
     src = tiny_dir / "olist_sellers_dataset.csv"
     convert_csv(src, tmp_path / "a.parquet", source_sha256="ab" * 32)

@@ -83,6 +83,18 @@ def dictionary_columns(group: pa.Table) -> list[str]:
     return chosen
 
 
+def columns_with_statistics(schema: pa.Schema) -> list[str]:
+    """The columns whose row groups carry min/max statistics: all but floating-point ones.
+
+    Parquet's min and max leave NaN out, and DuckDB (the local engine, 2.0.1) reads a
+    double column's statistics as if no NaN lay in the range: with a NaN in the file,
+    ``is_nan(x)`` was false for it and ``max(x)`` skipped it, where Athena answers from the
+    values. Without statistics DuckDB reads the values. Athena loses only the pruning of
+    row groups by a coordinate's range (the doubles here are geolocation's).
+    """
+    return [f.name for f in schema if not pa.types.is_floating(f.type)]
+
+
 def schema_with_source(schema: pa.Schema, source_sha256: str | None) -> pa.Schema:
     """The schema, carrying the source's SHA-256 in its metadata when known (and nothing else)."""
     schema = schema.remove_metadata()
@@ -142,7 +154,7 @@ class ParquetOutput:
             # Athena engine v2 cannot read nanoseconds: INT64 TIMESTAMP(MILLIS).
             coerce_timestamps="ms",
             allow_truncated_timestamps=False,
-            write_statistics=True,
+            write_statistics=columns_with_statistics(self.schema),
             memory_pool=arrow_pool(),
         )
 
