@@ -900,6 +900,27 @@ def test_from_iso8601_with_a_non_utc_offset_stops_rather_than_converting(athena)
         athena("SELECT from_iso8601_timestamp('2020-05-17T10:11:12+02:00')")
 
 
+# DuckDB reads the hour 24 as the next day's midnight ('2020-01-06 00:00:00'), also under
+# TRY_CAST and in a TIMESTAMP literal. Trino fails it: VarcharToTimestampCast (trinodb/trino
+# core/trino-main/src/main/java/io/trino/operator/scalar/timestamp/) builds the value with
+# java.time's ZonedDateTime.of, whose hour of day is 0 to 23, and its literal parser
+# (DateTimes.parseTimestamp) through toEpochSecond the same way; TestVarcharToTimestampCast lists
+# '2020-01-01 25:00:00' among the values that fail. So the local engine stops.
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT TIMESTAMP '2020-01-05 24:00:00'",
+        "SELECT CAST('2020-01-05 24:00' AS timestamp)",
+        "SELECT try_cast('2020-01-05 24:00:00.000' AS timestamp)",
+        "SELECT try_cast(s AS timestamp) FROM (VALUES '2020-01-05 24:00:00') AS t(s)",
+        "SELECT from_iso8601_timestamp('2020-01-05T24:00:00Z')",
+    ],
+)
+def test_the_hour_24_stops_rather_than_reading_the_next_day(athena, sql):
+    with pytest.raises(SqlError, match=r"cannot be sure Athena reads as .*timestamp"):
+        athena(sql)
+
+
 # -- Expressions over catalog-typed columns ---------------------------------------------------
 
 TYPED_SCHEMA = {
