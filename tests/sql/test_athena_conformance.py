@@ -697,6 +697,40 @@ def test_integer_literals_past_bigint_are_refused(athena, sql, literal, column):
     assert "Athena fails on it too" in str(caught.value)
 
 
+# TestSqlParser.testUnicodeString (trinodb/trino core/trino-parser/src/test/java/io/trino/sql/
+# parser/TestSqlParser.java): Trino's parser fails these U&'...' literals with these messages.
+# Locally, sqlglot's DuckDB translation answered '\004' (a short escape kept as text) and a
+# smiley (two surrogate escapes joined), and crashed on \+110000.
+@pytest.mark.parametrize(
+    ("literal", "message"),
+    [
+        ("u&'ABC\\'", "Incomplete escape sequence: "),
+        ("u&'ABC\\+'", "Incomplete escape sequence: "),
+        ("U&'hello\\6dB\\8Bd5'", "Incomplete escape sequence: 6dB"),
+        ("U&'hello\\6D4B\\8Bd'", "Incomplete escape sequence: 8Bd"),
+        ("U&'\\004'", "Incomplete escape sequence: 004"),
+        ("U&'hello\\K6B\\8Bd5'", "Invalid hexadecimal digit: K"),
+        ("U&'hello\\+FFFFFD\\8Bd5'", "Invalid escaped character: FFFFFD"),
+        ("U&'\\+110000'", "Invalid escaped character: 110000"),
+        ("U&'hello\\DBFF'", "Invalid escaped character: DBFF. Escaped character is a surrogate"),
+        ("U&'\\D83D\\DE00'", "Invalid escaped character: D83D. Escaped character is a surrogate"),
+        ("U&'hello\\+00DBFF'", "Invalid escaped character: 00DBFF. Escaped character is a surro"),
+        ("U&'hello\\8Bd5' UESCAPE '%%'", "Invalid Unicode escape character: %%"),
+        ("U&'hello\\8Bd5' UESCAPE ''''", "Invalid Unicode escape character: '"),
+        ("U&'hello\\8Bd5' UESCAPE ' '", "Invalid Unicode escape character:  "),
+        ("U&'hello\\8Bd5' UESCAPE ''", "Empty Unicode escape character"),
+        ("U&'hello\\8Bd5' UESCAPE '1'", "Invalid Unicode escape character: 1"),
+        ("U&'hello\\8Bd5' UESCAPE '+'", "Invalid Unicode escape character: +"),
+    ],
+)
+def test_invalid_unicode_string_literals_are_refused(athena, literal, message):
+    with pytest.raises(SqlError) as caught:
+        athena(f"SELECT 'x' || {literal}")
+    assert str(caught.value).startswith(message)
+    assert caught.value.column == 15
+    assert "Athena fails on it too" in str(caught.value)
+
+
 # A decimal product's scale is the sum of the operands' scales, and past 38 Trino fails the
 # query: trinodb/trino core/trino-main/src/test/java/io/trino/type/TestDecimalOperators.java
 # testMultiply ("scale exceeds max precision"). typeof() answered 'decimal(38,39)' locally.
