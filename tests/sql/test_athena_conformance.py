@@ -955,6 +955,34 @@ def test_the_hour_24_stops_rather_than_reading_the_next_day(athena, sql):
         athena(sql)
 
 
+# Trino casts text to integers with Integer.parseInt / Long.parseLong and to decimals with
+# new BigDecimal(text) (trinodb/trino core/trino-main/src/main/java/io/trino/type/
+# VarcharOperators.java, DecimalCasts.java), which read every Unicode decimal digit
+# (Java's Character.digit: Integer.parseInt("١٢") is 12, as is "１２" in full-width digits).
+# DuckDB reads ASCII digits only, so TRY_CAST answered NULL where Athena answers 12.
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT try_cast('\u0661\u0662' AS integer)",
+        "SELECT try_cast('\uff11\uff12' AS bigint)",
+        "SELECT try_cast('-\u0661' AS smallint)",
+        "SELECT try_cast('\u0661.\u0665' AS decimal(4,1))",
+        "SELECT try_cast(s AS integer) FROM (VALUES '\u0661\u0662') AS t(s)",
+        "SELECT try_cast(s AS decimal(4,1)) FROM (VALUES '1\u0662.5') AS t(s)",
+    ],
+)
+def test_non_ascii_digits_stop_a_cast_to_a_number(athena, sql):
+    with pytest.raises(
+        SqlError, match=r"cannot be sure Athena reads as an? (integer|bigint|smallint|decimal)"
+    ):
+        athena(sql)
+
+
+def test_text_without_digits_still_casts_to_null(athena):
+    sql = "SELECT try_cast(s AS integer) FROM (VALUES 'não', 'x', '', '12') AS t(s)"
+    assert athena(sql).rows == [(None,), (None,), (None,), (12,)]
+
+
 # -- Expressions over catalog-typed columns ---------------------------------------------------
 
 TYPED_SCHEMA = {

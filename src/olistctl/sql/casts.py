@@ -26,14 +26,20 @@ from olistctl.sql.temporal import DATE_TEXT, TIMESTAMP_TEXT, parse_text
 from olistctl.sql.types import duckdb_type_sql
 
 # Trino parses integers with Long.parseLong on the untrimmed text: padded text fails.
-INTEGER_TEXT = (r"[+-]?[0-9]+", None)
+# Java reads any Unicode decimal digit there (Character.digit: '١٢' is 12), as it does in
+# new BigDecimal(text) for decimals; DuckDB reads only ASCII digits, so such text stops.
+_DIGITS_OR_NON_ASCII = r"([0-9]|[^\x00-\x7f])"
+INTEGER_TEXT = (r"[+-]?[0-9]+", rf"[+-]?{_DIGITS_OR_NON_ASCII}+")
 # Double.parseDouble trims and reads NaN and Infinity (as spelled) like DuckDB; hex and
 # 1d/1f it also reads are refused.
 DOUBLE_TEXT = (
     r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*|\s*[+-]?(NaN|Infinity)\s*",
     r".*([0-9]|(?i:nan|inf)).*",
 )
-DECIMAL_TEXT = (r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)", r".*[0-9].*")
+DECIMAL_TEXT = (
+    r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)",
+    rf".*[0-9].*|[+-]?([.eE]|{_DIGITS_OR_NON_ASCII})+",
+)
 
 
 def cast_(node: exp.Cast, rw: Rewriter) -> exp.Expr | None:
