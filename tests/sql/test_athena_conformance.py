@@ -983,6 +983,37 @@ def test_text_without_digits_still_casts_to_null(athena):
     assert athena(sql).rows == [(None,), (None,), (None,), (12,)]
 
 
+# Trino prints a date with Joda's ISO chronology (trinodb/trino, io.trino.util.DateTimeUtils
+# .printDate: ISODateTimeFormat.date().withZoneUTC()), in which year 0 is '0000' and year -1
+# '-0001'. DuckDB printed DATE '0000-01-01' as
+# '0001-01-01 (BC)' (also in array_join) and strftime a timestamp of year -1 as '-1-…':
+# outside the years 1 to 9999 the text stops the query.
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "CAST(DATE '0000-01-01' AS varchar)",
+        "CAST(date_add('year', -2021, DATE '2020-01-01') AS varchar)",
+        "CAST(TIMESTAMP '2020-01-01 10:00:00' - INTERVAL '2021' YEAR AS varchar)",
+        "array_join(ARRAY[DATE '0000-01-01'], ',')",
+        "CAST(d AS varchar) FROM (VALUES DATE '0000-12-31') AS t(d)",
+    ],
+)
+def test_dates_outside_four_digit_years_stop_when_printed(athena, expression):
+    assert "before the year 1 or after 9999 is printed differently" in stopped(athena, expression)
+
+
+def test_dates_within_four_digit_years_print_as_before(athena):
+    sql = (
+        "SELECT CAST(d AS varchar), array_join(ARRAY[d], ',') FROM (VALUES DATE '0001-01-01',"
+        " DATE '9999-12-31', CAST(NULL AS date)) AS t(d)"
+    )
+    assert athena(sql).rows == [
+        ("0001-01-01", "0001-01-01"),
+        ("9999-12-31", "9999-12-31"),
+        (None, ""),  # Trino joins an array of only NULLs into ''
+    ]
+
+
 # -- Expressions over catalog-typed columns ---------------------------------------------------
 
 TYPED_SCHEMA = {
