@@ -731,6 +731,14 @@ def test_invalid_unicode_string_literals_are_refused(athena, literal, message):
     assert "Athena fails on it too" in str(caught.value)
 
 
+# A U&'…' literal is a varchar like '…' (TestSqlParser.testUnicodeString: a StringLiteral),
+# so casts read it as text: Trino fails CAST('1.5' AS integer) (Integer.parseInt), where
+# the local engine, which had no type for it, let DuckDB round it to 2.
+def test_unicode_string_literals_cast_as_text(athena):
+    assert "cannot be converted to an integer" in stopped(athena, "CAST(U&'1.5' AS integer)")
+    assert athena("SELECT CAST(U&'\\0031\\0032' AS integer)").rows == [(12,)]
+
+
 # A decimal product's scale is the sum of the operands' scales, and past 38 Trino fails the
 # query: trinodb/trino core/trino-main/src/test/java/io/trino/type/TestDecimalOperators.java
 # testMultiply ("scale exceeds max precision"). typeof() answered 'decimal(38,39)' locally.
