@@ -991,6 +991,17 @@ def test_text_without_digits_still_casts_to_null(athena):
     assert athena(sql).rows == [(None,), (None,), (None,), (12,)]
 
 
+# Trino casts text to a double with Double.parseDouble (VarcharOperators.castToDouble), which
+# trims as String.trim does: every character up to U+0020, control characters included
+# (Java's Double.valueOf javadoc). DuckDB trims only spaces, tabs and line breaks, so
+# try_cast(U&'\001C1.5' AS double) was NULL where Athena reads 1.5; it stops now. Text
+# both trims read alike still converts.
+def test_text_with_control_characters_around_a_double_stops(athena):
+    message = stopped(athena, "try_cast(U&'\\001C1.5' AS double)")
+    assert "cannot be sure Athena reads as a double" in message
+    assert athena("SELECT try_cast(U&'\\000B1.5\\000C' AS double)").rows == [(1.5,)]
+
+
 # Trino prints a date with Joda's ISO chronology (trinodb/trino, io.trino.util.DateTimeUtils
 # .printDate: ISODateTimeFormat.date().withZoneUTC()), in which year 0 is '0000' and year -1
 # '-0001'. DuckDB printed DATE '0000-01-01' as

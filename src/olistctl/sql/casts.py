@@ -31,9 +31,13 @@ from olistctl.sql.types import duckdb_type_sql
 _DIGITS_OR_NON_ASCII = r"([0-9]|[^\x00-\x7f])"
 INTEGER_TEXT = (r"[+-]?[0-9]+", rf"[+-]?{_DIGITS_OR_NON_ASCII}+")
 # Double.parseDouble trims and reads NaN and Infinity (as spelled) like DuckDB; hex and
-# 1d/1f it also reads are refused.
+# 1d/1f it also reads are refused. It trims as String.trim does, every control character
+# (Double.valueOf's javadoc), DuckDB only these (Python's \s also took \x1c-\x1f, which
+# DuckDB then failed: TRY_CAST gave NULL where Athena reads the number).
+_SPACE = r"[\t\n\x0b\x0c\r ]*"
 DOUBLE_TEXT = (
-    r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*|\s*[+-]?(NaN|Infinity)\s*",
+    rf"{_SPACE}[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?{_SPACE}"
+    rf"|{_SPACE}[+-]?(NaN|Infinity){_SPACE}",
     r".*([0-9]|(?i:nan|inf)).*",
 )
 DECIMAL_TEXT = (
