@@ -697,6 +697,48 @@ def test_integer_literals_past_bigint_are_refused(athena, sql, literal, column):
     assert "Athena fails on it too" in str(caught.value)
 
 
+# TestSqlParser.testUnicodeString (trinodb/trino core/trino-parser/src/test/java/io/trino/sql/
+# parser/TestSqlParser.java): Trino's parser fails these U&'...' literals with these messages.
+# Locally, sqlglot's DuckDB translation answered '\004' (a short escape kept as text) and a
+# smiley (two surrogate escapes joined), and crashed on \+110000.
+@pytest.mark.parametrize(
+    ("literal", "message"),
+    [
+        ("u&'ABC\\'", "Incomplete escape sequence: "),
+        ("u&'ABC\\+'", "Incomplete escape sequence: "),
+        ("U&'hello\\6dB\\8Bd5'", "Incomplete escape sequence: 6dB"),
+        ("U&'hello\\6D4B\\8Bd'", "Incomplete escape sequence: 8Bd"),
+        ("U&'\\004'", "Incomplete escape sequence: 004"),
+        ("U&'hello\\K6B\\8Bd5'", "Invalid hexadecimal digit: K"),
+        ("U&'hello\\+FFFFFD\\8Bd5'", "Invalid escaped character: FFFFFD"),
+        ("U&'\\+110000'", "Invalid escaped character: 110000"),
+        ("U&'hello\\DBFF'", "Invalid escaped character: DBFF. Escaped character is a surrogate"),
+        ("U&'\\D83D\\DE00'", "Invalid escaped character: D83D. Escaped character is a surrogate"),
+        ("U&'hello\\+00DBFF'", "Invalid escaped character: 00DBFF. Escaped character is a surro"),
+        ("U&'hello\\8Bd5' UESCAPE '%%'", "Invalid Unicode escape character: %%"),
+        ("U&'hello\\8Bd5' UESCAPE ''''", "Invalid Unicode escape character: '"),
+        ("U&'hello\\8Bd5' UESCAPE ' '", "Invalid Unicode escape character:  "),
+        ("U&'hello\\8Bd5' UESCAPE ''", "Empty Unicode escape character"),
+        ("U&'hello\\8Bd5' UESCAPE '1'", "Invalid Unicode escape character: 1"),
+        ("U&'hello\\8Bd5' UESCAPE '+'", "Invalid Unicode escape character: +"),
+    ],
+)
+def test_invalid_unicode_string_literals_are_refused(athena, literal, message):
+    with pytest.raises(SqlError) as caught:
+        athena(f"SELECT 'x' || {literal}")
+    assert str(caught.value).startswith(message)
+    assert caught.value.column == 15
+    assert "Athena fails on it too" in str(caught.value)
+
+
+# A U&'…' literal is a varchar like '…' (TestSqlParser.testUnicodeString: a StringLiteral),
+# so casts read it as text: Trino fails CAST('1.5' AS integer) (Integer.parseInt), where
+# the local engine, which had no type for it, let DuckDB round it to 2.
+def test_unicode_string_literals_cast_as_text(athena):
+    assert "cannot be converted to an integer" in stopped(athena, "CAST(U&'1.5' AS integer)")
+    assert athena("SELECT CAST(U&'\\0031\\0032' AS integer)").rows == [(12,)]
+
+
 # A decimal product's scale is the sum of the operands' scales, and past 38 Trino fails the
 # query: trinodb/trino core/trino-main/src/test/java/io/trino/type/TestDecimalOperators.java
 # testMultiply ("scale exceeds max precision"). typeof() answered 'decimal(38,39)' locally.
@@ -898,6 +940,97 @@ def test_json_values_the_engines_may_spell_differently_stop_the_query(athena, ex
 def test_from_iso8601_with_a_non_utc_offset_stops_rather_than_converting(athena):
     with pytest.raises(SqlError, match="cannot be sure Athena reads"):
         athena("SELECT from_iso8601_timestamp('2020-05-17T10:11:12+02:00')")
+
+
+# DuckDB reads the hour 24 as the next day's midnight ('2020-01-06 00:00:00'), also under
+# TRY_CAST and in a TIMESTAMP literal. Trino fails it: VarcharToTimestampCast (trinodb/trino
+# core/trino-main/src/main/java/io/trino/operator/scalar/timestamp/) builds the value with
+# java.time's ZonedDateTime.of, whose hour of day is 0 to 23, and its literal parser
+# (DateTimes.parseTimestamp) through toEpochSecond the same way; TestVarcharToTimestampCast lists
+# '2020-01-01 25:00:00' among the values that fail. So the local engine stops.
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT TIMESTAMP '2020-01-05 24:00:00'",
+        "SELECT CAST('2020-01-05 24:00' AS timestamp)",
+        "SELECT try_cast('2020-01-05 24:00:00.000' AS timestamp)",
+        "SELECT try_cast(s AS timestamp) FROM (VALUES '2020-01-05 24:00:00') AS t(s)",
+        "SELECT from_iso8601_timestamp('2020-01-05T24:00:00Z')",
+    ],
+)
+def test_the_hour_24_stops_rather_than_reading_the_next_day(athena, sql):
+    with pytest.raises(SqlError, match=r"cannot be sure Athena reads as .*timestamp"):
+        athena(sql)
+
+
+# Trino casts text to integers with Integer.parseInt / Long.parseLong and to decimals with
+# new BigDecimal(text) (trinodb/trino core/trino-main/src/main/java/io/trino/type/
+# VarcharOperators.java, DecimalCasts.java), which read every Unicode decimal digit
+# (Java's Character.digit: Integer.parseInt("١٢") is 12, as is "１２" in full-width digits).
+# DuckDB reads ASCII digits only, so TRY_CAST answered NULL where Athena answers 12.
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT try_cast('\u0661\u0662' AS integer)",
+        "SELECT try_cast('\uff11\uff12' AS bigint)",
+        "SELECT try_cast('-\u0661' AS smallint)",
+        "SELECT try_cast('\u0661.\u0665' AS decimal(4,1))",
+        "SELECT try_cast(s AS integer) FROM (VALUES '\u0661\u0662') AS t(s)",
+        "SELECT try_cast(s AS decimal(4,1)) FROM (VALUES '1\u0662.5') AS t(s)",
+    ],
+)
+def test_non_ascii_digits_stop_a_cast_to_a_number(athena, sql):
+    with pytest.raises(
+        SqlError, match=r"cannot be sure Athena reads as an? (integer|bigint|smallint|decimal)"
+    ):
+        athena(sql)
+
+
+def test_text_without_digits_still_casts_to_null(athena):
+    sql = "SELECT try_cast(s AS integer) FROM (VALUES 'não', 'x', '', '12') AS t(s)"
+    assert athena(sql).rows == [(None,), (None,), (None,), (12,)]
+
+
+# Trino casts text to a double with Double.parseDouble (VarcharOperators.castToDouble), which
+# trims as String.trim does: every character up to U+0020, control characters included
+# (Java's Double.valueOf javadoc). DuckDB trims only spaces, tabs and line breaks, so
+# try_cast(U&'\001C1.5' AS double) was NULL where Athena reads 1.5; it stops now. Text
+# both trims read alike still converts.
+def test_text_with_control_characters_around_a_double_stops(athena):
+    message = stopped(athena, "try_cast(U&'\\001C1.5' AS double)")
+    assert "cannot be sure Athena reads as a double" in message
+    assert athena("SELECT try_cast(U&'\\000B1.5\\000C' AS double)").rows == [(1.5,)]
+
+
+# Trino prints a date with Joda's ISO chronology (trinodb/trino, io.trino.util.DateTimeUtils
+# .printDate: ISODateTimeFormat.date().withZoneUTC()), in which year 0 is '0000' and year -1
+# '-0001'. DuckDB printed DATE '0000-01-01' as
+# '0001-01-01 (BC)' (also in array_join) and strftime a timestamp of year -1 as '-1-…':
+# outside the years 1 to 9999 the text stops the query.
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "CAST(DATE '0000-01-01' AS varchar)",
+        "CAST(date_add('year', -2021, DATE '2020-01-01') AS varchar)",
+        "CAST(TIMESTAMP '2020-01-01 10:00:00' - INTERVAL '2021' YEAR AS varchar)",
+        "array_join(ARRAY[DATE '0000-01-01'], ',')",
+        "CAST(d AS varchar) FROM (VALUES DATE '0000-12-31') AS t(d)",
+    ],
+)
+def test_dates_outside_four_digit_years_stop_when_printed(athena, expression):
+    assert "before the year 1 or after 9999 is printed differently" in stopped(athena, expression)
+
+
+def test_dates_within_four_digit_years_print_as_before(athena):
+    sql = (
+        "SELECT CAST(d AS varchar), array_join(ARRAY[d], ',') FROM (VALUES DATE '0001-01-01',"
+        " DATE '9999-12-31', CAST(NULL AS date)) AS t(d)"
+    )
+    assert athena(sql).rows == [
+        ("0001-01-01", "0001-01-01"),
+        ("9999-12-31", "9999-12-31"),
+        (None, ""),  # Trino joins an array of only NULLs into ''
+    ]
 
 
 # -- Expressions over catalog-typed columns ---------------------------------------------------

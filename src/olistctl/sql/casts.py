@@ -19,21 +19,31 @@ from sqlglot import exp
 
 from olistctl.sql import types as T
 from olistctl.sql.double_text import java_double_text
-from olistctl.sql.emit import duck, string
+from olistctl.sql.emit import duck, runtime_error, string
 from olistctl.sql.params import PARAM_INDEX
 from olistctl.sql.rewrite import Rewriter, calls_aggregate, sql_text
 from olistctl.sql.temporal import DATE_TEXT, TIMESTAMP_TEXT, parse_text
 from olistctl.sql.types import duckdb_type_sql
 
 # Trino parses integers with Long.parseLong on the untrimmed text: padded text fails.
-INTEGER_TEXT = (r"[+-]?[0-9]+", None)
+# Java reads any Unicode decimal digit there (Character.digit: '١٢' is 12), as it does in
+# new BigDecimal(text) for decimals; DuckDB reads only ASCII digits, so such text stops.
+_DIGITS_OR_NON_ASCII = r"([0-9]|[^\x00-\x7f])"
+INTEGER_TEXT = (r"[+-]?[0-9]+", rf"[+-]?{_DIGITS_OR_NON_ASCII}+")
 # Double.parseDouble trims and reads NaN and Infinity (as spelled) like DuckDB; hex and
-# 1d/1f it also reads are refused.
+# 1d/1f it also reads are refused. It trims as String.trim does, every control character
+# (Double.valueOf's javadoc), DuckDB only these (Python's \s also took \x1c-\x1f, which
+# DuckDB then failed: TRY_CAST gave NULL where Athena reads the number).
+_SPACE = r"[\t\n\x0b\x0c\r ]*"
 DOUBLE_TEXT = (
-    r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*|\s*[+-]?(NaN|Infinity)\s*",
+    rf"{_SPACE}[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?{_SPACE}"
+    rf"|{_SPACE}[+-]?(NaN|Infinity){_SPACE}",
     r".*([0-9]|(?i:nan|inf)).*",
 )
-DECIMAL_TEXT = (r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)", r".*[0-9].*")
+DECIMAL_TEXT = (
+    r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)",
+    rf".*[0-9].*|[+-]?([.eE]|{_DIGITS_OR_NON_ASCII})+",
+)
 
 
 def cast_(node: exp.Cast, rw: Rewriter) -> exp.Expr | None:
@@ -59,6 +69,8 @@ def cast_(node: exp.Cast, rw: Rewriter) -> exp.Expr | None:
             refuse("Athena truncates to varchar(n); use substr()")
         if source.is_timestamp:
             return timestamp_text(value, source, rw, node)
+        if source == T.DATE:
+            return date_text(value)
         if source == T.DOUBLE:
             return java_double_text(value)
         if source.is_decimal:
@@ -129,6 +141,33 @@ def decimal_text(value: exp.Expr, source: T.SqlType) -> exp.Expr:
     )
 
 
+# Years 1 to 9999 print alike. Trino prints the others as Joda's ISO chronology does
+# (DateTimeUtils.printDate: year 0 is '0000', year -1 '-0001'); DuckDB writes year 0 as
+# '0001-01-01 (BC)' and strftime writes year -1 as '-1': those values stop the query.
+_FOUR_DIGIT_YEAR = "year(:x) BETWEEN 1 AND 9999"
+
+
+def _outside_four_digit_years(x: exp.Expr, text: exp.Expr) -> exp.Expr:
+    stop = runtime_error(
+        "A date or timestamp before the year 1 or after 9999 is printed differently by Athena",
+        T.VARCHAR,
+        hint="run the query on --backend aws",
+    )
+    # year(NULL) is NULL: NOT BETWEEN is NULL too, and the ELSE gives the NULL text.
+    return duck(
+        f"CASE WHEN NOT ({_FOUR_DIGIT_YEAR}) THEN :stop ELSE :text END",
+        T.VARCHAR,
+        x=x,
+        stop=stop,
+        text=text,
+    )
+
+
+def date_text(value: exp.Expr) -> exp.Expr:
+    """A date as Trino prints it (years 1 to 9999; the others stop the query)."""
+    return _outside_four_digit_years(value, duck("CAST(:x AS VARCHAR)", T.VARCHAR, x=value.copy()))
+
+
 def timestamp_text(value, source: T.SqlType, rw: Rewriter, node) -> exp.Expr:
     """Athena prints as many fractional digits as the timestamp type has (3 for columns)."""
     precision = source.precision if source.precision is not None else 3
@@ -137,6 +176,7 @@ def timestamp_text(value, source: T.SqlType, rw: Rewriter, node) -> exp.Expr:
     text = duck("strftime(:x, '%Y-%m-%d %H:%M:%S.%f')", x=value)
     # The value has no digits past its precision, so cutting the text does not round.
     text = duck(f"left(:t, {20 + precision if precision else 19})", t=text)
+    text = _outside_four_digit_years(value.copy(), text)
     if source.name == "timestamp with time zone":
         text = duck(":t || ' UTC'", t=text)  # sessions are UTC; Athena prints the zone
     text.meta["athena_type"] = T.VARCHAR

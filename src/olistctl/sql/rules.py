@@ -18,6 +18,7 @@ from olistctl.sql import (
     regexps,
     strings,
     temporal,
+    unicode_literals,
 )
 from olistctl.sql.rewrite import Rewriter, Rule
 from olistctl.sql.verified import VERIFIED, check_verified, random_
@@ -112,6 +113,7 @@ RULES: dict[type, Rule] = {
     exp.Levenshtein: strings.levenshtein_distance,
     exp.StartsWith: strings.string_function("starts_with"),
     exp.Translate: strings.string_function("translate"),
+    exp.UnicodeString: unicode_literals.unicode_string,
     exp.Rand: random_,
     exp.Case: checks.conditional,
     exp.If: checks.conditional,

@@ -339,6 +339,14 @@ def array_join(node: exp.ArrayToString, rw: Rewriter) -> exp.Expr:
             a=array,
             text=timestamp_text(item, element, rw, node),
         )
+    elif element == T.DATE:
+        # Each date as CAST(x AS varchar) prints it (years outside 1 to 9999 stop).
+        from olistctl.sql.casts import date_text
+
+        item = exp.column("olistctl_item")
+        array = duck(
+            "list_transform(:a, lambda olistctl_item: :text)", a=array, text=date_text(item)
+        )
     elif element == T.DOUBLE:
         # Athena writes each double as CAST(x AS varchar) does (Java's Double.toString).
         from olistctl.sql.double_text import java_double_text

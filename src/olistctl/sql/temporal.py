@@ -254,13 +254,16 @@ def date_parse(node: exp.Anonymous, rw: Rewriter) -> exp.Expr:
 
 # Strings that Trino and DuckDB read the same way, those only one of them may accept
 # (refused at run time), and everything else (an error, or NULL under TRY_CAST).
+# The hour is 00-23: DuckDB reads 24:00:00 as the next day's midnight, where Trino's
+# VarcharToTimestampCast builds a ZonedDateTime, whose hour of day stops at 23.
 DATE_TEXT = (r"\d{4}-\d{2}-\d{2}", r"\s*[+-]?\d+-\d{1,2}-\d{1,2}.*")
+_HOUR = r"([01][0-9]|2[0-3])"
 TIMESTAMP_TEXT = (
-    r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?)?",
+    rf"\d{{4}}-\d{{2}}-\d{{2}}( {_HOUR}:\d{{2}}(:\d{{2}}(\.\d{{1,3}})?)?)?",
     r"\s*[+-]?\d+-\d{1,2}-\d{1,2}([ T].*)?",
 )
 ISO_TIMESTAMP_TEXT = (
-    r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]00(:?00)?)?)?",
+    rf"\d{{4}}-\d{{2}}-\d{{2}}(T{_HOUR}:\d{{2}}(:\d{{2}}(\.\d{{1,3}})?)?(Z|[+-]00(:?00)?)?)?",
     r"\d{4}-\d{2}-\d{2}T.*",
 )
 ISO_DATE_TEXT = (r"\d{4}-\d{2}-\d{2}", r"\d{4}-.*")

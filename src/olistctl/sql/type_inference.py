@@ -205,6 +205,7 @@ class TypeInference:
         self._rules: list[tuple[type | tuple[type, ...], Callable[[Any], SqlType]]] = [
             (exp.Column, self._column),
             (exp.Literal, _literal),
+            (exp.UnicodeString, lambda n: T.VARCHAR),  # U&'…', text like '…'
             (exp.Neg, self._negation),
             (exp.Null, lambda n: T.UNKNOWN),
             ((exp.Cast, exp.TryCast), _cast),
