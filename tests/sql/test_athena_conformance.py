@@ -991,6 +991,30 @@ def test_text_without_digits_still_casts_to_null(athena):
     assert athena(sql).rows == [(None,), (None,), (None,), (12,)]
 
 
+# Text of letters and punctuation alone, non-ASCII or not, is no number for Java either
+# (Character.digit reads Unicode decimal digits, category Nd, of which Latin-1 Supplement,
+# Latin Extended-A/B and General Punctuation hold none): NULL under TRY_CAST, not a stop.
+@pytest.mark.parametrize(
+    ("sql", "rows"),
+    [
+        (
+            "SELECT try_cast(s AS integer) FROM (VALUES '\u00e3', '\u00e9', '\u2014', '\u00ba')"
+            " AS t(s)",
+            [(None,)] * 4,
+        ),
+        ("SELECT try_cast('\u00e7' AS bigint)", [(None,)]),
+        (
+            "SELECT try_cast(s AS decimal(4,1)) FROM (VALUES '\u00e3', '.', 'e', '-\u00e9', '12')"
+            " AS t(s)",
+            [(None,)] * 4 + [(Decimal("12.0"),)],
+        ),
+        ("SELECT try_cast('.' AS decimal(4,1))", [(None,)]),
+    ],
+)
+def test_letters_and_punctuation_alone_still_cast_to_null(athena, sql, rows):
+    assert athena(sql).rows == rows
+
+
 # Trino casts text to a double with Double.parseDouble (VarcharOperators.castToDouble), which
 # trims as String.trim does: every character up to U+0020, control characters included
 # (Java's Double.valueOf javadoc). DuckDB trims only spaces, tabs and line breaks, so

@@ -28,8 +28,12 @@ from olistctl.sql.types import duckdb_type_sql
 # Trino parses integers with Long.parseLong on the untrimmed text: padded text fails.
 # Java reads any Unicode decimal digit there (Character.digit: '١٢' is 12), as it does in
 # new BigDecimal(text) for decimals; DuckDB reads only ASCII digits, so such text stops.
-_DIGITS_OR_NON_ASCII = r"([0-9]|[^\x00-\x7f])"
-INTEGER_TEXT = (r"[+-]?[0-9]+", rf"[+-]?{_DIGITS_OR_NON_ASCII}+")
+# Latin-1 Supplement, Latin Extended-A/B (U+0080-U+024F) and General Punctuation
+# (U+2000-U+206F, U+2065 unassigned) hold no decimal digit: text of those alone ('ã',
+# '—') is no number in either engine. The characters are written as themselves, which
+# Python's re and RE2 both read.
+_MAYBE_DIGIT = "([0-9]|[^\\x00-\u024f\u2000-\u2064\u2066-\u206f])"
+INTEGER_TEXT = (r"[+-]?[0-9]+", rf"[+-]?{_MAYBE_DIGIT}+")
 # Double.parseDouble trims and reads NaN and Infinity (as spelled) like DuckDB; hex and
 # 1d/1f it also reads are refused. It trims as String.trim does, every control character
 # (Double.valueOf's javadoc), DuckDB only these (Python's \s also took \x1c-\x1f, which
@@ -42,7 +46,7 @@ DOUBLE_TEXT = (
 )
 DECIMAL_TEXT = (
     r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)",
-    rf".*[0-9].*|[+-]?([.eE]|{_DIGITS_OR_NON_ASCII})+",
+    rf".*[0-9].*|[+-]?[.eE]*{_MAYBE_DIGIT}([.eE]|{_MAYBE_DIGIT})*",
 )
 
 
