@@ -1024,6 +1024,16 @@ STRING_CASES = [
                 "abXXefabXXef",
                 "varchar",
             ),
+            # And with the replacement from a column too (DuckDB's array_to_string, used
+            # to put it between the code points, takes only a constant separator).
+            ("replace('abc', s, r) FROM (VALUES ('', 'xx')) AS t(s, r)", "xxaxxbxxcxx", "varchar"),
+            ("replace('', s, r) FROM (VALUES ('', 'xx')) AS t(s, r)", "xx", "varchar"),
+            ("replace('abc', '', r) FROM (VALUES 'xx') AS t(r)", "xxaxxbxxcxx", "varchar"),
+            (
+                "replace('abcdefabcdef', s, r) FROM (VALUES ('cd', 'XX')) AS t(s, r)",
+                "abXXefabXXef",
+                "varchar",
+            ),
         ],
     ),
     *block(

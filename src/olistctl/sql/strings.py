@@ -154,16 +154,18 @@ def replace(node: exp.Replace, rw: Rewriter) -> exp.Expr | None:
     """An empty search string puts the replacement before every code point and at the end
     in Trino (StringFunctions.replace; TestStringFunctions.testReplace: replace('abc', '',
     'xx') is 'xxaxxbxxcxx', replace('', '', 'xx') is 'xx'); DuckDB's replace left the text
-    as it was. string_split(s, '') gives the code points."""
+    as it was. string_split(s, '') gives the code points ([] for ''); each is followed by
+    the replacement in a lambda, since array_to_string takes only a constant separator."""
     require_string(node, node.this, rw, "replace")
     search = node.expression
     replacement = node.args.get("replacement") or string("")
     around = duck(
-        "CAST(:r AS VARCHAR) || array_to_string(string_split(:s, ''), :r)"
-        " || CASE WHEN :s = '' THEN '' ELSE :r END",
+        "CAST(:r AS VARCHAR) || array_to_string(list_transform(string_split(:s, ''),"
+        " lambda olistctl_item: olistctl_item || :r_each), '')",
         T.VARCHAR,
         s=node.this.copy(),
         r=replacement.copy(),
+        r_each=replacement.copy(),
     )
     if isinstance(search, exp.Literal) and search.is_string:
         return around if search.name == "" else None
